@@ -1,0 +1,4 @@
+import type { Command } from '../command.js';
+
+// Every rp9 command, one module each under cli/commands/.
+export const commands: Command[] = [];

@@ -1,0 +1,198 @@
+// The controller's data model: what should exist (desired), what does exist
+// (observed) and the difference (plan). All plain values: compile and plan
+// are pure functions over them; observe and apply are the I/O edges.
+
+/** Owner labels carried by every Docker object rp9 creates. */
+export const LABEL = {
+  managedBy: 'rp9.io/managed-by',
+  environment: 'rp9.io/environment',
+  tenant: 'rp9.io/tenant',
+  role: 'rp9.io/role',
+  specHash: 'rp9.io/spec-hash',
+} as const;
+export const MANAGED_BY = 'rp9';
+
+export type ContainerRole = 'main' | 'worker';
+export type ResourceKind = 'database' | 'volume' | 'container' | 'route';
+
+/** A value the apply step fills in from the secret store; never rendered in plans or logs. */
+export interface SecretRef {
+  secret: 'db-password' | 'encryption-key';
+}
+export type EnvValue = string | SecretRef;
+
+export interface DesiredDatabase {
+  kind: 'database';
+  /** Resource name, unique across the platform: `rp9_<tenant>` with '-' as '_'. */
+  name: string;
+  tenant: string;
+  database: string;
+  role: string;
+  hash: string;
+}
+
+export interface DesiredVolume {
+  kind: 'volume';
+  name: string;
+  tenant: string;
+  labels: Record<string, string>;
+  sizeGb: number;
+  hash: string;
+}
+
+export interface DesiredContainer {
+  kind: 'container';
+  /** `rp9-<tenant>-main`, `rp9-<tenant>-worker-<n>`. */
+  name: string;
+  tenant: string;
+  role: ContainerRole;
+  /** Worker index, 1-based; 0 for main. */
+  index: number;
+  image: string;
+  command: string[];
+  env: Record<string, EnvValue>;
+  cpu: number;
+  memoryMb: number;
+  mounts: { volume: string; target: string }[];
+  healthcheck: { test: string[]; intervalSeconds: number; timeoutSeconds: number; retries: number; startPeriodSeconds: number };
+  restartPolicy: 'unless-stopped' | 'always' | 'on-failure' | 'no';
+  network: string;
+  labels: Record<string, string>;
+  /** False when the tenant is suspended: stopped, not removed. */
+  running: boolean;
+  /** Hash of everything that needs a recreate to change (image, command, env, mounts, ...); cpu and memory excluded. */
+  hash: string;
+}
+
+export type RouteTarget =
+  | { type: 'shared'; url: string }
+  | { type: 'dedicated'; url: string }
+  | { type: 'suspended'; url: string };
+
+export interface DesiredRoute {
+  kind: 'route';
+  /** File name stem of the tenant's Traefik dynamic config: `<tenant>`. */
+  name: string;
+  tenant: string;
+  hosts: string[];
+  target: RouteTarget;
+  hash: string;
+}
+
+export type DesiredResource = DesiredDatabase | DesiredVolume | DesiredContainer | DesiredRoute;
+
+export type TenantPhase = 'provisioning' | 'active' | 'suspended' | 'migrating' | 'failed';
+
+export interface DesiredTenant {
+  name: string;
+  mode: 'shared' | 'dedicated';
+  plan: string;
+  suspended: boolean;
+  /** Hash of the tenant's whole desired state; stored as the applied spec hash. */
+  specHash: string;
+  /** Generation of the source document (content hash of the tenant file). */
+  generation: string;
+  /** In apply order. */
+  resources: DesiredResource[];
+}
+
+export interface DesiredState {
+  commit?: string;
+  environment: string;
+  tenants: DesiredTenant[];
+}
+
+export interface ObservedContainer {
+  kind: 'container';
+  id: string;
+  name: string;
+  tenant: string;
+  role: ContainerRole;
+  image: string;
+  state: 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+  health?: 'starting' | 'healthy' | 'unhealthy';
+  cpu: number;
+  memoryMb: number;
+  hash: string;
+  labels: Record<string, string>;
+}
+
+export interface ObservedVolume {
+  kind: 'volume';
+  name: string;
+  tenant: string;
+}
+
+export interface ObservedDatabase {
+  kind: 'database';
+  name: string;
+  tenant: string;
+}
+
+export interface ObservedRoute {
+  kind: 'route';
+  name: string;
+  tenant: string;
+  hash: string;
+  hosts: string[];
+}
+
+export type ObservedResource = ObservedContainer | ObservedVolume | ObservedDatabase | ObservedRoute;
+
+/** Whether a part of the platform could be read; an unavailable part counts as "nothing exists yet". */
+export interface Availability {
+  docker: { available: boolean; reason?: string };
+  database: { available: boolean; reason?: string };
+  routes: { available: boolean; reason?: string };
+}
+
+export interface ObservedState {
+  availability: Availability;
+  resources: ObservedResource[];
+}
+
+export type ActionOp = 'create' | 'update' | 'recreate' | 'start' | 'stop' | 'delete' | 'retain' | 'noop';
+
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+export interface Action {
+  op: ActionOp;
+  kind: ResourceKind;
+  /** Resource name. */
+  name: string;
+  tenant: string;
+  reason: string;
+  changes: FieldChange[];
+  /** True when carrying it out interrupts the tenant's service. */
+  downtime: boolean;
+  desired?: DesiredResource;
+  observed?: ObservedResource;
+}
+
+export interface TenantPlan {
+  tenant: string;
+  /** create: the tenant is new; delete: it left git; update: something changes; noop: nothing. */
+  change: 'create' | 'update' | 'delete' | 'noop';
+  specHash?: string;
+  generation?: string;
+  /** Ordered: apply carries them out in this order. */
+  actions: Action[];
+}
+
+export interface PlanRefusal {
+  code: 'plan.mass-deletion';
+  message: string;
+}
+
+export interface Plan {
+  commit?: string;
+  environment: string;
+  tenants: TenantPlan[];
+  /** Set when a safety rail refused the plan; apply must not run it. */
+  refused?: PlanRefusal;
+  summary: { create: number; update: number; recreate: number; delete: number; retain: number; unchanged: number; downtime: number };
+}

@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { run, waitFor } from './processes.js';
+
+export interface DockerEngine {
+  socketPath: string;
+  /** The bridge the daemon's default network uses; published ports on 127.0.0.1 are reachable. */
+  bridge: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a throwaway dockerd with its own socket, data root, exec root, pidfile,
+ * cgroup parent and bridge, so it never touches another daemon on the machine.
+ */
+export async function startDockerd(name = `rp9t${process.pid % 100000}`): Promise<DockerEngine> {
+  const dir = await mkdtemp(join(tmpdir(), 'rp9-dockerd-'));
+  const bridge = `${name}br`.slice(0, 15);
+  const socketPath = join(dir, 'docker.sock');
+  const third = 100 + (process.pid % 100);
+  await run('ip', ['link', 'add', bridge, 'type', 'bridge']).catch(() => undefined);
+  await run('ip', ['addr', 'add', `10.213.${third}.1/24`, 'dev', bridge]).catch(() => undefined);
+  await run('ip', ['link', 'set', bridge, 'up']);
+  const child = spawn('dockerd', [
+    '--host', `unix://${socketPath}`,
+    '--data-root', join(dir, 'data'),
+    '--exec-root', join(dir, 'exec'),
+    '--pidfile', join(dir, 'docker.pid'),
+    '--cgroup-parent', `/${name}`,
+    '--bridge', bridge,
+    '--iptables=false',
+    '--ip-masq=false',
+  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  let log = '';
+  child.stderr?.on('data', (chunk) => { log = (log + chunk).slice(-20_000); });
+  const docker = new Docker({ socketPath });
+  try {
+    await waitFor(`dockerd at ${socketPath}`, async () => { await docker.ping(); return true; }, 150, 100);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\n${log}`);
+  }
+  return {
+    socketPath,
+    bridge,
+    async stop() {
+      const containers = await docker.listContainers({ all: true }).catch(() => []);
+      await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+      const pid = Number(await readFile(join(dir, 'docker.pid'), 'utf8').catch(() => '0'));
+      child.kill('SIGTERM');
+      await waitFor('dockerd to stop', async () => child.exitCode !== null || child.signalCode !== null, 100, 100).catch(() => {
+        if (pid > 0) process.kill(pid, 'SIGKILL');
+      });
+      await run('ip', ['link', 'del', bridge]).catch(() => undefined);
+      await run('umount', ['-R', join(dir, 'data')]).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, run } from './processes.js';
+
+const BIN = '/usr/lib/postgresql/15/bin';
+
+export interface PostgresServer {
+  /** Superuser URL of the `postgres` database. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a throwaway PostgreSQL 15 on 127.0.0.1 in a temp dir. initdb refuses
+ * root, so it runs as the `postgres` user.
+ */
+export async function startPostgres(): Promise<PostgresServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'rp9-pg-'));
+  const asPostgres = (args: string[]) => run('runuser', ['-u', 'postgres', '--', ...args]);
+  await run('chown', ['postgres:postgres', dir]);
+  await run('chmod', ['700', dir]);
+  const port = await freePort();
+  await asPostgres([`${BIN}/initdb`, '-D', `${dir}/data`, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  await asPostgres([`${BIN}/pg_ctl`, '-D', `${dir}/data`, '-l', `${dir}/log`, '-w', '-o', options, 'start']);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    async stop() {
+      await asPostgres([`${BIN}/pg_ctl`, '-D', `${dir}/data`, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,230 @@
+/* Generated from schemas/platform.schema.json by scripts/gen-types.mjs. Do not edit: change the schema and run `npm run gen:types`. */
+
+/**
+ * This interface was referenced by `Platform`'s JSON-Schema
+ * via the `definition` "Hostname".
+ */
+export type Hostname = string;
+/**
+ * This interface was referenced by `Platform`'s JSON-Schema
+ * via the `definition` "Name".
+ */
+export type Name = string;
+/**
+ * This interface was referenced by `Platform`'s JSON-Schema
+ * via the `definition` "Percent".
+ */
+export type Percent = number;
+
+/**
+ * Platform-wide settings of an rp9 installation: platform.yaml at the root of the config repo. Every threshold defaults to the product spec's value.
+ */
+export interface Platform {
+  apiVersion: 'rp9.io/v1';
+  kind: 'Platform';
+  metadata: {
+    name: string;
+  };
+  spec: PlatformSpec;
+}
+/**
+ * This interface was referenced by `Platform`'s JSON-Schema
+ * via the `definition` "PlatformSpec".
+ */
+export interface PlatformSpec {
+  domain: Hostname;
+  environment: Name;
+  /**
+   * Subdomains no tenant may take, in addition to the built-in list (www, api, traefik, grafana, orchestrator, ...).
+   */
+  reservedSubdomains: string[];
+  /**
+   * Regions tenants can run in, keyed by name.
+   */
+  regions: {
+    [k: string]: Region;
+  };
+  /**
+   * The shared n8n instance that shared tenants are routed to.
+   */
+  sharedN8n: {
+    url: string;
+    version: string;
+  };
+  /**
+   * Defaults for dedicated tenants.
+   */
+  dedicated: {
+    /**
+     * Image repository; the tag is the n8n version.
+     */
+    image: string;
+    n8nVersion: string;
+  };
+  /**
+   * Plans keyed by name (the product table: starter, pro, enterprise).
+   */
+  plans: {
+    [k: string]: Plan;
+  };
+  policies: Policies;
+  autoMerge: AutoMerge;
+  backups: {
+    retention: {
+      /**
+       * Daily backups kept (days).
+       */
+      daily: number;
+      /**
+       * Weekly backups kept (weeks).
+       */
+      weekly: number;
+      /**
+       * Monthly backups kept (months).
+       */
+      monthly: number;
+    };
+  };
+  safety: {
+    maxDeletionPercent: Percent;
+  };
+}
+/**
+ * This interface was referenced by `Platform`'s JSON-Schema
+ * via the `definition` "Region".
+ */
+export interface Region {
+  geography: Name;
+  displayName?: string;
+}
+/**
+ * This interface was referenced by `Platform`'s JSON-Schema
+ * via the `definition` "Plan".
+ */
+export interface Plan {
+  displayName?: string;
+  cpu: number;
+  memoryMb: number;
+  workers: number;
+  storageGb: number;
+  executionsMonthly: number;
+  concurrentExecutions: number;
+  apiCallsHourly: number;
+  ceiling: PlanResources;
+  /**
+   * Tenants on this plan must be dedicated or have a promotion scheduled.
+   */
+  requiresDedicated: boolean;
+  overageBilling: boolean;
+}
+/**
+ * This interface was referenced by `Platform`'s JSON-Schema
+ * via the `definition` "PlanResources".
+ */
+export interface PlanResources {
+  cpu: number;
+  memoryMb: number;
+  workers: number;
+  storageGb: number;
+}
+/**
+ * This interface was referenced by `Platform`'s JSON-Schema
+ * via the `definition` "Policies".
+ */
+export interface Policies {
+  autoscale: {
+    /**
+     * cron
+     */
+    schedule: string;
+    windowMinutes: number;
+    scaleUp: {
+      queueWaitP95Seconds: number;
+      cpuPercent: Percent;
+      memoryPercent: Percent;
+      executionsPerMinute: number;
+      memoryStepPercent: number;
+    };
+    scaleDown: {
+      cpuPercent: Percent;
+      memoryPercent: Percent;
+      queueWaitP95Seconds: number;
+      executionsPerMinute: number;
+    };
+    tolerancePercent: Percent;
+    scaleDownStabilizationHours: number;
+    /**
+     * No change within this time of the tenant's last resource change (from git history).
+     */
+    cooldownMinutes: number;
+  };
+  promotion: {
+    schedule: string;
+    queueWaitP95Seconds: number;
+    cpuPercent: Percent;
+    executionsMonthlyShareOfPro: number;
+    concurrentExecutions: number;
+    ttlMinutes: number;
+    maintenanceWindow: {
+      /**
+       * 0 = Sunday
+       */
+      weekdays: number[];
+      hourUtc: number;
+    };
+  };
+  enforcement: {
+    schedule: string;
+    warningPercent: Percent;
+    throttlePercent: Percent;
+    suspendPercent: number;
+  };
+  upgrades: {
+    schedule: string;
+    /**
+     * Where available n8n versions are read.
+     */
+    registryUrl: string;
+    minReleaseAgeDays: number;
+    /**
+     * Tenants with this label set to "true" are upgraded first.
+     */
+    canaryLabel: string;
+    soakHours: number;
+  };
+  bots: {
+    maxOpenPrsPerBot: number;
+    maxPrsPerHourPerBot: number;
+  };
+}
+/**
+ * Which bot changes may merge without a human, per bot and risk class.
+ *
+ * This interface was referenced by `Platform`'s JSON-Schema
+ * via the `definition` "AutoMerge".
+ */
+export interface AutoMerge {
+  autoscale: {
+    withinCeiling: boolean;
+    beyondCeiling: boolean;
+  };
+  promotion: {
+    high: boolean;
+    medium: boolean;
+    low: boolean;
+  };
+  upgrades: {
+    patch: boolean;
+    minor: boolean;
+    major: boolean;
+  };
+  enforcement: {
+    warning: boolean;
+    throttle: boolean;
+    suspend: boolean;
+  };
+  stripeSync: {
+    planChange: boolean;
+    limitChange: boolean;
+  };
+}

@@ -1,0 +1,137 @@
+/* Generated from schemas/tenant.schema.json by scripts/gen-types.mjs. Do not edit: change the schema and run `npm run gen:types`. */
+
+/**
+ * This interface was referenced by `Tenant`'s JSON-Schema
+ * via the `definition` "TenantMode".
+ */
+export type TenantMode = 'shared' | 'dedicated';
+/**
+ * A DNS label: lowercase a-z, 0-9 and '-', starting with a letter and not ending with '-'.
+ *
+ * This interface was referenced by `Tenant`'s JSON-Schema
+ * via the `definition` "DnsLabel".
+ */
+export type DnsLabel = string;
+/**
+ * A fully qualified domain name, lowercase, at least two labels.
+ *
+ * This interface was referenced by `Tenant`'s JSON-Schema
+ * via the `definition` "Hostname".
+ */
+export type Hostname = string;
+
+/**
+ * One tenant of the rp9 n8n hosting platform: tenants/<name>.yaml in the config repo.
+ */
+export interface Tenant {
+  /**
+   * Config format version.
+   */
+  apiVersion: 'rp9.io/v1';
+  kind: 'Tenant';
+  metadata: TenantMetadata;
+  spec: TenantSpec;
+}
+/**
+ * This interface was referenced by `Tenant`'s JSON-Schema
+ * via the `definition` "TenantMetadata".
+ */
+export interface TenantMetadata {
+  /**
+   * Tenant id; equals the file name without .yaml.
+   */
+  name: string;
+  displayName?: string;
+  email: string;
+  /**
+   * Free key/value strings for operators and bots (for example rp9.io/canary: "true").
+   */
+  labels: {
+    [k: string]: string;
+  };
+}
+/**
+ * This interface was referenced by `Tenant`'s JSON-Schema
+ * via the `definition` "TenantSpec".
+ */
+export interface TenantSpec {
+  /**
+   * A plan defined in platform.yaml.
+   */
+  plan: string;
+  mode: TenantMode;
+  /**
+   * A region defined in platform.yaml.
+   */
+  region: string;
+  subdomain: DnsLabel;
+  /**
+   * Extra hostnames served for the tenant. Dedicated tenants only.
+   *
+   * @maxItems 20
+   */
+  customDomains: Hostname[];
+  suspended: boolean;
+  /**
+   * Dedicated only; defaults to the platform's dedicated n8n version.
+   */
+  n8n?: {
+    version: string;
+  };
+  resources?: Resources;
+  compliance?: {
+    /**
+     * A geography (see platform regions) the tenant's data must stay in.
+     */
+    dataResidency?: string;
+    frameworks?: ('gdpr' | 'hipaa' | 'soc2' | 'pci-dss' | 'iso27001')[];
+  };
+  backups: {
+    schedules: ('daily' | 'weekly' | 'monthly')[];
+    includeExecutions: boolean;
+  };
+  /**
+   * A scheduled move from shared to dedicated.
+   */
+  promotion?: {
+    /**
+     * Start of the maintenance window (RFC 3339, UTC).
+     */
+    window: string;
+    /**
+     * Longest acceptable freeze.
+     */
+    ttlMinutes: number;
+    reason?: string;
+  };
+  /**
+   * Overrides of the plan's limits.
+   */
+  limits?: {
+    executionsMonthly?: number;
+    concurrentExecutions?: number;
+    apiCallsHourly?: number;
+  };
+  billing?: {
+    stripeCustomerId?: string;
+    stripeSubscriptionId?: string;
+  };
+}
+/**
+ * Dedicated only; each field defaults to the plan's value.
+ *
+ * This interface was referenced by `Tenant`'s JSON-Schema
+ * via the `definition` "Resources".
+ */
+export interface Resources {
+  /**
+   * CPU cores (halves allowed).
+   */
+  cpu?: number;
+  memoryMb?: number;
+  /**
+   * Queue-mode worker containers.
+   */
+  workers?: number;
+  storageGb?: number;
+}
