@@ -12,6 +12,17 @@ export interface DockerEngine {
   stop(): Promise<void>;
 }
 
+/** A 10.213.x.0/24 that no interface uses yet, so parallel test runs don't collide. */
+async function unusedSubnet(): Promise<string> {
+  const used = await run('ip', ['-4', '-o', 'addr', 'show']);
+  const start = process.pid % 200;
+  for (let i = 0; i < 250; i += 1) {
+    const prefix = `10.213.${(start + i) % 250}`;
+    if (!used.includes(`${prefix}.`)) return prefix;
+  }
+  throw new Error('no free 10.213.x.0/24 subnet for the test bridge');
+}
+
 /**
  * Starts a throwaway dockerd with its own socket, data root, exec root, pidfile,
  * cgroup parent and bridge, so it never touches another daemon on the machine.
@@ -20,9 +31,8 @@ export async function startDockerd(name = `rp9t${process.pid % 100000}`): Promis
   const dir = await mkdtemp(join(tmpdir(), 'rp9-dockerd-'));
   const bridge = `${name}br`.slice(0, 15);
   const socketPath = join(dir, 'docker.sock');
-  const third = 100 + (process.pid % 100);
   await run('ip', ['link', 'add', bridge, 'type', 'bridge']).catch(() => undefined);
-  await run('ip', ['addr', 'add', `10.213.${third}.1/24`, 'dev', bridge]).catch(() => undefined);
+  await run('ip', ['addr', 'add', `${await unusedSubnet()}.1/24`, 'dev', bridge]);
   await run('ip', ['link', 'set', bridge, 'up']);
   const child = spawn('dockerd', [
     '--host', `unix://${socketPath}`,
