@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite runs for real (PostgreSQL 15,
+# Docker engine, Redis, Prometheus, busybox-static), when any is missing.
+# Called by `npm test` (pretest) and by .ci/run; a no-op when all are present.
+set -euo pipefail
+
+missing=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+[ -x /bin/busybox ] || missing+=(busybox-static)
+command -v git >/dev/null 2>&1 || missing+=(git)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "rp9 tests need these Debian packages: ${missing[*]}" >&2
+  echo "Install them as root: apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 2
+fi
+echo "Installing test dependencies: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
