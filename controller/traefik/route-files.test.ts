@@ -1,0 +1,55 @@
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readRouteFiles, removeRouteFile, tenantOfRouteFile, writeRouteFile } from './route-files.js';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'rp9-routes-'));
+}
+
+describe('route files', () => {
+  it.each([
+    ['rp9-acme.yaml', 'acme'],
+    ['rp9-a-b-c.yaml', 'a-b-c'],
+    ['acme.yaml', undefined],
+    ['rp9-acme.yml', undefined],
+    ['.rp9-acme.yaml.1234.tmp', undefined],
+    ['rp9-Bad`name.yaml', undefined],
+  ])('maps %s to tenant %s', (file, tenant) => {
+    expect(tenantOfRouteFile(file)).toBe(tenant);
+  });
+
+  it('writes atomically, reports unchanged content, and leaves no temp files', async () => {
+    // Arrange
+    const dir = await tempDir();
+
+    // Act
+    const first = await writeRouteFile(dir, 'acme', 'http: {}\n');
+    const again = await writeRouteFile(dir, 'acme', 'http: {}\n');
+    const changed = await writeRouteFile(dir, 'acme', 'http: { routers: {} }\n');
+
+    // Assert
+    expect([first, again, changed]).toEqual(['written', 'unchanged', 'written']);
+    expect(await readdir(dir)).toEqual(['rp9-acme.yaml']);
+    expect(await readRouteFiles(dir)).toEqual([{ tenant: 'acme', text: 'http: { routers: {} }\n' }]);
+  });
+
+  it('ignores files it does not own and removes only its own', async () => {
+    // Arrange
+    const dir = await tempDir();
+    await writeFile(join(dir, 'operator-dashboard.yaml'), 'http: {}\n');
+    await writeRouteFile(dir, 'acme', 'x: 1\n');
+
+    // Act
+    await removeRouteFile(dir, 'acme');
+
+    // Assert
+    expect(await readdir(dir)).toEqual(['operator-dashboard.yaml']);
+    expect(await readRouteFiles(dir)).toEqual([]);
+  });
+
+  it('treats a missing directory as no routes yet', async () => {
+    expect(await readRouteFiles(join(await tempDir(), 'missing'))).toEqual([]);
+  });
+});
