@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { referenceValidator } from '../test/reference-schemas.js';
+
+function yamlFile(path: string): unknown {
+  return parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+}
+
+describe('deploy configuration', () => {
+  it('the Traefik static config satisfies the Traefik v3 schema and watches the route directory', () => {
+    const config = yamlFile('./traefik/traefik.yml') as { providers: { file: { directory: string; watch: boolean } } };
+    const validate = referenceValidator('traefik-v3.json');
+    expect(validate(config)).toEqual([]);
+    expect(validate({ entryPoints: { web: { adress: ':80' } } })).not.toEqual([]);
+    expect(config.providers.file).toEqual({ directory: '/etc/traefik/dynamic', watch: true });
+  });
+
+  it('the compose stack satisfies the Compose specification and shares the route directory with Traefik', () => {
+    const compose = yamlFile('./docker-compose.yml') as { services: Record<string, { volumes?: string[] }> };
+    expect(referenceValidator('compose-spec.json')(compose)).toEqual([]);
+    expect(compose.services.traefik?.volumes).toContain('traefik-dynamic:/etc/traefik/dynamic:ro');
+    expect(compose.services.controller?.volumes).toContain('traefik-dynamic:/etc/traefik/dynamic');
+  });
+
+  it('the Prometheus config satisfies the Prometheus schema', () => {
+    expect(referenceValidator('prometheus.json')(yamlFile('./prometheus/prometheus.yml'))).toEqual([]);
+  });
+});
