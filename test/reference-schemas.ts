@@ -3,7 +3,7 @@
 // beside the repository clone; RP9_SHARED_DIR overrides.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 
 function sharedDir(): string {
   const candidates = [

@@ -1,0 +1,152 @@
+// apply(plan): carries out a plan's actions through narrow ports (Docker,
+// PostgreSQL, Traefik files). Per tenant, actions run in the plan's order and
+// stop at the first failure; tenants run concurrently and never block each
+// other. Transient errors are retried with capped exponential backoff.
+import type { Action, DesiredContainer, DesiredDatabase, DesiredRoute, DesiredVolume, Plan, TenantPlan } from '../model.js';
+import { mapWithConcurrency, withRetry, type ErrorClass } from './retry.js';
+
+/** The I/O the executor needs. Every port is idempotent. */
+export interface ApplyPorts {
+  ensureDatabase(database: DesiredDatabase): Promise<void>;
+  ensureVolume(volume: DesiredVolume): Promise<void>;
+  /** Creates the container, and starts it when `running`. */
+  createContainer(container: DesiredContainer): Promise<void>;
+  recreateContainer(container: DesiredContainer): Promise<void>;
+  updateContainerResources(container: DesiredContainer): Promise<void>;
+  startContainer(name: string): Promise<void>;
+  stopContainer(name: string): Promise<void>;
+  removeContainer(name: string): Promise<void>;
+  waitHealthy(name: string): Promise<void>;
+  writeRoute(route: DesiredRoute): Promise<void>;
+  removeRoute(tenant: string): Promise<void>;
+  classify(error: unknown): ErrorClass;
+}
+
+export interface ApplyOptions {
+  /** Tenants applied at once. */
+  concurrency: number;
+  retry: { attempts: number; baseMs: number; maxMs: number };
+  sleep?(ms: number): Promise<void>;
+  onAction?(tenant: string, action: Action, outcome: 'done' | 'failed', error?: unknown): void;
+}
+
+export interface ApplyError {
+  code: string;
+  message: string;
+  transient: boolean;
+  action: string;
+}
+
+export interface TenantApplyResult {
+  tenant: string;
+  outcome: 'applied' | 'unchanged' | 'failed';
+  /** Actions carried out, in order. */
+  done: Action[];
+  error?: ApplyError;
+}
+
+export interface ApplyReport {
+  tenants: TenantApplyResult[];
+  applied: number;
+  failed: number;
+}
+
+export class ApplyRefusedError extends Error {
+  readonly code = 'apply.plan-refused';
+}
+
+function describeAction(action: Action): string {
+  return `${action.op} ${action.kind} ${action.name}`;
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : 'apply.failed';
+}
+
+/** The port calls that carry out one action. */
+function stepsFor(action: Action, ports: ApplyPorts): (() => Promise<void>)[] {
+  const desired = action.desired;
+  switch (action.kind) {
+    case 'database':
+      if ((action.op === 'create' || action.op === 'update') && desired?.kind === 'database') return [() => ports.ensureDatabase(desired)];
+      return [];
+    case 'volume':
+      if ((action.op === 'create' || action.op === 'update') && desired?.kind === 'volume') return [() => ports.ensureVolume(desired)];
+      return [];
+    case 'route':
+      if ((action.op === 'create' || action.op === 'update') && desired?.kind === 'route') return [() => ports.writeRoute(desired)];
+      if (action.op === 'delete') return [() => ports.removeRoute(action.tenant)];
+      return [];
+    case 'container': {
+      const container = desired?.kind === 'container' ? desired : undefined;
+      if (action.op === 'delete') return [() => ports.removeContainer(action.name)];
+      if (action.op === 'stop') return [() => ports.stopContainer(action.name)];
+      if (action.op === 'start') return [() => ports.startContainer(action.name)];
+      if (!container) return [];
+      if (action.op === 'create') return [() => ports.createContainer(container)];
+      if (action.op === 'recreate') return [() => ports.recreateContainer(container)];
+      if (action.op === 'update') return [() => ports.updateContainerResources(container)];
+      return [];
+    }
+  }
+}
+
+/** Containers that must be healthy before the route sends traffic to them. */
+function needsHealthWait(action: Action): boolean {
+  return action.kind === 'container' && action.desired?.kind === 'container' && action.desired.running
+    && (action.op === 'create' || action.op === 'recreate' || action.op === 'start');
+}
+
+async function applyTenant(tenantPlan: TenantPlan, ports: ApplyPorts, options: ApplyOptions): Promise<TenantApplyResult> {
+  const actions = tenantPlan.actions.filter((a) => a.op !== 'noop' && a.op !== 'retain');
+  if (actions.length === 0) return { tenant: tenantPlan.tenant, outcome: 'unchanged', done: [] };
+  const done: Action[] = [];
+  const pendingHealth: string[] = [];
+  const retry = { ...options.retry, classify: ports.classify, ...(options.sleep ? { sleep: options.sleep } : {}) };
+  for (const action of actions) {
+    try {
+      if (action.kind === 'route' && pendingHealth.length > 0) {
+        for (const name of pendingHealth.splice(0)) await withRetry(() => ports.waitHealthy(name), retry);
+      }
+      for (const step of stepsFor(action, ports)) await withRetry(step, retry);
+      if (needsHealthWait(action)) pendingHealth.push(action.name);
+      done.push(action);
+      options.onAction?.(tenantPlan.tenant, action, 'done');
+    } catch (error) {
+      options.onAction?.(tenantPlan.tenant, action, 'failed', error);
+      return {
+        tenant: tenantPlan.tenant,
+        outcome: 'failed',
+        done,
+        error: {
+          code: errorCode(error),
+          message: `${describeAction(action)}: ${error instanceof Error ? error.message : String(error)}`,
+          transient: ports.classify(error) === 'transient',
+          action: describeAction(action),
+        },
+      };
+    }
+  }
+  try {
+    for (const name of pendingHealth) await withRetry(() => ports.waitHealthy(name), retry);
+  } catch (error) {
+    return {
+      tenant: tenantPlan.tenant,
+      outcome: 'failed',
+      done,
+      error: { code: errorCode(error), message: error instanceof Error ? error.message : String(error), transient: true, action: 'wait healthy' },
+    };
+  }
+  return { tenant: tenantPlan.tenant, outcome: 'applied', done };
+}
+
+export async function applyPlan(plan: Plan, ports: ApplyPorts, options: ApplyOptions): Promise<ApplyReport> {
+  if (plan.refused) throw new ApplyRefusedError(plan.refused.message);
+  const results = await mapWithConcurrency(plan.tenants, options.concurrency, (tenantPlan) => applyTenant(tenantPlan, ports, options));
+  return {
+    tenants: results,
+    applied: results.filter((r) => r.outcome === 'applied').length,
+    failed: results.filter((r) => r.outcome === 'failed').length,
+  };
+}
