@@ -1,0 +1,134 @@
+// Pure status derivation: from a tenant's previous status and what happened
+// in this reconcile, the status update (phase + conditions) and the events
+// to record. Events are written only when something changed.
+import type { TenantPhase } from '../model.js';
+
+export type ConditionType = 'Ready' | 'Reconciling' | 'Stalled';
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface ConditionInput {
+  type: ConditionType;
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+}
+
+export interface PreviousStatus {
+  phase: TenantPhase;
+  conditions: { type: ConditionType; status: ConditionStatus; reason: string; message: string }[];
+  appliedSpecHash: string | null;
+}
+
+export type TenantOutcome =
+  | { kind: 'applied'; commit: string; generation: string; specHash: string; suspended: boolean; actions: string[] }
+  | { kind: 'failed'; commit: string; generation: string; code: string; message: string; transient: boolean; actions: string[] }
+  /** The tenant's file in the newest commit is invalid; the last good config stays applied. */
+  | { kind: 'invalid'; commit: string; message: string }
+  /** The whole plan was refused by a safety rail. */
+  | { kind: 'blocked'; commit: string; code: string; message: string };
+
+export interface StatusUpdate {
+  phase?: TenantPhase;
+  conditions: ConditionInput[];
+  observedCommit: string;
+  observedGeneration?: string;
+  appliedSpecHash?: string;
+  appliedCommit?: string;
+}
+
+export interface StatusEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** `docker.image-missing` → `ImageMissing`; `apply.failed` → `Failed`. */
+export function reasonFromCode(code: string): string {
+  const tail = code.includes('.') ? code.slice(code.lastIndexOf('.') + 1) : code;
+  const words = tail.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const reason = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  return reason.length > 0 ? reason : 'Unknown';
+}
+
+function short(commit: string): string {
+  return commit.slice(0, 12);
+}
+
+function ready(previous: PreviousStatus | undefined): ConditionInput | undefined {
+  return previous?.conditions.find((c) => c.type === 'Ready');
+}
+
+export function deriveTenantStatus(previous: PreviousStatus | undefined, outcome: TenantOutcome): { update: StatusUpdate; events: StatusEvent[] } {
+  const before = ready(previous);
+  switch (outcome.kind) {
+    case 'applied': {
+      const message = `Applied revision ${short(outcome.commit)}`;
+      const phase: TenantPhase = outcome.suspended ? 'suspended' : 'active';
+      const events: StatusEvent[] = [];
+      if (outcome.actions.length > 0) {
+        events.push({ type: 'Normal', reason: 'Applied', message: `${message}: ${outcome.actions.join(', ')}`, data: { actions: outcome.actions } });
+      } else if (before && before.status !== 'True') {
+        events.push({ type: 'Normal', reason: 'Recovered', message });
+      }
+      if (previous && previous.phase !== phase) {
+        events.push({ type: 'Normal', reason: phase === 'suspended' ? 'Suspended' : 'Activated', message: `Phase ${previous.phase} → ${phase}` });
+      }
+      return {
+        update: {
+          phase,
+          conditions: [
+            { type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message },
+            { type: 'Reconciling', status: 'False', reason: 'ReconciliationSucceeded', message },
+            { type: 'Stalled', status: 'False', reason: 'ReconciliationSucceeded', message },
+          ],
+          observedCommit: outcome.commit,
+          observedGeneration: outcome.generation,
+          appliedSpecHash: outcome.specHash,
+          appliedCommit: outcome.commit,
+        },
+        events,
+      };
+    }
+    case 'failed': {
+      const reason = reasonFromCode(outcome.code);
+      const changed = !before || before.status !== 'False' || before.reason !== reason || before.message !== outcome.message;
+      const phase: TenantPhase = outcome.transient ? (previous?.phase ?? 'provisioning') : 'failed';
+      return {
+        update: {
+          phase,
+          conditions: outcome.transient
+            ? [
+                { type: 'Ready', status: 'False', reason, message: outcome.message },
+                { type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry', message: `Retrying: ${outcome.message}` },
+                { type: 'Stalled', status: 'False', reason: 'ProgressingWithRetry', message: 'Transient error; retrying with backoff' },
+              ]
+            : [
+                { type: 'Ready', status: 'False', reason, message: outcome.message },
+                { type: 'Reconciling', status: 'False', reason, message: outcome.message },
+                { type: 'Stalled', status: 'True', reason, message: outcome.message },
+              ],
+          observedCommit: outcome.commit,
+          observedGeneration: outcome.generation,
+        },
+        events: changed ? [{ type: 'Warning', reason, message: outcome.message, data: { transient: outcome.transient, code: outcome.code, done: outcome.actions } }] : [],
+      };
+    }
+    case 'invalid':
+    case 'blocked': {
+      const reason = outcome.kind === 'invalid' ? 'ValidationFailed' : reasonFromCode(outcome.code);
+      const changed = !before || before.reason !== reason || before.message !== outcome.message;
+      return {
+        update: {
+          conditions: [
+            { type: 'Ready', status: 'False', reason, message: outcome.message },
+            { type: 'Reconciling', status: 'False', reason, message: outcome.message },
+            { type: 'Stalled', status: 'True', reason, message: outcome.message },
+          ],
+          observedCommit: outcome.commit,
+        },
+        events: changed ? [{ type: 'Warning', reason, message: outcome.message }] : [],
+      };
+    }
+  }
+}
