@@ -17,6 +17,12 @@ async function run(name: string, env: string[], cmd?: string[]): Promise<Docker.
   return container.inspect();
 }
 
+function ipOf(info: Docker.ContainerInspectInfo): string {
+  const ip = Object.values(info.NetworkSettings.Networks)[0]?.IPAddress;
+  if (!ip) throw new Error(`container ${info.Name} has no IP address`);
+  return ip;
+}
+
 async function logs(id: string): Promise<string> {
   return (await docker.getContainer(id).logs({ stdout: true, stderr: true })).toString('utf8');
 }
@@ -53,7 +59,7 @@ describe('ensureTestImage', () => {
 
   it('answers /healthz and /healthz/readiness on N8N_PORT and prints its role', async () => {
     const info = await run('main', ['N8N_PORT=5690', 'EXECUTIONS_MODE=queue']);
-    const ip = info.NetworkSettings.IPAddress;
+    const ip = ipOf(info);
     await waitFor('test image to listen', async () => (await get(ip, 5690, '/healthz')).status === 200, 50, 100);
 
     const healthz = await get(ip, 5690, '/healthz');
@@ -76,7 +82,7 @@ describe('ensureTestImage', () => {
     const now = await docker.getContainer(info.Id).inspect();
     expect(now.State.Running).toBe(true);
     expect(await logs(info.Id)).toContain('role=worker port=5678');
-    expect((await get(info.NetworkSettings.IPAddress, 5678, '/healthz')).status).toBe(200);
+    expect((await get(ipOf(info), 5678, '/healthz')).status).toBe(200);
   });
 
   it('exits with an error on a command n8n would not know', async () => {
