@@ -1,0 +1,64 @@
+// Bounded wait for a container to report healthy (or, without a healthcheck,
+// to be running). Polls inspect (about 2 ms a call); returns a value, never throws.
+import type Docker from 'dockerode';
+import { statusOf, engineMessage } from './docker-errors.js';
+
+export type HealthWaitStatus = 'healthy' | 'unhealthy' | 'exited' | 'missing' | 'timeout' | 'unreachable';
+
+export interface HealthWait {
+  ok: boolean;
+  status: HealthWaitStatus;
+  waitedMs: number;
+  /** What was last seen, for messages: state, health, exit code, last probe output. */
+  detail?: string;
+}
+
+export interface WaitHealthyOptions {
+  timeoutMs: number;
+  intervalMs?: number;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function lastProbe(info: Docker.ContainerInspectInfo): string {
+  const log = info.State.Health?.Log;
+  const last = log?.[log.length - 1];
+  return last ? `; last probe exit ${last.ExitCode}: ${last.Output.trim().slice(0, 200)}` : '';
+}
+
+/** Waits until `name` is healthy, unhealthy, gone or stopped, or `timeoutMs` passed. */
+export async function waitHealthy(docker: Docker, name: string, options: WaitHealthyOptions): Promise<HealthWait> {
+  const intervalMs = Math.max(10, options.intervalMs ?? 250);
+  const started = Date.now();
+  const attempts = Math.ceil(options.timeoutMs / intervalMs) + 1;
+  let detail = 'not inspected yet';
+  let firstRestartCount: number | undefined;
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const waitedMs = Date.now() - started;
+    let info: Docker.ContainerInspectInfo | undefined;
+    try {
+      info = await docker.getContainer(name).inspect();
+    } catch (err) {
+      if (statusOf(err) === 404) return { ok: false, status: 'missing', waitedMs, detail: `no container ${name}` };
+      if (statusOf(err) === undefined) return { ok: false, status: 'unreachable', waitedMs, detail: engineMessage(err) };
+      detail = engineMessage(err); // a 5xx: try again
+    }
+    if (info) {
+      const state = info.State;
+      const health = state.Health?.Status;
+      detail = `state ${state.Status}${health ? `, health ${health}` : ''}${lastProbe(info)}`;
+      firstRestartCount ??= info.RestartCount;
+      // Stopped, or crashed and brought back by its restart policy: it is not coming up healthy.
+      if (!state.Running || state.Restarting || info.RestartCount > firstRestartCount) {
+        return { ok: false, status: 'exited', waitedMs, detail: `${detail}, exit code ${state.ExitCode}, restarts ${info.RestartCount}` };
+      }
+      if (health === 'healthy' || !health || health === 'none') return { ok: true, status: 'healthy', waitedMs, detail };
+      if (health === 'unhealthy') return { ok: false, status: 'unhealthy', waitedMs, detail };
+    }
+    if (Date.now() - started >= options.timeoutMs) break;
+    await sleep(Math.min(intervalMs, Math.max(0, options.timeoutMs - (Date.now() - started))));
+  }
+  return { ok: false, status: 'timeout', waitedMs: Date.now() - started, detail };
+}
