@@ -10,13 +10,15 @@ export type BodyResult =
 /**
  * Reads the whole body, at most `limit` bytes. Past the limit the rest is read
  * and discarded (so an ordinary client reads our 413) up to `drainLimit` bytes;
- * beyond that, or when Content-Length already says so, reading stops and the
- * caller should close the connection after answering.
+ * beyond that, or when Content-Length already says so (or the client awaits
+ * 100-continue for an oversize body), reading stops and the caller should
+ * close the connection after answering.
  */
 export function readBody(req: IncomingMessage, limit: number, drainLimit = limit * 8): Promise<BodyResult> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > drainLimit) {
+    const awaitsContinue = String(req.headers.expect ?? '').toLowerCase() === '100-continue';
+    if (Number.isFinite(declared) && (declared > drainLimit || (awaitsContinue && declared > limit))) {
       resolve({ ok: false, reason: 'too-large', close: true });
       return;
     }

@@ -233,6 +233,7 @@ describe('suspended page', () => {
     expect(tenant.body).toContain('<strong>acme.rp9.io</strong>');
     expect(tenantPost.status).toBe(503);
     expect([controller.status, byIp.status]).toEqual([200, 200]);
+    expect(h.logs().filter((l) => l.route === 'suspended').map((l) => l.level)).toEqual(['INFO', 'INFO']);
   });
 });
 
@@ -298,6 +299,27 @@ describe('POST /hooks/github', () => {
     const reply = await call(h.port, '/hooks/github', { method: 'POST', body: 'x'.repeat(20_000), headers: { 'x-github-event': 'push', 'x-github-delivery': 'huge' } });
 
     expect([reply.status, reply.headers.connection]).toEqual([413, 'close']);
+  });
+
+  it('refuses an oversize body announced with Expect: 100-continue without inviting it', async () => {
+    const h = await start({}, { maxBodyBytes: 1024 });
+
+    const reply = await new Promise<Reply & { continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = httpRequest({ host: '127.0.0.1', port: h.port, path: '/hooks/github', method: 'POST', headers: { expect: '100-continue', 'content-length': '5000', 'x-github-event': 'push' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), continued }));
+      });
+      req.on('continue', () => {
+        continued = true;
+        req.end('x'.repeat(5000));
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+
+    expect([reply.status, reply.continued, reply.headers.connection]).toEqual([413, false, 'close']);
   });
 
   it.each([

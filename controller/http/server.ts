@@ -71,6 +71,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     version: options.deps.version ?? 'unknown',
   };
   const server = createServer((req, res) => void dispatch(req, res, ctx));
+  // Expect: 100-continue with a body over the cap: answer 413 without inviting the body.
+  server.on('checkContinue', (req, res) => {
+    if (!(Number(req.headers['content-length']) > ctx.maxBodyBytes)) res.writeContinue();
+    void dispatch(req, res, ctx);
+  });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
@@ -121,8 +126,8 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, ctx: Context)
   res.on('finish', () => {
     const status = res.statusCode;
     ctx.deps.requestMetrics?.httpRequests.inc({ route: routeName, method, code: String(status) });
-    const fields = { method, path, route: routeName, status, duration_ms: Number(process.hrtime.bigint() - started) / 1e6 };
-    if (status >= 500) log.warn('http request', fields);
+    const fields = { method, path, route: routeName, status, duration_ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10 };
+    if (status >= 500 && routeName !== 'suspended') log.warn('http request', fields);
     else if (quiet) log.debug('http request', fields);
     else log.info('http request', fields);
   });
