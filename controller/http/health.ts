@@ -1,0 +1,102 @@
+// Pure rules that turn a readiness snapshot into /readyz and /health/detailed answers.
+//
+// Readiness rule: ready ⇔ the database is up AND the role is known (leader or standby).
+// Docker and git do not gate readiness: without Docker the controller still serves
+// webhooks, the status page and plans ("plan-only" mode: apply is skipped); without
+// git it keeps the last applied state. Both are reported so probes and humans see them.
+import { loadavg } from 'node:os';
+import { redactString } from '../log/redact.js';
+import type { DepState, DepStatus, Readiness } from './types.js';
+
+export type OperatingMode = 'apply' | 'plan-only';
+
+export interface ReadyzBody {
+  ready: boolean;
+  role: Readiness['role'];
+  mode: OperatingMode;
+  database: boolean;
+  docker: boolean;
+  git: boolean;
+}
+
+export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
+
+export interface DependencyReport {
+  status: DepStatus;
+  latencyMs?: number;
+  error?: string;
+}
+
+export interface SystemInfo {
+  uptimeSeconds: number;
+  memory: { rss: number; heapUsed: number; heapTotal: number };
+  loadavg: number[];
+  node: string;
+  pid: number;
+  version: string;
+}
+
+export interface HealthReport {
+  status: HealthStatus;
+  role: Readiness['role'];
+  mode: OperatingMode;
+  dependencies: { database: DependencyReport; docker: DependencyReport; git: DependencyReport };
+  system: SystemInfo;
+}
+
+export function operatingMode(readiness: Readiness): OperatingMode {
+  return readiness.docker.status === 'up' ? 'apply' : 'plan-only';
+}
+
+export function readyz(readiness: Readiness): ReadyzBody {
+  return {
+    ready: readiness.database.status === 'up' && readiness.role !== 'unknown',
+    role: readiness.role,
+    mode: operatingMode(readiness),
+    database: readiness.database.status === 'up',
+    docker: readiness.docker.status === 'up',
+    git: readiness.git.status === 'up',
+  };
+}
+
+/** unhealthy: database down; degraded: docker or git down, or role unknown; healthy otherwise ('disabled' is not a fault). */
+export function healthStatus(readiness: Readiness): HealthStatus {
+  if (readiness.database.status !== 'up') return 'unhealthy';
+  if (readiness.docker.status === 'down' || readiness.git.status === 'down' || readiness.role === 'unknown') return 'degraded';
+  return 'healthy';
+}
+
+export function healthReport(readiness: Readiness, system: SystemInfo): HealthReport {
+  return {
+    status: healthStatus(readiness),
+    role: readiness.role,
+    mode: operatingMode(readiness),
+    dependencies: { database: dependency(readiness.database), docker: dependency(readiness.docker), git: dependency(readiness.git) },
+    system,
+  };
+}
+
+/** Readiness to report when the probe itself failed or timed out. */
+export function unknownReadiness(error: string): Readiness {
+  const down: DepState = { status: 'down', error };
+  return { role: 'unknown', database: down, docker: down, git: down };
+}
+
+export function systemInfo(version: string): SystemInfo {
+  const memory = process.memoryUsage();
+  return {
+    uptimeSeconds: Math.round(process.uptime()),
+    memory: { rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal },
+    loadavg: loadavg().map((n) => Math.round(n * 100) / 100),
+    node: process.version,
+    pid: process.pid,
+    version,
+  };
+}
+
+function dependency(state: DepState): DependencyReport {
+  const report: DependencyReport = { status: state.status };
+  if (state.latencyMs !== undefined) report.latencyMs = Math.round(state.latencyMs * 10) / 10;
+  if (state.error !== undefined) report.error = redactString(state.error).slice(0, 300);
+  return report;
+}

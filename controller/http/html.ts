@@ -1,0 +1,88 @@
+// The two HTML pages: the read-only status page and the "workspace suspended"
+// page. Pure renderers; every interpolated value goes through escapeHtml.
+import type { AppliedCommit, ControllerRole, SuspendedPageInfo, TenantRow } from './types.js';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"'`]/g, (ch) => ESCAPES[ch] ?? ch);
+}
+
+const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d2330}
+h1{font-size:1.4rem}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #e3e6ec;vertical-align:top}
+th{background:#f5f6f8}.no{color:#b42318;font-weight:600}.yes{color:#067647}code{font-size:.9em}.muted{color:#667085}`;
+
+function page(title: string, body: string, extraHead = ''): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title>${extraHead}<style>${STYLE}</style></head>
+<body>
+${body}
+</body></html>
+`;
+}
+
+function formatTime(value: Date | string | undefined): string {
+  if (value === undefined) return '';
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString().replace('.000Z', 'Z');
+}
+
+export interface StatusPageInput {
+  tenants: readonly TenantRow[];
+  lastCommit?: AppliedCommit;
+  role?: ControllerRole;
+  version: string;
+  generatedAt: Date;
+}
+
+export function renderStatusPage(input: StatusPageInput): string {
+  const tenants = [...input.tenants].sort((a, b) => a.name.localeCompare(b.name));
+  const ready = tenants.filter((t) => t.ready).length;
+  const commit = input.lastCommit;
+  const commitLine = commit
+    ? `Last applied commit <code title="${escapeHtml(commit.sha)}">${escapeHtml(commit.sha.slice(0, 12))}</code>` +
+      (commit.message ? ` — ${escapeHtml(commit.message)}` : '') +
+      (commit.appliedAt ? ` <span class="muted">at ${escapeHtml(formatTime(commit.appliedAt))}</span>` : '')
+    : 'No commit applied yet';
+  const rows = tenants
+    .map(
+      (t) => `<tr><td>${escapeHtml(t.name)}</td><td>${escapeHtml(t.mode)}</td><td>${escapeHtml(t.plan)}</td><td>${escapeHtml(t.phase)}</td>` +
+        `<td class="${t.ready ? 'yes' : 'no'}">${t.ready ? 'yes' : 'no'}</td><td>${escapeHtml(t.reason)}</td>` +
+        `<td><code title="${escapeHtml(t.appliedCommit)}">${escapeHtml(t.appliedCommit?.slice(0, 12))}</code></td><td>${escapeHtml(formatTime(t.updatedAt))}</td></tr>`,
+    )
+    .join('\n');
+  const table = tenants.length
+    ? `<table><thead><tr><th>Tenant</th><th>Mode</th><th>Plan</th><th>Phase</th><th>Ready</th><th>Reason</th><th>Applied commit</th><th>Updated</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>`
+    : '<p>No tenants.</p>';
+  return page(
+    'rp9 controller status',
+    `<h1>rp9 controller</h1>
+<p>${commitLine}</p>
+<p>${ready} of ${tenants.length} tenants ready · role ${escapeHtml(input.role ?? 'unknown')} · version ${escapeHtml(input.version)} · <span class="muted">generated ${escapeHtml(formatTime(input.generatedAt))}</span></p>
+${table}`,
+    '<meta http-equiv="refresh" content="30">',
+  );
+}
+
+export function renderUnavailablePage(correlationId: string): string {
+  return page('rp9 controller status', `<h1>Status temporarily unavailable</h1>\n<p>Please retry shortly. Reference: <code>${escapeHtml(correlationId)}</code></p>`);
+}
+
+export function renderSuspendedPage(host: string | undefined, info: SuspendedPageInfo = {}): string {
+  const brand = info.brand ?? 'rp9';
+  const where = host ? `<p>The workspace at <strong>${escapeHtml(host)}</strong> is temporarily unavailable.</p>` : '';
+  const contact = info.contact ? `<p>To restore access, contact ${escapeHtml(info.contact)}.</p>` : '<p>To restore access, contact your account administrator.</p>';
+  return page(
+    `Workspace suspended · ${brand}`,
+    `<main style="max-width:36rem;margin:4rem auto;text-align:center">
+<h1>This workspace is suspended</h1>
+${where}
+<p>No data has been deleted; everything comes back as it was once the workspace is reactivated.</p>
+${contact}
+</main>`,
+  );
+}

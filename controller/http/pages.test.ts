@@ -1,0 +1,90 @@
+// Pure parts of the HTTP surface: health rules, host routing, HTML escaping.
+import { describe, expect, it } from 'vitest';
+import { healthReport, healthStatus, readyz, systemInfo, unknownReadiness } from './health.js';
+import { hostName, isControllerHost } from './hosts.js';
+import { escapeHtml, renderStatusPage, renderSuspendedPage } from './html.js';
+import type { DepState, Readiness } from './types.js';
+
+const up: DepState = { status: 'up' };
+const down: DepState = { status: 'down', error: 'x' };
+const off: DepState = { status: 'disabled' };
+
+describe('healthStatus / readyz', () => {
+  it.each([
+    { name: 'all up', r: { role: 'leader', database: up, docker: up, git: up }, health: 'healthy', ready: true },
+    { name: 'docker disabled (plan-only by choice)', r: { role: 'leader', database: up, docker: off, git: up }, health: 'healthy', ready: true },
+    { name: 'docker down', r: { role: 'standby', database: up, docker: down, git: up }, health: 'degraded', ready: true },
+    { name: 'git down', r: { role: 'leader', database: up, docker: up, git: down }, health: 'degraded', ready: true },
+    { name: 'role unknown', r: { role: 'unknown', database: up, docker: up, git: up }, health: 'degraded', ready: false },
+    { name: 'database down', r: { role: 'leader', database: down, docker: up, git: up }, health: 'unhealthy', ready: false },
+    { name: 'probe failed', r: unknownReadiness('check failed'), health: 'unhealthy', ready: false },
+  ] as { name: string; r: Readiness; health: string; ready: boolean }[])('$name → $health, ready=$ready', ({ r, health, ready }) => {
+    expect(healthStatus(r)).toBe(health);
+    expect(readyz(r).ready).toBe(ready);
+  });
+
+  it('the report rounds latency and bounds error text', () => {
+    const report = healthReport({ role: 'leader', database: { status: 'up', latencyMs: 1.2345 }, docker: { status: 'down', error: 'e'.repeat(1000) }, git: up }, systemInfo('v'));
+
+    expect(report.dependencies.database).toEqual({ status: 'up', latencyMs: 1.2 });
+    expect(report.dependencies.docker.error).toHaveLength(300);
+    expect(report.mode).toBe('plan-only');
+  });
+});
+
+describe('hosts', () => {
+  it.each([
+    { header: 'Acme.RP9.io:443', expected: 'acme.rp9.io' },
+    { header: '[::1]:8080', expected: '::1' },
+    { header: 'acme.rp9.io.', expected: 'acme.rp9.io' },
+    { header: undefined, expected: undefined },
+  ])('hostName($header) = $expected', ({ header, expected }) => {
+    expect(hostName(header)).toBe(expected);
+  });
+
+  it.each([
+    { header: 'acme.rp9.io', hosts: undefined, expected: true },
+    { header: 'acme.rp9.io', hosts: ['orchestrator.rp9.io'], expected: false },
+    { header: 'orchestrator.rp9.io:9090', hosts: ['orchestrator.rp9.io'], expected: true },
+    { header: '10.0.0.7:9090', hosts: ['orchestrator.rp9.io'], expected: true },
+    { header: 'localhost', hosts: ['orchestrator.rp9.io'], expected: true },
+    { header: undefined, hosts: ['orchestrator.rp9.io'], expected: true },
+  ])('isControllerHost($header, $hosts) = $expected', ({ header, hosts, expected }) => {
+    expect(isControllerHost(header, hosts)).toBe(expected);
+  });
+});
+
+describe('html', () => {
+  it('escapes the HTML-significant characters', () => {
+    expect(escapeHtml(`<a href="x" onclick='y'>&\`</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&#96;&lt;/a&gt;');
+    expect(escapeHtml(undefined)).toBe('');
+  });
+
+  it('escapes every tenant field on the status page', () => {
+    const evil = '"><img src=x onerror=alert(1)>';
+    const html = renderStatusPage({
+      tenants: [{ name: evil, mode: 'shared', plan: evil, phase: 'active', ready: true, reason: evil, appliedCommit: evil, updatedAt: evil }],
+      lastCommit: { sha: evil, message: evil, appliedAt: evil },
+      role: 'leader',
+      version: evil,
+      generatedAt: new Date(0),
+    });
+
+    expect(html).not.toContain('<img');
+    expect(html.match(/&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;/g)?.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('says when there are no tenants or commits', () => {
+    const html = renderStatusPage({ tenants: [], version: '1', generatedAt: new Date(0) });
+
+    expect(html).toContain('No tenants.');
+    expect(html).toContain('No commit applied yet');
+  });
+
+  it('the suspended page works without a host', () => {
+    const html = renderSuspendedPage(undefined, { brand: 'RP9 <Cloud>' });
+
+    expect(html).toContain('<title>Workspace suspended · RP9 &lt;Cloud&gt;</title>');
+    expect(html).toContain('contact your account administrator');
+  });
+});

@@ -1,0 +1,197 @@
+// The HTTP server's probes, metrics, status and suspended pages over real HTTP on 127.0.0.1.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMetrics } from '../metrics/registry.js';
+import { recordTenants } from '../metrics/record.js';
+import { call, closeServers, healthy, servers, SHA, start, TENANTS } from './test-support.js';
+import type { Readiness } from './types.js';
+
+afterEach(closeServers);
+
+describe('probes', () => {
+  it('GET /healthz answers ok', async () => {
+    const h = await start();
+
+    const reply = await call(h.port, '/healthz');
+
+    expect([reply.status, reply.body, reply.headers['content-type']]).toEqual([200, 'ok\n', 'text/plain; charset=utf-8']);
+  });
+
+  it.each([
+    { name: 'leader, all up', readiness: healthy, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true } },
+    { name: 'standby', readiness: { ...healthy, role: 'standby' }, status: 200, body: { ready: true, role: 'standby', mode: 'apply', database: true, docker: true, git: true } },
+    { name: 'docker down: plan-only', readiness: { ...healthy, docker: { status: 'down', error: 'ENOENT' } }, status: 200, body: { ready: true, role: 'leader', mode: 'plan-only', database: true, docker: false, git: true } },
+    { name: 'database down', readiness: { ...healthy, database: { status: 'down' } }, status: 503, body: { ready: false, role: 'leader', mode: 'apply', database: false, docker: true, git: true } },
+    { name: 'role unknown', readiness: { ...healthy, role: 'unknown' }, status: 503, body: { ready: false, role: 'unknown', mode: 'apply', database: true, docker: true, git: true } },
+  ] as { name: string; readiness: Readiness; status: number; body: unknown }[])('GET /readyz: $name → $status', async ({ readiness, status, body }) => {
+    const h = await start({ readiness: async () => readiness });
+
+    const reply = await call(h.port, '/readyz');
+
+    expect(reply.status).toBe(status);
+    expect(reply.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(reply.body)).toEqual(body);
+  });
+
+  it('GET /readyz is 503 when the readiness callback fails or hangs', async () => {
+    const failing = await start({ readiness: async () => Promise.reject(new Error('pool exhausted')) });
+    const hanging = await start({ readiness: () => new Promise<Readiness>(() => undefined) }, { checkTimeoutMs: 100 });
+
+    const [a, b] = await Promise.all([call(failing.port, '/readyz'), call(hanging.port, '/readyz')]);
+
+    expect([a.status, JSON.parse(a.body).ready]).toEqual([503, false]);
+    expect([b.status, JSON.parse(b.body).role]).toEqual([503, 'unknown']);
+  });
+
+  it('GET /health/detailed reports dependencies and system, redacting secrets from errors', async () => {
+    const h = await start({ readiness: async () => ({ ...healthy, git: { status: 'down', error: 'fetch https://x:ghp_abc@github.com/rp9/config failed' } }) });
+
+    const reply = await call(h.port, '/health/detailed');
+    const body = JSON.parse(reply.body);
+
+    expect(reply.status).toBe(200);
+    expect(body).toMatchObject({
+      status: 'degraded',
+      role: 'leader',
+      mode: 'apply',
+      dependencies: { database: { status: 'up', latencyMs: 1.5 }, docker: { status: 'up', latencyMs: 1.5 }, git: { status: 'down' } },
+      system: { node: process.version, pid: process.pid, version: '0.1.0-test' },
+    });
+    expect(body.dependencies.git.error).toBe('fetch https://x:[REDACTED]@github.com/rp9/config failed');
+    expect(body.system.memory.rss).toBeGreaterThan(0);
+    expect(body.system.loadavg).toHaveLength(3);
+    expect(typeof body.system.uptimeSeconds).toBe('number');
+  });
+
+  it('GET /health/detailed is 503 unhealthy when the database is down', async () => {
+    const h = await start({ readiness: async () => ({ ...healthy, database: { status: 'down', error: 'ECONNREFUSED' } }) });
+
+    const reply = await call(h.port, '/health/detailed');
+
+    expect([reply.status, JSON.parse(reply.body).status]).toEqual([503, 'unhealthy']);
+  });
+});
+
+describe('GET /metrics', () => {
+  it('serves the prom-client exposition with the seed names and request counts', async () => {
+    const h = await start();
+    recordTenants(h.metrics, TENANTS);
+    await call(h.port, '/healthz');
+
+    const reply = await call(h.port, '/metrics');
+
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(reply.body).toContain('rp9_tenants_total{mode="dedicated",status="active",plan="pro"} 1');
+    expect(reply.body).toContain('rp9_tenants_total{mode="shared",status="failed",plan="starter"} 1');
+    expect(reply.body).toContain('rp9_tenant_ready{tenant="initech",mode="shared",plan="starter",phase="failed"} 0');
+    expect(reply.body).toContain('rp9_http_requests_total{route="/healthz",method="GET",code="200"} 1');
+    expect(reply.body).toContain('# TYPE rp9_reconcile_duration_seconds histogram');
+  });
+});
+
+describe('GET / (status page)', () => {
+  it('lists tenants, phases, readiness and the last commit, escaping every value', async () => {
+    const h = await start();
+
+    const reply = await call(h.port, '/');
+
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(reply.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(reply.body).not.toContain('<script>');
+    expect(reply.body).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more');
+    expect(reply.body).toContain('Scale acme &lt;fast&gt;');
+    expect(reply.body).toContain(`<code title="${SHA}">${SHA.slice(0, 12)}</code>`);
+    expect(reply.body).toMatch(/<td>acme<\/td><td>dedicated<\/td><td>pro<\/td><td>active<\/td><td class="yes">yes<\/td>/);
+    expect(reply.body).toMatch(/<td>initech<\/td><td>shared<\/td><td>starter<\/td><td>failed<\/td><td class="no">no<\/td>/);
+    expect(reply.body).toContain('1 of 2 tenants ready');
+  });
+
+  it('answers 503 without details when the tenant list cannot be read', async () => {
+    const h = await start({ tenants: async () => Promise.reject(new Error('relation "tenants" does not exist at /srv/store.ts:12')) });
+
+    const reply = await call(h.port, '/', { headers: { 'x-request-id': 'req-42' } });
+
+    expect(reply.status).toBe(503);
+    expect(reply.body).toContain('Status temporarily unavailable');
+    expect(reply.body).toContain('req-42');
+    expect(reply.body).not.toContain('relation');
+    expect(h.logs().find((l) => l.code === 'http.status-unavailable')).toMatchObject({ correlation_id: 'req-42', level: 'ERROR' });
+  });
+});
+
+describe('suspended page', () => {
+  it('GET /suspended is a 503 page with Retry-After naming the (escaped) host', async () => {
+    const h = await start({ suspendedPage: { retryAfterSeconds: 600, contact: 'support@rp9.io' } });
+
+    const reply = await call(h.port, '/suspended', { headers: { host: 'acme.rp9.io', 'x-forwarded-host': 'acme.rp9.io"><b>x' } });
+
+    expect(reply.status).toBe(503);
+    expect(reply.headers['retry-after']).toBe('600');
+    expect(reply.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(reply.body).toContain('This workspace is suspended');
+    expect(reply.body).toContain('acme.rp9.io&quot;&gt;&lt;b&gt;x');
+    expect(reply.body).not.toContain('<b>x');
+    expect(reply.body).toContain('support@rp9.io');
+  });
+
+  it('with controllerHosts set, any path on a tenant host gets the suspended page; controller hosts and IPs do not', async () => {
+    const h = await start({ controllerHosts: ['orchestrator.rp9.io'] });
+
+    const tenant = await call(h.port, '/workflow/12?x=1', { headers: { host: 'acme.rp9.io' } });
+    const tenantPost = await call(h.port, '/webhook/abc', { method: 'POST', body: '{}', headers: { host: 'acme.rp9.io:443' } });
+    const controller = await call(h.port, '/healthz', { headers: { host: 'Orchestrator.rp9.io:8080' } });
+    const byIp = await call(h.port, '/healthz');
+
+    expect([tenant.status, tenant.headers['retry-after']]).toEqual([503, '3600']);
+    expect(tenant.body).toContain('<strong>acme.rp9.io</strong>');
+    expect(tenantPost.status).toBe(503);
+    expect([controller.status, byIp.status]).toEqual([200, 200]);
+    expect(h.logs().filter((l) => l.route === 'suspended').map((l) => l.level)).toEqual(['INFO', 'INFO']);
+  });
+});
+
+describe('everything else', () => {
+  it('unknown paths are 404 text; wrong methods 405; the request id is echoed and logged', async () => {
+    const h = await start();
+
+    const missing = await call(h.port, '/nope', { headers: { 'x-request-id': 'abc-123' } });
+    const post = await call(h.port, '/healthz', { method: 'POST', body: '' });
+
+    expect([missing.status, missing.body, missing.headers['content-type'], missing.headers['x-request-id']]).toEqual([404, 'not found\n', 'text/plain; charset=utf-8', 'abc-123']);
+    expect([post.status, post.headers.allow]).toEqual([405, 'GET, HEAD']);
+    expect(h.logs().find((l) => l.path === '/nope')).toMatchObject({ msg: 'http request', status: 404, correlation_id: 'abc-123', level: 'INFO' });
+  });
+
+  it('a failing handler answers 500 JSON without a stack trace and logs the error', async () => {
+    const registry = createMetrics({ defaultMetrics: false }).registry;
+    registry.metrics = async () => {
+      throw new Error('collector exploded');
+    };
+    const h = await start({ metricsRegistry: registry });
+
+    const reply = await call(h.port, '/metrics');
+
+    expect(reply.status).toBe(500);
+    expect(JSON.parse(reply.body)).toEqual({ error: 'http.internal', correlation_id: reply.headers['x-request-id'] });
+    expect(reply.body).not.toMatch(/collector exploded|at .*\.ts/);
+    expect(h.logs().find((l) => l.code === 'http.internal')).toMatchObject({ err: { message: 'collector exploded' } });
+  });
+
+  it('HEAD on a GET route sends headers only', async () => {
+    const h = await start();
+
+    const reply = await call(h.port, '/healthz', { method: 'HEAD' });
+
+    expect([reply.status, reply.body, reply.headers['content-length']]).toEqual([200, '', '3']);
+  });
+
+  it('close() stops the server', async () => {
+    const h = await start();
+    const server = servers.pop();
+
+    await server?.close();
+
+    await expect(call(h.port, '/healthz')).rejects.toThrow(/ECONNREFUSED/);
+  });
+});

@@ -1,0 +1,97 @@
+// What the HTTP surface needs from the rest of the controller: narrow async
+// callbacks the reconcile loop provides. Nothing here imports Docker, git or SQL.
+import type { Registry } from 'prom-client';
+import type { TenantPhase } from '../model.js';
+import type { Metrics } from '../metrics/registry.js';
+
+/** up: reachable; down: tried and failed; disabled: not configured on purpose (plan-only). */
+export type DepStatus = 'up' | 'down' | 'disabled';
+
+export interface DepState {
+  status: DepStatus;
+  /** Round trip of the last probe. */
+  latencyMs?: number;
+  /** Short, secret-free reason when down (e.g. `connect ECONNREFUSED /var/run/docker.sock`). */
+  error?: string;
+}
+
+/** leader: holds the lease and applies; standby: healthy follower; unknown: lease state not known yet. */
+export type ControllerRole = 'leader' | 'standby' | 'unknown';
+
+export interface Readiness {
+  role: ControllerRole;
+  database: DepState;
+  docker: DepState;
+  git: DepState;
+}
+
+/** One row of the status page; also fits recordTenants() in controller/metrics/record.ts. */
+export interface TenantRow {
+  name: string;
+  mode: 'shared' | 'dedicated';
+  plan: string;
+  phase: TenantPhase;
+  /** Observed state matches desired (a correctly suspended tenant is ready). */
+  ready: boolean;
+  /** Why not ready, or the last notable event; shown escaped. */
+  reason?: string;
+  appliedCommit?: string;
+  updatedAt?: Date | string;
+}
+
+export interface AppliedCommit {
+  sha: string;
+  appliedAt?: Date | string;
+  /** First line of the commit message. */
+  message?: string;
+}
+
+/** A verified, de-duplicated GitHub push delivery. */
+export interface GithubPushEvent {
+  /** X-GitHub-Delivery. */
+  delivery: string;
+  /** e.g. refs/heads/main. */
+  ref: string;
+  /** Commit sha the ref now points at (all zeros when the ref was deleted). */
+  after: string;
+  before?: string;
+  /** owner/name. */
+  repository?: string;
+  deleted: boolean;
+}
+
+export interface SuspendedPageInfo {
+  /** Retry-After header, seconds (default 3600). */
+  retryAfterSeconds?: number;
+  /** Shown as "Contact ..." (an email address or URL). */
+  contact?: string;
+  /** Product name in the title (default "rp9"). */
+  brand?: string;
+}
+
+export interface HttpDeps {
+  /** Dependency probes and leader role; called per /readyz and /health/detailed (keep it cheap: cached probe results are fine). */
+  readiness(): Promise<Readiness>;
+  /** Rows of the status page. */
+  tenants(): Promise<TenantRow[]>;
+  /** Last applied config commit, if any. */
+  lastCommit(): Promise<AppliedCommit | undefined>;
+  /** Called once per verified, new push delivery; must not block (enqueue a reconcile). Throwing answers 500 so GitHub can redeliver. */
+  onGithubPush(event: GithubPushEvent): void;
+  /** Exposed on /metrics. */
+  metricsRegistry: Registry;
+  /** Counts requests and webhook deliveries when given (use the handles of the same createMetrics()). */
+  requestMetrics?: Pick<Metrics, 'httpRequests' | 'webhookDeliveries'>;
+  /** HMAC secret of the GitHub webhook; without it /hooks/github answers 503. */
+  webhookSecret?: string;
+  suspendedPage?: SuspendedPageInfo;
+  /**
+   * Host names the controller itself answers on (e.g. orchestrator.rp9.io). When set, a request
+   * for any other host name (not an IP literal or localhost) gets the suspended page on every
+   * path: that is how Traefik's suspended routes land here. When unset, every host gets the
+   * controller routes and only /suspended shows the page.
+   */
+  controllerHosts?: string[];
+  /** Controller version shown on /health/detailed and the status page. */
+  version?: string;
+}

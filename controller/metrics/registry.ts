@@ -1,0 +1,89 @@
+// The controller's Prometheus metrics: one registry, typed handles, fixed names.
+// Names and labels follow the spec's Observabilidad section; deploy/prometheus
+// alert rules and dashboards depend on them, so renaming one is a breaking change.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export type TenantLabel = 'tenant' | 'mode' | 'plan';
+export type ContainerStatType = 'running' | 'stopped' | 'failed' | 'unhealthy';
+/** success: applied changes; noop: nothing to do; refused: a safety rail stopped the plan; error: it failed. */
+export type ReconcileResult = 'success' | 'noop' | 'refused' | 'error';
+
+export interface Metrics {
+  registry: Registry;
+  // Orchestrator
+  tenantsTotal: Gauge<'mode' | 'status' | 'plan'>;
+  tenantReady: Gauge<TenantLabel | 'phase'>;
+  containerStats: Gauge<'stat_type'>;
+  reconcileDuration: Histogram<never>;
+  reconcileTotal: Counter<'result'>;
+  reconcileErrors: Counter<'reason'>;
+  lastAppliedCommitInfo: Gauge<'commit'>;
+  lastAppliedTimestamp: Gauge<never>;
+  reconcileQueueDepth: Gauge<never>;
+  leader: Gauge<never>;
+  httpRequests: Counter<'route' | 'method' | 'code'>;
+  webhookDeliveries: Counter<'event' | 'result'>;
+  // Per tenant (filled by the bots' collectors)
+  tenantQueueWaitP95: Gauge<TenantLabel>;
+  tenantCpuPercent: Gauge<TenantLabel>;
+  tenantMemBytes: Gauge<TenantLabel>;
+  tenantMemPercent: Gauge<TenantLabel>;
+  tenantExecutionsMin: Gauge<TenantLabel>;
+  tenantExecutionsMonth: Gauge<TenantLabel>;
+  tenantConcurrentExecutions: Gauge<TenantLabel>;
+  autoscaleEvents: Counter<'tenant' | 'action' | 'success'>;
+  backups: Counter<'tenant' | 'status' | 'type'>;
+  enforcementEvents: Counter<'tenant' | 'action' | 'limit_type'>;
+}
+
+export interface MetricsOptions {
+  /** Also export process_* and nodejs_* metrics (default true). */
+  defaultMetrics?: boolean;
+  /** Labels on every series, e.g. { environment: 'prod' }. */
+  defaultLabels?: Record<string, string>;
+}
+
+export const RECONCILE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const TENANT_LABELS: TenantLabel[] = ['tenant', 'mode', 'plan'];
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultLabels) registry.setDefaultLabels(options.defaultLabels);
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const gauge = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
+    new Gauge<L>({ name, help, labelNames, registers });
+  const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
+    new Counter<L>({ name, help, labelNames, registers });
+
+  return {
+    registry,
+    tenantsTotal: gauge('rp9_tenants_total', 'Tenants by mode, status (phase) and plan.', ['mode', 'status', 'plan']),
+    tenantReady: gauge('rp9_tenant_ready', '1 when the tenant matches its desired state, else 0.', [...TENANT_LABELS, 'phase']),
+    containerStats: gauge('rp9_container_stats', 'Managed containers by state (unhealthy is a subset of running).', ['stat_type']),
+    reconcileDuration: new Histogram<never>({
+      name: 'rp9_reconcile_duration_seconds',
+      help: 'Duration of one reconcile pass (observe, plan, apply).',
+      buckets: RECONCILE_BUCKETS,
+      registers,
+    }),
+    reconcileTotal: counter('rp9_reconcile_total', 'Reconcile passes by result (success, noop, refused, error).', ['result']),
+    reconcileErrors: counter('rp9_reconcile_errors_total', 'Reconcile errors by error code.', ['reason']),
+    lastAppliedCommitInfo: gauge('rp9_last_applied_commit_info', 'Always 1; the commit label is the last applied config commit.', ['commit']),
+    lastAppliedTimestamp: gauge('rp9_last_applied_timestamp_seconds', 'Unix time the last commit was applied.'),
+    reconcileQueueDepth: gauge('rp9_reconcile_queue_depth', 'Reconcile requests waiting (webhooks, timers, retries).'),
+    leader: gauge('rp9_leader', '1 while this controller holds the leader lease, else 0.'),
+    httpRequests: counter('rp9_http_requests_total', 'HTTP requests served by the controller.', ['route', 'method', 'code']),
+    webhookDeliveries: counter('rp9_webhook_deliveries_total', 'GitHub webhook deliveries by event and result.', ['event', 'result']),
+    tenantQueueWaitP95: gauge('rp9_tenant_queue_wait_p95_seconds', 'Execution queue wait p95 per tenant.', TENANT_LABELS),
+    tenantCpuPercent: gauge('rp9_tenant_cpu_percent', 'CPU use per tenant, percent of its plan limit.', TENANT_LABELS),
+    tenantMemBytes: gauge('rp9_tenant_mem_bytes', 'Memory use per tenant in bytes.', TENANT_LABELS),
+    tenantMemPercent: gauge('rp9_tenant_mem_percent', 'Memory use per tenant, percent of its plan limit.', TENANT_LABELS),
+    tenantExecutionsMin: gauge('rp9_tenant_executions_min', 'Workflow executions per minute per tenant.', TENANT_LABELS),
+    tenantExecutionsMonth: gauge('rp9_tenant_executions_month', 'Workflow executions this calendar month per tenant.', TENANT_LABELS),
+    tenantConcurrentExecutions: gauge('rp9_tenant_concurrent_executions', 'Workflow executions running now per tenant.', TENANT_LABELS),
+    autoscaleEvents: counter('rp9_autoscale_events_total', 'Autoscale events per tenant by action and success.', ['tenant', 'action', 'success']),
+    backups: counter('rp9_backups_total', 'Backups per tenant by status and type.', ['tenant', 'status', 'type']),
+    enforcementEvents: counter('rp9_enforcement_events_total', 'Limit enforcement events per tenant.', ['tenant', 'action', 'limit_type']),
+  };
+}
