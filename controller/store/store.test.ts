@@ -11,6 +11,9 @@ import { openPgliteSql } from './pglite-sql.js';
 import type { Sql } from './sql.js';
 import { storeOn, type Store } from './store.js';
 
+// An in-memory PGlite takes 3-5 s to start on an idle machine and much longer on a loaded one.
+const OPEN_TIMEOUT_MS = 300_000;
+
 interface Backend {
   open(): Promise<Sql>;
   cleanup(): Promise<void>;
@@ -43,7 +46,7 @@ function storeSuite(label: string, backend: () => Backend): void {
       db = backend();
       sql = await db.open();
       store = await storeOn(sql, { masterKey: key });
-    });
+    }, OPEN_TIMEOUT_MS);
     afterAll(async () => {
       await store?.close();
       await db?.cleanup();
