@@ -35,6 +35,8 @@ export function redactDatabaseUrl(url: string): string {
   }
 }
 
+const MIN_SCRUBBED_PASSWORD = 4;
+
 /** Removes every occurrence of the URL's password from a message (driver errors can echo parts of the URL). */
 export function scrubPassword(message: string, url: string): string {
   let password = '';
@@ -43,6 +45,8 @@ export function scrubPassword(message: string, url: string): string {
   } catch {
     return message.split(url).join('(DATABASE_URL)');
   }
-  if (password.length === 0) return message;
-  return message.split(url).join(redactDatabaseUrl(url)).split(password).join('***');
+  const withoutUrl = message.split(url).join(redactDatabaseUrl(url));
+  // A very short password would match ordinary text; drivers never echo it bare, only inside the URL.
+  if (password.length < MIN_SCRUBBED_PASSWORD) return withoutUrl;
+  return withoutUrl.split(password).join('***');
 }
