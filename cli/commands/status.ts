@@ -1,0 +1,157 @@
+// `rp9 status [tenant]`: what the controller last recorded, read from the
+// state store (DATABASE_URL, or the embedded store in --state-dir).
+import { resolve } from 'node:path';
+import { EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
+import { DEFAULT_STATE_DIR, embeddedStoreExists, openStore, type StoreOptions } from '../../controller/store/store.js';
+import type { Operation, StoreEvent, TenantStatus } from '../../controller/store/types.js';
+
+const RECENT_EVENTS = 10;
+
+export interface TenantDetail {
+  status: TenantStatus;
+  operations: Operation[];
+  events: StoreEvent[];
+}
+
+export const statusCommand: Command = {
+  name: ['status'],
+  summary: 'Show the status the controller recorded, for all tenants or one',
+  args: '[tenant]',
+  description: [
+    'Reads the state store only: PostgreSQL when DATABASE_URL is set, otherwise the',
+    'embedded store in the state directory. Nothing is changed.',
+  ].join('\n'),
+  options: {
+    output: { type: 'string', short: 'o', default: 'text', valueName: 'text|json', description: 'Output format' },
+    'state-dir': { type: 'string', default: DEFAULT_STATE_DIR, valueName: 'dir', description: 'State directory of the embedded store' },
+    ...helpOption,
+  },
+  async run({ values, positionals }, io) {
+    const format = outputFormat(values, ['text', 'json']);
+    if (positionals.length > 1) throw new UsageError(`expected at most one tenant (got ${positionals.join(', ')})`);
+    const tenant = positionals[0];
+    const stateDir = resolve(io.cwd, String(values['state-dir'] ?? DEFAULT_STATE_DIR));
+    const databaseUrl = io.env.DATABASE_URL?.trim();
+    if (!databaseUrl && !embeddedStoreExists(stateDir)) {
+      return printEmpty(io, format, `no state store in ${stateDir}`, tenant);
+    }
+    const options: StoreOptions = databaseUrl ? { databaseUrl } : { dir: stateDir };
+    const store = await openStore({ ...options, notify: (message) => io.stderr.write(`rp9: ${message}\n`) });
+    try {
+      const backend = store.backend.description;
+      if (tenant === undefined) {
+        const tenants = await store.status.list();
+        if (tenants.length === 0) return printEmpty(io, format, backend, undefined);
+        io.stdout.write(format === 'json' ? `${JSON.stringify({ backend, tenants }, null, 2)}\n` : renderStatusTable(tenants, new Date()));
+        return EXIT_OK;
+      }
+      const status = await store.status.get(tenant);
+      if (!status) {
+        const known = (await store.status.list()).map((s) => s.tenant);
+        if (known.length === 0) return printEmpty(io, format, backend, tenant);
+        io.stderr.write(`rp9 status: no status recorded for tenant "${tenant}" in ${backend} (known: ${known.join(', ')})\n`);
+        return EXIT_INVALID;
+      }
+      const detail: TenantDetail = {
+        status,
+        operations: await store.operations.listUnfinished(tenant),
+        events: await store.events.recent({ tenant, limit: RECENT_EVENTS }),
+      };
+      io.stdout.write(format === 'json' ? `${JSON.stringify({ backend, ...detail }, null, 2)}\n` : renderTenantDetail(detail, new Date()));
+      return EXIT_OK;
+    } finally {
+      await store.close();
+    }
+  },
+};
+
+function printEmpty(io: CommandIo, format: string, where: string, tenant: string | undefined): number {
+  if (format === 'json') {
+    io.stdout.write(`${JSON.stringify({ backend: where, tenants: [] }, null, 2)}\n`);
+  } else {
+    const subject = tenant === undefined ? 'no tenant' : `tenant "${tenant}"`;
+    io.stdout.write(`Nothing has been applied yet: ${subject} has a recorded status (${where}).\n`);
+  }
+  return EXIT_OK;
+}
+
+/** The all-tenants table: tenant, phase, Ready, reason, applied commit (short), updated. */
+export function renderStatusTable(tenants: readonly TenantStatus[], now: Date): string {
+  const rows = tenants.map((s) => {
+    const ready = s.conditions.find((c) => c.type === 'Ready');
+    return [s.tenant, s.phase, ready?.status ?? '-', ready?.reason ?? '-', shortCommit(s.appliedCommit), when(s.updatedAt, now)];
+  });
+  return table(['TENANT', 'PHASE', 'READY', 'REASON', 'APPLIED', 'UPDATED'], rows);
+}
+
+/** One tenant: phase, conditions, last applied commit, spec hash, operations in progress, recent events. */
+export function renderTenantDetail(detail: TenantDetail, now: Date): string {
+  const { status, operations, events } = detail;
+  const fields: [string, string][] = [
+    ['Tenant', status.tenant],
+    ['Phase', status.phase],
+    ['Applied commit', status.appliedCommit ?? '(none yet)'],
+    ['Spec hash', status.appliedSpecHash ?? '(none yet)'],
+    ['Observed commit', status.observedCommit ?? '-'],
+    ['Generation', status.observedGeneration ?? '-'],
+    ['Updated', when(status.updatedAt, now)],
+  ];
+  const width = Math.max(...fields.map(([k]) => k.length)) + 1;
+  const out = fields.map(([k, v]) => `${`${k}:`.padEnd(width)}  ${clean(v)}`);
+  out.push('', 'Conditions:');
+  out.push(
+    status.conditions.length === 0
+      ? '  (none)'
+      : indent(table(['TYPE', 'STATUS', 'REASON', 'SINCE', 'MESSAGE'], status.conditions.map((c) => [c.type, c.status, c.reason, when(c.lastTransitionTime, now), c.message]))),
+  );
+  if (operations.length > 0) {
+    out.push('', 'Operations in progress:');
+    out.push(indent(table(['KIND', 'ID', 'STATUS', 'STEP', 'STARTED'], operations.map((o) => [o.kind, o.id, o.status, stepLabel(o), when(o.startedAt, now)]))));
+  }
+  out.push('', 'Recent events:');
+  out.push(
+    events.length === 0
+      ? '  (none)'
+      : indent(table(['TIME', 'TYPE', 'REASON', 'ACTOR', 'COMMIT', 'MESSAGE'], events.map((e) => [when(e.time, now), e.type, e.reason, e.actor, shortCommit(e.commit), e.message]))),
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function stepLabel(op: Operation): string {
+  const step = op.steps[Math.min(op.currentStep, op.steps.length - 1)];
+  return `${Math.min(op.currentStep + 1, op.steps.length)}/${op.steps.length} ${step?.name ?? '-'} (${step?.status ?? '-'})`;
+}
+
+function shortCommit(commit: string | null): string {
+  return commit ? commit.slice(0, 7) : '-';
+}
+
+/** `2026-03-01 10:00:00Z (5m ago)`. */
+function when(time: Date, now: Date): string {
+  const stamp = `${time.toISOString().slice(0, 19).replace('T', ' ')}Z`;
+  return `${stamp} (${ago(now.getTime() - time.getTime())})`;
+}
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ago`;
+  return `${Math.floor(s / 86_400)}d ago`;
+}
+
+/** One line, no control characters: messages come from the store and must not steer the terminal. */
+function clean(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+}
+
+function table(header: string[], rows: string[][]): string {
+  const cells = [header, ...rows.map((r) => r.map(clean))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const lines = cells.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
+  return `${lines.join('\n')}\n`;
+}
+
+function indent(text: string): string {
+  return text.trimEnd().split('\n').map((line) => `  ${line}`).join('\n');
+}

@@ -1,0 +1,13 @@
+// Versioned schema migrations, applied in order by migrate(). Append only:
+// never edit a released migration, add the next version instead.
+import { initial } from './001-initial.js';
+
+export interface Migration {
+  version: number;
+  /** kebab-case, shown in errors and recorded in schema_migrations. */
+  name: string;
+  /** Run one by one, in the same transaction as the other pending migrations. */
+  statements: string[];
+}
+
+export const migrations: readonly Migration[] = [initial];
