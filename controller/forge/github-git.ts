@@ -6,6 +6,7 @@ import type {
   CommitInfo,
   EnsureBranchInput,
   EnsureBranchResult,
+  FileChange,
   ListCommitsTouchingInput,
   SetCommitStatusInput,
 } from './forge.js';
@@ -66,37 +67,28 @@ export async function commitFiles(ctx: GitHubContext, input: CommitFilesInput): 
   }
   const parent = input.baseSha ?? head;
   if (!parent) throw new ForgeError('forge.not-found', `${op}: branch ${input.branch} does not exist; pass baseSha to create it`);
-  const parentCommit = await step(`${op}: read commit ${parent}`, () => git.getCommit({ owner, repo, commit_sha: parent }));
-  const baseTree = parentCommit.data.tree.sha;
-  const listing = await step(`${op}: read tree ${baseTree}`, () => git.getTree({ owner, repo, tree_sha: baseTree, recursive: 'true' }));
-  const existing = new Map(listing.data.tree.filter((e) => e.type === 'blob').map((e) => [e.path, e]));
+  const base = await readTree(ctx, op, parent);
   const changes = input.files.filter((file) =>
-    file.content === null ? existing.has(file.path) || listing.data.truncated : gitBlobSha(file.content) !== existing.get(file.path)?.sha,
+    file.content === null ? base.blobs.has(file.path) || base.truncated : gitBlobSha(file.content) !== base.blobs.get(file.path)?.sha,
   );
+  if (head && head !== parent && changes.length > 0 && (await alreadyCommitted(ctx, op, head, parent, base, changes))) {
+    return { sha: head, changed: false };
+  }
 
-  let tree = baseTree;
+  let target = parent;
   if (changes.length > 0) {
     const entries: { path: string; mode: '100644' | '100755'; type: 'blob'; sha: string | null }[] = [];
     for (const file of changes) {
-      if (file.content === null) {
-        entries.push({ path: file.path, mode: '100644' as const, type: 'blob' as const, sha: null });
+      const mode = base.blobs.get(file.path)?.mode === '100755' ? '100755' : '100644';
+      const content = file.content;
+      if (content === null) {
+        entries.push({ path: file.path, mode, type: 'blob', sha: null });
         continue;
       }
-      const content = file.content;
       const blob = await step(`${op}: upload ${file.path}`, () => git.createBlob({ owner, repo, content, encoding: 'utf-8' }));
-      const mode = existing.get(file.path)?.mode === '100755' ? ('100755' as const) : ('100644' as const);
-      entries.push({ path: file.path, mode, type: 'blob' as const, sha: blob.data.sha });
+      entries.push({ path: file.path, mode, type: 'blob', sha: blob.data.sha });
     }
-    tree = (await step(`${op}: create tree`, () => git.createTree({ owner, repo, base_tree: baseTree, tree: entries }))).data.sha;
-  }
-
-  if (head && head !== parent) {
-    const current = await step(`${op}: read head ${head}`, () => git.getCommit({ owner, repo, commit_sha: head }));
-    const sameParent = changes.length === 0 ? false : current.data.parents[0]?.sha === parent;
-    if (sameParent && current.data.tree.sha === tree) return { sha: head, changed: false };
-  }
-  let target = parent;
-  if (changes.length > 0) {
+    const tree = (await step(`${op}: create tree`, () => git.createTree({ owner, repo, base_tree: base.sha, tree: entries }))).data.sha;
     const author = input.author ? { author: { name: input.author.name, email: input.author.email, ...(input.author.date ? { date: input.author.date } : {}) } } : {};
     target = (await step(`${op}: create commit`, () => git.createCommit({ owner, repo, message: input.message, tree, parents: [parent], ...author }))).data.sha;
   }
@@ -108,6 +100,39 @@ export async function commitFiles(ctx: GitHubContext, input: CommitFilesInput): 
     await step(`${op}: move branch`, () => git.updateRef({ owner, repo, ref: `heads/${input.branch}`, sha: target, force }));
   }
   return { sha: target, changed: true };
+}
+
+interface TreeListing {
+  sha: string;
+  truncated: boolean;
+  blobs: Map<string, { sha: string; mode: string }>;
+}
+
+async function readTree(ctx: GitHubContext, op: string, commitSha: string): Promise<TreeListing> {
+  const { owner, repo } = ctx;
+  const commit = await step(`${op}: read commit ${commitSha}`, () => ctx.octokit.rest.git.getCommit({ owner, repo, commit_sha: commitSha }));
+  const sha = commit.data.tree.sha;
+  const tree = await step(`${op}: read tree ${sha}`, () => ctx.octokit.rest.git.getTree({ owner, repo, tree_sha: sha, recursive: 'true' }));
+  const blobs = new Map<string, { sha: string; mode: string }>();
+  for (const entry of tree.data.tree) {
+    if (entry.type === 'blob' && entry.path && entry.sha) blobs.set(entry.path, { sha: entry.sha, mode: entry.mode ?? '100644' });
+  }
+  return { sha, truncated: tree.data.truncated, blobs };
+}
+
+/** Whether the branch head is already "parent + these changes" (a previous run made the same commit). */
+async function alreadyCommitted(ctx: GitHubContext, op: string, head: string, parent: string, base: TreeListing, changes: FileChange[]): Promise<boolean> {
+  if (base.truncated) return false;
+  const current = await step(`${op}: read head ${head}`, () => ctx.octokit.rest.git.getCommit({ owner: ctx.owner, repo: ctx.repo, commit_sha: head }));
+  if (current.data.parents.length !== 1 || current.data.parents[0]?.sha !== parent) return false;
+  const headTree = await readTree(ctx, op, head);
+  if (headTree.truncated) return false;
+  const desired = new Map([...base.blobs].map(([path, entry]) => [path, entry.sha]));
+  for (const file of changes) {
+    if (file.content === null) desired.delete(file.path);
+    else desired.set(file.path, gitBlobSha(file.content));
+  }
+  return desired.size === headTree.blobs.size && [...desired].every(([path, sha]) => headTree.blobs.get(path)?.sha === sha);
 }
 
 export async function listCommitsTouching(ctx: GitHubContext, input: ListCommitsTouchingInput): Promise<CommitInfo[]> {

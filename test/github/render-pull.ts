@@ -41,7 +41,11 @@ export function renderPullSimple(urls: Urls, world: World, repo: RepoRecord, pul
     title: pull.title,
     user: renderUser(urls, pull.user),
     body: pull.body,
-    labels: pull.labels.map((name) => renderLabel(urls, repo, repo.labels.get(name.toLowerCase()) ?? { id: 0, name, color: 'ededed', description: null })),
+    // pull-request-simple declares labels[].description as a non-nullable string (unlike `label`).
+    labels: pull.labels.map((name) => {
+      const label = repo.labels.get(name.toLowerCase()) ?? { id: 0, name, color: 'ededed', description: null };
+      return renderLabel(urls, repo, { ...label, description: label.description ?? '' });
+    }),
     milestone: null,
     active_lock_reason: null,
     created_at: pull.createdAt,

@@ -10,7 +10,8 @@ export interface Urls {
 type Json = Record<string, unknown>;
 
 export function renderUser(urls: Urls, actor: Actor): Json {
-  const api = `${urls.api}/users/${actor.login}`;
+  const login = encodeURIComponent(actor.login);
+  const api = `${urls.api}/users/${login}`;
   return {
     login: actor.login,
     id: actor.id,
@@ -18,7 +19,7 @@ export function renderUser(urls: Urls, actor: Actor): Json {
     avatar_url: `${urls.web}/avatars/${actor.id}`,
     gravatar_id: '',
     url: api,
-    html_url: `${urls.web}/${actor.login}`,
+    html_url: `${urls.web}/${login}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,

@@ -84,7 +84,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     record.body = parsed;
     const match = matchRoute(routes, method, url.pathname);
     if (match) record.operationId = match.compiled.op.operationId;
-    const limit = state.takeRateLimit();
+    const limit = state.takeRateLimit(method, url.pathname);
     if (limit) return reply(res, record, match?.compiled.op, rateLimited(limit, state.world.now()));
     if (method === 'POST' && url.pathname === '/graphql' && options.graphql !== false) {
       const credential = authenticate(state.auth, req.headers.authorization, state.world.now());

@@ -23,6 +23,8 @@ export interface RateLimitInjection {
   retryAfterSec?: number | null;
   /** primary: seconds until `x-ratelimit-reset` (default 30). */
   resetInSec?: number;
+  /** Only requests with this method and path (string = exact path) are refused; default: any request. */
+  match?: { method?: string; path?: string | RegExp };
 }
 
 export interface RepoSeed {
@@ -49,8 +51,8 @@ export interface GitHubServerState {
   /** Requests whose method matches and whose path matches `path` (string = exact). */
   requestsTo(method: string, path: string | RegExp): RecordedRequest[];
   injectRateLimit(input: RateLimitInjection): void;
-  /** Takes the next injected rate limit, if any (used by the server). */
-  takeRateLimit(): RateLimitInjection | undefined;
+  /** Takes the first injected rate limit that applies to this request, if any (used by the server). */
+  takeRateLimit(method: string, path: string): RateLimitInjection | undefined;
   createRepo(seed: RepoSeed): { fullName: string; headSha: string };
   repo(fullName: string): RepoRecord;
   /** Commits files onto a branch (creating it from the default branch), as a push would; null deletes. */
@@ -124,11 +126,16 @@ export function createState(options: { now?: () => number; tokens?: string[] } =
     requestsTo: (method, path) =>
       requests.filter((r) => r.method === method.toUpperCase() && (typeof path === 'string' ? r.path === path : path.test(r.path))),
     injectRateLimit: (input) => void limits.push({ ...input }),
-    takeRateLimit() {
-      const next = limits[0];
+    takeRateLimit(method, path) {
+      const index = limits.findIndex(({ match }) => {
+        if (match?.method && match.method.toUpperCase() !== method) return false;
+        if (match?.path === undefined) return true;
+        return typeof match.path === 'string' ? match.path === path : match.path.test(path);
+      });
+      const next = limits[index];
       if (!next) return undefined;
       next.times -= 1;
-      if (next.times <= 0) limits.shift();
+      if (next.times <= 0) limits.splice(index, 1);
       return next;
     },
     createRepo(seed) {
