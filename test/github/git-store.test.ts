@@ -46,7 +46,7 @@ describe('git store object ids', () => {
 
 describe('mergeFlat', () => {
   const e = (sha: string): TreeEntry => ({ mode: '100644', type: 'blob', sha });
-  it.each([
+  it.each<{ name: string; base: Record<string, string>; ours: Record<string, string>; theirs: Record<string, string>; merged: Record<string, string>; conflicts: string[] }>([
     { name: 'takes their change', base: { f: 'a' }, ours: { f: 'a' }, theirs: { f: 'b' }, merged: { f: 'b' }, conflicts: [] },
     { name: 'takes our change', base: { f: 'a' }, ours: { f: 'b' }, theirs: { f: 'a' }, merged: { f: 'b' }, conflicts: [] },
     { name: 'same change on both sides', base: { f: 'a' }, ours: { f: 'c' }, theirs: { f: 'c' }, merged: { f: 'c' }, conflicts: [] },
