@@ -17,7 +17,7 @@ describe('createAppJwt', () => {
     const jwt = createAppJwt(4242, pem, 1_700_000_000_000);
     const [header, payload, signature] = jwt.split('.') as [string, string, string];
     expect(decode(header)).toEqual({ alg: 'RS256', typ: 'JWT' });
-    expect(decode(payload)).toEqual({ iat: 1_700_000_000 - 60, exp: 1_700_000_000 + 540, iss: '4242' });
+    expect(decode(payload)).toEqual({ iat: 1_700_000_000 - 60, exp: 1_700_000_000 + 540, iss: 4242 });
     expect(verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
   });
 

@@ -9,11 +9,14 @@ export interface AppCredentials {
   installationId: number;
 }
 
-/** A JWT for the App: issued 60 s in the past (clock drift), valid 9 minutes (GitHub allows at most 10). */
+/**
+ * A JWT for the App: issued 60 s in the past (clock drift), valid 9 minutes (GitHub allows at most 10).
+ * `iss` is the numeric App ID, or the client ID string GitHub also accepts.
+ */
 export function createAppJwt(appId: number | string, privateKey: string, nowMs: number): string {
   const now = Math.floor(nowMs / 1000);
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({ iat: now - 60, exp: now + 9 * 60, iss: String(appId) })}`;
+  const unsigned = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({ iat: now - 60, exp: now + 9 * 60, iss: /^\d+$/.test(String(appId)) ? Number(appId) : String(appId) })}`;
   let key;
   try {
     key = createPrivateKey(privateKey);

@@ -80,7 +80,10 @@ export interface EnsurePullRequestResult {
   number: number;
   url: string;
   action: EnsureAction;
-  /** Extra open pull requests for the same bot and tenant that were closed (one PR per bot and tenant). */
+  /**
+   * Open pull requests for the same bot and tenant that this call closed: duplicates (the oldest is kept),
+   * or the previous one when `head` names a different branch (one PR per bot and tenant).
+   */
   closedDuplicates: number[];
 }
 

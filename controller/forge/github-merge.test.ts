@@ -154,3 +154,19 @@ describe('enableAutoMerge', () => {
     expect(isForgeError(error, 'forge.conflict')).toBe(true);
   });
 });
+
+describe('mergeWhenGreen against a concurrent push', () => {
+  it('reports head-changed when the head moves between the check and the merge', async () => {
+    const { server, forge, sha, number } = await setup({ requiredContexts: [] });
+    const stop = server.state.onRequest((request) => {
+      if (request.method === 'PUT') server.state.commit(REPO, { branch: 'rp9/upgrader/acme', files: { 'late.txt': 'late' }, message: 'late push' });
+    });
+
+    const result = await forge.mergeWhenGreen({ number, requiredContexts: [] });
+    stop();
+
+    expect(result).toMatchObject({ merged: false, reason: 'head-changed' });
+    expect(server.state.requestsTo('PUT', `/repos/acme/config/pulls/${number}/merge`).map((r) => [r.status, (r.body as { sha: string }).sha])).toEqual([[409, sha]]);
+    expect(server.state.repo(REPO).pulls.get(number)?.state).toBe('open');
+  });
+});

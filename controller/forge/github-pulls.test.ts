@@ -91,6 +91,18 @@ describe('ensurePullRequest', () => {
     expect([...gh.state.repo(REPO).pulls.values()].filter((p) => p.state === 'open')).toHaveLength(3);
   });
 
+  it('replaces the pull request when the bot proposes from another branch', async () => {
+    botBranch(base.head);
+    botBranch('rp9/upgrader/acme-v2');
+    const first = await forge().ensurePullRequest(base);
+
+    const second = await forge().ensurePullRequest({ ...base, head: 'rp9/upgrader/acme-v2' });
+
+    expect(second).toMatchObject({ action: 'created', closedDuplicates: [first.number] });
+    expect(gh.state.repo(REPO).pulls.get(first.number)?.state).toBe('closed');
+    expect(gh.state.repo(REPO).pulls.get(second.number)).toMatchObject({ state: 'open', headRef: 'rp9/upgrader/acme-v2' });
+  });
+
   it('closes a duplicate that carries the same marker, keeping the oldest', async () => {
     botBranch(base.head);
     botBranch('rp9/upgrader/acme-copy');

@@ -88,10 +88,8 @@ export const gitRoutes: Route[] = [
         if (!entry.path || !entry.mode || !entry.type) throw new HttpError(422, `tree.${i} needs path, mode and type`);
         if (entry.content !== undefined && entry.sha !== undefined) throw new HttpError(422, `tree.${i}: use either sha or content, not both`);
         if (entry.content !== undefined) return { path: entry.path, mode: entry.mode, type: entry.type, sha: git.putBlob(Buffer.from(entry.content)) };
-        if (entry.sha === null || entry.sha === undefined) {
-          if (entry.sha === undefined) throw new HttpError(422, `tree.${i} needs sha or content`);
-          return { path: entry.path, mode: entry.mode, type: entry.type, sha: null };
-        }
+        if (entry.sha === undefined) throw new HttpError(422, `tree.${i} needs sha or content`);
+        if (entry.sha === null) return { path: entry.path, mode: entry.mode, type: entry.type, sha: null };
         if (git.typeOf(entry.sha) !== entry.type) throw new HttpError(422, `tree.${i}.sha ${entry.sha} is not a valid ${entry.type}`);
         return { path: entry.path, mode: entry.mode, type: entry.type, sha: entry.sha };
       });

@@ -30,7 +30,8 @@ export const statusRoutes: Route[] = [
       };
       repo.statuses.push(status);
       ctx.afterWrite(repo);
-      return { status: 201, body: renderStatus(ctx.urls, repo, status) };
+      const body = renderStatus(ctx.urls, repo, status);
+      return { status: 201, body, headers: { location: String(body.url) } };
     },
   },
   {

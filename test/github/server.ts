@@ -84,6 +84,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     record.body = parsed;
     const match = matchRoute(routes, method, url.pathname);
     if (match) record.operationId = match.compiled.op.operationId;
+    state.notifyRequest(record);
     const limit = state.takeRateLimit(method, url.pathname);
     if (limit) return reply(res, record, match?.compiled.op, rateLimited(limit, state.world.now()));
     if (method === 'POST' && url.pathname === '/graphql' && options.graphql !== false) {

@@ -48,6 +48,13 @@ export interface GitHubServerState {
   /** The actor behind personal tokens. */
   readonly user: Actor;
   clearRequests(): void;
+  /**
+   * Runs `listener` for each request after it is recorded and before it is handled (e.g. to simulate a
+   * concurrent push between two calls of a verb). Returns a function that removes the listener.
+   */
+  onRequest(listener: (request: RecordedRequest) => void): () => void;
+  /** Used by the server. */
+  notifyRequest(request: RecordedRequest): void;
   /** Requests whose method matches and whose path matches `path` (string = exact). */
   requestsTo(method: string, path: string | RegExp): RecordedRequest[];
   injectRateLimit(input: RateLimitInjection): void;
@@ -76,6 +83,7 @@ export function createState(options: { now?: () => number; tokens?: string[] } =
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
   const limits: RateLimitInjection[] = [];
+  const listeners = new Set<(request: RecordedRequest) => void>();
 
   function repo(fullName: string): RepoRecord {
     const [owner, name] = fullName.split('/');
@@ -123,6 +131,13 @@ export function createState(options: { now?: () => number; tokens?: string[] } =
     auth,
     user,
     clearRequests: () => void requests.splice(0, requests.length),
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    notifyRequest(request) {
+      for (const listener of listeners) listener(request);
+    },
     requestsTo: (method, path) =>
       requests.filter((r) => r.method === method.toUpperCase() && (typeof path === 'string' ? r.path === path : path.test(r.path))),
     injectRateLimit: (input) => void limits.push({ ...input }),
