@@ -3,13 +3,14 @@
 // diffs against an earlier commit by oid.
 import git from 'isomorphic-git';
 import type { Diagnostic, SourceFile } from '../../config/types.js';
+import { objectReadFs } from './object-fs.js';
+import { enablePackObjectCache } from './pack-cache.js';
 import type { GitFs } from './repo.js';
 import { diffListings, selectConfigEntries, tenantsTreeOid, type ConfigListing, type TreeEntry } from './tree.js';
 import { SourceError, type ChangedPaths, type ConfigSnapshot } from './types.js';
 
 /** Files over this size are reported (`file.too-large`) instead of returned. */
 export const MAX_FILE_BYTES = 256 * 1024;
-const READ_CONCURRENCY = 8;
 const KEPT_TREES = 4;
 
 type Blob = { bytes: Uint8Array } | { size: number };
@@ -54,17 +55,12 @@ async function listCommit(fs: GitFs, gitdir: string, state: SnapshotState, commi
   return { listing: selectConfigEntries(root, tenants, problems), problems };
 }
 
+/** Reads blobs one at a time: in parallel, reads of a shared delta base would each inflate it again. */
 async function readMissingBlobs(fs: GitFs, gitdir: string, state: SnapshotState, oids: string[]): Promise<void> {
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < oids.length) {
-      const oid = oids[next] as string;
-      next += 1;
-      const { blob } = await git.readBlob({ fs, gitdir, oid, cache: state.cache });
-      state.blobs.set(oid, blob.length > MAX_FILE_BYTES ? { size: blob.length } : { bytes: blob });
-    }
+  for (const oid of oids) {
+    const { blob } = await git.readBlob({ fs, gitdir, oid, cache: state.cache });
+    state.blobs.set(oid, blob.length > MAX_FILE_BYTES ? { size: blob.length } : { bytes: blob });
   }
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, oids.length) }, () => worker()));
 }
 
 function tooLarge(file: string, size: number): Diagnostic {
@@ -90,6 +86,7 @@ function describe(error: unknown): string {
 /** Reads `commit`'s config files from `gitdir`; throws `SourceError` (`source.corrupt`) when it can't. */
 export async function readSnapshot(fs: GitFs, gitdir: string, state: SnapshotState, commit: string, since?: string): Promise<ConfigSnapshot> {
   if (!/^[0-9a-f]{40}$/.test(commit)) throw new SourceError('source.corrupt', `"${commit}" is not a commit id`);
+  fs = await objectReadFs(fs, gitdir);
   let listed: Listed;
   try {
     listed = await listCommit(fs, gitdir, state, commit);
@@ -99,6 +96,7 @@ export async function readSnapshot(fs: GitFs, gitdir: string, state: SnapshotSta
   const { listing, problems } = listed;
   const missing = [...new Set(listing.values())].filter((oid) => !state.blobs.has(oid));
   try {
+    if (missing.length > 0) await enablePackObjectCache(fs, gitdir, state.cache);
     await readMissingBlobs(fs, gitdir, state, missing);
   } catch (error) {
     throw new SourceError('source.corrupt', `cannot read the files of commit ${commit}: ${describe(error)}`);

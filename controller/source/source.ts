@@ -2,7 +2,7 @@
 // or local flavour and serialises its fetches and snapshots, so a cache
 // rebuild never runs under a read.
 import * as nodeFs from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { AuthCallback } from 'isomorphic-git';
 import { createHttpClient } from './http-client.js';
 import { fetchLocal, lastLocalCommit, localGitdir, type LocalContext } from './local.js';
@@ -48,7 +48,7 @@ export function openSource(options: SourceOptions): ConfigSource {
   if (!isValidBranch(branch)) {
     return invalidSource(location.display, branch, 'source.branch-missing', `"${branch}" is not a valid branch name`);
   }
-  const dir = join(options.cacheDir, cacheKey(location));
+  const dir = resolve(options.cacheDir, cacheKey(location));
   const state = newSnapshotState();
   const exclusive = serial();
 
