@@ -29,13 +29,28 @@ function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
+/** Calls `onIdle` once `ms` pass without a `touch`; `stop` cancels it. */
+function idleTimer(ms: number, onIdle: () => void): { touch(): void; stop(): void } {
+  let timer = setTimeout(onIdle, ms);
+  return {
+    touch() {
+      clearTimeout(timer);
+      timer = setTimeout(onIdle, ms);
+    },
+    stop: () => clearTimeout(timer),
+  };
+}
+
 /** Yields the response's chunks; a silence longer than `ms` fails the iteration. */
 async function* guardedBody(response: IncomingMessage, url: URL, ms: number): AsyncGenerator<Uint8Array> {
-  response.socket?.setTimeout(ms, () => response.destroy(timeoutError(url, ms)));
+  const idle = idleTimer(ms, () => response.destroy(timeoutError(url, ms)));
   try {
-    for await (const chunk of response) yield chunk as Buffer;
+    for await (const chunk of response) {
+      idle.touch();
+      yield chunk as Buffer;
+    }
   } finally {
-    response.socket?.setTimeout(0);
+    idle.stop();
   }
 }
 
@@ -43,12 +58,15 @@ function send(url: URL, method: string, headers: Record<string, string>, body: B
   return new Promise((resolve, reject) => {
     const requestFn = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const outgoing = requestFn(url, { method, headers: body ? { ...headers, 'content-length': String(body.length) } : headers });
-    outgoing.setTimeout(ms, () => outgoing.destroy(timeoutError(url, ms)));
+    const idle = idleTimer(ms, () => outgoing.destroy(timeoutError(url, ms)));
     outgoing.on('response', (response) => {
-      outgoing.setTimeout(0);
+      idle.stop();
       resolve(response);
     });
-    outgoing.on('error', reject);
+    outgoing.on('error', (error) => {
+      idle.stop();
+      reject(error);
+    });
     outgoing.end(body);
   });
 }
