@@ -46,6 +46,12 @@ function fetchInto(ctx: RemoteContext, gitdir: string, cache: object) {
 
 /** Brings the cache up to date with the remote branch. Never throws. */
 export async function fetchRemote(ctx: RemoteContext): Promise<FetchResult> {
+  const result = await fetchOnce(ctx);
+  if (result.ok || result.code !== 'source.corrupt') return result;
+  return { ...result, message: `${result.message} (rp9 leaves the cache as it is; delete ${ctx.gitdir} to rebuild it with a full fetch)` };
+}
+
+async function fetchOnce(ctx: RemoteContext): Promise<FetchResult> {
   const { fs, gitdir } = ctx;
   const trusted = `refs/heads/${ctx.branch}`;
   try {

@@ -1,6 +1,6 @@
 // Integration: the config source against a real smart-HTTP git server
 // (git http-backend) and repos built with the git CLI.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -204,15 +204,33 @@ describe('config source over smart HTTP', () => {
     expect((thrown as SourceError).code).toBe('source.invalid-url');
   });
 
-  it('throws source.corrupt from snapshot for a commit it never fetched', async () => {
+  it('throws source.corrupt for a commit it never fetched, and diffs against an unknown one as all', async () => {
     const { url } = await newRepo({ 'platform.yaml': PLATFORM });
     const source = openSource({ url, cacheDir: await newCache(), env: {} });
-    ok(await source.fetch());
+    const fetched = ok(await source.fetch());
 
     const thrown = await source.snapshot('0123456789abcdef0123456789abcdef01234567').catch((error: unknown) => error);
 
     expect((thrown as SourceError).code).toBe('source.corrupt');
     expect((thrown as SourceError).message).toMatch(/fetch it first/);
+    expect((await source.snapshot(fetched.commit, 'f'.repeat(40))).changed).toBe('all');
+  });
+
+  it('reports a damaged cache as source.corrupt, saying how to rebuild it, and leaves it in place', async () => {
+    const { repo, url } = await newRepo({ 'platform.yaml': PLATFORM });
+    const cacheDir = await newCache();
+    const source = openSource({ url, cacheDir, env: {} });
+    ok(await source.fetch());
+    const [dir] = await readdir(cacheDir);
+    const packDir = join(cacheDir, dir!, 'objects', 'pack');
+    const idx = (await readdir(packDir)).find((n) => n.endsWith('.idx'))!;
+    await writeFile(join(packDir, idx), 'not an index');
+    await commitFiles(repo, { 'tenants/acme.yaml': tenant('acme') });
+
+    const result = await openSource({ url, cacheDir, env: {} }).fetch();
+
+    expect(result).toMatchObject({ ok: false, code: 'source.corrupt', message: expect.stringContaining(`delete ${join(cacheDir, dir!)}`) });
+    expect(await readFile(join(packDir, idx), 'utf8')).toBe('not an index');
   });
 
   it('rebuilds the cache into one packfile once it holds too many, keeping history', async () => {
