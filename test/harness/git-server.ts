@@ -75,6 +75,14 @@ function authorized(request: IncomingMessage, token: string | undefined): string
 
 function serveCgi(root: string, git: string, user: string, request: IncomingMessage, response: ServerResponse): void {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  let pathInfo: string;
+  try {
+    pathInfo = decodeURIComponent(url.pathname);
+  } catch {
+    response.writeHead(400, { 'content-type': 'text/plain' });
+    response.end('bad path\n');
+    return;
+  }
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     GIT_PROJECT_ROOT: root,
@@ -82,7 +90,7 @@ function serveCgi(root: string, git: string, user: string, request: IncomingMess
     REMOTE_USER: user,
     REMOTE_ADDR: request.socket.remoteAddress ?? '127.0.0.1',
     REQUEST_METHOD: request.method ?? 'GET',
-    PATH_INFO: decodeURIComponent(url.pathname),
+    PATH_INFO: pathInfo,
     QUERY_STRING: url.search.replace(/^\?/, ''),
     CONTENT_TYPE: request.headers['content-type'] ?? '',
     CONTENT_LENGTH: request.headers['content-length'] ?? '',
@@ -121,6 +129,10 @@ function serveCgi(root: string, git: string, user: string, request: IncomingMess
       return;
     }
     response.end();
+  });
+  // A client that hangs up early must not leave git running.
+  response.on('close', () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
   });
   request.pipe(child.stdin);
   child.stdin.on('error', () => undefined);
