@@ -61,10 +61,16 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (chunk) => { log = (log + chunk).slice(-20_000); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A missing binary is an 'error' event, not an exit: both end the wait below.
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', (error) => { log += `\n${error.message}`; resolve(); });
+  });
+  let gone = false;
+  void exited.then(() => { gone = true; });
 
   async function stop(): Promise<void> {
-    if (child.exitCode === null && child.signalCode === null) {
+    if (!gone) {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
@@ -73,14 +79,14 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
     await rm(dir, { recursive: true, force: true });
   }
 
-  try {
-    await waitFor(`prometheus on ${port}`, async () => {
-      if (child.exitCode !== null) throw new Error('exited');
-      return (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) })).ok;
-    }, 100, 100);
-  } catch (error) {
+  let ready = false;
+  for (let attempt = 0; attempt < 100 && !ready && !gone; attempt += 1) {
+    ready = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+    if (!ready) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!ready) {
     await stop();
-    throw new Error(`${(error as Error).message}\n${log}`);
+    throw new Error(`prometheus on 127.0.0.1:${port} ${gone ? 'exited' : 'was not ready after 100 attempts'}:${log ? `\n${log}` : ' (no output)'}`);
   }
   const readyAt = Date.now() / 1000;
 
