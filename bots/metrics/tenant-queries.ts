@@ -1,0 +1,119 @@
+// Pure PromQL for the per-tenant gauges the controller exports (names fixed in
+// controller/metrics/registry.ts), and the reading of a "low since" range.
+
+export const TENANT_METRIC = {
+  queueWaitP95Seconds: 'rp9_tenant_queue_wait_p95_seconds',
+  cpuPercent: 'rp9_tenant_cpu_percent',
+  memoryPercent: 'rp9_tenant_mem_percent',
+  executionsPerMinute: 'rp9_tenant_executions_min',
+  executionsMonth: 'rp9_tenant_executions_month',
+  concurrentExecutions: 'rp9_tenant_concurrent_executions',
+} as const;
+
+export type TenantWindowField = keyof typeof TENANT_METRIC;
+
+/** Thresholds a tenant must stay strictly below to count as low (platform.yaml scaleDown keys). */
+export interface LowThresholds {
+  cpuPercent?: number;
+  memoryPercent?: number;
+  queueWaitP95Seconds?: number;
+  executionsPerMinute?: number;
+}
+
+const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
+
+/** Checks a PromQL duration ('15m', '1h30m'); returns it. */
+export function promDuration(window: string): string {
+  if (!DURATION.test(window)) throw new RangeError(`window ${JSON.stringify(window)} is not a Prometheus duration like 15m or 1h30m`);
+  return window;
+}
+
+/** A label value inside double quotes, escaped as PromQL string literals require. */
+export function quoteLabelValue(value: string): string {
+  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
+}
+
+/** `metric{a="x",b="y"}`; label names must be valid Prometheus names. */
+export function selector(metric: string, labels: Record<string, string> = {}): string {
+  const matchers = Object.keys(labels).sort().map((name) => {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) throw new RangeError(`label name ${JSON.stringify(name)} is not a valid Prometheus label name`);
+    return `${name}=${quoteLabelValue(labels[name] as string)}`;
+  });
+  return matchers.length > 0 ? `${metric}{${matchers.join(',')}}` : metric;
+}
+
+/**
+ * One query per figure over `window`, each one series per tenant:
+ * queue wait p95: the worst collector p95 in the window (max_over_time);
+ * CPU, memory, executions/min: the mean (avg_over_time);
+ * executions this month: the latest value (last_over_time);
+ * concurrent executions: the peak (max_over_time).
+ * `labels` narrows every selector (e.g. { environment: 'prod' }).
+ */
+export function tenantWindowQueries(window: string, labels: Record<string, string> = {}): Record<TenantWindowField, string> {
+  const w = promDuration(window);
+  const over = (fn: string, agg: string, field: TenantWindowField) => `${agg} by (tenant) (${fn}(${selector(TENANT_METRIC[field], labels)}[${w}]))`;
+  return {
+    queueWaitP95Seconds: over('max_over_time', 'max', 'queueWaitP95Seconds'),
+    cpuPercent: over('avg_over_time', 'avg', 'cpuPercent'),
+    memoryPercent: over('avg_over_time', 'avg', 'memoryPercent'),
+    executionsPerMinute: over('avg_over_time', 'avg', 'executionsPerMinute'),
+    executionsMonth: over('last_over_time', 'max', 'executionsMonth'),
+    concurrentExecutions: over('max_over_time', 'max', 'concurrentExecutions'),
+  };
+}
+
+/**
+ * 1 at each step where every given figure stayed below its threshold for the
+ * whole step (its max over the step), 0 where one did not, no point where one
+ * had no data. Only the thresholds given are checked.
+ */
+export function lowQuery(tenant: string, thresholds: LowThresholds, stepSeconds: number, labels: Record<string, string> = {}): string {
+  if (!(Number.isInteger(stepSeconds) && stepSeconds > 0)) throw new RangeError(`step must be a whole number of seconds > 0 (got ${stepSeconds})`);
+  const fields = (Object.keys(thresholds) as (keyof LowThresholds)[]).filter((f) => thresholds[f] !== undefined).sort();
+  if (fields.length === 0) throw new RangeError('lowQuery needs at least one threshold');
+  return fields.map((field) => {
+    const threshold = thresholds[field] as number;
+    if (!Number.isFinite(threshold)) throw new RangeError(`threshold ${field} must be a finite number (got ${threshold})`);
+    if (!(field in TENANT_METRIC)) throw new RangeError(`unknown threshold ${field}`);
+    return `(max by (tenant) (max_over_time(${selector(TENANT_METRIC[field], { ...labels, tenant })}[${stepSeconds}s])) < bool ${threshold})`;
+  }).join(' * ');
+}
+
+export interface LowRun {
+  /** Start of the trailing low run (the start of its first step); undefined when not low now. */
+  since?: Date;
+  /** end − since, 0 when not low now. */
+  lowForSeconds: number;
+  /** The run reaches back to the start of the queried range: low at least that long. */
+  coversRange: boolean;
+}
+
+/**
+ * Reads a `lowQuery` range (points ascending, Unix seconds): the trailing run
+ * of 1s ending at `end`. A missing point (no data) or a gap ends the run, and
+ * so does a last point older than one step: no data now is not "low".
+ */
+export function trailingLowRun(points: readonly { time: number; value: number }[], range: { start: Date; end: Date; stepSeconds: number }): LowRun {
+  const step = range.stepSeconds;
+  const slack = step / 2;
+  const end = range.end.getTime() / 1000;
+  const start = range.start.getTime() / 1000;
+  const last = points.length - 1;
+  const none: LowRun = { lowForSeconds: 0, coversRange: false };
+  if (last < 0) return none;
+  const newest = points[last]!;
+  if (end - newest.time > step + slack || newest.value !== 1) return none;
+  let first = last;
+  while (first > 0) {
+    const previous = points[first - 1]!;
+    if (previous.value !== 1 || points[first]!.time - previous.time > step + slack) break;
+    first -= 1;
+  }
+  const sinceSeconds = points[first]!.time - step;
+  return {
+    since: new Date(sinceSeconds * 1000),
+    lowForSeconds: end - sinceSeconds,
+    coversRange: first === 0 && points[0]!.time - start <= slack,
+  };
+}

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import Docker from 'dockerode';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ensureTestImage, TEST_IMAGE } from '../../test/harness/test-image.js';
+import { LABEL, MANAGED_BY } from '../model.js';
+import { collectTenantMetrics } from './collect.js';
+import { createContainerUsageSource } from './docker-source.js';
+import { createSqlExecutionSource } from './execution-source.js';
+import { monthStart } from './executions.js';
+import type { TelemetryTarget } from './types.js';
+
+// The whole pass over the real edges: the test dockerd and the test PostgreSQL.
+const docker = new Docker({ socketPath: inject('dockerSocket') });
+const adminUrl = inject('postgresUrl');
+const suffix = randomBytes(3).toString('hex');
+const prefix = `rp9-col${suffix}`;
+const environment = `${prefix}-env`;
+const databases: Record<string, string> = { acme: `rp9_col_${suffix}_acme`, stuck: `rp9_col_${suffix}_stuck` };
+const urlOf = (db: string) => adminUrl.replace(/\/[^/]*$/, `/${db}`);
+const MiB = 1024 * 1024;
+let locker: pg.Client | undefined;
+let seededAt = 0;
+const createdAgo = [62_000, 44_000, 26_000];
+
+async function sql(url: string, text: string, values: unknown[] = []): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text, values);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('collectTenantMetrics over dockerd and PostgreSQL', () => {
+  beforeAll(async () => {
+    await ensureTestImage(docker);
+    for (const role of ['main', 'worker']) {
+      const container = await docker.createContainer({
+        name: `${prefix}-acme-${role}`,
+        Image: TEST_IMAGE,
+        ...(role === 'worker' ? { Cmd: ['worker'] } : {}),
+        Labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.environment]: environment, [LABEL.tenant]: 'acme', [LABEL.role]: role },
+        HostConfig: { Init: true, NanoCpus: 1_000_000_000, Memory: 128 * MiB, MemorySwap: 128 * MiB },
+      });
+      await container.start();
+    }
+    for (const db of Object.values(databases)) {
+      await sql(adminUrl, `create database ${db}`);
+      await sql(urlOf(db), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
+        "startedAt" timestamp(3) with time zone, "stoppedAt" timestamp(3) with time zone, status varchar not null, "workflowId" varchar(36) not null)`);
+    }
+    const now = Date.now();
+    seededAt = now;
+    const iso = (agoMs: number) => new Date(now - agoMs).toISOString();
+    // Three executions started in the last minute (waits 2, 4 and 6 s), one still running.
+    for (const [created, started, stopped, status] of [[62_000, 60_000, 59_000, 'success'], [44_000, 40_000, 39_000, 'success'], [26_000, 20_000, null, 'running']] as const) {
+      await sql(urlOf(databases.acme!), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $2, $3, $4, 'w1')`,
+        [iso(created), iso(started), stopped === null ? null : iso(stopped), status]);
+    }
+    // Holds the stuck tenant's table so every read of it blocks.
+    locker = new pg.Client({ connectionString: urlOf(databases.stuck!) });
+    await locker.connect();
+    await locker.query('begin');
+    await locker.query('lock table execution_entity in access exclusive mode');
+  }, 120_000);
+
+  afterAll(async () => {
+    await locker?.query('rollback').catch(() => undefined);
+    await locker?.end();
+    const containers = await docker.listContainers({ all: true, filters: { name: [prefix] } });
+    await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+    for (const db of Object.values(databases)) await sql(adminUrl, `drop database if exists ${db} with (force)`);
+  });
+
+  it('measures each tenant, and a tenant whose database blocks times out alone', async () => {
+    const targets: TelemetryTarget[] = [
+      { tenant: 'stuck', mode: 'dedicated', plan: 'starter' },
+      { tenant: 'acme', mode: 'dedicated', plan: 'pro' },
+    ];
+    const sources = {
+      containerUsage: createContainerUsageSource(docker, environment),
+      executions: createSqlExecutionSource({ dedicatedDatabase: (tenant: string) => urlOf(databases[tenant]!) }),
+    };
+
+    const now = new Date(seededAt);
+    const thisMonth = createdAgo.filter((ago) => seededAt - ago >= monthStart(now).getTime()).length;
+
+    const result = await collectTenantMetrics(targets, sources, { now, timeoutMs: 5_000, concurrency: 2, windowMs: 60_000 });
+
+    expect(result.errors).toEqual([{ tenant: 'stuck', code: 'telemetry.timeout', message: 'tenant stuck: executions did not answer within 5000 ms' }]);
+    const [stuck, acme] = result.samples;
+    // No containers: it holds no memory; its executions are unknown, not zero.
+    expect(stuck).toEqual({ tenant: 'stuck', mode: 'dedicated', plan: 'starter', memBytes: 0 });
+    expect(acme).toMatchObject({ tenant: 'acme', executionsPerMinute: 3, executionsMonth: thisMonth, concurrentExecutions: 1, queueWaitP95Seconds: 6 });
+    expect(acme!.memBytes).toBeGreaterThan(0);
+    expect(acme!.memPercent).toBeCloseTo((acme!.memBytes! / (256 * MiB)) * 100, 9);
+    expect(acme!.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(acme!.cpuPercent).toBeLessThan(10);
+  });
+});

@@ -1,0 +1,52 @@
+// Contracts of the per-tenant collector: what it is asked to measure, the
+// narrow I/O edges it reads through, and the stable codes of its failures.
+import type { ContainerUsage } from './docker-stats.js';
+import type { ExecutionActivity } from './executions.js';
+
+/** A tenant to measure; mode decides where its executions live and whether it has containers. */
+export interface TelemetryTarget {
+  tenant: string;
+  mode: 'shared' | 'dedicated';
+  plan: string;
+}
+
+/** The instants an execution read covers: rows of [windowStart, now], the count since monthStart. */
+export interface ExecutionQuery {
+  now: Date;
+  windowStart: Date;
+  monthStart: Date;
+}
+
+/**
+ * The edges. Each must give up when `signal` aborts (the collector aborts it
+ * on the tenant's timeout); an absent edge means "not measured" for every tenant.
+ */
+export interface TelemetrySources {
+  /** A dedicated tenant's running containers with one stats read each. */
+  containerUsage?(tenant: string, signal: AbortSignal): Promise<ContainerUsage[]>;
+  /** The tenant's executions, from its own database (dedicated) or its project on the shared instance. */
+  executions?(target: TelemetryTarget, query: ExecutionQuery, signal: AbortSignal): Promise<ExecutionActivity>;
+}
+
+export type TelemetryErrorCode =
+  | 'telemetry.timeout'
+  | 'telemetry.docker-failed'
+  | 'telemetry.executions-failed'
+  | 'telemetry.no-project'
+  | 'telemetry.rows-truncated';
+
+export interface TelemetryIssue {
+  tenant: string;
+  code: TelemetryErrorCode;
+  message: string;
+}
+
+/** Thrown by the edges when the failure has a code of its own (e.g. no project for a shared tenant). */
+export class TelemetryError extends Error {
+  readonly code: TelemetryErrorCode;
+  constructor(code: TelemetryErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TelemetryError';
+    this.code = code;
+  }
+}
