@@ -42,13 +42,16 @@ export function diffContainer(desired: DesiredContainer, observed: ObservedConta
   const running = isRunning(observed);
   const broken = observed.state === 'dead' || observed.state === 'removing';
   if (broken || observed.hash !== desired.hash || observed.image !== desired.image) {
-    const changes = [...recreateChanges(desired, observed), ...resourceChanges(desired, observed)];
+    const drifted = observed.hash !== desired.hash || observed.image !== desired.image;
+    const changes = drifted ? recreateChanges(desired, observed) : [{ field: 'state', from: observed.state, to: desired.running ? 'running' : 'stopped' }];
+    if (drifted && desired.running !== running) changes.push({ field: 'state', from: observed.state, to: desired.running ? 'running' : 'stopped' });
+    changes.push(...resourceChanges(desired, observed));
     const reason = broken ? `container is ${observed.state}` : 'configuration changed';
     return [action('recreate', desired, observed, reason, changes, main && running)];
   }
   const actions: ContainerAction[] = [];
   const resources = resourceChanges(desired, observed);
-  if (resources.length > 0) actions.push(action('update', desired, observed, 'resources changed (in place)', resources, false));
+  if (resources.length > 0) actions.push(action('update', desired, observed, 'resources change in place', resources, false));
   if (desired.running && !running) {
     actions.push(action('start', desired, observed, `container is ${observed.state}`, [{ field: 'state', from: observed.state, to: 'running' }], false));
   }

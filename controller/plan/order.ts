@@ -1,7 +1,9 @@
 // Apply order of a tenant's actions. Creates and in-place changes follow the
 // dependency order (database, volume, main, workers, route) so a route only
 // points at something that exists; stops and deletes run afterwards and tear
-// down from the front: route, workers, main. Retained data is listed last.
+// down from the front: route, workers, main. Containers that end up stopped
+// (stop, or recreate of a suspended tenant) go after the route moved to the
+// suspended page. Retained data is listed last.
 import type { Action } from '../model.js';
 import { workerIndex } from '../compile/names.js';
 
@@ -14,6 +16,9 @@ function phase(action: Action): number {
   switch (action.op) {
     case 'stop':
       return PHASE_STOP;
+    case 'recreate':
+      // A container recreated stopped (suspended tenant) is taken down after its route moved away.
+      return action.desired?.kind === 'container' && !action.desired.running ? PHASE_STOP : PHASE_BUILD;
     case 'delete':
       return PHASE_DELETE;
     case 'retain':

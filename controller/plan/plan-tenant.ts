@@ -73,7 +73,7 @@ function diffRoute(desired: DesiredRoute, observed: ObservedRoute): PlannedActio
   const hostsChanged = observed.hosts.join('\n') !== desired.hosts.join('\n');
   if (hostsChanged) changes.push({ field: 'hosts', from: observed.hosts, to: desired.hosts });
   else changes.push({ field: 'config', from: observed.hash || '(edited by hand)', to: desired.hash });
-  const reason = hostsChanged ? 'hosts changed' : `route to ${desired.target.type} ${desired.target.url}`;
+  const reason = hostsChanged ? 'hosts changed' : `routes to ${desired.target.type}: ${desired.target.url}`;
   return [{ op: 'update', kind: 'route', name: desired.name, reason, changes, downtime: false, desired, observed }];
 }
 

@@ -122,12 +122,20 @@ const cases: Case[] = [
     actions: ['recreate container rp9-acme-main !', 'recreate container rp9-acme-worker-1', 'recreate container rp9-acme-worker-2'],
   },
   {
-    name: 'a version change of a suspended tenant recreates without downtime',
+    name: 'a version change of a suspended tenant recreates (stopped) without downtime, workers first',
     desired: [dedicated('acme', { suspended: true, n8n: { version: '1.124.0' } })],
     observed: observedOf([dedicated('acme', { suspended: true })]),
     tenant: 'acme',
     change: 'update',
-    actions: ['recreate container rp9-acme-main', 'recreate container rp9-acme-worker-1', 'recreate container rp9-acme-worker-2'],
+    actions: ['recreate container rp9-acme-worker-2', 'recreate container rp9-acme-worker-1', 'recreate container rp9-acme-main'],
+  },
+  {
+    name: 'suspension with a version change moves the route first, then recreates stopped',
+    desired: [dedicated('acme', { suspended: true, n8n: { version: '1.124.0' } })],
+    observed: observedOf([dedicated('acme')]),
+    tenant: 'acme',
+    change: 'update',
+    actions: ['update route acme', 'recreate container rp9-acme-worker-2', 'recreate container rp9-acme-worker-1', 'recreate container rp9-acme-main !'],
   },
   {
     name: 'more workers are created',
