@@ -1,7 +1,8 @@
 // compileDesired: the whole platform's desired state from the validated config. Pure.
 import type { LoadedTenant, Platform } from '../../config/types.js';
 import type { DesiredState } from '../model.js';
-import { compileTenant } from './compile-tenant.js';
+import { compileTenantWith } from './compile-tenant.js';
+import { containerTemplate } from './containers.js';
 import type { CompileContext } from './context.js';
 import { CompileError } from './errors.js';
 
@@ -14,8 +15,9 @@ export function compileDesired(platform: Platform, tenants: LoadedTenant[], cont
     }
     seen.set(loaded.name, loaded.file);
   }
+  const template = containerTemplate(context);
   const sorted = [...tenants].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const state: DesiredState = { environment: context.environment, tenants: sorted.map((loaded) => compileTenant(platform, loaded, context)) };
+  const state: DesiredState = { environment: context.environment, tenants: sorted.map((loaded) => compileTenantWith(platform, loaded, template)) };
   if (meta.commit !== undefined) state.commit = meta.commit;
   return state;
 }

@@ -62,6 +62,12 @@ export function defaultHealthcheck(n8nPort: number): HealthcheckSpec {
   };
 }
 
+/** A copy with keys in sorted order, so hashing it takes the fast path. */
+function sortedHealthcheck(healthcheck: HealthcheckSpec): HealthcheckSpec {
+  const { intervalSeconds, retries, startPeriodSeconds, test, timeoutSeconds } = healthcheck;
+  return { intervalSeconds, retries, startPeriodSeconds, test: [...test], timeoutSeconds };
+}
+
 /** Fills defaults and checks the settings; throws CompileError (`compile.invalid-context`, `compile.port-clash`). */
 export function createCompileContext(platform: Platform, input: CompileContextInput): CompileContext {
   const n8nPort = input.n8nPort ?? DEFAULT_N8N_PORT;
@@ -76,8 +82,8 @@ export function createCompileContext(platform: Platform, input: CompileContextIn
     runnersBrokerPort,
     listenAddress: input.listenAddress ?? '0.0.0.0',
     dataPath: input.dataPath ?? DEFAULT_DATA_PATH,
-    healthcheck: input.healthcheck ?? defaultHealthcheck(n8nPort),
-    traefik: { ...DEFAULT_TRAEFIK_OPTIONS, ...input.traefik },
+    healthcheck: sortedHealthcheck(input.healthcheck ?? defaultHealthcheck(n8nPort)),
+    traefik: { certResolver: input.traefik?.certResolver ?? DEFAULT_TRAEFIK_OPTIONS.certResolver, entryPoints: [...(input.traefik?.entryPoints ?? DEFAULT_TRAEFIK_OPTIONS.entryPoints)] },
   };
   checkContext(context);
   return context;

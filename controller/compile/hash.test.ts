@@ -8,6 +8,10 @@ describe('canonicalJson', () => {
     ['undefined object members are left out', { a: undefined, b: true }, '{"b":true}'],
     ['undefined array items become null', [1, undefined], '[1,null]'],
     ['strings are JSON-escaped', 'a"b\n', '"a\\"b\\n"'],
+    ['a sorted object with an unsorted child', { a: { d: 1, c: 2 }, b: 0 }, '{"a":{"c":2,"d":1},"b":0}'],
+    ['an already canonical value (fast path)', { a: [1, { b: 'x', c: null }], d: false }, '{"a":[1,{"b":"x","c":null}],"d":false}'],
+    ['integer-like keys in string order', { 9: 'nine', 10: 'ten' }, '{"10":"ten","9":"nine"}'],
+    ['SecretRefs as plain objects', { env: { B: { secret: 'x' }, A: 'a' } }, '{"env":{"A":"a","B":{"secret":"x"}}}'],
   ])('%s', (_name, value, expected) => {
     expect(canonicalJson(value)).toBe(expected);
   });
@@ -18,6 +22,8 @@ describe('canonicalJson', () => {
     ['a function', () => 1],
     ['a Date', new Date(0)],
     ['a Map', new Map()],
+    ['a nested function in a sorted object', { a: { b: () => 1 } }],
+    ['an object with toJSON', { toJSON: () => 'x' }],
   ])('refuses %s', (_name, value) => {
     expect(() => canonicalJson(value)).toThrow(HashError);
   });

@@ -1,6 +1,6 @@
 // Stable hashing: canonical JSON (object keys sorted, no whitespace) -> sha256 -> short hex.
 // The same value always gives the same hash, whatever order its keys were built in.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** Hex characters kept from the sha256 digest (64 bits). */
 export const HASH_LENGTH = 16;
@@ -10,6 +10,42 @@ export class HashError extends Error {
 }
 
 export function canonicalJson(value: unknown): string {
+  // Fast path: a value already in canonical shape (keys sorted at every level) is
+  // what JSON.stringify prints. Compile builds its objects that way; anything else
+  // takes the general path below. Both give the same text.
+  return isCanonical(value) ? JSON.stringify(value) : canonicalText(value);
+}
+
+function isCanonical(value: unknown): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (Array.isArray(value)) {
+        for (const item of value) if (item === undefined || !isCanonical(item)) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      const record = value as Record<string, unknown>;
+      let previous: string | undefined;
+      for (const key in record) {
+        if (previous !== undefined && !(previous < key)) return false;
+        previous = key;
+        const item = record[key];
+        if (item === undefined || !isCanonical(item)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function canonicalText(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -54,7 +90,9 @@ function canonicalObject(record: Record<string, unknown>): string {
 
 /** sha256 of the text, as `length` hex characters. */
 export function digest(text: string, length: number = HASH_LENGTH): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length);
+  // crypto.hash (Node >= 20.12) is the one-shot form: about twice as fast for short inputs.
+  const hex = typeof crypto.hash === 'function' ? crypto.hash('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
+  return hex.slice(0, length);
 }
 
 /** Hash of a plain JSON value, independent of key order. */
