@@ -2,14 +2,12 @@
 import type { Action, DesiredContainer, FieldChange, ObservedContainer } from '../model.js';
 import { LABEL } from '../model.js';
 
-type ContainerAction = Omit<Action, 'tenant'>;
-
 function isRunning(container: ObservedContainer): boolean {
   return container.state === 'running' || container.state === 'restarting';
 }
 
-function action(op: Action['op'], desired: DesiredContainer, observed: ObservedContainer, reason: string, changes: FieldChange[], downtime: boolean): ContainerAction {
-  return { op, kind: 'container', name: desired.name, reason, changes, downtime, desired, observed };
+function action(op: Action['op'], desired: DesiredContainer, observed: ObservedContainer, reason: string, changes: FieldChange[], downtime: boolean): Action {
+  return { op, kind: 'container', name: desired.name, tenant: desired.tenant, reason, changes, downtime, desired, observed };
 }
 
 /** Fields that differ and need a new container; falls back to the configuration hash when nothing visible differs. */
@@ -35,9 +33,9 @@ function resourceChanges(desired: DesiredContainer, observed: ObservedContainer)
 /**
  * recreate when the hash or image differs (or the container is dead): downtime for a running main.
  * Otherwise update cpu/memory in place, then start or stop to match `running`.
- * An empty list means the container matches.
+ * Appends nothing when the container matches.
  */
-export function diffContainer(desired: DesiredContainer, observed: ObservedContainer): ContainerAction[] {
+export function diffContainer(desired: DesiredContainer, observed: ObservedContainer, out: Action[]): void {
   const main = desired.role === 'main';
   const running = isRunning(observed);
   const broken = observed.state === 'dead' || observed.state === 'removing';
@@ -47,16 +45,15 @@ export function diffContainer(desired: DesiredContainer, observed: ObservedConta
     if (drifted && desired.running !== running) changes.push({ field: 'state', from: observed.state, to: desired.running ? 'running' : 'stopped' });
     changes.push(...resourceChanges(desired, observed));
     const reason = broken ? `container is ${observed.state}` : 'configuration changed';
-    return [action('recreate', desired, observed, reason, changes, main && running)];
+    out.push(action('recreate', desired, observed, reason, changes, main && running));
+    return;
   }
-  const actions: ContainerAction[] = [];
   const resources = resourceChanges(desired, observed);
-  if (resources.length > 0) actions.push(action('update', desired, observed, 'resources change in place', resources, false));
+  if (resources.length > 0) out.push(action('update', desired, observed, 'resources change in place', resources, false));
   if (desired.running && !running) {
-    actions.push(action('start', desired, observed, `container is ${observed.state}`, [{ field: 'state', from: observed.state, to: 'running' }], false));
+    out.push(action('start', desired, observed, `container is ${observed.state}`, [{ field: 'state', from: observed.state, to: 'running' }], false));
   }
   if (!desired.running && running) {
-    actions.push(action('stop', desired, observed, 'tenant is suspended', [{ field: 'state', from: observed.state, to: 'stopped' }], main));
+    out.push(action('stop', desired, observed, 'tenant is suspended', [{ field: 'state', from: observed.state, to: 'stopped' }], main));
   }
-  return actions;
 }

@@ -62,6 +62,7 @@ function isMain(action: Action): boolean {
 }
 
 export function orderActions(actions: Action[]): Action[] {
+  if (actions.length < 2) return actions;
   const keyed = actions.map((action, position) => {
     const p = phase(action);
     return { action, p, rank: p === PHASE_BUILD ? buildRank(action) : teardownRank(action), position };

@@ -6,10 +6,6 @@ import { orderActions } from './order.js';
 /** Where retained data waits; deleting it is a separate, explicit purge. */
 export const RETAIN_REASON = 'retained until explicit purge';
 
-function key(kind: string, name: string): string {
-  return `${kind}\u0000${name}`;
-}
-
 export interface DesiredTenantPlan {
   plan: TenantPlan;
   /** Desired resources that already match. */
@@ -18,19 +14,27 @@ export interface DesiredTenantPlan {
 
 export function planDesiredTenant(desired: DesiredTenant, observed: readonly ObservedResource[]): DesiredTenantPlan {
   const isNew = observed.length === 0;
-  const byKey = new Map<string, ObservedResource>();
-  for (const resource of observed) byKey.set(key(resource.kind, resource.name), resource);
-
+  // A tenant has a handful of resources: a linear scan beats building a map.
+  const matched = new Array<boolean>(observed.length).fill(false);
   const actions: Action[] = [];
   let unchanged = 0;
   for (const resource of desired.resources) {
-    const found = byKey.get(key(resource.kind, resource.name));
-    byKey.delete(key(resource.kind, resource.name));
-    const planned = planResource(resource, found, isNew);
-    if (planned.length === 0) unchanged++;
-    for (const item of planned) actions.push({ ...item, tenant: desired.name });
+    let found: ObservedResource | undefined;
+    for (let i = 0; i < observed.length; i++) {
+      const candidate = observed[i] as ObservedResource;
+      if (!matched[i] && candidate.kind === resource.kind && candidate.name === resource.name) {
+        matched[i] = true;
+        found = candidate;
+        break;
+      }
+    }
+    const before = actions.length;
+    planResource(desired.name, resource, found, isNew, actions);
+    if (actions.length === before) unchanged++;
   }
-  for (const leftover of byKey.values()) actions.push(leftoverAction(leftover, desired));
+  for (let i = 0; i < observed.length; i++) {
+    if (!matched[i]) actions.push(leftoverAction(observed[i] as ObservedResource, desired));
+  }
 
   const changing = actions.some((a) => a.op !== 'retain' && a.op !== 'noop');
   const plan: TenantPlan = {
@@ -54,27 +58,25 @@ export function planRemovedTenant(tenant: string, observed: readonly ObservedRes
   return { tenant, change: actions.some((a) => a.op === 'delete') ? 'delete' : 'noop', actions: orderActions(actions) };
 }
 
-type PlannedAction = Omit<Action, 'tenant'>;
-
-function planResource(desired: DesiredResource, observed: ObservedResource | undefined, isNew: boolean): PlannedAction[] {
+function planResource(tenant: string, desired: DesiredResource, observed: ObservedResource | undefined, isNew: boolean, out: Action[]): void {
   if (!observed) {
     const reason = isNew ? 'new tenant' : `${desired.kind} does not exist`;
-    return [{ op: 'create', kind: desired.kind, name: desired.name, reason, changes: [], downtime: false, desired }];
+    out.push({ op: 'create', kind: desired.kind, name: desired.name, tenant, reason, changes: [], downtime: false, desired });
+    return;
   }
-  if (desired.kind === 'container' && observed.kind === 'container') return diffContainer(desired, observed);
-  if (desired.kind === 'route' && observed.kind === 'route') return diffRoute(desired, observed);
+  if (desired.kind === 'container' && observed.kind === 'container') diffContainer(desired, observed, out);
+  else if (desired.kind === 'route' && observed.kind === 'route') diffRoute(tenant, desired, observed, out);
   // Databases and volumes are only ever created; nothing about them changes in place.
-  return [];
 }
 
-function diffRoute(desired: DesiredRoute, observed: ObservedRoute): PlannedAction[] {
-  if (observed.hash === desired.hash) return [];
+function diffRoute(tenant: string, desired: DesiredRoute, observed: ObservedRoute, out: Action[]): void {
+  if (observed.hash === desired.hash) return;
   const changes: FieldChange[] = [];
   const hostsChanged = observed.hosts.join('\n') !== desired.hosts.join('\n');
   if (hostsChanged) changes.push({ field: 'hosts', from: observed.hosts, to: desired.hosts });
   else changes.push({ field: 'config', from: observed.hash || '(edited by hand)', to: desired.hash });
   const reason = hostsChanged ? 'hosts changed' : `routes to ${desired.target.type}: ${desired.target.url}`;
-  return [{ op: 'update', kind: 'route', name: desired.name, reason, changes, downtime: false, desired, observed }];
+  out.push({ op: 'update', kind: 'route', name: desired.name, tenant, reason, changes, downtime: false, desired, observed });
 }
 
 /** Something of a desired tenant that it no longer wants: extra workers, containers after a switch to shared. */
