@@ -66,6 +66,16 @@ describe('container hashes', () => {
     expect(hashByView.size).toBeLessThan(containers.length);
   });
 
+  it('build env with sorted keys (the canonicalJson fast path), workers adding only their health server', () => {
+    const context = createCompileContext(platform, base);
+    const [main, worker] = compileTenant(platform, loadedTenant('acme', specs[0] as TenantSpecInput), context).resources.filter((r): r is DesiredContainer => r.kind === 'container');
+    const keys = (env: Record<string, unknown>) => Object.keys(env);
+
+    expect(keys(main?.env ?? {})).toEqual([...keys(main?.env ?? {})].sort());
+    expect(keys(worker?.env ?? {})).toEqual([...keys(worker?.env ?? {})].sort());
+    expect(worker?.env).toEqual({ ...main?.env, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: '5678' });
+  });
+
   it('let workers of a tenant share one env object', () => {
     const context = createCompileContext(platform, base);
     const [, first, second] = compileTenant(platform, loadedTenant('acme', specs[0] as TenantSpecInput), context).resources.filter((r): r is DesiredContainer => r.kind === 'container');

@@ -3,35 +3,32 @@
 // A container's hash covers every field that needs a new container to change:
 // command, env, healthcheck, image, labels (without spec-hash), mounts, name,
 // network, restart policy. Not cpu, memoryMb or running: those change in place.
-// What all containers of a context share is canonicalized once per compile
-// (ContainerTemplate), what a tenant's containers share once per tenant; the
-// hash is sha256 over the three canonical texts.
+// The hash is sha256 over three parts, each canonicalized only once: what all
+// containers of a context share (ContainerTemplate, kept as its digest), the
+// env of the tenant's role, and the container's own fields.
 import { LABEL, MANAGED_BY, type ContainerRole, type DesiredContainer, type EnvValue } from '../model.js';
 import type { CompileContext } from './context.js';
-import { canonicalJson, digest } from './hash.js';
-import { baseEnv, tenantEnvVars } from './n8n-env.js';
+import { canonicalJson, digest, stableHash } from './hash.js';
+import { n8nEnv } from './n8n-env.js';
 import { mainContainerName, workerContainerName } from './names.js';
 
 const RESTART_POLICY = 'unless-stopped';
 
 export interface ContainerTemplate {
   context: CompileContext;
-  env: Record<ContainerRole, Record<string, EnvValue>>;
-  canonical: Record<ContainerRole, string>;
+  /** Full sha256 of the canonical text of the context-wide container fields. */
+  digest: string;
 }
 
 export function containerTemplate(context: CompileContext): ContainerTemplate {
-  const env = { main: baseEnv('main', context), worker: baseEnv('worker', context) };
-  const shared = (role: ContainerRole) =>
-    canonicalJson({
-      env: env[role],
-      healthcheck: context.healthcheck,
-      labels: { [LABEL.environment]: context.environment, [LABEL.managedBy]: MANAGED_BY },
-      mountTarget: context.dataPath,
-      network: context.network,
-      restartPolicy: RESTART_POLICY,
-    });
-  return { context, env, canonical: { main: shared('main'), worker: shared('worker') } };
+  const shared = {
+    healthcheck: context.healthcheck,
+    labels: { [LABEL.environment]: context.environment, [LABEL.managedBy]: MANAGED_BY },
+    mountTarget: context.dataPath,
+    network: context.network,
+    restartPolicy: RESTART_POLICY,
+  };
+  return { context, digest: stableHash(shared, 64) };
 }
 
 export interface TenantContainersInput {
@@ -47,29 +44,32 @@ export interface TenantContainersInput {
   running: boolean;
 }
 
+interface RoleEnv {
+  value: Record<string, EnvValue>;
+  canonical: string;
+}
+
 /** Main, then workers 1..n. Workers share one env object. */
 export function tenantContainers(input: TenantContainersInput, template: ContainerTemplate): DesiredContainer[] {
-  const vars = tenantEnvVars({ tenant: input.tenant, host: input.host, database: input.database, dbUser: input.dbUser });
-  const tenantCanonical = canonicalJson({ env: vars, image: input.image, tenant: input.tenant, volume: input.volume });
-  const main = container(input, 'main', 0, { ...template.env.main, ...vars }, tenantCanonical, template);
-  const containers = [main];
-  const workerEnv = { ...template.env.worker, ...vars };
-  for (let index = 1; index <= input.workers; index++) containers.push(container(input, 'worker', index, workerEnv, tenantCanonical, template));
+  const envInput = { tenant: input.tenant, host: input.host, database: input.database, dbUser: input.dbUser };
+  const roleEnv = (role: ContainerRole): RoleEnv => {
+    const value = n8nEnv(role, envInput, template.context);
+    return { value, canonical: canonicalJson(value) };
+  };
+  const containers = [container(input, 'main', 0, roleEnv('main'), template)];
+  if (input.workers > 0) {
+    const workerEnv = roleEnv('worker');
+    for (let index = 1; index <= input.workers; index++) containers.push(container(input, 'worker', index, workerEnv, template));
+  }
   return containers;
 }
 
-function container(
-  input: TenantContainersInput,
-  role: ContainerRole,
-  index: number,
-  env: Record<string, EnvValue>,
-  tenantCanonical: string,
-  template: ContainerTemplate,
-): DesiredContainer {
+function container(input: TenantContainersInput, role: ContainerRole, index: number, env: RoleEnv, template: ContainerTemplate): DesiredContainer {
   const { context } = template;
   const name = role === 'main' ? mainContainerName(input.tenant) : workerContainerName(input.tenant, index);
   const command = [role === 'main' ? 'start' : 'worker'];
-  const hash = digest(`${template.canonical[role]}\n${tenantCanonical}\n${canonicalJson({ command, name, role })}`);
+  const own = canonicalJson({ command, image: input.image, name, role, tenant: input.tenant, volume: input.volume });
+  const hash = digest(`${template.digest}\n${env.canonical}\n${own}`);
   return {
     kind: 'container',
     name,
@@ -78,7 +78,7 @@ function container(
     index,
     image: input.image,
     command,
-    env,
+    env: env.value,
     cpu: input.cpu,
     memoryMb: input.memoryMb,
     mounts: [{ volume: input.volume, target: context.dataPath }],

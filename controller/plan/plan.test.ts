@@ -323,6 +323,7 @@ describe('mass-deletion rail', () => {
     ['4 of 4 (an empty config) at a 25% limit', [], 25, false, 'plan.mass-deletion'],
     ['2 of 4 (50%) at a 50% limit', [shared('t1'), shared('t2')], 50, false, undefined],
     ['1 of 4 at a 0% limit', [shared('t1'), shared('t2'), dedicated('t3')], 0, false, 'plan.mass-deletion'],
+    ['1 of 4 with a limit that is not a number', [shared('t1'), shared('t2'), dedicated('t3')], Number.NaN, false, 'plan.mass-deletion'],
   ])('%s', (_name, desired, maxDeletionPercent, allowMassDeletion, code) => {
     const result = plan(desiredOf(desired), observedOf(four), { maxDeletionPercent, allowMassDeletion });
 

@@ -22,13 +22,15 @@ export function deletionShare(observedByTenant: ReadonlyMap<string, readonly Obs
   return { live, deleted, percent: live === 0 ? 0 : (deleted * 100) / live };
 }
 
+/** A limit that is not a number (NaN, undefined from a careless caller) counts as 0: refuse any deletion rather than none. */
 export function massDeletionRefusal(share: DeletionShare, maxDeletionPercent: number, allowMassDeletion: boolean): PlanRefusal | undefined {
-  if (allowMassDeletion || share.deleted === 0 || share.percent <= maxDeletionPercent) return undefined;
+  const limit = Number.isFinite(maxDeletionPercent) ? maxDeletionPercent : 0;
+  if (allowMassDeletion || share.deleted === 0 || share.percent <= limit) return undefined;
   const percent = Math.round(share.percent * 10) / 10;
   return {
     code: 'plan.mass-deletion',
     message:
-      `${share.deleted} of ${share.live} live tenants (${percent}%) would be deleted, more than safety.maxDeletionPercent (${maxDeletionPercent}%). ` +
+      `${share.deleted} of ${share.live} live tenants (${percent}%) would be deleted, more than safety.maxDeletionPercent (${limit}%). ` +
       'Nothing was applied. Check that the config checkout is complete; if the deletion is intended, allow mass deletion explicitly for this run.',
   };
 }
