@@ -13,6 +13,8 @@ import { n8nEnv } from './n8n-env.js';
 import { mainContainerName, workerContainerName } from './names.js';
 
 const RESTART_POLICY = 'unless-stopped';
+/** Shared by every container of a role: desired state is a value nobody mutates. */
+const COMMAND: Record<ContainerRole, string[]> = { main: ['start'], worker: ['worker'] };
 
 export interface ContainerTemplate {
   context: CompileContext;
@@ -49,25 +51,33 @@ interface RoleEnv {
   canonical: string;
 }
 
-/** Main, then workers 1..n. Workers share one env object. */
+/** Main, then workers 1..n. The tenant's containers share one mounts array; workers share one env object. */
 export function tenantContainers(input: TenantContainersInput, template: ContainerTemplate): DesiredContainer[] {
   const envInput = { tenant: input.tenant, host: input.host, database: input.database, dbUser: input.dbUser };
   const roleEnv = (role: ContainerRole): RoleEnv => {
     const value = n8nEnv(role, envInput, template.context);
     return { value, canonical: canonicalJson(value) };
   };
-  const containers = [container(input, 'main', 0, roleEnv('main'), template)];
+  const mounts = [{ volume: input.volume, target: template.context.dataPath }];
+  const containers = [container(input, 'main', 0, roleEnv('main'), mounts, template)];
   if (input.workers > 0) {
     const workerEnv = roleEnv('worker');
-    for (let index = 1; index <= input.workers; index++) containers.push(container(input, 'worker', index, workerEnv, template));
+    for (let index = 1; index <= input.workers; index++) containers.push(container(input, 'worker', index, workerEnv, mounts, template));
   }
   return containers;
 }
 
-function container(input: TenantContainersInput, role: ContainerRole, index: number, env: RoleEnv, template: ContainerTemplate): DesiredContainer {
+function container(
+  input: TenantContainersInput,
+  role: ContainerRole,
+  index: number,
+  env: RoleEnv,
+  mounts: DesiredContainer['mounts'],
+  template: ContainerTemplate,
+): DesiredContainer {
   const { context } = template;
   const name = role === 'main' ? mainContainerName(input.tenant) : workerContainerName(input.tenant, index);
-  const command = [role === 'main' ? 'start' : 'worker'];
+  const command = COMMAND[role];
   const own = canonicalJson({ command, image: input.image, name, role, tenant: input.tenant, volume: input.volume });
   const hash = digest(`${template.digest}\n${env.canonical}\n${own}`);
   return {
@@ -81,7 +91,7 @@ function container(input: TenantContainersInput, role: ContainerRole, index: num
     env: env.value,
     cpu: input.cpu,
     memoryMb: input.memoryMb,
-    mounts: [{ volume: input.volume, target: context.dataPath }],
+    mounts,
     healthcheck: context.healthcheck,
     restartPolicy: RESTART_POLICY,
     network: context.network,
