@@ -1,0 +1,95 @@
+// compileTenant: one LoadedTenant -> the resources that should exist for it. Pure.
+import type { LoadedTenant, Platform } from '../../config/types.js';
+import { LABEL, MANAGED_BY, type DesiredDatabase, type DesiredResource, type DesiredRoute, type DesiredTenant, type DesiredVolume, type RouteTarget } from '../model.js';
+import { containerTemplate, tenantContainers, type ContainerTemplate } from './containers.js';
+import type { CompileContext } from './context.js';
+import { CompileError } from './errors.js';
+import { digest, stableHash } from './hash.js';
+import { databaseName, mainContainerName, routeName, volumeName } from './names.js';
+
+export function compileTenant(platform: Platform, loaded: LoadedTenant, context: CompileContext): DesiredTenant {
+  return compileTenantWith(platform, loaded, containerTemplate(context));
+}
+
+/** compileTenant with the per-context container parts built once (compileDesired shares them across tenants). */
+export function compileTenantWith(platform: Platform, loaded: LoadedTenant, template: ContainerTemplate): DesiredTenant {
+  const { context } = template;
+  const { spec } = loaded.tenant;
+  const name = loaded.name;
+  const plan = platform.spec.plans[spec.plan];
+  if (!plan) {
+    throw new CompileError('compile.unknown-plan', `plan "${spec.plan}" is not defined in platform.yaml`, 'spec.plan', loaded.file);
+  }
+  const suspended = spec.suspended === true;
+  const host = `${spec.subdomain}.${platform.spec.domain}`;
+  const resources: DesiredResource[] = [];
+
+  if (spec.mode === 'dedicated') {
+    const database = desiredDatabase(name);
+    const volume = desiredVolume(name, spec.resources?.storageGb ?? plan.storageGb, context);
+    resources.push(database, volume);
+    const containers = tenantContainers(
+      {
+        tenant: name,
+        host,
+        image: `${platform.spec.dedicated.image}:${spec.n8n?.version ?? platform.spec.dedicated.n8nVersion}`,
+        cpu: spec.resources?.cpu ?? plan.cpu,
+        memoryMb: spec.resources?.memoryMb ?? plan.memoryMb,
+        database: database.database,
+        dbUser: database.role,
+        volume: volume.name,
+        workers: spec.resources?.workers ?? plan.workers,
+        running: !suspended,
+      },
+      template,
+    );
+    for (const container of containers) resources.push(container);
+  }
+
+  const hosts = spec.mode === 'dedicated' ? [host, ...(spec.customDomains ?? [])] : [host];
+  resources.push(desiredRoute(name, hosts, routeTarget(platform, name, spec.mode, suspended, context), context));
+
+  return {
+    name,
+    mode: spec.mode,
+    plan: spec.plan,
+    suspended,
+    specHash: tenantSpecHash(resources),
+    generation: loaded.generation,
+    resources,
+  };
+}
+
+function desiredDatabase(tenant: string): DesiredDatabase {
+  const name = databaseName(tenant);
+  return { kind: 'database', name, tenant, database: name, role: name, hash: stableHash({ database: name, kind: 'database', name, role: name }) };
+}
+
+function desiredVolume(tenant: string, sizeGb: number, context: CompileContext): DesiredVolume {
+  const name = volumeName(tenant);
+  const labels = { [LABEL.environment]: context.environment, [LABEL.managedBy]: MANAGED_BY, [LABEL.tenant]: tenant };
+  return { kind: 'volume', name, tenant, labels, sizeGb, hash: stableHash({ kind: 'volume', labels, name, sizeGb }) };
+}
+
+function routeTarget(platform: Platform, tenant: string, mode: 'shared' | 'dedicated', suspended: boolean, context: CompileContext): RouteTarget {
+  if (suspended) return { type: 'suspended', url: context.suspendedUrl };
+  if (mode === 'shared') return { type: 'shared', url: platform.spec.sharedN8n.url };
+  return { type: 'dedicated', url: `http://${mainContainerName(tenant)}:${context.n8nPort}` };
+}
+
+function desiredRoute(tenant: string, hosts: string[], target: RouteTarget, context: CompileContext): DesiredRoute {
+  const name = routeName(tenant);
+  const hash = stableHash({ hosts, kind: 'route', name, target, tenant, traefik: context.traefik });
+  return { kind: 'route', name, tenant, hosts, target, hash };
+}
+
+/** Everything that can change about the tenant: each resource's hash plus what changes in place. Names hold no ':' or newline. */
+function tenantSpecHash(resources: DesiredResource[]): string {
+  let text = '';
+  for (const resource of resources) {
+    text += `${resource.kind}:${resource.name}:${resource.hash}`;
+    if (resource.kind === 'container') text += `:${resource.cpu}:${resource.memoryMb}:${resource.running ? 1 : 0}`;
+    text += '\n';
+  }
+  return digest(text);
+}

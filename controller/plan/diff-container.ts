@@ -1,0 +1,59 @@
+// What to do with one container rp9 wants, given the one that exists.
+import type { Action, DesiredContainer, FieldChange, ObservedContainer } from '../model.js';
+import { LABEL } from '../model.js';
+
+function isRunning(container: ObservedContainer): boolean {
+  return container.state === 'running' || container.state === 'restarting';
+}
+
+function action(op: Action['op'], desired: DesiredContainer, observed: ObservedContainer, reason: string, changes: FieldChange[], downtime: boolean): Action {
+  return { op, kind: 'container', name: desired.name, tenant: desired.tenant, reason, changes, downtime, desired, observed };
+}
+
+/** Fields that differ and need a new container; falls back to the configuration hash when nothing visible differs. */
+function recreateChanges(desired: DesiredContainer, observed: ObservedContainer): FieldChange[] {
+  const changes: FieldChange[] = [];
+  if (observed.image !== desired.image) changes.push({ field: 'image', from: observed.image, to: desired.image });
+  const keys = new Set([...Object.keys(desired.labels), ...Object.keys(observed.labels).filter((key) => key.startsWith('rp9.io/'))]);
+  keys.delete(LABEL.specHash);
+  for (const key of [...keys].sort()) {
+    if (observed.labels[key] !== desired.labels[key]) changes.push({ field: `labels.${key}`, from: observed.labels[key], to: desired.labels[key] });
+  }
+  if (changes.length === 0) changes.push({ field: 'config', from: observed.hash || '(none)', to: desired.hash });
+  return changes;
+}
+
+function resourceChanges(desired: DesiredContainer, observed: ObservedContainer): FieldChange[] {
+  const changes: FieldChange[] = [];
+  if (observed.cpu !== desired.cpu) changes.push({ field: 'cpu', from: observed.cpu, to: desired.cpu });
+  if (observed.memoryMb !== desired.memoryMb) changes.push({ field: 'memoryMb', from: observed.memoryMb, to: desired.memoryMb });
+  return changes;
+}
+
+/**
+ * recreate when the hash or image differs (or the container is dead): downtime for a running main.
+ * Otherwise update cpu/memory in place, then start or stop to match `running`.
+ * Appends nothing when the container matches.
+ */
+export function diffContainer(desired: DesiredContainer, observed: ObservedContainer, out: Action[]): void {
+  const main = desired.role === 'main';
+  const running = isRunning(observed);
+  const broken = observed.state === 'dead' || observed.state === 'removing';
+  if (broken || observed.hash !== desired.hash || observed.image !== desired.image) {
+    const drifted = observed.hash !== desired.hash || observed.image !== desired.image;
+    const changes = drifted ? recreateChanges(desired, observed) : [{ field: 'state', from: observed.state, to: desired.running ? 'running' : 'stopped' }];
+    if (drifted && desired.running !== running) changes.push({ field: 'state', from: observed.state, to: desired.running ? 'running' : 'stopped' });
+    changes.push(...resourceChanges(desired, observed));
+    const reason = broken ? `container is ${observed.state}` : 'configuration changed';
+    out.push(action('recreate', desired, observed, reason, changes, main && running));
+    return;
+  }
+  const resources = resourceChanges(desired, observed);
+  if (resources.length > 0) out.push(action('update', desired, observed, 'resources change in place', resources, false));
+  if (desired.running && !running) {
+    out.push(action('start', desired, observed, `container is ${observed.state}`, [{ field: 'state', from: observed.state, to: 'running' }], false));
+  }
+  if (!desired.running && running) {
+    out.push(action('stop', desired, observed, 'tenant is suspended', [{ field: 'state', from: observed.state, to: 'stopped' }], main));
+  }
+}

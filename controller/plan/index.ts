@@ -1,0 +1,11 @@
+export { plan, summarize } from './plan.js';
+export type { PlanOptions } from './plan.js';
+export { RETAIN_REASON } from './plan-tenant.js';
+export { deletionShare, massDeletionRefusal } from './safety.js';
+export type { DeletionShare } from './safety.js';
+export { renderPlanText } from './render-text.js';
+export type { TextOptions } from './render-text.js';
+export { renderPlanJson } from './render-json.js';
+export { renderPlanMarkdown } from './render-markdown.js';
+export { NO_CHANGES, redact, summaryLine } from './format.js';
+export { ALL_AVAILABLE, convergedObserved, observedFrom } from './fixtures.js';

@@ -1,0 +1,59 @@
+// One tenant's Traefik v3 dynamic config (file provider): a router for its
+// hosts and a service pointing at its target. Pure; the file write is apply's.
+import { stringify } from 'yaml';
+import { digest } from '../compile/hash.js';
+import type { DesiredRoute } from '../model.js';
+import { assertSafeHash, assertSafeHost, assertSafeName, assertSafeOption, assertSafeUrl } from './safety.js';
+import { DEFAULT_TRAEFIK_OPTIONS, TraefikError, type TraefikDynamicConfig, type TraefikRouteOptions } from './types.js';
+
+/** Router and service name of a tenant. */
+export function routerName(tenant: string): string {
+  return `rp9-${tenant}`;
+}
+
+/** File the route is written to, in Traefik's watched directory. */
+export function routeFileName(route: Pick<DesiredRoute, 'name'>): string {
+  return `${assertSafeName(route.name, 'route name')}.yaml`;
+}
+
+/** ``Host(`a`) || Host(`b`)``, from validated hostnames only. */
+export function hostRule(hosts: readonly string[]): string {
+  if (hosts.length === 0) throw new TraefikError('traefik.unsafe-host', 'a route needs at least one hostname');
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const host of hosts) {
+    const safe = assertSafeHost(host);
+    if (seen.has(safe)) continue;
+    seen.add(safe);
+    parts.push(`Host(\`${safe}\`)`);
+  }
+  return parts.join(' || ');
+}
+
+export function renderRoute(route: DesiredRoute, options: TraefikRouteOptions = DEFAULT_TRAEFIK_OPTIONS): TraefikDynamicConfig {
+  const tenant = assertSafeName(route.tenant, 'tenant name');
+  if (route.name !== tenant) throw new TraefikError('traefik.unsafe-name', `route name ${JSON.stringify(route.name)} differs from its tenant "${tenant}"`);
+  if (options.entryPoints.length === 0) throw new TraefikError('traefik.unsafe-option', 'at least one entry point is needed');
+  const entryPoints = options.entryPoints.map((entryPoint) => assertSafeOption(entryPoint, 'entry point'));
+  const tls = options.certResolver === null ? {} : { certResolver: assertSafeOption(options.certResolver, 'certificate resolver') };
+  const name = routerName(tenant);
+  return {
+    http: {
+      routers: { [name]: { rule: hostRule(route.hosts), entryPoints, service: name, tls } },
+      services: { [name]: { loadBalancer: { servers: [{ url: assertSafeUrl(route.target.url) }], passHostHeader: true } } },
+    },
+  };
+}
+
+export const ROUTE_FILE_BANNER = '# Written by rp9 from the config repo. Do not edit: the next apply overwrites it.';
+
+/**
+ * The route file's text: a header (tenant, the route's desired hash, a digest
+ * of the body so hand edits show up as drift) and the YAML body. Same input,
+ * same bytes. `options` must be the ones compile hashed (CompileContext.traefik).
+ */
+export function serializeRoute(route: DesiredRoute, options: TraefikRouteOptions = DEFAULT_TRAEFIK_OPTIONS): string {
+  const body = stringify(renderRoute(route, options), { lineWidth: 0 });
+  const header = [ROUTE_FILE_BANNER, `# rp9-tenant: ${route.tenant}`, `# rp9-hash: ${assertSafeHash(route.hash)}`, `# rp9-body: ${digest(body)}`];
+  return `${header.join('\n')}\n${body}`;
+}
