@@ -11,11 +11,6 @@ export function routerName(tenant: string): string {
   return `rp9-${tenant}`;
 }
 
-/** File the route is written to, in Traefik's watched directory. */
-export function routeFileName(route: Pick<DesiredRoute, 'name'>): string {
-  return `${assertSafeName(route.name, 'route name')}.yaml`;
-}
-
 /** ``Host(`a`) || Host(`b`)``, from validated hostnames only. */
 export function hostRule(hosts: readonly string[]): string {
   if (hosts.length === 0) throw new TraefikError('traefik.unsafe-host', 'a route needs at least one hostname');
