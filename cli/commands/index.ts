@@ -1,4 +1,7 @@
 import type { Command } from '../command.js';
+import { validateCommand } from './validate.js';
 
 // Every rp9 command, one module each under cli/commands/.
-export const commands: Command[] = [];
+export const commands: Command[] = [
+  validateCommand,
+];
