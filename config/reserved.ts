@@ -1,0 +1,6 @@
+// Subdomains no tenant may take, whatever platform.yaml says: they name the
+// platform's own services, or would confuse users and mail.
+export const BUILTIN_RESERVED_SUBDOMAINS: readonly string[] = [
+  'www', 'api', 'app', 'admin', 'traefik', 'grafana', 'prometheus', 'orchestrator', 'rp9', 'status',
+  'mail', 'smtp', 'n8n', 'shared', 'metrics', 'hooks', 'auth', 'login', 'dashboard',
+];

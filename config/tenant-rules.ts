@@ -1,0 +1,102 @@
+// Rules over one schema-valid tenant: its file name, version, shared/dedicated
+// restrictions, and (when platform.yaml is usable) its plan, region and resources.
+import { makeDiagnostic, quote, type PathSegment } from './diagnostic.js';
+import type { Locator } from './locator.js';
+import { BUILTIN_RESERVED_SUBDOMAINS } from './reserved.js';
+import { closest } from './schema-messages.js';
+import type { Diagnostic, Platform, Tenant } from './types.js';
+import { isExactVersion } from './version.js';
+
+export interface TenantRuleInput {
+  file: string;
+  tenant: Tenant;
+  locator: Locator;
+}
+
+type Report = (code: string, path: PathSegment[], message: string, target?: 'key' | 'value') => void;
+
+function reporter(input: TenantRuleInput, out: Diagnostic[]): Report {
+  return (code, path, message, target = 'value') => {
+    out.push(makeDiagnostic(code, input.file, input.locator.locate(path, target), path, message));
+  };
+}
+
+/** `tenants/acme.yaml` → `acme`. */
+export function tenantNameFromPath(path: string): string {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return base.replace(/\.ya?ml$/, '');
+}
+
+/** Rules that need nothing but the tenant's own file. */
+export function checkTenantOwnRules(input: TenantRuleInput, platform: Platform | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = reporter(input, out);
+  const { metadata, spec } = input.tenant;
+
+  const expected = tenantNameFromPath(input.file);
+  if (metadata.name !== expected) {
+    report('tenant.name-mismatch', ['metadata', 'name'], `metadata.name ${quote(metadata.name)} does not match the file name ${quote(input.file)}; the file must be tenants/${metadata.name}.yaml (or set metadata.name: ${expected})`);
+  }
+  if (spec.n8n && !isExactVersion(spec.n8n.version)) {
+    report('tenant.version-invalid', ['spec', 'n8n', 'version'], `spec.n8n.version ${quote(spec.n8n.version)} is not an exact semantic version like "1.123.4"`);
+  }
+  if (spec.mode === 'shared') {
+    const dedicatedOnly = (path: PathSegment[], what: string) =>
+      report('tenant.dedicated-only', path, `${what} is only allowed on dedicated tenants; this tenant has spec.mode "shared"`, 'key');
+    if (spec.customDomains.length > 0) dedicatedOnly(['spec', 'customDomains'], 'spec.customDomains');
+    if (spec.n8n) dedicatedOnly(['spec', 'n8n'], 'spec.n8n (a pinned n8n version)');
+    if (spec.resources) dedicatedOnly(['spec', 'resources'], 'spec.resources');
+  }
+  const reserved = BUILTIN_RESERVED_SUBDOMAINS.includes(spec.subdomain)
+    ? 'built in'
+    : platform?.spec.reservedSubdomains.includes(spec.subdomain)
+      ? 'listed in platform.yaml spec.reservedSubdomains'
+      : undefined;
+  if (reserved) {
+    report('tenant.subdomain-reserved', ['spec', 'subdomain'], `spec.subdomain ${quote(spec.subdomain)} is reserved for the platform (${reserved}); choose another subdomain`);
+  }
+  return out;
+}
+
+const RESOURCE_MINIMUM = { cpu: 0.5, memoryMb: 128, workers: 1, storageGb: 1 } as const;
+type ResourceName = keyof typeof RESOURCE_MINIMUM;
+
+/** Rules that read platform.yaml: plan, region, ceilings, residency. Run only when platform.yaml is schema-valid. */
+export function checkTenantPlatformRules(input: TenantRuleInput, platform: Platform): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = reporter(input, out);
+  const { spec } = input.tenant;
+  const plans = Object.keys(platform.spec.plans);
+  const regions = Object.keys(platform.spec.regions);
+
+  const plan = Object.hasOwn(platform.spec.plans, spec.plan) ? platform.spec.plans[spec.plan] : undefined;
+  if (!plan) {
+    const hint = closest(spec.plan, plans);
+    report('tenant.plan-unknown', ['spec', 'plan'], `spec.plan ${quote(spec.plan)} is not a plan in platform.yaml; plans: ${plans.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}`);
+  }
+  const region = Object.hasOwn(platform.spec.regions, spec.region) ? platform.spec.regions[spec.region] : undefined;
+  if (!region) {
+    const hint = closest(spec.region, regions);
+    report('tenant.region-unknown', ['spec', 'region'], `spec.region ${quote(spec.region)} is not a region in platform.yaml; regions: ${regions.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}`);
+  }
+
+  if (plan && spec.mode === 'dedicated' && spec.resources) {
+    for (const name of Object.keys(RESOURCE_MINIMUM) as ResourceName[]) {
+      const value = spec.resources[name];
+      if (value === undefined) continue;
+      const min = RESOURCE_MINIMUM[name];
+      const max = plan.ceiling[name];
+      if (value < min || value > max) {
+        report('tenant.resources-out-of-range', ['spec', 'resources', name], `spec.resources.${name} ${value} is outside the ${spec.plan} plan's range ${min}–${max} (the plan's ceiling is ${max})`);
+      }
+    }
+  }
+  if (plan?.requiresDedicated && spec.mode === 'shared' && !spec.promotion) {
+    report('tenant.enterprise-requires-dedicated', ['spec', 'mode'], `plan ${quote(spec.plan)} requires dedicated infrastructure: set spec.mode: dedicated or schedule a move with spec.promotion`);
+  }
+  const residency = spec.compliance?.dataResidency;
+  if (residency !== undefined && region && region.geography !== residency) {
+    report('tenant.residency-region-mismatch', ['spec', 'compliance', 'dataResidency'], `spec.compliance.dataResidency is ${quote(residency)} but region ${quote(spec.region)} is in geography ${quote(region.geography)}; pick a region in ${quote(residency)}`);
+  }
+  return out;
+}
