@@ -107,7 +107,8 @@ async function applyTenant(tenantPlan: TenantPlan, ports: ApplyPorts, options: A
   for (const action of actions) {
     try {
       if (action.kind === 'route' && pendingHealth.length > 0) {
-        for (const name of pendingHealth.splice(0)) await withRetry(() => ports.waitHealthy(name), retry);
+        // waitHealthy is a bounded wait of its own: not retried here.
+        for (const name of pendingHealth.splice(0)) await ports.waitHealthy(name);
       }
       for (const step of stepsFor(action, ports)) await withRetry(step, retry);
       if (needsHealthWait(action)) pendingHealth.push(action.name);
@@ -129,13 +130,13 @@ async function applyTenant(tenantPlan: TenantPlan, ports: ApplyPorts, options: A
     }
   }
   try {
-    for (const name of pendingHealth) await withRetry(() => ports.waitHealthy(name), retry);
+    for (const name of pendingHealth) await ports.waitHealthy(name);
   } catch (error) {
     return {
       tenant: tenantPlan.tenant,
       outcome: 'failed',
       done,
-      error: { code: errorCode(error), message: error instanceof Error ? error.message : String(error), transient: true, action: 'wait healthy' },
+      error: { code: errorCode(error), message: error instanceof Error ? error.message : String(error), transient: ports.classify(error) === 'transient', action: 'wait healthy' },
     };
   }
   return { tenant: tenantPlan.tenant, outcome: 'applied', done };

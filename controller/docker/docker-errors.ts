@@ -9,7 +9,8 @@ export type DockerErrorCode =
   | 'docker.invalid-config'
   | 'docker.not-found'
   | 'docker.not-managed'
-  | 'docker.server-error';
+  | 'docker.server-error'
+  | 'docker.unhealthy';
 
 export type DockerErrorClass = 'transient' | 'terminal';
 

@@ -1,0 +1,61 @@
+// Observe: what exists now, read from the edges (Docker, the Traefik route
+// directory, the tenant databases) into one ObservedState. Never throws: a
+// part that cannot be read is marked unavailable with the reason, and counts
+// as "nothing exists yet" for the plan.
+import type Docker from 'dockerode';
+import type { ObservedResource, ObservedRoute, ObservedState } from '../model.js';
+import { observeDocker } from '../docker/observe-docker.js';
+import type { DatabaseAdmin } from '../postgres/tenant-databases.js';
+import { parseRouteFile } from '../traefik/parse-route-file.js';
+import { readRouteFiles } from '../traefik/route-files.js';
+
+export interface ObserveEdges {
+  environment: string;
+  docker?: Docker;
+  routesDir: string;
+  databases?: DatabaseAdmin;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function observeRoutes(routesDir: string): Promise<{ available: boolean; reason?: string; routes: ObservedRoute[] }> {
+  try {
+    const files = await readRouteFiles(routesDir);
+    const routes = files.map(({ tenant, text }): ObservedRoute => {
+      const parsed = parseRouteFile(text);
+      // An unreadable or hand-edited file is observed with an empty hash, so
+      // the plan rewrites it.
+      if (!parsed.ok || parsed.tenant !== tenant) return { kind: 'route', name: tenant, tenant, hash: '', hosts: [] };
+      return { kind: 'route', name: tenant, tenant, hash: parsed.hash, hosts: parsed.hosts };
+    });
+    return { available: true, routes };
+  } catch (error) {
+    return { available: false, reason: `route directory ${routesDir} not readable: ${message(error)}`, routes: [] };
+  }
+}
+
+export async function observePlatform(edges: ObserveEdges): Promise<ObservedState> {
+  const [docker, routes, databases] = await Promise.all([
+    edges.docker
+      ? observeDocker(edges.docker, edges.environment)
+      : Promise.resolve({ available: false, reason: 'no Docker engine configured', containers: [], volumes: [] }),
+    observeRoutes(edges.routesDir),
+    edges.databases
+      ? edges.databases.observe(edges.environment).then(
+          (found) => ({ available: true, reason: undefined, found }),
+          (error: unknown) => ({ available: false, reason: `tenant database server not reachable: ${message(error)}`, found: [] }),
+        )
+      : Promise.resolve({ available: false, reason: 'no tenant database server configured', found: [] }),
+  ]);
+  const resources: ObservedResource[] = [...docker.containers, ...docker.volumes, ...routes.routes, ...databases.found];
+  return {
+    availability: {
+      docker: docker.available ? { available: true } : { available: false, ...(docker.reason ? { reason: docker.reason } : {}) },
+      routes: routes.available ? { available: true } : { available: false, ...(routes.reason ? { reason: routes.reason } : {}) },
+      database: databases.available ? { available: true } : { available: false, ...(databases.reason ? { reason: databases.reason } : {}) },
+    },
+    resources,
+  };
+}

@@ -1,0 +1,181 @@
+// One reconcile pass: track the config repo → compile → observe → plan →
+// gate by what is reachable → apply → record status, events, metrics and the
+// commit status. Every step's I/O is injected; the decisions are pure.
+import type { Platform } from '../../config/types.js';
+import { applyPlan, type ApplyPorts, type TenantApplyResult } from '../apply/apply-plan.js';
+import { compileDesired } from '../compile/compile-desired.js';
+import type { CompileContext } from '../compile/context.js';
+import { newCorrelationId, type Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/registry.js';
+import { recordAppliedCommit, recordContainers, recordReconcile } from '../metrics/record.js';
+import type { Action, ObservedContainer, ObservedState, Plan } from '../model.js';
+import { plan as computePlan } from '../plan/plan.js';
+import type { Store } from '../store/index.js';
+import { appliedSummary, type CommitStatusReporter } from './commit-status.js';
+import type { ConfigTracker, GoodConfig } from './config-tracker.js';
+import { gatePlan, type HeldTenant } from './gate.js';
+import { recordOutcome, recordRemoval, type RecordContext } from './record-status.js';
+import type { TenantOutcome } from './tenant-status.js';
+
+export interface ReconcilerDeps {
+  tracker: ConfigTracker;
+  compileContext(platform: Platform): CompileContext;
+  observe(): Promise<ObservedState>;
+  ports: ApplyPorts;
+  /** Whether a PostgreSQL server for tenant databases is configured. */
+  tenantDatabases: boolean;
+  store: Store;
+  commitStatus: CommitStatusReporter;
+  metrics: Metrics;
+  logger: Logger;
+  options: {
+    allowMassDeletion: boolean;
+    concurrency: number;
+    retry: { attempts: number; baseMs: number; maxMs: number };
+  };
+}
+
+export type ReconcileResultKind = 'applied' | 'noop' | 'failed' | 'refused' | 'unreachable' | 'idle';
+
+export interface ReconcileResult {
+  correlationId: string;
+  kind: ReconcileResultKind;
+  /** The commit in force (the last good one). */
+  commit?: string;
+  /** The newest commit read, when it failed validation. */
+  invalidCommit?: string;
+  plan?: Plan;
+  failures: { tenant: string; code: string; message: string; transient: boolean }[];
+  /** True when a retry should come sooner than the interval. */
+  retrySoon: boolean;
+  durationMs: number;
+}
+
+function describe(action: Action): string {
+  return `${action.op} ${action.kind} ${action.name}`;
+}
+
+function tenantOfFile(file: string): string | undefined {
+  const match = /^tenants\/([^/]+)\.ya?ml$/.exec(file);
+  return match?.[1];
+}
+
+export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResult> {
+  const started = Date.now();
+  const correlationId = newCorrelationId();
+  const log = deps.logger.child({ correlation_id: correlationId });
+  const finish = (result: Omit<ReconcileResult, 'correlationId' | 'durationMs'>): ReconcileResult => {
+    const durationMs = Date.now() - started;
+    const metricResult = result.kind === 'applied' ? 'success' : result.kind === 'noop' ? 'noop' : result.kind === 'refused' ? 'refused' : result.kind === 'idle' ? 'noop' : 'error';
+    recordReconcile(deps.metrics, { result: metricResult, durationSeconds: durationMs / 1000, errorCodes: result.failures.map((f) => f.code) });
+    log.info('reconcile finished', { result: result.kind, commit: result.commit, failed: result.failures.length, duration_ms: durationMs });
+    return { ...result, correlationId, durationMs };
+  };
+
+  const tracked = await deps.tracker.track();
+  const recordCtx: RecordContext = { store: deps.store, actor: 'controller', correlationId };
+  const invalidTenants = new Map<string, string>();
+  let invalidCommit: string | undefined;
+  if (tracked.kind === 'unreachable') {
+    log.warn('config source not readable', { code: tracked.code, error: tracked.message });
+  }
+  if (tracked.kind === 'invalid') {
+    invalidCommit = tracked.commit;
+    const first = tracked.errors[0];
+    const description = first ? `${tracked.errors.length} config error(s): ${first.file}:${first.line} ${first.code}` : 'config invalid: platform.yaml missing';
+    await deps.commitStatus.report({ commit: tracked.commit, state: 'failure', description });
+    log.warn('commit failed validation; keeping the last good commit', { commit: tracked.commit, errors: tracked.errors.length, last_good: tracked.good?.commit });
+    for (const error of tracked.errors) {
+      const tenant = tenantOfFile(error.file);
+      if (tenant && !invalidTenants.has(tenant)) invalidTenants.set(tenant, `${error.file}:${error.line}:${error.column} ${error.code}: ${error.message}`);
+    }
+  }
+  if (tracked.kind === 'updated') await deps.commitStatus.report({ commit: tracked.commit, state: 'pending', description: 'applying' });
+
+  const good: GoodConfig | undefined = tracked.good;
+  if (!good) {
+    const failures = tracked.kind === 'unreachable' ? [{ tenant: '', code: tracked.code, message: tracked.message, transient: true }] : [];
+    return finish({ kind: tracked.kind === 'unreachable' ? 'unreachable' : 'idle', ...(invalidCommit ? { invalidCommit } : {}), failures, retrySoon: true });
+  }
+
+  const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), { commit: good.commit });
+  const observed = await deps.observe();
+  recordContainers(deps.metrics, observed.resources.filter((r): r is ObservedContainer => r.kind === 'container'));
+  const plan = computePlan(desired, observed, { maxDeletionPercent: good.platform.spec.safety.maxDeletionPercent, allowMassDeletion: deps.options.allowMassDeletion });
+
+  if (plan.refused) {
+    log.error('plan refused by a safety rail', { code: plan.refused.code, reason: plan.refused.message });
+    await deps.commitStatus.report({ commit: good.commit, state: 'failure', description: `refused: ${plan.refused.message}` });
+    await deps.store.events.record({ type: 'Warning', reason: 'PlanRefused', message: plan.refused.message, actor: 'controller', commit: good.commit, correlationId });
+    return finish({ kind: 'refused', commit: good.commit, plan, failures: [{ tenant: '', code: plan.refused.code, message: plan.refused.message, transient: false }], retrySoon: false });
+  }
+
+  const { plan: runnable, held } = gatePlan(plan, observed.availability, { tenantDatabases: deps.tenantDatabases });
+  const report = await applyPlan(runnable, deps.ports, {
+    concurrency: deps.options.concurrency,
+    retry: deps.options.retry,
+    onAction: (tenant, action, outcome, error) => {
+      const fields = { tenant, action: describe(action), reason: action.reason };
+      if (outcome === 'done') log.info('action applied', fields);
+      else log.warn('action failed', { ...fields, error: error instanceof Error ? error.message : String(error) });
+    },
+  });
+
+  const previous = new Map((await deps.store.status.list()).map((s) => [s.tenant, s]));
+  const results = new Map<string, TenantApplyResult>(report.tenants.map((r) => [r.tenant, r]));
+  const heldBy = new Map<string, HeldTenant>(held.map((h) => [h.tenant, h]));
+  const failures: ReconcileResult['failures'] = [];
+  const generation = new Map(desired.tenants.map((t) => [t.name, t]));
+
+  for (const tenantPlan of plan.tenants) {
+    const tenant = tenantPlan.tenant;
+    const result = results.get(tenant);
+    const hold = heldBy.get(tenant);
+    if (tenantPlan.change === 'delete') {
+      if (result?.outcome === 'applied' || result?.outcome === 'unchanged') await recordRemoval(recordCtx, tenant, good.commit, result.done.map(describe));
+      else if (hold || result?.error) failures.push({ tenant, code: hold?.code ?? result?.error?.code ?? 'apply.failed', message: hold?.message ?? result?.error?.message ?? '', transient: hold?.transient ?? result?.error?.transient ?? true });
+      continue;
+    }
+    const desiredTenant = generation.get(tenant);
+    let outcome: TenantOutcome;
+    if (invalidTenants.has(tenant) && invalidCommit) {
+      outcome = { kind: 'invalid', commit: invalidCommit, message: invalidTenants.get(tenant)! };
+    } else if (hold) {
+      outcome = { kind: 'failed', commit: good.commit, generation: tenantPlan.generation ?? '', code: hold.code, message: hold.message, transient: hold.transient, actions: [] };
+      failures.push({ tenant, code: hold.code, message: hold.message, transient: hold.transient });
+    } else if (result?.outcome === 'failed' && result.error) {
+      outcome = { kind: 'failed', commit: good.commit, generation: tenantPlan.generation ?? '', code: result.error.code, message: result.error.message, transient: result.error.transient, actions: result.done.map(describe) };
+      failures.push({ tenant, code: result.error.code, message: result.error.message, transient: result.error.transient });
+    } else {
+      outcome = {
+        kind: 'applied',
+        commit: good.commit,
+        generation: tenantPlan.generation ?? desiredTenant?.generation ?? '',
+        specHash: tenantPlan.specHash ?? desiredTenant?.specHash ?? '',
+        suspended: desiredTenant?.suspended ?? false,
+        actions: (result?.done ?? []).map(describe),
+      };
+    }
+    await recordOutcome(recordCtx, tenant, previous.get(tenant), outcome);
+  }
+
+  const total = desired.tenants.length;
+  const failedTenants = new Set(failures.map((f) => f.tenant));
+  const appliedCount = desired.tenants.filter((t) => !failedTenants.has(t.name)).length;
+  await deps.commitStatus.report({
+    commit: good.commit,
+    state: failures.length === 0 ? 'success' : 'failure',
+    description: appliedSummary(appliedCount, total, failures),
+  });
+  if (failures.length === 0) recordAppliedCommit(deps.metrics, good.commit, new Date());
+  const changed = report.tenants.some((t) => t.done.length > 0);
+  const kind: ReconcileResultKind = failures.length > 0 ? 'failed' : changed ? 'applied' : 'noop';
+  return finish({
+    kind,
+    commit: good.commit,
+    ...(invalidCommit ? { invalidCommit } : {}),
+    plan,
+    failures,
+    retrySoon: failures.some((f) => f.transient) || tracked.kind === 'unreachable',
+  });
+}
