@@ -76,19 +76,28 @@ const SIGNALS = {
   memory: { metric: 'memoryPercent', label: 'memory', unit: '%' },
 } satisfies Record<string, Signal>;
 
+interface Firing {
+  fired: boolean;
+  evidence: () => Evidence;
+  reason: () => string;
+}
+
 /**
  * Up: above threshold·(1+tolerance); down: below threshold·(1−tolerance).
  * Exactly at the limit is inside the band: nothing fires.
  */
-function firing(signal: Signal, metrics: TenantWindowMetrics, threshold: number, direction: 'up' | 'down', policy: AutoscalePolicy, window: string) {
+function firing(signal: Signal, metrics: TenantWindowMetrics, threshold: number, direction: 'up' | 'down', policy: AutoscalePolicy, window: string): Firing {
   const value = metrics[signal.metric];
   const tolerance = policy.tolerancePercent / 100;
   const limit = round2(direction === 'up' ? threshold * (1 + tolerance) : threshold * (1 - tolerance));
   const fired = Number.isFinite(value) && (direction === 'up' ? value > limit : value < limit);
   const comparator = direction === 'up' ? ('>' as const) : ('<' as const);
-  const evidence: Evidence = { metric: signal.metric, value, threshold: limit, comparator, window, unit: signal.unit };
   const unit = signal.unit === 's' ? ' s' : signal.unit;
-  return { fired, evidence, reason: `${signal.label} ${round2(value)}${unit} ${comparator} ${limit}${unit}` };
+  return {
+    fired,
+    evidence: () => ({ metric: signal.metric, value, threshold: limit, comparator, window, unit: signal.unit }),
+    reason: () => `${signal.label} ${round2(value)}${unit} ${comparator} ${limit}${unit}`,
+  };
 }
 
 function scaleUp(current: Record<ScaledResource, number>, plan: Plan, metrics: TenantWindowMetrics, policy: AutoscalePolicy, window: string): TenantScaling | undefined {
@@ -98,7 +107,7 @@ function scaleUp(current: Record<ScaledResource, number>, plan: Plan, metrics: T
   const cpu = firing(SIGNALS.cpu, metrics, up.cpuPercent, 'up', policy, window);
   const memory = firing(SIGNALS.memory, metrics, up.memoryPercent, 'up', policy, window);
   // p95 and executions/min both say "the queue is behind": one worker per run, then re-measure.
-  const all: { resource: ScaledResource; signals: (typeof p95)[] }[] = [
+  const all: { resource: ScaledResource; signals: Firing[] }[] = [
     { resource: 'workers', signals: [p95, epm].filter((s) => s.fired) },
     { resource: 'cpu', signals: [cpu].filter((s) => s.fired) },
     { resource: 'memoryMb', signals: [memory].filter((s) => s.fired) },
@@ -118,7 +127,7 @@ function scaleUp(current: Record<ScaledResource, number>, plan: Plan, metrics: T
   const within = changes.filter((c) => !c.change.beyondCeiling);
   const chosen = within.length > 0 ? within : changes;
   const beyondCeiling = within.length === 0;
-  const evidence = chosen.flatMap((c) => c.signals.map((s) => s.evidence));
+  const evidence = chosen.flatMap((c) => c.signals.map((s) => s.evidence()));
   if (beyondCeiling) {
     for (const c of chosen) {
       evidence.push({ metric: `resources.${c.change.resource}`, value: c.change.from, threshold: c.ceiling, comparator: '>=', window: '', unit: c.change.resource === 'memoryMb' ? 'MB' : '' });
@@ -129,7 +138,7 @@ function scaleUp(current: Record<ScaledResource, number>, plan: Plan, metrics: T
     beyondCeiling,
     changes: chosen.map((c) => c.change),
     evidence,
-    reasons: chosen.flatMap((c) => c.signals.map((s) => s.reason)),
+    reasons: chosen.flatMap((c) => c.signals.map((s) => s.reason())),
   };
 }
 
@@ -155,9 +164,9 @@ function scaleDown(current: Record<ScaledResource, number>, metrics: TenantWindo
     direction: 'down',
     beyondCeiling: false,
   }));
-  const evidence = rules.flatMap((rule) => rule.signals.map((s) => s.evidence));
+  const evidence = rules.flatMap((rule) => rule.signals.map((s) => s.evidence()));
   evidence.push({ metric: 'belowScaleDownThresholdsFor', value: round2(lowForHours), threshold: policy.scaleDownStabilizationHours, comparator: '>=', window: '', unit: 'h' });
-  return { direction: 'down', beyondCeiling: false, changes, evidence, reasons: rules.flatMap((rule) => rule.signals.map((s) => s.reason)) };
+  return { direction: 'down', beyondCeiling: false, changes, evidence, reasons: rules.flatMap((rule) => rule.signals.map((s) => s.reason())) };
 }
 
 /** Scale-up wins over scale-down; undefined when nothing should change. */

@@ -3,10 +3,15 @@ import { dottedPath } from './paths.js';
 import type { Evidence } from './types.js';
 import { renderFlow } from './yaml-render.js';
 
-const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-
+/** At most two decimals, thousands grouped with commas: 8500 → `8,500`, 6.2 → `6.2` (like en-US, without Intl's cost). */
 export function formatNumber(value: number): string {
-  return NUMBER.format(value);
+  if (!Number.isFinite(value)) return String(value);
+  const fixed = Math.abs(value).toFixed(2);
+  const dot = fixed.indexOf('.');
+  const whole = fixed.slice(0, dot).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const fraction = fixed.slice(dot + 1).replace(/0+$/, '');
+  const sign = value < 0 && fixed !== '0.00' ? '-' : '';
+  return `${sign}${whole}${fraction === '' ? '' : `.${fraction}`}`;
 }
 
 export function formatValue(value: number | string | boolean, unit = ''): string {

@@ -46,8 +46,10 @@ export function targetVersion(available: readonly AvailableVersion[], minRelease
 
 /** By the first of major, minor, patch that differs (a prerelease to its own release is a patch). */
 export function riskOf(from: string, to: string): UpgradesRisk {
-  const a = semver.parse(from);
-  const b = semver.parse(to);
+  return riskBetween(semver.parse(from), semver.parse(to));
+}
+
+function riskBetween(a: semver.SemVer | null, b: semver.SemVer | null): UpgradesRisk {
   if (!a || !b || a.major !== b.major) return 'major';
   if (a.minor !== b.minor) return 'minor';
   return 'patch';
@@ -64,11 +66,14 @@ interface Gate {
   text: string;
 }
 
-function canaryGate(canaries: UpgradeTenantInput[], target: string, soakHours: number, now: Date): Gate {
+function canaryGate(canaries: UpgradeTenantInput[], target: string, soakHours: number, now: Date, parse: (version: string) => semver.SemVer | null): Gate {
   if (canaries.length === 0) {
     return { open: true, evidence: [{ metric: 'canaryTenants', value: 0, threshold: 0, comparator: '==', window: '', unit: '' }], text: 'no canary tenants are labelled, so there is a single wave' };
   }
-  const soaks = canaries.map((c) => (c.upgradedAt && semver.valid(c.currentVersion) && semver.gte(c.currentVersion, target) ? (now.getTime() - c.upgradedAt.getTime()) / HOUR : Number.NaN));
+  const soaks = canaries.map((c) => {
+    const running = parse(c.currentVersion);
+    return c.upgradedAt && running && running.compare(target) >= 0 ? (now.getTime() - c.upgradedAt.getTime()) / HOUR : Number.NaN;
+  });
   const onTarget = soaks.filter((soak) => !Number.isNaN(soak)).length;
   const minSoak = Math.min(...soaks);
   const healthy = canaries.filter((c) => c.healthy).length;
@@ -84,26 +89,41 @@ function canaryGate(canaries: UpgradeTenantInput[], target: string, soakHours: n
   };
 }
 
+/** Parses each distinct version string once: fleets repeat the same few versions. */
+function versionCache(): (version: string) => semver.SemVer | null {
+  const cache = new Map<string, semver.SemVer | null>();
+  return (version) => {
+    let parsed = cache.get(version);
+    if (parsed === undefined) {
+      parsed = semver.parse(version);
+      cache.set(version, parsed);
+    }
+    return parsed;
+  };
+}
+
 export function decideUpgrades(inputs: UpgradesInputs, platform: Platform, now: Date): ProposalOf<'upgrades'>[] {
   const policy = platform.spec.policies.upgrades;
+  const parse = versionCache();
   const target = targetVersion(inputs.available, policy.minReleaseAgeDays, now);
   if (!target) return [];
 
   const fleet = inputs.tenants.filter(({ tenant }) => tenant.spec.mode === 'dedicated' && !tenant.spec.suspended);
   const isCanary = (input: UpgradeTenantInput) => input.tenant.metadata.labels?.[policy.canaryLabel] === 'true';
-  const gate = canaryGate(fleet.filter(isCanary), target.version, policy.soakHours, now);
+  const gate = canaryGate(fleet.filter(isCanary), target.version, policy.soakHours, now, parse);
   const ageDays = round2((now.getTime() - target.publishedAt.getTime()) / DAY);
   const released: Evidence = { metric: 'releaseAgeDays', value: ageDays, threshold: policy.minReleaseAgeDays, comparator: '>=', window: '', unit: 'd' };
 
   const proposals: { proposal: ProposalOf<'upgrades'>; canary: boolean }[] = [];
   for (const input of fleet) {
     const declared = declaredVersion(input.tenant, platform);
-    if (!semver.valid(declared) || !semver.lt(declared, target.version) || !input.healthy) continue;
+    const parsed = parse(declared);
+    if (!parsed || parsed.compare(target.version) >= 0 || !input.healthy) continue;
     const canary = isCanary(input);
     if (!canary && !gate.open) continue;
 
     const name = input.tenant.metadata.name;
-    const riskClass = riskOf(declared, target.version);
+    const riskClass = riskBetween(parsed, parse(target.version));
     const wave = canary ? 'canary wave' : 'general wave';
     const pinned = input.tenant.spec.n8n?.version !== undefined;
     proposals.push({
