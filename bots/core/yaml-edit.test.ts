@@ -127,6 +127,8 @@ describe('applyEdits: styles and values', () => {
     ['an insert after a nested block map lands after its last line', 'a:\n  b:\n    c: 1\n    d: 2\nz: 0\n', [{ path: ['a', 'e'], value: 3 }], 'a:\n  b:\n    c: 1\n    d: 2\n  e: 3\nz: 0\n'],
     ['a trailing comment on the edited line survives', 'a: 1 # keep me\n', [{ path: ['a'], value: 2 }], 'a: 2 # keep me\n'],
     ['deleting a block map entry with nested lines', 'a:\n  b:\n    c: 1\n  d: 2\n', [{ path: ['a', 'b'], value: undefined }], 'a:\n  d: 2\n'],
+    ['CRLF: an inserted block map keeps CRLF line ends', 'spec:\r\n  plan: pro\r\n', [{ path: ['spec', 'promotion'], value: { window: 'w', ttlMinutes: 10 } }], 'spec:\r\n  plan: pro\r\n  promotion:\r\n    window: w\r\n    ttlMinutes: 10\r\n'],
+    ['CRLF: a deleted line takes its CRLF with it', 'spec:\r\n  # the plan\r\n  plan: pro\r\n  mode: shared\r\n', [{ path: ['spec', 'plan'], value: undefined }], 'spec:\r\n  mode: shared\r\n'],
     ['deleting the last key prunes empty maps up to the section', 'spec:\n  limits:\n    x: 1\n  plan: pro\n', [{ path: ['spec', 'limits', 'x'], value: undefined }], 'spec:\n  plan: pro\n'],
   ])('%s', (_name, before, edits, expected) => {
     // Act

@@ -65,11 +65,11 @@ export function renderFlow(value: unknown): string {
  * A `key: value` entry of a block map at `indent`, as lines without a trailing
  * newline. Objects become nested block maps; arrays and scalars stay on one line.
  */
-export function renderBlockEntry(key: string, value: unknown, indent: number): string {
+export function renderBlockEntry(key: string, value: unknown, indent: number, eol = '\n'): string {
   const pad = ' '.repeat(indent);
   if (isPlainObject(value) && Object.keys(value).length > 0) {
-    const children = Object.entries(value).map(([childKey, child]) => renderBlockEntry(childKey, child, indent + 2));
-    return `${pad}${renderString(key)}:\n${children.join('\n')}`;
+    const children = Object.entries(value).map(([childKey, child]) => renderBlockEntry(childKey, child, indent + 2, eol));
+    return `${pad}${renderString(key)}:${eol}${children.join(eol)}`;
   }
   return `${pad}${renderString(key)}: ${renderFlow(value)}`;
 }

@@ -16,11 +16,23 @@ function lineStart(text: string, pos: number): number {
   return text.lastIndexOf('\n', pos - 1) + 1;
 }
 
-/** Position of the newline ending the line that contains `pos` (or that `pos` just passed), or the text length. */
+/** Position of the line break (`\n`, or the `\r` of `\r\n`) ending the line that contains `pos` (or that `pos` just passed), or the text length. */
 function lineEnd(text: string, pos: number): number {
-  if (pos > 0 && text[pos - 1] === '\n') return pos - 1;
-  const found = text.indexOf('\n', pos);
-  return found === -1 ? text.length : found;
+  let found = pos > 0 && text[pos - 1] === '\n' ? pos - 1 : text.indexOf('\n', pos);
+  if (found === -1) return text.length;
+  if (found > 0 && text[found - 1] === '\r') found -= 1;
+  return found;
+}
+
+/** Start of the line after the one that contains `pos`, or the text length. */
+function nextLineStart(text: string, pos: number): number {
+  const end = lineEnd(text, pos);
+  if (end === text.length) return end;
+  return text[end] === '\r' ? end + 2 : end + 1;
+}
+
+function eolOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
 function rangeOf(node: unknown): [number, number, number] | undefined {
@@ -62,9 +74,10 @@ function insertIntoMap(text: string, map: YAMLMap, key: string, value: unknown, 
   const end = contentEnd(map);
   if (firstKeyStart === undefined || end === undefined) return undefined;
   const indent = firstKeyStart - lineStart(text, firstKeyStart);
-  const entry = viaIntermediates || !isPlainObject(value) ? `${' '.repeat(indent)}${renderString(key)}: ${renderFlow(value)}` : renderBlockEntry(key, value, indent);
+  const eol = eolOf(text);
+  const entry = viaIntermediates || !isPlainObject(value) ? `${' '.repeat(indent)}${renderString(key)}: ${renderFlow(value)}` : renderBlockEntry(key, value, indent, eol);
   const at = lineEnd(text, end);
-  return splice(text, at, at, `\n${entry}`);
+  return splice(text, at, at, `${eol}${entry}`);
 }
 
 function replaceValue(text: string, pair: AnyPair, value: unknown): string | undefined {
@@ -101,8 +114,7 @@ function removePair(text: string, doc: Document, map: YAMLMap, pair: AnyPair): s
     if (!(line.slice(0, indent).trim() === '' && line.slice(indent).startsWith('#'))) break;
     start = above;
   }
-  const stop = lineEnd(text, end);
-  return splice(text, start, Math.min(stop + 1, text.length), '');
+  return splice(text, start, nextLineStart(text, end), '');
 }
 
 /** Sets `path` to `value` in the source text, or undefined when the shape needs the fallback. */
