@@ -1,0 +1,90 @@
+// The autoscale bot's decision: for every dedicated, running tenant, whether
+// its resources should move one step, as proposals ordered by urgency
+// (scale-ups within the ceiling, then beyond it, then scale-downs).
+import type { Platform } from '../../types/platform.js';
+import type { Tenant } from '../../types/tenant.js';
+import { formatNumber } from '../core/format.js';
+import { proposalLabels, tenantFile, type ProposalOf } from '../core/types.js';
+import { evaluateScaling, type ResourceChange, type TenantScaling, type TenantWindowMetrics } from './rules.js';
+
+export type { TenantWindowMetrics } from './rules.js';
+
+export interface AutoscaleTenantInput {
+  tenant: Tenant;
+  /** The last commit that changed the tenant's spec.resources (from git history). */
+  lastResourceChangeAt?: Date;
+  metrics: TenantWindowMetrics;
+}
+
+export interface AutoscaleInputs {
+  tenants: AutoscaleTenantInput[];
+}
+
+function describeChange(change: ResourceChange): string {
+  return `${change.resource} ${formatNumber(change.from)} → ${formatNumber(change.to)}`;
+}
+
+function inCooldown(input: AutoscaleTenantInput, cooldownMinutes: number, now: Date): boolean {
+  if (!input.lastResourceChangeAt) return false;
+  return now.getTime() - input.lastResourceChangeAt.getTime() < cooldownMinutes * 60_000;
+}
+
+function summaryOf(tenant: Tenant, planName: string, scaling: TenantScaling, platform: Platform): string {
+  const policy = platform.spec.policies.autoscale;
+  const ceiling = platform.spec.plans[planName]?.ceiling;
+  const band = `Thresholds include the ±${policy.tolerancePercent} % tolerance band (\`policies.autoscale.tolerancePercent\`).`;
+  const name = tenant.metadata.name;
+  if (scaling.direction === 'down') {
+    return `${name} (plan ${planName}) has stayed below the scale-down thresholds for at least ${policy.scaleDownStabilizationHours} h (\`policies.autoscale.scaleDownStabilizationHours\`). Releasing one step; nothing goes below 1 and memory is never scaled down. ${band}`;
+  }
+  if (scaling.beyondCeiling) {
+    return `${name} (plan ${planName}) is at its plan's ceiling (cpu ${ceiling?.cpu}, memoryMb ${ceiling?.memoryMb}, workers ${ceiling?.workers}) and still ran hot over the last ${policy.windowMinutes} minutes. Going beyond the ceiling needs a human decision: merge as an exception, or move the tenant to a larger plan. ${band}`;
+  }
+  return `${name} (plan ${planName}) ran hot over the last ${policy.windowMinutes} minutes. Raising the resources below by one step, capped at the plan's ceiling (cpu ${ceiling?.cpu}, memoryMb ${ceiling?.memoryMb}, workers ${ceiling?.workers}). ${band}`;
+}
+
+function titleOf(tenant: string, scaling: TenantScaling): string {
+  const what = scaling.changes.map(describeChange).join(', ');
+  if (scaling.direction === 'down') return `autoscale: scale down ${tenant} (${what})`;
+  if (scaling.beyondCeiling) return `autoscale: ${tenant} beyond its plan ceiling (${what})`;
+  return `autoscale: scale up ${tenant} (${what})`;
+}
+
+function urgency(proposal: ProposalOf<'autoscale'>, direction: TenantScaling['direction']): number {
+  if (direction === 'down') return 2;
+  return proposal.riskClass === 'withinCeiling' ? 0 : 1;
+}
+
+/** Proposals for the tenants whose resources should change; see docs/bots.md for the rules. */
+export function decideAutoscale(inputs: AutoscaleInputs, platform: Platform, now: Date): ProposalOf<'autoscale'>[] {
+  const policy = platform.spec.policies.autoscale;
+  const ranked: { proposal: ProposalOf<'autoscale'>; rank: number }[] = [];
+  for (const input of inputs.tenants) {
+    const { tenant } = input;
+    if (tenant.spec.mode !== 'dedicated' || tenant.spec.suspended) continue;
+    const plan = platform.spec.plans[tenant.spec.plan];
+    if (!plan) continue;
+    if (inCooldown(input, policy.cooldownMinutes, now)) continue;
+    const scaling = evaluateScaling(tenant.spec.resources, plan, input.metrics, policy, now);
+    if (!scaling) continue;
+
+    const name = tenant.metadata.name;
+    const riskClass = scaling.beyondCeiling ? 'beyondCeiling' : 'withinCeiling';
+    const verb = scaling.direction === 'down' ? 'Scale down' : scaling.beyondCeiling ? 'Beyond ceiling' : 'Scale up';
+    const proposal: ProposalOf<'autoscale'> = {
+      bot: 'autoscale',
+      tenant: name,
+      file: tenantFile(name),
+      edits: scaling.changes.map((change) => ({ path: ['spec', 'resources', change.resource], value: change.to, previous: change.from })),
+      riskClass,
+      trigger: `${verb}: ${scaling.reasons.join('; ')}`,
+      evidence: scaling.evidence,
+      summary: summaryOf(tenant, tenant.spec.plan, scaling, platform),
+      title: titleOf(name, scaling),
+      labels: proposalLabels('autoscale', riskClass),
+    };
+    ranked.push({ proposal, rank: urgency(proposal, scaling.direction) });
+  }
+  ranked.sort((a, b) => a.rank - b.rank || (a.proposal.tenant < b.proposal.tenant ? -1 : a.proposal.tenant > b.proposal.tenant ? 1 : 0));
+  return ranked.map((entry) => entry.proposal);
+}

@@ -1,0 +1,95 @@
+// Which bot may change which fields of a tenant file, and the field-level
+// difference between two versions of a file: `rp9 check-pr` refuses a bot PR
+// that touches a field its bot doesn't own.
+import { isDeepStrictEqual } from 'node:util';
+import { BotError } from './errors.js';
+import { childPath } from './paths.js';
+import { parseYamlStrict } from './yaml-edit.js';
+import { isPlainObject } from './yaml-render.js';
+import type { BotName } from './types.js';
+
+/** Dotted field prefixes each bot owns. A field is owned when it equals a prefix or lies under it. */
+export const ownedFields: Readonly<Record<BotName, readonly string[]>> = {
+  autoscale: ['spec.resources'],
+  promotion: ['spec.mode', 'spec.promotion'],
+  upgrades: ['spec.n8n.version'],
+  enforcement: ['spec.suspended', 'spec.limits'],
+  'stripe-sync': ['spec.plan', 'spec.limits', 'spec.billing'],
+};
+
+export interface OwnershipViolation {
+  code: 'bots.field-not-owned';
+  bot: BotName;
+  field: string;
+  message: string;
+}
+
+function collectLeaves(value: unknown, prefix: string, out: string[]): void {
+  if (isPlainObject(value) && Object.keys(value).length > 0) {
+    for (const [key, item] of Object.entries(value)) collectLeaves(item, childPath(prefix, key), out);
+    return;
+  }
+  if (Array.isArray(value) && value.length > 0) {
+    value.forEach((item, index) => collectLeaves(item, childPath(prefix, index), out));
+    return;
+  }
+  out.push(prefix);
+}
+
+function diff(before: unknown, after: unknown, prefix: string, out: string[]): void {
+  if (isDeepStrictEqual(before, after)) return;
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    for (const key of keys) {
+      const path = childPath(prefix, key);
+      if (!(key in after)) collectLeaves(before[key], path, out);
+      else if (!(key in before)) collectLeaves(after[key], path, out);
+      else diff(before[key], after[key], path, out);
+    }
+    return;
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    for (let index = 0; index < Math.max(before.length, after.length); index += 1) {
+      const path = childPath(prefix, index);
+      if (index >= after.length) collectLeaves(before[index], path, out);
+      else if (index >= before.length) collectLeaves(after[index], path, out);
+      else diff(before[index], after[index], path, out);
+    }
+    return;
+  }
+  out.push(prefix);
+}
+
+/**
+ * Dotted paths of the leaves that differ between two versions of a YAML file
+ * (`spec.resources.workers`, `spec.customDomains[1]`, `metadata.labels["rp9.io/canary"]`),
+ * sorted. Comments and formatting don't count. Throws `bots.yaml-invalid` on unparsable input.
+ */
+export function changedFields(beforeYaml: string, afterYaml: string, files: { before?: string; after?: string } = {}): string[] {
+  const before = parseYamlStrict(beforeYaml, files.before ?? '<before>').toJS() as unknown;
+  const after = parseYamlStrict(afterYaml, files.after ?? '<after>').toJS() as unknown;
+  const out: string[] = [];
+  diff(before, after, '', out);
+  return [...new Set(out)].sort();
+}
+
+function isUnder(field: string, prefix: string): boolean {
+  if (field === prefix) return true;
+  if (!field.startsWith(prefix)) return false;
+  const next = field[prefix.length];
+  return next === '.' || next === '[';
+}
+
+/** The changed fields a bot doesn't own; empty when the change is the bot's to make. */
+export function checkOwnership(bot: BotName, fields: readonly string[]): OwnershipViolation[] {
+  const owned = ownedFields[bot];
+  if (!owned) throw new BotError('bots.unknown-bot', `unknown bot "${String(bot)}"`);
+  return fields
+    .filter((field) => !owned.some((prefix) => isUnder(field, prefix)))
+    .map((field) => ({
+      code: 'bots.field-not-owned' as const,
+      bot,
+      field,
+      message: `${bot} may not change ${field === '' ? 'the whole document' : field} (it owns ${owned.join(', ')})`,
+    }));
+}
