@@ -1,4 +1,6 @@
 import type { Command } from '../command.js';
+import { botsCommand, botsRunCommand } from './bots.js';
+import { checkPrCommand } from './check-pr.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
@@ -6,4 +8,6 @@ import { validateCommand } from './validate.js';
 export const commands: Command[] = [
   validateCommand,
   statusCommand,
+  botsCommand, botsRunCommand,
+  checkPrCommand,
 ];

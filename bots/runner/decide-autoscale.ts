@@ -1,0 +1,121 @@
+// The autoscale bot's inputs and decision: window figures from Prometheus,
+// "low since" for tenants that look idle, and the cooldown from git history
+// (read only for tenants the bot would otherwise change).
+import type { Platform } from '../../config/types.js';
+import type { Tenant } from '../../types/tenant.js';
+import { decideAutoscale, type AutoscaleTenantInput, type TenantWindowMetrics } from '../autoscale/decide.js';
+import type { BotMetrics, FieldHistory, LowThresholds, WindowFigures } from '../sources/types.js';
+import type { Decision, Held } from './types.js';
+
+const LOW_STEP_SECONDS = 300;
+const RESOURCES = ['spec', 'resources'] as const;
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** The figures the rules read; a figure without samples is NaN, which no rule fires on. */
+function ruleMetrics(figures: WindowFigures): TenantWindowMetrics {
+  return {
+    queueWaitP95Seconds: figures.queueWaitP95Seconds ?? Number.NaN,
+    cpuPercent: figures.cpuPercent ?? Number.NaN,
+    memoryPercent: figures.memoryPercent ?? Number.NaN,
+    executionsPerMinute: figures.executionsPerMinute ?? Number.NaN,
+  };
+}
+
+/** The thresholds (tolerance applied, as the rules compare) of the scale-down rules the figures meet now. */
+export function lowThresholdsFor(metrics: TenantWindowMetrics, platform: Platform): LowThresholds | undefined {
+  const policy = platform.spec.policies.autoscale;
+  const factor = 1 - policy.tolerancePercent / 100;
+  const limit = (threshold: number) => round2(threshold * factor);
+  const below = (value: number, threshold: number) => Number.isFinite(value) && value < limit(threshold);
+  const down = policy.scaleDown;
+  const thresholds: LowThresholds = {};
+  if (below(metrics.cpuPercent, down.cpuPercent) && below(metrics.memoryPercent, down.memoryPercent)) {
+    thresholds.cpuPercent = limit(down.cpuPercent);
+    thresholds.memoryPercent = limit(down.memoryPercent);
+  }
+  if (below(metrics.queueWaitP95Seconds, down.queueWaitP95Seconds) && below(metrics.executionsPerMinute, down.executionsPerMinute)) {
+    thresholds.queueWaitP95Seconds = limit(down.queueWaitP95Seconds);
+    thresholds.executionsPerMinute = limit(down.executionsPerMinute);
+  }
+  return Object.keys(thresholds).length > 0 ? thresholds : undefined;
+}
+
+function runs(tenant: Tenant): boolean {
+  return tenant.spec.mode === 'dedicated' && !tenant.spec.suspended;
+}
+
+export interface AutoscaleSources {
+  platform: Platform;
+  tenants: Tenant[];
+  metrics?: BotMetrics;
+  history?: FieldHistory;
+  now: Date;
+}
+
+export async function decideAutoscaleRun(sources: AutoscaleSources): Promise<Decision> {
+  const { platform, now } = sources;
+  const policy = platform.spec.policies.autoscale;
+  if (!sources.metrics) {
+    return { proposals: [], wanted: undefined, held: [], notes: ['metrics unavailable (no Prometheus configured): autoscale needs them and proposes nothing'] };
+  }
+  let figures: Map<string, WindowFigures>;
+  try {
+    figures = await sources.metrics.window(`${policy.windowMinutes}m`, now);
+  } catch (error) {
+    return { proposals: [], wanted: undefined, held: [], notes: [`metrics unavailable (${(error as Error).message}): autoscale proposes nothing and closes nothing`] };
+  }
+
+  const notes: string[] = [];
+  const inputs: AutoscaleTenantInput[] = [];
+  const noData: string[] = [];
+  for (const tenant of sources.tenants.filter(runs)) {
+    const name = tenant.metadata.name;
+    const found = figures.get(name);
+    if (!found) {
+      noData.push(name);
+      continue;
+    }
+    const metrics = ruleMetrics(found);
+    const thresholds = lowThresholdsFor(metrics, platform);
+    if (thresholds) {
+      const lookback = policy.scaleDownStabilizationHours * 3600 + LOW_STEP_SECONDS;
+      const since = await sources.metrics.lowSince(name, thresholds, now, lookback);
+      if (since) metrics.lowSince = since;
+    }
+    inputs.push({ tenant, metrics });
+  }
+  if (noData.length > 0) notes.push(`no metrics for ${noData.join(', ')}: left as they are`);
+
+  // First without the cooldown: what the bot wants. History is read only for those tenants.
+  const wanted = decideAutoscale({ tenants: inputs }, platform, now);
+  const held: Held[] = [];
+  if (!sources.history) {
+    if (wanted.length > 0) notes.push('git history unavailable: cooldowns not applied');
+    return { proposals: wanted, wanted: new Set([...wanted.map((p) => p.tenant), ...noData]), held, notes };
+  }
+  const since = new Date(now.getTime() - policy.cooldownMinutes * 60_000);
+  const changedAt = new Map<string, Date>();
+  for (const proposal of wanted) {
+    const at = await sources.history.lastChangeAt(proposal.file, RESOURCES, since);
+    if (at) changedAt.set(proposal.tenant, at);
+  }
+  const withHistory = inputs.map((input) => {
+    const at = changedAt.get(input.tenant.metadata.name);
+    return at ? { ...input, lastResourceChangeAt: at } : input;
+  });
+  const proposals = decideAutoscale({ tenants: withHistory }, platform, now);
+  const kept = new Set(proposals.map((p) => p.tenant));
+  for (const proposal of wanted) {
+    if (kept.has(proposal.tenant)) continue;
+    const at = changedAt.get(proposal.tenant);
+    held.push({
+      tenant: proposal.tenant,
+      code: 'autoscale.cooldown',
+      reason: `spec.resources changed at ${at?.toISOString() ?? '?'}, less than ${policy.cooldownMinutes} minutes ago (policies.autoscale.cooldownMinutes)`,
+    });
+  }
+  return { proposals, wanted: new Set([...wanted.map((p) => p.tenant), ...noData]), held, notes };
+}

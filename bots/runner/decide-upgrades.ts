@@ -1,0 +1,70 @@
+// The upgrades bot's inputs and decision: versions from the registry, health
+// from the controller (rp9_tenant_ready), and for canaries the time their
+// declared version landed on the base branch (the soak clock). A ready tenant
+// runs what git declares, so its current version is the declared one.
+import semver from 'semver';
+import type { Platform } from '../../config/types.js';
+import type { Tenant } from '../../types/tenant.js';
+import { decideUpgrades, targetVersion, type UpgradeTenantInput } from '../upgrades/decide.js';
+import type { AvailableVersion } from '../upgrades/npm.js';
+import { tenantFile } from '../core/types.js';
+import type { FieldHistory } from '../sources/types.js';
+import type { Decision, Held } from './types.js';
+
+const VERSION = ['spec', 'n8n', 'version'] as const;
+const HOUR = 3_600_000;
+
+export interface UpgradesSources {
+  platform: Platform;
+  tenants: Tenant[];
+  versions: () => Promise<AvailableVersion[]>;
+  health?: (now: Date) => Promise<Map<string, boolean>>;
+  history?: FieldHistory;
+  now: Date;
+}
+
+function declared(tenant: Tenant, platform: Platform): string {
+  return tenant.spec.n8n?.version ?? platform.spec.dedicated.n8nVersion;
+}
+
+export async function decideUpgradesRun(sources: UpgradesSources): Promise<Decision> {
+  const { platform, now } = sources;
+  const policy = platform.spec.policies.upgrades;
+  const notes: string[] = [];
+  const available = await sources.versions();
+  let health = new Map<string, boolean>();
+  if (!sources.health) notes.push('tenant health unavailable (no Prometheus configured): every tenant counts as unhealthy, nothing is upgraded');
+  else {
+    try {
+      health = await sources.health(now);
+    } catch (error) {
+      notes.push(`tenant health unavailable (${(error as Error).message}): every tenant counts as unhealthy, nothing is upgraded`);
+    }
+  }
+
+  const fleet = sources.tenants.filter((t) => t.spec.mode === 'dedicated' && !t.spec.suspended);
+  const lookback = (policy.soakHours + 1) * HOUR;
+  const since = new Date(now.getTime() - lookback);
+  if (!sources.history) notes.push('git history unavailable: canaries count as soaked since their version landed more than soakHours ago');
+  const inputs: UpgradeTenantInput[] = [];
+  for (const tenant of fleet) {
+    const name = tenant.metadata.name;
+    const input: UpgradeTenantInput = { tenant, healthy: health.get(name) === true, currentVersion: declared(tenant, platform) };
+    if (tenant.metadata.labels?.[policy.canaryLabel] === 'true') {
+      const landed = await sources.history?.lastChangeAt(tenantFile(name), VERSION, since);
+      input.upgradedAt = landed ?? since;
+    }
+    inputs.push(input);
+  }
+  const proposals = decideUpgrades({ tenants: inputs, available }, platform, now);
+  const target = targetVersion(available, policy.minReleaseAgeDays, now);
+  if (!target) notes.push(`no version of at least ${policy.minReleaseAgeDays} days old is available`);
+  const behind = target ? inputs.filter((i) => semver.valid(i.currentVersion) && semver.lt(i.currentVersion, target.version)) : [];
+  const proposed = new Set(proposals.map((p) => p.tenant));
+  const held: Held[] = behind
+    .filter((i) => !proposed.has(i.tenant.metadata.name))
+    .map((i) => i.healthy
+      ? { tenant: i.tenant.metadata.name, code: 'upgrades.waiting-for-canaries', reason: `waits until every canary runs ${target?.version} for ${policy.soakHours} h and is healthy` }
+      : { tenant: i.tenant.metadata.name, code: 'upgrades.unhealthy', reason: 'not ready (rp9_tenant_ready): a human looks first' });
+  return { proposals, wanted: new Set(behind.map((i) => i.tenant.metadata.name)), held, notes };
+}

@@ -1,0 +1,140 @@
+// The runner's vocabulary: what a run needs, the forge operations it plans
+// (a value: `--dry-run` prints them, execute() performs them) and its report.
+import type { AutoMergeDecision, Candidate, Proposal, RiskClass } from '../index.js';
+import type { AvailableVersion } from '../upgrades/npm.js';
+import type { Forge, MergeMethod } from '../../controller/forge/index.js';
+import type { Logger } from '../../controller/log/logger.js';
+import type { BaseConfig, BotMetrics, FieldHistory } from '../sources/types.js';
+
+export type RunnableBot = 'autoscale' | 'promotion' | 'upgrades';
+export const RUNNABLE_BOTS: readonly RunnableBot[] = ['autoscale', 'promotion', 'upgrades'];
+
+export function isRunnableBot(name: string): name is RunnableBot {
+  return (RUNNABLE_BOTS as readonly string[]).includes(name);
+}
+
+export interface RunOptions {
+  /** Contexts that must be green before the runner merges itself (when native auto-merge is unavailable). */
+  requiredContexts: string[];
+  /** Default 'squash'. */
+  mergeMethod: MergeMethod;
+  /** Window of the promotion bot's performance figures (default `4h`). */
+  promotionWindow: string;
+}
+
+export interface RunBotDeps {
+  /** The config on the base branch. */
+  base: BaseConfig;
+  /** Required unless dryRun; without it a dry run skips storm limits and open pull requests. */
+  forge?: Forge;
+  /** Prometheus-backed figures; absent = metrics unavailable (promotion still scores Trigger B). */
+  metrics?: BotMetrics;
+  /** Default: from forge.listCommitsTouching, any commit touching the file. */
+  history?: FieldHistory;
+  /** Available n8n versions (upgrades); required by the upgrades bot. */
+  versions?: () => Promise<AvailableVersion[]>;
+  /** Tenant health (upgrades); default: metrics.ready. */
+  health?: (now: Date) => Promise<Map<string, boolean>>;
+  now: Date;
+  dryRun: boolean;
+  logger: Logger;
+  options?: Partial<RunOptions>;
+}
+
+/** A tenant that got no proposal this run although the bot would change it, and why. */
+export interface Held {
+  tenant: string;
+  code: string;
+  reason: string;
+}
+
+/** What a bot decided from its inputs. */
+export interface Decision {
+  proposals: Proposal[];
+  /**
+   * Tenants the bot still wants to change, ignoring cooldowns and health holds: an open PR for a
+   * tenant outside this set is obsolete. undefined when the inputs were incomplete (never close then).
+   */
+  wanted: Set<string> | undefined;
+  held: Held[];
+  candidates?: Candidate[];
+  notes: string[];
+}
+
+export interface ProposeOperation {
+  kind: 'propose';
+  bot: RunnableBot;
+  tenant: string;
+  branch: string;
+  baseBranch: string;
+  /** The branch is rebuilt on this commit every run. */
+  baseSha: string;
+  file: string;
+  content: string;
+  commitMessage: string;
+  title: string;
+  body: string;
+  labels: string[];
+  autoMerge: AutoMergeDecision;
+  /** 'enable': ask for auto-merge (merge ourselves when the forge can't); 'enabled': already on; 'review': a human merges. */
+  merge: 'enable' | 'enabled' | 'review';
+  method: MergeMethod;
+  requiredContexts: string[];
+  /** The open pull request this updates, if any. */
+  existing?: number;
+}
+
+export interface CloseOperation {
+  kind: 'close';
+  bot: RunnableBot;
+  tenant: string;
+  number: number;
+  comment: string;
+}
+
+export type ForgeOperation = ProposeOperation | CloseOperation;
+
+export type ProposalOutcome = 'planned' | 'deferred' | 'invalid' | 'no-change';
+
+/** One proposal as the report shows it. */
+export interface ProposalView {
+  tenant: string;
+  title: string;
+  riskClass: RiskClass;
+  /** `spec.resources.cpu: 2 → 3` */
+  changes: string[];
+  autoMerge: AutoMergeDecision;
+  outcome: ProposalOutcome;
+  /** Code and reason when not planned. */
+  code?: string;
+  reason?: string;
+}
+
+export type OperationResult =
+  | {
+      kind: 'propose';
+      tenant: string;
+      number: number;
+      url: string;
+      pullRequest: 'created' | 'updated' | 'unchanged';
+      commitChanged: boolean;
+      /** native: the forge merges when green; merged: the runner merged; waiting: checks not green yet; review: a human merges. */
+      merge: 'native' | 'merged' | 'waiting' | 'review';
+      detail: string;
+    }
+  | { kind: 'close'; tenant: string; number: number }
+  | { kind: 'failed'; operation: ForgeOperation['kind']; tenant: string; code: string; message: string };
+
+export interface RunReport {
+  bot: RunnableBot;
+  dryRun: boolean;
+  at: string;
+  base: { branch: string; sha: string };
+  notes: string[];
+  candidates?: Candidate[];
+  proposals: ProposalView[];
+  held: Held[];
+  operations: ForgeOperation[];
+  /** Empty on a dry run. */
+  results: OperationResult[];
+}

@@ -1,0 +1,39 @@
+// Assembles a run's dependencies from settings (the environment): the forge
+// and the base branch's config on GitHub, Prometheus, the npm registry.
+import type { Logger } from '../../controller/log/logger.js';
+import { BotError } from '../core/errors.js';
+import { createPrometheusClient } from '../metrics/prometheus-client.js';
+import { readBaseConfig, readLocalBaseConfig } from '../sources/base-config.js';
+import { connectGitHub, type BotsSettings } from '../sources/env.js';
+import { createForgeHistory } from '../sources/history.js';
+import { fetchNpmVersions } from '../sources/npm-versions.js';
+import { createPrometheusMetrics } from '../sources/prometheus-metrics.js';
+import type { RunBotDeps } from './types.js';
+
+export interface RunSetup {
+  /** Read the config from this directory instead of the base branch (dry runs only). */
+  dir?: string;
+  dryRun: boolean;
+  now: Date;
+  logger: Logger;
+}
+
+export async function runDepsFrom(settings: BotsSettings, setup: RunSetup): Promise<RunBotDeps> {
+  if (setup.dir !== undefined && !setup.dryRun) throw new BotError('bots.dir-needs-dry-run', '--dir reads a local checkout, which is only allowed with --dry-run: pull requests are computed from the base branch');
+  const github = settings.github ? connectGitHub(settings.github) : undefined;
+  const branch = settings.github?.baseBranch ?? 'main';
+  let base;
+  if (setup.dir !== undefined) base = await readLocalBaseConfig(setup.dir, branch);
+  else if (github) base = await readBaseConfig(github.reader, branch);
+  else throw new BotError('bots.no-forge', 'no GitHub credentials: set RP9_GITHUB_TOKEN (or the RP9_GITHUB_APP_* variables) and RP9_GITHUB_REPOSITORY, or use --dry-run --dir <checkout>');
+
+  const deps: RunBotDeps = { base, now: setup.now, dryRun: setup.dryRun, logger: setup.logger, options: { requiredContexts: settings.requiredContexts, mergeMethod: settings.mergeMethod } };
+  if (github) {
+    deps.forge = github.forge;
+    deps.history = createForgeHistory(github.forge, branch, github.reader);
+  }
+  if (settings.prometheusUrl) deps.metrics = createPrometheusMetrics(createPrometheusClient({ url: settings.prometheusUrl }));
+  const registryUrl = base.config.platform?.spec.policies.upgrades.registryUrl;
+  if (registryUrl) deps.versions = () => fetchNpmVersions(registryUrl);
+  return deps;
+}

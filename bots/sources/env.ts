@@ -1,0 +1,92 @@
+// The bots' settings from the environment (`rp9 bots`, `rp9 check-pr`, the
+// scheduled workflow) and the GitHub clients built from them.
+import { readFileSync } from 'node:fs';
+import { createGitHubForge, type AppCredentials, type Forge, type MergeMethod } from '../../controller/forge/index.js';
+import { createGitHubReader, type RepoReader } from './github-reader.js';
+import { SourceReadError } from './errors.js';
+
+export interface GitHubSettings {
+  owner: string;
+  repo: string;
+  auth: { token: string } | AppCredentials;
+  /** REST base URL; undefined = api.github.com. */
+  apiUrl?: string;
+  /** Branch the config lives on and pull requests target. */
+  baseBranch: string;
+}
+
+export interface BotsSettings {
+  /** undefined when no GitHub credentials or repository are set. */
+  github?: GitHubSettings;
+  prometheusUrl?: string;
+  requiredContexts: string[];
+  mergeMethod: MergeMethod;
+}
+
+const METHODS: readonly MergeMethod[] = ['squash', 'merge', 'rebase'];
+
+function value(env: NodeJS.ProcessEnv, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const found = env[name]?.trim();
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function invalid(message: string): SourceReadError {
+  return new SourceReadError('sources.env-invalid', message);
+}
+
+function appCredentials(env: NodeJS.ProcessEnv, readFile: (path: string) => string): AppCredentials | undefined {
+  const appId = value(env, 'RP9_GITHUB_APP_ID');
+  if (!appId) return undefined;
+  const keyFile = value(env, 'RP9_GITHUB_APP_PRIVATE_KEY_FILE');
+  let privateKey = env.RP9_GITHUB_APP_PRIVATE_KEY?.trim();
+  if (!privateKey && keyFile) {
+    try {
+      privateKey = readFile(keyFile);
+    } catch (error) {
+      throw invalid(`RP9_GITHUB_APP_PRIVATE_KEY_FILE ${keyFile} cannot be read: ${(error as Error).message}`);
+    }
+  }
+  if (!privateKey) throw invalid('RP9_GITHUB_APP_ID is set but neither RP9_GITHUB_APP_PRIVATE_KEY nor RP9_GITHUB_APP_PRIVATE_KEY_FILE is');
+  const installation = value(env, 'RP9_GITHUB_INSTALLATION_ID');
+  if (!installation || !/^\d+$/.test(installation)) throw invalid(`RP9_GITHUB_INSTALLATION_ID must be the numeric installation id (got ${JSON.stringify(installation ?? '')})`);
+  return { appId, privateKey: privateKey.replace(/\\n/g, '\n'), installationId: Number(installation) };
+}
+
+/** Reads RP9_GITHUB_*, RP9_PROMETHEUS_URL and RP9_BOTS_*; throws `sources.env-invalid` naming the variable. */
+export function botsSettingsFromEnv(env: NodeJS.ProcessEnv, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): BotsSettings {
+  const token = value(env, 'RP9_GITHUB_TOKEN');
+  const app = appCredentials(env, readFile);
+  const repository = value(env, 'RP9_GITHUB_REPOSITORY', 'GITHUB_REPOSITORY');
+  const method = (value(env, 'RP9_BOTS_MERGE_METHOD') ?? 'squash') as MergeMethod;
+  if (!METHODS.includes(method)) throw invalid(`RP9_BOTS_MERGE_METHOD must be one of ${METHODS.join(', ')} (got "${method}")`);
+  const settings: BotsSettings = {
+    requiredContexts: (env.RP9_BOTS_REQUIRED_CONTEXTS ?? '').split(',').map((c) => c.trim()).filter(Boolean),
+    mergeMethod: method,
+  };
+  const prometheusUrl = value(env, 'RP9_PROMETHEUS_URL');
+  if (prometheusUrl) settings.prometheusUrl = prometheusUrl;
+  if (!token && !app) return settings;
+  if (!repository) throw invalid('RP9_GITHUB_REPOSITORY (owner/repo) is required with GitHub credentials');
+  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repository);
+  if (!match) throw invalid(`RP9_GITHUB_REPOSITORY must be owner/repo (got "${repository}")`);
+  const apiUrl = value(env, 'RP9_GITHUB_API_URL', 'GITHUB_API_URL');
+  settings.github = {
+    owner: match[1]!,
+    repo: match[2]!,
+    auth: token ? { token } : app!,
+    baseBranch: value(env, 'RP9_GITHUB_BASE_BRANCH') ?? 'main',
+    ...(apiUrl ? { apiUrl } : {}),
+  };
+  return settings;
+}
+
+export function connectGitHub(settings: GitHubSettings): { forge: Forge; reader: RepoReader } {
+  const common = { owner: settings.owner, repo: settings.repo, auth: settings.auth, ...(settings.apiUrl ? { baseUrl: settings.apiUrl } : {}) };
+  return {
+    forge: createGitHubForge({ ...common, userAgent: 'rp9-bots' }),
+    reader: createGitHubReader(common),
+  };
+}

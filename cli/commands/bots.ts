@@ -1,0 +1,108 @@
+// `rp9 bots`: every bot on its schedule until stopped; `rp9 bots run <name>`:
+// one bot now. Bots only open, update, merge (when policy allows) and close
+// pull requests; see docs/bots.md.
+import { resolve } from 'node:path';
+import { createLogger, type Logger } from '../../controller/log/logger.js';
+import { hasFailures, renderReportJson, renderReportText } from '../../bots/runner/render.js';
+import { runBot } from '../../bots/runner/run-bot.js';
+import { schedulesOf, startScheduler } from '../../bots/runner/schedule.js';
+import { isRunnableBot, RUNNABLE_BOTS, type RunnableBot } from '../../bots/runner/types.js';
+import { runDepsFrom } from '../../bots/runner/wire.js';
+import { botsSettingsFromEnv, type BotsSettings } from '../../bots/sources/env.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
+
+const ENVIRONMENT = [
+  'Environment:',
+  '  RP9_GITHUB_TOKEN                  token with contents and pull-requests write access, or a GitHub App:',
+  '  RP9_GITHUB_APP_ID, RP9_GITHUB_APP_PRIVATE_KEY (or _FILE), RP9_GITHUB_INSTALLATION_ID',
+  '  RP9_GITHUB_REPOSITORY             owner/repo of the config repo',
+  '  RP9_GITHUB_API_URL                REST API URL (GitHub Enterprise); default https://api.github.com',
+  '  RP9_GITHUB_BASE_BRANCH            branch the config lives on (default main)',
+  '  RP9_PROMETHEUS_URL                Prometheus with the controller\'s rp9_tenant_* series',
+  '  RP9_BOTS_REQUIRED_CONTEXTS        comma-separated checks that must pass before the bot merges itself',
+  '  RP9_BOTS_MERGE_METHOD             squash (default), merge or rebase',
+].join('\n');
+
+function loggerFor(io: CommandIo): Logger {
+  return createLogger({ stream: io.stderr, env: io.env });
+}
+
+export const botsRunCommand: Command = {
+  name: ['bots', 'run'],
+  summary: 'Run one bot now: autoscale, promotion or upgrades',
+  args: '<name>',
+  description: [
+    'Reads the config from the base branch on GitHub, decides, and opens or updates one pull',
+    'request per tenant (closing those that are no longer needed). --dry-run prints the',
+    'proposals and the pull-request operations without writing anything; with --dir it reads',
+    'a local checkout instead of GitHub.',
+    '',
+    ENVIRONMENT,
+  ].join('\n'),
+  options: {
+    'dry-run': { type: 'boolean', description: 'Compute and print; write nothing' },
+    dir: { type: 'string', short: 'd', valueName: 'path', description: 'Read the config from this checkout (dry runs only)' },
+    output: { type: 'string', short: 'o', valueName: 'format', default: 'text', description: 'Output format: text or json' },
+    ...helpOption,
+  },
+  async run({ values, positionals }, io) {
+    const format = outputFormat(values, ['text', 'json']);
+    if (positionals.length !== 1) throw new UsageError(`expected one bot name (${RUNNABLE_BOTS.join(', ')})`);
+    const name = positionals[0]!;
+    if (!isRunnableBot(name)) throw new UsageError(`unknown bot "${name}"; bots: ${RUNNABLE_BOTS.join(', ')}`);
+    const dryRun = values['dry-run'] === true;
+    const dir = values.dir === undefined ? undefined : resolve(io.cwd, String(values.dir));
+    if (dir !== undefined && !dryRun) throw new UsageError('--dir is only allowed with --dry-run');
+    const settings = botsSettingsFromEnv(io.env);
+    const deps = await runDepsFrom(settings, { ...(dir !== undefined ? { dir } : {}), dryRun, now: new Date(), logger: loggerFor(io) });
+    const report = await runBot(name, deps);
+    io.stdout.write(format === 'json' ? renderReportJson(report) : renderReportText(report));
+    return hasFailures(report) ? EXIT_INVALID : EXIT_OK;
+  },
+};
+
+async function runOnce(bot: RunnableBot, settings: BotsSettings, io: CommandIo, logger: Logger, json: boolean) {
+  const deps = await runDepsFrom(settings, { dryRun: false, now: new Date(), logger });
+  const report = await runBot(bot, deps);
+  io.stdout.write(json ? `${JSON.stringify(report)}\n` : renderReportText(report));
+  return deps.base.config.platform;
+}
+
+/** Resolves on SIGINT or SIGTERM. */
+function untilSignal(): Promise<string> {
+  return new Promise((done) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      done(signal);
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+  });
+}
+
+export const botsCommand: Command = {
+  name: ['bots'],
+  summary: 'Run every bot on its schedule (policies.<bot>.schedule) until stopped',
+  description: ['Schedules are cron expressions in UTC, read from platform.yaml on the base branch.', '', ENVIRONMENT].join('\n'),
+  options: {
+    output: { type: 'string', short: 'o', valueName: 'format', default: 'text', description: 'Report format per run: text or json (one line per run)' },
+    ...helpOption,
+  },
+  async run({ values, positionals }, io) {
+    const format = outputFormat(values, ['text', 'json']);
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (did you mean \`rp9 bots run ${positionals[0]}\`?)`);
+    const settings = botsSettingsFromEnv(io.env);
+    const logger = loggerFor(io);
+    const first = await runDepsFrom(settings, { dryRun: false, now: new Date(), logger });
+    const platform = first.base.config.platform;
+    if (!platform) throw new UsageError(`platform.yaml on ${first.base.branch} is missing or invalid; cannot read the schedules`);
+    const scheduler = startScheduler({ schedules: schedulesOf(platform), run: (bot) => runOnce(bot, settings, io, logger, format === 'json'), logger });
+    const signal = await untilSignal();
+    logger.info('stopping the bots', { signal });
+    await scheduler.stop();
+    return EXIT_OK;
+  },
+};
