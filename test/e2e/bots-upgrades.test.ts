@@ -1,0 +1,124 @@
+// The upgrades bot end to end, wired as `rp9 bots run upgrades` wires it:
+// versions from an npm registry (a local packument server), health from a real
+// Prometheus (rp9_tenant_ready), PRs on the contract server, the soak clock
+// from git history, and the controller's plan after the merge.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runBot } from '../../bots/runner/run-bot.js';
+import { runDepsFrom } from '../../bots/runner/wire.js';
+import { botsSettingsFromEnv } from '../../bots/sources/env.js';
+import { silentLogger } from '../../controller/log/logger.js';
+import { startExporter, type Exporter } from '../harness/exporter.js';
+import { startPrometheus, type PrometheusServer } from '../harness/prometheus.js';
+import { controllerPlanForMerge, exposition, filesAt, FULL_NAME, lineDiff, platformYaml, startConfigStack, writes, type ConfigStack } from './bots-support.js';
+
+const DAY = 86_400_000;
+const dedicated = (name: string, options: { canary?: boolean; pin?: string } = {}) => [
+  'apiVersion: rp9.io/v1',
+  'kind: Tenant',
+  'metadata:',
+  `  name: ${name}`,
+  `  email: ops@${name}.example`,
+  ...(options.canary ? ['  labels:', '    rp9.io/canary: "true"'] : []),
+  'spec:',
+  '  plan: pro',
+  '  mode: dedicated',
+  '  region: us-east',
+  `  subdomain: ${name}`,
+  ...(options.pin ? [`  n8n: { version: "${options.pin}" } # pinned by the upgrades bot`] : []),
+  '',
+].join('\n');
+
+function packument(now: number): string {
+  const time: Record<string, string> = {
+    created: new Date(now - 400 * DAY).toISOString(),
+    modified: new Date(now - DAY).toISOString(),
+    '1.123.4': new Date(now - 30 * DAY).toISOString(),
+    '1.123.5': new Date(now - 5 * DAY).toISOString(),
+    '1.124.0': new Date(now - DAY).toISOString(),
+    '2.0.0-beta.1': new Date(now - 10 * DAY).toISOString(),
+  };
+  const versions = Object.fromEntries(Object.keys(time).filter((v) => /^\d/.test(v)).map((v) => [v, { name: 'n8n', version: v }]));
+  return JSON.stringify({ name: 'n8n', 'dist-tags': { latest: '1.124.0', next: '2.0.0-beta.1' }, versions, time });
+}
+
+let registry: Server;
+let registryUrl: string;
+let exporter: Exporter;
+let prometheus: PrometheusServer;
+let stack: ConfigStack | undefined;
+
+beforeAll(async () => {
+  registry = createServer((request, response) => {
+    if (request.url !== '/n8n') return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': 'application/json' }).end(packument(Date.now()));
+  });
+  await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+  registryUrl = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/n8n`;
+  exporter = await startExporter({ source: () => exposition({ rp9_tenant_ready: { acme: 1, wayne: 0, stark: 1, umbrella: 1 } }) });
+  prometheus = await startPrometheus({ scrapeTargets: [exporter.target] });
+  await prometheus.waitForSeries('rp9_tenant_ready{tenant="umbrella"}');
+});
+afterAll(async () => {
+  await prometheus?.stop();
+  await exporter?.stop();
+  await new Promise((resolve) => registry?.close(resolve));
+});
+afterEach(async () => {
+  await stack?.stop();
+  stack = undefined;
+});
+
+describe('upgrades bot, end to end', () => {
+  it('upgrades the healthy canary to the newest aged patch by itself, holds the rest, and the controller plans the new image', async () => {
+    const files = {
+      'platform.yaml': platformYaml({ 'spec.policies.upgrades.registryUrl': registryUrl }),
+      'tenants/acme.yaml': dedicated('acme', { canary: true, pin: '1.123.4' }),
+      'tenants/wayne.yaml': dedicated('wayne', { canary: true, pin: '1.123.4' }),
+      'tenants/stark.yaml': dedicated('stark', { pin: '1.123.4' }),
+      'tenants/umbrella.yaml': dedicated('umbrella'),
+    };
+    stack = await startConfigStack(files);
+    const settings = botsSettingsFromEnv({ RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url, RP9_PROMETHEUS_URL: prometheus.url });
+    const deps = () => runDepsFrom(settings, { dryRun: false, now: new Date(), logger: silentLogger() });
+
+    const report = await runBot('upgrades', await deps());
+
+    expect(report.proposals.map((p) => [p.tenant, p.riskClass, p.changes.join(), p.outcome])).toEqual([['acme', 'patch', 'spec.n8n.version: "1.123.4" → "1.123.5"', 'planned']]);
+    expect(report.held.map((h) => [h.tenant, h.code])).toEqual([
+      ['stark', 'upgrades.waiting-for-canaries'],
+      ['umbrella', 'upgrades.waiting-for-canaries'],
+      ['wayne', 'upgrades.unhealthy'],
+    ]);
+    expect(report.results).toEqual([expect.objectContaining({ tenant: 'acme', pullRequest: 'created', merge: 'merged' })]);
+    const pr = stack.gh.state.repo(FULL_NAME).pulls.get(1)!;
+    expect(pr).toMatchObject({ headRef: 'rp9/upgrades/acme', title: expect.stringContaining('1.123.5'), merged: true });
+    expect([...pr.labels].sort()).toEqual(['auto-merge', 'bot:upgrades', 'risk:patch', 'rp9-bot']);
+    expect(pr.body).toContain('autoMerge.upgrades.patch = true');
+    expect(lineDiff(files['tenants/acme.yaml'], stack.file('tenants/acme.yaml')!)).toEqual({
+      removed: ['  n8n: { version: "1.123.4" } # pinned by the upgrades bot'],
+      added: ['  n8n: { version: "1.123.5" } # pinned by the upgrades bot'],
+    });
+
+    const { plan } = await controllerPlanForMerge(files, filesAt(stack));
+    const acme = plan.tenants.find((t) => t.tenant === 'acme')!;
+    const main = acme.actions.find((a) => a.name === 'rp9-acme-main')!;
+    expect(main).toMatchObject({ op: 'recreate', downtime: true });
+    expect(main.changes).toContainEqual({ field: 'image', from: 'rp9/n8n:1.123.4', to: 'rp9/n8n:1.123.5' });
+    expect(plan.tenants.filter((t) => t.change !== 'noop').map((t) => t.tenant)).toEqual(['acme']);
+
+    // Next run: the canary runs the target but hasn't soaked 24 h, wayne is still unhealthy: nothing to write.
+    stack.gh.state.clearRequests();
+    const again = await runBot('upgrades', await deps());
+
+    expect(again.proposals).toEqual([]);
+    expect(again.held.map((h) => [h.tenant, h.code])).toEqual([
+      ['stark', 'upgrades.waiting-for-canaries'],
+      ['umbrella', 'upgrades.waiting-for-canaries'],
+      ['wayne', 'upgrades.unhealthy'],
+    ]);
+    expect(again.operations).toEqual([]);
+    expect(writes(stack.gh)).toEqual([]);
+  });
+});
