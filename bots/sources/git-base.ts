@@ -10,7 +10,7 @@ const MAX_OUTPUT = 512 * 1024 * 1024;
 
 function git(dir: string, args: string[], input?: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-C', dir, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    const child = spawn('git', ['-C', dir, ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
     const chunks: Buffer[] = [];
     let size = 0;
     let stderr = '';
@@ -25,7 +25,11 @@ function git(dir: string, args: string[], input?: string): Promise<Buffer> {
       if (code === 0 && size <= MAX_OUTPUT) resolve(Buffer.concat(chunks));
       else reject(new SourceReadError('sources.git-failed', `git ${args.join(' ')} failed${size > MAX_OUTPUT ? ' (output too large)' : ''}: ${stderr.trim() || `exit ${code}`}`));
     });
-    child.stdin.end(input ?? '');
+    if (input !== undefined && child.stdin) {
+      // git may exit before reading everything (a bad object): its exit status reports that, not EPIPE.
+      child.stdin.on('error', () => {});
+      child.stdin.end(input);
+    }
   });
 }
 

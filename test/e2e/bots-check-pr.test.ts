@@ -1,0 +1,108 @@
+// A bot's pull request through `rp9 check-pr`, as the validate workflow runs
+// it: the PR the runner opened on the contract server is checked out (base
+// branch + the bot's branch in a local git repo), checked for validity and
+// field ownership, and its plan is posted as one sticky comment.
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runBot } from '../../bots/runner/run-bot.js';
+import { main } from '../../cli/main.js';
+import { run } from '../harness/processes.js';
+import { filesAt, FULL_NAME, platformYaml, runDeps, startConfigStack, type ConfigStack } from './bots-support.js';
+
+const soylent = [
+  'apiVersion: rp9.io/v1',
+  'kind: Tenant',
+  'metadata:',
+  '  name: soylent',
+  '  email: hello@soylent.example',
+  'spec:',
+  '  plan: pro',
+  '  mode: shared',
+  '  region: eu-west',
+  '  subdomain: soylent',
+  '  compliance: { dataResidency: eu }',
+  '',
+].join('\n');
+
+let stack: ConfigStack;
+let work: string;
+const GIT_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'rp9 test', GIT_AUTHOR_EMAIL: 'rp9@example.test', GIT_COMMITTER_NAME: 'rp9 test', GIT_COMMITTER_EMAIL: 'rp9@example.test' };
+const git = (...args: string[]) => run('git', args, { cwd: work, env: GIT_ENV });
+
+async function writeFiles(files: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(work, path)), { recursive: true });
+    await writeFile(join(work, path), text);
+  }
+}
+
+async function checkPr(args: string[]) {
+  const out = { stdout: '', stderr: '' };
+  const io = {
+    stdout: { write: (chunk: string) => ((out.stdout += chunk), true) },
+    stderr: { write: (chunk: string) => ((out.stderr += chunk), true) },
+    env: { GITHUB_HEAD_REF: 'rp9/promotion/soylent', GITHUB_REF: 'refs/pull/1/merge', RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url },
+    cwd: work,
+  } as unknown as Parameters<typeof main>[1];
+  const code = await main(['check-pr', '--base', 'main', ...args], io);
+  return { code, ...out };
+}
+
+beforeEach(async () => {
+  stack = await startConfigStack({ 'platform.yaml': platformYaml(), 'tenants/soylent.yaml': soylent });
+  // The promotion bot opens a review PR for soylent (Trigger B: data residency, no metrics needed).
+  const report = await runBot('promotion', await runDeps(stack));
+  expect(report.results).toEqual([expect.objectContaining({ tenant: 'soylent', number: 1, merge: 'review' })]);
+  // The workflow's checkout: main, then the PR's branch as the working tree.
+  work = await mkdtemp(join(tmpdir(), 'rp9-check-pr-e2e-'));
+  await git('init', '--quiet', '-b', 'main');
+  await writeFiles(filesAt(stack, 'main'));
+  await git('add', '.');
+  await git('commit', '--quiet', '-m', 'base');
+  await git('checkout', '--quiet', '-b', 'rp9/promotion/soylent');
+  await writeFiles(filesAt(stack, 'rp9/promotion/soylent'));
+});
+afterEach(async () => {
+  await stack.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('rp9 check-pr on a bot pull request', () => {
+  it('passes the bot\'s own change, renders the plan and keeps one sticky comment on the PR', async () => {
+    const first = await checkPr(['--output', 'markdown', '--comment']);
+    const second = await checkPr(['--output', 'markdown', '--comment']);
+
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('**Validation:** ✓ 1 tenant and platform.yaml valid');
+    expect(first.stdout).toContain('**Bot ownership:** ✓ the promotion bot changes only fields it owns in tenants/soylent.yaml');
+    expect(first.stdout).toContain('#### ~ `soylent`: update');
+    expect(first.stdout).toMatch(/\| \+ \| create \| container `rp9-soylent-main` \|/);
+    expect(first.stderr).toBe('rp9 check-pr: comment on #1 created\n');
+    expect(second.stderr).toBe('rp9 check-pr: comment on #1 unchanged\n');
+    const comments = stack.gh.state.repo(FULL_NAME).comments.filter((c) => c.issueNumber === 1);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toBe(`<!-- rp9:sticky=rp9-check-pr -->\n${first.stdout}`);
+  });
+
+  it('fails when the bot\'s branch changes a field the bot does not own', async () => {
+    await writeFiles({ 'tenants/soylent.yaml': filesAt(stack, 'rp9/promotion/soylent')['tenants/soylent.yaml']!.replace('plan: pro', 'plan: enterprise') });
+
+    const result = await checkPr(['--output', 'github']);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('::error file=tenants/soylent.yaml,title=bots.field-not-owned::spec.plan: promotion may not change spec.plan (it owns spec.mode, spec.promotion)');
+    expect(result.stdout).toContain('✗ the promotion bot changes 1 thing it does not own');
+  });
+
+  it('fails on an invalid head and shows no plan', async () => {
+    await writeFiles({ 'tenants/soylent.yaml': soylent.replace('region: eu-west', 'region: mars') });
+
+    const result = await checkPr(['--output', 'text']);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('tenant.region-unknown');
+    expect(result.stdout).toContain('No plan: the head config does not validate');
+  });
+});
