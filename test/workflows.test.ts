@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/load-config.js';
+import { readConfigDir } from '../config/read-config-dir.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const SCHEMA = 'github-workflow.json';
@@ -33,7 +35,7 @@ function loadWorkflow(name: string): Record<string, any> {
 }
 
 describe('GitHub workflows', () => {
-  it.each(['validate.yml', 'ci.yml'])('%s is valid against the workflow schema', (name) => {
+  it.each(['validate.yml', 'ci.yml', 'bots.yml'])('%s is valid against the workflow schema', (name) => {
     const workflow = loadWorkflow(name);
 
     const valid = validate(workflow);
@@ -46,13 +48,37 @@ describe('GitHub workflows', () => {
     expect(validate({ on: 'push', jobs: { x: { 'runs-on': 'ubuntu-latest', steps: [{ uses: 'a@v1', run: 'b' }] } } })).toBe(false);
   });
 
-  it('validate.yml runs rp9 validate on config changes', () => {
+  it('validate.yml runs rp9 validate and rp9 check-pr on config changes', () => {
     const workflow = loadWorkflow('validate.yml');
 
     expect(workflow.on.pull_request.paths).toEqual(['platform.yaml', 'tenants/**', 'schemas/**']);
     const steps = workflow.jobs.validate.steps as { uses?: string; run?: string; with?: Record<string, unknown> }[];
-    expect(steps.map((s) => s.uses ?? s.run)).toEqual(['actions/checkout@v4', 'actions/setup-node@v4', 'npm ci', 'npx rp9 validate --output github']);
+    expect(steps.map((s) => s.uses ?? s.run)).toEqual([
+      'actions/checkout@v4',
+      'actions/setup-node@v4',
+      'npm ci',
+      'npx rp9 validate --output github',
+      'npx rp9 check-pr --base origin/${{ github.base_ref }}',
+    ]);
+    expect(steps[0]?.with?.['fetch-depth']).toBe(0);
     expect(steps[1]?.with?.['node-version']).toBe(20);
+  });
+
+  it('bots.yml runs each bot on its own cron (the example platform.yaml\'s schedules) or on demand', async () => {
+    const workflow = loadWorkflow('bots.yml');
+    const platform = loadConfig(await readConfigDir(repoRoot)).platform!;
+
+    const crons = (workflow.on.schedule as { cron: string }[]).map((s) => s.cron);
+    expect(workflow.on.workflow_dispatch.inputs.bot.options).toEqual(['autoscale', 'promotion', 'upgrades']);
+    for (const bot of ['autoscale', 'promotion', 'upgrades']) {
+      const job = workflow.jobs[bot];
+      const cron = platform.spec.policies[bot as 'autoscale' | 'promotion' | 'upgrades'].schedule;
+      expect(crons).toContain(cron);
+      expect(job.if).toBe(`github.event.schedule == '${cron}' || inputs.bot == '${bot}'`);
+      const run = (job.steps as { run?: string; env?: Record<string, string> }[]).find((s) => s.run?.startsWith('npx rp9 bots run'));
+      expect(run?.run).toBe(`npx rp9 bots run ${bot} \${{ inputs.dry-run && '--dry-run' || '' }}`);
+      expect(Object.keys(run?.env ?? {})).toEqual(expect.arrayContaining(['RP9_GITHUB_TOKEN', 'RP9_GITHUB_REPOSITORY', 'RP9_PROMETHEUS_URL']));
+    }
   });
 
   it('ci.yml runs .ci/run on push and pull_request', () => {
