@@ -72,9 +72,9 @@ export async function readGitConfig(dir: string, ref: string): Promise<ConfigFil
   const commit = await resolveCommit(dir, ref);
   // `dir` may be a subdirectory of the repository: list the tree at the same place.
   const prefix = (await git(dir, ['rev-parse', '--show-prefix'])).toString('utf8').trim().replace(/\/$/, '');
-  const root = parseLsTree(await git(dir, ['ls-tree', '-z', prefix ? `${commit}:${prefix}` : commit]));
+  const root = parseLsTree(await git(dir, ['ls-tree', '--full-tree', '-z', prefix ? `${commit}:${prefix}` : commit]));
   const tenantsDir = root.find((e) => e.path === 'tenants' && e.type === 'tree');
-  const tenants = tenantsDir ? parseLsTree(await git(dir, ['ls-tree', '-z', tenantsDir.oid])) : undefined;
+  const tenants = tenantsDir ? parseLsTree(await git(dir, ['ls-tree', '--full-tree', '-z', tenantsDir.oid])) : undefined;
   const problems: Diagnostic[] = [];
   const listing = [...selectConfigEntries(root, tenants, problems)];
   const blobs = listing.length === 0 ? [] : parseCatFileBatch(await git(dir, ['cat-file', '--batch'], listing.map(([, oid]) => `${oid}\n`).join('')), listing.length);

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ConfigFiles } from '../../config/types.js';
+import { tenantYaml } from '../core/fixtures.js';
+import { checkBotOwnership, checkPullRequest, parseBotBranch } from './check-pr.js';
+import { checkFailed, renderCheckMarkdown } from './check-pr-render.js';
+
+const platformText = readFileSync(new URL('../../platform.yaml', import.meta.url), 'utf8');
+const acme = (cpu: number, plan = 'pro') => tenantYaml('acme', [`plan: ${plan}`, 'mode: dedicated', `resources: { cpu: ${cpu}, workers: 2 }`]);
+
+function files(tenants: Record<string, string>): ConfigFiles {
+  const bytes = (text: string) => new Uint8Array(Buffer.from(text));
+  return { platform: { path: 'platform.yaml', bytes: bytes(platformText) }, tenants: Object.entries(tenants).map(([name, text]) => ({ path: `tenants/${name}.yaml`, bytes: bytes(text) })), problems: [] };
+}
+
+describe('parseBotBranch', () => {
+  it.each([
+    ['rp9/autoscale/acme', { bot: 'autoscale', tenant: 'acme' }],
+    ['rp9/stripe-sync/acme-eu', { bot: 'stripe-sync', tenant: 'acme-eu' }],
+    ['feature/bigger-acme', undefined],
+    ['rp9/autoscale', undefined],
+    [undefined, undefined],
+  ])('%s → %j', (branch, expected) => {
+    expect(parseBotBranch(branch)).toEqual(expected);
+  });
+
+  it('refuses an rp9/ branch of no known bot', () => {
+    expect(() => parseBotBranch('rp9/janitor/acme')).toThrow(/names no known bot/);
+  });
+});
+
+describe('checkBotOwnership', () => {
+  const bot = { bot: 'autoscale' as const, tenant: 'acme' };
+
+  it.each([
+    ['its own field', { acme: acme(3) }, ['tenants/acme.yaml'], []],
+    ['a field it does not own', { acme: acme(2, 'enterprise') }, ['tenants/acme.yaml'], [['bots.field-not-owned', 'tenants/acme.yaml', 'spec.plan']]],
+    ['another file', { acme: acme(3) }, ['tenants/acme.yaml', 'README.md'], [['bots.file-not-owned', 'README.md', '']]],
+  ])('judges a change to %s', (_name, head, changed, expected) => {
+    const problems = checkBotOwnership({ base: files({ acme: acme(2) }), head: files(head), changedPaths: changed }, bot);
+
+    expect(problems.map((p) => [p.code, p.file, p.field])).toEqual(expected);
+  });
+
+  it('refuses creating or deleting the tenant file', () => {
+    const created = checkBotOwnership({ base: files({}), head: files({ acme: acme(2) }), changedPaths: ['tenants/acme.yaml'] }, bot);
+    const deleted = checkBotOwnership({ base: files({ acme: acme(2) }), head: files({}), changedPaths: ['tenants/acme.yaml'] }, bot);
+
+    expect(created.map((p) => p.message)).toEqual(['autoscale may not create tenants/acme.yaml']);
+    expect(deleted.map((p) => p.message)).toEqual(['autoscale may not delete tenants/acme.yaml']);
+  });
+});
+
+describe('checkPullRequest', () => {
+  it('plans base → head: an in-place cpu update without downtime', () => {
+    const result = checkPullRequest({ base: files({ acme: acme(2) }), head: files({ acme: acme(3) }), changedPaths: [] });
+
+    expect(checkFailed(result)).toBe(false);
+    expect(result.plan?.tenants.flatMap((t) => t.actions.map((a) => `${a.op} ${a.name}`))).toEqual(['update rp9-acme-main', 'update rp9-acme-worker-1', 'update rp9-acme-worker-2']);
+    expect(renderCheckMarkdown(result)).toContain('no action causes downtime');
+  });
+
+  it('shows no plan and fails when head does not validate', () => {
+    const result = checkPullRequest({ base: files({ acme: acme(2) }), head: files({ acme: acme(9) }), changedPaths: [] });
+
+    expect(checkFailed(result)).toBe(true);
+    expect(result.plan).toBeUndefined();
+    expect(renderCheckMarkdown(result)).toContain('`tenant.resources-out-of-range`');
+  });
+});

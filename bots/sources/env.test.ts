@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { botsSettingsFromEnv } from './env.js';
+
+const noFile = (path: string): string => {
+  throw new Error(`ENOENT: ${path}`);
+};
+
+describe('botsSettingsFromEnv', () => {
+  it('reads a token, the repository, the API URL, Prometheus and the merge settings', () => {
+    const settings = botsSettingsFromEnv({
+      RP9_GITHUB_TOKEN: ' ghp_x ',
+      RP9_GITHUB_REPOSITORY: 'acme/config',
+      RP9_GITHUB_API_URL: 'http://127.0.0.1:9/api',
+      RP9_PROMETHEUS_URL: 'http://prometheus:9090',
+      RP9_BOTS_REQUIRED_CONTEXTS: 'validate, ci ,',
+      RP9_BOTS_MERGE_METHOD: 'rebase',
+    });
+
+    expect(settings).toEqual({
+      github: { owner: 'acme', repo: 'config', auth: { token: 'ghp_x' }, apiUrl: 'http://127.0.0.1:9/api', baseBranch: 'main' },
+      prometheusUrl: 'http://prometheus:9090',
+      requiredContexts: ['validate', 'ci'],
+      mergeMethod: 'rebase',
+    });
+  });
+
+  it('reads GitHub App credentials, the key from a file, and falls back to GITHUB_REPOSITORY', () => {
+    const settings = botsSettingsFromEnv(
+      { RP9_GITHUB_APP_ID: '42', RP9_GITHUB_APP_PRIVATE_KEY_FILE: '/keys/app.pem', RP9_GITHUB_INSTALLATION_ID: '7', GITHUB_REPOSITORY: 'acme/config', RP9_GITHUB_BASE_BRANCH: 'live' },
+      (path) => `PEM from ${path}`,
+    );
+
+    expect(settings.github).toEqual({ owner: 'acme', repo: 'config', auth: { appId: '42', privateKey: 'PEM from /keys/app.pem', installationId: 7 }, baseBranch: 'live' });
+  });
+
+  it('has no GitHub settings without credentials (dry runs from a directory)', () => {
+    expect(botsSettingsFromEnv({ RP9_GITHUB_REPOSITORY: 'acme/config' })).toEqual({ requiredContexts: [], mergeMethod: 'squash' });
+  });
+
+  it.each([
+    [{ RP9_GITHUB_TOKEN: 't' }, 'RP9_GITHUB_REPOSITORY (owner/repo) is required'],
+    [{ RP9_GITHUB_TOKEN: 't', RP9_GITHUB_REPOSITORY: 'acme' }, 'RP9_GITHUB_REPOSITORY must be owner/repo (got "acme")'],
+    [{ RP9_GITHUB_APP_ID: '42', RP9_GITHUB_REPOSITORY: 'a/b' }, 'neither RP9_GITHUB_APP_PRIVATE_KEY nor RP9_GITHUB_APP_PRIVATE_KEY_FILE'],
+    [{ RP9_GITHUB_APP_ID: '42', RP9_GITHUB_APP_PRIVATE_KEY: 'k', RP9_GITHUB_INSTALLATION_ID: 'x', RP9_GITHUB_REPOSITORY: 'a/b' }, 'RP9_GITHUB_INSTALLATION_ID must be the numeric installation id'],
+    [{ RP9_GITHUB_APP_ID: '42', RP9_GITHUB_APP_PRIVATE_KEY_FILE: '/missing.pem' }, 'RP9_GITHUB_APP_PRIVATE_KEY_FILE /missing.pem cannot be read'],
+    [{ RP9_BOTS_MERGE_METHOD: 'fast-forward' }, 'RP9_BOTS_MERGE_METHOD must be one of squash, merge, rebase'],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(() => botsSettingsFromEnv(env, noFile)).toThrow(expect.objectContaining({ code: 'sources.env-invalid', message: expect.stringContaining(message) }));
+  });
+});
