@@ -14,12 +14,12 @@ function git(dir: string, args: string[], input?: string): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_OUTPUT) child.kill();
       else chunks.push(chunk);
     });
-    child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+    child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
     child.on('error', (error) => reject(new SourceReadError('sources.git-failed', `git ${args[0]}: ${error.message}`)));
     child.on('close', (code) => {
       if (code === 0 && size <= MAX_OUTPUT) resolve(Buffer.concat(chunks));

@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main } from '../main.js';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+async function rp9(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const out = { stdout: '', stderr: '' };
+  const io = {
+    stdout: { write: (chunk: string) => ((out.stdout += chunk), true) },
+    stderr: { write: (chunk: string) => ((out.stderr += chunk), true) },
+    env: { RP9_LOG_LEVEL: 'error', ...env },
+    cwd: repoRoot,
+  } as unknown as Parameters<typeof main>[1];
+  const code = await main(args, io);
+  return { code, ...out };
+}
+
+describe('rp9 bots run', () => {
+  it('prints the promotion candidates of the example config without Prometheus or GitHub, and says what was unavailable', async () => {
+    const result = await rp9(['bots', 'run', 'promotion', '--dry-run', '--dir', '.']);
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('(dry run: nothing is written)');
+    expect(result.stdout).toContain('note: metrics unavailable (no Prometheus configured): Trigger A (performance) not evaluated; Trigger B (compliance) candidates only');
+    expect(result.stdout).toContain('TENANT   PLAN  SCORE  PRIORITY  REASONS\nsoylent  pro      40  medium    Data residency required: eu\n');
+    expect(result.stdout).toContain('soylent: commit tenants/soylent.yaml on rp9/promotion/soylent, open a pull request');
+  });
+
+  it('reports the run as JSON', async () => {
+    const result = await rp9(['bots', 'run', 'autoscale', '--dry-run', '--dir', '.', '--output', 'json']);
+
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ bot: 'autoscale', dryRun: true, base: { branch: 'main', sha: '' }, proposals: [], operations: [], results: [] });
+    expect(report.notes).toEqual(['metrics unavailable (no Prometheus configured): autoscale needs them and proposes nothing', 'forge not configured: storm limits and open pull requests not checked']);
+  });
+
+  it.each([
+    [['bots', 'run'], 'expected one bot name (autoscale, promotion, upgrades)'],
+    [['bots', 'run', 'enforcement'], 'unknown bot "enforcement"; bots: autoscale, promotion, upgrades'],
+    [['bots', 'run', 'promotion', '--dir', '.'], '--dir is only allowed with --dry-run'],
+    [['bots', 'nightly'], 'did you mean `rp9 bots run nightly`?'],
+  ])('refuses %j with exit 2', async (args, message) => {
+    const result = await rp9(args);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('needs GitHub credentials to read the base branch', async () => {
+    const result = await rp9(['bots', 'run', 'promotion', '--dry-run']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('[bots.no-forge] no GitHub credentials: set RP9_GITHUB_TOKEN');
+  });
+});
