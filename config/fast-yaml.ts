@@ -172,8 +172,13 @@ function inlineValue(text: string, s: number, e: number): Value | Fail {
     const flow = flowCollection(text, s, e, 1);
     return flow === FAIL || !onlyTrailer(text, flow[1], e) ? FAIL : flow[0];
   }
-  const comment = text.indexOf(' #', s);
-  let end = comment !== -1 && comment < e ? comment : e;
+  let end = e;
+  for (let i = s + 1; i < e; i += 1) {
+    if (text.charCodeAt(i) === HASH && text.charCodeAt(i - 1) === SPACE) {
+      end = i;
+      break;
+    }
+  }
   while (end > s && text.charCodeAt(end - 1) === SPACE) end -= 1;
   if (!is(first, PLAIN_FIRST)) return FAIL;
   if (first === DASH && (end - s === 1 || text.charCodeAt(s + 1) === SPACE)) return FAIL;

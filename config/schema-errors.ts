@@ -40,7 +40,11 @@ function within(path: readonly PathSegment[]): string {
   return path.length === 0 ? 'at the top level' : `in ${formatPath(path)}`;
 }
 
-export function schemaDiagnostics(kind: SchemaKind, file: string, value: unknown, errors: readonly ErrorObject[], locator: Locator): Diagnostic[] {
+/** ajv errors looked at per file; a hostile file can produce tens of thousands, and only a few are shown. */
+const MAX_SCHEMA_ERRORS = 100;
+
+export function schemaDiagnostics(kind: SchemaKind, file: string, value: unknown, allErrors: readonly ErrorObject[], locator: Locator): Diagnostic[] {
+  const errors = allErrors.slice(0, MAX_SCHEMA_ERRORS);
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   const push = (code: string, path: PathSegment[], target: 'key' | 'value', message: string, at?: readonly PathSegment[]) => {
