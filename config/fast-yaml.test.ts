@@ -39,6 +39,7 @@ describe('parseSimpleYaml', () => {
     ['comments after values', 'a: b # c\nd: "e" # f\ng: [h] # i\n'],
     ['quoted keys and apostrophes', '"rp9.io/canary": "true"\nname: Customer\'s flows\nq: \'it\'\'s\'\n'],
     ['empty values and collections', 'a:\nb: []\nc: {}\nd: ""\n'],
+    ['non-ASCII text', 'name: Café Zürich 東京 😀\nlist: [é, 東京]\nq: "ü"\n# cömment\nnbsp: a\u00a0b\u00a0\n'],
   ])('agrees with the yaml package on %s', (_label, text) => {
     const fast = parseSimpleYaml(text);
 
@@ -58,7 +59,8 @@ describe('parseSimpleYaml', () => {
     ['duplicate keys', 'a: 1\na: 2\n'],
     ['tabs', 'a:\n\tb: 1\n'],
     ['CRLF', 'a: 1\r\n'],
-    ['non-ASCII', 'a: café\n'],
+    ['non-ASCII keys', 'café: 1\n'],
+    ['Unicode line separators', 'a: b\u2028c\n'],
     ['several documents', 'a: 1\n---\nb: 2\n'],
     ['a list root', '- a\n'],
     ['nested sequence items', 'a:\n  - - b\n'],
@@ -71,7 +73,7 @@ describe('parseSimpleYaml', () => {
   });
 
   it('never disagrees with the yaml package on 8,000 mutated documents', () => {
-    const pieces = [' ', '  ', '-', '- ', ':', ': ', '#', ' #', '"', "'", '[', ']', '{', '}', ',', '\n', '\n  ', 'a', '1', '.', '0x', '~', 'null', 'true', '@', '?', '&', '*', '!', '|', '>', '%', '\\', '`', '(', ')', '/', '+', 'e5', '.5', '--- ', '...', 'key: ', '- x', '{a: 1}', '[1, 2]', '\t', 'é', '<<: '];
+    const pieces = [' ', '  ', '-', '- ', ':', ': ', '#', ' #', '"', "'", '[', ']', '{', '}', ',', '\n', '\n  ', 'a', '1', '.', '0x', '~', 'null', 'true', '@', '?', '&', '*', '!', '|', '>', '%', '\\', '`', '(', ')', '/', '+', 'e5', '.5', '--- ', '...', 'key: ', '- x', '{a: 1}', '[1, 2]', '\t', 'é', '<<: ', '\u00a0', '東', '😀', '\u2028', '\ufeff', '\u0085', '\u3000'];
     let state = 42;
     const random = (n: number) => {
       state = (state * 1103515245 + 12345) & 0x7fffffff;

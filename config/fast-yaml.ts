@@ -7,7 +7,7 @@
 //
 // Contract: returns exactly what `yaml` (YAML 1.2, core schema) returns for
 // the same text, or `undefined` for anything outside the subset (anchors,
-// tags, block scalars, multi-line values, non-ASCII, tabs, CR, escapes, odd
+// tags, block scalars, multi-line values, non-ASCII keys, tabs, CR, escapes, odd
 // numbers, duplicate keys, errors of any kind...). Callers then use the full
 // parser, which also produces the diagnostics. fast-yaml.test.ts checks the
 // contract differentially against `yaml` on many mutated documents.
@@ -17,7 +17,8 @@ const FAIL: unique symbol = Symbol('fail');
 type Fail = typeof FAIL;
 
 const MAX_DEPTH = 16;
-const SIMPLE_TEXT = /^[\n\x20-\x7e]*$/;
+// Printable ASCII and non-ASCII text; not C1 controls, U+2028/U+2029, the BOM or U+FFFE/U+FFFF, which YAML treats specially.
+const SIMPLE_TEXT = /^[\n\x20-\x7e\u00a0-\u2027\u202a-\ufefe\uff00-\ufffd\ud800-\udfff]*$/;
 const RESERVED_KEYS = new Set(['__proto__', 'null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
 
 const NULL = /^(?:~|[Nn]ull|NULL)$/;
@@ -46,8 +47,11 @@ define(PLAIN_REST, `${ALNUM}_./+()=,;?~$:'@ -`);
 define(FLOW_FIRST, `${ALNUM}_./+=;~$-`);
 define(FLOW_REST, `${ALNUM}_./+=;~$()@ -`);
 
+const TEXT_CLASSES = PLAIN_FIRST | PLAIN_REST | FLOW_FIRST | FLOW_REST;
+
+/** Non-ASCII characters (already screened by SIMPLE_TEXT) are plain text; keys stay ASCII. */
 function is(code: number, flag: number): boolean {
-  return code < 128 && (CLASS[code]! & flag) !== 0;
+  return code < 128 ? (CLASS[code]! & flag) !== 0 : (flag & TEXT_CLASSES) !== 0;
 }
 
 const SPACE = 32;
