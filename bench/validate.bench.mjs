@@ -45,7 +45,8 @@ function cpuCheck() {
   let x = 0;
   const started = performance.now();
   for (let i = 0; i < 2e6; i += 1) x += i % 7;
-  return `${(performance.now() - started).toFixed(1)} ms${x < 0 ? '' : ''}`;
+  const ms = performance.now() - started;
+  return x > 0 ? `${ms.toFixed(1)} ms` : 'n/a';
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'rp9-bench-validate-'));
