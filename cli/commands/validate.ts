@@ -1,12 +1,12 @@
 // rp9 validate [dir]: checks platform.yaml and tenants/*.yaml of a config repo
 // checkout. Exit 0 clean (warnings allowed), 1 errors found, 2 usage/I/O error.
+import { resolve } from 'node:path';
 import { countBySeverity } from '../../config/diagnostic.js';
 import { formatGithub, formatJson, formatText, paint } from '../../config/format/index.js';
 import { loadConfig } from '../../config/load-config.js';
 import { ConfigDirError, readConfigDir } from '../../config/read-config-dir.js';
 import type { LoadedConfig } from '../../config/types.js';
 import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
-import { resolve } from 'node:path';
 
 export const validateCommand: Command = {
   name: ['validate'],
