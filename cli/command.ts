@@ -79,3 +79,10 @@ export function outputFormat(values: Record<string, unknown>, allowed: readonly 
 export const helpOption: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
 };
+
+/** Colour only on a terminal; NO_COLOR turns it off, FORCE_COLOR on. */
+export function useColor(io: CommandIo): boolean {
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '' && io.env.FORCE_COLOR !== '0') return true;
+  return io.stdout.isTTY === true && io.env.TERM !== 'dumb';
+}

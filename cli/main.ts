@@ -1,10 +1,10 @@
-import { commands } from './commands/index.js';
-import { EXIT_ERROR, EXIT_OK, UsageError, formatHelp, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { commands, type CommandEntry } from './commands/index.js';
+import { EXIT_ERROR, EXIT_OK, UsageError, formatHelp, parseCommandArgs, type CommandIo } from './command.js';
 
-function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } | undefined {
   const sorted = [...commands].sort((a, b) => b.name.length - a.name.length);
   for (const command of sorted) {
-    if (command.name.every((word, i) => argv[i] === word)) return { command, rest: argv.slice(command.name.length) };
+    if (command.name.every((word, i) => argv[i] === word)) return { entry: command, rest: argv.slice(command.name.length) };
   }
   return undefined;
 }
@@ -40,7 +40,8 @@ export async function main(argv: string[], io: CommandIo = defaultIo()): Promise
     io.stderr.write(`rp9: unknown command "${argv.join(' ')}"\n\n${topHelp()}`);
     return EXIT_ERROR;
   }
-  const { command, rest } = found;
+  const { entry, rest } = found;
+  const command = await entry.load();
   try {
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout.write(formatHelp(command));

@@ -36,6 +36,8 @@ interface BadCase {
   code: string;
   line: number;
   path?: string;
+  /** The file under test (default tenants/bad.yaml). */
+  file?: string;
   /** Other files in the repo for cross-file rules. */
   others?: SourceFile[];
   /** Errors other than the expected one are allowed (default: it must be the only error). */
@@ -67,7 +69,12 @@ const cases: BadCase[] = [
   { name: 'unknown alias', text: `${BASE}  suspended: *nope\n`, code: 'yaml.syntax', line: 11 },
   { name: 'deep flow nesting', text: `${BASE}  n8n: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, code: 'yaml.too-deep', line: 11 },
   { name: 'deep block nesting', text: `${BASE}${Array.from({ length: 200 }, (_, i) => `${' '.repeat(i + 2)}k${i}:`).join('\n')} 1\n`, code: 'yaml.too-deep', line: 74 },
+  { name: 'many aliases', text: `a: &a x\n${Array.from({ length: 5000 }, (_, i) => `k${i}: *a`).join('\n')}\n`, code: 'yaml.alias-limit', line: 2 },
+  { name: 'duplicate key deep inside', text: `${BASE}  resources:\n    cpu: 1\n    workers: 1\n    cpu: 2\n`, code: 'yaml.duplicate-key', line: 14 },
+  { name: 'keys that collide as strings', text: `${BASE}  limits:\n    1: 1\n    "1": 2\n`, code: 'yaml.duplicate-key', line: 13 },
   // Schema
+  { name: 'thousands of unknown keys', text: `${BASE}${Array.from({ length: 20000 }, (_, i) => `k${i}: 1`).join('\n')}\n`, code: 'schema.unknown-field', line: 11, path: 'k0', more: true },
+  { name: 'NUL byte in a value', text: BASE.replace('plan: pro', 'plan: "pro\u0000x"'), code: 'schema.pattern', line: 7, path: 'spec.plan' },
   { name: 'unknown field', text: `${BASE}  resources:\n    cpuu: 2\n`, code: 'schema.unknown-field', line: 12, path: 'spec.resources.cpuu' },
   { name: 'unknown top-level field', text: `${BASE}extra: 1\n`, code: 'schema.unknown-field', line: 11, path: 'extra' },
   { name: '__proto__ key', text: `${BASE}__proto__: { polluted: true }\n`, code: 'schema.unknown-field', line: 11, path: '__proto__' },
@@ -106,23 +113,24 @@ const cases: BadCase[] = [
   { name: 'n8n version not semver', text: `${BASE}  n8n: { version: latest }\n`, code: 'tenant.version-invalid', line: 11, path: 'spec.n8n.version' },
   // Across tenants
   { name: 'duplicate subdomain', text: tenantYaml('bad', 'taken'), code: 'tenant.subdomain-duplicate', line: 10, path: 'spec.subdomain', others: [source('tenants/alpha.yaml', tenantYaml('alpha', 'taken'))] },
+  { name: 'duplicate tenant name (.yaml and .yml)', text: BASE, file: 'tenants/bad.yml', code: 'tenant.name-duplicate', line: 4, path: 'metadata.name', others: [source('tenants/bad.yaml', BASE)], more: true },
   { name: 'duplicate custom domain', text: `${BASE}  customDomains: [n8n.shared.example]\n`, code: 'tenant.domain-duplicate', line: 11, path: 'spec.customDomains[0]', others: [source('tenants/alpha.yaml', `${tenantYaml('alpha')}  customDomains: [n8n.shared.example]\n`)] },
   { name: "custom domain is another tenant's host", text: `${BASE}  customDomains: [alpha.rp9.example.com]\n`, code: 'tenant.domain-duplicate', line: 11, path: 'spec.customDomains[0]', others: [source('tenants/alpha.yaml', tenantYaml('alpha'))] },
   { name: 'custom domain inside the platform domain', text: `${BASE}  customDomains: [grafana.rp9.example.com]\n`, code: 'tenant.domain-reserved', line: 11, path: 'spec.customDomains[0]' },
 ];
 
 describe('loadConfig: bad input', () => {
-  it.each(cases)('$name → $code at line $line', ({ text, code, line, path, others = [], more }) => {
-    const file = source('tenants/bad.yaml', text);
+  it.each(cases)('$name → $code at line $line', ({ text, code, line, path, file: name = 'tenants/bad.yaml', others = [], more }) => {
+    const file = source(name, text);
 
     const { diagnostics } = load([file, ...others]);
 
     const errors = errorsOf(diagnostics);
     const hit = errors.find((d) => d.code === code);
-    expect(hit, JSON.stringify(errors, null, 2)).toMatchObject({ file: 'tenants/bad.yaml', line, severity: 'error' });
+    expect(hit, JSON.stringify(errors, null, 2)).toMatchObject({ file: name, line, severity: 'error' });
     if (path !== undefined) expect(hit?.path).toBe(path);
     expect(hit?.column).toBeGreaterThanOrEqual(1);
     expect(hit?.message.length).toBeGreaterThan(10);
-    if (!more) expect(errors.map((d) => `${d.file}:${d.code}`)).toEqual([`tenants/bad.yaml:${code}`]);
+    if (!more) expect(errors.map((d) => `${d.file}:${d.code}`)).toEqual([`${name}:${code}`]);
   });
 });

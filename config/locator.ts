@@ -31,9 +31,10 @@ export function createLocator(text: string, doc?: Document.Parsed, lineOf?: (off
   };
 }
 
+/** The key as it appears in the JS value (see yaml-parse.ts jsKey). */
 function keyText(key: unknown): string | undefined {
-  if (yamlLib().isScalar(key)) return String(key.value);
-  return undefined;
+  if (!yamlLib().isScalar(key)) return undefined;
+  return key.value === null ? '' : String(key.value);
 }
 
 function start(node: unknown): number | undefined {

@@ -40,7 +40,11 @@ function within(path: readonly PathSegment[]): string {
   return path.length === 0 ? 'at the top level' : `in ${formatPath(path)}`;
 }
 
-export function schemaDiagnostics(kind: SchemaKind, file: string, value: unknown, errors: readonly ErrorObject[], locator: Locator): Diagnostic[] {
+/** ajv errors looked at per file; a hostile file can produce tens of thousands, and only a few are shown. */
+const MAX_SCHEMA_ERRORS = 100;
+
+export function schemaDiagnostics(kind: SchemaKind, file: string, value: unknown, allErrors: readonly ErrorObject[], locator: Locator): Diagnostic[] {
+  const errors = allErrors.slice(0, MAX_SCHEMA_ERRORS);
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   const push = (code: string, path: PathSegment[], target: 'key' | 'value', message: string, at?: readonly PathSegment[]) => {
@@ -129,28 +133,32 @@ export function schemaDiagnostics(kind: SchemaKind, file: string, value: unknown
   return out;
 }
 
+function count(n: unknown, word: string): string {
+  return `${String(n)} ${word}${Number(n) === 1 ? '' : 's'}`;
+}
+
 function rangeMessage(path: readonly PathSegment[], keyword: string, params: Record<string, unknown>, data: unknown): string {
   const name = named(path);
-  const limit = String(params.limit);
+  const { limit } = params;
   switch (keyword) {
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return `${name} must be ${String(params.comparison)} ${limit}; got ${quote(data)}`;
+      return `${name} must be ${String(params.comparison)} ${String(limit)}; got ${quote(data)}`;
     case 'multipleOf':
       return `${name} must be a multiple of ${String(params.multipleOf)}; got ${quote(data)}`;
     case 'minLength':
-      return `${name} must be at least ${limit} characters long`;
+      return `${name} must be at least ${count(limit, 'character')} long`;
     case 'maxLength':
-      return `${name} must be at most ${limit} characters long (it has ${typeof data === 'string' ? data.length : '?'})`;
+      return `${name} must be at most ${count(limit, 'character')} long (it has ${typeof data === 'string' ? data.length : '?'})`;
     case 'minItems':
-      return `${name} must have at least ${limit} items`;
+      return `${name} must have at least ${count(limit, 'item')}`;
     case 'maxItems':
-      return `${name} must have at most ${limit} items (it has ${Array.isArray(data) ? data.length : '?'})`;
+      return `${name} must have at most ${count(limit, 'item')} (it has ${Array.isArray(data) ? data.length : '?'})`;
     case 'minProperties':
-      return `${name} must have at least ${limit} entries`;
+      return `${name} must have at least ${count(limit, 'entry').replace(/entrys$/, 'entries')}`;
     default:
-      return `${name} must have at most ${limit} entries`;
+      return `${name} must have at most ${count(limit, 'entry').replace(/entrys$/, 'entries')}`;
   }
 }

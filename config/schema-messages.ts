@@ -36,6 +36,7 @@ export function describeType(value: unknown): string {
     case 'string':
       return 'a string';
     case 'number':
+      if (!Number.isFinite(value)) return 'a number too large to represent (or NaN)';
       return Number.isInteger(value) ? 'an integer' : 'a number';
     case 'boolean':
       return 'a boolean';

@@ -13,7 +13,7 @@ const NAMES: [RegExp, string][] = [
   [/['"]/, 'quotes'],
   [/\s/, 'whitespace'],
   [/[{}]/, 'braces'],
-  [/[$\\;<>!|&]/, 'shell or rule operators'],
+  [/[$\\;<>!]|(?<!\|)\|(?!\|)|(?<!&)&(?!&)/, 'shell or rule operators'],
 ];
 
 /** Paths whose values reach routing rules or labels: name, subdomain, custom domains, labels (keys and values). */

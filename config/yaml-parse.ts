@@ -23,11 +23,15 @@ export type YamlParse =
     }
   | { ok: false; diagnostics: Diagnostic[] };
 
-/** The parser options used everywhere, so positions found later match the first parse. */
+/**
+ * The parser options used everywhere, so positions found later match the first
+ * parse. `uniqueKeys` is off because the package checks it in quadratic time
+ * (a minute for a 256 KiB file of short keys); duplicateKeys() does it in one pass.
+ */
 export const PARSE_OPTIONS = {
   prettyErrors: false,
   logLevel: 'error',
-  uniqueKeys: true,
+  uniqueKeys: false,
   merge: false,
   version: '1.2',
   schema: 'core',
@@ -72,6 +76,8 @@ export function parseYamlFile(file: SourceFile): YamlParse {
   if (doc.errors.length > 0) {
     return { ok: false, diagnostics: yamlErrors(file.path, text, doc, lineOf) };
   }
+  const duplicates = duplicateKeys(file.path, doc, lineOf);
+  if (duplicates.length > 0) return { ok: false, diagnostics: duplicates };
   const warnings = doc.warnings.map((warning) => yamlWarning(file.path, warning, lineOf));
   const contents = doc.contents;
   if (contents === null || (yamlLib().isScalar(contents) && contents.value === null && contents.range[0] === contents.range[1])) {
@@ -180,18 +186,49 @@ function yamlWarning(file: string, warning: YAMLError, lineOf: (offset: number) 
 
 function aliasProblem(file: string, doc: Document.Parsed, error: unknown, lineOf: (offset: number) => Position): Diagnostic {
   const message = error instanceof Error ? error.message : String(error);
-  let first: Position = FILE_START;
+  // One pass in document order: anchors seen so far, the first alias, the first alias to an unknown anchor.
+  const anchors = new Set<string>();
+  let first: Position | undefined;
   let unresolved: Position | undefined;
-  yamlLib().visit(doc, {
-    Alias(_key, node) {
+  yamlLib().visit(doc, (_key, node) => {
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (yamlLib().isAlias(node)) {
       const at = node.range ? lineOf(node.range[0]) : FILE_START;
-      if (first === FILE_START) first = at;
-      if (!unresolved && node.resolve(doc) === undefined) unresolved = at;
-    },
+      first ??= at;
+      if (!unresolved && !anchors.has(node.source)) unresolved = at;
+    } else if (anchor) {
+      anchors.add(anchor);
+    }
   });
   if (/excessive alias count/i.test(message)) {
-    return makeDiagnostic('yaml.alias-limit', file, first, '', `aliases expand to more than ${MAX_ALIAS_COUNT} nodes (a "billion laughs" shape); expand the values by hand`);
+    return makeDiagnostic('yaml.alias-limit', file, first ?? FILE_START, '', `aliases expand to more than ${MAX_ALIAS_COUNT} nodes (a "billion laughs" shape); write the values out instead`);
   }
   if (unresolved) return makeDiagnostic('yaml.syntax', file, unresolved, '', `YAML syntax error: ${message}`);
-  return makeDiagnostic('yaml.syntax', file, first, '', `YAML could not be converted: ${message}`);
+  return makeDiagnostic('yaml.syntax', file, first ?? FILE_START, '', `YAML could not be converted: ${message}`);
+}
+
+/** The key a mapping entry gets in the JS value (null becomes ""), or undefined for collection keys. */
+function jsKey(key: unknown): string | undefined {
+  if (!yamlLib().isScalar(key)) return undefined;
+  return key.value === null ? '' : String(key.value);
+}
+
+/** Keys repeated within one mapping, in one pass over the document. */
+function duplicateKeys(file: string, doc: Document.Parsed, lineOf: (offset: number) => Position): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  yamlLib().visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = jsKey(pair.key);
+        if (key === undefined) continue;
+        if (seen.has(key)) {
+          const range = (pair.key as { range?: [number, number, number] }).range;
+          out.push(makeDiagnostic('yaml.duplicate-key', file, range ? lineOf(range[0]) : FILE_START, '', `duplicate key ${quote(key)}: a key may appear only once in a mapping`));
+        }
+        seen.add(key);
+      }
+    },
+  });
+  return out;
 }

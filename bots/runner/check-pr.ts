@@ -13,7 +13,7 @@ import { BotError } from '../core/errors.js';
 import { changedFields, checkOwnership } from '../core/ownership.js';
 import { BOT_NAMES, tenantFile, type BotName } from '../core/types.js';
 
-/** The settings the controller compiles with (service addresses inside the platform network). */
+/** The controller's default compile settings (service addresses inside the platform network). */
 export function checkCompileContext(platform: Platform): CompileContext {
   return createCompileContext(platform, { redis: { host: 'redis', port: 6379 }, postgres: { host: 'postgres', port: 5432 }, suspendedUrl: 'http://controller:9090' });
 }
@@ -46,6 +46,8 @@ export interface CheckPrInput {
   /** Every path the pull request changes (from git), to catch files outside the config. */
   changedPaths: string[];
   bot?: BotBranch;
+  /** How the controller compiles (default: checkCompileContext); the CLI passes the controller's settings. */
+  compileContext?: (platform: Platform) => CompileContext;
 }
 
 export interface CheckPrResult {
@@ -86,9 +88,9 @@ export function checkBotOwnership(input: CheckPrInput, bot: BotBranch): Ownershi
   return problems;
 }
 
-function desiredOf(config: LoadedConfig): DesiredState | undefined {
+function desiredOf(config: LoadedConfig, context: (platform: Platform) => CompileContext): DesiredState | undefined {
   if (!config.platform) return undefined;
-  return compileDesired(config.platform, config.tenants, checkCompileContext(config.platform));
+  return compileDesired(config.platform, config.tenants, context(config.platform));
 }
 
 export function checkPullRequest(input: CheckPrInput): CheckPrResult {
@@ -101,8 +103,9 @@ export function checkPullRequest(input: CheckPrInput): CheckPrResult {
     return result;
   }
   try {
-    const desiredHead = desiredOf(head)!;
-    const base = desiredOf(loadConfig(input.base));
+    const context = input.compileContext ?? checkCompileContext;
+    const desiredHead = desiredOf(head, context)!;
+    const base = desiredOf(loadConfig(input.base), context);
     const observed = base ? convergedObserved(base) : { availability: convergedObserved(desiredHead).availability, resources: [] };
     result.plan = plan(desiredHead, observed, { maxDeletionPercent: head.platform.spec.safety.maxDeletionPercent });
   } catch (error) {

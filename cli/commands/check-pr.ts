@@ -10,7 +10,8 @@ import { checkPullRequest, parseBotBranch, type BotBranch } from '../../bots/run
 import { CHECK_PR_COMMENT_KEY, checkFailed, renderCheckGithub, renderCheckJson, renderCheckMarkdown, renderCheckText } from '../../bots/runner/check-pr-render.js';
 import { botsSettingsFromEnv, connectGitHub } from '../../bots/sources/env.js';
 import { changedPaths, readGitConfig } from '../../bots/sources/git-base.js';
-import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
+import { compileContextFor, controllerSettings } from '../../controller/runtime/settings.js';
+import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, useColor, type Command } from '../command.js';
 
 function botOf(values: Record<string, unknown>, env: NodeJS.ProcessEnv): BotBranch | undefined {
   const given = values.bot as string | undefined;
@@ -30,11 +31,6 @@ function pullNumber(values: Record<string, unknown>, env: NodeJS.ProcessEnv): nu
   if (text === undefined) throw new UsageError('--comment needs the pull request number: --pr <n>, or GITHUB_REF=refs/pull/<n>/merge');
   if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--pr must be a pull request number (got "${text}")`);
   return Number(text);
-}
-
-function useColor(io: CommandIo): boolean {
-  if (io.env.NO_COLOR) return false;
-  return io.stdout.isTTY === true && io.env.TERM !== 'dumb';
 }
 
 export const checkPrCommand: Command = {
@@ -75,7 +71,9 @@ export const checkPrCommand: Command = {
     }
     const base = await readGitConfig(dir, baseRef);
     const changed = bot ? await changedPaths(dir, baseRef) : [];
-    const result = checkPullRequest({ base, head, changedPaths: changed, ...(bot ? { bot } : {}) });
+    // Compile as the controller does (RP9_CONTAINER_POSTGRES, RP9_DOCKER_NETWORK, ...), so the plan's hashes match its own.
+    const settings = controllerSettings({}, io.env, io.cwd);
+    const result = checkPullRequest({ base, head, changedPaths: changed, compileContext: (platform) => compileContextFor(settings, platform), ...(bot ? { bot } : {}) });
     const markdown = renderCheckMarkdown(result);
 
     if (format === 'json') io.stdout.write(renderCheckJson(result));

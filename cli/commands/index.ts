@@ -1,13 +1,19 @@
 import type { Command } from '../command.js';
-import { botsCommand, botsRunCommand } from './bots.js';
-import { checkPrCommand } from './check-pr.js';
-import { statusCommand } from './status.js';
-import { validateCommand } from './validate.js';
+
+/** A command as the top-level help lists it; its module (and its dependencies) load only when it runs. */
+export interface CommandEntry {
+  name: string[];
+  summary: string;
+  load(): Promise<Command>;
+}
 
 // Every rp9 command, one module each under cli/commands/.
-export const commands: Command[] = [
-  validateCommand,
-  statusCommand,
-  botsCommand, botsRunCommand,
-  checkPrCommand,
+export const commands: CommandEntry[] = [
+  { name: ['validate'], summary: 'Check platform.yaml and tenants/*.yaml against the schemas and the platform rules', load: async () => (await import('./validate.js')).validateCommand },
+  { name: ['plan'], summary: 'Show what the controller would change, without changing anything', load: async () => (await import('./plan.js')).planCommand },
+  { name: ['status'], summary: 'Show the status the controller recorded, for all tenants or one', load: async () => (await import('./status.js')).statusCommand },
+  { name: ['bots'], summary: 'Run every bot on its schedule (policies.<bot>.schedule) until stopped', load: async () => (await import('./bots.js')).botsCommand },
+  { name: ['bots', 'run'], summary: 'Run one bot now: autoscale, promotion or upgrades', load: async () => (await import('./bots.js')).botsRunCommand },
+  { name: ['check-pr'], summary: 'Check a pull request: validation, bot field ownership, and the plan it causes', load: async () => (await import('./check-pr.js')).checkPrCommand },
+  { name: ['controller'], summary: 'Run the reconcile loop: converge Docker, Traefik and PostgreSQL to the config repo', load: async () => (await import('./controller.js')).controllerCommand },
 ];

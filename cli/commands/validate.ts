@@ -1,12 +1,12 @@
 // rp9 validate [dir]: checks platform.yaml and tenants/*.yaml of a config repo
 // checkout. Exit 0 clean (warnings allowed), 1 errors found, 2 usage/I/O error.
+import { resolve } from 'node:path';
 import { countBySeverity } from '../../config/diagnostic.js';
 import { formatGithub, formatJson, formatText, paint } from '../../config/format/index.js';
 import { loadConfig } from '../../config/load-config.js';
 import { ConfigDirError, readConfigDir } from '../../config/read-config-dir.js';
 import type { LoadedConfig } from '../../config/types.js';
-import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
-import { resolve } from 'node:path';
+import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, useColor, type Command } from '../command.js';
 
 export const validateCommand: Command = {
   name: ['validate'],
@@ -56,12 +56,6 @@ export const validateCommand: Command = {
     return errors > 0 ? EXIT_INVALID : EXIT_OK;
   },
 };
-
-function useColor(io: CommandIo): boolean {
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
-  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '' && io.env.FORCE_COLOR !== '0') return true;
-  return io.stdout.isTTY === true && io.env.TERM !== 'dumb';
-}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -20,7 +20,6 @@ export function paint(text: string, style: Style, color: boolean): string {
 
 /** Control characters from hostile input are shown escaped, never sent to the terminal. */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replace(/\n/g, '\\n');
 }
 

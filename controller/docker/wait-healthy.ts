@@ -51,8 +51,12 @@ export async function waitHealthy(docker: Docker, name: string, options: WaitHea
       detail = `state ${state.Status}${health ? `, health ${health}` : ''}${lastProbe(info)}`;
       firstRestartCount ??= info.RestartCount;
       // Stopped, or crashed and brought back by its restart policy: it is not coming up healthy.
-      if (!state.Running || state.Restarting || info.RestartCount > firstRestartCount) {
+      if (!state.Running || state.Restarting) {
         return { ok: false, status: 'exited', waitedMs, detail: `${detail}, exit code ${state.ExitCode}, restarts ${info.RestartCount}` };
+      }
+      if (info.RestartCount > firstRestartCount) {
+        // Already brought back by its restart policy: the exit code is gone, the crash loop is not.
+        return { ok: false, status: 'exited', waitedMs, detail: `${detail}, crashed and restarted ${info.RestartCount - firstRestartCount} time(s) while waiting` };
       }
       if (health === 'healthy' || !health || health === 'none') return { ok: true, status: 'healthy', waitedMs, detail };
       if (health === 'unhealthy') return { ok: false, status: 'unhealthy', waitedMs, detail };

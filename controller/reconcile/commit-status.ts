@@ -22,7 +22,7 @@ export interface CommitStatusReporter {
 }
 
 /** Posts to the forge with context `rp9/<environment>`; skips a status identical to the last one posted for that commit. */
-export function createCommitStatusReporter(forge: Forge | undefined, options: { environment: string; targetUrl?: string; onError?(error: unknown): void }): CommitStatusReporter {
+export function createCommitStatusReporter(forge: Forge | undefined, options: { environment: () => string; targetUrl?: string; onError?(error: unknown): void }): CommitStatusReporter {
   const posted = new Map<string, string>();
   return {
     async report(status) {
@@ -33,7 +33,7 @@ export function createCommitStatusReporter(forge: Forge | undefined, options: { 
         await forge.setCommitStatus({
           sha: status.commit,
           state: status.state,
-          context: `rp9/${options.environment}`,
+          context: `rp9/${options.environment()}`,
           description: status.description,
           ...(options.targetUrl ? { targetUrl: options.targetUrl } : {}),
         });

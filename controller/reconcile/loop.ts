@@ -33,6 +33,8 @@ export interface ReconcileLoop {
   queueDepth(): number;
   /** Resolves when the pass in flight (if any) and every queued one are done. */
   idle(): Promise<void>;
+  /** Resolves with the next finished pass's result (undefined if the loop stops first). */
+  waitForResult(): Promise<ReconcileResult | undefined>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export function startReconcileLoop(options: LoopOptions): ReconcileLoop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let leaseTimer: NodeJS.Timeout | undefined;
+  const waiters: ((result: ReconcileResult | undefined) => void)[] = [];
 
   function setRole(next: Role): void {
     if (next === role) return;
@@ -67,6 +70,7 @@ export function startReconcileLoop(options: LoopOptions): ReconcileLoop {
     try {
       last = await options.reconcile();
       options.onResult?.(last);
+      for (const resolve of waiters.splice(0)) resolve(last);
       failures = last.retrySoon ? failures + 1 : 0;
     } catch (error) {
       failures += 1;
@@ -113,6 +117,12 @@ export function startReconcileLoop(options: LoopOptions): ReconcileLoop {
     role: () => role,
     lastResult: () => last,
     queueDepth: () => (pending === undefined ? 0 : 1),
+    waitForResult() {
+      return new Promise((resolve) => {
+        if (stopped) resolve(undefined);
+        else waiters.push(resolve);
+      });
+    },
     async idle() {
       while (running) await running;
     },
@@ -121,6 +131,7 @@ export function startReconcileLoop(options: LoopOptions): ReconcileLoop {
       if (timer) clearTimeout(timer);
       if (leaseTimer) clearTimeout(leaseTimer);
       while (running) await running;
+      for (const resolve of waiters.splice(0)) resolve(undefined);
       if (role === 'leader') await options.lease.release().catch(() => undefined);
       role = 'standby';
     },

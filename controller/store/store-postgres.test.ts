@@ -8,6 +8,7 @@ import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
 import { openPgSql } from './pg-sql.js';
 import { openStore, type Store } from './store.js';
+import { redactDatabaseUrl } from './errors.js';
 
 const admin = inject('postgresUrl');
 const created: string[] = [];
@@ -63,7 +64,7 @@ describe('several stores on one PostgreSQL', () => {
     await sql.close();
 
     expect(rows).toEqual(migrations.map((m) => ({ version: m.version, n: '1' })));
-    expect(stores[0]?.backend).toEqual({ kind: 'postgres', description: `PostgreSQL at ${url}` });
+    expect(stores[0]?.backend).toEqual({ kind: 'postgres', description: `PostgreSQL at ${redactDatabaseUrl(url)}` });
   });
 
   it('lets exactly one of two controllers lead, and the standby take over after release', async () => {

@@ -9,6 +9,8 @@ export interface DockerEngine {
   socketPath: string;
   /** The bridge the daemon's default network uses; published ports on 127.0.0.1 are reachable. */
   bridge: string;
+  /** The bridge's IPv4 address: the host as containers of this daemon reach it. */
+  gateway: string;
   stop(): Promise<void>;
 }
 
@@ -32,7 +34,8 @@ export async function startDockerd(name = `rp9t${process.pid % 100000}`): Promis
   const bridge = `${name}br`.slice(0, 15);
   const socketPath = join(dir, 'docker.sock');
   await run('ip', ['link', 'add', bridge, 'type', 'bridge']).catch(() => undefined);
-  await run('ip', ['addr', 'add', `${await unusedSubnet()}.1/24`, 'dev', bridge]);
+  const gateway = `${await unusedSubnet()}.1`;
+  await run('ip', ['addr', 'add', `${gateway}/24`, 'dev', bridge]);
   await run('ip', ['link', 'set', bridge, 'up']);
   const child = spawn('dockerd', [
     '--host', `unix://${socketPath}`,
@@ -56,6 +59,7 @@ export async function startDockerd(name = `rp9t${process.pid % 100000}`): Promis
   return {
     socketPath,
     bridge,
+    gateway,
     async stop() {
       const containers = await docker.listContainers({ all: true }).catch(() => []);
       await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));

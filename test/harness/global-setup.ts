@@ -15,15 +15,19 @@ declare module 'vitest' {
     /** Bridge of the test dockerd. */
     dockerBridge: string;
     redisUrl: string;
+    /** The host's address as containers of the test dockerd reach it; PostgreSQL and Redis listen there too. */
+    hostFromContainers: string;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const [postgres, docker, redis] = await Promise.all([startPostgres(), startDockerd(), startRedis()]);
+  const docker = await startDockerd();
+  const [postgres, redis] = await Promise.all([startPostgres({ alsoListenOn: docker.gateway }), startRedis({ alsoListenOn: docker.gateway })]);
   project.provide('postgresUrl', postgres.url);
   project.provide('dockerSocket', docker.socketPath);
   project.provide('dockerBridge', docker.bridge);
   project.provide('redisUrl', redis.url);
+  project.provide('hostFromContainers', docker.gateway);
   return async () => {
     await Promise.allSettled([postgres.stop(), docker.stop(), redis.stop()]);
   };

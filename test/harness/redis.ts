@@ -17,9 +17,10 @@ function ping(port: number): Promise<boolean> {
 }
 
 /** Starts Debian's redis-server on 127.0.0.1 with no persistence. */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(options: { alsoListenOn?: string } = {}): Promise<RedisServer> {
   const port = await freePort();
-  await run('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--pidfile', `/tmp/rp9-redis-${port}.pid`]);
+  const bind = ['127.0.0.1', ...(options.alsoListenOn ? [options.alsoListenOn] : [])].join(' ');
+  await run('redis-server', ['--port', String(port), '--bind', bind, '--protected-mode', 'no', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--pidfile', `/tmp/rp9-redis-${port}.pid`]);
   await waitFor(`redis on ${port}`, () => ping(port), 50, 100);
   return {
     url: `redis://127.0.0.1:${port}`,

@@ -1,0 +1,54 @@
+// rp9 controller: keeps the platform equal to the config repo.
+import { createLogger } from '../../controller/log/logger.js';
+import { runController } from '../../controller/runtime/run-controller.js';
+import { controllerSettings } from '../../controller/runtime/settings.js';
+import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, type Command } from '../command.js';
+import { platformOptions } from './settings-options.js';
+
+export const controllerCommand: Command = {
+  name: ['controller'],
+  summary: 'Run the reconcile loop: converge Docker, Traefik and PostgreSQL to the config repo',
+  description: [
+    'With no options it runs on this directory\'s git repo (the example config) with the',
+    'embedded store in .rp9/, and serves its status page, /healthz, /readyz,',
+    '/health/detailed and /metrics on --listen. Without a reachable Docker engine it stays',
+    'up, reports Docker as not ready and keeps planning.',
+    '',
+    'Environment: RP9_REPO_URL, RP9_REPO_BRANCH, RP9_GIT_TOKEN, DATABASE_URL (state store),',
+    'RP9_TENANT_DATABASE_URL (tenant databases; defaults to DATABASE_URL), RP9_MASTER_KEY,',
+    'DOCKER_HOST, RP9_CONTAINER_POSTGRES and RP9_CONTAINER_REDIS (host:port as containers',
+    'reach them), RP9_DOCKER_NETWORK, RP9_SUSPENDED_URL, RP9_GITHUB_TOKEN and',
+    'RP9_GITHUB_REPOSITORY (commit statuses), RP9_GITHUB_WEBHOOK_SECRET, RP9_LOG_LEVEL.',
+    'Any secret variable also works as NAME_FILE.',
+  ].join('\n'),
+  options: {
+    repo: { type: 'string', valueName: 'url|path', description: 'Config repo URL or local path (env RP9_REPO_URL; default: current directory)' },
+    branch: { type: 'string', valueName: 'name', description: 'Branch to follow (env RP9_REPO_BRANCH; default main)' },
+    listen: { type: 'string', valueName: 'host:port', description: 'HTTP address (env RP9_LISTEN; default 127.0.0.1:9090)' },
+    interval: { type: 'string', valueName: 'seconds', description: 'Reconcile interval (env RP9_INTERVAL_SECONDS; default 60)' },
+    concurrency: { type: 'string', valueName: 'n', description: 'Tenants applied at once (default 4)' },
+    once: { type: 'boolean', description: 'Reconcile once and exit: 0 converged, 1 failures' },
+    ...platformOptions,
+    ...helpOption,
+  },
+  async run({ values, positionals }, io) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const settings = controllerSettings(values, io.env, io.cwd);
+    const logger = createLogger({ stream: io.stdout, env: io.env });
+    const controller = await runController(settings, logger, io.env);
+    if (values.once === true) {
+      const result = await controller.loop.waitForResult();
+      await controller.stop();
+      if (!result) return EXIT_ERROR;
+      return result.failures.length === 0 && result.kind !== 'unreachable' && result.kind !== 'idle' ? EXIT_OK : EXIT_INVALID;
+    }
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    logger.info('stopping');
+    await controller.stop();
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,197 @@
+// `rp9 controller`: assembles the edges from settings, starts the HTTP
+// surface and the reconcile loop, and reacts to pushes and drift. A missing
+// dependency never crashes it: it is reported and retried.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { createParseCache } from '../../config/load-config.js';
+import { createGitHubForge, type Forge } from '../forge/index.js';
+import { startHttpServer } from '../http/server.js';
+import type { DepState, Readiness, TenantRow } from '../http/types.js';
+import type { Logger } from '../log/logger.js';
+import { createMetrics } from '../metrics/registry.js';
+import { recordTenants } from '../metrics/record.js';
+import { observePlatform } from '../observe/observe-platform.js';
+import { createDatabaseAdmin, type DatabaseAdmin } from '../postgres/tenant-databases.js';
+import { createCommitStatusReporter } from '../reconcile/commit-status.js';
+import { createConfigTracker } from '../reconcile/config-tracker.js';
+import { startReconcileLoop, type ReconcileLoop } from '../reconcile/loop.js';
+import { reconcileOnce } from '../reconcile/reconciler.js';
+import { openSource } from '../source/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { DEFAULT_TRAEFIK_OPTIONS } from '../traefik/types.js';
+import { createApplyPorts } from './apply-ports.js';
+import { dockerClient } from './docker-client.js';
+import { watchDockerDrift } from './docker-drift.js';
+import { compileContextFor, type ControllerSettings } from './settings.js';
+
+export interface RunningController {
+  url: string;
+  loop: ReconcileLoop;
+  store: Store;
+  stop(): Promise<void>;
+}
+
+async function probe(check: () => Promise<unknown>): Promise<DepState> {
+  const started = Date.now();
+  try {
+    await check();
+    return { status: 'up', latencyMs: Date.now() - started };
+  } catch (error) {
+    return { status: 'down', latencyMs: Date.now() - started, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function forgeFor(settings: ControllerSettings, logger: Logger): Forge | undefined {
+  if (!settings.github) return undefined;
+  const [owner, repo] = settings.github.repository.split('/');
+  if (!owner || !repo) {
+    logger.warn('RP9_GITHUB_REPOSITORY must be owner/repo; commit statuses are off', { value: settings.github.repository });
+    return undefined;
+  }
+  return createGitHubForge({ owner, repo, auth: { token: settings.github.token }, ...(settings.github.apiUrl ? { baseUrl: settings.github.apiUrl } : {}) });
+}
+
+export async function runController(settings: ControllerSettings, logger: Logger, env: NodeJS.ProcessEnv): Promise<RunningController> {
+  const store = await openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dir: settings.stateDir, notify: (message) => logger.info(message) });
+  const metrics = createMetrics();
+  const docker: Docker = dockerClient(settings.dockerHost);
+  const databases: DatabaseAdmin | undefined = settings.tenantDatabaseUrl ? createDatabaseAdmin(settings.tenantDatabaseUrl) : undefined;
+  const source = openSource({ url: settings.repo, branch: settings.branch, cacheDir: join(settings.stateDir, 'git'), env });
+  const tracker = createConfigTracker(source, createParseCache());
+  const forge = forgeFor(settings, logger);
+  const holder = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  let environment = 'default';
+  let gitState: DepState = { status: 'down', error: 'not fetched yet' };
+
+  const commitStatus = createCommitStatusReporter(forge, {
+    environment: () => environment,
+    ...(settings.publicUrl ? { targetUrl: settings.publicUrl } : {}),
+    onError: (error) => logger.warn('could not post commit status', { error: error instanceof Error ? error.message : String(error) }),
+  });
+
+  const reconcile = () => {
+    const good = tracker.lastGood();
+    if (good) environment = good.platform.spec.environment;
+    const ports = createApplyPorts({
+      environment,
+      network: settings.network,
+      docker,
+      databases: databases ?? {
+        observe: async () => [],
+        ensure: async () => {
+          throw Object.assign(new Error('no tenant database server configured'), { code: 'controller.no-tenant-database' });
+        },
+        drop: async () => undefined,
+        close: async () => undefined,
+      },
+      routesDir: settings.routesDir,
+      traefik: good ? compileContextFor(settings, good.platform).traefik : DEFAULT_TRAEFIK_OPTIONS,
+      secrets: store.secrets,
+      healthTimeoutMs: settings.healthTimeoutMs,
+    });
+    return reconcileOnce({
+      tracker: {
+        track: async () => {
+          const result = await tracker.track();
+          gitState = result.kind === 'unreachable' ? { status: 'down', error: result.message } : { status: 'up' };
+          if (result.good) environment = result.good.platform.spec.environment;
+          return result;
+        },
+        lastGood: tracker.lastGood,
+      },
+      compileContext: (platform) => compileContextFor(settings, platform),
+      observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, ...(databases ? { databases } : {}) }),
+      ports,
+      tenantDatabases: databases !== undefined,
+      store,
+      commitStatus,
+      metrics,
+      logger,
+      options: { allowMassDeletion: settings.allowMassDeletion, concurrency: settings.concurrency, retry: { attempts: 4, baseMs: 500, maxMs: 8_000 } },
+    });
+  };
+
+  async function tenantRows(): Promise<TenantRow[]> {
+    const good = tracker.lastGood();
+    const statuses = new Map((await store.status.list()).map((s) => [s.tenant, s]));
+    return (good?.config.tenants ?? []).map(({ name, tenant }) => {
+      const status = statuses.get(name);
+      const ready = status?.conditions.find((c) => c.type === 'Ready');
+      return {
+        name,
+        mode: tenant.spec.mode,
+        plan: tenant.spec.plan,
+        phase: status?.phase ?? 'provisioning',
+        ready: ready?.status === 'True',
+        ...(ready ? { reason: `${ready.reason}: ${ready.message}` } : {}),
+        ...(status?.appliedCommit ? { appliedCommit: status.appliedCommit } : {}),
+        ...(status?.updatedAt ? { updatedAt: status.updatedAt } : {}),
+      };
+    });
+  }
+
+  const loop = startReconcileLoop({
+    reconcile,
+    intervalMs: settings.intervalMs,
+    backoff: { baseMs: 1_000, maxMs: 60_000 },
+    leaseRenewMs: 5_000,
+    lease: {
+      hold: async () => (await store.lease.tryAcquire('controller', holder, 15_000)).leader,
+      release: async () => void (await store.lease.release('controller', holder)),
+    },
+    logger,
+    onRole: (role) => metrics.leader.set(role === 'leader' ? 1 : 0),
+    onResult: async () => {
+      metrics.reconcileQueueDepth.set(loop.queueDepth());
+      recordTenants(metrics, await tenantRows().catch(() => []));
+    },
+  });
+
+  const stopDrift = watchDockerDrift(docker, () => environment, () => loop.trigger('drift'), logger);
+
+  const http = await startHttpServer({
+    host: settings.listen.host,
+    port: settings.listen.port,
+    logger,
+    deps: {
+      async readiness(): Promise<Readiness> {
+        const [database, dockerState] = await Promise.all([
+          probe(() => store.status.get('__probe__')),
+          probe(() => docker.ping()),
+        ]);
+        return { role: loop.role(), database, docker: dockerState, git: gitState };
+      },
+      tenants: tenantRows,
+      async lastCommit() {
+        const good = tracker.lastGood();
+        return good ? { sha: good.commit } : undefined;
+      },
+      onGithubPush: (event) => {
+        if (event.deleted) return;
+        if (event.ref !== `refs/heads/${settings.branch}`) return;
+        logger.info('push received', { delivery: event.delivery, after: event.after });
+        loop.trigger(`push ${event.after.slice(0, 12)}`);
+      },
+      metricsRegistry: metrics.registry,
+      requestMetrics: metrics,
+      ...(settings.webhookSecret ? { webhookSecret: settings.webhookSecret } : {}),
+      version: '0.1.0',
+    },
+  });
+  logger.info('controller started', { url: http.url, repo: settings.repo.replace(/\/\/[^@/]*@/, '//***@'), branch: settings.branch, store: store.backend.description, routes_dir: settings.routesDir, holder });
+
+  return {
+    url: http.url,
+    loop,
+    store,
+    async stop() {
+      stopDrift();
+      await loop.stop();
+      await http.close();
+      await databases?.close();
+      await store.close();
+    },
+  };
+}

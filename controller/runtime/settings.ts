@@ -1,0 +1,127 @@
+// Controller settings: command-line flags over environment variables over
+// defaults. One place, so `rp9 plan`, `rp9 controller` and `rp9 check-pr`
+// compile the same desired state (and so the same hashes).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Platform } from '../../config/types.js';
+import { createCompileContext, type CompileContext } from '../compile/context.js';
+
+export interface ControllerSettings {
+  /** Config repo: a URL or a local path (default: the current directory). */
+  repo: string;
+  branch: string;
+  stateDir: string;
+  routesDir: string;
+  listen: { host: string; port: number };
+  intervalMs: number;
+  concurrency: number;
+  allowMassDeletion: boolean;
+  /** unix socket path or tcp URL; undefined: /var/run/docker.sock. */
+  dockerHost: string | undefined;
+  /** Admin URL of the PostgreSQL server that holds tenant databases. */
+  tenantDatabaseUrl: string | undefined;
+  /** How n8n containers reach that server and Redis. */
+  containerPostgres: { host: string; port: number };
+  containerRedis: { host: string; port: number };
+  network: string;
+  suspendedUrl: string;
+  n8nPort: number;
+  runnersBrokerPort: number;
+  healthTimeoutMs: number;
+  webhookSecret: string | undefined;
+  github: { token: string; repository: string; apiUrl: string | undefined } | undefined;
+  publicUrl: string | undefined;
+}
+
+export class SettingsError extends Error {
+  readonly code = 'settings.invalid';
+}
+
+/** `NAME` from the environment, or the contents of the file named by `NAME_FILE`. */
+export function envSecret(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const direct = env[name]?.trim();
+  if (direct) return direct;
+  const file = env[`${name}_FILE`]?.trim();
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new SettingsError(`${name}_FILE: cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+function hostPort(text: string, what: string): { host: string; port: number } {
+  const match = /^\[?([^\]]*?)\]?:(\d{1,5})$/.exec(text.trim());
+  if (!match || !match[1]) throw new SettingsError(`${what} must be host:port (got "${text}")`);
+  return { host: match[1], port: Number(match[2]) };
+}
+
+function positiveNumber(text: string | undefined, what: string, fallback: number): number {
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new SettingsError(`${what} must be a positive number (got "${text}")`);
+  return value;
+}
+
+function urlHostPort(url: string | undefined, fallback: { host: string; port: number }, defaultPort: number): { host: string; port: number } {
+  if (!url) return fallback;
+  try {
+    const parsed = new URL(url);
+    return { host: parsed.hostname, port: parsed.port ? Number(parsed.port) : defaultPort };
+  } catch {
+    throw new SettingsError(`not a valid URL: ${url.replace(/\/\/[^@/]*@/, '//***@')}`);
+  }
+}
+
+export interface SettingsFlags {
+  repo?: string;
+  branch?: string;
+  'state-dir'?: string;
+  'routes-dir'?: string;
+  listen?: string;
+  interval?: string;
+  concurrency?: string;
+  'allow-mass-deletion'?: boolean;
+}
+
+export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv, cwd: string): ControllerSettings {
+  const stateDir = resolve(cwd, flags['state-dir'] ?? env.RP9_STATE_DIR ?? '.rp9');
+  const tenantDatabaseUrl = env.RP9_TENANT_DATABASE_URL?.trim() || env.DATABASE_URL?.trim() || undefined;
+  const dbFromUrl = urlHostPort(tenantDatabaseUrl, { host: 'postgres', port: 5432 }, 5432);
+  const token = envSecret(env, 'RP9_GITHUB_TOKEN');
+  const repository = env.RP9_GITHUB_REPOSITORY?.trim();
+  return {
+    repo: flags.repo ?? env.RP9_REPO_URL ?? cwd,
+    branch: flags.branch ?? env.RP9_REPO_BRANCH ?? 'main',
+    stateDir,
+    routesDir: resolve(cwd, flags['routes-dir'] ?? env.RP9_ROUTES_DIR ?? `${stateDir}/traefik`),
+    listen: hostPort(flags.listen ?? env.RP9_LISTEN ?? '127.0.0.1:9090', '--listen'),
+    intervalMs: positiveNumber(flags.interval ?? env.RP9_INTERVAL_SECONDS, '--interval', 60) * 1000,
+    concurrency: Math.floor(positiveNumber(flags.concurrency ?? env.RP9_CONCURRENCY, '--concurrency', 4)),
+    allowMassDeletion: flags['allow-mass-deletion'] === true,
+    dockerHost: env.DOCKER_HOST?.trim() || undefined,
+    tenantDatabaseUrl,
+    containerPostgres: env.RP9_CONTAINER_POSTGRES ? hostPort(env.RP9_CONTAINER_POSTGRES, 'RP9_CONTAINER_POSTGRES') : dbFromUrl,
+    containerRedis: env.RP9_CONTAINER_REDIS ? hostPort(env.RP9_CONTAINER_REDIS, 'RP9_CONTAINER_REDIS') : { host: 'redis', port: 6379 },
+    network: env.RP9_DOCKER_NETWORK?.trim() || 'rp9',
+    suspendedUrl: env.RP9_SUSPENDED_URL?.trim() || 'http://controller:9090',
+    n8nPort: positiveNumber(env.RP9_N8N_PORT, 'RP9_N8N_PORT', 5678),
+    runnersBrokerPort: positiveNumber(env.RP9_N8N_RUNNERS_BROKER_PORT, 'RP9_N8N_RUNNERS_BROKER_PORT', 5679),
+    healthTimeoutMs: positiveNumber(env.RP9_HEALTH_TIMEOUT_SECONDS, 'RP9_HEALTH_TIMEOUT_SECONDS', 180) * 1000,
+    webhookSecret: envSecret(env, 'RP9_GITHUB_WEBHOOK_SECRET'),
+    github: token && repository ? { token, repository, apiUrl: env.RP9_GITHUB_API_URL?.trim() || undefined } : undefined,
+    publicUrl: env.RP9_PUBLIC_URL?.trim() || undefined,
+  };
+}
+
+/** The compile context every command derives from the same settings. */
+export function compileContextFor(settings: ControllerSettings, platform: Platform): CompileContext {
+  return createCompileContext(platform, {
+    redis: settings.containerRedis,
+    postgres: settings.containerPostgres,
+    suspendedUrl: settings.suspendedUrl,
+    network: settings.network,
+    n8nPort: settings.n8nPort,
+    runnersBrokerPort: settings.runnersBrokerPort,
+  });
+}
