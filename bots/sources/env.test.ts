@@ -44,6 +44,7 @@ describe('botsSettingsFromEnv', () => {
     [{ RP9_GITHUB_APP_ID: '42', RP9_GITHUB_APP_PRIVATE_KEY: 'k', RP9_GITHUB_INSTALLATION_ID: 'x', RP9_GITHUB_REPOSITORY: 'a/b' }, 'RP9_GITHUB_INSTALLATION_ID must be the numeric installation id'],
     [{ RP9_GITHUB_APP_ID: '42', RP9_GITHUB_APP_PRIVATE_KEY_FILE: '/missing.pem' }, 'RP9_GITHUB_APP_PRIVATE_KEY_FILE /missing.pem cannot be read'],
     [{ RP9_BOTS_MERGE_METHOD: 'fast-forward' }, 'RP9_BOTS_MERGE_METHOD must be one of squash, merge, rebase'],
+    [{ RP9_GITHUB_TOKEN_FILE: '/nonexistent/rp9-token' }, 'RP9_GITHUB_TOKEN_FILE: cannot read /nonexistent/rp9-token'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => botsSettingsFromEnv(env, noFile)).toThrow(expect.objectContaining({ code: 'sources.env-invalid', message: expect.stringContaining(message) }));
   });

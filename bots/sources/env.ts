@@ -2,6 +2,7 @@
 // scheduled workflow) and the GitHub clients built from them.
 import { readFileSync } from 'node:fs';
 import { createGitHubForge, type AppCredentials, type Forge, type MergeMethod } from '../../controller/forge/index.js';
+import { envSecret } from '../../controller/runtime/settings.js';
 import { createGitHubReader, type RepoReader } from './github-reader.js';
 import { SourceReadError } from './errors.js';
 
@@ -55,9 +56,14 @@ function appCredentials(env: NodeJS.ProcessEnv, readFile: (path: string) => stri
   return { appId, privateKey: privateKey.replace(/\\n/g, '\n'), installationId: Number(installation) };
 }
 
-/** Reads RP9_GITHUB_*, RP9_PROMETHEUS_URL and RP9_BOTS_*; throws `sources.env-invalid` naming the variable. */
+/** Reads RP9_GITHUB_* (the token also from RP9_GITHUB_TOKEN_FILE), RP9_PROMETHEUS_URL and RP9_BOTS_*; throws `sources.env-invalid` naming the variable. */
 export function botsSettingsFromEnv(env: NodeJS.ProcessEnv, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): BotsSettings {
-  const token = value(env, 'RP9_GITHUB_TOKEN');
+  let token: string | undefined;
+  try {
+    token = envSecret(env, 'RP9_GITHUB_TOKEN');
+  } catch (error) {
+    throw invalid((error as Error).message);
+  }
   const app = appCredentials(env, readFile);
   const repository = value(env, 'RP9_GITHUB_REPOSITORY', 'GITHUB_REPOSITORY');
   const method = (value(env, 'RP9_BOTS_MERGE_METHOD') ?? 'squash') as MergeMethod;
