@@ -90,7 +90,7 @@ export function checkBotOwnership(input: CheckPrInput, bot: BotBranch): Ownershi
 
 function desiredOf(config: LoadedConfig, context: (platform: Platform) => CompileContext): DesiredState | undefined {
   if (!config.platform) return undefined;
-  return compileDesired(config.platform, config.tenants, context(config.platform));
+  return compileDesired(config.platform, config.tenants, context(config.platform), { now: new Date() });
 }
 
 export function checkPullRequest(input: CheckPrInput): CheckPrResult {

@@ -78,7 +78,7 @@ export const planCommand: Command = {
       return EXIT_INVALID;
     }
     const platform = config.platform;
-    const desired = compileDesired(platform, config.tenants, compileContextFor(settings, platform), read.commit ? { commit: read.commit } : {});
+    const desired = compileDesired(platform, config.tenants, compileContextFor(settings, platform), { ...(read.commit ? { commit: read.commit } : {}), now: new Date() });
     const databases = settings.tenantDatabaseUrl ? createDatabaseAdmin(settings.tenantDatabaseUrl) : undefined;
     let observed: ObservedState;
     try {

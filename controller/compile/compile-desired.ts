@@ -6,7 +6,7 @@ import { containerTemplate } from './containers.js';
 import type { CompileContext } from './context.js';
 import { CompileError } from './errors.js';
 
-export function compileDesired(platform: Platform, tenants: LoadedTenant[], context: CompileContext, meta: { commit?: string } = {}): DesiredState {
+export function compileDesired(platform: Platform, tenants: LoadedTenant[], context: CompileContext, meta: { commit?: string; now?: Date } = {}): DesiredState {
   const seen = new Map<string, string>();
   for (const loaded of tenants) {
     const earlier = seen.get(loaded.name);
@@ -17,7 +17,7 @@ export function compileDesired(platform: Platform, tenants: LoadedTenant[], cont
   }
   const template = containerTemplate(context);
   const sorted = [...tenants].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const state: DesiredState = { environment: context.environment, tenants: sorted.map((loaded) => compileTenantWith(platform, loaded, template)) };
+  const state: DesiredState = { environment: context.environment, tenants: sorted.map((loaded) => compileTenantWith(platform, loaded, template, meta.now)) };
   if (meta.commit !== undefined) state.commit = meta.commit;
   return state;
 }

@@ -226,3 +226,20 @@ describe('compileDesired', () => {
     expect(caught).toMatchObject({ code, message });
   });
 });
+
+describe('a scheduled promotion', () => {
+  const promoted = loadedTenant('umbrella', { mode: 'dedicated', plan: 'enterprise', promotion: { window: '2026-12-05T22:00:00Z', ttlMinutes: 10 } });
+
+  it.each<[string, Date | undefined, string]>([
+    ['before the window: provisioned, still served by the shared n8n', new Date('2026-12-05T21:59:59Z'), 'shared'],
+    ['once the window opens: served by its own n8n', new Date('2026-12-05T22:00:00Z'), 'dedicated'],
+    ['without a clock: taken as due', undefined, 'dedicated'],
+  ])('%s', (_name, now, served) => {
+    // Act
+    const tenant = compileTenant(platform, promoted, context, now);
+
+    // Assert
+    expect(containers(tenant).map((c) => c.role)).toEqual(['main', 'worker', 'worker', 'worker', 'worker']);
+    expect(route(tenant).target.type).toBe(served);
+  });
+});

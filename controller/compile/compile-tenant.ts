@@ -7,12 +7,22 @@ import { CompileError } from './errors.js';
 import { digest, stableHash } from './hash.js';
 import { databaseName, mainContainerName, routeName, volumeName } from './names.js';
 
-export function compileTenant(platform: Platform, loaded: LoadedTenant, context: CompileContext): DesiredTenant {
-  return compileTenantWith(platform, loaded, containerTemplate(context));
+export function compileTenant(platform: Platform, loaded: LoadedTenant, context: CompileContext, now?: Date): DesiredTenant {
+  return compileTenantWith(platform, loaded, containerTemplate(context), now);
+}
+
+/**
+ * A dedicated tenant whose promotion window is still ahead is provisioned now
+ * but keeps being served by the shared n8n until the window opens; then its
+ * route moves to its own n8n. Without `now`, promotions are taken as due.
+ */
+export function awaitingPromotion(spec: LoadedTenant['tenant']['spec'], now: Date | undefined): boolean {
+  if (spec.mode !== 'dedicated' || !spec.promotion || !now) return false;
+  return Date.parse(spec.promotion.window) > now.getTime();
 }
 
 /** compileTenant with the per-context container parts built once (compileDesired shares them across tenants). */
-export function compileTenantWith(platform: Platform, loaded: LoadedTenant, template: ContainerTemplate): DesiredTenant {
+export function compileTenantWith(platform: Platform, loaded: LoadedTenant, template: ContainerTemplate, now?: Date): DesiredTenant {
   const { context } = template;
   const { spec } = loaded.tenant;
   const name = loaded.name;
@@ -47,7 +57,8 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
   }
 
   const hosts = spec.mode === 'dedicated' ? [host, ...(spec.customDomains ?? [])] : [host];
-  resources.push(desiredRoute(name, hosts, routeTarget(platform, name, spec.mode, suspended, context), context));
+  const servedBy = awaitingPromotion(spec, now) ? 'shared' : spec.mode;
+  resources.push(desiredRoute(name, hosts, routeTarget(platform, name, servedBy, suspended, context), context));
 
   return {
     name,

@@ -98,7 +98,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     return finish({ kind: tracked.kind === 'unreachable' ? 'unreachable' : 'idle', ...(invalidCommit ? { invalidCommit } : {}), failures, retrySoon: true });
   }
 
-  const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), { commit: good.commit });
+  const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), { commit: good.commit, now: new Date() });
   const observed = await deps.observe();
   recordContainers(deps.metrics, observed.resources.filter((r): r is ObservedContainer => r.kind === 'container'));
   const plan = computePlan(desired, observed, { maxDeletionPercent: good.platform.spec.safety.maxDeletionPercent, allowMassDeletion: deps.options.allowMassDeletion });
