@@ -45,11 +45,11 @@ describe('real n8n image in queue mode', () => {
   // it) keeps the harness teardown, which deletes the engine's data root, short.
   afterAll(async () => {
     await Promise.allSettled(containers.map((c) => c.remove({ force: true })));
-    await dropTenantDatabase(inject('postgresUrl'), DB_NAME);
     if (image !== '') await docker.getImage(image).remove().catch(() => undefined);
+    await dropTenantDatabase(inject('postgresUrl'), DB_NAME);
   }, 5 * 60_000);
 
-  async function startN8n(role: 'main' | 'worker', port: number, healthPath: string): Promise<Docker.Container> {
+  async function startN8n(role: 'main' | 'worker', port: number): Promise<Docker.Container> {
     const env = queueModeEnv({
       db,
       redisUrl: inject('redisUrl'),
@@ -68,7 +68,7 @@ describe('real n8n image in queue mode', () => {
         ? env
         : [...env, 'QUEUE_HEALTH_CHECK_ACTIVE=true', `QUEUE_HEALTH_CHECK_PORT=${port}`, 'N8N_WORKER_SERVER_ADDRESS=127.0.0.1'],
       Healthcheck: {
-        Test: ['CMD', 'wget', '-q', '-O-', `http://127.0.0.1:${port}${healthPath}`],
+        Test: ['CMD', 'wget', '-q', '-O-', `http://127.0.0.1:${port}/healthz/readiness`],
         Interval: 1_000_000_000,
         Timeout: 2_000_000_000,
         Retries: 3,
@@ -84,7 +84,7 @@ describe('real n8n image in queue mode', () => {
     // Arrange: main first (it runs the migrations), then the worker.
     const mainPort = await freePort();
     const startedAt = Date.now();
-    const main = await startN8n('main', mainPort, '/healthz/readiness');
+    const main = await startN8n('main', mainPort);
     let readiness = { status: 0, body: '' };
     await waitWhileRunning('n8n main /healthz/readiness', main, async () => {
       readiness = await httpGet(`http://127.0.0.1:${mainPort}/healthz/readiness`, POLL_REQUEST_MS);
@@ -93,7 +93,7 @@ describe('real n8n image in queue mode', () => {
     const mainReadyMs = Date.now() - startedAt;
 
     const workerPort = await freePort();
-    const worker = await startN8n('worker', workerPort, '/healthz/readiness');
+    const worker = await startN8n('worker', workerPort);
     let workerReadiness = { status: 0, body: '' };
     await waitWhileRunning('n8n worker /healthz/readiness', worker, async () => {
       workerReadiness = await httpGet(`http://127.0.0.1:${workerPort}/healthz/readiness`, POLL_REQUEST_MS);
