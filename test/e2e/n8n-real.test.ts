@@ -45,7 +45,6 @@ describe('real n8n image in queue mode', () => {
   // it) keeps the harness teardown, which deletes the engine's data root, short.
   afterAll(async () => {
     await Promise.allSettled(containers.map((c) => c.remove({ force: true })));
-    if (image !== '') await docker.getImage(image).remove().catch(() => undefined);
     await dropTenantDatabase(inject('postgresUrl'), DB_NAME);
   }, 5 * 60_000);
 
