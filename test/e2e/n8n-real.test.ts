@@ -41,8 +41,6 @@ describe('real n8n image in queue mode', () => {
     db = await createTenantDatabase(inject('postgresUrl'), DB_NAME);
   }, BUILD_TIMEOUT_MS);
 
-  // Removing the 1 GB image here (unless another file's containers still use
-  // it) keeps the harness teardown, which deletes the engine's data root, short.
   afterAll(async () => {
     await Promise.allSettled(containers.map((c) => c.remove({ force: true })));
     await dropTenantDatabase(inject('postgresUrl'), DB_NAME);
