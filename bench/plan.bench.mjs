@@ -163,18 +163,12 @@ async function sectionA() {
   console.log(`    verdict: ${coldCompileMs + coldPlanMs < 500 ? 'within' : 'OVER'} the time target, ${planRssMb < 300 ? 'within' : 'OVER'} the memory target`);
 }
 
-// ===================================================================================
-// (b) reserved: section to be added by the lead.
-// ===================================================================================
-
-// ===================================================================================
-// (c) reserved: section to be added by the lead.
-// ===================================================================================
+// (b) and (c): from the git smart-HTTP server to a plan, in bench/plan-from-git.mjs.
+const { sectionFromGit } = await import('./plan-from-git.mjs');
 
 const sections = [
   { id: 'a', run: sectionA },
-  // { id: 'b', run: sectionB },
-  // { id: 'c', run: sectionC },
+  { id: 'bc', run: sectionFromGit },
 ];
 
 /** Figures depend on the machine and its load: print both. */

@@ -4,9 +4,11 @@ import type { DesiredState } from '../model.js';
 import { compileTenantWith } from './compile-tenant.js';
 import { containerTemplate } from './containers.js';
 import type { CompileContext } from './context.js';
+import type { CompileCache } from './compile-cache.js';
 import { CompileError } from './errors.js';
+import { stableHash } from './hash.js';
 
-export function compileDesired(platform: Platform, tenants: LoadedTenant[], context: CompileContext, meta: { commit?: string; now?: Date } = {}): DesiredState {
+export function compileDesired(platform: Platform, tenants: LoadedTenant[], context: CompileContext, meta: { commit?: string; now?: Date; cache?: CompileCache } = {}): DesiredState {
   const seen = new Map<string, string>();
   for (const loaded of tenants) {
     const earlier = seen.get(loaded.name);
@@ -16,8 +18,18 @@ export function compileDesired(platform: Platform, tenants: LoadedTenant[], cont
     seen.set(loaded.name, loaded.file);
   }
   const template = containerTemplate(context);
+  const { cache, now } = meta;
+  const contextKey = cache ? stableHash(context, 64) : '';
   const sorted = [...tenants].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const state: DesiredState = { environment: context.environment, tenants: sorted.map((loaded) => compileTenantWith(platform, loaded, template, meta.now)) };
+  const compiled = sorted.map((loaded) => {
+    const hit = cache?.get(platform, loaded, contextKey, now);
+    if (hit) return hit;
+    const result = compileTenantWith(platform, loaded, template, now);
+    cache?.set(platform, loaded, contextKey, now, result);
+    return result;
+  });
+  cache?.retain(seen);
+  const state: DesiredState = { environment: context.environment, tenants: compiled };
   if (meta.commit !== undefined) state.commit = meta.commit;
   return state;
 }

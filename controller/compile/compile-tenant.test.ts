@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredContainer, DesiredDatabase, DesiredRoute, DesiredVolume } from '../model.js';
 import { compileDesired } from './compile-desired.js';
+import { createCompileCache } from './compile-cache.js';
 import { compileTenant } from './compile-tenant.js';
 import { createCompileContext, type CompileContextInput } from './context.js';
 import { CompileError } from './errors.js';
@@ -241,5 +242,34 @@ describe('a scheduled promotion', () => {
     // Assert
     expect(containers(tenant).map((c) => c.role)).toEqual(['main', 'worker', 'worker', 'worker', 'worker']);
     expect(route(tenant).target.type).toBe(served);
+  });
+});
+
+describe('compile cache', () => {
+  it('recompiles only the tenants whose input changed, and gives identical results', () => {
+    // Arrange
+    const cache = createCompileCache();
+    const acme = loadedTenant('acme', { mode: 'dedicated', plan: 'pro' });
+    const beta = loadedTenant('beta', { mode: 'shared', plan: 'starter' });
+    const first = compileDesired(platform, [acme, beta], context, { cache });
+
+    // Act
+    const changedBeta = loadedTenant('beta', { mode: 'shared', plan: 'starter', suspended: true });
+    const second = compileDesired(platform, [acme, changedBeta], createCompileContext(platform, contextInput), { cache });
+    const uncached = compileDesired(platform, [acme, changedBeta], context);
+
+    // Assert
+    expect(second.tenants[0]).toBe(first.tenants[0]);
+    expect(second.tenants[1]).not.toBe(first.tenants[1]);
+    expect(second).toEqual(uncached);
+  });
+
+  it('recompiles everything when the compile context changes', () => {
+    const cache = createCompileContext(platform, contextInput);
+    const store = createCompileCache();
+    const acme = loadedTenant('acme', { mode: 'dedicated', plan: 'pro' });
+    const first = compileDesired(platform, [acme], cache, { cache: store });
+    const moved = compileDesired(platform, [acme], createCompileContext(platform, { ...contextInput, suspendedUrl: 'http://elsewhere:8080' }), { cache: store });
+    expect(moved.tenants[0]).not.toBe(first.tenants[0]);
   });
 });

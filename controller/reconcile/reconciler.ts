@@ -4,6 +4,7 @@
 import type { Platform } from '../../config/types.js';
 import { applyPlan, type ApplyPorts, type TenantApplyResult } from '../apply/apply-plan.js';
 import { compileDesired } from '../compile/compile-desired.js';
+import type { CompileCache } from '../compile/compile-cache.js';
 import type { CompileContext } from '../compile/context.js';
 import { newCorrelationId, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
@@ -20,6 +21,8 @@ import type { TenantOutcome } from './tenant-status.js';
 export interface ReconcilerDeps {
   tracker: ConfigTracker;
   compileContext(platform: Platform): CompileContext;
+  /** Keeps compiled tenants across passes: a one-file change recompiles one tenant. */
+  compileCache?: CompileCache;
   observe(): Promise<ObservedState>;
   ports: ApplyPorts;
   /** Whether a PostgreSQL server for tenant databases is configured. */
@@ -98,7 +101,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     return finish({ kind: tracked.kind === 'unreachable' ? 'unreachable' : 'idle', ...(invalidCommit ? { invalidCommit } : {}), failures, retrySoon: true });
   }
 
-  const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), { commit: good.commit, now: new Date() });
+  const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), { commit: good.commit, now: new Date(), ...(deps.compileCache ? { cache: deps.compileCache } : {}) });
   const observed = await deps.observe();
   recordContainers(deps.metrics, observed.resources.filter((r): r is ObservedContainer => r.kind === 'container'));
   const plan = computePlan(desired, observed, { maxDeletionPercent: good.platform.spec.safety.maxDeletionPercent, allowMassDeletion: deps.options.allowMassDeletion });

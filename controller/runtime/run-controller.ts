@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { createParseCache } from '../../config/load-config.js';
+import { createCompileCache } from '../compile/compile-cache.js';
 import { createGitHubForge, type Forge } from '../forge/index.js';
 import { startHttpServer } from '../http/server.js';
 import type { DepState, Readiness, TenantRow } from '../http/types.js';
@@ -60,6 +61,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
   const databases: DatabaseAdmin | undefined = settings.tenantDatabaseUrl ? createDatabaseAdmin(settings.tenantDatabaseUrl) : undefined;
   const source = openSource({ url: settings.repo, branch: settings.branch, cacheDir: join(settings.stateDir, 'git'), env });
   const tracker = createConfigTracker(source, createParseCache());
+  const compileCache = createCompileCache();
   const forge = forgeFor(settings, logger);
   const holder = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   let environment = 'default';
@@ -102,6 +104,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
         lastGood: tracker.lastGood,
       },
       compileContext: (platform) => compileContextFor(settings, platform),
+      compileCache,
       observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, ...(databases ? { databases } : {}) }),
       ports,
       tenantDatabases: databases !== undefined,
