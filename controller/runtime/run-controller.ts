@@ -18,6 +18,7 @@ import { createCommitStatusReporter } from '../reconcile/commit-status.js';
 import { createConfigTracker } from '../reconcile/config-tracker.js';
 import { startReconcileLoop, type ReconcileLoop } from '../reconcile/loop.js';
 import { reconcileOnce } from '../reconcile/reconciler.js';
+import { masterKeyFromEnv } from '../secrets/master-key.js';
 import { openSource } from '../source/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { DEFAULT_TRAEFIK_OPTIONS } from '../traefik/types.js';
@@ -54,7 +55,13 @@ function forgeFor(settings: ControllerSettings, logger: Logger): Forge | undefin
 }
 
 export async function runController(settings: ControllerSettings, logger: Logger, env: NodeJS.ProcessEnv): Promise<RunningController> {
-  const store = await openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dir: settings.stateDir, notify: (message) => logger.info(message) });
+  const masterKey = masterKeyFromEnv(env);
+  const store = await openStore({
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(masterKey ? { masterKey } : {}),
+    dir: settings.stateDir,
+    notify: (message) => logger.info(message),
+  });
   const metrics = createMetrics();
   const docker: Docker = dockerClient(settings.dockerHost);
   const databases: DatabaseAdmin | undefined = settings.tenantDatabaseUrl ? createDatabaseAdmin(settings.tenantDatabaseUrl) : undefined;
