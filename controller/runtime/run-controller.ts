@@ -15,13 +15,12 @@ import { recordTenants } from '../metrics/record.js';
 import { observePlatform } from '../observe/observe-platform.js';
 import { createDatabaseAdmin, type DatabaseAdmin } from '../postgres/tenant-databases.js';
 import { createCommitStatusReporter } from '../reconcile/commit-status.js';
-import { createConfigTracker } from '../reconcile/config-tracker.js';
+import { createConfigTracker, type GoodConfig } from '../reconcile/config-tracker.js';
 import { startReconcileLoop, type ReconcileLoop } from '../reconcile/loop.js';
 import { reconcileOnce } from '../reconcile/reconciler.js';
 import { masterKeyFromEnv } from '../secrets/master-key.js';
 import { openSource } from '../source/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { DEFAULT_TRAEFIK_OPTIONS } from '../traefik/types.js';
 import { createApplyPorts } from './apply-ports.js';
 import { dockerClient } from './docker-client.js';
 import { watchDockerDrift } from './docker-drift.js';
@@ -79,10 +78,11 @@ export async function runController(settings: ControllerSettings, logger: Logger
   });
 
   const reconcile = () => {
-    const good = tracker.lastGood();
-    if (good) environment = good.platform.spec.environment;
-    const ports = createApplyPorts({
-      environment,
+    // Ports are made for the config in force after tracking: made before it,
+    // the first pass would label databases and the network with the wrong
+    // environment (and write routes with default router options).
+    const portsFor = (good: GoodConfig) => createApplyPorts({
+      environment: good.platform.spec.environment,
       network: settings.network,
       docker,
       databases: databases ?? {
@@ -94,7 +94,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
         close: async () => undefined,
       },
       routesDir: settings.routesDir,
-      traefik: good ? compileContextFor(settings, good.platform).traefik : DEFAULT_TRAEFIK_OPTIONS,
+      traefik: compileContextFor(settings, good.platform).traefik,
       secrets: store.secrets,
       healthTimeoutMs: settings.healthTimeoutMs,
     });
@@ -110,7 +110,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
       },
       compileContext: (platform) => compileContextFor(settings, platform),
       observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, ...(databases ? { databases } : {}) }),
-      ports,
+      ports: portsFor,
       tenantDatabases: databases !== undefined,
       store,
       commitStatus,
