@@ -30,7 +30,8 @@ export interface RunningController {
   url: string;
   loop: ReconcileLoop;
   store: Store;
-  stop(): Promise<void>;
+  /** Stops the loop, HTTP server and connections. `releaseLease: false` leaves the lease to expire, as a crash would (tests of failover). */
+  stop(options?: { releaseLease?: boolean }): Promise<void>;
 }
 
 async function probe(check: () => Promise<unknown>): Promise<DepState> {
@@ -143,9 +144,9 @@ export async function runController(settings: ControllerSettings, logger: Logger
     reconcile,
     intervalMs: settings.intervalMs,
     backoff: { baseMs: 1_000, maxMs: 60_000 },
-    leaseRenewMs: 5_000,
+    leaseRenewMs: settings.lease.renewMs,
     lease: {
-      hold: async () => (await store.lease.tryAcquire('controller', holder, 15_000)).leader,
+      hold: async () => (await store.lease.tryAcquire('controller', holder, settings.lease.ttlMs)).leader,
       release: async () => void (await store.lease.release('controller', holder)),
     },
     logger,
@@ -193,9 +194,9 @@ export async function runController(settings: ControllerSettings, logger: Logger
     url: http.url,
     loop,
     store,
-    async stop() {
+    async stop(options = {}) {
       stopDrift();
-      await loop.stop();
+      await loop.stop(options);
       await http.close();
       await databases?.close();
       await store.close();
