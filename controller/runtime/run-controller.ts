@@ -12,7 +12,7 @@ import type { DepState, Readiness, TenantRow } from '../http/types.js';
 import type { Logger } from '../log/logger.js';
 import { createMetrics } from '../metrics/registry.js';
 import { recordTenants } from '../metrics/record.js';
-import { observePlatform } from '../observe/observe-platform.js';
+import { createRouteCache, observePlatform } from '../observe/observe-platform.js';
 import { createDatabaseAdmin, type DatabaseAdmin } from '../postgres/tenant-databases.js';
 import { createCommitStatusReporter } from '../reconcile/commit-status.js';
 import { createConfigTracker, type GoodConfig } from '../reconcile/config-tracker.js';
@@ -69,6 +69,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
   const tracker = createConfigTracker(source, createParseCache());
   const forge = forgeFor(settings, logger);
   const holder = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const routeCache = createRouteCache();
   let environment = 'default';
   let gitState: DepState = { status: 'down', error: 'not fetched yet' };
 
@@ -110,7 +111,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
         lastGood: tracker.lastGood,
       },
       compileContext: (platform) => compileContextFor(settings, platform),
-      observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, ...(databases ? { databases } : {}) }),
+      observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, routeCache, ...(databases ? { databases } : {}) }),
       ports: portsFor,
       tenantDatabases: databases !== undefined,
       store,
