@@ -14,22 +14,46 @@ export interface ObserveEdges {
   docker?: Docker;
   routesDir: string;
   databases?: DatabaseAdmin;
+  /** Parsed route files kept between passes (see createRouteCache). */
+  routeCache?: RouteCache;
+}
+
+/**
+ * Route files by tenant with what was observed in them, reused while a file's
+ * text is unchanged: parsing YAML was most of a no-op pass over many tenants.
+ */
+export type RouteCache = Map<string, { text: string; route: ObservedRoute }>;
+
+export function createRouteCache(): RouteCache {
+  return new Map();
+}
+
+function parseRoute(tenant: string, text: string): ObservedRoute {
+  const parsed = parseRouteFile(text);
+  // An unreadable or hand-edited file is observed with an empty hash, so
+  // the plan rewrites it.
+  if (!parsed.ok || parsed.tenant !== tenant) return { kind: 'route', name: tenant, tenant, hash: '', hosts: [] };
+  return { kind: 'route', name: tenant, tenant, hash: parsed.hash, hosts: parsed.hosts };
 }
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function observeRoutes(routesDir: string): Promise<{ available: boolean; reason?: string; routes: ObservedRoute[] }> {
+async function observeRoutes(routesDir: string, cache: RouteCache | undefined): Promise<{ available: boolean; reason?: string; routes: ObservedRoute[] }> {
   try {
     const files = await readRouteFiles(routesDir);
     const routes = files.map(({ tenant, text }): ObservedRoute => {
-      const parsed = parseRouteFile(text);
-      // An unreadable or hand-edited file is observed with an empty hash, so
-      // the plan rewrites it.
-      if (!parsed.ok || parsed.tenant !== tenant) return { kind: 'route', name: tenant, tenant, hash: '', hosts: [] };
-      return { kind: 'route', name: tenant, tenant, hash: parsed.hash, hosts: parsed.hosts };
+      const hit = cache?.get(tenant);
+      if (hit && hit.text === text) return hit.route;
+      const route = parseRoute(tenant, text);
+      cache?.set(tenant, { text, route });
+      return route;
     });
+    if (cache && cache.size > files.length) {
+      const present = new Set(files.map((f) => f.tenant));
+      for (const tenant of cache.keys()) if (!present.has(tenant)) cache.delete(tenant);
+    }
     return { available: true, routes };
   } catch (error) {
     return { available: false, reason: `route directory ${routesDir} not readable: ${message(error)}`, routes: [] };
@@ -41,7 +65,7 @@ export async function observePlatform(edges: ObserveEdges): Promise<ObservedStat
     edges.docker
       ? observeDocker(edges.docker, edges.environment)
       : Promise.resolve({ available: false, reason: 'no Docker engine configured', containers: [], volumes: [] }),
-    observeRoutes(edges.routesDir),
+    observeRoutes(edges.routesDir, edges.routeCache),
     edges.databases
       ? edges.databases.observe(edges.environment).then(
           (found) => ({ available: true, reason: undefined, found }),

@@ -35,7 +35,8 @@ export interface ReconcileLoop {
   idle(): Promise<void>;
   /** Resolves with the next finished pass's result (undefined if the loop stops first). */
   waitForResult(): Promise<ReconcileResult | undefined>;
-  stop(): Promise<void>;
+  /** Stops after the pass in flight. `releaseLease: false` keeps the lease until it expires, as a crash would. */
+  stop(options?: { releaseLease?: boolean }): Promise<void>;
 }
 
 export function startReconcileLoop(options: LoopOptions): ReconcileLoop {
@@ -126,13 +127,13 @@ export function startReconcileLoop(options: LoopOptions): ReconcileLoop {
     async idle() {
       while (running) await running;
     },
-    async stop() {
+    async stop(stopOptions = {}) {
       stopped = true;
       if (timer) clearTimeout(timer);
       if (leaseTimer) clearTimeout(leaseTimer);
       while (running) await running;
       for (const resolve of waiters.splice(0)) resolve(undefined);
-      if (role === 'leader') await options.lease.release().catch(() => undefined);
+      if (role === 'leader' && stopOptions.releaseLease !== false) await options.lease.release().catch(() => undefined);
       role = 'standby';
     },
   };

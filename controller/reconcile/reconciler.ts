@@ -24,7 +24,8 @@ export interface ReconcilerDeps {
   /** Keeps compiled tenants across passes: a one-file change recompiles one tenant. */
   compileCache?: CompileCache;
   observe(): Promise<ObservedState>;
-  ports: ApplyPorts;
+  /** The apply ports for the config in force: its environment labels databases, networks and routes. */
+  ports(good: GoodConfig): ApplyPorts;
   /** Whether a PostgreSQL server for tenant databases is configured. */
   tenantDatabases: boolean;
   store: Store;
@@ -114,7 +115,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   }
 
   const { plan: runnable, held } = gatePlan(plan, observed.availability, { tenantDatabases: deps.tenantDatabases });
-  const report = await applyPlan(runnable, deps.ports, {
+  const report = await applyPlan(runnable, deps.ports(good), {
     concurrency: deps.options.concurrency,
     retry: deps.options.retry,
     onAction: (tenant, action, outcome, error) => {

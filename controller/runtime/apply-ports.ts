@@ -37,7 +37,10 @@ export function classifyApplyError(error: unknown): ErrorClass {
 
 export function createApplyPorts(edges: ApplyEdges): ApplyPorts {
   const { docker } = edges;
-  let networkReady = false;
+  // One ensure per ports object, shared by the tenants applied concurrently:
+  // two concurrent creates would leave two networks of the same name, and the
+  // engine then refuses to start anything on it ("network ... is ambiguous").
+  let networkReady: Promise<void> | undefined;
 
   async function secretsFor(tenant: string): Promise<(ref: SecretRef) => string> {
     const [password, key] = await Promise.all([
@@ -47,10 +50,15 @@ export function createApplyPorts(edges: ApplyEdges): ApplyPorts {
     return (ref) => (ref.secret === 'db-password' ? password.reveal() : key.reveal());
   }
 
-  async function network(): Promise<void> {
-    if (networkReady) return;
-    await ensureNetwork(docker, edges.network, { [LABEL.managedBy]: MANAGED_BY, [LABEL.environment]: edges.environment });
-    networkReady = true;
+  function network(): Promise<void> {
+    networkReady ??= ensureNetwork(docker, edges.network, { [LABEL.managedBy]: MANAGED_BY, [LABEL.environment]: edges.environment }).then(
+      () => undefined,
+      (error: unknown) => {
+        networkReady = undefined;
+        throw error;
+      },
+    );
+    return networkReady;
   }
 
   async function create(container: DesiredContainer): Promise<void> {

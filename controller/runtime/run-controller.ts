@@ -13,15 +13,15 @@ import type { DepState, Readiness, TenantRow } from '../http/types.js';
 import type { Logger } from '../log/logger.js';
 import { createMetrics } from '../metrics/registry.js';
 import { recordTenants } from '../metrics/record.js';
-import { observePlatform } from '../observe/observe-platform.js';
+import { createRouteCache, observePlatform } from '../observe/observe-platform.js';
 import { createDatabaseAdmin, type DatabaseAdmin } from '../postgres/tenant-databases.js';
 import { createCommitStatusReporter } from '../reconcile/commit-status.js';
-import { createConfigTracker } from '../reconcile/config-tracker.js';
+import { createConfigTracker, type GoodConfig } from '../reconcile/config-tracker.js';
 import { startReconcileLoop, type ReconcileLoop } from '../reconcile/loop.js';
 import { reconcileOnce } from '../reconcile/reconciler.js';
+import { masterKeyFromEnv } from '../secrets/master-key.js';
 import { openSource } from '../source/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { DEFAULT_TRAEFIK_OPTIONS } from '../traefik/types.js';
 import { createApplyPorts } from './apply-ports.js';
 import { dockerClient } from './docker-client.js';
 import { watchDockerDrift } from './docker-drift.js';
@@ -31,7 +31,8 @@ export interface RunningController {
   url: string;
   loop: ReconcileLoop;
   store: Store;
-  stop(): Promise<void>;
+  /** Stops the loop, HTTP server and connections. `releaseLease: false` leaves the lease to expire, as a crash would (tests of failover). */
+  stop(options?: { releaseLease?: boolean }): Promise<void>;
 }
 
 async function probe(check: () => Promise<unknown>): Promise<DepState> {
@@ -55,7 +56,13 @@ function forgeFor(settings: ControllerSettings, logger: Logger): Forge | undefin
 }
 
 export async function runController(settings: ControllerSettings, logger: Logger, env: NodeJS.ProcessEnv): Promise<RunningController> {
-  const store = await openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dir: settings.stateDir, notify: (message) => logger.info(message) });
+  const masterKey = masterKeyFromEnv(env);
+  const store = await openStore({
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(masterKey ? { masterKey } : {}),
+    dir: settings.stateDir,
+    notify: (message) => logger.info(message),
+  });
   const metrics = createMetrics();
   const docker: Docker = dockerClient(settings.dockerHost);
   const databases: DatabaseAdmin | undefined = settings.tenantDatabaseUrl ? createDatabaseAdmin(settings.tenantDatabaseUrl) : undefined;
@@ -64,6 +71,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
   const compileCache = createCompileCache();
   const forge = forgeFor(settings, logger);
   const holder = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const routeCache = createRouteCache();
   let environment = 'default';
   let gitState: DepState = { status: 'down', error: 'not fetched yet' };
 
@@ -74,10 +82,11 @@ export async function runController(settings: ControllerSettings, logger: Logger
   });
 
   const reconcile = () => {
-    const good = tracker.lastGood();
-    if (good) environment = good.platform.spec.environment;
-    const ports = createApplyPorts({
-      environment,
+    // Ports are made for the config in force after tracking: made before it,
+    // the first pass would label databases and the network with the wrong
+    // environment (and write routes with default router options).
+    const portsFor = (good: GoodConfig) => createApplyPorts({
+      environment: good.platform.spec.environment,
       network: settings.network,
       docker,
       databases: databases ?? {
@@ -89,7 +98,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
         close: async () => undefined,
       },
       routesDir: settings.routesDir,
-      traefik: good ? compileContextFor(settings, good.platform).traefik : DEFAULT_TRAEFIK_OPTIONS,
+      traefik: compileContextFor(settings, good.platform).traefik,
       secrets: store.secrets,
       healthTimeoutMs: settings.healthTimeoutMs,
     });
@@ -105,8 +114,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
       },
       compileContext: (platform) => compileContextFor(settings, platform),
       compileCache,
-      observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, ...(databases ? { databases } : {}) }),
-      ports,
+      observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, routeCache, ...(databases ? { databases } : {}) }),
+      ports: portsFor,
       tenantDatabases: databases !== undefined,
       store,
       commitStatus,
@@ -139,9 +148,9 @@ export async function runController(settings: ControllerSettings, logger: Logger
     reconcile,
     intervalMs: settings.intervalMs,
     backoff: { baseMs: 1_000, maxMs: 60_000 },
-    leaseRenewMs: 5_000,
+    leaseRenewMs: settings.lease.renewMs,
     lease: {
-      hold: async () => (await store.lease.tryAcquire('controller', holder, 15_000)).leader,
+      hold: async () => (await store.lease.tryAcquire('controller', holder, settings.lease.ttlMs)).leader,
       release: async () => void (await store.lease.release('controller', holder)),
     },
     logger,
@@ -189,9 +198,9 @@ export async function runController(settings: ControllerSettings, logger: Logger
     url: http.url,
     loop,
     store,
-    async stop() {
+    async stop(options = {}) {
       stopDrift();
-      await loop.stop();
+      await loop.stop(options);
       await http.close();
       await databases?.close();
       await store.close();

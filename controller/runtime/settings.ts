@@ -14,6 +14,8 @@ export interface ControllerSettings {
   routesDir: string;
   listen: { host: string; port: number };
   intervalMs: number;
+  /** Leader lease: its lifetime without renewal, and how often the leader renews it (and a standby tries to take it). */
+  lease: { ttlMs: number; renewMs: number };
   concurrency: number;
   allowMassDeletion: boolean;
   /** unix socket path or tcp URL; undefined: /var/run/docker.sock. */
@@ -84,6 +86,13 @@ export interface SettingsFlags {
   'allow-mass-deletion'?: boolean;
 }
 
+function leaseSettings(env: NodeJS.ProcessEnv): ControllerSettings['lease'] {
+  const ttlMs = positiveNumber(env.RP9_LEASE_TTL_SECONDS, 'RP9_LEASE_TTL_SECONDS', 15) * 1000;
+  const renewMs = positiveNumber(env.RP9_LEASE_RENEW_SECONDS, 'RP9_LEASE_RENEW_SECONDS', Math.min(5, ttlMs / 3000)) * 1000;
+  if (renewMs >= ttlMs) throw new SettingsError(`RP9_LEASE_RENEW_SECONDS (${renewMs / 1000}) must be shorter than RP9_LEASE_TTL_SECONDS (${ttlMs / 1000})`);
+  return { ttlMs: Math.round(ttlMs), renewMs: Math.round(renewMs) };
+}
+
 export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv, cwd: string): ControllerSettings {
   const stateDir = resolve(cwd, flags['state-dir'] ?? env.RP9_STATE_DIR ?? '.rp9');
   const tenantDatabaseUrl = env.RP9_TENANT_DATABASE_URL?.trim() || env.DATABASE_URL?.trim() || undefined;
@@ -97,6 +106,7 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
     routesDir: resolve(cwd, flags['routes-dir'] ?? env.RP9_ROUTES_DIR ?? `${stateDir}/traefik`),
     listen: hostPort(flags.listen ?? env.RP9_LISTEN ?? '127.0.0.1:9090', '--listen'),
     intervalMs: positiveNumber(flags.interval ?? env.RP9_INTERVAL_SECONDS, '--interval', 60) * 1000,
+    lease: leaseSettings(env),
     concurrency: Math.floor(positiveNumber(flags.concurrency ?? env.RP9_CONCURRENCY, '--concurrency', 4)),
     allowMassDeletion: flags['allow-mass-deletion'] === true,
     dockerHost: env.DOCKER_HOST?.trim() || undefined,

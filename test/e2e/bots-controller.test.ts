@@ -120,13 +120,12 @@ function controller() {
     healthcheck: { test: ['CMD-SHELL', 'wget -q -O- http://127.0.0.1:5678/healthz/readiness || exit 1'], intervalSeconds: 1, timeoutSeconds: 2, retries: 5, startPeriodSeconds: 0 },
   });
   const tracker = createConfigTracker(openSource({ url: settings.repo, cacheDir: join(stateDir, 'git'), env: {} }), createParseCache());
-  return () => {
-    const good = tracker.lastGood();
-    return reconcileOnce({
+  return () =>
+    reconcileOnce({
       tracker,
       compileContext,
       observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, databases }),
-      ports: createApplyPorts({ environment, network: settings.network, docker, databases, routesDir: settings.routesDir, traefik: compileContext(good?.platform ?? ({ spec: { environment } } as Platform)).traefik, secrets: store.secrets, healthTimeoutMs: 30_000 }),
+      ports: (good) => createApplyPorts({ environment, network: settings.network, docker, databases, routesDir: settings.routesDir, traefik: compileContext(good.platform).traefik, secrets: store.secrets, healthTimeoutMs: 30_000 }),
       tenantDatabases: true,
       store,
       commitStatus: createCommitStatusReporter(undefined, { environment: () => environment }),
@@ -134,7 +133,6 @@ function controller() {
       logger: silentLogger(),
       options: { allowMassDeletion: false, concurrency: 2, retry: { attempts: 2, baseMs: 200, maxMs: 1_000 } },
     });
-  };
 }
 
 async function runningContainers(): Promise<string[]> {

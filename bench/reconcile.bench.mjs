@@ -1,0 +1,234 @@
+// End-to-end figures of the controller (dist/, real edges): time from a push
+// (commit + signed webhook) to one tenant's change being applied (a route
+// change; a resource update in place), time to bring up 20 dedicated tenants
+// with the tiny n8n stand-in image, and a no-op reconcile over 1,000 tenants
+// (routes only). Docker API calls are counted by a proxy on the controller's
+// DOCKER_HOST socket; writes = every call that is not GET/HEAD.
+// Starts its own PostgreSQL and dockerd (test harness, via tsx). Needs root.
+//   npm run build && node bench/reconcile.bench.mjs [noopTenants=1000] [upTenants=20]
+// Prints figures; asserts nothing about time.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist/controller');
+if (!existsSync(join(dist, 'runtime/run-controller.js'))) {
+  console.error('dist/ is missing: run `npm run build` first.');
+  process.exit(2);
+}
+const NOOP_TENANTS = Number(process.argv[2] ?? 1000);
+const UP_TENANTS = Number(process.argv[3] ?? 20);
+const SECRET = 'bench-webhook-secret';
+
+// The harness and fixtures are TypeScript test code (not in dist/): loaded through tsx.
+register();
+const { startPostgres } = await import('../test/harness/postgres.ts');
+const { startDockerd } = await import('../test/harness/dockerd.ts');
+const { startGitServer } = await import('../test/harness/git-server.ts');
+const { ensureTestImage } = await import('../test/harness/test-image.ts');
+const { createConfigRepo, commitFiles } = await import('../test/fixtures/git-repo.ts');
+const { platformYaml, tenantFile } = await import('../test/e2e/support/config.ts');
+const { runController } = await import(join(dist, 'runtime/run-controller.js'));
+const { controllerSettings } = await import(join(dist, 'runtime/settings.js'));
+const { createLogger } = await import(join(dist, 'log/logger.js'));
+const { signBody } = await import(join(dist, 'http/github-webhook.js'));
+const { default: Docker } = await import('dockerode');
+const { default: pg } = await import('pg');
+
+/** A counting HTTP proxy on a unix socket in front of dockerd's socket. */
+async function startDockerProxy(target, path) {
+  const counts = { reads: 0, writes: 0, writePaths: [] };
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' || req.method === 'HEAD') counts.reads += 1;
+    else {
+      counts.writes += 1;
+      counts.writePaths.push(`${req.method} ${req.url.replace(/\?.*$/, '').replace(/^\/v[\d.]+/, '')}`);
+    }
+    const upstream = request({ socketPath: target, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    res.on('close', () => upstream.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => server.listen(path, resolve));
+  return { counts, snapshot: () => ({ reads: counts.reads, writes: counts.writes, paths: counts.writePaths.length }), stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
+}
+
+function delta(proxy, before) {
+  const now = proxy.snapshot();
+  return { reads: now.reads - before.reads, writes: now.writes - before.writes, paths: proxy.counts.writePaths.slice(before.paths) };
+}
+
+async function until(what, check, timeoutMs, intervalMs = 5) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await check().catch(() => undefined);
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const temp = await mkdtemp(join(tmpdir(), 'rp9-bench-reconcile-'));
+const postgres = await startPostgres();
+const dockerd = await startDockerd(`rp9b${process.pid % 100000}`);
+const docker = new Docker({ socketPath: dockerd.socketPath });
+await ensureTestImage(docker, 'rp9/n8n:1.123.4');
+const proxy = await startDockerProxy(dockerd.socketPath, join(temp, 'docker-proxy.sock'));
+const worlds = [];
+const warnings = [];
+
+/** A config repo, git server, store database and controller for one scenario. */
+async function startWorld(id, files, options = {}) {
+  const environment = `bench-${id}`;
+  const dir = join(temp, id);
+  await mkdir(join(dir, 'routes'), { recursive: true });
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  await admin.query(`create database bench_${id.replaceAll('-', '_')}`);
+  await admin.end();
+  const repo = await createConfigRepo(files(environment), { root: dir });
+  const git = await startGitServer(dir);
+  const env = {
+    PATH: process.env.PATH,
+    DATABASE_URL: postgres.url.replace(/\/postgres$/, `/bench_${id.replaceAll('-', '_')}`),
+    RP9_TENANT_DATABASE_URL: postgres.url,
+    RP9_MASTER_KEY: randomBytes(32).toString('base64'),
+    DOCKER_HOST: `unix://${join(temp, 'docker-proxy.sock')}`,
+    RP9_DOCKER_NETWORK: `rp9-bench-${id}`,
+    RP9_CONTAINER_POSTGRES: '127.0.0.1:5432',
+    RP9_CONTAINER_REDIS: '127.0.0.1:6379',
+    RP9_GITHUB_WEBHOOK_SECRET: SECRET,
+    RP9_INTERVAL_SECONDS: '3600',
+    RP9_LOG_LEVEL: 'warn',
+  };
+  const settings = { ...controllerSettings({ repo: `${git.url}/${repo.name}`, 'state-dir': join(dir, 'state'), 'routes-dir': join(dir, 'routes'), listen: '127.0.0.1:0' }, env, dir), ...options };
+  const logger = createLogger({ stream: { write: (line) => void warnings.push(`${id}: ${line.trim()}`) }, env });
+  const started = performance.now();
+  const controller = await runController(settings, logger, env);
+  const world = { id, environment, repo, git, controller, routesDir: settings.routesDir, started };
+  worlds.push(world);
+  return world;
+}
+
+async function allReady(world, count) {
+  const statuses = await world.controller.store.status.list();
+  return statuses.filter((s) => s.appliedCommit === world.repo.head && s.conditions.some((c) => c.type === 'Ready' && c.status === 'True')).length === count;
+}
+
+async function push(world, files) {
+  const commit = await commitFiles(world.repo, files, 'bench change');
+  const body = JSON.stringify({ ref: 'refs/heads/main', after: commit, repository: { full_name: 'acme/config' } });
+  const answer = await fetch(`${world.controller.url}/hooks/github`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomBytes(8).toString('hex'), 'x-hub-signature-256': signBody(SECRET, body) },
+    body,
+  });
+  if (answer.status !== 202) throw new Error(`webhook answered ${answer.status}`);
+  return commit;
+}
+
+const out = [];
+const print = (line) => {
+  out.push(line);
+  process.stdout.write(`${line}\n`);
+};
+print(`reconcile bench: node ${process.version}, ${cpus().length} cpus, load ${loadavg()[0].toFixed(2)}; dockerd ${(await docker.version()).Version}, tiny n8n image`);
+
+try {
+  // 1. Push → applied on a small platform: one shared tenant (route), one dedicated (resources).
+  const small = await startWorld('push', (environment) => ({
+    'platform.yaml': platformYaml({ environment }),
+    ...tenantFile({ name: 'bp-shared', mode: 'shared' }),
+    ...tenantFile({ name: 'bp-ded' }),
+  }));
+  await until('the small platform to converge', () => allReady(small, 2), 120_000, 100);
+  const route = [];
+  for (let i = 1; i <= 5; i += 1) {
+    const host = `bp-shared-${i}.${small.environment}.test`;
+    const before = proxy.snapshot();
+    const t0 = performance.now();
+    await push(small, tenantFile({ name: 'bp-shared', mode: 'shared', subdomain: `bp-shared-${i}` }));
+    await until('the new route', async () => (await readFile(join(small.routesDir, 'rp9-bp-shared.yaml'), 'utf8')).includes(host), 30_000);
+    route.push({ ms: performance.now() - t0, ...delta(proxy, before) });
+    await small.controller.loop.idle();
+  }
+  print(`push → route change applied (webhook, 2 tenants), 5 runs: median ${median(route.map((r) => r.ms)).toFixed(0)} ms, max ${Math.max(...route.map((r) => r.ms)).toFixed(0)} ms; docker writes per run ${route.map((r) => r.writes).join('/')}`);
+  const resources = [];
+  for (let i = 1; i <= 3; i += 1) {
+    const cpu = i % 2 === 1 ? 1 : 0.5;
+    const before = proxy.snapshot();
+    const t0 = performance.now();
+    await push(small, tenantFile({ name: 'bp-ded', cpu }));
+    await until('the new cpu limit', async () => {
+      const infos = await Promise.all(['rp9-bp-ded-main', 'rp9-bp-ded-worker-1'].map((name) => docker.getContainer(name).inspect()));
+      return infos.every((info) => info.HostConfig.NanoCpus === cpu * 1e9);
+    }, 30_000);
+    resources.push({ ms: performance.now() - t0, ...delta(proxy, before) });
+    await small.controller.loop.idle();
+  }
+  print(`push → cpu update in place applied (webhook, main + worker), 3 runs: median ${median(resources.map((r) => r.ms)).toFixed(0)} ms, max ${Math.max(...resources.map((r) => r.ms)).toFixed(0)} ms; docker writes per run ${resources.map((r) => r.writes).join('/')} (${resources[0].paths.join(', ')})`);
+  await small.controller.stop();
+
+  // 2. Bring-up of dedicated tenants (database, volume, main + 1 worker, healthy, route).
+  for (const concurrency of [4, UP_TENANTS]) {
+    const before = proxy.snapshot();
+    const up = await startWorld(`up-c${concurrency}`, (environment) => Object.assign({ 'platform.yaml': platformYaml({ environment }) }, ...Array.from({ length: UP_TENANTS }, (_, i) => tenantFile({ name: `bu${concurrency}-${i}` }))), { concurrency });
+    await until(`${UP_TENANTS} dedicated tenants ready`, () => allReady(up, UP_TENANTS), 600_000, 100);
+    const took = performance.now() - up.started;
+    const writes = delta(proxy, before);
+    print(`bring-up of ${UP_TENANTS} dedicated tenants (${UP_TENANTS * 2} containers), concurrency ${concurrency}${concurrency === 4 ? ' (default)' : ''}: ${(took / 1000).toFixed(1)} s from controller start to all Ready; docker calls ${writes.reads} reads, ${writes.writes} writes`);
+    await up.controller.stop();
+    const containers = await docker.listContainers({ all: true, filters: { label: [`rp9.io/environment=${up.environment}`] } });
+    await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  }
+
+  // 3. No-op reconcile over many routes-only tenants.
+  const big = await startWorld('noop', (environment) => Object.assign({ 'platform.yaml': platformYaml({ environment }) }, ...Array.from({ length: NOOP_TENANTS }, (_, i) => tenantFile({ name: `bn-${i}`, mode: 'shared' }))));
+  await until(`${NOOP_TENANTS} tenants converged`, () => allReady(big, NOOP_TENANTS), 300_000, 200);
+  const first = big.controller.loop.lastResult();
+  print(`first pass over ${NOOP_TENANTS} shared tenants (writes ${NOOP_TENANTS} route files): ${first?.durationMs} ms (${first?.kind})`);
+  const noop = [];
+  for (let i = 0; i < 5; i += 1) {
+    const before = proxy.snapshot();
+    const t0 = performance.now();
+    const next = big.controller.loop.waitForResult();
+    big.controller.loop.trigger('bench');
+    const result = await next;
+    noop.push({ wall: performance.now() - t0, pass: result.durationMs, kind: result.kind, ...delta(proxy, before) });
+  }
+  print(`no-op reconcile over ${NOOP_TENANTS} tenants, 5 runs: median ${median(noop.map((r) => r.pass))} ms (pass), ${median(noop.map((r) => r.wall)).toFixed(0)} ms (trigger → result); results ${[...new Set(noop.map((r) => r.kind))].join(',')}; docker calls per run ${median(noop.map((r) => r.reads))} reads, ${noop.map((r) => r.writes).join('/')} writes${noop.some((r) => r.writes > 0) ? ` (NOT ZERO: ${noop.flatMap((r) => r.paths).join(', ')})` : ''}`);
+  const bigRoute = [];
+  for (let i = 1; i <= 3; i += 1) {
+    const host = `bn-7-${i}.${big.environment}.test`;
+    const t0 = performance.now();
+    await push(big, tenantFile({ name: 'bn-7', mode: 'shared', subdomain: `bn-7-${i}` }));
+    await until('the new route', async () => (await readFile(join(big.routesDir, 'rp9-bn-7.yaml'), 'utf8')).includes(host), 30_000);
+    bigRoute.push(performance.now() - t0);
+    await big.controller.loop.idle();
+  }
+  print(`push → route change applied among ${NOOP_TENANTS} tenants (webhook), 3 runs: median ${median(bigRoute).toFixed(0)} ms, max ${Math.max(...bigRoute).toFixed(0)} ms`);
+} finally {
+  for (const world of worlds) {
+    await world.controller.stop().catch(() => undefined);
+    await world.git.stop();
+  }
+  if (warnings.length > 0) process.stderr.write(`${warnings.length} controller warning(s); first: ${warnings.slice(0, 3).join('\n')}\n`);
+  await proxy.stop();
+  await dockerd.stop();
+  await postgres.stop();
+  await rm(temp, { recursive: true, force: true });
+}

@@ -1,0 +1,76 @@
+// End to end: the controller's HTTP surface over a converged platform —
+// liveness, readiness with the leader role, the detailed health report,
+// Prometheus metrics with the tenant gauges, and the status page.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { platformYaml, tenantFile } from './support/config.js';
+import { get, getJson } from './support/http.js';
+import { until } from './support/wait.js';
+import { createWorld, type ControllerHandle, type World } from './support/world.js';
+
+let world: World;
+let controller: ControllerHandle;
+
+beforeAll(async () => {
+  world = await createWorld({
+    id: 'ht',
+    postgresUrl: inject('postgresUrl'),
+    dockerSocket: inject('dockerSocket'),
+    files: (environment) => ({
+      'platform.yaml': platformYaml({ environment }),
+      ...tenantFile({ name: 'ht-live', mode: 'shared' }),
+      ...tenantFile({ name: 'ht-paused', mode: 'shared', suspended: true }),
+    }),
+  });
+  controller = await world.startController({ intervalSeconds: 2 });
+  await until('both tenants applied', async () => {
+    const statuses = await controller.store.status.list();
+    return statuses.filter((s) => s.appliedCommit === world.repo.head).length === 2;
+  }, { timeoutMs: 20_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await world?.close();
+});
+
+describe('controller HTTP endpoints', () => {
+  it('/healthz answers 200', async () => {
+    const answer = await get(`${controller.url}/healthz`);
+
+    expect(answer.status).toBe(200);
+  });
+
+  it('/readyz is ready and names the leader role', async () => {
+    const answer = await getJson(`${controller.url}/readyz`);
+
+    expect(answer).toEqual({ status: 200, body: expect.objectContaining({ ready: true, role: 'leader', database: true, docker: true, git: true }) });
+  });
+
+  it('/health/detailed reports every dependency up', async () => {
+    const answer = await getJson<{ status: string; role: string; dependencies: Record<string, { status: string }> }>(`${controller.url}/health/detailed`);
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'healthy', role: 'leader' });
+    expect(answer.body.dependencies).toMatchObject({ database: { status: 'up' }, docker: { status: 'up' }, git: { status: 'up' } });
+  });
+
+  it('/metrics exposes rp9_tenants_total by mode, status and plan', async () => {
+    const text = await until('tenant gauges in /metrics', async () => {
+      const answer = await get(`${controller.url}/metrics`);
+      return answer.status === 200 && answer.text.includes('rp9_tenants_total{') ? answer.text : undefined;
+    }, { timeoutMs: 10_000 });
+
+    expect(text).toMatch(/^rp9_tenants_total\{mode="shared",status="active",plan="starter"\} 1$/m);
+    expect(text).toMatch(/^rp9_tenants_total\{mode="shared",status="suspended",plan="starter"\} 1$/m);
+    expect(text).toMatch(/^rp9_reconcile_total\{result="success"\} [1-9]/m);
+  });
+
+  it('the status page lists every tenant with its phase and applied commit', async () => {
+    const answer = await get(`${controller.url}/`);
+
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(answer.text).toContain('<td>ht-live</td><td>shared</td><td>starter</td><td>active</td>');
+    expect(answer.text).toContain('<td>ht-paused</td><td>shared</td><td>starter</td><td>suspended</td>');
+    expect(answer.text).toContain(world.repo.head.slice(0, 12));
+  });
+});

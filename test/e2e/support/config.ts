@@ -1,0 +1,80 @@
+// Inline config for end-to-end tests: platform.yaml and tenant files as YAML
+// text, built from a few parameters so each test states only what it changes.
+
+export interface PlatformInput {
+  environment: string;
+  domain?: string;
+  image?: string;
+  version?: string;
+  maxDeletionPercent?: number;
+}
+
+export function platformYaml(input: PlatformInput): string {
+  return `apiVersion: rp9.io/v1
+kind: Platform
+metadata:
+  name: ${input.environment}
+spec:
+  domain: ${input.domain ?? `${input.environment}.test`}
+  environment: ${input.environment}
+  regions:
+    eu-west: { geography: eu }
+  sharedN8n:
+    url: http://n8n-shared:5678
+    version: "${input.version ?? '1.123.4'}"
+  dedicated:
+    image: ${input.image ?? 'rp9/n8n'}
+    n8nVersion: "${input.version ?? '1.123.4'}"
+  plans:
+    starter:
+      cpu: 0.5
+      memoryMb: 128
+      workers: 1
+      storageGb: 1
+      executionsMonthly: 1000
+      concurrentExecutions: 2
+      apiCallsHourly: 1000
+      ceiling: { cpu: 1, memoryMb: 512, workers: 3, storageGb: 2 }
+  safety:
+    maxDeletionPercent: ${input.maxDeletionPercent ?? 100}
+`;
+}
+
+export interface TenantInput {
+  name: string;
+  mode?: 'shared' | 'dedicated';
+  subdomain?: string;
+  customDomains?: string[];
+  cpu?: number;
+  memoryMb?: number;
+  workers?: number;
+  suspended?: boolean;
+}
+
+export function tenantYaml(input: TenantInput): string {
+  const mode = input.mode ?? 'dedicated';
+  const lines = [
+    'apiVersion: rp9.io/v1',
+    'kind: Tenant',
+    'metadata:',
+    `  name: ${input.name}`,
+    `  email: ops@${input.name}.test`,
+    'spec:',
+    '  plan: starter',
+    `  mode: ${mode}`,
+    '  region: eu-west',
+    `  subdomain: ${input.subdomain ?? input.name}`,
+  ];
+  if (input.customDomains?.length) lines.push(`  customDomains: [${input.customDomains.join(', ')}]`);
+  if (input.suspended !== undefined) lines.push(`  suspended: ${input.suspended}`);
+  if (mode === 'dedicated') {
+    const resources = [`cpu: ${input.cpu ?? 0.5}`, `memoryMb: ${input.memoryMb ?? 128}`, `workers: ${input.workers ?? 1}`];
+    lines.push(`  resources: { ${resources.join(', ')} }`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `tenants/<name>.yaml` → text, for createConfigRepo / commitFiles. */
+export function tenantFile(input: TenantInput): Record<string, string> {
+  return { [`tenants/${input.name}.yaml`]: tenantYaml(input) };
+}
