@@ -5,7 +5,7 @@ import { Octokit } from '@octokit/rest';
 import { createAppAuthStrategy, type AppCredentials } from '../../controller/forge/app-auth.js';
 import type { ConfigFiles, Diagnostic, SourceFile } from '../../config/types.js';
 import { selectConfigEntries, type TreeEntry } from '../../controller/source/tree.js';
-import { mapLimit } from '../../controller/docker/map-limit.js';
+import { mapLimit } from '../../controller/concurrency/map-limit.js';
 import { SourceReadError } from './errors.js';
 
 export interface GitHubReaderOptions {

@@ -3,7 +3,8 @@
 // stop at the first failure; tenants run concurrently and never block each
 // other. Transient errors are retried with capped exponential backoff.
 import type { Action, DesiredContainer, DesiredDatabase, DesiredRoute, DesiredVolume, Plan, TenantPlan } from '../model.js';
-import { mapWithConcurrency, withRetry, type ErrorClass } from './retry.js';
+import { mapLimit } from '../concurrency/map-limit.js';
+import { withRetry, type ErrorClass } from './retry.js';
 
 /** The I/O the executor needs. Every port is idempotent. */
 export interface ApplyPorts {
@@ -144,7 +145,7 @@ async function applyTenant(tenantPlan: TenantPlan, ports: ApplyPorts, options: A
 
 export async function applyPlan(plan: Plan, ports: ApplyPorts, options: ApplyOptions): Promise<ApplyReport> {
   if (plan.refused) throw new ApplyRefusedError(plan.refused.message);
-  const results = await mapWithConcurrency(plan.tenants, options.concurrency, (tenantPlan) => applyTenant(tenantPlan, ports, options));
+  const results = await mapLimit(plan.tenants, options.concurrency, (tenantPlan) => applyTenant(tenantPlan, ports, options));
   return {
     tenants: results,
     applied: results.filter((r) => r.outcome === 'applied').length,

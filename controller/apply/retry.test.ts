@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, mapWithConcurrency, withRetry, type ErrorClass } from './retry.js';
+import { backoffDelay, withRetry, type ErrorClass } from './retry.js';
 
 class Failure extends Error {
   constructor(readonly kind: ErrorClass) {
@@ -59,27 +59,5 @@ describe('withRetry', () => {
     };
     await expect(withRetry(fn, { attempts: 3, baseMs: 1, maxMs: 1, classify, sleep: async () => undefined })).rejects.toThrow('transient');
     expect(calls).toBe(3);
-  });
-});
-
-describe('mapWithConcurrency', () => {
-  it('keeps order and never runs more than the limit at once', async () => {
-    // Arrange
-    let running = 0;
-    let peak = 0;
-    const fn = async (n: number) => {
-      running += 1;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 5 - (n % 5)));
-      running -= 1;
-      return n * 2;
-    };
-
-    // Act
-    const results = await mapWithConcurrency([1, 2, 3, 4, 5, 6, 7], 3, fn);
-
-    // Assert
-    expect(results).toEqual([2, 4, 6, 8, 10, 12, 14]);
-    expect(peak).toBe(3);
   });
 });

@@ -2,20 +2,13 @@
 // in this reconcile, the status update (phase + conditions) and the events
 // to record. Events are written only when something changed.
 import type { TenantPhase } from '../model.js';
+import type { Condition, ConditionInput } from '../store/types.js';
 
-export type ConditionType = 'Ready' | 'Reconciling' | 'Stalled';
-export type ConditionStatus = 'True' | 'False' | 'Unknown';
-
-export interface ConditionInput {
-  type: ConditionType;
-  status: ConditionStatus;
-  reason: string;
-  message: string;
-}
+export type { ConditionInput };
 
 export interface PreviousStatus {
   phase: TenantPhase;
-  conditions: { type: ConditionType; status: ConditionStatus; reason: string; message: string }[];
+  conditions: Pick<Condition, 'type' | 'status' | 'reason' | 'message'>[];
   appliedSpecHash: string | null;
 }
 

@@ -2,7 +2,7 @@
 // tenants at a time, each bounded by its own deadline. A tenant that does not
 // answer in time is cut off (its signal aborted) and reported; it never holds
 // up the others. The samples feed `recordTenantUsage` as they are.
-import { mapLimit } from '../docker/map-limit.js';
+import { mapLimit } from '../concurrency/map-limit.js';
 import type { TenantUsageSample } from '../metrics/record.js';
 import { tenantResourceUsage, type ContainerUsage } from './docker-stats.js';
 import { monthStart, summarizeExecutions, type ExecutionActivity } from './executions.js';
