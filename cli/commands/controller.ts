@@ -18,7 +18,8 @@ export const controllerCommand: Command = {
     'RP9_TENANT_DATABASE_URL (tenant databases; defaults to DATABASE_URL), RP9_MASTER_KEY,',
     'DOCKER_HOST, RP9_CONTAINER_POSTGRES and RP9_CONTAINER_REDIS (host:port as containers',
     'reach them), RP9_DOCKER_NETWORK, RP9_SUSPENDED_URL, RP9_GITHUB_TOKEN and',
-    'RP9_GITHUB_REPOSITORY (commit statuses), RP9_GITHUB_WEBHOOK_SECRET, RP9_LOG_LEVEL.',
+    'RP9_GITHUB_REPOSITORY (commit statuses), RP9_GITHUB_WEBHOOK_SECRET, RP9_LEASE_TTL_SECONDS and',
+    'RP9_LEASE_RENEW_SECONDS (leader lease, default 15 s / 5 s), RP9_LOG_LEVEL.',
     'Any secret variable also works as NAME_FILE.',
   ].join('\n'),
   options: {
