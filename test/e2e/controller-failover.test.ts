@@ -9,7 +9,8 @@ import { routeWithHost } from './support/routes.js';
 import { until } from './support/wait.js';
 import { createWorld, type ControllerHandle, type World } from './support/world.js';
 
-const LEASE = { RP9_LEASE_TTL_SECONDS: '2', RP9_LEASE_RENEW_SECONDS: '0.5' };
+// Short enough for a quick takeover, long enough that a loaded CI machine never loses a live leader's lease.
+const LEASE = { RP9_LEASE_TTL_SECONDS: '6', RP9_LEASE_RENEW_SECONDS: '1' };
 
 interface Readyz {
   ready: boolean;
@@ -61,7 +62,7 @@ describe('leader election between two controllers', () => {
     const held = await second.store.lease.get('controller');
     const commit = await world.push(tenantFile({ name: 'fo-a', mode: 'shared', subdomain: 'fo-a-after-failover' }), 'fo-a: new subdomain');
 
-    await until('the standby to lead', async () => (await readyz(second)).body.role === 'leader', { timeoutMs: 10_000 });
+    await until('the standby to lead', async () => (await readyz(second)).body.role === 'leader', { timeoutMs: 20_000 });
     const route = await until('fo-a routed at its new subdomain', () => routeWithHost(world.routesDir, 'fo-a', `fo-a-after-failover.${world.environment}.test`), { timeoutMs: 10_000 });
 
     expect(route).toContain('rp9-fo-a');
