@@ -86,6 +86,7 @@ describe('compileTenant: dedicated', () => {
       N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
       N8N_PERSONALIZATION_ENABLED: 'false',
       N8N_TEMPLATES_ENABLED: 'false',
+      N8N_USER_FOLDER: '/home/node',
       N8N_RUNNERS_ENABLED: 'true',
       N8N_RUNNERS_BROKER_PORT: '5679',
     });
@@ -100,7 +101,7 @@ describe('compileTenant: dedicated', () => {
 
   it('mounts the volume, labels each container and records its hash in the spec-hash label', () => {
     for (const container of containers(acme)) {
-      expect(container.mounts).toEqual([{ volume: 'rp9-acme-corp-data', target: '/home/node/.n8n' }]);
+      expect(container.mounts).toEqual([{ volume: 'rp9-acme-corp-data', target: '/home/node' }]);
       expect(container.labels).toEqual({
         'rp9.io/managed-by': 'rp9',
         'rp9.io/environment': 'test',

@@ -14,7 +14,7 @@ describe('createCompileContext', () => {
       network: 'rp9',
       n8nPort: 5678,
       runnersBrokerPort: 5679,
-      dataPath: '/home/node/.n8n',
+      dataPath: '/home/node',
       traefik: { entryPoints: ['websecure'], certResolver: 'letsencrypt' },
     });
     expect(context.healthcheck.test).toEqual(['CMD-SHELL', 'wget -q -O- http://127.0.0.1:5678/healthz/readiness || exit 1']);

@@ -25,7 +25,7 @@ export interface CompileContext {
   runnersBrokerPort: number;
   /** N8N_LISTEN_ADDRESS: IPv4 so the healthcheck's 127.0.0.1 always reaches it. */
   listenAddress: string;
-  /** Where the tenant volume is mounted. */
+  /** Where the tenant volume is mounted; N8N_USER_FOLDER (n8n keeps its data in `<it>/.n8n`). */
   dataPath: string;
   healthcheck: HealthcheckSpec;
   /** Router settings; part of every route's hash, so changing them rewrites the route files. */
@@ -49,7 +49,14 @@ export interface CompileContextInput {
 export const DEFAULT_NETWORK = 'rp9';
 export const DEFAULT_N8N_PORT = 5678;
 export const DEFAULT_RUNNERS_BROKER_PORT = 5679;
-export const DEFAULT_DATA_PATH = '/home/node/.n8n';
+/**
+ * The n8n user's home, not `~/.n8n`: Docker gives a new volume the owner of
+ * the image directory it is mounted over, and only `/home/node` is sure to
+ * exist (owned by uid 1000) in every n8n image; a volume mounted over a path
+ * the image lacks is root's, and n8n exits with EACCES writing `.n8n/config`.
+ * n8n_env sets N8N_USER_FOLDER to this path, so n8n keeps `.n8n` in the volume.
+ */
+export const DEFAULT_DATA_PATH = '/home/node';
 
 /** A readiness probe that needs only busybox wget, as minimal images have. */
 export function defaultHealthcheck(n8nPort: number): HealthcheckSpec {
