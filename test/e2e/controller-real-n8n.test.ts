@@ -110,20 +110,19 @@ async function dropTenant(): Promise<void> {
 function controller(): () => Promise<ReconcileResult> {
   const tracker = createConfigTracker(openSource({ url: settings.repo, cacheDir: join(stateDir, 'git'), env: {} }), createParseCache());
   const compileCache = createCompileCache();
-  return () => {
-    const good = tracker.lastGood();
-    return reconcileOnce({
+  return () =>
+    reconcileOnce({
       tracker,
       compileContext: (platform) => compileContextFor(settings, platform),
       compileCache,
       observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, databases }),
-      ports: createApplyPorts({
+      ports: (good) => createApplyPorts({
         environment,
         network: settings.network,
         docker,
         databases,
         routesDir: settings.routesDir,
-        traefik: compileContextFor(settings, good?.platform ?? ({ spec: { environment } } as never)).traefik,
+        traefik: compileContextFor(settings, good.platform).traefik,
         secrets: store.secrets,
         healthTimeoutMs: settings.healthTimeoutMs,
       }),
@@ -134,7 +133,6 @@ function controller(): () => Promise<ReconcileResult> {
       logger: silentLogger(),
       options: { allowMassDeletion: false, concurrency: 2, retry: { attempts: 2, baseMs: 500, maxMs: 2_000 } },
     });
-  };
 }
 
 async function inspect(name: string): Promise<Docker.ContainerInspectInfo> {
