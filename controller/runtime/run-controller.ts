@@ -25,6 +25,7 @@ import { openStore, type Store } from '../store/index.js';
 import { createApplyPorts } from './apply-ports.js';
 import { dockerClient } from './docker-client.js';
 import { watchDockerDrift } from './docker-drift.js';
+import { startTelemetryLoop } from './telemetry-loop.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
 
 export interface RunningController {
@@ -161,6 +162,17 @@ export async function runController(settings: ControllerSettings, logger: Logger
     },
   });
 
+  const stopTelemetry = startTelemetryLoop({
+    intervalMs: settings.telemetryIntervalMs,
+    docker,
+    tenantDatabaseUrl: settings.tenantDatabaseUrl,
+    sharedDatabaseUrl: settings.sharedDatabaseUrl,
+    config: tracker.lastGood,
+    isLeader: () => loop.role() === 'leader',
+    metrics,
+    logger,
+  });
+
   const stopDrift = watchDockerDrift(docker, () => environment, () => loop.trigger('drift'), logger);
 
   const http = await startHttpServer({
@@ -200,6 +212,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     store,
     async stop(options = {}) {
       stopDrift();
+      stopTelemetry();
       await loop.stop(options);
       await http.close();
       await databases?.close();

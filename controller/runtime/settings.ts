@@ -22,6 +22,10 @@ export interface ControllerSettings {
   dockerHost: string | undefined;
   /** Admin URL of the PostgreSQL server that holds tenant databases. */
   tenantDatabaseUrl: string | undefined;
+  /** The shared n8n's database (per-tenant executions of shared tenants). */
+  sharedDatabaseUrl: string | undefined;
+  /** How often per-tenant usage is measured for /metrics. */
+  telemetryIntervalMs: number;
   /** How n8n containers reach that server and Redis. */
   containerPostgres: { host: string; port: number };
   containerRedis: { host: string; port: number };
@@ -111,6 +115,8 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
     allowMassDeletion: flags['allow-mass-deletion'] === true,
     dockerHost: env.DOCKER_HOST?.trim() || undefined,
     tenantDatabaseUrl,
+    sharedDatabaseUrl: envSecret(env, 'RP9_SHARED_N8N_DATABASE_URL'),
+    telemetryIntervalMs: positiveNumber(env.RP9_TELEMETRY_INTERVAL_SECONDS, 'RP9_TELEMETRY_INTERVAL_SECONDS', 60) * 1000,
     containerPostgres: env.RP9_CONTAINER_POSTGRES ? hostPort(env.RP9_CONTAINER_POSTGRES, 'RP9_CONTAINER_POSTGRES') : dbFromUrl,
     containerRedis: env.RP9_CONTAINER_REDIS ? hostPort(env.RP9_CONTAINER_REDIS, 'RP9_CONTAINER_REDIS') : { host: 'redis', port: 6379 },
     network: env.RP9_DOCKER_NETWORK?.trim() || 'rp9',

@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import Docker from 'dockerode';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../config/load-config.js';
+import { silentLogger } from '../log/logger.js';
+import { createMetrics } from '../metrics/registry.js';
+import type { GoodConfig } from '../reconcile/config-tracker.js';
+import { startTelemetryLoop, targetsOf } from './telemetry-loop.js';
+
+const adminUrl = inject('postgresUrl');
+const database = 'rp9_tl_acme';
+const encode = (text: string) => new TextEncoder().encode(text);
+
+async function sql(url: string, text: string, params: unknown[] = []): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text, params);
+  } finally {
+    await client.end();
+  }
+}
+
+function urlOf(db: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${db}`;
+  return url.toString();
+}
+
+async function config(): Promise<GoodConfig> {
+  const tenant = (name: string, extra: string) => `apiVersion: rp9.io/v1
+kind: Tenant
+metadata: { name: ${name}, email: ops@example.com }
+spec: { plan: starter, region: us-east, subdomain: ${name}, ${extra} }
+`;
+  const loaded = loadConfig({
+    platform: { path: 'platform.yaml', bytes: await readFile(new URL('../../platform.yaml', import.meta.url)) },
+    tenants: [
+      { path: 'tenants/tl-acme.yaml', bytes: encode(tenant('tl-acme', 'mode: dedicated')) },
+      { path: 'tenants/tl-idle.yaml', bytes: encode(tenant('tl-idle', 'mode: shared, suspended: true')) },
+    ],
+    problems: [],
+  });
+  if (!loaded.platform) throw new Error(JSON.stringify(loaded.diagnostics));
+  return { commit: 'c1', platform: loaded.platform, config: loaded };
+}
+
+beforeAll(async () => {
+  await sql(adminUrl, `drop database if exists ${database} with (force)`);
+  await sql(adminUrl, `create database ${database}`);
+  await sql(urlOf(database), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
+    "startedAt" timestamp(3) with time zone, "stoppedAt" timestamp(3) with time zone, status varchar not null, "workflowId" varchar(36) not null)`);
+  const now = Date.now();
+  for (const ago of [30_000, 20_000]) {
+    await sql(urlOf(database), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $2, $3, 'success', 'w1')`,
+      [new Date(now - ago - 1_000).toISOString(), new Date(now - ago).toISOString(), new Date(now - ago + 500).toISOString()]);
+  }
+});
+
+afterAll(async () => {
+  await sql(adminUrl, `drop database if exists ${database} with (force)`);
+});
+
+describe('telemetry loop', () => {
+  it('measures tenants that are not suspended', async () => {
+    expect(targetsOf(await config())).toEqual([{ tenant: 'tl-acme', mode: 'dedicated', plan: 'starter' }]);
+  });
+
+  it('exports a dedicated tenant\'s executions from its own database on /metrics, while leader', async () => {
+    // Arrange
+    const good = await config();
+    const metrics = createMetrics({ defaultMetrics: false });
+    const stop = startTelemetryLoop({
+      intervalMs: 200,
+      docker: new Docker({ socketPath: inject('dockerSocket') }),
+      tenantDatabaseUrl: adminUrl,
+      sharedDatabaseUrl: undefined,
+      config: () => good,
+      isLeader: () => true,
+      metrics,
+      logger: silentLogger(),
+    });
+
+    // Act: bounded wait for the first collection.
+    let text = '';
+    for (let i = 0; i < 100 && !text.includes('rp9_tenant_executions_month{'); i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      text = await metrics.registry.metrics();
+    }
+    stop();
+
+    // Assert
+    expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-acme"[^}]*\} 2/);
+    expect(text).not.toContain('tenant="tl-idle"');
+  });
+});
