@@ -66,6 +66,9 @@ export async function startDockerd(name = `rp9t${process.pid % 100000}`): Promis
     async stop() {
       const containers = await docker.listContainers({ all: true }).catch(() => []);
       await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+      // Networks left behind would leave their br-* bridges on the host after the daemon is gone.
+      const networks = await docker.listNetworks().catch(() => []);
+      await Promise.all(networks.filter((n) => !['bridge', 'host', 'none'].includes(n.Name)).map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
       const pid = Number(await readFile(join(dir, 'docker.pid'), 'utf8').catch(() => '0'));
       child.kill('SIGTERM');
       await waitFor('dockerd to stop', async () => child.exitCode !== null || child.signalCode !== null, 100, 100).catch(() => {
