@@ -3,12 +3,8 @@
 // controller reading the merged commit over git smart-HTTP.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runBot } from '../../bots/runner/run-bot.js';
-import { createPrometheusClient } from '../../bots/metrics/prometheus-client.js';
-import { createPrometheusMetrics } from '../../bots/sources/prometheus-metrics.js';
 import type { BotMetrics } from '../../bots/sources/types.js';
-import { startExporter, type Exporter } from '../harness/exporter.js';
-import { startPrometheus, type PrometheusServer } from '../harness/prometheus.js';
-import { controllerPlanForMerge, exposition, filesAt, FULL_NAME, lineDiff, platformYaml, runDeps, startConfigStack, writes, type ConfigStack } from './bots-support.js';
+import { controllerPlanForMerge, exposition, filesAt, FULL_NAME, lineDiff, platformYaml, runDeps, startConfigStack, startMetricsStack, writes, type ConfigStack, type MetricsStack } from './bots-support.js';
 
 const tenant = (name: string, cpu: number) => [
   '# yaml-language-server: $schema=../schemas/tenant.schema.json',
@@ -31,30 +27,24 @@ const tenant = (name: string, cpu: number) => [
 
 const hot = 95;
 let initechCpu = hot;
-let exporter: Exporter;
-let prometheus: PrometheusServer;
+let prometheus: MetricsStack;
 let metrics: BotMetrics;
 let stack: ConfigStack | undefined;
 
 beforeAll(async () => {
   const all = (value: number) => ({ acme: value, wayne: value, stark: value, initech: value, umbrella: value });
-  exporter = await startExporter({
-    source: () => exposition({
+  prometheus = await startMetricsStack(() => exposition({
       rp9_tenant_cpu_percent: { acme: hot, wayne: hot, stark: 50, initech: initechCpu, umbrella: hot },
       rp9_tenant_mem_percent: all(50),
       rp9_tenant_queue_wait_p95_seconds: all(2),
       rp9_tenant_executions_min: all(5),
       rp9_tenant_executions_month: all(1000),
       rp9_tenant_concurrent_executions: all(1),
-    }),
-  });
-  prometheus = await startPrometheus({ scrapeTargets: [exporter.target] });
-  await prometheus.waitForSeries('rp9_tenant_cpu_percent{tenant="umbrella"}');
-  metrics = createPrometheusMetrics(createPrometheusClient({ url: prometheus.url }));
+    }), 'rp9_tenant_cpu_percent{tenant="umbrella"}');
+  metrics = prometheus.metrics;
 });
 afterAll(async () => {
   await prometheus?.stop();
-  await exporter?.stop();
 });
 afterEach(async () => {
   await stack?.stop();

@@ -3,15 +3,11 @@
 // review for medium), the CLI's dry run, and the controller's plan after the merge.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { changedFields } from '../../bots/core/ownership.js';
-import { createPrometheusClient } from '../../bots/metrics/prometheus-client.js';
 import { formatWindow, nextMaintenanceWindow } from '../../bots/promotion/window.js';
 import { runBot } from '../../bots/runner/run-bot.js';
-import { createPrometheusMetrics } from '../../bots/sources/prometheus-metrics.js';
 import type { BotMetrics } from '../../bots/sources/types.js';
 import { main } from '../../cli/main.js';
-import { startExporter, type Exporter } from '../harness/exporter.js';
-import { startPrometheus, type PrometheusServer } from '../harness/prometheus.js';
-import { controllerPlanForMerge, exposition, filesAt, FULL_NAME, platformYaml, runDeps, startConfigStack, writes, type ConfigStack } from './bots-support.js';
+import { controllerPlanForMerge, exposition, filesAt, FULL_NAME, platformYaml, runDeps, startConfigStack, startMetricsStack, writes, type ConfigStack, type MetricsStack } from './bots-support.js';
 
 const shared = (name: string, plan: string, region: string, extra = '') => [
   'apiVersion: rp9.io/v1',
@@ -35,27 +31,21 @@ const files = {
   'tenants/initech.yaml': shared('initech', 'starter', 'us-west'),
 };
 
-let exporter: Exporter;
-let prometheus: PrometheusServer;
+let prometheus: MetricsStack;
 let metrics: BotMetrics;
 let stack: ConfigStack | undefined;
 
 beforeAll(async () => {
-  exporter = await startExporter({
-    source: () => exposition({
+  prometheus = await startMetricsStack(() => exposition({
       rp9_tenant_queue_wait_p95_seconds: { hooli: 12, initech: 0.5 },
       rp9_tenant_cpu_percent: { hooli: 100, initech: 20 },
       rp9_tenant_executions_month: { hooli: 12000, initech: 300 },
       rp9_tenant_concurrent_executions: { hooli: 12, initech: 1 },
-    }),
-  });
-  prometheus = await startPrometheus({ scrapeTargets: [exporter.target] });
-  await prometheus.waitForSeries('rp9_tenant_concurrent_executions{tenant="hooli"}');
-  metrics = createPrometheusMetrics(createPrometheusClient({ url: prometheus.url }));
+    }), 'rp9_tenant_concurrent_executions{tenant="hooli"}');
+  metrics = prometheus.metrics;
 });
 afterAll(async () => {
   await prometheus?.stop();
-  await exporter?.stop();
 });
 afterEach(async () => {
   await stack?.stop();

@@ -27,6 +27,11 @@ import { openSource } from '../../controller/source/index.js';
 import { commitFiles as pushFiles, createConfigRepo } from '../fixtures/git-repo.js';
 import { startGitHubServer, type GitHubServer, type RecordedRequest } from '../github/server.js';
 import { startGitServer } from '../harness/git-server.js';
+import { startExporter } from '../harness/exporter.js';
+import { startPrometheus } from '../harness/prometheus.js';
+import { createPrometheusClient } from '../../bots/metrics/prometheus-client.js';
+import { createPrometheusMetrics } from '../../bots/sources/prometheus-metrics.js';
+import type { BotMetrics } from '../../bots/sources/types.js';
 
 export const OWNER = 'acme';
 export const REPO = 'config';
@@ -135,4 +140,38 @@ export function exposition(series: Record<string, Record<string, number>>): stri
     for (const [tenant, value] of Object.entries(byTenant)) lines.push(`${metric}{tenant="${tenant}"} ${value}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+export interface MetricsStack {
+  /** Prometheus's URL (RP9_PROMETHEUS_URL for the CLI). */
+  url: string;
+  /** The bots' metrics source, reading that Prometheus. */
+  metrics: BotMetrics;
+  waitForSeries(query: string): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** A test exporter serving `source` and a real Prometheus scraping it, returned once `readyQuery` has a series. */
+export async function startMetricsStack(source: () => string, readyQuery: string): Promise<MetricsStack> {
+  const exporter = await startExporter({ source });
+  const prometheus = await startPrometheus({ scrapeTargets: [exporter.target] }).catch(async (error: unknown) => {
+    await exporter.stop();
+    throw error;
+  });
+  const stop = async () => {
+    await prometheus.stop();
+    await exporter.stop();
+  };
+  try {
+    await prometheus.waitForSeries(readyQuery);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    url: prometheus.url,
+    metrics: createPrometheusMetrics(createPrometheusClient({ url: prometheus.url })),
+    waitForSeries: (query) => prometheus.waitForSeries(query),
+    stop,
+  };
 }

@@ -9,9 +9,7 @@ import { runBot } from '../../bots/runner/run-bot.js';
 import { runDepsFrom } from '../../bots/runner/wire.js';
 import { botsSettingsFromEnv } from '../../bots/sources/env.js';
 import { silentLogger } from '../../controller/log/logger.js';
-import { startExporter, type Exporter } from '../harness/exporter.js';
-import { startPrometheus, type PrometheusServer } from '../harness/prometheus.js';
-import { controllerPlanForMerge, exposition, filesAt, FULL_NAME, lineDiff, platformYaml, startConfigStack, writes, type ConfigStack } from './bots-support.js';
+import { controllerPlanForMerge, exposition, filesAt, FULL_NAME, lineDiff, platformYaml, startConfigStack, startMetricsStack, writes, type ConfigStack, type MetricsStack } from './bots-support.js';
 
 const DAY = 86_400_000;
 const dedicated = (name: string, options: { canary?: boolean; pin?: string } = {}) => [
@@ -45,8 +43,7 @@ function packument(now: number): string {
 
 let registry: Server;
 let registryUrl: string;
-let exporter: Exporter;
-let prometheus: PrometheusServer;
+let prometheus: MetricsStack;
 let stack: ConfigStack | undefined;
 
 beforeAll(async () => {
@@ -56,13 +53,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
   registryUrl = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/n8n`;
-  exporter = await startExporter({ source: () => exposition({ rp9_tenant_ready: { acme: 1, wayne: 0, stark: 1, umbrella: 1 } }) });
-  prometheus = await startPrometheus({ scrapeTargets: [exporter.target] });
-  await prometheus.waitForSeries('rp9_tenant_ready{tenant="umbrella"}');
+  prometheus = await startMetricsStack(() => exposition({ rp9_tenant_ready: { acme: 1, wayne: 0, stark: 1, umbrella: 1 } }), 'rp9_tenant_ready{tenant="umbrella"}');
 });
 afterAll(async () => {
   await prometheus?.stop();
-  await exporter?.stop();
   await new Promise((resolve) => registry?.close(resolve));
 });
 afterEach(async () => {
