@@ -1,6 +1,7 @@
 // Typed example values for tests and benches: a Platform as the config loader
 // returns it (defaults applied) and LoadedTenant builders.
 import type { LoadedTenant, Platform, Tenant } from '../../config/types.js';
+import { createCompileContext, type CompileContext } from './context.js';
 import { digest } from './hash.js';
 
 export function examplePlatform(): Platform {
@@ -83,4 +84,13 @@ export function loadedTenant(name: string, spec: TenantSpecInput): LoadedTenant 
     },
   };
   return { name, file: `tenants/${name}.yaml`, tenant, generation: digest(JSON.stringify(tenant), 64) };
+}
+
+/** The compile context the table tests use: redis/postgres service names, a fixed suspended URL. */
+export function exampleCompileContext(platform: Platform = examplePlatform()): CompileContext {
+  return createCompileContext(platform, {
+    redis: { host: 'redis', port: 6379 },
+    postgres: { host: 'postgres', port: 5432 },
+    suspendedUrl: 'http://rp9:8080/suspended',
+  });
 }

@@ -39,3 +39,5 @@ export function convergedObserved(desired: DesiredState, availability: Availabil
   for (const tenant of desired.tenants) for (const resource of tenant.resources) resources.push(observedFrom(resource));
   return { availability, resources };
 }
+
+export const NOTHING_OBSERVED: ObservedState = { availability: ALL_AVAILABLE, resources: [] };

@@ -1,23 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadedTenant } from '../../config/types.js';
 import { compileDesired } from '../compile/compile-desired.js';
-import { createCompileContext } from '../compile/context.js';
-import { examplePlatform, loadedTenant } from '../compile/fixtures.js';
+import { exampleCompileContext, examplePlatform, loadedTenant } from '../compile/fixtures.js';
 import type { ObservedContainer, ObservedResource, ObservedState, Plan, TenantPlan } from '../model.js';
-import { ALL_AVAILABLE, convergedObserved } from './fixtures.js';
+import { ALL_AVAILABLE, convergedObserved, NOTHING_OBSERVED } from './fixtures.js';
 import { plan } from './plan.js';
 
 const platform = examplePlatform();
-const context = createCompileContext(platform, {
-  redis: { host: 'redis', port: 6379 },
-  postgres: { host: 'postgres', port: 5432 },
-  suspendedUrl: 'http://rp9:8080/suspended',
-});
+const context = exampleCompileContext(platform);
 const options = { maxDeletionPercent: 25 };
 
 const desiredOf = (tenants: LoadedTenant[]) => compileDesired(platform, tenants, context);
 const observedOf = (tenants: LoadedTenant[]) => convergedObserved(desiredOf(tenants));
-const nothingObserved: ObservedState = { availability: ALL_AVAILABLE, resources: [] };
+const nothingObserved = NOTHING_OBSERVED;
 
 const dedicated = (name: string, spec: Partial<LoadedTenant['tenant']['spec']> = {}) =>
   loadedTenant(name, { mode: 'dedicated', plan: 'pro', resources: { cpu: 2, memoryMb: 2048, workers: 2 }, ...spec });
