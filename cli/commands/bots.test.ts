@@ -49,8 +49,16 @@ describe('rp9 bots run', () => {
     expect(result.stderr).toContain(message);
   });
 
-  it('needs GitHub credentials to read the base branch', async () => {
-    const result = await rp9(['bots', 'run', 'promotion', '--dry-run']);
+  it('reads the current checkout for a dry run without GitHub credentials', async () => {
+    const implicit = await rp9(['bots', 'run', 'promotion', '--dry-run']);
+    const explicit = await rp9(['bots', 'run', 'promotion', '--dry-run', '--dir', '.']);
+
+    expect(implicit.code).toBe(0);
+    expect(implicit.stdout.replace(/at \S+ on/, '')).toBe(explicit.stdout.replace(/at \S+ on/, ''));
+  });
+
+  it('needs GitHub credentials to open pull requests', async () => {
+    const result = await rp9(['bots', 'run', 'promotion']);
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('[bots.no-forge] no GitHub credentials: set RP9_GITHUB_TOKEN');

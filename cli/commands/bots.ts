@@ -34,14 +34,14 @@ export const botsRunCommand: Command = {
   description: [
     'Reads the config from the base branch on GitHub, decides, and opens or updates one pull',
     'request per tenant (closing those that are no longer needed). --dry-run prints the',
-    'proposals and the pull-request operations without writing anything; with --dir it reads',
-    'a local checkout instead of GitHub.',
+    'proposals and the pull-request operations without writing anything; with --dir (or with',
+    'no GitHub credentials, in the current directory) it reads a local checkout instead of GitHub.',
     '',
     ENVIRONMENT,
   ].join('\n'),
   options: {
     'dry-run': { type: 'boolean', description: 'Compute and print; write nothing' },
-    dir: { type: 'string', short: 'd', valueName: 'path', description: 'Read the config from this checkout (dry runs only)' },
+    dir: { type: 'string', short: 'd', valueName: 'path', description: 'Read the config from this checkout (dry runs only; default without GitHub credentials: the current directory)' },
     output: { type: 'string', short: 'o', valueName: 'format', default: 'text', description: 'Output format: text or json' },
     ...helpOption,
   },
@@ -51,9 +51,10 @@ export const botsRunCommand: Command = {
     const name = positionals[0]!;
     if (!isRunnableBot(name)) throw new UsageError(`unknown bot "${name}"; bots: ${RUNNABLE_BOTS.join(', ')}`);
     const dryRun = values['dry-run'] === true;
-    const dir = values.dir === undefined ? undefined : resolve(io.cwd, String(values.dir));
-    if (dir !== undefined && !dryRun) throw new UsageError('--dir is only allowed with --dry-run');
+    if (values.dir !== undefined && !dryRun) throw new UsageError('--dir is only allowed with --dry-run');
     const settings = botsSettingsFromEnv(io.env);
+    // A dry run with no GitHub credentials reads the checkout it runs in.
+    const dir = values.dir !== undefined ? resolve(io.cwd, String(values.dir)) : dryRun && !settings.github ? io.cwd : undefined;
     const deps = await runDepsFrom(settings, { ...(dir !== undefined ? { dir } : {}), dryRun, now: new Date(), logger: loggerFor(io) });
     const report = await runBot(name, deps);
     io.stdout.write(format === 'json' ? renderReportJson(report) : renderReportText(report));
