@@ -101,9 +101,15 @@ describe('real n8n image in queue mode', () => {
     }, 60, READY_DELAY_MS);
 
     // Act: read what the instance did.
-    const tables = await listTables(db);
     const workerLog = await containerLogs(worker);
-    const metrics = await httpGet(`http://127.0.0.1:${mainPort}/metrics`, 30_000);
+    // n8n mounts /metrics with its REST routes, a few seconds after readiness
+    // (NOTES.md: readiness 5–7 s, REST 8–10 s), so poll it like the REST API.
+    let metrics = { status: 0, body: '' };
+    await waitWhileRunning('n8n main /metrics', main, async () => {
+      metrics = await httpGet(`http://127.0.0.1:${mainPort}/metrics`, POLL_REQUEST_MS);
+      return metrics.status === 200;
+    }, READY_ATTEMPTS, READY_DELAY_MS);
+    const tables = await listTables(db);
     const [mainStats, workerStats] = await Promise.all([main.stats({ stream: false }), worker.stats({ stream: false })]);
 
     // Assert
