@@ -104,6 +104,7 @@ const cases: BadCase[] = [
   { name: 'unknown plan', text: BASE.replace('plan: pro', 'plan: gold'), code: 'tenant.plan-unknown', line: 7, path: 'spec.plan' },
   { name: 'unknown region', text: BASE.replace('region: us-east', 'region: mars'), code: 'tenant.region-unknown', line: 9, path: 'spec.region' },
   { name: 'resources above ceiling', text: `${BASE}  resources:\n    cpu: 2\n    memoryMb: 999999\n`, code: 'tenant.resources-out-of-range', line: 13, path: 'spec.resources.memoryMb' },
+  { name: 'empty ceiling exception reason', text: `${BASE}  resources:\n    cpu: 5\n    ceilingException: { reason: "" }\n`, code: 'schema.range', line: 13, path: 'spec.resources.ceilingException.reason' },
   { name: 'resources below minimum', text: `${BASE}  resources: { workers: 0 }\n`, code: 'tenant.resources-out-of-range', line: 11, path: 'spec.resources.workers' },
   { name: 'custom domains on shared', text: `${BASE.replace('mode: dedicated', 'mode: shared')}  customDomains: [n8n.bad.example]\n`, code: 'tenant.dedicated-only', line: 11, path: 'spec.customDomains' },
   { name: 'resources on shared', text: `${BASE.replace('mode: dedicated', 'mode: shared')}  resources: { cpu: 1 }\n`, code: 'tenant.dedicated-only', line: 11, path: 'spec.resources' },
@@ -132,5 +133,50 @@ describe('loadConfig: bad input', () => {
     expect(hit?.column).toBeGreaterThanOrEqual(1);
     expect(hit?.message.length).toBeGreaterThan(10);
     if (!more) expect(errors.map((d) => `${d.file}:${d.code}`)).toEqual([`${name}:${code}`]);
+  });
+});
+
+describe('loadConfig: resources above the plan ceiling', () => {
+  const above = (extra: string) => `${BASE}  resources:\n    cpu: 5\n    workers: 2\n${extra}`;
+
+  it.each([
+    { name: 'without an exception', text: above(''), errors: ['tenant.resources-out-of-range@spec.resources.cpu:12'], warnings: [] },
+    {
+      name: 'with a ceiling exception',
+      text: above('    ceilingException:\n      reason: "Black Friday load, reviewed in PR #12"\n'),
+      errors: [],
+      warnings: ['tenant.resources-beyond-ceiling@spec.resources.cpu:12'],
+    },
+    {
+      name: 'with an exception nothing uses',
+      text: `${BASE}  resources:\n    cpu: 3\n    ceilingException: { reason: "old exception" }\n`,
+      errors: [],
+      warnings: ['tenant.ceiling-exception-unused@spec.resources.ceilingException:13'],
+    },
+    {
+      name: 'below the minimum even with an exception',
+      text: `${BASE}  resources:\n    cpu: 5\n    workers: 0\n    ceilingException: { reason: "x" }\n`,
+      errors: ['tenant.resources-out-of-range@spec.resources.workers:13'],
+      warnings: ['tenant.resources-beyond-ceiling@spec.resources.cpu:12'],
+    },
+  ])('$name', ({ text, errors, warnings }) => {
+    // Arrange
+    const file = source('tenants/bad.yaml', text);
+
+    // Act
+    const { diagnostics } = load([file]);
+
+    // Assert
+    const of = (severity: string) => diagnostics.filter((d) => d.severity === severity).map((d) => `${d.code}@${d.path}:${d.line}`);
+    expect(of('error')).toEqual(errors);
+    expect(of('warning')).toEqual(warnings);
+  });
+
+  it('names the ceiling, the plan and the way out in the message', () => {
+    const { diagnostics } = load([source('tenants/bad.yaml', above(''))]);
+
+    expect(diagnostics[0]?.message).toBe(
+      "spec.resources.cpu 5 is above the pro plan's ceiling 4 (range 0.5–4); move the tenant to a larger plan, or grant a reviewed exception with spec.resources.ceilingException.reason",
+    );
   });
 });

@@ -5,6 +5,7 @@ import type { Locator } from './locator.js';
 import { BUILTIN_RESERVED_SUBDOMAINS } from './reserved.js';
 import { closest } from './schema-messages.js';
 import type { Diagnostic, Platform, Tenant } from './types.js';
+import type { Resources } from '../types/tenant.js';
 import { isExactVersion } from './version.js';
 
 export interface TenantRuleInput {
@@ -13,11 +14,11 @@ export interface TenantRuleInput {
   locator: Locator;
 }
 
-type Report = (code: string, path: PathSegment[], message: string, target?: 'key' | 'value') => void;
+type Report = (code: string, path: PathSegment[], message: string, target?: 'key' | 'value', severity?: Diagnostic['severity']) => void;
 
 function reporter(input: TenantRuleInput, out: Diagnostic[]): Report {
-  return (code, path, message, target = 'value') => {
-    out.push(makeDiagnostic(code, input.file, input.locator.locate(path, target), path, message));
+  return (code, path, message, target = 'value', severity = 'error') => {
+    out.push(makeDiagnostic(code, input.file, input.locator.locate(path, target), path, message, severity));
   };
 }
 
@@ -61,6 +62,37 @@ export function checkTenantOwnRules(input: TenantRuleInput, platform: Platform |
 const RESOURCE_MINIMUM = { cpu: 0.5, memoryMb: 128, workers: 1, storageGb: 1 } as const;
 type ResourceName = keyof typeof RESOURCE_MINIMUM;
 
+/**
+ * Below the minimum is always an error. Above the plan's ceiling is an error,
+ * unless `spec.resources.ceilingException` grants it (a reviewed exception):
+ * then each value above the ceiling is a warning, and an exception that
+ * nothing uses is a warning too, so it gets removed.
+ */
+function checkResourceRange(resources: Resources, planName: string, ceiling: Record<ResourceName, number>, report: Report): void {
+  const exception = resources.ceilingException;
+  let beyond = 0;
+  for (const name of Object.keys(RESOURCE_MINIMUM) as ResourceName[]) {
+    const value = resources[name];
+    if (value === undefined) continue;
+    const min = RESOURCE_MINIMUM[name];
+    const max = ceiling[name];
+    const path = ['spec', 'resources', name];
+    if (value < min) {
+      report('tenant.resources-out-of-range', path, `spec.resources.${name} ${value} is below the minimum ${min} (the ${planName} plan allows ${min}–${max})`);
+    } else if (value > max) {
+      if (!exception) {
+        report('tenant.resources-out-of-range', path, `spec.resources.${name} ${value} is above the ${planName} plan's ceiling ${max} (range ${min}–${max}); move the tenant to a larger plan, or grant a reviewed exception with spec.resources.ceilingException.reason`);
+        continue;
+      }
+      beyond += 1;
+      report('tenant.resources-beyond-ceiling', path, `spec.resources.${name} ${value} is above the ${planName} plan's ceiling ${max}, allowed by spec.resources.ceilingException (${quote(exception.reason)})`, 'value', 'warning');
+    }
+  }
+  if (exception && beyond === 0) {
+    report('tenant.ceiling-exception-unused', ['spec', 'resources', 'ceilingException'], `spec.resources.ceilingException is set but every resource is within the ${planName} plan's ceiling; remove it`, 'key', 'warning');
+  }
+}
+
 /** Rules that read platform.yaml: plan, region, ceilings, residency. Run only when platform.yaml is schema-valid. */
 export function checkTenantPlatformRules(input: TenantRuleInput, platform: Platform): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -80,17 +112,7 @@ export function checkTenantPlatformRules(input: TenantRuleInput, platform: Platf
     report('tenant.region-unknown', ['spec', 'region'], `spec.region ${quote(spec.region)} is not a region in platform.yaml; regions: ${regions.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}`);
   }
 
-  if (plan && spec.mode === 'dedicated' && spec.resources) {
-    for (const name of Object.keys(RESOURCE_MINIMUM) as ResourceName[]) {
-      const value = spec.resources[name];
-      if (value === undefined) continue;
-      const min = RESOURCE_MINIMUM[name];
-      const max = plan.ceiling[name];
-      if (value < min || value > max) {
-        report('tenant.resources-out-of-range', ['spec', 'resources', name], `spec.resources.${name} ${value} is outside the ${spec.plan} plan's range ${min}–${max} (the plan's ceiling is ${max})`);
-      }
-    }
-  }
+  if (plan && spec.mode === 'dedicated' && spec.resources) checkResourceRange(spec.resources, spec.plan, plan.ceiling, report);
   if (plan?.requiresDedicated && spec.mode === 'shared' && !spec.promotion) {
     report('tenant.enterprise-requires-dedicated', ['spec', 'mode'], `plan ${quote(spec.plan)} requires dedicated infrastructure: set spec.mode: dedicated or schedule a move with spec.promotion`);
   }

@@ -134,4 +134,17 @@ export interface Resources {
    */
   workers?: number;
   storageGb?: number;
+  ceilingException?: CeilingException;
+}
+/**
+ * Allows spec.resources above the plan's ceiling. Granted by a reviewed pull request (the autoscale bot proposes one when a tenant at its ceiling stays hot); remove it once the tenant is back within the ceiling or on a larger plan.
+ *
+ * This interface was referenced by `Tenant`'s JSON-Schema
+ * via the `definition` "CeilingException".
+ */
+export interface CeilingException {
+  /**
+   * Why the tenant may exceed its plan's ceiling; shown by rp9 validate and rp9 plan.
+   */
+  reason: string;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { examplePlatform, schemasDirOf, tenantFromYaml, tenantYaml } from '../core/fixtures.js';
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../../config/load-config.js';
 import { applyEdits } from '../core/yaml-edit.js';
 import type { Platform } from '../../types/platform.js';
 import { decideAutoscale, type AutoscaleTenantInput, type TenantWindowMetrics } from './decide.js';
@@ -64,10 +66,19 @@ describe('decideAutoscale: scale up', () => {
   });
 
   it.each<[string, string, Partial<TenantWindowMetrics>, string, Record<string, string>]>([
-    ['at the worker ceiling and still queued: one beyond, for review', '{ cpu: 2, memoryMb: 2048, workers: 4 }', { queueWaitP95Seconds: 8 }, 'beyondCeiling', { 'spec.resources.workers': '4→5' }],
-    ['at the cpu ceiling and still hot: one core beyond', '{ cpu: 4, memoryMb: 2048, workers: 2 }', { cpuPercent: 99 }, 'beyondCeiling', { 'spec.resources.cpu': '4→5' }],
-    ['at the memory ceiling: +50 % beyond', '{ cpu: 2, memoryMb: 4096, workers: 2 }', { memoryPercent: 99 }, 'beyondCeiling', { 'spec.resources.memoryMb': '4096→6144' }],
-    ['above the ceiling already (manual exception): still beyond', '{ cpu: 2, memoryMb: 2048, workers: 6 }', { queueWaitP95Seconds: 8 }, 'beyondCeiling', { 'spec.resources.workers': '6→7' }],
+    ['at the worker ceiling and still queued: one beyond, for review, with the exception it needs', '{ cpu: 2, memoryMb: 2048, workers: 4 }', { queueWaitP95Seconds: 8 }, 'beyondCeiling', {
+      'spec.resources.workers': '4→5',
+      'spec.resources.ceilingException.reason': "undefined→autoscale: workers 4 → 5 (ceiling 4) above the pro plan's ceiling, granted by merging the reviewed pull request",
+    }],
+    ['at the cpu ceiling and still hot: one core beyond', '{ cpu: 4, memoryMb: 2048, workers: 2 }', { cpuPercent: 99 }, 'beyondCeiling', {
+      'spec.resources.cpu': '4→5',
+      'spec.resources.ceilingException.reason': "undefined→autoscale: cpu 4 → 5 (ceiling 4) above the pro plan's ceiling, granted by merging the reviewed pull request",
+    }],
+    ['at the memory ceiling: +50 % beyond', '{ cpu: 2, memoryMb: 4096, workers: 2 }', { memoryPercent: 99 }, 'beyondCeiling', {
+      'spec.resources.memoryMb': '4096→6144',
+      'spec.resources.ceilingException.reason': "undefined→autoscale: memoryMb 4,096 → 6,144 (ceiling 4,096) above the pro plan's ceiling, granted by merging the reviewed pull request",
+    }],
+    ['above the ceiling already, under an exception: one more step, the exception kept', '{ cpu: 2, memoryMb: 2048, workers: 6, ceilingException: { reason: hand-sized } }', { queueWaitP95Seconds: 8 }, 'beyondCeiling', { 'spec.resources.workers': '6→7' }],
     ['within-ceiling steps go first; beyond-ceiling ones wait', '{ cpu: 2, memoryMb: 2048, workers: 4 }', { queueWaitP95Seconds: 8, cpuPercent: 99 }, 'withinCeiling', { 'spec.resources.cpu': '2→3' }],
   ])('%s', (_name, resources, metrics, riskClass, expected) => {
     // Act
@@ -106,6 +117,22 @@ describe('decideAutoscale: scale up', () => {
     expect(proposal?.file).toBe('tenants/acme.yaml');
   });
 
+  it('a beyond-ceiling proposal keeps the file valid: the step and its exception, one warning, no error', () => {
+    // Arrange
+    const text = tenantText('acme', undefined, ['# hand-sized', '']).replace('mode: dedicated', 'mode: dedicated\n  resources:\n    workers: 4 # the pro ceiling');
+    const tenantInput = { tenant: tenantFromYaml(text, schemasDirOf(root)), metrics: { ...calm, queueWaitP95Seconds: 8 } };
+
+    // Act
+    const [proposal] = decideAutoscale({ tenants: [tenantInput] }, platform, now);
+    const after = applyEdits(text, proposal?.edits ?? []);
+
+    // Assert
+    expect(proposal?.riskClass).toBe('beyondCeiling');
+    const { diagnostics } = loadConfig({ platform: { path: 'platform.yaml', bytes: readFileSync(new URL('platform.yaml', root)) }, tenants: [{ path: 'tenants/acme.yaml', bytes: Buffer.from(after) }], problems: [] });
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}`)).toEqual(['warning tenant.resources-beyond-ceiling spec.resources.workers']);
+    expect(after).toContain('    workers: 5 # the pro ceiling\n    ceilingException: { reason: "autoscale: workers 4 → 5 (ceiling 4) above the pro plan\'s ceiling');
+  });
+
   it('beyond-ceiling proposals name the ceiling in their evidence', () => {
     // Act
     const [proposal] = decideAutoscale({ tenants: [input('{ workers: 4 }', { queueWaitP95Seconds: 8 })] }, platform, now);
@@ -131,6 +158,12 @@ describe('decideAutoscale: scale down', () => {
     ['low for exactly 6 h: stable', PRO, { lowSince: hoursAgo(6) }, { 'spec.resources.cpu': '2→1', 'spec.resources.workers': '2→1' }],
     ['no lowSince from the metrics side: never scales down', PRO, { lowSince: undefined }, undefined],
     ['scale-up wins: hot CPU with an idle queue only adds a core', PRO, { cpuPercent: 95 }, { 'spec.resources.cpu': '2→3' }],
+    ['back within the ceiling: the ceiling exception goes too', '{ cpu: 5, memoryMb: 2048, workers: 1, ceilingException: { reason: peak } }', {}, {
+      'spec.resources.cpu': '5→4',
+      'spec.resources.ceilingException': '[object Object]→undefined',
+    }],
+    ['still above the ceiling after the step: the exception stays', '{ cpu: 6, memoryMb: 2048, workers: 1, ceilingException: { reason: peak } }', {}, { 'spec.resources.cpu': '6→5' }],
+    ['storage above the ceiling keeps the exception', '{ cpu: 5, memoryMb: 2048, workers: 1, storageGb: 80, ceilingException: { reason: peak } }', {}, { 'spec.resources.cpu': '5→4' }],
   ])('%s', (_name, resources, metrics, expected) => {
     // Act
     const result = changes([input(resources, { ...idle, ...metrics })]);

@@ -1,11 +1,11 @@
 // The autoscale bot's decision: for every dedicated, running tenant, whether
 // its resources should move one step, as proposals ordered by urgency
 // (scale-ups within the ceiling, then beyond it, then scale-downs).
-import type { Platform } from '../../types/platform.js';
+import type { Plan, Platform } from '../../types/platform.js';
 import type { Tenant } from '../../types/tenant.js';
 import { formatNumber } from '../core/format.js';
-import { proposalLabels, tenantFile, type ProposalOf } from '../core/types.js';
-import { evaluateScaling, type ResourceChange, type TenantScaling, type TenantWindowMetrics } from './rules.js';
+import { proposalLabels, tenantFile, type FieldEdit, type ProposalOf } from '../core/types.js';
+import { effectiveResources, evaluateScaling, type ResourceChange, type TenantScaling, type TenantWindowMetrics } from './rules.js';
 
 export type { TenantWindowMetrics } from './rules.js';
 
@@ -38,7 +38,7 @@ function summaryOf(tenant: Tenant, planName: string, scaling: TenantScaling, pla
     return `${name} (plan ${planName}) has stayed below the scale-down thresholds for at least ${policy.scaleDownStabilizationHours} h (\`policies.autoscale.scaleDownStabilizationHours\`). Releasing one step; nothing goes below 1 and memory is never scaled down. ${band}`;
   }
   if (scaling.beyondCeiling) {
-    return `${name} (plan ${planName}) is at its plan's ceiling (cpu ${ceiling?.cpu}, memoryMb ${ceiling?.memoryMb}, workers ${ceiling?.workers}) and still ran hot over the last ${policy.windowMinutes} minutes. Going beyond the ceiling needs a human decision: merge as an exception, or move the tenant to a larger plan. ${band}`;
+    return `${name} (plan ${planName}) is at its plan's ceiling (cpu ${ceiling?.cpu}, memoryMb ${ceiling?.memoryMb}, workers ${ceiling?.workers}) and still ran hot over the last ${policy.windowMinutes} minutes. Going beyond the ceiling needs a human decision: merge to grant the exception (\`spec.resources.ceilingException\`), or close this and move the tenant to a larger plan. ${band}`;
   }
   return `${name} (plan ${planName}) ran hot over the last ${policy.windowMinutes} minutes. Raising the resources below by one step, capped at the plan's ceiling (cpu ${ceiling?.cpu}, memoryMb ${ceiling?.memoryMb}, workers ${ceiling?.workers}). ${band}`;
 }
@@ -48,6 +48,33 @@ function titleOf(tenant: string, scaling: TenantScaling): string {
   if (scaling.direction === 'down') return `autoscale: scale down ${tenant} (${what})`;
   if (scaling.beyondCeiling) return `autoscale: ${tenant} beyond its plan ceiling (${what})`;
   return `autoscale: scale up ${tenant} (${what})`;
+}
+
+const EXCEPTION_PATH = ['spec', 'resources', 'ceilingException'];
+
+/**
+ * The edit that keeps the tenant file valid around the plan's ceiling: a
+ * beyond-ceiling step grants `spec.resources.ceilingException` (reviewed with
+ * the PR), and a scale-down that brings everything back within the ceiling
+ * removes it. Undefined when the exception stays as it is.
+ */
+function exceptionEdit(tenant: Tenant, planName: string, plan: Plan, scaling: TenantScaling): FieldEdit | undefined {
+  const resources = tenant.spec.resources;
+  const granted = resources?.ceilingException;
+  if (scaling.beyondCeiling) {
+    if (granted) return undefined;
+    const what = scaling.changes.map((change) => `${describeChange(change)} (ceiling ${formatNumber(plan.ceiling[change.resource])})`).join(', ');
+    return { path: [...EXCEPTION_PATH, 'reason'], value: `autoscale: ${what} above the ${planName} plan's ceiling, granted by merging the reviewed pull request` };
+  }
+  if (!granted) return undefined;
+  const after: Record<string, number> = { ...effectiveResources(resources, plan), storageGb: resources?.storageGb ?? plan.storageGb };
+  for (const change of scaling.changes) after[change.resource] = change.to;
+  const stillAbove = (Object.keys(after) as (keyof Plan['ceiling'])[]).some((name) => (after[name] ?? 0) > plan.ceiling[name]);
+  return stillAbove ? undefined : { path: EXCEPTION_PATH, value: undefined, previous: granted };
+}
+
+function optional<T>(value: T | undefined): T[] {
+  return value === undefined ? [] : [value];
 }
 
 function urgency(proposal: ProposalOf<'autoscale'>, direction: TenantScaling['direction']): number {
@@ -75,7 +102,10 @@ export function decideAutoscale(inputs: AutoscaleInputs, platform: Platform, now
       bot: 'autoscale',
       tenant: name,
       file: tenantFile(name),
-      edits: scaling.changes.map((change) => ({ path: ['spec', 'resources', change.resource], value: change.to, previous: change.from })),
+      edits: [
+        ...scaling.changes.map((change): FieldEdit => ({ path: ['spec', 'resources', change.resource], value: change.to, previous: change.from })),
+        ...optional(exceptionEdit(tenant, tenant.spec.plan, plan, scaling)),
+      ],
       riskClass,
       trigger: `${verb}: ${scaling.reasons.join('; ')}`,
       evidence: scaling.evidence,
