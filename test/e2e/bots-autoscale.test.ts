@@ -58,17 +58,19 @@ describe('autoscale bot, end to end', () => {
 
     const report = await runBot('autoscale', await runDeps(stack, { metrics }));
 
-    // Decision: acme within its ceiling; wayne is at its ceiling, and the beyond-ceiling step fails validation.
+    // Decision: acme within its ceiling; wayne is at its ceiling, so its step carries a ceiling exception for review.
     expect(report.proposals.map((p) => [p.tenant, p.riskClass, p.outcome, p.code])).toEqual([
       ['acme', 'withinCeiling', 'planned', undefined],
-      ['wayne', 'beyondCeiling', 'invalid', 'bots.proposal-invalid'],
+      ['wayne', 'beyondCeiling', 'planned', undefined],
     ]);
-    expect(report.proposals[1]?.reason).toContain('tenant.resources-out-of-range');
-    expect(report.results).toEqual([expect.objectContaining({ kind: 'propose', tenant: 'acme', pullRequest: 'created', merge: 'merged' })]);
-    // The pull request: branch, title, labels, body, merged by the runner (no required checks).
+    expect(report.results).toEqual([
+      expect.objectContaining({ kind: 'propose', tenant: 'acme', pullRequest: 'created', merge: 'merged' }),
+      expect.objectContaining({ kind: 'propose', tenant: 'wayne', pullRequest: 'created', merge: 'review' }),
+    ]);
+    // The pull requests: branch, title, labels, body; acme merged by the runner (no required checks), wayne left for a human.
     const pulls = [...stack.gh.state.repo(FULL_NAME).pulls.values()];
-    expect(pulls).toHaveLength(1);
-    const pr = pulls[0]!;
+    expect(pulls).toHaveLength(2);
+    const pr = pulls.find((p) => p.headRef === 'rp9/autoscale/acme')!;
     expect(pr).toMatchObject({ headRef: 'rp9/autoscale/acme', baseRef: 'main', title: 'autoscale: scale up acme (cpu 2 → 3)', merged: true });
     expect(pr.labels.sort()).toEqual(['auto-merge', 'bot:autoscale', 'risk:withinCeiling', 'rp9-bot']);
     expect(pr.body).toContain('autoMerge.autoscale.withinCeiling = true');
@@ -80,8 +82,14 @@ describe('autoscale bot, end to end', () => {
       removed: ['    cpu: 2 # sized by hand after the March incident'],
       added: ['    cpu: 3 # sized by hand after the March incident'],
     });
+    const wayne = pulls.find((p) => p.headRef === 'rp9/autoscale/wayne')!;
+    expect(wayne).toMatchObject({ state: 'open', merged: false, autoMerge: null, title: 'autoscale: wayne beyond its plan ceiling (cpu 4 → 5)' });
+    expect(wayne.labels.sort()).toEqual(['bot:autoscale', 'needs-review', 'risk:beyondCeiling', 'rp9-bot']);
+    expect(wayne.body).toContain('autoMerge.autoscale.beyondCeiling = false');
+    expect(stack.file('tenants/wayne.yaml', 'rp9/autoscale/wayne')).toBe(before['tenants/wayne.yaml']
+      .replace('    cpu: 4 #', '    cpu: 5 #')
+      .replace('    workers: 2\n', `    workers: 2\n    ceilingException: { reason: "autoscale: cpu 4 → 5 (ceiling 4) above the pro plan's ceiling, granted by merging the reviewed pull request" }\n`));
     expect(stack.file('tenants/wayne.yaml')).toBe(before['tenants/wayne.yaml']);
-    expect(stack.gh.state.repo(FULL_NAME).refs.has('refs/heads/rp9/autoscale/wayne')).toBe(false);
 
     // The controller reads the merged commit and plans an in-place cpu update, without downtime.
     const { plan, tracked } = await controllerPlanForMerge(before, filesAt(stack));
@@ -98,8 +106,22 @@ describe('autoscale bot, end to end', () => {
     stack.gh.state.clearRequests();
     const again = await runBot('autoscale', await runDeps(stack, { metrics }));
 
+    // wayne is still hot: its PR keeps its body, and its branch moves onto main (acme's merge) and nothing else.
     expect(again.held).toEqual([expect.objectContaining({ tenant: 'acme', code: 'autoscale.cooldown' })]);
-    expect(again.operations).toEqual([]);
+    expect(again.operations.map((op) => op.tenant)).toEqual(['wayne']);
+    expect(again.results).toEqual([expect.objectContaining({ tenant: 'wayne', pullRequest: 'unchanged', commitChanged: true, merge: 'review' })]);
+    expect(writes(stack.gh).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /repos/acme/config/git/blobs',
+      'POST /repos/acme/config/git/trees',
+      'POST /repos/acme/config/git/commits',
+      'PATCH /repos/acme/config/git/refs/heads%2Frp9%2Fautoscale%2Fwayne',
+    ]);
+
+    // And once more with nothing changed anywhere: nothing is written.
+    stack.gh.state.clearRequests();
+    const third = await runBot('autoscale', await runDeps(stack, { metrics }));
+
+    expect(third.results).toEqual([expect.objectContaining({ tenant: 'wayne', pullRequest: 'unchanged', commitChanged: false, merge: 'review' })]);
     expect(writes(stack.gh)).toEqual([]);
   });
 
