@@ -3,7 +3,7 @@
 // Plain files take the fast path (fast-yaml.ts); everything else, and every
 // error, goes through the `yaml` package.
 import type { Document, YAMLError } from 'yaml';
-import { FILE_START, makeDiagnostic, quote, type Position } from './diagnostic.js';
+import { FILE_START, makeDiagnostic, quote, type PathSegment, type Position } from './diagnostic.js';
 import { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING_DEPTH } from './limits.js';
 import { parseSimpleYaml } from './fast-yaml.js';
 import { findExcessiveNesting } from './nesting-depth.js';
@@ -213,18 +213,39 @@ function jsKey(key: unknown): string | undefined {
   return key.value === null ? '' : String(key.value);
 }
 
+/**
+ * The field path of a node from the visitor's ancestors: each Pair adds its
+ * key, each sequence the index of the item on the way down.
+ */
+function pathOf(ancestors: readonly unknown[], leaf: string): PathSegment[] {
+  const yaml = yamlLib();
+  const out: PathSegment[] = [];
+  for (let i = 0; i < ancestors.length; i += 1) {
+    const node = ancestors[i];
+    if (yaml.isPair(node)) {
+      const key = jsKey(node.key);
+      if (key === undefined) return [...out, leaf];
+      out.push(key);
+    } else if (yaml.isSeq(node)) {
+      const index = node.items.indexOf(ancestors[i + 1] as never);
+      if (index >= 0) out.push(index);
+    }
+  }
+  return [...out, leaf];
+}
+
 /** Keys repeated within one mapping, in one pass over the document. */
 function duplicateKeys(file: string, doc: Document.Parsed, lineOf: (offset: number) => Position): Diagnostic[] {
   const out: Diagnostic[] = [];
   yamlLib().visit(doc, {
-    Map(_key, map) {
+    Map(_key, map, ancestors) {
       const seen = new Set<string>();
       for (const pair of map.items) {
         const key = jsKey(pair.key);
         if (key === undefined) continue;
         if (seen.has(key)) {
           const range = (pair.key as { range?: [number, number, number] }).range;
-          out.push(makeDiagnostic('yaml.duplicate-key', file, range ? lineOf(range[0]) : FILE_START, '', `duplicate key ${quote(key)}: a key may appear only once in a mapping`));
+          out.push(makeDiagnostic('yaml.duplicate-key', file, range ? lineOf(range[0]) : FILE_START, pathOf([...ancestors, map], key), `duplicate key ${quote(key)}: a key may appear only once in a mapping`));
         }
         seen.add(key);
       }

@@ -92,9 +92,13 @@ describe('rp9 status with no store', () => {
     try {
       const code = await main(['status'], text.io);
       const jsonCode = await main(['status', 'acme', '--output', 'json'], json.io);
+      const one = capture({}, cwd);
+      const oneCode = await main(['status', 'acme'], one.io);
 
       expect(code).toBe(0);
       expect(text.out()).toBe(`Nothing has been applied yet: no tenant has a recorded status (no state store in ${join(cwd, '.rp9')}).\n`);
+      expect(oneCode).toBe(0);
+      expect(one.out()).toBe(`Nothing has been applied yet: tenant "acme" has no recorded status (no state store in ${join(cwd, '.rp9')}).\n`);
       expect(jsonCode).toBe(0);
       expect(JSON.parse(json.out())).toEqual({ backend: `no state store in ${join(cwd, '.rp9')}`, tenants: [] });
       expect(existsSync(join(cwd, '.rp9'))).toBe(false);

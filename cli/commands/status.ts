@@ -69,8 +69,8 @@ function printEmpty(io: CommandIo, format: string, where: string, tenant: string
   if (format === 'json') {
     io.stdout.write(`${JSON.stringify({ backend: where, tenants: [] }, null, 2)}\n`);
   } else {
-    const subject = tenant === undefined ? 'no tenant' : `tenant "${tenant}"`;
-    io.stdout.write(`Nothing has been applied yet: ${subject} has a recorded status (${where}).\n`);
+    const subject = tenant === undefined ? 'no tenant has a' : `tenant "${tenant}" has no`;
+    io.stdout.write(`Nothing has been applied yet: ${subject} recorded status (${where}).\n`);
   }
   return EXIT_OK;
 }
