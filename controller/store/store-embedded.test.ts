@@ -43,8 +43,9 @@ describe('embedded store in a state directory', () => {
     expect(lockedOut).toMatchObject({ code: 'store.locked', message: expect.stringContaining('in use by this process') });
     expect(embeddedStoreExists(stateDir)).toBe(true);
     expect(keyMode).toBe(0o600);
-    expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(/generated a master key for secrets at .*master\.key \(mode 0600/);
+    expect(notices).toHaveLength(2);
+    expect(notices[0]).toBe(`creating the embedded state store in ${join(stateDir, 'store')} (first run only; this takes a few seconds). Set DATABASE_URL to use PostgreSQL instead.`);
+    expect(notices[1]).toMatch(/generated a master key for secrets at .*master\.key \(mode 0600/);
     expect(again.reveal()).toBe(secret.reveal());
     expect(status).toMatchObject({ phase: 'active', appliedCommit: 'c0ffee' });
   }, OPEN_TIMEOUT_MS);

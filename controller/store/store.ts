@@ -46,6 +46,12 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     throw new SecretError('secrets.invalid-master-key', `the master key must be ${MASTER_KEY_BYTES} bytes`);
   }
   const stateDir = resolve(options.dir ?? DEFAULT_STATE_DIR);
+  if (!options.databaseUrl && !options.memory && !embeddedStoreExists(stateDir)) {
+    // PGlite runs initdb in WebAssembly on first use: seconds on an idle machine, much more on a busy one.
+    (options.notify ?? ((message: string) => void process.stderr.write(`rp9: ${message}\n`)))(
+      `creating the embedded state store in ${join(stateDir, 'store')} (first run only; this takes a few seconds). Set DATABASE_URL to use PostgreSQL instead.`,
+    );
+  }
   const sql = await openSql(options, stateDir);
   try {
     return await storeOn(sql, options);
