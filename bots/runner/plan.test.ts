@@ -89,12 +89,15 @@ describe('planRun', () => {
     expect(plan.proposals).toEqual([expect.objectContaining({ tenant: proposal.tenant, outcome, code, reason: expect.stringContaining(reason) })]);
   });
 
-  it('does not blame a proposal for errors the base already has', () => {
-    const broken = base({ acme: dedicated('acme', 2), other: tenantYaml('other', ['plan: nope', 'mode: shared']) });
+  it('opens nothing while the base fails validation, and keeps the open PRs as they are', () => {
+    const broken = base({ acme: dedicated('acme', 2), wayne: dedicated('wayne', 2), other: tenantYaml('other', ['plan: nope', 'mode: shared']) });
+    const prs = { open: [openPr('acme', 4)], createdLastHour: [] };
 
-    const plan = planRun(input({ proposals: [cpuProposal('acme', 2, 3)], wanted: new Set(['acme']) }, { base: broken, platform: broken.config.platform! }));
+    const plan = planRun(input({ proposals: [cpuProposal('acme', 2, 3), cpuProposal('wayne', 2, 3)], wanted: new Set(['acme', 'wayne']) }, { base: broken, platform: broken.config.platform!, prs }));
 
-    expect(plan.proposals.map((p) => p.outcome)).toEqual(['planned']);
+    expect(plan.operations).toEqual([]);
+    expect(plan.proposals.map((p) => [p.tenant, p.outcome, p.code])).toEqual([['acme', 'deferred', 'bots.base-invalid'], ['wayne', 'deferred', 'bots.base-invalid']]);
+    expect(plan.proposals[0]?.reason).toMatch(/^main fails rp9 validate \(1 error, first tenants\/other\.yaml:\d+:\d+ tenant\.plan-unknown\); no pull request until it is fixed$/);
   });
 
   it('defers proposals beyond the storm limits; without a forge it applies none and says so', () => {

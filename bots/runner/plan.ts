@@ -1,6 +1,7 @@
 // From a decision to the forge operations of one run, as a value: storm
 // limits, the edited file for each allowed proposal (validated with the whole
-// config; a proposal that fails is skipped, never opened), pull request text
+// config; a proposal that fails is skipped, never opened, and nothing is opened
+// while the base itself fails validation), pull request text
 // and merge mode, and the obsolete pull requests to close. Pure.
 import { createParseCache, loadConfig, type ParseCache } from '../../config/load-config.js';
 import type { ConfigFiles, Diagnostic, Platform } from '../../config/types.js';
@@ -45,20 +46,16 @@ export function describeEdit(edit: Proposal['edits'][number]): string {
   return `${dottedPath(edit.path)}: ${formatFieldValue(edit.previous, '(unset)')} → ${formatFieldValue(edit.value, '(removed)')}`;
 }
 
-function diagnosticKey(d: Diagnostic): string {
-  return `${d.code}\u0000${d.file}\u0000${d.path}\u0000${d.message}`;
-}
-
 function replaced(files: ConfigFiles, path: string, text: string): ConfigFiles {
   const bytes = new Uint8Array(Buffer.from(text, 'utf8'));
   if (files.platform?.path === path) return { ...files, platform: { path, bytes } };
   return { ...files, tenants: files.tenants.map((file) => (file.path === path ? { path, bytes } : file)) };
 }
 
-/** Errors the edited config has that the base doesn't: a bot never makes the config worse. */
-function newErrors(base: BaseConfig, cache: ParseCache, baseKeys: Set<string>, path: string, text: string): Diagnostic[] {
+/** Errors of the whole config with the edited file in place (the base has none: see planRun). */
+function editedErrors(base: BaseConfig, cache: ParseCache, path: string, text: string): Diagnostic[] {
   const edited = loadConfig(replaced(base.files, path, text), cache);
-  return edited.diagnostics.filter((d) => d.severity === 'error' && !baseKeys.has(diagnosticKey(d)));
+  return edited.diagnostics.filter((d) => d.severity === 'error');
 }
 
 function commitMessage(proposal: Proposal): string {
@@ -76,7 +73,7 @@ export function planRun(input: PlanInput): RunPlan {
   const views: ProposalView[] = [];
   const operations: ForgeOperation[] = [];
   const cache = createParseCache();
-  const baseKeys = new Set(loadConfig(base.files, cache).diagnostics.filter((d) => d.severity === 'error').map(diagnosticKey));
+  const baseErrors = loadConfig(base.files, cache).diagnostics.filter((d) => d.severity === 'error');
 
   let allowed: Proposal[] = decision.proposals;
   if (prs) {
@@ -85,6 +82,13 @@ export function planRun(input: PlanInput): RunPlan {
     for (const deferred of limits.deferred) views.push(view(deferred.proposal, platform, 'deferred', deferred.code, deferred.reason));
   } else {
     notes.push('forge not configured: storm limits and open pull requests not checked');
+  }
+  if (baseErrors.length > 0) {
+    // Any PR on this base would fail `rp9 validate` (and the controller holds the last good commit anyway).
+    const first = baseErrors[0]!;
+    const reason = `${base.branch} fails rp9 validate (${baseErrors.length} ${baseErrors.length === 1 ? 'error' : 'errors'}, first ${first.file}:${first.line}:${first.column} ${first.code}); no pull request until it is fixed`;
+    for (const proposal of allowed) views.push(view(proposal, platform, 'deferred', 'bots.base-invalid', reason));
+    allowed = [];
   }
 
   for (const proposal of allowed) {
@@ -105,7 +109,7 @@ export function planRun(input: PlanInput): RunPlan {
       views.push(view(proposal, platform, 'no-change', 'bots.no-change', `${proposal.file} already reads as proposed`));
       continue;
     }
-    const errors = newErrors(base, cache, baseKeys, proposal.file, content);
+    const errors = editedErrors(base, cache, proposal.file, content);
     if (errors.length > 0) {
       const reason = errors.slice(0, 3).map((d) => `${d.file}:${d.line}:${d.column} ${d.code}: ${d.message}`).join('; ');
       views.push(view(proposal, platform, 'invalid', 'bots.proposal-invalid', `the edited config fails validation: ${reason}`));
