@@ -4,6 +4,9 @@
 // other. Transient errors are retried with capped exponential backoff.
 import type { Action, DesiredContainer, DesiredDatabase, DesiredRoute, DesiredVolume, Plan, TenantPlan } from '../model.js';
 import { mapLimit } from '../concurrency/map-limit.js';
+import { recordAutoscaleEvents } from '../metrics/record.js';
+import type { Metrics } from '../metrics/registry.js';
+import { autoscaleEvents } from './autoscale-events.js';
 import { withRetry, type ErrorClass } from './retry.js';
 
 /** The I/O the executor needs. Every port is idempotent. */
@@ -29,6 +32,8 @@ export interface ApplyOptions {
   retry: { attempts: number; baseMs: number; maxMs: number };
   sleep?(ms: number): Promise<void>;
   onAction?(tenant: string, action: Action, outcome: 'done' | 'failed', error?: unknown): void;
+  /** When given, each tenant's cpu/memory changes count on rp9_autoscale_events_total as its apply ends (see autoscale-events.ts). */
+  metrics?: Pick<Metrics, 'autoscaleEvents'>;
 }
 
 export interface ApplyError {
@@ -145,7 +150,11 @@ async function applyTenant(tenantPlan: TenantPlan, ports: ApplyPorts, options: A
 
 export async function applyPlan(plan: Plan, ports: ApplyPorts, options: ApplyOptions): Promise<ApplyReport> {
   if (plan.refused) throw new ApplyRefusedError(plan.refused.message);
-  const results = await mapLimit(plan.tenants, options.concurrency, (tenantPlan) => applyTenant(tenantPlan, ports, options));
+  const results = await mapLimit(plan.tenants, options.concurrency, async (tenantPlan) => {
+    const result = await applyTenant(tenantPlan, ports, options);
+    if (options.metrics) recordAutoscaleEvents(options.metrics, autoscaleEvents(tenantPlan, result.done));
+    return result;
+  });
   return {
     tenants: results,
     applied: results.filter((r) => r.outcome === 'applied').length,

@@ -121,6 +121,18 @@ export function recordTenantUsage(metrics: Pick<Metrics, UsageGauge>, samples: r
   }
 }
 
+/** One autoscale event as apply reports it (controller/apply/autoscale-events.ts). */
+export interface AutoscaleEventInput {
+  tenant: string;
+  action: 'scale_up' | 'scale_down';
+  success: boolean;
+}
+
+/** Counts each event once on rp9_autoscale_events_total{tenant, action, success}. */
+export function recordAutoscaleEvents(metrics: Pick<Metrics, 'autoscaleEvents'>, events: readonly AutoscaleEventInput[]): void {
+  for (const event of events) metrics.autoscaleEvents.inc({ tenant: event.tenant, action: event.action, success: event.success ? 'true' : 'false' });
+}
+
 /** Drops a deleted tenant's series from the per-tenant counters. */
 export async function forgetTenant(metrics: Pick<Metrics, 'autoscaleEvents' | 'backups' | 'enforcementEvents'>, tenant: string): Promise<void> {
   const counters: Counter<string>[] = [metrics.autoscaleEvents, metrics.backups, metrics.enforcementEvents];

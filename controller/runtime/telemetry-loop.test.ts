@@ -6,10 +6,12 @@ import { loadConfig } from '../../config/load-config.js';
 import { silentLogger } from '../log/logger.js';
 import { createMetrics } from '../metrics/registry.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
-import { startTelemetryLoop, targetsOf } from './telemetry-loop.js';
+import { N8N_USER_PROJECT_TABLES, personalProjectSql } from '../telemetry/fixtures/n8n-schema.js';
+import { projectOwnersOf, startTelemetryLoop, targetsOf } from './telemetry-loop.js';
 
 const adminUrl = inject('postgresUrl');
 const database = 'rp9_tl_acme';
+const sharedDatabase = 'rp9_tl_shared';
 const encode = (text: string) => new TextEncoder().encode(text);
 
 async function sql(url: string, text: string, params: unknown[] = []): Promise<void> {
@@ -29,9 +31,9 @@ function urlOf(db: string): string {
 }
 
 async function config(): Promise<GoodConfig> {
-  const tenant = (name: string, extra: string) => `apiVersion: rp9.io/v1
+  const tenant = (name: string, extra: string, metadata = '') => `apiVersion: rp9.io/v1
 kind: Tenant
-metadata: { name: ${name}, email: ops@example.com }
+metadata: { name: ${name}, email: ops@${name}.example.com${metadata} }
 spec: { plan: starter, region: us-east, subdomain: ${name}, ${extra} }
 `;
   const loaded = loadConfig({
@@ -39,6 +41,8 @@ spec: { plan: starter, region: us-east, subdomain: ${name}, ${extra} }
     tenants: [
       { path: 'tenants/tl-acme.yaml', bytes: encode(tenant('tl-acme', 'mode: dedicated')) },
       { path: 'tenants/tl-idle.yaml', bytes: encode(tenant('tl-idle', 'mode: shared, suspended: true')) },
+      { path: 'tenants/tl-hooli.yaml', bytes: encode(tenant('tl-hooli', 'mode: shared')) },
+      { path: 'tenants/tl-soylent.yaml', bytes: encode(tenant('tl-soylent', 'mode: shared', ', labels: { rp9.io/n8n-project: pSoylent }')) },
     ],
     problems: [],
   });
@@ -56,18 +60,41 @@ beforeAll(async () => {
     await sql(urlOf(database), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $2, $3, 'success', 'w1')`,
       [new Date(now - ago - 1_000).toISOString(), new Date(now - ago).toISOString(), new Date(now - ago + 500).toISOString()]);
   }
+  // The shared n8n: tl-hooli's owner has a personal project (found by email, no label) owning wH, run three times.
+  await sql(adminUrl, `drop database if exists ${sharedDatabase} with (force)`);
+  await sql(adminUrl, `create database ${sharedDatabase}`);
+  await sql(urlOf(sharedDatabase), N8N_USER_PROJECT_TABLES);
+  const personal = personalProjectSql('ops@tl-hooli.example.com', 'pHooli');
+  await sql(urlOf(sharedDatabase), personal.text, personal.values);
+  await sql(urlOf(sharedDatabase), `insert into shared_workflow ("workflowId", "projectId", role) values ('wH', 'pHooli', 'workflow:owner')`);
+  for (const ago of [40_000, 30_000, 20_000]) {
+    await sql(urlOf(sharedDatabase), `insert into execution_entity (finished, mode, "createdAt", "startedAt", "stoppedAt", status, "workflowId") values (true, 'trigger', $1, $1, $1, 'success', 'wH')`,
+      [new Date(now - ago).toISOString()]);
+  }
 });
 
 afterAll(async () => {
   await sql(adminUrl, `drop database if exists ${database} with (force)`);
+  await sql(adminUrl, `drop database if exists ${sharedDatabase} with (force)`);
 });
 
 describe('telemetry loop', () => {
   it('measures tenants that are not suspended', async () => {
-    expect(targetsOf(await config())).toEqual([{ tenant: 'tl-acme', mode: 'dedicated', plan: 'starter' }]);
+    expect(targetsOf(await config())).toEqual([
+      { tenant: 'tl-acme', mode: 'dedicated', plan: 'starter' },
+      { tenant: 'tl-hooli', mode: 'shared', plan: 'starter' },
+      { tenant: 'tl-soylent', mode: 'shared', plan: 'starter' },
+    ]);
   });
 
-  it('exports a dedicated tenant\'s executions from its own database on /metrics, while leader', async () => {
+  it('attributes the shared tenants that are not suspended by owner email, with the project label as override', async () => {
+    expect(projectOwnersOf(await config())).toEqual([
+      { tenant: 'tl-hooli', email: 'ops@tl-hooli.example.com' },
+      { tenant: 'tl-soylent', email: 'ops@tl-soylent.example.com', label: 'pSoylent' },
+    ]);
+  });
+
+  it("exports a dedicated tenant's executions from its own database, and a shared tenant's from its personal project, on /metrics, while leader", async () => {
     // Arrange
     const good = await config();
     const metrics = createMetrics({ defaultMetrics: false });
@@ -75,7 +102,7 @@ describe('telemetry loop', () => {
       intervalMs: 200,
       docker: new Docker({ socketPath: inject('dockerSocket') }),
       tenantDatabaseUrl: adminUrl,
-      sharedDatabaseUrl: undefined,
+      sharedDatabaseUrl: urlOf(sharedDatabase),
       config: () => good,
       isLeader: () => true,
       metrics,
@@ -84,7 +111,7 @@ describe('telemetry loop', () => {
 
     // Act: bounded wait for the first collection.
     let text = '';
-    for (let i = 0; i < 100 && !text.includes('rp9_tenant_executions_month{'); i += 1) {
+    for (let i = 0; i < 100 && !(text.includes('tenant="tl-acme"') && text.includes('tenant="tl-hooli"')); i += 1) {
       await new Promise((r) => setTimeout(r, 100));
       text = await metrics.registry.metrics();
     }
@@ -92,6 +119,9 @@ describe('telemetry loop', () => {
 
     // Assert
     expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-acme"[^}]*\} 2/);
+    expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-hooli"[^}]*\} 3/);
+    // The label names a project that owns no workflow: measured, and zero.
+    expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-soylent"[^}]*\} 0/);
     expect(text).not.toContain('tenant="tl-idle"');
   });
 });

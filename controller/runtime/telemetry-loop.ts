@@ -1,8 +1,8 @@
 // Per-tenant usage on /metrics: every interval, the leader measures each
 // tenant (Docker stats of dedicated containers; executions from the tenant's
 // own n8n database, or from the shared n8n's database by the tenant's
-// project) and records the samples. Bounded per tenant; a slow tenant never
-// stalls the others.
+// personal project, found by its owner email in one query per pass) and
+// records the samples. Bounded per tenant; a slow tenant never stalls the others.
 import type Docker from 'dockerode';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Logger } from '../log/logger.js';
@@ -12,10 +12,14 @@ import { databaseName } from '../compile/names.js';
 import { collectTenantMetrics } from '../telemetry/collect.js';
 import { createContainerUsageSource } from '../telemetry/docker-source.js';
 import { createSqlExecutionSource } from '../telemetry/execution-source.js';
+import { resolveSharedProjects } from '../telemetry/personal-projects.js';
+import { PROJECT_LABEL, projectIdOf, type Attribution, type ProjectOwner } from '../telemetry/project-attribution.js';
 import type { TelemetrySources, TelemetryTarget } from '../telemetry/types.js';
 
-/** The label that names a shared tenant's personal project on the shared n8n. */
-export const PROJECT_LABEL = 'rp9.io/n8n-project';
+export { PROJECT_LABEL } from '../telemetry/project-attribution.js';
+
+/** Bound on the pass's one personal-project lookup (connect + query). */
+const PROJECT_LOOKUP_TIMEOUT_MS = 10_000;
 
 export interface TelemetryLoopOptions {
   intervalMs: number;
@@ -42,6 +46,22 @@ export function targetsOf(good: GoodConfig): TelemetryTarget[] {
     .map(({ name, tenant }) => ({ tenant: name, mode: tenant.spec.mode, plan: tenant.spec.plan }));
 }
 
+/** The shared tenants to attribute on the shared n8n: owner email, and the override label when set. */
+export function projectOwnersOf(good: GoodConfig): ProjectOwner[] {
+  return good.config.tenants
+    .filter(({ tenant }) => tenant.spec.mode === 'shared' && !tenant.spec.suspended)
+    .map(({ name, tenant }) => {
+      const label = tenant.metadata.labels[PROJECT_LABEL];
+      return { tenant: name, email: tenant.metadata.email, ...(label ? { label } : {}) };
+    });
+}
+
+async function sharedProjects(good: GoodConfig, sharedDatabaseUrl: string | undefined): Promise<Map<string, Attribution>> {
+  const owners = projectOwnersOf(good);
+  if (!sharedDatabaseUrl || owners.length === 0) return new Map();
+  return resolveSharedProjects(owners, { sharedDatabase: sharedDatabaseUrl, signal: AbortSignal.timeout(PROJECT_LOOKUP_TIMEOUT_MS), statementTimeoutMs: PROJECT_LOOKUP_TIMEOUT_MS });
+}
+
 export function startTelemetryLoop(options: TelemetryLoopOptions): () => void {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -49,21 +69,20 @@ export function startTelemetryLoop(options: TelemetryLoopOptions): () => void {
   async function tick(): Promise<void> {
     const good = options.config();
     if (good && options.isLeader()) {
-      const environment = good.platform.spec.environment;
-      const projects = new Map(good.config.tenants.map(({ name, tenant }) => [name, tenant.metadata.labels[PROJECT_LABEL]]));
-      const sources: TelemetrySources = {
-        containerUsage: createContainerUsageSource(options.docker, environment),
-        ...(options.tenantDatabaseUrl || options.sharedDatabaseUrl
-          ? {
-              executions: createSqlExecutionSource({
-                dedicatedDatabase: (tenant) => withDatabase(options.tenantDatabaseUrl ?? '', databaseName(tenant)),
-                ...(options.sharedDatabaseUrl ? { sharedDatabase: options.sharedDatabaseUrl } : {}),
-                projectIdFor: (tenant) => projects.get(tenant),
-              }),
-            }
-          : {}),
-      };
       try {
+        const projects = await sharedProjects(good, options.sharedDatabaseUrl);
+        const sources: TelemetrySources = {
+          containerUsage: createContainerUsageSource(options.docker, good.platform.spec.environment),
+          ...(options.tenantDatabaseUrl || options.sharedDatabaseUrl
+            ? {
+                executions: createSqlExecutionSource({
+                  dedicatedDatabase: (tenant) => withDatabase(options.tenantDatabaseUrl ?? '', databaseName(tenant)),
+                  ...(options.sharedDatabaseUrl ? { sharedDatabase: options.sharedDatabaseUrl } : {}),
+                  projectIdFor: (tenant) => projectIdOf(projects, tenant),
+                }),
+              }
+            : {}),
+        };
         const result = await collectTenantMetrics(targetsOf(good), sources, { timeoutMs: 10_000, concurrency: 4 });
         recordTenantUsage(options.metrics, result.samples);
         if (result.errors.length > 0) {

@@ -5,8 +5,9 @@
 // by date (a month's count would page through every execution) and cap pages
 // at 250. Shared tenants are told apart by the personal project that owns the
 // workflow (`shared_workflow`, role 'workflow:owner').
-import pg from 'pg';
+import type pg from 'pg';
 import type { ExecutionActivity, ExecutionRow } from './executions.js';
+import { clientConfig, tableName, withClient, type ConnectionTarget } from './pg-connection.js';
 import { TelemetryError, type ExecutionQuery, type TelemetryTarget } from './types.js';
 
 /** Which executions of a database: all of them, or those of one project's workflows. */
@@ -25,8 +26,7 @@ const DEFAULT_MAX_ROWS = 20_000;
 const DEFAULT_OPEN_LOOKBACK_MS = 24 * 3600_000;
 
 function tables(prefix = ''): { executions: string; shared: string } {
-  if (!/^[A-Za-z0-9_]*$/.test(prefix)) throw new RangeError(`tablePrefix "${prefix}" may only contain letters, digits and _`);
-  return { executions: `"${prefix}execution_entity"`, shared: `"${prefix}shared_workflow"` };
+  return { executions: tableName(prefix, 'execution_entity'), shared: tableName(prefix, 'shared_workflow') };
 }
 
 function scopeJoin(scope: ExecutionScope, shared: string, param: string): string {
@@ -63,35 +63,16 @@ export async function readExecutionActivity(client: pg.ClientBase, scope: Execut
 
 export interface SqlExecutionSourceOptions extends ReadOptions {
   /** Connection to a dedicated tenant's own n8n database. */
-  dedicatedDatabase(tenant: string): string | pg.ClientConfig;
+  dedicatedDatabase(tenant: string): ConnectionTarget;
   /** Connection to the shared instance's database; without it shared tenants are not measured. */
-  sharedDatabase?: string | pg.ClientConfig;
-  /** The shared tenant's personal project id on the shared instance. */
+  sharedDatabase?: ConnectionTarget;
+  /**
+   * The shared tenant's personal project id on the shared instance (see
+   * project-attribution.ts); it may throw a TelemetryError that says why there is none.
+   */
   projectIdFor?(tenant: string): string | undefined | Promise<string | undefined>;
   /** Server-side cap on each statement (default 10 s). */
   statementTimeoutMs?: number;
-}
-
-function clientConfig(target: string | pg.ClientConfig, statementTimeoutMs: number): pg.ClientConfig {
-  const base = typeof target === 'string' ? { connectionString: target } : target;
-  return { connectionTimeoutMillis: 5_000, ...base, statement_timeout: statementTimeoutMs, application_name: 'rp9-telemetry' };
-}
-
-/** Opens a connection for one read and closes it after; an abort ends the connection, which rejects the read. */
-async function withClient<T>(config: pg.ClientConfig, signal: AbortSignal, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  signal.throwIfAborted();
-  const client = new pg.Client(config);
-  client.on('error', () => undefined);
-  const onAbort = () => { void client.end().catch(() => undefined); };
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    await client.connect();
-    signal.throwIfAborted();
-    return await fn(client);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    await client.end().catch(() => undefined);
-  }
 }
 
 /** The `executions` edge for TelemetrySources, one short connection per tenant read. */

@@ -33,6 +33,8 @@ export type TelemetryErrorCode =
   | 'telemetry.docker-failed'
   | 'telemetry.executions-failed'
   | 'telemetry.no-project'
+  | 'telemetry.project-lookup-failed'
+  | 'telemetry.project-conflict'
   | 'telemetry.rows-truncated';
 
 export interface TelemetryIssue {
