@@ -118,6 +118,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   const report = await applyPlan(runnable, deps.ports(good), {
     concurrency: deps.options.concurrency,
     retry: deps.options.retry,
+    metrics: deps.metrics,
     onAction: (tenant, action, outcome, error) => {
       const fields = { tenant, action: describe(action), reason: action.reason };
       if (outcome === 'done') log.info('action applied', fields);
