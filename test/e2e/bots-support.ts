@@ -32,6 +32,21 @@ import { startPrometheus } from '../harness/prometheus.js';
 import { createPrometheusClient } from '../../bots/metrics/prometheus-client.js';
 import { createPrometheusMetrics } from '../../bots/sources/prometheus-metrics.js';
 import type { BotMetrics } from '../../bots/sources/types.js';
+import Docker from 'dockerode';
+import { inject } from 'vitest';
+import type { Platform } from '../../config/types.js';
+import { createCompileContext } from '../../controller/compile/context.js';
+import { createMetrics } from '../../controller/metrics/registry.js';
+import { LABEL } from '../../controller/model.js';
+import { observePlatform } from '../../controller/observe/observe-platform.js';
+import { createDatabaseAdmin } from '../../controller/postgres/tenant-databases.js';
+import { createCommitStatusReporter } from '../../controller/reconcile/commit-status.js';
+import { reconcileOnce, type ReconcileResult } from '../../controller/reconcile/reconciler.js';
+import { createApplyPorts } from '../../controller/runtime/apply-ports.js';
+import { controllerSettings } from '../../controller/runtime/settings.js';
+import { openStore, type Store } from '../../controller/store/index.js';
+import type { ConfigRepo } from '../fixtures/git-repo.js';
+import { ensureTestImage } from '../harness/test-image.js';
 
 export const OWNER = 'acme';
 export const REPO = 'config';
@@ -173,5 +188,98 @@ export async function startMetricsStack(source: () => string, readyQuery: string
     metrics: createPrometheusMetrics(createPrometheusClient({ url: prometheus.url })),
     waitForSeries: (query) => prometheus.waitForSeries(query),
     stop,
+  };
+}
+
+export interface ControllerRig {
+  docker: Docker;
+  environment: string;
+  /** Where the controller writes the Traefik route files. */
+  routesDir: string;
+  store: Store;
+  repo: ConfigRepo;
+  /** One reconcile pass, wired as run-controller.ts wires it (a fast health check instead of n8n's 10 s one). */
+  reconcile(): Promise<ReconcileResult>;
+  /** Commits `files` to the git repo the controller reads ("the merged base branch is pushed"); returns the commit. */
+  push(files: Record<string, string | null>, message: string): Promise<string>;
+  /** Names of the environment's running containers, sorted. */
+  running(): Promise<string[]>;
+  /** Names of the environment's tenant databases in PostgreSQL, sorted. */
+  databases(): Promise<string[]>;
+  /** Removes every container, volume, image tag, network and tenant database the rig made, then the repo and state. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A controller over the harness's dockerd, PostgreSQL and Redis, reading `files` from a git smart-HTTP repo.
+ * `id` names the Docker network (`rp9-<id>`); `environment` labels everything the controller creates;
+ * `images` are test-image tags made now and untagged by stop(); `tenants` name the databases stop() drops.
+ */
+export async function startControllerRig(options: { id: string; environment: string; files: Record<string, string>; images: string[]; tenants: string[] }): Promise<ControllerRig> {
+  const { id, environment } = options;
+  const docker = new Docker({ socketPath: inject('dockerSocket') });
+  for (const image of options.images) await ensureTestImage(docker, image);
+  const databases = createDatabaseAdmin(inject('postgresUrl'));
+  const stateDir = await mkdtemp(join(tmpdir(), 'rp9-bots-controller-'));
+  const repo = await createConfigRepo(options.files);
+  const git = await startGitServer(repo.root);
+  const store = await openStore({ memory: true, notify: () => {} });
+
+  const host = inject('hostFromContainers');
+  const settings = controllerSettings({ repo: `${git.url}/${repo.name}`, 'state-dir': stateDir }, {
+    RP9_DOCKER_NETWORK: `rp9-${id}`,
+    RP9_CONTAINER_POSTGRES: `${host}:${new URL(inject('postgresUrl')).port}`,
+    RP9_CONTAINER_REDIS: `${host}:${new URL(inject('redisUrl')).port}`,
+  }, process.cwd());
+  const compileContext = (platform: Platform) => createCompileContext(platform, {
+    redis: settings.containerRedis,
+    postgres: settings.containerPostgres,
+    suspendedUrl: settings.suspendedUrl,
+    network: settings.network,
+    healthcheck: { test: ['CMD-SHELL', 'wget -q -O- http://127.0.0.1:5678/healthz/readiness || exit 1'], intervalSeconds: 1, timeoutSeconds: 2, retries: 5, startPeriodSeconds: 0 },
+  });
+  const tracker = createConfigTracker(openSource({ url: settings.repo, cacheDir: join(stateDir, 'git'), env: {} }), createParseCache());
+  const mine = { label: [`${LABEL.environment}=${environment}`] };
+
+  return {
+    docker,
+    environment,
+    routesDir: settings.routesDir,
+    store,
+    repo,
+    reconcile: () =>
+      reconcileOnce({
+        tracker,
+        compileContext,
+        observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, databases }),
+        ports: (good) => createApplyPorts({ environment, network: settings.network, docker, databases, routesDir: settings.routesDir, traefik: compileContext(good.platform).traefik, secrets: store.secrets, healthTimeoutMs: 30_000 }),
+        tenantDatabases: true,
+        store,
+        commitStatus: createCommitStatusReporter(undefined, { environment: () => environment }),
+        metrics: createMetrics({ defaultMetrics: false }),
+        logger: silentLogger(),
+        options: { allowMassDeletion: false, concurrency: 2, retry: { attempts: 2, baseMs: 200, maxMs: 1_000 } },
+      }),
+    push: (files, message) => pushFiles(repo, files, message),
+    async running() {
+      const found = await docker.listContainers({ filters: { ...mine, status: ['running'] } });
+      return found.flatMap((c) => c.Names.map((n) => n.replace(/^\//, ''))).sort();
+    },
+    databases: async () => (await databases.observe(environment)).map((d) => d.name).sort(),
+    async stop() {
+      for (const info of await docker.listContainers({ all: true, filters: mine })) await docker.getContainer(info.Id).remove({ force: true });
+      for (const volume of (await docker.listVolumes({ filters: mine })).Volumes ?? []) await docker.getVolume(volume.Name).remove({ force: true });
+      for (const image of options.images) await docker.getImage(image).remove().catch(() => undefined);
+      await docker.getNetwork(`rp9-${id}`).remove().catch(() => undefined);
+      for (const tenant of options.tenants) {
+        const name = `rp9_${tenant.replaceAll('-', '_')}`;
+        await databases.drop({ database: name, role: name }).catch(() => undefined);
+      }
+      await databases.close();
+      await store.close();
+      await git.stop();
+      await repo.cleanup();
+      await rm(stateDir, { recursive: true, force: true });
+    },
   };
 }

@@ -1,0 +1,131 @@
+// The promotion bot's whole path, ending in real reconcile passes: a shared
+// tenant that a real Prometheus shows hot (Trigger A, medium priority), the
+// bot's PR left for review on the contract server, merged there by a person
+// through the REST API, the merged tenant file pushed to the git smart-HTTP
+// repo the controller reads. The controller provisions the dedicated database,
+// volume and containers at once and keeps the route on the shared n8n until
+// the promotion window opens (docs/operations.md: "rp9 provisions now and
+// moves the route when the window opens").
+import { randomBytes } from 'node:crypto';
+import { Octokit } from '@octokit/rest';
+import { parse } from 'yaml';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { changedFields } from '../../bots/core/ownership.js';
+import { formatWindow, nextMaintenanceWindow } from '../../bots/promotion/window.js';
+import { runBot } from '../../bots/runner/run-bot.js';
+import { readRoute } from './support/routes.js';
+import { exposition, FULL_NAME, OWNER, platformYaml, REPO, runDeps, startConfigStack, startControllerRig, startMetricsStack, type ConfigStack, type ControllerRig, type MetricsStack } from './bots-support.js';
+
+const id = randomBytes(3).toString('hex');
+const tenant = `bots-pr-${id}`;
+const environment = `bots-pr-e2e-${id}`;
+const image = `rp9/n8n-bots-pr-${id}`;
+const file = `tenants/${tenant}.yaml`;
+const files = {
+  'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': image }),
+  [file]: [
+    'apiVersion: rp9.io/v1',
+    'kind: Tenant',
+    'metadata:',
+    `  name: ${tenant}`,
+    `  email: ops@${tenant}.example`,
+    'spec:',
+    '  plan: starter',
+    '  mode: shared',
+    '  region: us-east',
+    `  subdomain: ${tenant}`,
+    '',
+  ].join('\n'),
+};
+const SHARED_N8N = 'http://n8n-shared:5678';
+
+let prometheus: MetricsStack;
+let stack: ConfigStack;
+let rig: ControllerRig;
+
+beforeAll(async () => {
+  // Queue wait at twice its threshold (30 points) and executions at twice half the pro plan's (25): 55, medium.
+  prometheus = await startMetricsStack(() => exposition({
+    rp9_tenant_queue_wait_p95_seconds: { [tenant]: 12 },
+    rp9_tenant_cpu_percent: { [tenant]: 20 },
+    rp9_tenant_executions_month: { [tenant]: 12000 },
+    rp9_tenant_concurrent_executions: { [tenant]: 1 },
+  }), `rp9_tenant_concurrent_executions{tenant="${tenant}"}`);
+  stack = await startConfigStack(files);
+  rig = await startControllerRig({ id, environment, files, images: [`${image}:1.123.4`], tenants: [tenant] });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+afterAll(async () => {
+  await rig?.stop();
+  await stack?.stop();
+  await prometheus?.stop();
+});
+
+/** Where the tenant's route file sends its traffic. */
+async function routeTarget(): Promise<string | undefined> {
+  const text = await readRoute(rig.routesDir, tenant);
+  const body = text === undefined ? undefined : parse(text) as { http: { services: Record<string, { loadBalancer: { servers: { url: string }[] } }> } };
+  return body?.http.services[`rp9-${tenant}`]?.loadBalancer.servers[0]?.url;
+}
+
+describe('a promotion PR that the controller then applies', () => {
+  it('provisions the dedicated stack when the reviewed PR is merged and moves the route only when the window opens', { timeout: 120_000 }, async () => {
+    const dedicated = [`rp9-${tenant}-main`, `rp9-${tenant}-worker-1`];
+    const initial = await rig.reconcile();
+    expect(initial).toMatchObject({ kind: 'applied', commit: rig.repo.head, failures: [] });
+    expect(await routeTarget()).toBe(SHARED_N8N);
+    expect(await rig.running()).toEqual([]);
+    expect(await rig.databases()).toEqual([]);
+
+    const now = new Date();
+    const report = await runBot('promotion', await runDeps(stack, { metrics: prometheus.metrics, now }));
+
+    expect(report.candidates?.map((c) => [c.tenant, c.score, c.priority])).toEqual([[tenant, 55, 'medium']]);
+    expect(report.results).toEqual([expect.objectContaining({ kind: 'propose', tenant, pullRequest: 'created', merge: 'review' })]);
+    const pr = stack.gh.state.repo(FULL_NAME).pulls.get(1)!;
+    expect(pr).toMatchObject({ headRef: `rp9/promotion/${tenant}`, merged: false, state: 'open' });
+    expect([...pr.labels].sort()).toEqual(['bot:promotion', 'needs-review', 'risk:medium', 'rp9-bot']);
+    expect(pr.body).toContain('High queue latency: 12 s p95');
+    expect(pr.body).toContain('High execution volume: 12,000/month');
+    expect(stack.file(file)).toBe(files[file]);
+
+    // A reviewer merges it (autoMerge.promotion.medium is false), as a person would: PUT …/pulls/1/merge.
+    const human = new Octokit({ auth: 'test-token', baseUrl: stack.gh.url });
+    const { data: merge } = await human.pulls.merge({ owner: OWNER, repo: REPO, pull_number: 1, merge_method: 'squash' });
+    expect(merge.merged).toBe(true);
+    const merged = stack.file(file)!;
+    const window = nextMaintenanceWindow({ weekdays: [0, 6], hourUtc: 22 }, now);
+    expect(changedFields(files[file]!, merged)).toEqual(['spec.mode', 'spec.promotion.reason', 'spec.promotion.ttlMinutes', 'spec.promotion.window']);
+    expect(merged).toContain(`    window: "${formatWindow(window)}"\n`);
+
+    const routeBefore = await readRoute(rig.routesDir, tenant);
+    const mergeCommit = await rig.push({ [file]: merged }, `promotion: ${tenant} to dedicated (merged on GitHub)`);
+    const provisioned = await rig.reconcile();
+
+    expect(provisioned).toMatchObject({ kind: 'applied', commit: mergeCommit, failures: [] });
+    const actions = provisioned.plan?.tenants.find((t) => t.tenant === tenant)?.actions.map((a) => `${a.op} ${a.kind} ${a.name}`);
+    expect(actions).toEqual([
+      `create database rp9_${tenant.replaceAll('-', '_')}`,
+      `create volume rp9-${tenant}-data`,
+      ...dedicated.map((name) => `create container ${name}`),
+    ]);
+    expect(await rig.running()).toEqual(dedicated);
+    expect(await rig.databases()).toEqual([`rp9_${tenant.replaceAll('-', '_')}`]);
+    expect(await readRoute(rig.routesDir, tenant)).toBe(routeBefore);
+    expect(await routeTarget()).toBe(SHARED_N8N);
+    expect((await rig.store.status.get(tenant))?.appliedCommit).toBe(mergeCommit);
+
+    // Same commit, the clock one minute into the window: the route switches to the tenant's own n8n.
+    vi.setSystemTime(window.getTime() + 60_000);
+    const switched = await rig.reconcile();
+
+    expect(switched).toMatchObject({ kind: 'applied', commit: mergeCommit, failures: [] });
+    expect(switched.plan?.tenants.find((t) => t.tenant === tenant)?.actions.map((a) => `${a.op} ${a.kind} ${a.name}`)).toEqual([`update route ${tenant}`]);
+    expect(await routeTarget()).toBe(`http://rp9-${tenant}-main:5678`);
+    expect(await rig.running()).toEqual(dedicated);
+  });
+});
