@@ -87,13 +87,17 @@ function promotionInputs() {
 }
 
 function upgradesInputs() {
-  const versions = Array.from({ length: 200 }, (_, i) => ({ version: `1.${100 + Math.floor(i / 8)}.${i % 8}`, publishedAt: new Date(now.getTime() - (200 - i) * 86_400_000 / 4) }));
+  // Like the npm registry: 200 1.x releases (1.100.0 … 1.124.7) and a newer 2.x line (2.0.0 … 2.4.7), one every 6 h.
+  const line = (major, count, offset) => Array.from({ length: count }, (_, i) => ({ version: `${major}.${(major === 1 ? 100 : 0) + Math.floor(i / 8)}.${i % 8}`, publishedAt: new Date(now.getTime() - (offset - i) * 86_400_000 / 4) }));
+  const versions = [...line(1, 200, 240), ...line(2, 40, 40)];
+  // Tenants spread over versions whose next step is a patch (1.110.3), a minor (1.119.7) and a major (1.124.7).
+  const versionOf = (i) => (i % 50 === 0 ? '1.124.7' : i % 5 === 0 ? '1.119.7' : '1.110.3');
   return {
     available: versions,
     tenants: Array.from({ length: TENANTS }, (_, i) => ({
-      tenant: tenant(i, 'dedicated', { n8n: { version: i % 50 === 0 ? '1.124.0' : '1.110.3' } }),
+      tenant: tenant(i, 'dedicated', { n8n: { version: versionOf(i) } }),
       healthy: i % 50 === 0 || i % 97 !== 1,
-      currentVersion: i % 50 === 0 ? '1.124.0' : '1.110.3',
+      currentVersion: versionOf(i),
       upgradedAt: new Date(now.getTime() - 48 * 3_600_000),
     })),
   };
@@ -141,7 +145,8 @@ report('promotion: decide', p, `${p.result.candidates.length} candidates`);
 
 const upgrades = upgradesInputs();
 const u = measure(() => decideUpgrades(upgrades, platform, now));
-report('upgrades: decide', u, `${u.result.length} proposals`);
+const byRisk = (risk) => u.result.filter((proposal) => proposal.riskClass === risk).length;
+report('upgrades: decide', u, `${u.result.length} proposals (${byRisk('patch')} patch, ${byRisk('minor')} minor, ${byRisk('major')} major)`);
 
 // What the runner does next with the proposals: storm limits, PR texts, file edits.
 const proposals = a.result;

@@ -2,10 +2,9 @@
 // from the controller (rp9_tenant_ready), and for canaries the time their
 // declared version landed on the base branch (the soak clock). A ready tenant
 // runs what git declares, so its current version is the declared one.
-import semver from 'semver';
 import type { Platform } from '../../config/types.js';
 import type { Tenant } from '../../types/tenant.js';
-import { decideUpgrades, targetVersion, type UpgradeTenantInput } from '../upgrades/decide.js';
+import { eligibleVersions, upgradeProposals, upgradeSteps, type TenantUpgrade, type UpgradeTenantInput } from '../upgrades/decide.js';
 import type { AvailableVersion } from '../upgrades/npm.js';
 import { tenantFile } from '../core/types.js';
 import type { FieldHistory } from '../sources/types.js';
@@ -25,6 +24,21 @@ export interface UpgradesSources {
 
 function declared(tenant: Tenant, platform: Platform): string {
   return tenant.spec.n8n?.version ?? platform.spec.dedicated.n8nVersion;
+}
+
+function heldOf(upgrade: TenantUpgrade, soakHours: number): Held[] {
+  const tenant = upgrade.input.tenant.metadata.name;
+  const to = `${upgrade.step.version} (${upgrade.step.riskClass})`;
+  switch (upgrade.status) {
+    case 'proposed':
+      return [];
+    case 'unhealthy':
+      return [{ tenant, code: 'upgrades.unhealthy', reason: `not ready (rp9_tenant_ready): a human looks first; next step ${to}` }];
+    case 'soaking':
+      return [{ tenant, code: 'upgrades.soaking', reason: `canary still soaking ${upgrade.declared} (less than ${soakHours} h); next step ${to}` }];
+    case 'waiting-for-canaries':
+      return [{ tenant, code: 'upgrades.waiting-for-canaries', reason: `waits until every canary runs ${upgrade.step.version} for ${soakHours} h and is healthy; next step ${to}` }];
+  }
 }
 
 export async function decideUpgradesRun(sources: UpgradesSources): Promise<Decision> {
@@ -56,15 +70,9 @@ export async function decideUpgradesRun(sources: UpgradesSources): Promise<Decis
     }
     inputs.push(input);
   }
-  const proposals = decideUpgrades({ tenants: inputs, available }, platform, now);
-  const target = targetVersion(available, policy.minReleaseAgeDays, now);
-  if (!target) notes.push(`no version of at least ${policy.minReleaseAgeDays} days old is available`);
-  const behind = target ? inputs.filter((i) => semver.valid(i.currentVersion) && semver.lt(i.currentVersion, target.version)) : [];
-  const proposed = new Set(proposals.map((p) => p.tenant));
-  const held: Held[] = behind
-    .filter((i) => !proposed.has(i.tenant.metadata.name))
-    .map((i) => i.healthy
-      ? { tenant: i.tenant.metadata.name, code: 'upgrades.waiting-for-canaries', reason: `waits until every canary runs ${target?.version} for ${policy.soakHours} h and is healthy` }
-      : { tenant: i.tenant.metadata.name, code: 'upgrades.unhealthy', reason: 'not ready (rp9_tenant_ready): a human looks first' });
-  return { proposals, wanted: new Set(behind.map((i) => i.tenant.metadata.name)), held, notes };
+  const upgrades = upgradeSteps({ tenants: inputs, available }, platform, now);
+  const proposals = upgradeProposals(upgrades, platform, now);
+  if (eligibleVersions(available, policy.minReleaseAgeDays, now).length === 0) notes.push(`no version of at least ${policy.minReleaseAgeDays} days old is available`);
+  const held = upgrades.flatMap((u) => heldOf(u, policy.soakHours));
+  return { proposals, wanted: new Set(upgrades.map((u) => u.input.tenant.metadata.name)), held, notes };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { autoMergeDecision } from '../core/auto-merge.js';
 import { examplePlatform, schemasDirOf, tenantFromYaml, tenantYaml } from '../core/fixtures.js';
-import { decideUpgrades, riskOf, targetVersion, type AvailableVersion, type UpgradeTenantInput } from './decide.js';
+import { decideUpgrades, upgradeSteps, type AvailableVersion, type UpgradeTenantInput } from './decide.js';
 
 const root = new URL('../../', import.meta.url);
 const platform = examplePlatform(root); // dedicated default 1.123.4, minReleaseAgeDays 3, soakHours 24
@@ -16,74 +16,92 @@ function fleetMember(name: string, options: { version?: string; canary?: boolean
   return { tenant, healthy: options.healthy ?? true, currentVersion: options.running ?? options.version ?? '1.123.4', upgradedAt: options.upgradedAt };
 }
 
+// From 1.123.4 the steps are 1.123.5 (patch), then 1.124.0 (minor), then 2.0.0 (major).
 const released: AvailableVersion[] = [
   { version: '1.123.4', publishedAt: daysAgo(40) },
   { version: '1.123.5', publishedAt: daysAgo(10) },
   { version: '1.124.0', publishedAt: daysAgo(5) },
+  { version: '2.0.0', publishedAt: daysAgo(4) },
 ];
 
 function run(tenants: UpgradeTenantInput[], available = released) {
   return decideUpgrades({ tenants, available }, platform, now).map((p) => `${p.tenant}:${String(p.edits[0]?.previous)}→${String(p.edits[0]?.value)}:${p.riskClass}`);
 }
 
-describe('targetVersion', () => {
-  it.each<[string, AvailableVersion[], string | undefined]>([
-    ['the newest release at least 3 days old', released, '1.124.0'],
-    ['exactly 3 days old is old enough', [{ version: '2.0.0', publishedAt: daysAgo(3) }], '2.0.0'],
-    ['one second younger than 3 days is too young', [{ version: '2.0.0', publishedAt: new Date(daysAgo(3).getTime() + 1000) }], undefined],
-    ['a newer but too young release is passed over', [...released, { version: '1.125.0', publishedAt: daysAgo(1) }], '1.124.0'],
-    ['prereleases never qualify, however old', [...released, { version: '1.125.0-rc.1', publishedAt: daysAgo(30) }], '1.124.0'],
-    ['invalid versions are ignored', [{ version: 'latest', publishedAt: daysAgo(30) }], undefined],
-    ['order of the input does not matter', [...released].reverse(), '1.124.0'],
-    ['nothing available', [], undefined],
-  ])('%s', (_name, available, expected) => {
-    expect(targetVersion(available, 3, now)?.version).toBe(expected);
-  });
-});
+describe('decideUpgrades: the smallest useful step first', () => {
+  it.each<[string, string, AvailableVersion[], string, boolean]>([
+    ['a patch alongside a newer minor and major: the patch, which auto-merges', '1.123.4', released, 'wayne:1.123.4→1.123.5:patch', true],
+    ['no newer patch: the newest minor of the major, for review', '1.123.5', released, 'wayne:1.123.5→1.124.0:minor', false],
+    ['only a major is newer: the major, for review', '1.124.0', released, 'wayne:1.124.0→2.0.0:major', false],
+    ['the patch is too young: the next eligible step (the minor) now, not a wait for the patch', '1.123.4',
+      [...released.filter((v) => v.version !== '1.123.5'), { version: '1.123.5', publishedAt: daysAgo(2) }], 'wayne:1.123.4→1.124.0:minor', false],
+    ['a prerelease is never the step', '1.124.0', [...released, { version: '1.124.1-rc.1', publishedAt: daysAgo(9) }], 'wayne:1.124.0→2.0.0:major', false],
+  ])('%s', (_name, version, available, expected, autoMerge) => {
+    // Act
+    const proposals = decideUpgrades({ tenants: [fleetMember('wayne', { version })], available }, platform, now);
 
-describe('riskOf', () => {
-  it.each([
-    ['1.123.4', '1.123.5', 'patch'],
-    ['1.123.4', '1.124.0', 'minor'],
-    ['1.123.4', '2.0.0', 'major'],
-    ['1.124.0-rc.1', '1.124.0', 'patch'],
-    ['1.123.4-rc.1', '1.124.0', 'minor'],
-    ['1.123.4-rc.1', '2.0.0', 'major'],
-    ['not-a-version', '2.0.0', 'major'],
-  ])('%s → %s is %s', (from, to, risk) => {
-    expect(riskOf(from, to)).toBe(risk);
+    // Assert
+    expect(proposals.map((p) => `${p.tenant}:${String(p.edits[0]?.previous)}→${String(p.edits[0]?.value)}:${p.riskClass}`)).toEqual([expected]);
+    expect(proposals.map((p) => autoMergeDecision(p, platform).autoMerge)).toEqual([autoMerge]);
+  });
+
+  it('each tenant steps from its own version', () => {
+    // Act
+    const result = run([fleetMember('alpha', { version: '1.123.4' }), fleetMember('bravo', { version: '1.123.5' }), fleetMember('charlie', { version: '1.124.0' })]);
+
+    // Assert
+    expect(result).toEqual(['alpha:1.123.4→1.123.5:patch', 'bravo:1.123.5→1.124.0:minor', 'charlie:1.124.0→2.0.0:major']);
+  });
+
+  it('explains in the summary which step rule chose the version', () => {
+    // Act
+    const summaries = ['1.123.4', '1.123.5', '1.124.0'].map((version) => decideUpgrades({ tenants: [fleetMember('wayne', { version })], available: released }, platform, now)[0]?.summary);
+
+    // Assert
+    expect(summaries).toEqual([
+      expect.stringContaining('to 1.123.5 (a patch upgrade), the newest patch of 1.123 at least 3 days old'),
+      expect.stringContaining('to 1.124.0 (a minor upgrade), the newest 1.x release at least 3 days old (`policies.upgrades.minReleaseAgeDays`); no newer 1.123 patch is.'),
+      expect.stringContaining('to 2.0.0 (a major upgrade), the newest stable release at least 3 days old (`policies.upgrades.minReleaseAgeDays`); no newer 1.x release is.'),
+    ]);
   });
 });
 
 describe('decideUpgrades: waves', () => {
   it.each<[string, UpgradeTenantInput[], string[]]>([
-    ['canaries first; the rest wait while canaries are behind', [fleetMember('acme', { canary: true }), fleetMember('wayne')], ['acme:1.123.4→1.124.0:minor']],
-    ['canaries on target for 24 h and healthy: the rest go', [
-      fleetMember('acme', { canary: true, version: '1.124.0', upgradedAt: hoursAgo(24) }),
+    ['canaries first; the rest wait while canaries are behind', [fleetMember('acme', { canary: true }), fleetMember('wayne')], ['acme:1.123.4→1.123.5:patch']],
+    ['canaries soaked 24 h on the step and healthy: the rest take that step, the canaries the next one', [
+      fleetMember('acme', { canary: true, version: '1.123.5', upgradedAt: hoursAgo(24) }),
       fleetMember('wayne'),
       fleetMember('globex', { version: '1.123.5' }),
-    ], ['globex:1.123.5→1.124.0:minor', 'wayne:1.123.4→1.124.0:minor']],
-    ['soaked 23 h 59 m: the rest still wait', [fleetMember('acme', { canary: true, version: '1.124.0', upgradedAt: new Date(hoursAgo(24).getTime() + 60_000) }), fleetMember('wayne')], []],
-    ['declared on target but not running it yet: the rest wait', [fleetMember('acme', { canary: true, version: '1.124.0', running: '1.123.4', upgradedAt: daysAgo(5) }), fleetMember('wayne')], []],
-    ['a canary without upgradedAt has no known soak: the rest wait', [fleetMember('acme', { canary: true, version: '1.124.0' }), fleetMember('wayne')], []],
-    ['one unhealthy canary on target holds everyone back', [
+    ], ['acme:1.123.5→1.124.0:minor', 'wayne:1.123.4→1.123.5:patch']],
+    ['the rest follow only steps the canaries have soaked', [
       fleetMember('acme', { canary: true, version: '1.124.0', upgradedAt: daysAgo(2) }),
-      fleetMember('beta', { canary: true, version: '1.124.0', upgradedAt: daysAgo(2), healthy: false }),
       fleetMember('wayne'),
-    ], []],
-    ['one canary behind holds everyone back, and is itself upgraded', [
-      fleetMember('acme', { canary: true, version: '1.124.0', upgradedAt: daysAgo(2) }),
+      fleetMember('globex', { version: '1.123.5' }),
+      fleetMember('hooli', { version: '1.124.0' }),
+    ], ['acme:1.124.0→2.0.0:major', 'globex:1.123.5→1.124.0:minor', 'wayne:1.123.4→1.123.5:patch']],
+    ['soaked 23 h 59 m: the canary does not take its next step and the rest still wait', [fleetMember('acme', { canary: true, version: '1.123.5', upgradedAt: new Date(hoursAgo(24).getTime() + 60_000) }), fleetMember('wayne')], []],
+    ['declared on the step but not running it yet: the canary holds, the rest wait', [fleetMember('acme', { canary: true, version: '1.123.5', running: '1.123.4', upgradedAt: daysAgo(5) }), fleetMember('wayne')], []],
+    ['a canary without upgradedAt: no recent change known, so it steps on, but no known soak, so the rest wait', [fleetMember('acme', { canary: true, version: '1.123.5' }), fleetMember('wayne')], ['acme:1.123.5→1.124.0:minor']],
+    ['one unhealthy canary on the step holds the rest back', [
+      fleetMember('acme', { canary: true, version: '1.123.5', upgradedAt: daysAgo(2) }),
+      fleetMember('beta', { canary: true, version: '1.123.5', upgradedAt: daysAgo(2), healthy: false }),
+      fleetMember('wayne'),
+    ], ['acme:1.123.5→1.124.0:minor']],
+    ['one canary behind holds the rest back, and is itself upgraded', [
+      fleetMember('acme', { canary: true, version: '1.123.5', upgradedAt: daysAgo(2) }),
       fleetMember('beta', { canary: true }),
       fleetMember('wayne'),
-    ], ['beta:1.123.4→1.124.0:minor']],
-    ['an unhealthy canary behind target is not upgraded (a human looks first)', [fleetMember('acme', { canary: true, healthy: false }), fleetMember('wayne')], []],
-    ['a canary already ahead of the target counts as soaked by its own upgradedAt', [fleetMember('acme', { canary: true, version: '1.125.0', upgradedAt: daysAgo(2) }), fleetMember('wayne')], ['wayne:1.123.4→1.124.0:minor']],
-    ['no canaries at all: a single wave', [fleetMember('wayne'), fleetMember('globex')], ['globex:1.123.4→1.124.0:minor', 'wayne:1.123.4→1.124.0:minor']],
+    ], ['acme:1.123.5→1.124.0:minor', 'beta:1.123.4→1.123.5:patch']],
+    ['an unhealthy canary behind is not upgraded (a human looks first)', [fleetMember('acme', { canary: true, healthy: false }), fleetMember('wayne')], []],
+    ['a canary already ahead of the step counts as soaked by its own upgradedAt', [fleetMember('acme', { canary: true, version: '2.0.0', upgradedAt: daysAgo(2) }), fleetMember('wayne')], ['wayne:1.123.4→1.123.5:patch']],
+    ['no canaries at all: a single wave', [fleetMember('wayne'), fleetMember('globex')], ['globex:1.123.4→1.123.5:patch', 'wayne:1.123.4→1.123.5:patch']],
     ['an unhealthy non-canary is skipped', [fleetMember('wayne', { healthy: false })], []],
     ['shared and suspended tenants are skipped', [fleetMember('hooli', { mode: 'shared' }), fleetMember('stark', { suspended: true })], []],
-    ['a suspended canary does not gate the fleet', [fleetMember('stark', { canary: true, suspended: true }), fleetMember('wayne')], ['wayne:1.123.4→1.124.0:minor']],
-    ['already on the target or newer: nothing', [fleetMember('wayne', { version: '1.124.0' }), fleetMember('globex', { version: '1.125.0' })], []],
+    ['a suspended canary does not gate the fleet', [fleetMember('stark', { canary: true, suspended: true }), fleetMember('wayne')], ['wayne:1.123.4→1.123.5:patch']],
+    ['already on the newest release or beyond: nothing', [fleetMember('wayne', { version: '2.0.0' }), fleetMember('globex', { version: '2.1.0' })], []],
     ['a non-semver pin is left alone', [fleetMember('wayne', { version: 'nightly' })], []],
+    ['never below the running version (git rolled back, not yet applied)', [fleetMember('wayne', { version: '1.123.4', running: '1.124.0' })], []],
   ])('%s', (_name, tenants, expected) => {
     // Act
     const result = run(tenants);
@@ -92,17 +110,32 @@ describe('decideUpgrades: waves', () => {
     expect(result).toEqual(expected);
   });
 
-  it('classifies risk by the semver difference and auto-merges only patches by default', () => {
+  it('tells why a tenant with a next step gets no proposal', () => {
     // Arrange
-    const available = [{ version: '1.123.9', publishedAt: daysAgo(4) }];
+    const tenants = [
+      fleetMember('acme', { canary: true, version: '1.123.5', upgradedAt: hoursAgo(2) }),
+      fleetMember('beta', { canary: true, healthy: false }),
+      fleetMember('wayne'),
+      fleetMember('globex', { version: '2.0.0' }),
+    ];
 
     // Act
-    const [patch] = decideUpgrades({ tenants: [fleetMember('wayne')], available }, platform, now);
-    const [major] = decideUpgrades({ tenants: [fleetMember('wayne')], available: [{ version: '2.0.0', publishedAt: daysAgo(4) }] }, platform, now);
+    const statuses = upgradeSteps({ tenants, available: released }, platform, now).map((u) => [u.input.tenant.metadata.name, u.step.version, u.status]);
 
     // Assert
-    expect(patch && [patch.riskClass, autoMergeDecision(patch, platform).autoMerge]).toEqual(['patch', true]);
-    expect(major && [major.riskClass, autoMergeDecision(major, platform).autoMerge]).toEqual(['major', false]);
+    expect(statuses).toEqual([
+      ['acme', '1.124.0', 'soaking'],
+      ['beta', '1.123.5', 'unhealthy'],
+      ['wayne', '1.123.5', 'waiting-for-canaries'],
+    ]);
+  });
+
+  it('nothing old enough: no steps at all', () => {
+    // Act
+    const steps = upgradeSteps({ tenants: [fleetMember('wayne')], available: [{ version: '1.123.5', publishedAt: daysAgo(1) }] }, platform, now);
+
+    // Assert
+    expect(steps).toEqual([]);
   });
 
   it('pins a tenant that followed the platform default and says so', () => {
@@ -110,38 +143,39 @@ describe('decideUpgrades: waves', () => {
     const [proposal] = decideUpgrades({ tenants: [fleetMember('wayne', { canary: true })], available: released }, platform, now);
 
     // Assert
-    expect(proposal?.edits).toEqual([{ path: ['spec', 'n8n', 'version'], value: '1.124.0', previous: '1.123.4' }]);
+    expect(proposal?.edits).toEqual([{ path: ['spec', 'n8n', 'version'], value: '1.123.5', previous: '1.123.4' }]);
     expect(proposal?.summary).toContain('this pins its version');
-    expect(proposal?.title).toBe('upgrades: n8n 1.123.4 → 1.124.0 for wayne (canary, minor)');
-    expect(proposal?.trigger).toBe('n8n 1.124.0 is 5 days old (≥ 3); canary wave');
-    expect(proposal?.labels).toEqual(['rp9-bot', 'bot:upgrades', 'risk:minor']);
+    expect(proposal?.title).toBe('upgrades: n8n 1.123.4 → 1.123.5 for wayne (canary, patch)');
+    expect(proposal?.trigger).toBe('n8n 1.123.5 is 10 days old (≥ 3); canary wave');
+    expect(proposal?.labels).toEqual(['rp9-bot', 'bot:upgrades', 'risk:patch']);
   });
 
-  it('general-wave proposals carry the canary gate as evidence', () => {
+  it('general-wave proposals carry the canary gate of their own step as evidence', () => {
     // Act
-    const [proposal] = decideUpgrades({
-      tenants: [fleetMember('acme', { canary: true, version: '1.124.0', upgradedAt: hoursAgo(30) }), fleetMember('wayne', { version: '1.123.4' })],
+    const proposals = decideUpgrades({
+      tenants: [fleetMember('acme', { canary: true, version: '1.123.5', upgradedAt: hoursAgo(30) }), fleetMember('wayne', { version: '1.123.4' })],
       available: released,
     }, platform, now);
+    const proposal = proposals.find((p) => p.tenant === 'wayne');
 
     // Assert
     expect(proposal?.evidence).toEqual([
-      { metric: 'n8nVersion', value: '1.124.0', threshold: '1.123.4', comparator: '>', window: '', unit: '' },
-      { metric: 'runningVersion', value: '1.123.4', threshold: '1.124.0', comparator: '!=', window: '', unit: '' },
-      { metric: 'releaseAgeDays', value: 5, threshold: 3, comparator: '>=', window: '', unit: 'd' },
+      { metric: 'n8nVersion', value: '1.123.5', threshold: '1.123.4', comparator: '>', window: '', unit: '' },
+      { metric: 'runningVersion', value: '1.123.4', threshold: '1.123.5', comparator: '!=', window: '', unit: '' },
+      { metric: 'releaseAgeDays', value: 10, threshold: 3, comparator: '>=', window: '', unit: 'd' },
       { metric: 'canariesOnTarget', value: '1/1', threshold: '1/1', comparator: '==', window: '', unit: '' },
       { metric: 'canarySoakHours', value: 30, threshold: 24, comparator: '>=', window: '', unit: 'h' },
       { metric: 'canariesHealthy', value: '1/1', threshold: '1/1', comparator: '==', window: '', unit: '' },
       { metric: 'tenantHealthy', value: true, threshold: true, comparator: '==', window: '', unit: '' },
     ]);
-    expect(proposal?.trigger).toBe('n8n 1.124.0 is 5 days old (≥ 3); general wave: all 1 canary tenants have run 1.124.0 for at least 24 h and are healthy');
+    expect(proposal?.trigger).toBe('n8n 1.123.5 is 10 days old (≥ 3); general wave: all 1 canary tenants have run 1.123.5 for at least 24 h and are healthy');
   });
 
   it('orders canaries before the rest, then by name', () => {
-    // Arrange: a canary declared behind in git but already running the target (upgraded by hand) opens the gate
+    // Arrange: a soaked canary takes its next step while the rest follow it to the one it soaked
     const tenants = [
       fleetMember('alpha'),
-      fleetMember('zed', { canary: true, version: '1.123.4', running: '1.124.0', upgradedAt: daysAgo(2) }),
+      fleetMember('zed', { canary: true, version: '1.123.5', upgradedAt: daysAgo(2) }),
       fleetMember('bravo'),
     ];
 
