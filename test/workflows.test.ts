@@ -4,10 +4,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { botsSettingsFromEnv } from '../bots/sources/env.js';
+import { checkPrCommand } from '../cli/commands/check-pr.js';
+import { parseCommandArgs } from '../cli/command.js';
 import { loadConfig } from '../config/load-config.js';
 import { readConfigDir } from '../config/read-config-dir.js';
+import { loadWorkflow, stepArgv, stepEnv, workflowStep } from './workflow-steps.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const SCHEMA = 'github-workflow.json';
@@ -30,9 +33,20 @@ beforeAll(() => {
   validate = ajv.compile(JSON.parse(readFileSync(schemaPath(), 'utf8')));
 });
 
-function loadWorkflow(name: string): Record<string, any> {
-  return parse(readFileSync(join(repoRoot, '.github/workflows', name), 'utf8'));
-}
+const COMMENT_IF_SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository && '--comment' || ''";
+const CHECK_PR_RUN = [
+  'npx rp9 check-pr --base origin/${{ github.base_ref }} --output github',
+  '--pr ${{ github.event.pull_request.number }}',
+  `\${{ ${COMMENT_IF_SAME_REPO} }}`,
+].join(' ');
+/** What Actions substitutes for a same-repository pull request #7 into main. */
+const sameRepoPr: Record<string, string> = {
+  'github.base_ref': 'main',
+  'github.event.pull_request.number': '7',
+  [COMMENT_IF_SAME_REPO]: '--comment',
+  'secrets.GITHUB_TOKEN': 'ghs_example',
+  'github.repository': 'acme/config',
+};
 
 describe('GitHub workflows', () => {
   it.each(['validate.yml', 'ci.yml', 'bots.yml'])('%s is valid against the workflow schema', (name) => {
@@ -58,10 +72,34 @@ describe('GitHub workflows', () => {
       'actions/setup-node@v4',
       'npm ci',
       'npx rp9 validate --output github',
-      'npx rp9 check-pr --base origin/${{ github.base_ref }}',
+      CHECK_PR_RUN,
     ]);
     expect(steps[0]?.with?.['fetch-depth']).toBe(0);
     expect(steps[1]?.with?.['node-version']).toBe(20);
+  });
+
+  it('validate.yml posts the check-pr plan as the sticky comment: write permission, token, PR number and --comment', () => {
+    const workflow = loadWorkflow('validate.yml');
+    const step = workflowStep(workflow, 'validate', 'rp9 check-pr');
+
+    const argv = stepArgv(step, sameRepoPr);
+    const parsed = parseCommandArgs(checkPrCommand, argv.slice(3));
+    const env = stepEnv(step, sameRepoPr);
+
+    expect(workflow.jobs.validate.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    expect(argv.slice(0, 3)).toEqual(['npx', 'rp9', 'check-pr']);
+    expect(parsed.values).toMatchObject({ base: 'origin/main', output: 'github', pr: '7', comment: true });
+    expect(parsed.positionals).toEqual([]);
+    expect(botsSettingsFromEnv(env).github).toMatchObject({ owner: 'acme', repo: 'config', auth: { token: 'ghs_example' } });
+  });
+
+  it('validate.yml leaves --comment out for a pull request from a fork (its token is read-only)', () => {
+    const step = workflowStep(loadWorkflow('validate.yml'), 'validate', 'rp9 check-pr');
+
+    const parsed = parseCommandArgs(checkPrCommand, stepArgv(step, { ...sameRepoPr, [COMMENT_IF_SAME_REPO]: '' }).slice(3));
+
+    expect(parsed.values.comment).toBeUndefined();
+    expect(parsed.values.pr).toBe('7');
   });
 
   it('bots.yml runs each bot on its own cron (the example platform.yaml\'s schedules) or on demand', async () => {

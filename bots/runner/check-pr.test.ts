@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ConfigFiles } from '../../config/types.js';
 import { tenantYaml } from '../core/fixtures.js';
-import { checkBotOwnership, checkPullRequest, parseBotBranch } from './check-pr.js';
+import { loadConfig } from '../../config/load-config.js';
+import { checkBotOwnership, checkPullRequest, parseBotBranch, planBaseToHead } from './check-pr.js';
 import { checkFailed, renderCheckMarkdown } from './check-pr-render.js';
 
 const platformText = readFileSync(new URL('../../platform.yaml', import.meta.url), 'utf8');
@@ -66,5 +67,32 @@ describe('checkPullRequest', () => {
     expect(checkFailed(result)).toBe(true);
     expect(result.plan).toBeUndefined();
     expect(renderCheckMarkdown(result)).toContain('`tenant.resources-out-of-range`');
+  });
+});
+
+describe('planBaseToHead', () => {
+  const globex = tenantYaml('globex', ['plan: pro', 'mode: dedicated']);
+  const head = (tenants: Record<string, string>) => {
+    const config = loadConfig(files(tenants));
+    return { platform: config.platform!, tenants: config.tenants };
+  };
+
+  it('plans every tenant as new when the base has no platform.yaml', () => {
+    const base = { ...files({}), platform: undefined };
+
+    const result = planBaseToHead(base, head({ acme: acme(2) }));
+
+    expect(result.tenants.map((t) => `${t.tenant} ${t.change}`)).toEqual(['acme create']);
+  });
+
+  it('refuses removing more than maxDeletionPercent of the base\'s tenants unless allowed', () => {
+    const base = files({ acme: acme(2), globex });
+
+    const refused = planBaseToHead(base, head({}));
+    const allowed = planBaseToHead(base, head({}), { allowMassDeletion: true });
+
+    expect(refused.refused?.code).toBe('plan.mass-deletion');
+    expect(allowed.refused).toBeUndefined();
+    expect(allowed.tenants.map((t) => `${t.tenant} ${t.change}`)).toEqual(['acme delete', 'globex delete']);
   });
 });

@@ -88,9 +88,34 @@ export function checkBotOwnership(input: CheckPrInput, bot: BotBranch): Ownershi
   return problems;
 }
 
-function desiredOf(config: LoadedConfig, context: (platform: Platform) => CompileContext): DesiredState | undefined {
-  if (!config.platform) return undefined;
-  return compileDesired(config.platform, config.tenants, context(config.platform), { now: new Date() });
+function desiredOf(platform: Platform, tenants: LoadedConfig['tenants'], context: (platform: Platform) => CompileContext): DesiredState {
+  return compileDesired(platform, tenants, context(platform), { now: new Date() });
+}
+
+export interface BaseToHeadOptions {
+  /** How the controller compiles (default: checkCompileContext). */
+  compileContext?: (platform: Platform) => CompileContext;
+  allowMassDeletion?: boolean;
+}
+
+/**
+ * What merging head does to a platform that runs base (`rp9 check-pr`, `rp9 plan --base`):
+ * base's desired state is taken as the observed state, so the plan shows per tenant
+ * what changes and which changes cause downtime. Head must be valid (its platform
+ * loaded); a base without a valid platform.yaml counts as an empty platform.
+ * Throws when compiling fails.
+ */
+export function planBaseToHead(base: ConfigFiles, head: { platform: Platform; tenants: LoadedConfig['tenants'] }, options: BaseToHeadOptions = {}): Plan {
+  const context = options.compileContext ?? checkCompileContext;
+  const desiredHead = desiredOf(head.platform, head.tenants, context);
+  const loadedBase = loadConfig(base);
+  const observed = loadedBase.platform
+    ? convergedObserved(desiredOf(loadedBase.platform, loadedBase.tenants, context))
+    : { availability: convergedObserved(desiredHead).availability, resources: [] };
+  return plan(desiredHead, observed, {
+    maxDeletionPercent: head.platform.spec.safety.maxDeletionPercent,
+    ...(options.allowMassDeletion ? { allowMassDeletion: true } : {}),
+  });
 }
 
 export function checkPullRequest(input: CheckPrInput): CheckPrResult {
@@ -103,11 +128,7 @@ export function checkPullRequest(input: CheckPrInput): CheckPrResult {
     return result;
   }
   try {
-    const context = input.compileContext ?? checkCompileContext;
-    const desiredHead = desiredOf(head, context)!;
-    const base = desiredOf(loadConfig(input.base), context);
-    const observed = base ? convergedObserved(base) : { availability: convergedObserved(desiredHead).availability, resources: [] };
-    result.plan = plan(desiredHead, observed, { maxDeletionPercent: head.platform.spec.safety.maxDeletionPercent });
+    result.plan = planBaseToHead(input.base, { platform: head.platform, tenants: head.tenants }, input.compileContext ? { compileContext: input.compileContext } : {});
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     result.planNote = `No plan: compiling failed${typeof code === 'string' ? ` [${code}]` : ''}: ${(error as Error).message}`;

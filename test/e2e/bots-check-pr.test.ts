@@ -1,14 +1,16 @@
 // A bot's pull request through `rp9 check-pr`, as the validate workflow runs
 // it: the PR the runner opened on the contract server is checked out (base
 // branch + the bot's branch in a local git repo), checked for validity and
-// field ownership, and its plan is posted as one sticky comment.
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+// field ownership, and its plan is posted as one sticky comment; one test runs
+// the workflow's own check-pr step (its command line and env) as Actions would.
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBot } from '../../bots/runner/run-bot.js';
 import { main } from '../../cli/main.js';
 import { run } from '../harness/processes.js';
+import { loadWorkflow, stepArgv, stepEnv, workflowStep } from '../workflow-steps.js';
 import { filesAt, FULL_NAME, platformYaml, runDeps, startConfigStack, type ConfigStack } from './bots-support.js';
 
 const soylent = [
@@ -38,16 +40,21 @@ async function writeFiles(files: Record<string, string>): Promise<void> {
   }
 }
 
-async function checkPr(args: string[]) {
+async function rp9(argv: string[], env: Record<string, string>) {
   const out = { stdout: '', stderr: '' };
   const io = {
     stdout: { write: (chunk: string) => ((out.stdout += chunk), true) },
     stderr: { write: (chunk: string) => ((out.stderr += chunk), true) },
-    env: { GITHUB_HEAD_REF: 'rp9/promotion/soylent', GITHUB_REF: 'refs/pull/1/merge', RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url },
+    env,
     cwd: work,
   } as unknown as Parameters<typeof main>[1];
-  const code = await main(['check-pr', '--base', 'main', ...args], io);
+  const code = await main(argv, io);
   return { code, ...out };
+}
+
+function checkPr(args: string[]) {
+  const env = { GITHUB_HEAD_REF: 'rp9/promotion/soylent', GITHUB_REF: 'refs/pull/1/merge', RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url };
+  return rp9(['check-pr', '--base', 'main', ...args], env);
 }
 
 beforeEach(async () => {
@@ -64,7 +71,9 @@ beforeEach(async () => {
   await git('checkout', '--quiet', '-b', 'rp9/promotion/soylent');
   await writeFiles(filesAt(stack, 'rp9/promotion/soylent'));
 });
+const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
   await stack.stop();
   await rm(work, { recursive: true, force: true });
 });
@@ -84,6 +93,40 @@ describe('rp9 check-pr on a bot pull request', () => {
     const comments = stack.gh.state.repo(FULL_NAME).comments.filter((c) => c.issueNumber === 1);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).toBe(`<!-- rp9:sticky=rp9-check-pr -->\n${first.stdout}`);
+  });
+
+  it('runs the validate workflow\'s check-pr step as written: GitHub output, job summary and the sticky comment', async () => {
+    // actions/checkout with fetch-depth: 0 leaves the base branch as origin/<base_ref>.
+    await git('update-ref', 'refs/remotes/origin/main', 'main');
+    // Outside the checkout: an untracked file there would count as a change of the bot's PR.
+    const summaryDir = await mkdtemp(join(tmpdir(), 'rp9-check-pr-summary-'));
+    cleanups.push(() => rm(summaryDir, { recursive: true, force: true }));
+    const summary = join(summaryDir, 'summary.md');
+    const pullRequest = { 'github.base_ref': 'main', 'github.event.pull_request.number': '1', 'secrets.GITHUB_TOKEN': 'test-token', 'github.repository': FULL_NAME, "github.event.pull_request.head.repo.full_name == github.repository && '--comment' || ''": '--comment' };
+    const step = workflowStep(loadWorkflow('validate.yml'), 'validate', 'rp9 check-pr');
+    const argv = stepArgv(step, pullRequest);
+    const env = { ...stepEnv(step, pullRequest), GITHUB_HEAD_REF: 'rp9/promotion/soylent', GITHUB_STEP_SUMMARY: summary, RP9_GITHUB_API_URL: stack.gh.url };
+
+    const result = await rp9(argv.slice(2), env);
+
+    expect(argv.slice(0, 3)).toEqual(['npx', 'rp9', 'check-pr']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✓ the promotion bot changes only fields it owns in tenants/soylent.yaml');
+    expect(result.stderr).toBe('rp9 check-pr: comment on #1 created\n');
+    const markdown = await readFile(summary, 'utf8');
+    expect(markdown).toContain('#### ~ `soylent`: update');
+    const comments = stack.gh.state.repo(FULL_NAME).comments.filter((c) => c.issueNumber === 1);
+    expect(comments.map((c) => c.body)).toEqual([`<!-- rp9:sticky=rp9-check-pr -->\n${markdown}`]);
+  });
+
+  it('rp9 plan --base renders the same plan as the check-pr comment', async () => {
+    const check = await checkPr(['--output', 'markdown']);
+
+    const plan = await rp9(['plan', '--base', 'main', '--output', 'markdown'], {});
+
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain('#### ~ `soylent`: update');
+    expect(check.stdout.endsWith(plan.stdout)).toBe(true);
   });
 
   it('fails when the bot\'s branch changes a field the bot does not own', async () => {
