@@ -67,7 +67,8 @@ beforeAll(async () => {
     ].join('\n'),
   };
   prometheus = await startMetricsStack(() => exposition({ rp9_tenant_ready: { [tenant]: 1 } }), `rp9_tenant_ready{tenant="${tenant}"}`);
-  stack = await startConfigStack(files);
+  // Seeded 48 h ago, longer than soakHours: the canary has soaked the version it runs.
+  stack = await startConfigStack(files, { seededHoursAgo: 48 });
   rig = await startControllerRig({ id, environment, files, images: [`${image}:1.123.4`, `${image}:1.123.5`], tenants: [tenant] });
 });
 
