@@ -148,4 +148,19 @@ describe('rp9 plan --base', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('the config is invalid; fix it first');
   });
+
+  it('still prints one JSON document for --output json when the config is invalid', async () => {
+    const work = await workTree(acme(), acme());
+    await writeFile(join(work, 'tenants/acme.yaml'), acme({ cpu: 99 }));
+
+    const result = await plan(work, ['--base', 'HEAD', '--output', 'json']);
+
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: false,
+      errors: 1,
+      plan: null,
+      diagnostics: [expect.objectContaining({ code: 'tenant.resources-out-of-range', file: 'tenants/acme.yaml', path: 'spec.resources.cpu' })],
+    });
+  });
 });

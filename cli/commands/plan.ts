@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { planBaseToHead } from '../../bots/runner/check-pr.js';
 import { readGitConfig } from '../../bots/sources/git-base.js';
-import { formatText } from '../../config/format/index.js';
+import { formatJson, formatText } from '../../config/format/index.js';
 import { createParseCache, loadConfig } from '../../config/load-config.js';
 import { ConfigDirError, readConfigDir } from '../../config/read-config-dir.js';
 import type { ConfigFiles } from '../../config/types.js';
@@ -125,6 +125,8 @@ export const planCommand: Command = {
     const config = loadConfig(read.files, createParseCache());
     const errors = config.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0 || !config.platform) {
+      // A pipe reading --output json still gets one JSON document: validate's shape, with no plan.
+      if (format === 'json') io.stdout.write(formatJson(config.diagnostics, { plan: null }));
       io.stderr.write(`${formatText(errors, { color: false })}\nrp9 plan: the config is invalid; fix it first (rp9 validate).\n`);
       return EXIT_INVALID;
     }
