@@ -20,7 +20,7 @@ import { openSource } from '../../controller/source/index.js';
 import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, useColor, type Command, type CommandIo } from '../command.js';
 import { platformOptions } from './settings-options.js';
 
-async function readFiles(values: Record<string, unknown>, io: CommandIo, stateDir: string): Promise<{ files: ConfigFiles; commit?: string } | { error: string }> {
+export async function readFiles(values: Record<string, unknown>, io: CommandIo, stateDir: string): Promise<{ files: ConfigFiles; commit?: string } | { error: string }> {
   const repo = values.repo as string | undefined;
   if (!repo) {
     try {

@@ -76,13 +76,18 @@ export function planPurge(inventory: PurgeInventory, tenant: string): PurgePlan 
   return { ...base, steps, notes };
 }
 
+/** The refusal for a tenant that is still in the config; checked first, before anything is observed. */
+export function tenantInConfig(tenant: string, configTenants: readonly string[]): PurgeRefusal | undefined {
+  if (!configTenants.includes(tenant)) return undefined;
+  return {
+    code: 'purge.tenant-in-config',
+    message: `tenant ${tenant} is still in the config (tenants/${tenant}.yaml); purge is only for tenants removed from git`,
+  };
+}
+
 function refusal(inventory: PurgeInventory, tenant: string): PurgeRefusal | undefined {
-  if (inventory.configTenants.includes(tenant)) {
-    return {
-      code: 'purge.tenant-in-config',
-      message: `tenant ${tenant} is still in the config (tenants/${tenant}.yaml); purge is only for tenants removed from git`,
-    };
-  }
+  const inConfig = tenantInConfig(tenant, inventory.configTenants);
+  if (inConfig) return inConfig;
   const { docker, database, routes } = inventory.observed.availability;
   const unreadable = [
     docker.available ? undefined : `Docker: ${docker.reason ?? 'not available'}`,
