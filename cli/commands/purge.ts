@@ -76,7 +76,7 @@ export const purgeCommand: Command = {
     'and lists what would be deleted: Docker volumes carrying rp9\'s owner labels for the',
     'tenant, its PostgreSQL database and login role, and its secrets and status in the',
     'state store. Nothing without rp9\'s labels or owner comment is touched.',
-    'With --confirm <tenant> it deletes them and records an audit event (rp9 status <tenant>).',
+    'With --confirm <tenant> it deletes them and records an audit event in the store.',
     '',
     'Refused (exit 1) while the tenant is still in the config or still has containers or a',
     'route. Every delete is idempotent: after a failure, run the same command again.',
