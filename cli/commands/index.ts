@@ -11,6 +11,7 @@ export interface CommandEntry {
 export const commands: CommandEntry[] = [
   { name: ['validate'], summary: 'Check platform.yaml and tenants/*.yaml against the schemas and the platform rules', load: async () => (await import('./validate.js')).validateCommand },
   { name: ['plan'], summary: 'Show what the controller would change, without changing anything', load: async () => (await import('./plan.js')).planCommand },
+  { name: ['purge'], summary: 'Delete the volumes, database, role and secrets a tenant removed from git left behind', load: async () => (await import('./purge.js')).purgeCommand },
   { name: ['status'], summary: 'Show the status the controller recorded, for all tenants or one', load: async () => (await import('./status.js')).statusCommand },
   { name: ['bots'], summary: 'Run every bot on its schedule (policies.<bot>.schedule) until stopped', load: async () => (await import('./bots.js')).botsCommand },
   { name: ['bots', 'run'], summary: 'Run one bot now: autoscale, promotion or upgrades', load: async () => (await import('./bots.js')).botsRunCommand },

@@ -29,7 +29,7 @@ function configDir(values: Record<string, unknown>, io: CommandIo): string {
   return resolve(io.cwd, (values.dir as string | undefined) ?? '.');
 }
 
-async function readFiles(values: Record<string, unknown>, io: CommandIo, stateDir: string): Promise<{ files: ConfigFiles; commit?: string } | { error: string }> {
+export async function readFiles(values: Record<string, unknown>, io: CommandIo, stateDir: string): Promise<{ files: ConfigFiles; commit?: string } | { error: string }> {
   const repo = values.repo as string | undefined;
   if (!repo) {
     try {
