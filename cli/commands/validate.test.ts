@@ -58,7 +58,7 @@ describe('rp9 validate', () => {
     const code = await main(['validate'], io);
 
     expect(code).toBe(1);
-    expect(out.stdout).toContain('tenants/typo.yaml\n  12:5  error    unknown field "cpuu" in spec.resources; allowed: cpu, memoryMb, workers, storageGb (did you mean "cpu"?)  schema.unknown-field\n');
+    expect(out.stdout).toContain('tenants/typo.yaml\n  12:5  error    unknown field "cpuu" in spec.resources; allowed: cpu, memoryMb, workers, storageGb, ceilingException (did you mean "cpu"?)  schema.unknown-field\n');
     expect(out.stdout).toContain('tenants/dup.yaml\n  11:3  error    duplicate key "plan"');
     expect(out.stdout.trimEnd().split('\n').at(-1)).toBe('✗ 2 errors in 2 files');
   });
@@ -71,7 +71,7 @@ describe('rp9 validate', () => {
 
     expect(code).toBe(1);
     expect(out.stdout.split('\n')[0]).toBe(
-      '::error file=tenants/typo.yaml,line=12,col=5,title=schema.unknown-field::unknown field "cpuu" in spec.resources; allowed: cpu, memoryMb, workers, storageGb (did you mean "cpu"?)',
+      '::error file=tenants/typo.yaml,line=12,col=5,title=schema.unknown-field::unknown field "cpuu" in spec.resources; allowed: cpu, memoryMb, workers, storageGb, ceilingException (did you mean "cpu"?)',
     );
   });
 

@@ -21,7 +21,7 @@ function quoteLiteral(value: string): string {
 export interface DatabaseAdmin {
   observe(environment: string): Promise<ObservedDatabase[]>;
   ensure(database: DesiredDatabase, environment: string, password: string): Promise<'created' | 'updated' | 'unchanged'>;
-  /** Drops a tenant's database and role: only `rp9 purge` calls this. */
+  /** Drops a database and role without ownership checks (test cleanup). `rp9 purge` uses drop-tenant-database.ts, which checks the owner comment. */
   drop(database: Pick<DesiredDatabase, 'database' | 'role'>): Promise<void>;
   close(): Promise<void>;
 }
