@@ -4,6 +4,7 @@
 // other. Transient errors are retried with capped exponential backoff.
 import type { Action, DesiredContainer, DesiredDatabase, DesiredRoute, DesiredVolume, Plan, TenantPlan } from '../model.js';
 import { mapLimit } from '../concurrency/map-limit.js';
+import { isForcedRecreate } from '../plan/diff-container.js';
 import { withRetry, type ErrorClass } from './retry.js';
 
 /** The I/O the executor needs. Every port is idempotent. */
@@ -12,7 +13,8 @@ export interface ApplyPorts {
   ensureVolume(volume: DesiredVolume): Promise<void>;
   /** Creates the container, and starts it when `running`. */
   createContainer(container: DesiredContainer): Promise<void>;
-  recreateContainer(container: DesiredContainer): Promise<void>;
+  /** Replaces the container; unless `force`, a no-op when it already carries the desired spec hash and image. */
+  recreateContainer(container: DesiredContainer, options: { force: boolean }): Promise<void>;
   updateContainerResources(container: DesiredContainer): Promise<void>;
   startContainer(name: string): Promise<void>;
   stopContainer(name: string): Promise<void>;
@@ -86,7 +88,7 @@ function stepsFor(action: Action, ports: ApplyPorts): (() => Promise<void>)[] {
       if (action.op === 'start') return [() => ports.startContainer(action.name)];
       if (!container) return [];
       if (action.op === 'create') return [() => ports.createContainer(container)];
-      if (action.op === 'recreate') return [() => ports.recreateContainer(container)];
+      if (action.op === 'recreate') return [() => ports.recreateContainer(container, { force: isForcedRecreate(action) })];
       if (action.op === 'update') return [() => ports.updateContainerResources(container)];
       return [];
     }
