@@ -8,8 +8,8 @@ import { exampleCompileContext, examplePlatform, loadedTenant } from '../compile
 import type { ObservedContainer, ObservedState, Plan } from '../model.js';
 import { convergedObserved, NOTHING_OBSERVED } from '../plan/fixtures.js';
 import { plan } from '../plan/plan.js';
-import { applyPlan, ApplyRefusedError, type ApplyOptions, type ApplyPorts } from './apply-plan.js';
-import type { ErrorClass } from './retry.js';
+import { applyPlan, ApplyRefusedError, type ApplyOptions } from './apply-plan.js';
+import { fakePorts, PortError, type FakePorts } from './test-support.js';
 
 const platform = examplePlatform();
 const context = exampleCompileContext(platform);
@@ -19,46 +19,6 @@ const shared = (name: string) => loadedTenant(name, { mode: 'shared' });
 
 function planFor(desired: LoadedTenant[], observed: ObservedState = NOTHING_OBSERVED): Plan {
   return plan(compileDesired(platform, desired, context), observed, { maxDeletionPercent: 100 });
-}
-
-class PortError extends Error {
-  constructor(readonly retry: ErrorClass, message: string, readonly code = 'test.port-failed') {
-    super(message);
-  }
-}
-
-interface FakePorts extends ApplyPorts {
-  /** `<tenant-or-name>: <port> <argument>` in call order. */
-  calls: string[];
-}
-
-/**
- * Ports that record each call. `fail` names calls (as recorded) that throw,
- * once per entry in the list; `gate` may hold a call until the test releases it.
- */
-function fakePorts(options: { fail?: Map<string, PortError[]>; gate?: (call: string) => Promise<void> } = {}): FakePorts {
-  const calls: string[] = [];
-  const record = async (call: string): Promise<void> => {
-    calls.push(call);
-    await options.gate?.(call);
-    const error = options.fail?.get(call)?.shift();
-    if (error) throw error;
-  };
-  return {
-    calls,
-    ensureDatabase: (d) => record(`${d.tenant}: ensureDatabase ${d.name}`),
-    ensureVolume: (v) => record(`${v.tenant}: ensureVolume ${v.name}`),
-    createContainer: (c) => record(`${c.tenant}: createContainer ${c.name}`),
-    recreateContainer: (c, { force }) => record(`${c.tenant}: recreateContainer ${c.name}${force ? ' force' : ''}`),
-    updateContainerResources: (c) => record(`${c.tenant}: updateContainerResources ${c.name}`),
-    startContainer: (name) => record(`${name}: startContainer`),
-    stopContainer: (name) => record(`${name}: stopContainer`),
-    removeContainer: (name) => record(`${name}: removeContainer`),
-    waitHealthy: (name) => record(`${name}: waitHealthy`),
-    writeRoute: (r) => record(`${r.tenant}: writeRoute ${r.name}`),
-    removeRoute: (tenant) => record(`${tenant}: removeRoute`),
-    classify: (error) => (error instanceof PortError ? error.retry : 'terminal'),
-  };
 }
 
 const slept: number[] = [];
@@ -176,10 +136,13 @@ describe('applyPlan: failures', () => {
     const flaky = new PortError('transient', 'connection reset');
     const ports = fakePorts({ fail: new Map([['hooli: writeRoute hooli', [flaky, flaky]]]) });
 
-    const report = await applyPlan(planFor([shared('hooli')]), ports, options);
+    const retries: string[] = [];
+
+    const report = await applyPlan(planFor([shared('hooli')]), ports, { ...options, onRetry: (tenant, action, error, attempt, delayMs) => retries.push(`${tenant} ${action.op} ${action.kind} #${attempt} ${delayMs}ms ${(error as Error).message}`) });
 
     expect(ports.calls).toEqual(['hooli: writeRoute hooli', 'hooli: writeRoute hooli', 'hooli: writeRoute hooli']);
     expect(slept).toEqual([10, 20]);
+    expect(retries).toEqual(['hooli create route #1 10ms connection reset', 'hooli create route #2 20ms connection reset']);
     expect(report.tenants[0]?.outcome).toBe('applied');
   });
 

@@ -31,6 +31,8 @@ export interface ApplyOptions {
   retry: { attempts: number; baseMs: number; maxMs: number };
   sleep?(ms: number): Promise<void>;
   onAction?(tenant: string, action: Action, outcome: 'done' | 'failed', error?: unknown): void;
+  /** A step of `action` failed transiently and is tried again after `delayMs`. */
+  onRetry?(tenant: string, action: Action, error: unknown, attempt: number, delayMs: number): void;
 }
 
 export interface ApplyError {
@@ -106,8 +108,9 @@ async function applyTenant(tenantPlan: TenantPlan, ports: ApplyPorts, options: A
   if (actions.length === 0) return { tenant: tenantPlan.tenant, outcome: 'unchanged', done: [] };
   const done: Action[] = [];
   const pendingHealth: string[] = [];
-  const retry = { ...options.retry, classify: ports.classify, ...(options.sleep ? { sleep: options.sleep } : {}) };
+  const base = { ...options.retry, classify: ports.classify, ...(options.sleep ? { sleep: options.sleep } : {}) };
   for (const action of actions) {
+    const retry = { ...base, onRetry: (error: unknown, attempt: number, delayMs: number) => options.onRetry?.(tenantPlan.tenant, action, error, attempt, delayMs) };
     try {
       if (action.kind === 'route' && pendingHealth.length > 0) {
         // waitHealthy is a bounded wait of its own: not retried here.
