@@ -159,7 +159,9 @@ export async function runController(settings: ControllerSettings, logger: Logger
       tenants: tenantRows,
       async lastCommit() {
         const good = tracker.lastGood();
-        return good ? { sha: good.commit } : undefined;
+        if (!good) return undefined;
+        const invalid = loop?.lastResult()?.invalidCommit;
+        return { sha: good.commit, ...(invalid ? { newerInvalid: invalid } : {}) };
       },
       onGithubPush: (event) => {
         if (event.deleted) return;

@@ -73,6 +73,9 @@ describe('controller HTTP endpoints', () => {
     expect(answer.text).toContain('<td>ht-live</td><td>shared</td><td>starter</td><td>active</td>');
     expect(answer.text).toContain('<td>ht-paused</td><td>shared</td><td>starter</td><td>suspended</td>');
     expect(answer.text).toContain(world.repo.head.slice(0, 12));
+    expect(answer.text).toContain(`Last valid commit read <code title="${world.repo.head}">`);
+    expect(answer.text).toContain('<p>2 of 2 tenants applied at this commit</p>');
+    expect(answer.text).not.toContain('Last applied commit');
   });
 });
 
