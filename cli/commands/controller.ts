@@ -21,6 +21,11 @@ export const controllerCommand: Command = {
     'RP9_GITHUB_REPOSITORY (commit statuses), RP9_GITHUB_WEBHOOK_SECRET, RP9_LEASE_TTL_SECONDS and',
     'RP9_LEASE_RENEW_SECONDS (leader lease, default 15 s / 5 s), RP9_LOG_LEVEL.',
     'Any secret variable also works as NAME_FILE.',
+    '',
+    'RP9_PUBLIC_URL: the http(s) URL where people open this controller\'s status page;',
+    'commit statuses link to it. Set it in production. Unset, statuses link',
+    'http://<host>:<port>/ of --listen when that is one address (fine for a local run;',
+    'a loopback link only opens on this machine), and nothing when it is 0.0.0.0 or ::.',
   ].join('\n'),
   options: {
     repo: { type: 'string', valueName: 'url|path', description: 'Config repo URL or local path (env RP9_REPO_URL; default: current directory)' },

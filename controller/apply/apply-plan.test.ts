@@ -1,127 +1,190 @@
-// The executor against the real engine: observe → plan → applyPlan through the
-// production ports, and what it counts on rp9_autoscale_events_total.
-import { randomBytes } from 'node:crypto';
-import Docker from 'dockerode';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTestImage } from '../../test/harness/test-image.js';
-import { observeDocker } from '../docker/observe-docker.js';
-import { createMetrics, type Metrics } from '../metrics/registry.js';
-import { LABEL, MANAGED_BY, type DesiredContainer, type DesiredState, type Plan } from '../model.js';
+// The executor's orchestration over fake ports that record their calls: the
+// ports are I/O (tested against the real engine elsewhere); what is under
+// test here is the order, the isolation of tenants and the concurrency cap.
+import { describe, expect, it } from 'vitest';
+import type { LoadedTenant } from '../../config/types.js';
+import { compileDesired } from '../compile/compile-desired.js';
+import { exampleCompileContext, examplePlatform, loadedTenant } from '../compile/fixtures.js';
+import type { ObservedContainer, ObservedState, Plan } from '../model.js';
+import { convergedObserved, NOTHING_OBSERVED } from '../plan/fixtures.js';
 import { plan } from '../plan/plan.js';
-import { ALL_AVAILABLE } from '../plan/fixtures.js';
-import { createDatabaseAdmin } from '../postgres/tenant-databases.js';
-import { createApplyPorts } from '../runtime/apply-ports.js';
-import { openStore, type Store } from '../store/index.js';
-import { DEFAULT_TRAEFIK_OPTIONS } from '../traefik/types.js';
-import { applyPlan, type ApplyPorts, type ApplyReport } from './apply-plan.js';
+import { applyPlan, ApplyRefusedError, type ApplyOptions } from './apply-plan.js';
+import { fakePorts, PortError, type FakePorts } from './test-support.js';
 
-const docker = new Docker({ socketPath: inject('dockerSocket') });
-const prefix = `rp9-as${randomBytes(3).toString('hex')}`;
-const environment = prefix;
-const network = `${prefix}-net`;
-const tenant = `${prefix}-acme`;
-const databases = createDatabaseAdmin(inject('postgresUrl'));
-let image = '';
-let store: Store;
-let ports: ApplyPorts;
-/** CPUs the engine has: Docker refuses a limit above it. */
-let hostCpus = 0;
+const platform = examplePlatform();
+const context = exampleCompileContext(platform);
+const dedicated = (name: string, spec: Partial<LoadedTenant['tenant']['spec']> = {}) =>
+  loadedTenant(name, { mode: 'dedicated', plan: 'pro', resources: { cpu: 2, memoryMb: 2048, workers: 2 }, ...spec });
+const shared = (name: string) => loadedTenant(name, { mode: 'shared' });
 
-function container(role: 'main' | 'worker', cpu: number, memoryMb: number): DesiredContainer {
-  const name = role === 'main' ? `${tenant}-main` : `${tenant}-worker-1`;
-  return {
-    kind: 'container', name, tenant, role, index: role === 'main' ? 0 : 1,
-    image, command: [],
-    env: { N8N_PORT: '5678' },
-    cpu, memoryMb, mounts: [],
-    healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:5678/healthz'], intervalSeconds: 1, timeoutSeconds: 2, retries: 2, startPeriodSeconds: 0 },
-    restartPolicy: 'unless-stopped', network,
-    labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.environment]: environment, [LABEL.tenant]: tenant, [LABEL.role]: role, [LABEL.specHash]: 'h1' },
-    running: true, hash: 'h1',
-  };
+function planFor(desired: LoadedTenant[], observed: ObservedState = NOTHING_OBSERVED): Plan {
+  return plan(compileDesired(platform, desired, context), observed, { maxDeletionPercent: 100 });
 }
 
-/** One reconcile pass's core: observe the engine, plan the tenant's containers, apply with the metrics. */
-async function pass(cpu: number, memoryMb: number, metrics: Metrics): Promise<{ plan: Plan; report: ApplyReport }> {
-  const desired: DesiredState = {
-    environment,
-    tenants: [{ name: tenant, mode: 'dedicated', plan: 'pro', suspended: false, specHash: 's', generation: 'g', resources: [container('main', cpu, memoryMb), container('worker', cpu, memoryMb)] }],
-  };
-  const observed = await observeDocker(docker, environment);
-  const planned = plan(desired, { availability: ALL_AVAILABLE, resources: observed.containers }, { maxDeletionPercent: 100 });
-  const report = await applyPlan(planned, ports, { concurrency: 2, retry: { attempts: 2, baseMs: 10, maxMs: 10 }, metrics });
-  return { plan: planned, report };
+const slept: number[] = [];
+const options: ApplyOptions = { concurrency: 4, retry: { attempts: 3, baseMs: 10, maxMs: 40 }, sleep: async (ms) => void slept.push(ms) };
+
+function callsOf(ports: FakePorts, prefix: string): string[] {
+  return ports.calls.filter((c) => c.startsWith(prefix));
 }
 
-async function autoscaleSeries(metrics: Metrics): Promise<Record<string, number>> {
-  const { values } = await metrics.autoscaleEvents.get();
-  return Object.fromEntries(values.map((v) => [`${v.labels.tenant === tenant ? 'acme' : v.labels.tenant}/${v.labels.action}/${v.labels.success}`, v.value]));
-}
+describe('applyPlan: order within a tenant', () => {
+  it('creates a dedicated tenant: database, volume, containers, then waits for health, then writes the route', async () => {
+    const ports = fakePorts();
 
-async function nanoCpus(name: string): Promise<number | undefined> {
-  return (await docker.getContainer(name).inspect()).HostConfig.NanoCpus;
-}
+    const report = await applyPlan(planFor([dedicated('acme')]), ports, options);
 
-beforeAll(async () => {
-  image = await ensureTestImage(docker, `rp9/n8n-${prefix}:1.123.4`);
-  hostCpus = (await docker.info()).NCPU as number;
-  store = await openStore({ memory: true, notify: () => undefined });
-  ports = createApplyPorts({
-    environment, network, docker, databases, routesDir: '/nonexistent-routes-not-used',
-    traefik: DEFAULT_TRAEFIK_OPTIONS, secrets: store.secrets, healthTimeoutMs: 30_000,
+    expect(ports.calls).toEqual([
+      'acme: ensureDatabase rp9_acme',
+      'acme: ensureVolume rp9-acme-data',
+      'acme: createContainer rp9-acme-main',
+      'acme: createContainer rp9-acme-worker-1',
+      'acme: createContainer rp9-acme-worker-2',
+      'rp9-acme-main: waitHealthy',
+      'rp9-acme-worker-1: waitHealthy',
+      'rp9-acme-worker-2: waitHealthy',
+      'acme: writeRoute acme',
+    ]);
+    expect(report).toMatchObject({ applied: 1, failed: 0 });
+    expect(report.tenants[0]?.done.map((a) => `${a.op} ${a.kind}`)).toEqual([
+      'create database', 'create volume', 'create container', 'create container', 'create container', 'create route',
+    ]);
   });
-}, 120_000);
 
-afterAll(async () => {
-  const containers = await docker.listContainers({ all: true, filters: { name: [prefix] } });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-  await docker.getNetwork(network).remove().catch(() => undefined);
-  await docker.getImage(image).remove().catch(() => undefined);
-  await store?.close();
-  await databases.close();
+  it('gives a shared tenant its route only, and leaves a converged tenant alone', async () => {
+    const ports = fakePorts();
+    const converged = convergedObserved(compileDesired(platform, [dedicated('acme')], context));
+
+    const report = await applyPlan(planFor([dedicated('acme'), shared('hooli')], converged), ports, options);
+
+    expect(ports.calls).toEqual(['hooli: writeRoute hooli']);
+    expect(report.tenants.map((t) => `${t.tenant} ${t.outcome}`)).toEqual(['acme unchanged', 'hooli applied']);
+  });
+
+  it('takes a removed tenant down (containers, route) and keeps its data', async () => {
+    const ports = fakePorts();
+    const observed = convergedObserved(compileDesired(platform, [dedicated('gone')], context));
+
+    await applyPlan(planFor([], observed), ports, options);
+
+    expect([...ports.calls].sort()).toEqual(['gone: removeRoute', 'rp9-gone-main: removeContainer', 'rp9-gone-worker-1: removeContainer', 'rp9-gone-worker-2: removeContainer']);
+    expect(ports.calls.some((c) => c.includes('Database') || c.includes('Volume'))).toBe(false);
+  });
+
+  it('waits for a started container to be healthy before pointing the route at it', async () => {
+    const ports = fakePorts();
+    const desired = compileDesired(platform, [dedicated('acme', { suspended: true })], context);
+    const suspended = convergedObserved(desired);
+
+    await applyPlan(planFor([dedicated('acme')], suspended), ports, options);
+
+    const route = ports.calls.indexOf('acme: writeRoute acme');
+    const health = ports.calls.filter((c) => c.endsWith('waitHealthy'));
+    expect(health).toHaveLength(3);
+    expect(health.every((c) => ports.calls.indexOf(c) < route)).toBe(true);
+  });
 });
 
-describe('applyPlan counts cpu/memory changes of a dedicated tenant on rp9_autoscale_events_total', () => {
-  // The step below the host's CPUs, the host's CPUs, and one above (on a 2-CPU machine: 1, 2, 3).
-  const low = () => (hostCpus >= 2 ? hostCpus - 1 : 0.5);
+describe('applyPlan: recreates', () => {
+  const observed = (state: ObservedContainer['state']): ObservedState => {
+    const converged = convergedObserved(compileDesired(platform, [dedicated('acme')], context));
+    return { ...converged, resources: converged.resources.map((r) => (r.kind === 'container' && r.role === 'worker' && r.name.endsWith('-1') ? { ...r, state } : r)) };
+  };
 
-  it('counts nothing for a new tenant, once for a scale-up of main and worker, and a failure when the engine refuses it', async () => {
-    const metrics = createMetrics({ defaultMetrics: false });
+  it.each(['dead', 'removing'] as const)('forces the recreate of a %s container that carries the desired spec', async (state) => {
+    const ports = fakePorts();
 
-    // Act 1: the tenant is created (not scaling).
-    const created = await pass(low(), 256, metrics);
-    expect(created.plan.tenants[0]?.change).toBe('create');
-    expect(created.report.failed).toBe(0);
-    expect(await autoscaleSeries(metrics)).toEqual({});
+    await applyPlan(planFor([dedicated('acme')], observed(state)), ports, options);
 
-    // Act 2: cpu low → host CPUs on main and worker-1: one event.
-    const up = await pass(hostCpus, 256, metrics);
-    expect(up.plan.tenants[0]?.actions.map((a) => [a.op, a.name, a.changes])).toEqual([
-      ['update', `${tenant}-main`, [{ field: 'cpu', from: low(), to: hostCpus }]],
-      ['update', `${tenant}-worker-1`, [{ field: 'cpu', from: low(), to: hostCpus }]],
+    expect(ports.calls).toEqual(['acme: recreateContainer rp9-acme-worker-1 force', 'rp9-acme-worker-1: waitHealthy']);
+  });
+
+  it('does not force a recreate for a configuration change', async () => {
+    const ports = fakePorts();
+
+    await applyPlan(planFor([dedicated('acme', { n8n: { version: '1.124.0' } })], observed('running')), ports, options);
+
+    expect(callsOf(ports, 'acme: recreateContainer')).toEqual([
+      'acme: recreateContainer rp9-acme-main',
+      'acme: recreateContainer rp9-acme-worker-1',
+      'acme: recreateContainer rp9-acme-worker-2',
     ]);
-    expect(up.report.failed).toBe(0);
-    expect(await nanoCpus(`${tenant}-main`)).toBe(hostCpus * 1e9);
-    expect(await autoscaleSeries(metrics)).toEqual({ 'acme/scale_up/true': 1 });
+  });
+});
 
-    // Act 3: cpu host → host + 1 (2 → 3 here): Docker refuses more CPUs than the host has.
-    const beyond = await pass(hostCpus + 1, 256, metrics);
-    expect(beyond.report.failed).toBe(1);
-    expect(beyond.report.tenants[0]?.error?.message).toMatch(/CPU/i);
-    expect(await autoscaleSeries(metrics)).toEqual({ 'acme/scale_up/true': 1, 'acme/scale_up/false': 1 });
+describe('applyPlan: failures', () => {
+  it('one failing tenant stops at its failed step and does not block the others', async () => {
+    const fail = new Map([['bad: createContainer rp9-bad-main', [new PortError('terminal', 'image missing', 'docker.image-missing')]]]);
+    const ports = fakePorts({ fail });
 
-    // Act 4: memory 256 → 192 MB at the host's CPUs: a scale_down.
-    const down = await pass(hostCpus, 192, metrics);
-    expect(down.report.failed).toBe(0);
-    expect((await docker.getContainer(`${tenant}-worker-1`).inspect()).HostConfig.Memory).toBe(192 * 1024 * 1024);
-    expect(await autoscaleSeries(metrics)).toEqual({ 'acme/scale_up/true': 1, 'acme/scale_up/false': 1, 'acme/scale_down/true': 1 });
+    const report = await applyPlan(planFor([dedicated('bad'), dedicated('good'), shared('hooli')]), ports, { ...options, concurrency: 1 });
 
-    // Act 5: nothing changes: nothing is counted.
-    const again = await pass(hostCpus, 192, metrics);
-    expect(again.plan.tenants[0]?.change).toBe('noop');
-    expect(await autoscaleSeries(metrics)).toEqual({ 'acme/scale_up/true': 1, 'acme/scale_up/false': 1, 'acme/scale_down/true': 1 });
+    expect(callsOf(ports, 'bad')).toEqual(['bad: ensureDatabase rp9_bad', 'bad: ensureVolume rp9-bad-data', 'bad: createContainer rp9-bad-main']);
+    expect(ports.calls).toContain('good: writeRoute good');
+    expect(ports.calls).toContain('hooli: writeRoute hooli');
+    expect(report).toMatchObject({ applied: 2, failed: 1 });
+    expect(report.tenants[0]).toMatchObject({
+      tenant: 'bad',
+      outcome: 'failed',
+      error: { code: 'docker.image-missing', transient: false, action: 'create container rp9-bad-main', message: 'create container rp9-bad-main: image missing' },
+    });
+    expect(report.tenants[0]?.done.map((a) => a.kind)).toEqual(['database', 'volume']);
+  });
 
-    // And on /metrics, with the documented names.
-    expect(await metrics.registry.metrics()).toContain(`rp9_autoscale_events_total{tenant="${tenant}",action="scale_up",success="true"} 1`);
-  }, 120_000);
+  it('retries a transient failure with backoff and carries on', async () => {
+    slept.length = 0;
+    const flaky = new PortError('transient', 'connection reset');
+    const ports = fakePorts({ fail: new Map([['hooli: writeRoute hooli', [flaky, flaky]]]) });
+
+    const retries: string[] = [];
+
+    const report = await applyPlan(planFor([shared('hooli')]), ports, { ...options, onRetry: (tenant, action, error, attempt, delayMs) => retries.push(`${tenant} ${action.op} ${action.kind} #${attempt} ${delayMs}ms ${(error as Error).message}`) });
+
+    expect(ports.calls).toEqual(['hooli: writeRoute hooli', 'hooli: writeRoute hooli', 'hooli: writeRoute hooli']);
+    expect(slept).toEqual([10, 20]);
+    expect(retries).toEqual(['hooli create route #1 10ms connection reset', 'hooli create route #2 20ms connection reset']);
+    expect(report.tenants[0]?.outcome).toBe('applied');
+  });
+
+  it('does not write the route of a tenant whose containers never become healthy', async () => {
+    const ports = fakePorts({ fail: new Map([['rp9-acme-worker-1: waitHealthy', [new PortError('transient', 'unhealthy', 'docker.unhealthy')]]]) });
+
+    const report = await applyPlan(planFor([dedicated('acme')]), ports, options);
+
+    expect(ports.calls).not.toContain('acme: writeRoute acme');
+    expect(report.tenants[0]).toMatchObject({ outcome: 'failed', error: { code: 'docker.unhealthy', transient: true } });
+  });
+
+  it('refuses a refused plan without calling any port', async () => {
+    const ports = fakePorts();
+    const refused: Plan = { ...planFor([shared('hooli')]), refused: { code: 'plan.mass-deletion', message: 'too many' } };
+
+    const outcome = await applyPlan(refused, ports, options).then(() => undefined, (error: unknown) => error);
+
+    expect(outcome).toBeInstanceOf(ApplyRefusedError);
+    expect(ports.calls).toEqual([]);
+  });
+});
+
+describe('applyPlan: concurrency', () => {
+  it.each([1, 2, 3])('has at most %i tenants in flight', async (concurrency) => {
+    const held: (() => void)[] = [];
+    let maxHeld = 0;
+    const ports = fakePorts({ gate: () => new Promise<void>((resolve) => void held.push(resolve)) });
+    const tenants = ['t1', 't2', 't3', 't4', 't5'].map(shared);
+
+    const applying = applyPlan(planFor(tenants), ports, { ...options, concurrency });
+    let finished = false;
+    void applying.then(() => { finished = true; });
+    // Each round: let every runnable tenant reach its port call, count them, release them.
+    for (let round = 0; round < 10 && !finished; round++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      maxHeld = Math.max(maxHeld, held.length);
+      for (const release of held.splice(0)) release();
+    }
+    const report = await applying;
+
+    expect(maxHeld).toBe(concurrency);
+    expect(report.applied).toBe(5);
+  });
 });

@@ -7,6 +7,7 @@ import { mapLimit } from '../concurrency/map-limit.js';
 import { recordAutoscaleEvents } from '../metrics/record.js';
 import type { Metrics } from '../metrics/registry.js';
 import { autoscaleEvents } from './autoscale-events.js';
+import { isForcedRecreate } from '../plan/diff-container.js';
 import { withRetry, type ErrorClass } from './retry.js';
 
 /** The I/O the executor needs. Every port is idempotent. */
@@ -15,7 +16,8 @@ export interface ApplyPorts {
   ensureVolume(volume: DesiredVolume): Promise<void>;
   /** Creates the container, and starts it when `running`. */
   createContainer(container: DesiredContainer): Promise<void>;
-  recreateContainer(container: DesiredContainer): Promise<void>;
+  /** Replaces the container; unless `force`, a no-op when it already carries the desired spec hash and image. */
+  recreateContainer(container: DesiredContainer, options: { force: boolean }): Promise<void>;
   updateContainerResources(container: DesiredContainer): Promise<void>;
   startContainer(name: string): Promise<void>;
   stopContainer(name: string): Promise<void>;
@@ -34,6 +36,8 @@ export interface ApplyOptions {
   onAction?(tenant: string, action: Action, outcome: 'done' | 'failed', error?: unknown): void;
   /** When given, each tenant's cpu/memory changes count on rp9_autoscale_events_total as its apply ends (see autoscale-events.ts). */
   metrics?: Pick<Metrics, 'autoscaleEvents'>;
+  /** A step of `action` failed transiently and is tried again after `delayMs`. */
+  onRetry?(tenant: string, action: Action, error: unknown, attempt: number, delayMs: number): void;
 }
 
 export interface ApplyError {
@@ -91,7 +95,7 @@ function stepsFor(action: Action, ports: ApplyPorts): (() => Promise<void>)[] {
       if (action.op === 'start') return [() => ports.startContainer(action.name)];
       if (!container) return [];
       if (action.op === 'create') return [() => ports.createContainer(container)];
-      if (action.op === 'recreate') return [() => ports.recreateContainer(container)];
+      if (action.op === 'recreate') return [() => ports.recreateContainer(container, { force: isForcedRecreate(action) })];
       if (action.op === 'update') return [() => ports.updateContainerResources(container)];
       return [];
     }
@@ -109,8 +113,9 @@ async function applyTenant(tenantPlan: TenantPlan, ports: ApplyPorts, options: A
   if (actions.length === 0) return { tenant: tenantPlan.tenant, outcome: 'unchanged', done: [] };
   const done: Action[] = [];
   const pendingHealth: string[] = [];
-  const retry = { ...options.retry, classify: ports.classify, ...(options.sleep ? { sleep: options.sleep } : {}) };
+  const base = { ...options.retry, classify: ports.classify, ...(options.sleep ? { sleep: options.sleep } : {}) };
   for (const action of actions) {
+    const retry = { ...base, onRetry: (error: unknown, attempt: number, delayMs: number) => options.onRetry?.(tenantPlan.tenant, action, error, attempt, delayMs) };
     try {
       if (action.kind === 'route' && pendingHealth.length > 0) {
         // waitHealthy is a bounded wait of its own: not retried here.

@@ -7,6 +7,7 @@ import {
   createContainer, ensureNetwork, ensureVolume, recreateContainer, removeContainer, startContainer, stopContainer, updateResources,
 } from './apply-docker.js';
 import { describeDockerError, DockerError } from './docker-errors.js';
+import { leaveContainerDead } from './test-support.js';
 import { waitHealthy } from './wait-healthy.js';
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });
@@ -190,6 +191,27 @@ describe('start, stop, update, recreate, remove', () => {
     expect(info.Config.Labels?.[LABEL.specHash]).toBe('hash-2');
     expect(info.State.Running).toBe(true);
     expect(again).toEqual({ changed: false, id: recreated.id });
+  });
+
+  it('replaces a dead container that carries the desired spec only when forced', async () => {
+    const c = desired('dead');
+    const { id: oldId } = await createContainer(docker, c, secrets);
+    await startContainer(docker, c.name);
+    const dead = await leaveContainerDead(docker, c.name);
+
+    const unforced = await recreateContainer(docker, c, secrets, { stopTimeoutSeconds: 5 });
+    const stillDead = (await inspect(c.name)).State.Status;
+    const forced = await recreateContainer(docker, c, secrets, { force: true, stopTimeoutSeconds: 5 });
+
+    expect(dead).toEqual({ id: oldId, status: 'dead', listed: expect.stringMatching(/^(dead|removing)$/) });
+    expect(unforced).toEqual({ changed: false, id: oldId });
+    expect(stillDead).toBe('dead');
+    expect(forced.changed).toBe(true);
+    expect(forced.id).not.toBe(oldId);
+    const info = await inspect(c.name);
+    expect(info.Id).toBe(forced.id);
+    expect(info.State.Running).toBe(true);
+    expect(info.Config.Labels?.[LABEL.specHash]).toBe('hash-1');
   });
 
   it('keeps the old container when the new image is missing', async () => {

@@ -1,6 +1,6 @@
 // The two HTML pages: the read-only status page and the "workspace suspended"
 // page. Pure renderers; every interpolated value goes through escapeHtml.
-import type { AppliedCommit, ControllerRole, SuspendedPageInfo, TenantRow } from './types.js';
+import type { ConfigCommit, ControllerRole, SuspendedPageInfo, TenantRow } from './types.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
@@ -30,21 +30,55 @@ function formatTime(value: Date | string | undefined): string {
 
 export interface StatusPageInput {
   tenants: readonly TenantRow[];
-  lastCommit?: AppliedCommit;
+  lastCommit?: ConfigCommit;
   role?: ControllerRole;
   version: string;
   generatedAt: Date;
 }
 
+/** Where the tenants stand against the commit in force. */
+export interface CommitProgress {
+  total: number;
+  /** Ready, and applied at this commit. */
+  applied: number;
+  /** Not ready, with a reason (a failed apply, an invalid file, a hold). */
+  failing: number;
+  /** Not ready and no reconcile has reported on them yet. */
+  pending: number;
+  /** Ready, but at an older commit. */
+  older: number;
+}
+
+export function commitProgress(tenants: readonly TenantRow[], sha: string): CommitProgress {
+  const progress: CommitProgress = { total: tenants.length, applied: 0, failing: 0, pending: 0, older: 0 };
+  for (const t of tenants) {
+    if (t.ready && t.appliedCommit === sha) progress.applied++;
+    else if (t.ready) progress.older++;
+    else if (t.reason !== undefined) progress.failing++;
+    else progress.pending++;
+  }
+  return progress;
+}
+
+function commitLines(commit: ConfigCommit | undefined, tenants: readonly TenantRow[]): string {
+  if (!commit) return '<p>No valid commit read yet</p>';
+  const read = `Last valid commit read <code title="${escapeHtml(commit.sha)}">${escapeHtml(commit.sha.slice(0, 12))}</code>` +
+    (commit.message ? ` — ${escapeHtml(commit.message)}` : '') +
+    (commit.readAt ? ` <span class="muted">read at ${escapeHtml(formatTime(commit.readAt))}</span>` : '');
+  const p = commitProgress(tenants, commit.sha);
+  const parts = [`${p.applied} of ${p.total} tenants applied at this commit`];
+  if (p.failing > 0) parts.push(`<span class="no">${p.failing} failing</span>`);
+  if (p.pending > 0) parts.push(`${p.pending} pending`);
+  if (p.older > 0) parts.push(`${p.older} still at an older commit`);
+  const invalid = commit.newerInvalid
+    ? `\n<p class="no">Newer commit <code title="${escapeHtml(commit.newerInvalid)}">${escapeHtml(commit.newerInvalid.slice(0, 12))}</code> failed validation and is not applied.</p>`
+    : '';
+  return `<p>${read}</p>\n<p>${parts.join(' · ')}</p>${invalid}`;
+}
+
 export function renderStatusPage(input: StatusPageInput): string {
   const tenants = [...input.tenants].sort((a, b) => a.name.localeCompare(b.name));
   const ready = tenants.filter((t) => t.ready).length;
-  const commit = input.lastCommit;
-  const commitLine = commit
-    ? `Last applied commit <code title="${escapeHtml(commit.sha)}">${escapeHtml(commit.sha.slice(0, 12))}</code>` +
-      (commit.message ? ` — ${escapeHtml(commit.message)}` : '') +
-      (commit.appliedAt ? ` <span class="muted">at ${escapeHtml(formatTime(commit.appliedAt))}</span>` : '')
-    : 'No commit applied yet';
   const rows = tenants
     .map(
       (t) => `<tr><td>${escapeHtml(t.name)}</td><td>${escapeHtml(t.mode)}</td><td>${escapeHtml(t.plan)}</td><td>${escapeHtml(t.phase)}</td>` +
@@ -61,7 +95,7 @@ ${rows}
   return page(
     'rp9 controller status',
     `<h1>rp9 controller</h1>
-<p>${commitLine}</p>
+${commitLines(input.lastCommit, tenants)}
 <p>${ready} of ${tenants.length} tenants ready · role ${escapeHtml(input.role ?? 'unknown')} · version ${escapeHtml(input.version)} · <span class="muted">generated ${escapeHtml(formatTime(input.generatedAt))}</span></p>
 ${table}`,
     '<meta http-equiv="refresh" content="30">',

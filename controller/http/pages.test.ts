@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { healthReport, healthStatus, readyz, systemInfo, unknownReadiness } from './health.js';
 import { hostName, isControllerHost } from './hosts.js';
-import { escapeHtml, renderStatusPage, renderSuspendedPage } from './html.js';
-import type { DepState, Readiness } from './types.js';
+import { commitProgress, escapeHtml, renderStatusPage, renderSuspendedPage } from './html.js';
+import type { DepState, Readiness, TenantRow } from './types.js';
 
 const up: DepState = { status: 'up' };
 const down: DepState = { status: 'down', error: 'x' };
@@ -64,21 +64,49 @@ describe('html', () => {
     const evil = '"><img src=x onerror=alert(1)>';
     const html = renderStatusPage({
       tenants: [{ name: evil, mode: 'shared', plan: evil, phase: 'active', ready: true, reason: evil, appliedCommit: evil, updatedAt: evil }],
-      lastCommit: { sha: evil, message: evil, appliedAt: evil },
+      lastCommit: { sha: evil, message: evil, readAt: evil, newerInvalid: evil },
       role: 'leader',
       version: evil,
       generatedAt: new Date(0),
     });
 
     expect(html).not.toContain('<img');
-    expect(html.match(/&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;/g)?.length).toBeGreaterThanOrEqual(8);
+    expect(html.match(/&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;/g)?.length).toBeGreaterThanOrEqual(10);
   });
 
   it('says when there are no tenants or commits', () => {
     const html = renderStatusPage({ tenants: [], version: '1', generatedAt: new Date(0) });
 
     expect(html).toContain('No tenants.');
-    expect(html).toContain('No commit applied yet');
+    expect(html).toContain('No valid commit read yet');
+  });
+
+  it('labels the commit in force as read, and counts tenants applied at it, failing, pending and older', () => {
+    const sha = 'c'.repeat(40);
+    const row = (name: string, ready: boolean, extra: Partial<TenantRow> = {}): TenantRow => ({ name, mode: 'shared', plan: 'starter', phase: ready ? 'active' : 'failed', ready, ...extra });
+    const tenants = [
+      row('a', true, { appliedCommit: sha }),
+      row('b', true, { appliedCommit: sha }),
+      row('c', false, { appliedCommit: 'b'.repeat(40), reason: 'ImageMissing: no such image' }),
+      row('d', false, { phase: 'provisioning' }),
+      row('e', true, { appliedCommit: 'b'.repeat(40) }),
+    ];
+
+    const html = renderStatusPage({ tenants, lastCommit: { sha, newerInvalid: 'd'.repeat(40) }, version: '1', generatedAt: new Date(0) });
+
+    expect(commitProgress(tenants, sha)).toEqual({ total: 5, applied: 2, failing: 1, pending: 1, older: 1 });
+    expect(html).not.toContain('Last applied commit');
+    expect(html).toContain(`Last valid commit read <code title="${sha}">cccccccccccc</code>`);
+    expect(html).toContain('<p>2 of 5 tenants applied at this commit · <span class="no">1 failing</span> · 1 pending · 1 still at an older commit</p>');
+    expect(html).toContain('Newer commit <code title="dddddddddddddddddddddddddddddddddddddddd">dddddddddddd</code> failed validation and is not applied.');
+  });
+
+  it('says only how many are applied when every tenant is applied at the commit', () => {
+    const sha = 'c'.repeat(40);
+    const html = renderStatusPage({ tenants: [{ name: 'a', mode: 'shared', plan: 'starter', phase: 'active', ready: true, appliedCommit: sha }], lastCommit: { sha }, version: '1', generatedAt: new Date(0) });
+
+    expect(html).toContain('<p>1 of 1 tenants applied at this commit</p>');
+    expect(html).not.toContain('failed validation');
   });
 
   it('the suspended page works without a host', () => {

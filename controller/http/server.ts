@@ -11,7 +11,7 @@ import { renderStatusPage, renderSuspendedPage, renderUnavailablePage } from './
 import { readBody, sendHtml, sendJson, sendText } from './io.js';
 import type { HttpDeps, Readiness } from './types.js';
 
-export type { AppliedCommit, ControllerRole, DepState, DepStatus, GithubPushEvent, HttpDeps, Readiness, SuspendedPageInfo, TenantRow } from './types.js';
+export type { ConfigCommit, ControllerRole, DepState, DepStatus, GithubPushEvent, HttpDeps, Readiness, SuspendedPageInfo, TenantRow } from './types.js';
 
 export interface HttpServerOptions {
   host: string;

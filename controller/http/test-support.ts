@@ -45,7 +45,7 @@ export async function start(deps: Partial<HttpDeps> = {}, options: Partial<HttpS
     deps: {
       readiness: async () => healthy,
       tenants: async () => TENANTS,
-      lastCommit: async () => ({ sha: SHA, message: 'Scale acme <fast>', appliedAt: '2025-08-15T14:30:00Z' }),
+      lastCommit: async () => ({ sha: SHA, message: 'Scale acme <fast>', readAt: '2025-08-15T14:30:00Z' }),
       onGithubPush: (event) => void pushes.push(event),
       metricsRegistry: metrics.registry,
       requestMetrics: metrics,

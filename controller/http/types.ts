@@ -39,11 +39,19 @@ export interface TenantRow {
   updatedAt?: Date | string;
 }
 
-export interface AppliedCommit {
+/**
+ * The config commit in force: the newest commit read that passed validation.
+ * Reading it does not mean every tenant is applied at it: the status page
+ * counts those applied, failing and still at an older commit.
+ */
+export interface ConfigCommit {
   sha: string;
-  appliedAt?: Date | string;
+  /** When the controller read it. */
+  readAt?: Date | string;
   /** First line of the commit message. */
   message?: string;
+  /** A newer commit that failed validation, so is not applied. */
+  newerInvalid?: string;
 }
 
 /** A verified, de-duplicated GitHub push delivery. */
@@ -74,8 +82,8 @@ export interface HttpDeps {
   readiness(): Promise<Readiness>;
   /** Rows of the status page. */
   tenants(): Promise<TenantRow[]>;
-  /** Last applied config commit, if any. */
-  lastCommit(): Promise<AppliedCommit | undefined>;
+  /** The config commit in force (last valid commit read), if any. */
+  lastCommit(): Promise<ConfigCommit | undefined>;
   /** Called once per verified, new push delivery; must not block (enqueue a reconcile). Throwing answers 500 so GitHub can redeliver. */
   onGithubPush(event: GithubPushEvent): void;
   /** Exposed on /metrics. */

@@ -1,5 +1,6 @@
 // Structured JSON logs: one line per event on a given stream, secrets redacted.
-// Line shape: {timestamp, level, msg, correlation_id?, tenant?, ...fields}.
+// Line shape: {timestamp, level, msg, correlation_id?, tenant?, ...fields}; lines
+// about one tenant in a reconcile pass also carry tenant_correlation_id.
 import { randomUUID } from 'node:crypto';
 import { redact } from './redact.js';
 
@@ -45,6 +46,11 @@ export function parseLogLevel(text: string | undefined): LogLevel | undefined {
 /** A fresh id to tie together the lines of one request or one reconcile. */
 export function newCorrelationId(): string {
   return randomUUID();
+}
+
+/** The id of one tenant's part of a reconcile pass: `<reconcile id>/<tenant>` (grep either half). */
+export function tenantCorrelationId(reconcileId: string, tenant: string): string {
+  return `${reconcileId}/${tenant}`;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {

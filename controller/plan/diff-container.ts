@@ -6,6 +6,18 @@ function isRunning(container: ObservedContainer): boolean {
   return container.state === 'running' || container.state === 'restarting';
 }
 
+/**
+ * A container recreate. `force` replaces the container even when it already
+ * carries the desired spec hash and image: set when the reason is its state
+ * (dead, being removed), which no spec comparison at apply time can see.
+ */
+export type RecreateAction = Action & { op: 'recreate'; kind: 'container'; force: boolean };
+
+/** Whether `action` is a recreate the plan wants carried out regardless of the container's spec. */
+export function isForcedRecreate(action: Action): boolean {
+  return action.op === 'recreate' && 'force' in action && action.force === true;
+}
+
 function action(op: Action['op'], desired: DesiredContainer, observed: ObservedContainer, reason: string, changes: FieldChange[], downtime: boolean): Action {
   return { op, kind: 'container', name: desired.name, tenant: desired.tenant, reason, changes, downtime, desired, observed };
 }
@@ -31,7 +43,8 @@ function resourceChanges(desired: DesiredContainer, observed: ObservedContainer)
 }
 
 /**
- * recreate when the hash or image differs (or the container is dead): downtime for a running main.
+ * recreate when the hash or image differs (or the container is dead or being
+ * removed: then a forced one): downtime for a running main.
  * Otherwise update cpu/memory in place, then start or stop to match `running`.
  * Appends nothing when the container matches.
  */
@@ -45,7 +58,8 @@ export function diffContainer(desired: DesiredContainer, observed: ObservedConta
     if (drifted && desired.running !== running) changes.push({ field: 'state', from: observed.state, to: desired.running ? 'running' : 'stopped' });
     changes.push(...resourceChanges(desired, observed));
     const reason = broken ? `container is ${observed.state}` : 'configuration changed';
-    out.push(action('recreate', desired, observed, reason, changes, main && running));
+    const recreate: RecreateAction = { ...action('recreate', desired, observed, reason, changes, main && running), op: 'recreate', kind: 'container', force: broken };
+    out.push(recreate);
     return;
   }
   const resources = resourceChanges(desired, observed);

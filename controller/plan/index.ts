@@ -1,6 +1,8 @@
 export { plan, summarize } from './plan.js';
 export type { PlanOptions } from './plan.js';
 export { RETAIN_REASON } from './plan-tenant.js';
+export { isForcedRecreate } from './diff-container.js';
+export type { RecreateAction } from './diff-container.js';
 export { deletionShare, massDeletionRefusal } from './safety.js';
 export type { DeletionShare } from './safety.js';
 export { renderPlanText } from './render-text.js';

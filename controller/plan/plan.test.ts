@@ -3,6 +3,7 @@ import type { LoadedTenant } from '../../config/types.js';
 import { compileDesired } from '../compile/compile-desired.js';
 import { exampleCompileContext, examplePlatform, loadedTenant } from '../compile/fixtures.js';
 import type { ObservedContainer, ObservedResource, ObservedState, Plan, TenantPlan } from '../model.js';
+import { isForcedRecreate } from './diff-container.js';
 import { ALL_AVAILABLE, convergedObserved, NOTHING_OBSERVED } from './fixtures.js';
 import { plan } from './plan.js';
 
@@ -239,6 +240,17 @@ describe('plan', () => {
     const main = tenantPlan(result, 'acme')?.actions[0];
 
     expect(main).toMatchObject({ op: 'recreate', reason: 'configuration changed', changes: [{ field: 'image', from: 'rp9/n8n:1.123.4', to: 'rp9/n8n:1.124.0' }] });
+  });
+
+  it.each(['dead', 'removing'] as const)('forces the recreate of a %s container that carries the desired spec, and only that one', (state) => {
+    const observed = mapContainers(observedOf([dedicated('acme')]), (c) => (c.name === 'rp9-acme-worker-1' ? { ...c, state } : c));
+    const changed = plan(desiredOf([dedicated('acme', { n8n: { version: '1.124.0' } })]), observedOf([dedicated('acme')]), options);
+
+    const broken = tenantPlan(plan(desiredOf([dedicated('acme')]), observed, options), 'acme')?.actions[0];
+
+    expect(broken).toMatchObject({ op: 'recreate', reason: `container is ${state}`, changes: [{ field: 'state', from: state, to: 'running' }], force: true });
+    expect(isForcedRecreate(broken!)).toBe(true);
+    expect(tenantPlan(changed, 'acme')?.actions.filter((a) => a.op === 'recreate').map(isForcedRecreate)).toEqual([false, false, false]);
   });
 
   it('names the configuration hash when the change is not visible (env)', () => {

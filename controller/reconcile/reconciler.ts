@@ -6,7 +6,7 @@ import { applyPlan, type ApplyPorts, type TenantApplyResult } from '../apply/app
 import { compileDesired } from '../compile/compile-desired.js';
 import type { CompileCache } from '../compile/compile-cache.js';
 import type { CompileContext } from '../compile/context.js';
-import { newCorrelationId, type Logger } from '../log/logger.js';
+import { newCorrelationId, tenantCorrelationId, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import { recordAppliedCommit, recordContainers, recordReconcile } from '../metrics/record.js';
 import type { Action, ObservedContainer, ObservedState, Plan } from '../model.js';
@@ -16,6 +16,7 @@ import { appliedSummary, type CommitStatusReporter } from './commit-status.js';
 import type { ConfigTracker, GoodConfig } from './config-tracker.js';
 import { gatePlan, type HeldTenant } from './gate.js';
 import { recordOutcome, recordRemoval, type RecordContext } from './record-status.js';
+import { recordRefusal, recordRefusalCleared } from './refusal-event.js';
 import type { TenantOutcome } from './tenant-status.js';
 
 export interface ReconcilerDeps {
@@ -53,6 +54,10 @@ export interface ReconcileResult {
   /** True when a retry should come sooner than the interval. */
   retrySoon: boolean;
   durationMs: number;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function describe(action: Action): string {
@@ -110,19 +115,30 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   if (plan.refused) {
     log.error('plan refused by a safety rail', { code: plan.refused.code, reason: plan.refused.message });
     await deps.commitStatus.report({ commit: good.commit, state: 'failure', description: `refused: ${plan.refused.message}` });
-    await deps.store.events.record({ type: 'Warning', reason: 'PlanRefused', message: plan.refused.message, actor: 'controller', commit: good.commit, correlationId });
+    await recordRefusal(deps.store, { commit: good.commit, refusal: plan.refused, actor: 'controller', correlationId });
     return finish({ kind: 'refused', commit: good.commit, plan, failures: [{ tenant: '', code: plan.refused.code, message: plan.refused.message, transient: false }], retrySoon: false });
   }
 
+  await recordRefusalCleared(deps.store, { commit: good.commit, actor: 'controller', correlationId });
   const { plan: runnable, held } = gatePlan(plan, observed.availability, { tenantDatabases: deps.tenantDatabases });
+  // Every line about one tenant carries its own id next to the pass's id.
+  const tenantLogs = new Map<string, Logger>();
+  const tenantLog = (tenant: string): Logger => {
+    let child = tenantLogs.get(tenant);
+    if (!child) tenantLogs.set(tenant, (child = log.child({ tenant, tenant_correlation_id: tenantCorrelationId(correlationId, tenant) })));
+    return child;
+  };
   const report = await applyPlan(runnable, deps.ports(good), {
     concurrency: deps.options.concurrency,
     retry: deps.options.retry,
     metrics: deps.metrics,
     onAction: (tenant, action, outcome, error) => {
-      const fields = { tenant, action: describe(action), reason: action.reason };
-      if (outcome === 'done') log.info('action applied', fields);
-      else log.warn('action failed', { ...fields, error: error instanceof Error ? error.message : String(error) });
+      const fields = { action: describe(action), reason: action.reason };
+      if (outcome === 'done') tenantLog(tenant).info('action applied', fields);
+      else tenantLog(tenant).warn('action failed', { ...fields, error: errorText(error) });
+    },
+    onRetry: (tenant, action, error, attempt, delayMs) => {
+      tenantLog(tenant).info('action retrying', { action: describe(action), attempt, delay_ms: delayMs, error: errorText(error) });
     },
   });
 
@@ -137,8 +153,14 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     const result = results.get(tenant);
     const hold = heldBy.get(tenant);
     if (tenantPlan.change === 'delete') {
-      if (result?.outcome === 'applied' || result?.outcome === 'unchanged') await recordRemoval(recordCtx, tenant, good.commit, result.done.map(describe));
-      else if (hold || result?.error) failures.push({ tenant, code: hold?.code ?? result?.error?.code ?? 'apply.failed', message: hold?.message ?? result?.error?.message ?? '', transient: hold?.transient ?? result?.error?.transient ?? true });
+      if (result?.outcome === 'applied' || result?.outcome === 'unchanged') {
+        await recordRemoval(recordCtx, tenant, good.commit, result.done.map(describe));
+        tenantLog(tenant).info('tenant removed', { commit: good.commit, actions: result.done.length });
+      } else if (hold || result?.error) {
+        const failure = { tenant, code: hold?.code ?? result?.error?.code ?? 'apply.failed', message: hold?.message ?? result?.error?.message ?? '', transient: hold?.transient ?? result?.error?.transient ?? true };
+        failures.push(failure);
+        tenantLog(tenant).warn(hold ? 'tenant held' : 'tenant failed', { code: failure.code, error: failure.message, transient: failure.transient });
+      }
       continue;
     }
     const desiredTenant = generation.get(tenant);
@@ -148,9 +170,11 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     } else if (hold) {
       outcome = { kind: 'failed', commit: good.commit, generation: tenantPlan.generation ?? '', code: hold.code, message: hold.message, transient: hold.transient, actions: [] };
       failures.push({ tenant, code: hold.code, message: hold.message, transient: hold.transient });
+      tenantLog(tenant).warn('tenant held', { code: hold.code, error: hold.message, transient: hold.transient });
     } else if (result?.outcome === 'failed' && result.error) {
       outcome = { kind: 'failed', commit: good.commit, generation: tenantPlan.generation ?? '', code: result.error.code, message: result.error.message, transient: result.error.transient, actions: result.done.map(describe) };
       failures.push({ tenant, code: result.error.code, message: result.error.message, transient: result.error.transient });
+      tenantLog(tenant).warn('tenant failed', { code: result.error.code, error: result.error.message, transient: result.error.transient, actions: result.done.length });
     } else {
       outcome = {
         kind: 'applied',
@@ -160,6 +184,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
         suspended: desiredTenant?.suspended ?? false,
         actions: (result?.done ?? []).map(describe),
       };
+      if (result?.outcome === 'applied') tenantLog(tenant).info('tenant applied', { commit: good.commit, actions: result.done.length });
     }
     await recordOutcome(recordCtx, tenant, previous.get(tenant), outcome);
   }

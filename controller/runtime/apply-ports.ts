@@ -77,10 +77,10 @@ export function createApplyPorts(edges: ApplyEdges): ApplyPorts {
       await ensureVolume(docker, volume);
     },
     createContainer: create,
-    async recreateContainer(container) {
+    async recreateContainer(container, { force }) {
       await network();
       const resolve = await secretsFor(container.tenant);
-      await recreateContainer(docker, container, resolve);
+      await recreateContainer(docker, container, resolve, { force });
     },
     async updateContainerResources(container) {
       await updateResources(docker, container.name, container.cpu, container.memoryMb);

@@ -15,7 +15,7 @@ import { createMetrics } from '../metrics/registry.js';
 import { recordTenants } from '../metrics/record.js';
 import { createRouteCache, observePlatform } from '../observe/observe-platform.js';
 import { createDatabaseAdmin, type DatabaseAdmin } from '../postgres/tenant-databases.js';
-import { createCommitStatusReporter } from '../reconcile/commit-status.js';
+import { createCommitStatusReporter, type CommitStatusReporter } from '../reconcile/commit-status.js';
 import { createConfigTracker, type GoodConfig } from '../reconcile/config-tracker.js';
 import { startReconcileLoop, type ReconcileLoop } from '../reconcile/loop.js';
 import { reconcileOnce } from '../reconcile/reconciler.js';
@@ -25,6 +25,7 @@ import { openStore, type Store } from '../store/index.js';
 import { createApplyPorts } from './apply-ports.js';
 import { dockerClient } from './docker-client.js';
 import { watchDockerDrift } from './docker-drift.js';
+import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
 
@@ -76,13 +77,11 @@ export async function runController(settings: ControllerSettings, logger: Logger
   let environment = 'default';
   let gitState: DepState = { status: 'down', error: 'not fetched yet' };
 
-  const commitStatus = createCommitStatusReporter(forge, {
-    environment: () => environment,
-    ...(settings.publicUrl ? { targetUrl: settings.publicUrl } : {}),
-    onError: (error) => logger.warn('could not post commit status', { error: error instanceof Error ? error.message : String(error) }),
-  });
+  // The HTTP server listens before the loop starts: the loop's first pass
+  // already posts commit statuses, and they link the status page it serves.
+  let loop: ReconcileLoop | undefined;
 
-  const reconcile = () => {
+  const reconcileWith = (commitStatus: CommitStatusReporter) => () => {
     // Ports are made for the config in force after tracking: made before it,
     // the first pass would label databases and the network with the wrong
     // environment (and write routes with default router options).
@@ -145,36 +144,6 @@ export async function runController(settings: ControllerSettings, logger: Logger
     });
   }
 
-  const loop = startReconcileLoop({
-    reconcile,
-    intervalMs: settings.intervalMs,
-    backoff: { baseMs: 1_000, maxMs: 60_000 },
-    leaseRenewMs: settings.lease.renewMs,
-    lease: {
-      hold: async () => (await store.lease.tryAcquire('controller', holder, settings.lease.ttlMs)).leader,
-      release: async () => void (await store.lease.release('controller', holder)),
-    },
-    logger,
-    onRole: (role) => metrics.leader.set(role === 'leader' ? 1 : 0),
-    onResult: async () => {
-      metrics.reconcileQueueDepth.set(loop.queueDepth());
-      recordTenants(metrics, await tenantRows().catch(() => []));
-    },
-  });
-
-  const stopTelemetry = startTelemetryLoop({
-    intervalMs: settings.telemetryIntervalMs,
-    docker,
-    tenantDatabaseUrl: settings.tenantDatabaseUrl,
-    sharedDatabaseUrl: settings.sharedDatabaseUrl,
-    config: tracker.lastGood,
-    isLeader: () => loop.role() === 'leader',
-    metrics,
-    logger,
-  });
-
-  const stopDrift = watchDockerDrift(docker, () => environment, () => loop.trigger('drift'), logger);
-
   const http = await startHttpServer({
     host: settings.listen.host,
     port: settings.listen.port,
@@ -185,18 +154,21 @@ export async function runController(settings: ControllerSettings, logger: Logger
           probe(() => store.status.get('__probe__')),
           probe(() => docker.ping()),
         ]);
-        return { role: loop.role(), database, docker: dockerState, git: gitState };
+        return { role: loop?.role() ?? 'unknown', database, docker: dockerState, git: gitState };
       },
       tenants: tenantRows,
       async lastCommit() {
         const good = tracker.lastGood();
-        return good ? { sha: good.commit } : undefined;
+        if (!good) return undefined;
+        const invalid = loop?.lastResult()?.invalidCommit;
+        return { sha: good.commit, ...(invalid ? { newerInvalid: invalid } : {}) };
       },
       onGithubPush: (event) => {
         if (event.deleted) return;
         if (event.ref !== `refs/heads/${settings.branch}`) return;
         logger.info('push received', { delivery: event.delivery, after: event.after });
-        loop.trigger(`push ${event.after.slice(0, 12)}`);
+        // Before the loop runs, its first pass (on taking the lease) reads the pushed commit anyway.
+        loop?.trigger(`push ${event.after.slice(0, 12)}`);
       },
       metricsRegistry: metrics.registry,
       requestMetrics: metrics,
@@ -204,16 +176,54 @@ export async function runController(settings: ControllerSettings, logger: Logger
       version: '0.1.0',
     },
   });
-  logger.info('controller started', { url: http.url, repo: settings.repo.replace(/\/\/[^@/]*@/, '//***@'), branch: settings.branch, store: store.backend.description, routes_dir: settings.routesDir, holder });
+  const statusUrl = statusPageUrl(settings.publicUrl, { host: settings.listen.host, port: http.port });
+  const commitStatus = createCommitStatusReporter(forge, {
+    environment: () => environment,
+    ...(statusUrl ? { targetUrl: statusUrl } : {}),
+    onError: (error) => logger.warn('could not post commit status', { error: error instanceof Error ? error.message : String(error) }),
+  });
+
+  const started = startReconcileLoop({
+    reconcile: reconcileWith(commitStatus),
+    intervalMs: settings.intervalMs,
+    backoff: { baseMs: 1_000, maxMs: 60_000 },
+    leaseRenewMs: settings.lease.renewMs,
+    lease: {
+      hold: async () => (await store.lease.tryAcquire('controller', holder, settings.lease.ttlMs)).leader,
+      release: async () => void (await store.lease.release('controller', holder)),
+    },
+    logger,
+    onRole: (role) => metrics.leader.set(role === 'leader' ? 1 : 0),
+    onResult: async () => {
+      metrics.reconcileQueueDepth.set(started.queueDepth());
+      recordTenants(metrics, await tenantRows().catch(() => []));
+    },
+  });
+  loop = started;
+
+  const stopTelemetry = startTelemetryLoop({
+    intervalMs: settings.telemetryIntervalMs,
+    docker,
+    tenantDatabaseUrl: settings.tenantDatabaseUrl,
+    sharedDatabaseUrl: settings.sharedDatabaseUrl,
+    config: tracker.lastGood,
+    isLeader: () => started.role() === 'leader',
+    metrics,
+    logger,
+  });
+
+  const stopDrift = watchDockerDrift(docker, () => environment, () => started.trigger('drift'), logger);
+
+  logger.info('controller started', { url: http.url, status_url: statusUrl, repo: settings.repo.replace(/\/\/[^@/]*@/, '//***@'), branch: settings.branch, store: store.backend.description, routes_dir: settings.routesDir, holder });
 
   return {
     url: http.url,
-    loop,
+    loop: started,
     store,
     async stop(options = {}) {
       stopDrift();
       stopTelemetry();
-      await loop.stop(options);
+      await started.stop(options);
       await http.close();
       await databases?.close();
       await store.close();

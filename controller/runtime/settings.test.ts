@@ -33,11 +33,19 @@ describe('controller settings', () => {
     expect(controllerSettings({}, { RP9_GITHUB_TOKEN: 't', RP9_GITHUB_REPOSITORY: 'acme/platform' }, '/w').github).toEqual({ token: 't', repository: 'acme/platform', apiUrl: undefined });
   });
 
+  it('reads RP9_PUBLIC_URL, trimmed; unset or blank is no public URL', () => {
+    expect(controllerSettings({}, { RP9_PUBLIC_URL: ' https://rp9.example.com/ ' }, '/w').publicUrl).toBe('https://rp9.example.com/');
+    expect(controllerSettings({}, { RP9_PUBLIC_URL: '' }, '/w').publicUrl).toBeUndefined();
+    expect(controllerSettings({}, {}, '/w').publicUrl).toBeUndefined();
+  });
+
   it.each([
     [{ listen: 'nowhere' }, {}, /--listen must be host:port/],
     [{ interval: '-3' }, {}, /--interval must be a positive number/],
     [{}, { DATABASE_URL: 'not a url' }, /not a valid URL/],
     [{}, { RP9_GITHUB_TOKEN_FILE: '/nonexistent/token' }, /RP9_GITHUB_TOKEN_FILE: cannot read/],
+    [{}, { RP9_PUBLIC_URL: 'rp9.example.com' }, /RP9_PUBLIC_URL must be an http\(s\) URL/],
+    [{}, { RP9_PUBLIC_URL: 'ftp://rp9.example.com/' }, /RP9_PUBLIC_URL must be an http\(s\) URL/],
   ])('refuses bad input %#', (flags, env, message) => {
     expect(() => controllerSettings(flags, env, '/w')).toThrow(SettingsError);
     expect(() => controllerSettings(flags, env, '/w')).toThrow(message);

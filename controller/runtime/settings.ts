@@ -36,6 +36,7 @@ export interface ControllerSettings {
   healthTimeoutMs: number;
   webhookSecret: string | undefined;
   github: { token: string; repository: string; apiUrl: string | undefined } | undefined;
+  /** RP9_PUBLIC_URL: where people open the status page; commit statuses link it. */
   publicUrl: string | undefined;
 }
 
@@ -77,6 +78,20 @@ function urlHostPort(url: string | undefined, fallback: { host: string; port: nu
   } catch {
     throw new SettingsError(`not a valid URL: ${url.replace(/\/\/[^@/]*@/, '//***@')}`);
   }
+}
+
+/** An http(s) URL or nothing: GitHub refuses a status whose target_url has another scheme. */
+function publicUrlSetting(text: string | undefined): string | undefined {
+  const value = text?.trim();
+  if (!value) return undefined;
+  let protocol = '';
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') throw new SettingsError(`RP9_PUBLIC_URL must be an http(s) URL, like https://rp9.example.com/ (got "${value}")`);
+  return value;
 }
 
 export interface SettingsFlags {
@@ -126,7 +141,7 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
     healthTimeoutMs: positiveNumber(env.RP9_HEALTH_TIMEOUT_SECONDS, 'RP9_HEALTH_TIMEOUT_SECONDS', 180) * 1000,
     webhookSecret: envSecret(env, 'RP9_GITHUB_WEBHOOK_SECRET'),
     github: token && repository ? { token, repository, apiUrl: env.RP9_GITHUB_API_URL?.trim() || undefined } : undefined,
-    publicUrl: env.RP9_PUBLIC_URL?.trim() || undefined,
+    publicUrl: publicUrlSetting(env.RP9_PUBLIC_URL),
   };
 }
 

@@ -2,6 +2,7 @@
 // liveness, readiness with the leader role, the detailed health report,
 // Prometheus metrics with the tenant gauges, and the status page.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from './support/cli.js';
 import { platformYaml, tenantFile } from './support/config.js';
 import { get, getJson } from './support/http.js';
 import { until } from './support/wait.js';
@@ -72,5 +73,18 @@ describe('controller HTTP endpoints', () => {
     expect(answer.text).toContain('<td>ht-live</td><td>shared</td><td>starter</td><td>active</td>');
     expect(answer.text).toContain('<td>ht-paused</td><td>shared</td><td>starter</td><td>suspended</td>');
     expect(answer.text).toContain(world.repo.head.slice(0, 12));
+    expect(answer.text).toContain(`Last valid commit read <code title="${world.repo.head}">`);
+    expect(answer.text).toContain('<p>2 of 2 tenants applied at this commit</p>');
+    expect(answer.text).not.toContain('Last applied commit');
+  });
+});
+
+describe('rp9 controller --help', () => {
+  it('documents RP9_PUBLIC_URL and that production sets it', async () => {
+    const run = await runCli(['controller', '--help'], {}, process.cwd());
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/RP9_PUBLIC_URL: the http\(s\) URL where people open this controller's status page/);
+    expect(run.stdout).toContain('Set it in production.');
   });
 });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { platformYaml, tenantFile, tenantYaml } from './support/config.js';
 import { statusesOf } from './support/github-mirror.js';
+import { get } from './support/http.js';
 import { routeWithHost } from './support/routes.js';
 import { until } from './support/wait.js';
 import { createWorld, REPOSITORY, type ControllerHandle, type World } from './support/world.js';
@@ -57,6 +58,10 @@ describe('an invalid commit', () => {
     expect(controller.loop.lastResult()).toMatchObject({ commit: good, invalidCommit: bad });
     expect(await routeWithHost(world.routesDir, 'iv-b', `iv-b.${world.environment}.test`)).toBeDefined();
     expect((await controller.store.status.get('iv-b'))?.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
+    const page = (await get(`${controller.url}/`)).text;
+    expect(page).toContain(`Last valid commit read <code title="${good}">`);
+    expect(page).toContain('<p>1 of 2 tenants applied at this commit · <span class="no">1 failing</span></p>');
+    expect(page).toContain(`Newer commit <code title="${bad}">${bad.slice(0, 12)}</code> failed validation and is not applied.`);
   });
 
   it('a fixed commit after it is applied and the tenant is Ready again', async () => {

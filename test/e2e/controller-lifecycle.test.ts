@@ -4,6 +4,7 @@
 // own tenant; one controller (2 s interval) serves the whole file.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { memoryBytes, nanoCpus } from '../../controller/docker/container-spec.js';
+import { leaveContainerDead } from '../../controller/docker/test-support.js';
 import { runCli } from './support/cli.js';
 import { platformYaml, tenantFile, type TenantInput } from './support/config.js';
 import { tenantContainers, volumeExists } from './support/docker.js';
@@ -17,6 +18,7 @@ const TENANTS: Record<string, TenantInput> = {
   susp: { name: 'lc-susp' },
   gone: { name: 'lc-gone' },
   drift: { name: 'lc-drift' },
+  dead: { name: 'lc-dead' },
 };
 
 let world: World;
@@ -160,4 +162,20 @@ describe('controller end to end: dedicated tenants', () => {
     const restarted = await until('rp9-lc-drift-worker-1 running again', async () => (await running('lc-drift')).find((c) => c.id === worker!.id), { timeoutMs: 40_000, intervalMs: 200 });
     expect(restarted.name).toBe('rp9-lc-drift-worker-1');
   });
+
+  it('replaces a container left dead by a failed removal (same spec: a forced recreate)', async () => {
+    const before = (await running('lc-dead')).find((c) => c.role === 'main');
+    expect(before).toBeDefined();
+
+    const dead = await leaveContainerDead(world.docker, before!.id);
+
+    expect(dead.status).toBe('dead');
+    const replaced = await until('rp9-lc-dead-main replaced and running', async () => {
+      const main = (await running('lc-dead')).find((c) => c.role === 'main');
+      return main && main.id !== before!.id ? main : undefined;
+    }, { timeoutMs: 40_000, intervalMs: 200 });
+    expect(replaced.name).toBe('rp9-lc-dead-main');
+    await appliedAt('lc-dead', world.repo.head);
+    expect(controller.logs.some((line) => line.includes('"action":"recreate container rp9-lc-dead-main"') && line.includes('container is '))).toBe(true);
+  }, 60_000);
 });

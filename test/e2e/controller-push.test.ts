@@ -18,6 +18,11 @@ function configFor(prefix: string) {
   });
 }
 
+/** The link each status on `commit` carries, oldest first. */
+function targetUrls(world: World, commit: string): (string | null)[] {
+  return world.github!.state.repo(REPOSITORY).statuses.filter((s) => s.sha === commit).map((s) => s.targetUrl);
+}
+
 async function successOn(world: World, commit: string) {
   return until(`success status on ${commit.slice(0, 12)}`, () => {
     const statuses = statusesOf(world.github!, REPOSITORY, commit);
@@ -27,10 +32,11 @@ async function successOn(world: World, commit: string) {
 
 describe('a push applied by the reconcile interval', () => {
   let world: World;
+  let controller: ControllerHandle;
 
   beforeAll(async () => {
     world = await createWorld({ id: 'pi', postgresUrl: inject('postgresUrl'), dockerSocket: inject('dockerSocket'), github: true, files: configFor('pi') });
-    await world.startController({ intervalSeconds: 1 });
+    controller = await world.startController({ intervalSeconds: 1 });
     await successOn(world, world.repo.head);
   }, 60_000);
 
@@ -50,6 +56,15 @@ describe('a push applied by the reconcile interval', () => {
       { state: 'success', context: `rp9/${world.environment}`, description: 'applied 2/2 tenants' },
     ]);
   });
+
+  it('links each status to the status page at the listen address when RP9_PUBLIC_URL is unset', async () => {
+    const links = targetUrls(world, world.repo.head);
+
+    expect(controller.settings.publicUrl).toBeUndefined();
+    expect(links.length).toBeGreaterThan(0);
+    expect(new Set(links)).toEqual(new Set([`${controller.url}/`]));
+    expect(controller.url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+  });
 });
 
 describe('a push applied at once on the GitHub push webhook', () => {
@@ -59,7 +74,7 @@ describe('a push applied at once on the GitHub push webhook', () => {
   beforeAll(async () => {
     world = await createWorld({ id: 'pw', postgresUrl: inject('postgresUrl'), dockerSocket: inject('dockerSocket'), github: true, files: configFor('pw') });
     // An hour: within this test only the webhook can start a pass.
-    controller = await world.startController({ intervalSeconds: 3600 });
+    controller = await world.startController({ intervalSeconds: 3600, env: { RP9_PUBLIC_URL: 'https://rp9.example.test/' } });
     await successOn(world, world.repo.head);
   }, 60_000);
 
@@ -95,5 +110,6 @@ describe('a push applied at once on the GitHub push webhook', () => {
       { state: 'success', context: `rp9/${world.environment}`, description: 'applied 2/2 tenants' },
     ]);
     expect(controller.logs.some((line) => line.includes('"push received"') && line.includes(commit))).toBe(true);
+    expect(new Set(targetUrls(world, commit))).toEqual(new Set(['https://rp9.example.test/']));
   });
 });

@@ -1,0 +1,58 @@
+// The PlanRefused event: written when a refusal starts or changes, not on
+// every pass that meets the same refusal (the loop retries on an interval).
+// PlanAccepted closes it once a pass is no longer refused, so a refusal that
+// comes back later is recorded again.
+import type { PlanRefusal } from '../model.js';
+import type { Store } from '../store/index.js';
+import type { StoreEvent } from '../store/types.js';
+
+export const PLAN_REFUSED = 'PlanRefused';
+export const PLAN_ACCEPTED = 'PlanAccepted';
+
+export interface RefusalInput {
+  commit: string;
+  refusal: PlanRefusal;
+  actor: string;
+  correlationId: string;
+}
+
+/** True when `last` (the newest platform event) already records this refusal for this commit. */
+export function sameRefusal(last: StoreEvent | undefined, input: Pick<RefusalInput, 'commit' | 'refusal'>): boolean {
+  return last !== undefined && last.reason === PLAN_REFUSED && last.commit === input.commit && last.message === input.refusal.message;
+}
+
+async function newestPlatformEvent(store: Store): Promise<StoreEvent | undefined> {
+  const [last] = await store.events.recent({ tenant: null, limit: 1 });
+  return last;
+}
+
+/** Records the refusal unless it is already the newest platform event; returns whether it wrote one. */
+export async function recordRefusal(store: Store, input: RefusalInput): Promise<boolean> {
+  const last = await newestPlatformEvent(store);
+  if (sameRefusal(last, input)) return false;
+  await store.events.record({
+    type: 'Warning',
+    reason: PLAN_REFUSED,
+    message: input.refusal.message,
+    actor: input.actor,
+    commit: input.commit,
+    correlationId: input.correlationId,
+    data: { code: input.refusal.code },
+  });
+  return true;
+}
+
+/** After a pass that was not refused: closes an open refusal (the newest platform event) with PlanAccepted; returns whether it wrote one. */
+export async function recordRefusalCleared(store: Store, input: Omit<RefusalInput, 'refusal'>): Promise<boolean> {
+  const last = await newestPlatformEvent(store);
+  if (last?.reason !== PLAN_REFUSED) return false;
+  await store.events.record({
+    type: 'Normal',
+    reason: PLAN_ACCEPTED,
+    message: `The plan is no longer refused (was: ${last.message.split('. ')[0] ?? last.message})`,
+    actor: input.actor,
+    commit: input.commit,
+    correlationId: input.correlationId,
+  });
+  return true;
+}
