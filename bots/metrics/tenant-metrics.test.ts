@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordQueueWaits } from '../../controller/metrics/record-queue-waits.js';
 import { recordTenantUsage, type TenantUsageSample } from '../../controller/metrics/record.js';
 import { createMetrics } from '../../controller/metrics/registry.js';
 import { startExporter, type Exporter } from '../../test/harness/exporter.js';
@@ -24,6 +25,18 @@ function globex(scrape: number): TenantUsageSample {
   };
 }
 
+/**
+ * stark's executions, as the telemetry loop records them: its histogram series
+ * at 0 on the first pass (baseline), 20 waits observed once at the third:
+ * 10 × 0.3 s, 8 × 0.8 s, 2 × 3 s. Its gauge says 7.
+ */
+const STARK = { tenant: 'stark', mode: 'dedicated', plan: 'pro' };
+const STARK_WAITS = [...Array(10).fill(0.3), ...Array(8).fill(0.8), 3, 3] as number[];
+async function stark(metrics: ReturnType<typeof createMetrics>, scrape: number): Promise<void> {
+  if (scrape === 1) await recordQueueWaits(metrics, [{ ...STARK, waitsSeconds: [], baseline: true }], [STARK]);
+  if (scrape === 3) await recordQueueWaits(metrics, [{ ...STARK, waitsSeconds: STARK_WAITS, baseline: false }], [STARK]);
+}
+
 describe('tenantWindowMetrics and lowSince against a real Prometheus', () => {
   const metrics = createMetrics({ defaultMetrics: false });
   let exporter: Exporter;
@@ -31,7 +44,13 @@ describe('tenantWindowMetrics and lowSince against a real Prometheus', () => {
   let client: PrometheusClient;
 
   beforeAll(async () => {
-    exporter = await startExporter({ source: metrics.registry, beforeScrape: (n) => recordTenantUsage(metrics, [ACME, globex(n), INITECH]) });
+    exporter = await startExporter({
+      source: metrics.registry,
+      beforeScrape: async (n) => {
+        recordTenantUsage(metrics, [ACME, globex(n), INITECH, { ...STARK, queueWaitP95Seconds: 7 }]);
+        await stark(metrics, n);
+      },
+    });
     prometheus = await startPrometheus({ scrapeTargets: [exporter.target], scrapeIntervalSeconds: 1 });
     client = createPrometheusClient({ url: prometheus.url, timeoutMs: 5_000 });
     // First scrape ~5–7 s after start; then four at 1 s.
@@ -53,7 +72,7 @@ describe('tenantWindowMetrics and lowSince against a real Prometheus', () => {
   it('gives back constant values as they were exported', async () => {
     const byTenant = await tenantWindowMetrics(client, '1m', new Date());
 
-    expect([...byTenant.keys()]).toEqual(['acme', 'globex', 'initech']);
+    expect([...byTenant.keys()]).toEqual(['acme', 'globex', 'initech', 'stark']);
     expect(byTenant.get('acme')).toEqual<TenantWindowMetrics>({
       queueWaitP95Seconds: 2.5, cpuPercent: 91, memoryPercent: 40, executionsPerMinute: 12, executionsMonth: 5000, concurrentExecutions: 3,
     });
@@ -87,6 +106,13 @@ describe('tenantWindowMetrics and lowSince against a real Prometheus', () => {
     expect(figures.queueWaitP95Seconds).toBe(Math.max(...wait));
     expect(figures.executionsMonth).toBe(month.at(-1));
     expect(figures.concurrentExecutions).toBe(Math.max(...concurrent));
+  });
+
+  it("reads the p95 of the controller's histogram over the window, not its gauge", async () => {
+    const figures = (await tenantWindowMetrics(client, '5m', new Date())).get('stark');
+
+    // Rank 0.95 × 20 = 19 lies in (2, 5], which holds 20 − 18 = 2 waits: 2 + 3 × (19 − 18) / 2 = 3.5.
+    expect(figures?.queueWaitP95Seconds).toBeCloseTo(2 + 3 * (19 - 18) / 2, 9);
   });
 
   it('tells how long a tenant has been below the scale-down thresholds', async () => {

@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../controller/metrics/registry.js';
-import { lowQuery, promDuration, quoteLabelValue, selector, TENANT_METRIC, tenantWindowQueries, trailingLowRun } from './tenant-queries.js';
+import { lowQuery, promDuration, QUEUE_WAIT_HISTOGRAM, queueWaitP95Expr, quoteLabelValue, selector, TENANT_METRIC, tenantWindowQueries, trailingLowRun } from './tenant-queries.js';
 
 describe('metric names', () => {
   it('are the ones the controller registers', () => {
     const { registry } = createMetrics({ defaultMetrics: false });
 
     for (const name of Object.values(TENANT_METRIC)) expect(registry.getSingleMetric(name), name).toBeDefined();
+  });
+
+  it('include the queue-wait histogram, which is a histogram', async () => {
+    const { registry } = createMetrics({ defaultMetrics: false });
+
+    expect((await registry.getSingleMetric(QUEUE_WAIT_HISTOGRAM)?.get())?.type).toBe('histogram');
+  });
+});
+
+describe('queueWaitP95Expr', () => {
+  it.each([
+    ['15m', {}, '((histogram_quantile(0.95, sum by (tenant, le) (increase(rp9_tenant_queue_wait_seconds_bucket[15m]))) >= 0)'
+      + ' or max by (tenant) (max_over_time(rp9_tenant_queue_wait_p95_seconds[15m])))'],
+    ['300s', { tenant: 'acme', environment: 'prod' }, '((histogram_quantile(0.95, sum by (tenant, le) (increase(rp9_tenant_queue_wait_seconds_bucket{environment="prod",tenant="acme"}[300s]))) >= 0)'
+      + ' or max by (tenant) (max_over_time(rp9_tenant_queue_wait_p95_seconds{environment="prod",tenant="acme"}[300s])))'],
+  ])('over %s with %j', (range, labels, expected) => {
+    expect(queueWaitP95Expr(range, labels)).toBe(expected);
   });
 });
 
@@ -42,7 +59,8 @@ describe('selector', () => {
 describe('tenantWindowQueries', () => {
   it('builds one aggregation per figure over the window', () => {
     expect(tenantWindowQueries('15m', { environment: 'prod' })).toEqual({
-      queueWaitP95Seconds: 'max by (tenant) (max_over_time(rp9_tenant_queue_wait_p95_seconds{environment="prod"}[15m]))',
+      queueWaitP95Seconds: '((histogram_quantile(0.95, sum by (tenant, le) (increase(rp9_tenant_queue_wait_seconds_bucket{environment="prod"}[15m]))) >= 0)'
+        + ' or max by (tenant) (max_over_time(rp9_tenant_queue_wait_p95_seconds{environment="prod"}[15m])))',
       cpuPercent: 'avg by (tenant) (avg_over_time(rp9_tenant_cpu_percent{environment="prod"}[15m]))',
       memoryPercent: 'avg by (tenant) (avg_over_time(rp9_tenant_mem_percent{environment="prod"}[15m]))',
       executionsPerMinute: 'avg by (tenant) (avg_over_time(rp9_tenant_executions_min{environment="prod"}[15m]))',
@@ -56,7 +74,8 @@ describe('lowQuery', () => {
   it('multiplies one "stayed below" test per threshold given', () => {
     expect(lowQuery('acme', { queueWaitP95Seconds: 1, cpuPercent: 20 }, 300)).toBe(
       '(max by (tenant) (max_over_time(rp9_tenant_cpu_percent{tenant="acme"}[300s])) < bool 20)'
-      + ' * (max by (tenant) (max_over_time(rp9_tenant_queue_wait_p95_seconds{tenant="acme"}[300s])) < bool 1)',
+      + ' * (((histogram_quantile(0.95, sum by (tenant, le) (increase(rp9_tenant_queue_wait_seconds_bucket{tenant="acme"}[300s]))) >= 0)'
+      + ' or max by (tenant) (max_over_time(rp9_tenant_queue_wait_p95_seconds{tenant="acme"}[300s]))) < bool 1)',
     );
   });
 

@@ -12,6 +12,9 @@ export const TENANT_METRIC = {
 
 export type TenantWindowField = keyof typeof TENANT_METRIC;
 
+/** The collector's queue-wait histogram (rp9_tenant_queue_wait_seconds_bucket, _sum, _count). */
+export const QUEUE_WAIT_HISTOGRAM = 'rp9_tenant_queue_wait_seconds';
+
 /** Thresholds a tenant must stay strictly below to count as low (platform.yaml scaleDown keys). */
 export interface LowThresholds {
   cpuPercent?: number;
@@ -43,8 +46,24 @@ export function selector(metric: string, labels: Record<string, string> = {}): s
 }
 
 /**
+ * Queue wait p95 per tenant over `range` (a PromQL range like `15m` or `300s`):
+ * the histogram's p95 of the waits observed in the range
+ * (histogram_quantile over the buckets' increase, summed across mode, plan and
+ * instance); for a tenant with no observation in it (no histogram series, or
+ * all increases 0, which histogram_quantile answers with NaN and `>= 0` drops),
+ * the old figure: the worst collector gauge p95 in the range. The gauge is 0
+ * when the collector saw no execution at all, so an idle tenant reads 0 as before.
+ */
+export function queueWaitP95Expr(range: string, labels: Record<string, string> = {}): string {
+  const buckets = selector(`${QUEUE_WAIT_HISTOGRAM}_bucket`, labels);
+  const gauge = selector(TENANT_METRIC.queueWaitP95Seconds, labels);
+  return `((histogram_quantile(0.95, sum by (tenant, le) (increase(${buckets}[${range}]))) >= 0)`
+    + ` or max by (tenant) (max_over_time(${gauge}[${range}])))`;
+}
+
+/**
  * One query per figure over `window`, each one series per tenant:
- * queue wait p95: the worst collector p95 in the window (max_over_time);
+ * queue wait p95: see queueWaitP95Expr (histogram p95, else the gauge's max);
  * CPU, memory, executions/min: the mean (avg_over_time);
  * executions this month: the latest value (last_over_time);
  * concurrent executions: the peak (max_over_time).
@@ -54,7 +73,7 @@ export function tenantWindowQueries(window: string, labels: Record<string, strin
   const w = promDuration(window);
   const over = (fn: string, agg: string, field: TenantWindowField) => `${agg} by (tenant) (${fn}(${selector(TENANT_METRIC[field], labels)}[${w}]))`;
   return {
-    queueWaitP95Seconds: over('max_over_time', 'max', 'queueWaitP95Seconds'),
+    queueWaitP95Seconds: queueWaitP95Expr(w, labels),
     cpuPercent: over('avg_over_time', 'avg', 'cpuPercent'),
     memoryPercent: over('avg_over_time', 'avg', 'memoryPercent'),
     executionsPerMinute: over('avg_over_time', 'avg', 'executionsPerMinute'),
@@ -65,8 +84,9 @@ export function tenantWindowQueries(window: string, labels: Record<string, strin
 
 /**
  * 1 at each step where every given figure stayed below its threshold for the
- * whole step (its max over the step), 0 where one did not, no point where one
- * had no data. Only the thresholds given are checked.
+ * whole step (its max over the step; for queue wait, the p95 over the step as
+ * queueWaitP95Expr reads it), 0 where one did not, no point where one had no
+ * data. Only the thresholds given are checked.
  */
 export function lowQuery(tenant: string, thresholds: LowThresholds, stepSeconds: number, labels: Record<string, string> = {}): string {
   if (!(Number.isInteger(stepSeconds) && stepSeconds > 0)) throw new RangeError(`step must be a whole number of seconds > 0 (got ${stepSeconds})`);
@@ -76,6 +96,7 @@ export function lowQuery(tenant: string, thresholds: LowThresholds, stepSeconds:
     const threshold = thresholds[field] as number;
     if (!Number.isFinite(threshold)) throw new RangeError(`threshold ${field} must be a finite number (got ${threshold})`);
     if (!(field in TENANT_METRIC)) throw new RangeError(`unknown threshold ${field}`);
+    if (field === 'queueWaitP95Seconds') return `(${queueWaitP95Expr(`${stepSeconds}s`, { ...labels, tenant })} < bool ${threshold})`;
     return `(max by (tenant) (max_over_time(${selector(TENANT_METRIC[field], { ...labels, tenant })}[${stepSeconds}s])) < bool ${threshold})`;
   }).join(' * ');
 }

@@ -25,6 +25,7 @@ export interface Metrics {
   webhookDeliveries: Counter<'event' | 'result'>;
   // Per tenant (filled by the bots' collectors)
   tenantQueueWaitP95: Gauge<TenantLabel>;
+  tenantQueueWait: Histogram<TenantLabel>;
   tenantCpuPercent: Gauge<TenantLabel>;
   tenantMemBytes: Gauge<TenantLabel>;
   tenantMemPercent: Gauge<TenantLabel>;
@@ -44,6 +45,11 @@ export interface MetricsOptions {
 }
 
 export const RECONCILE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+/**
+ * Queue wait, seconds: fine around the scale-down (1 s) and scale-up (5 s)
+ * thresholds and the promotion/alert one (10 s), up to 2 min; beyond is +Inf.
+ */
+export const QUEUE_WAIT_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120];
 const TENANT_LABELS: TenantLabel[] = ['tenant', 'mode', 'plan'];
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
@@ -76,6 +82,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     httpRequests: counter('rp9_http_requests_total', 'HTTP requests served by the controller.', ['route', 'method', 'code']),
     webhookDeliveries: counter('rp9_webhook_deliveries_total', 'GitHub webhook deliveries by event and result.', ['event', 'result']),
     tenantQueueWaitP95: gauge('rp9_tenant_queue_wait_p95_seconds', 'Execution queue wait p95 per tenant.', TENANT_LABELS),
+    tenantQueueWait: new Histogram<TenantLabel>({
+      name: 'rp9_tenant_queue_wait_seconds',
+      help: 'Execution queue wait (startedAt - createdAt) per tenant; each started execution observed once.',
+      labelNames: TENANT_LABELS,
+      buckets: QUEUE_WAIT_BUCKETS,
+      registers,
+    }),
     tenantCpuPercent: gauge('rp9_tenant_cpu_percent', 'CPU use per tenant, percent of its plan limit.', TENANT_LABELS),
     tenantMemBytes: gauge('rp9_tenant_mem_bytes', 'Memory use per tenant in bytes.', TENANT_LABELS),
     tenantMemPercent: gauge('rp9_tenant_mem_percent', 'Memory use per tenant, percent of its plan limit.', TENANT_LABELS),

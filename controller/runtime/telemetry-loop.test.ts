@@ -11,6 +11,7 @@ import { projectOwnersOf, startTelemetryLoop, targetsOf } from './telemetry-loop
 
 const adminUrl = inject('postgresUrl');
 const database = 'rp9_tl_acme';
+const waynesDatabase = 'rp9_tl_wayne';
 const sharedDatabase = 'rp9_tl_shared';
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -30,20 +31,21 @@ function urlOf(db: string): string {
   return url.toString();
 }
 
-async function config(): Promise<GoodConfig> {
-  const tenant = (name: string, extra: string, metadata = '') => `apiVersion: rp9.io/v1
+const tenant = (name: string, extra: string, metadata = '') => `apiVersion: rp9.io/v1
 kind: Tenant
 metadata: { name: ${name}, email: ops@${name}.example.com${metadata} }
 spec: { plan: starter, region: us-east, subdomain: ${name}, ${extra} }
 `;
+
+async function config(tenants = [
+  { path: 'tenants/tl-acme.yaml', bytes: encode(tenant('tl-acme', 'mode: dedicated')) },
+  { path: 'tenants/tl-idle.yaml', bytes: encode(tenant('tl-idle', 'mode: shared, suspended: true')) },
+  { path: 'tenants/tl-hooli.yaml', bytes: encode(tenant('tl-hooli', 'mode: shared')) },
+  { path: 'tenants/tl-soylent.yaml', bytes: encode(tenant('tl-soylent', 'mode: shared', ', labels: { rp9.io/n8n-project: pSoylent }')) },
+]): Promise<GoodConfig> {
   const loaded = loadConfig({
     platform: { path: 'platform.yaml', bytes: await readFile(new URL('../../platform.yaml', import.meta.url)) },
-    tenants: [
-      { path: 'tenants/tl-acme.yaml', bytes: encode(tenant('tl-acme', 'mode: dedicated')) },
-      { path: 'tenants/tl-idle.yaml', bytes: encode(tenant('tl-idle', 'mode: shared, suspended: true')) },
-      { path: 'tenants/tl-hooli.yaml', bytes: encode(tenant('tl-hooli', 'mode: shared')) },
-      { path: 'tenants/tl-soylent.yaml', bytes: encode(tenant('tl-soylent', 'mode: shared', ', labels: { rp9.io/n8n-project: pSoylent }')) },
-    ],
+    tenants,
     problems: [],
   });
   if (!loaded.platform) throw new Error(JSON.stringify(loaded.diagnostics));
@@ -54,6 +56,10 @@ beforeAll(async () => {
   await sql(adminUrl, `drop database if exists ${database} with (force)`);
   await sql(adminUrl, `create database ${database}`);
   await sql(urlOf(database), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
+    "startedAt" timestamp(3) with time zone, "stoppedAt" timestamp(3) with time zone, status varchar not null, "workflowId" varchar(36) not null)`);
+  await sql(adminUrl, `drop database if exists ${waynesDatabase} with (force)`);
+  await sql(adminUrl, `create database ${waynesDatabase}`);
+  await sql(urlOf(waynesDatabase), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
     "startedAt" timestamp(3) with time zone, "stoppedAt" timestamp(3) with time zone, status varchar not null, "workflowId" varchar(36) not null)`);
   const now = Date.now();
   for (const ago of [30_000, 20_000]) {
@@ -76,6 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sql(adminUrl, `drop database if exists ${database} with (force)`);
   await sql(adminUrl, `drop database if exists ${sharedDatabase} with (force)`);
+  await sql(adminUrl, `drop database if exists ${waynesDatabase} with (force)`);
 });
 
 describe('telemetry loop', () => {
@@ -123,5 +130,64 @@ describe('telemetry loop', () => {
     // The label names a project that owns no workflow: measured, and zero.
     expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-soylent"[^}]*\} 0/);
     expect(text).not.toContain('tenant="tl-idle"');
+  });
+});
+
+describe('telemetry loop: queue-wait histogram', () => {
+  /** A finished execution of tl-wayne that waited `waitMs`, started `agoMs` ago (older than the 10 s settle time). */
+  async function execution(waitMs: number, agoMs = 15_000): Promise<void> {
+    const started = Date.now() - agoMs;
+    await sql(urlOf(waynesDatabase), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $2, $2, 'success', 'w1')`,
+      [new Date(started - waitMs).toISOString(), new Date(started).toISOString()]);
+  }
+
+  it('observes each execution once across passes, and not again after the lease comes back', async () => {
+    // Arrange: one dedicated tenant with an execution before the first pass.
+    const good = await config([{ path: 'tenants/tl-wayne.yaml', bytes: encode(tenant('tl-wayne', 'mode: dedicated')) }]);
+    await execution(1_000);
+    const metrics = createMetrics({ defaultMetrics: false });
+    let passes = 0;
+    let leader = true;
+    const stop = startTelemetryLoop({
+      intervalMs: 100,
+      docker: new Docker({ socketPath: inject('dockerSocket') }),
+      tenantDatabaseUrl: adminUrl,
+      sharedDatabaseUrl: undefined,
+      config: () => { passes += 1; return good; },
+      isLeader: () => leader,
+      metrics,
+      logger: silentLogger(),
+    });
+    const series = 'tenant="tl-wayne",mode="dedicated",plan="starter"';
+    const count = async () => Number((await metrics.registry.metrics()).match(new RegExp(`^rp9_tenant_queue_wait_seconds_count\\{${series}\\} (\\S+)$`, 'm'))?.[1] ?? Number.NaN);
+    async function until(check: () => Promise<boolean> | boolean): Promise<void> {
+      for (let i = 0; i < 150 && !(await check()); i += 1) await new Promise((r) => setTimeout(r, 100));
+    }
+    const morePasses = async (n: number) => { const target = passes + n; await until(() => passes >= target); };
+
+    try {
+      // Act + Assert: the first pass creates the series at 0 (the execution before it is not counted).
+      await until(async () => (await count()) === 0);
+      expect(await count()).toBe(0);
+      await execution(3_000);
+      await until(async () => (await count()) === 1);
+      await morePasses(3);
+      const text = await metrics.registry.metrics();
+      expect(text).toContain(`rp9_tenant_queue_wait_seconds_count{${series}} 1`);
+      expect(text).toContain(`rp9_tenant_queue_wait_seconds_sum{${series}} 3`);
+      expect(text).toContain(`rp9_tenant_queue_wait_seconds_bucket{le="2",${series}} 0`);
+      expect(text).toContain(`rp9_tenant_queue_wait_seconds_bucket{le="5",${series}} 1`);
+
+      // Another controller holds the lease and observes this one; back as leader, it is not counted twice.
+      leader = false;
+      await morePasses(2);
+      await execution(7_000);
+      await morePasses(2);
+      leader = true;
+      await morePasses(4);
+      expect(await count()).toBe(1);
+    } finally {
+      stop();
+    }
   });
 });

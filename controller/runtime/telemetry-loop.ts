@@ -3,10 +3,13 @@
 // own n8n database, or from the shared n8n's database by the tenant's
 // personal project, found by its owner email in one query per pass) and
 // records the samples. Bounded per tenant; a slow tenant never stalls the others.
+// It also keeps the queue-wait histogram's high-water marks from pass to pass
+// (in memory: a restart or a change of leader starts with a baseline pass).
 import type Docker from 'dockerode';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
+import { recordQueueWaits } from '../metrics/record-queue-waits.js';
 import { recordTenantUsage } from '../metrics/record.js';
 import { databaseName } from '../compile/names.js';
 import { collectTenantMetrics } from '../telemetry/collect.js';
@@ -14,6 +17,7 @@ import { createContainerUsageSource } from '../telemetry/docker-source.js';
 import { createSqlExecutionSource } from '../telemetry/execution-source.js';
 import { resolveSharedProjects } from '../telemetry/personal-projects.js';
 import { PROJECT_LABEL, projectIdOf, type Attribution, type ProjectOwner } from '../telemetry/project-attribution.js';
+import { nextMarks, type WaitMark } from '../telemetry/queue-wait-marks.js';
 import type { TelemetrySources, TelemetryTarget } from '../telemetry/types.js';
 
 export { PROJECT_LABEL } from '../telemetry/project-attribution.js';
@@ -65,9 +69,12 @@ async function sharedProjects(good: GoodConfig, sharedDatabaseUrl: string | unde
 export function startTelemetryLoop(options: TelemetryLoopOptions): () => void {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let marks = new Map<string, WaitMark>();
 
   async function tick(): Promise<void> {
     const good = options.config();
+    // A follower's marks go stale while the leader observes: regaining the lease starts over.
+    if (!options.isLeader()) marks = new Map();
     if (good && options.isLeader()) {
       try {
         const projects = await sharedProjects(good, options.sharedDatabaseUrl);
@@ -83,8 +90,11 @@ export function startTelemetryLoop(options: TelemetryLoopOptions): () => void {
               }
             : {}),
         };
-        const result = await collectTenantMetrics(targetsOf(good), sources, { timeoutMs: 10_000, concurrency: 4 });
+        const targets = targetsOf(good);
+        const result = await collectTenantMetrics(targets, sources, { timeoutMs: 10_000, concurrency: 4, queueWaitMarks: marks });
         recordTenantUsage(options.metrics, result.samples);
+        await recordQueueWaits(options.metrics, result.queueWaits, targets);
+        marks = nextMarks(marks, result.queueWaits, targets);
         if (result.errors.length > 0) {
           options.logger.debug('tenant metrics incomplete', { errors: result.errors.length, first: result.errors[0] });
         }

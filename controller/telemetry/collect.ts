@@ -1,11 +1,14 @@
 // One collection pass: every tenant's usage read through the edges, a few
 // tenants at a time, each bounded by its own deadline. A tenant that does not
 // answer in time is cut off (its signal aborted) and reported; it never holds
-// up the others. The samples feed `recordTenantUsage` as they are.
+// up the others. The samples feed `recordTenantUsage` as they are; with marks
+// given, the queue waits new since the last pass feed `recordQueueWaits`.
 import { mapLimit } from '../concurrency/map-limit.js';
+import type { QueueWaitObservation } from '../metrics/record-queue-waits.js';
 import type { TenantUsageSample } from '../metrics/record.js';
 import { tenantResourceUsage, type ContainerUsage } from './docker-stats.js';
 import { monthStart, summarizeExecutions, type ExecutionActivity } from './executions.js';
+import { newQueueWaits, readFromFor, seriesKey, type WaitMark } from './queue-wait-marks.js';
 import { TelemetryError, type TelemetryIssue, type TelemetrySources, type TelemetryTarget } from './types.js';
 
 export interface CollectOptions {
@@ -17,6 +20,27 @@ export interface CollectOptions {
   windowMs?: number;
   /** The pass's instant (default: the clock at the start of the pass). */
   now?: Date;
+  /**
+   * The queue-wait histogram's high-water marks by series key (seriesKey);
+   * when given, the result carries each measured series' new waits and mark.
+   */
+  queueWaitMarks?: ReadonlyMap<string, WaitMark>;
+  /** Rows started less than this before `now` are left to the next pass (default 10 s). */
+  settleMs?: number;
+  /** How far back a pass reads to reach a mark left by failed passes (default 1 h). */
+  maxReadBackMs?: number;
+}
+
+/** One series' pass for the histogram: the new waits and the mark to keep. */
+export interface QueueWaitPass extends QueueWaitObservation {
+  key: string;
+  mark: WaitMark;
+}
+
+interface WaitTracking {
+  previous: WaitMark | undefined;
+  settleMs: number;
+  maxReadBackMs: number;
 }
 
 export interface CollectResult {
@@ -25,6 +49,8 @@ export interface CollectResult {
   errors: TelemetryIssue[];
   /** Wall time each tenant took, ms (at most about timeoutMs). */
   elapsedMs: Record<string, number>;
+  /** With `queueWaitMarks`: one entry per series whose executions were read, in input order. */
+  queueWaits: QueueWaitPass[];
 }
 
 type Outcome<T> = { kind: 'ok'; value: T } | { kind: 'failed'; error: unknown } | { kind: 'timeout' };
@@ -48,7 +74,13 @@ function guard<T>(read: () => Promise<T>, deadline: Promise<void>): Promise<Outc
   return Promise.race([attempt, deadline.then((): Outcome<T> => ({ kind: 'timeout' }))]);
 }
 
-async function collectOne(target: TelemetryTarget, sources: TelemetrySources, windowMs: number, now: Date, timeoutMs: number): Promise<{ sample?: TenantUsageSample; errors: TelemetryIssue[] }> {
+interface TenantResult {
+  sample?: TenantUsageSample;
+  errors: TelemetryIssue[];
+  queueWait?: QueueWaitPass;
+}
+
+async function collectOne(target: TelemetryTarget, sources: TelemetrySources, windowMs: number, now: Date, timeoutMs: number, waits: WaitTracking | undefined): Promise<TenantResult> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>((resolve) => {
@@ -57,14 +89,19 @@ async function collectOne(target: TelemetryTarget, sources: TelemetrySources, wi
       resolve();
     }, timeoutMs);
   });
-  const query = { now, windowStart: new Date(now.getTime() - windowMs), monthStart: monthStart(now) };
+  const windowStart = new Date(now.getTime() - windowMs);
+  const readFrom = waits ? readFromFor(windowStart, waits.previous, now, waits.maxReadBackMs) : windowStart;
+  const query = { now, windowStart, monthStart: monthStart(now), ...(readFrom < windowStart ? { startedSince: readFrom } : {}) };
   const { containerUsage, executions } = sources;
   try {
     const [docker, runs] = await Promise.all([
       target.mode === 'dedicated' && containerUsage ? guard(() => containerUsage(target.tenant, controller.signal), deadline) : undefined,
       executions ? guard(() => executions(target, query, controller.signal), deadline) : undefined,
     ]);
-    return assemble(target, docker, runs, { now, windowStart: query.windowStart }, timeoutMs);
+    const result = assemble(target, docker, runs, { now, windowStart }, timeoutMs);
+    if (!waits || runs?.kind !== 'ok') return result;
+    const pass = newQueueWaits(runs.value.rows, waits.previous, { cutoff: new Date(now.getTime() - waits.settleMs), readFrom });
+    return { ...result, queueWait: { tenant: target.tenant, mode: target.mode, plan: target.plan, key: seriesKey(target), ...pass } };
   } finally {
     clearTimeout(timer);
     // Whatever is still in flight after the deadline or a sibling's failure is cancelled.
@@ -114,10 +151,16 @@ export async function collectTenantMetrics(targets: readonly TelemetryTarget[], 
   const concurrency = positive('concurrency', options.concurrency ?? 4, true);
   const windowMs = positive('windowMs', options.windowMs ?? 5 * 60_000);
   const now = options.now ?? new Date();
+  const marks = options.queueWaitMarks;
+  const settleMs = options.settleMs ?? 10_000;
+  const maxReadBackMs = options.maxReadBackMs ?? 3_600_000;
+  if (marks && !(settleMs >= 0 && settleMs < windowMs)) throw new RangeError(`collectTenantMetrics: settleMs must be >= 0 and shorter than the window (got ${settleMs})`);
+  if (marks) positive('maxReadBackMs', maxReadBackMs);
   const elapsedMs: Record<string, number> = {};
   const results = await mapLimit(targets, concurrency, async (target) => {
     const started = performance.now();
-    const result = await collectOne(target, sources, windowMs, now, timeoutMs);
+    const waits = marks ? { previous: marks.get(seriesKey(target)), settleMs, maxReadBackMs } : undefined;
+    const result = await collectOne(target, sources, windowMs, now, timeoutMs, waits);
     elapsedMs[target.tenant] = Math.round(performance.now() - started);
     return result;
   });
@@ -125,5 +168,6 @@ export async function collectTenantMetrics(targets: readonly TelemetryTarget[], 
     samples: results.flatMap((r) => (r.sample ? [r.sample] : [])),
     errors: results.flatMap((r) => r.errors),
     elapsedMs,
+    queueWaits: results.flatMap((r) => (r.queueWait ? [r.queueWait] : [])),
   };
 }

@@ -139,6 +139,23 @@ describe('SQL execution source (test PostgreSQL, n8n-shaped tables)', () => {
     await expect(read).rejects.toMatchObject({ code: 'telemetry.no-project' });
   });
 
+  it('reads rows with their ids, and back to startedSince when it is before the window', async () => {
+    const source = createSqlExecutionSource({ dedicatedDatabase: () => urlOf(tenantDb) });
+    const started = (rows: { startedAt: Date | null }[]) => rows.flatMap((r) => (r.startedAt ? [r.startedAt.toISOString()] : [])).sort();
+
+    const plain = await source(dedicated, QUERY, AbortSignal.timeout(10_000));
+    const back = await source(dedicated, { ...QUERY, startedSince: new Date('2026-03-10T11:40:00Z') }, AbortSignal.timeout(10_000));
+    const later = await source(dedicated, { ...QUERY, startedSince: new Date('2026-03-10T11:58:00Z') }, AbortSignal.timeout(10_000));
+
+    // Seeded in order: serial ids 1..13; the row started at 11:56:00.5 is the first one.
+    expect(plain.rows.find((r) => r.startedAt?.toISOString() === '2026-03-10T11:56:00.500Z')?.id).toBe('1');
+    expect(plain.rows.every((r) => typeof r.id === 'string' && /^\d+$/.test(r.id))).toBe(true);
+    // The finished row started at 11:40:01 comes only with the read-back; a later startedSince changes nothing.
+    expect(started(back.rows)).toEqual([...started(plain.rows), '2026-03-10T11:40:01.000Z'].sort());
+    expect(started(later.rows)).toEqual(started(plain.rows));
+    expect(summarizeExecutions(back, WINDOW)).toEqual(summarizeExecutions(plain, WINDOW));
+  });
+
   it('caps the rows it reads and says so', async () => {
     const client = new pg.Client({ connectionString: urlOf(tenantDb) });
     await client.connect();

@@ -36,7 +36,8 @@ function scopeJoin(scope: ExecutionScope, shared: string, param: string): string
 
 /**
  * One read of a tenant's executions on an open connection: the rows started in
- * the window or not stopped yet (running or queued), newest first and capped,
+ * the window (from `startedSince` when earlier) or not stopped yet (running or
+ * queued), with their ids, newest first and capped,
  * and the number created since `monthStart` (soft-deleted ones included: they ran).
  */
 export async function readExecutionActivity(client: pg.ClientBase, scope: ExecutionScope, query: ExecutionQuery, options: ReadOptions = {}): Promise<ExecutionActivity> {
@@ -44,20 +45,21 @@ export async function readExecutionActivity(client: pg.ClientBase, scope: Execut
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   const openSince = new Date(query.now.getTime() - (options.openLookbackMs ?? DEFAULT_OPEN_LOOKBACK_MS));
   const projectParams = scope.kind === 'project' ? [scope.projectId] : [];
-  const rows = await client.query<{ createdAt: Date; startedAt: Date | null; stoppedAt: Date | null; status: string | null }>(
-    `select e."createdAt", e."startedAt", e."stoppedAt", e.status
+  const startedFrom = query.startedSince && query.startedSince < query.windowStart ? query.startedSince : query.windowStart;
+  const rows = await client.query<{ id: number | string; createdAt: Date; startedAt: Date | null; stoppedAt: Date | null; status: string | null }>(
+    `select e.id, e."createdAt", e."startedAt", e."stoppedAt", e.status
        from ${executions} e${scopeJoin(scope, shared, '$4')}
       where e."startedAt" >= $1 or (e."stoppedAt" is null and e."createdAt" >= $2)
       order by e."createdAt" desc
       limit $3`,
-    [query.windowStart, openSince, maxRows + 1, ...projectParams],
+    [startedFrom, openSince, maxRows + 1, ...projectParams],
   );
   const month = await client.query<{ count: string }>(
     `select count(*) as count from ${executions} e${scopeJoin(scope, shared, '$2')} where e."createdAt" >= $1`,
     [query.monthStart, ...projectParams],
   );
   const truncated = rows.rows.length > maxRows;
-  const list: ExecutionRow[] = rows.rows.slice(0, maxRows).map((r) => ({ createdAt: r.createdAt, startedAt: r.startedAt, stoppedAt: r.stoppedAt, status: r.status }));
+  const list: ExecutionRow[] = rows.rows.slice(0, maxRows).map((r) => ({ id: String(r.id), createdAt: r.createdAt, startedAt: r.startedAt, stoppedAt: r.stoppedAt, status: r.status }));
   return { rows: list, monthCount: Number(month.rows[0]?.count ?? 0), ...(truncated ? { truncated } : {}) };
 }
 

@@ -4,6 +4,8 @@
 
 /** The columns of `execution_entity` the collector reads. */
 export interface ExecutionRow {
+  /** n8n's execution id (a serial number), as text; orders rows started in the same millisecond. */
+  id?: string;
   createdAt: Date;
   /** Null while the execution waits in the queue (queue mode, status 'new'). */
   startedAt: Date | null;

@@ -15,6 +15,11 @@ export interface ExecutionQuery {
   now: Date;
   windowStart: Date;
   monthStart: Date;
+  /**
+   * Earlier than windowStart when set: also the rows started since then (the
+   * queue-wait histogram's mark after failed passes), so none is skipped.
+   */
+  startedSince?: Date;
 }
 
 /**
