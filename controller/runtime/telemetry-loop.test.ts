@@ -141,7 +141,7 @@ describe('telemetry loop: queue-wait histogram', () => {
       [new Date(started - waitMs).toISOString(), new Date(started).toISOString()]);
   }
 
-  it('observes each execution once across passes, and not again after the lease comes back', async () => {
+  it('observes each execution once across passes, clears the usage gauges while a follower, and counts nothing twice after the lease comes back', async () => {
     // Arrange: one dedicated tenant with an execution before the first pass.
     const good = await config([{ path: 'tenants/tl-wayne.yaml', bytes: encode(tenant('tl-wayne', 'mode: dedicated')) }]);
     await execution(1_000);
@@ -178,9 +178,13 @@ describe('telemetry loop: queue-wait histogram', () => {
       expect(text).toContain(`rp9_tenant_queue_wait_seconds_bucket{le="2",${series}} 0`);
       expect(text).toContain(`rp9_tenant_queue_wait_seconds_bucket{le="5",${series}} 1`);
 
-      // Another controller holds the lease and observes this one; back as leader, it is not counted twice.
+      expect(text).toMatch(/^rp9_tenant_executions_month\{[^}]*tenant="tl-wayne"[^}]*\} \d+$/m);
+
+      // Another controller holds the lease and observes this one: this one exports no usage of its own
+      // (a former leader's last values would mix into the bots' max_over_time); back as leader, nothing is counted twice.
       leader = false;
       await morePasses(2);
+      expect(await metrics.registry.metrics()).not.toMatch(/^rp9_tenant_executions_month\{/m);
       await execution(7_000);
       await morePasses(2);
       leader = true;

@@ -74,7 +74,11 @@ export function startTelemetryLoop(options: TelemetryLoopOptions): () => void {
   async function tick(): Promise<void> {
     const good = options.config();
     // A follower's marks go stale while the leader observes: regaining the lease starts over.
-    if (!options.isLeader()) marks = new Map();
+    // Its usage gauges go too, so bots reading max_over_time never mix a former leader's last values in.
+    if (!options.isLeader()) {
+      marks = new Map();
+      recordTenantUsage(options.metrics, []);
+    }
     if (good && options.isLeader()) {
       try {
         const projects = await sharedProjects(good, options.sharedDatabaseUrl);
