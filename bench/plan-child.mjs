@@ -1,0 +1,54 @@
+// One scenario of bench:plan in its own Node process, forked by
+// bench/plan.bench.mjs, so that its peak RSS (maxRSS) is its own: the git
+// server and the other scenarios run elsewhere. Talks to the parent over IPC:
+//   parent → child: { scenario: 'a' | 'a+' | 'b' | 'c', root, url? }
+//   child → parent: { ask: 'commit' } (scenario b), then { result } or { error }
+//   parent → child: { committed: true }
+import { compileAndPlan, extras } from './plan-synthetic.mjs';
+import { coldLoad, oneFileChange } from './plan-from-git.mjs';
+
+const MB = 1024 * 1024;
+const phases = [];
+
+/** Records a phase: its time, and memory right after it. */
+function mark(label, ms) {
+  const memory = process.memoryUsage();
+  phases.push({ label, ms, rssMb: memory.rss / MB, heapMb: memory.heapUsed / MB, externalMb: (memory.external + memory.arrayBuffers) / MB, peakMb: process.resourceUsage().maxRSS / 1024 });
+}
+
+function askCommit() {
+  return new Promise((resolve) => {
+    process.once('message', (message) => {
+      if (message?.committed) resolve();
+    });
+    process.send({ ask: 'commit' });
+  });
+}
+
+async function run({ scenario, root, url }) {
+  switch (scenario) {
+    case 'a':
+      return compileAndPlan(root, mark);
+    case 'a+':
+      return extras(root, mark);
+    case 'b':
+      return oneFileChange(root, url, mark, askCommit);
+    case 'c':
+      return coldLoad(root, url, mark);
+    default:
+      throw new Error(`unknown scenario ${scenario}`);
+  }
+}
+
+process.once('message', async (message) => {
+  const cpu = process.cpuUsage();
+  try {
+    const { ms, about } = await run(message);
+    const used = process.cpuUsage(cpu);
+    // The scenario's peak: this process's maxRSS when the scenario is done.
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    process.send({ result: { ms, about, phases, peakRssMb, cpuMs: (used.user + used.system) / 1000 } }, () => process.exit(0));
+  } catch (error) {
+    process.send({ error: error instanceof Error ? error.stack : String(error) }, () => process.exit(1));
+  }
+});
