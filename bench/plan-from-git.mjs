@@ -59,7 +59,7 @@ async function fetchToPlan(m, state, mark, observed) {
 
 async function openState(root, url, mark) {
   const m = await modules(root);
-  mark('modules loaded', 0);
+  mark('modules loaded');
   const cacheDir = await mkdtemp(join(tmpdir(), 'rp9-bench-plan-'));
   const source = m.openSource({ url, cacheDir, env: {} });
   return { m, state: { root, cacheDir, source, parseCache: m.createParseCache(), compileCache: m.createCompileCache() } };
@@ -87,7 +87,7 @@ export async function oneFileChange(root, url, mark, commitChange) {
   try {
     const cold = await fetchToPlan(m, state, () => undefined, nothingYet);
     const observed = m.convergedObserved(cold.desired);
-    mark('cold load + converged observed state (untimed)', 0);
+    mark('cold load + converged observed state (untimed)');
     await commitChange();
     const warm = await fetchToPlan(m, state, mark, observed);
     const changed = warm.snapshot.changed === 'all' ? 'all files' : Object.entries(warm.snapshot.changed).map(([kind, paths]) => `${paths.length} ${kind}`).join(', ');

@@ -96,10 +96,10 @@ function describePlan(result, desired, observed) {
   );
 }
 
-/** Cold compile + plan; `mark(label)` records a phase (time and memory) for the parent. */
+/** Cold compile + plan; `mark(label, ms)` records a phase (time, CPU, memory) for the parent. */
 export async function compileAndPlan(root, mark) {
   const { m, platform, context, tenants, observed, options } = await fixtures(root);
-  mark('fixtures (untimed)', 0);
+  mark('fixtures (untimed)');
   const t0 = performance.now();
   const desired = m.compileDesired(platform, tenants, context);
   const compileMs = since(t0);
@@ -114,9 +114,9 @@ export async function compileAndPlan(root, mark) {
 /** Renders of the plan and five warm compile + plan runs, after one cold run. */
 export async function extras(root, mark) {
   const { m, platform, context, tenants, observed, options } = await fixtures(root);
-  mark('fixtures (untimed)', 0);
+  mark('fixtures (untimed)');
   const result = m.plan(m.compileDesired(platform, tenants, context), observed, options);
-  mark('cold compile + plan (untimed)', 0);
+  mark('cold compile + plan (untimed)');
   let t = performance.now();
   const text = m.renderPlanText(result, { color: false });
   mark(`render text (${(text.length / 1024).toFixed(0)} KiB)`, since(t));
