@@ -4,7 +4,7 @@
 import git from 'isomorphic-git';
 import type { Diagnostic, SourceFile } from '../../config/types.js';
 import { objectReadFs } from './object-fs.js';
-import { enablePackObjectCache } from './pack-cache.js';
+import { enablePackObjectCache, releasePackObjectCache } from './pack-cache.js';
 import type { GitFs } from './repo.js';
 import { diffListings, selectConfigEntries, tenantsTreeOid, type ConfigListing, type TreeEntry } from './tree.js';
 import { SourceError, type ChangedPaths, type ConfigSnapshot } from './types.js';
@@ -83,9 +83,20 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Reads `commit`'s config files from `gitdir`; throws `SourceError` (`source.corrupt`) when it can't. */
+/**
+ * Reads `commit`'s config files from `gitdir`; throws `SourceError` (`source.corrupt`) when it can't.
+ * The objects isomorphic-git cached on the way are dropped at the end: `state.blobs` keeps the files.
+ */
 export async function readSnapshot(fs: GitFs, gitdir: string, state: SnapshotState, commit: string, since?: string): Promise<ConfigSnapshot> {
   if (!/^[0-9a-f]{40}$/.test(commit)) throw new SourceError('source.corrupt', `"${commit}" is not a commit id`);
+  try {
+    return await readFiles(fs, gitdir, state, commit, since);
+  } finally {
+    await releasePackObjectCache(state.cache);
+  }
+}
+
+async function readFiles(fs: GitFs, gitdir: string, state: SnapshotState, commit: string, since: string | undefined): Promise<ConfigSnapshot> {
   fs = await objectReadFs(fs, gitdir);
   let listed: Listed;
   try {
