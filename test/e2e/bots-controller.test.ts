@@ -12,6 +12,7 @@ import { createPrometheusMetrics } from '../../bots/sources/prometheus-metrics.j
 import { startExporter, type Exporter } from '../harness/exporter.js';
 import { startPrometheus, type PrometheusServer } from '../harness/prometheus.js';
 import { exposition, platformYaml, runDeps, startConfigStack, startControllerRig, type ConfigStack, type ControllerRig } from './bots-support.js';
+import { tenantYaml } from '../../bots/core/fixtures.js';
 
 const id = randomBytes(3).toString('hex');
 const tenant = `bots-${id}`;
@@ -20,21 +21,7 @@ const image = `rp9/n8n-bots-${id}`;
 const file = `tenants/${tenant}.yaml`;
 const files = {
   'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': image }),
-  [file]: [
-    'apiVersion: rp9.io/v1',
-    'kind: Tenant',
-    'metadata:',
-    `  name: ${tenant}`,
-    `  email: ops@${tenant}.example`,
-    'spec:',
-    '  plan: starter',
-    '  mode: dedicated',
-    '  region: us-east',
-    `  subdomain: ${tenant}`,
-    '  resources:',
-    '    workers: 1',
-    '',
-  ].join('\n'),
+  [file]: tenantYaml(tenant, ['plan: starter', 'mode: dedicated', 'resources:', '  workers: 1']),
 };
 
 let exporter: Exporter;

@@ -15,6 +15,7 @@ import { formatWindow, nextMaintenanceWindow } from '../../bots/promotion/window
 import { runBot } from '../../bots/runner/run-bot.js';
 import { readRoute } from './support/routes.js';
 import { exposition, FULL_NAME, OWNER, platformYaml, REPO, runDeps, startConfigStack, startControllerRig, startMetricsStack, type ConfigStack, type ControllerRig, type MetricsStack } from './bots-support.js';
+import { tenantYaml } from '../../bots/core/fixtures.js';
 
 const id = randomBytes(3).toString('hex');
 const tenant = `bots-pr-${id}`;
@@ -23,19 +24,7 @@ const image = `rp9/n8n-bots-pr-${id}`;
 const file = `tenants/${tenant}.yaml`;
 const files = {
   'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': image }),
-  [file]: [
-    'apiVersion: rp9.io/v1',
-    'kind: Tenant',
-    'metadata:',
-    `  name: ${tenant}`,
-    `  email: ops@${tenant}.example`,
-    'spec:',
-    '  plan: starter',
-    '  mode: shared',
-    '  region: us-east',
-    `  subdomain: ${tenant}`,
-    '',
-  ].join('\n'),
+  [file]: tenantYaml(tenant, ['plan: starter', 'mode: shared']),
 };
 const SHARED_N8N = 'http://n8n-shared:5678';
 

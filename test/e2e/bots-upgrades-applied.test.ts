@@ -13,6 +13,7 @@ import { runDepsFrom } from '../../bots/runner/wire.js';
 import { botsSettingsFromEnv } from '../../bots/sources/env.js';
 import { silentLogger } from '../../controller/log/logger.js';
 import { exposition, FULL_NAME, lineDiff, platformYaml, startConfigStack, startControllerRig, startMetricsStack, type ConfigStack, type ControllerRig, type MetricsStack } from './bots-support.js';
+import { tenantYaml } from '../../bots/core/fixtures.js';
 
 const DAY = 86_400_000;
 const id = randomBytes(3).toString('hex');
@@ -49,22 +50,7 @@ beforeAll(async () => {
   const registryUrl = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/n8n`;
   files = {
     'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': image, 'spec.policies.upgrades.registryUrl': registryUrl }),
-    [file]: [
-      'apiVersion: rp9.io/v1',
-      'kind: Tenant',
-      'metadata:',
-      `  name: ${tenant}`,
-      `  email: ops@${tenant}.example`,
-      '  labels:',
-      '    rp9.io/canary: "true"',
-      'spec:',
-      '  plan: starter',
-      '  mode: dedicated',
-      '  region: us-east',
-      `  subdomain: ${tenant}`,
-      pinned('1.123.4'),
-      '',
-    ].join('\n'),
+    [file]: tenantYaml(tenant, ['plan: starter', 'mode: dedicated', pinned('1.123.4').trimStart()], ['labels:', '  rp9.io/canary: "true"']),
   };
   prometheus = await startMetricsStack(() => exposition({ rp9_tenant_ready: { [tenant]: 1 } }), `rp9_tenant_ready{tenant="${tenant}"}`);
   // Seeded 48 h ago, longer than soakHours: the canary has soaked the version it runs.
