@@ -9,6 +9,7 @@
 import { LABEL, MANAGED_BY, type ContainerRole, type DesiredContainer, type EnvValue } from '../model.js';
 import type { CompileContext } from './context.js';
 import { canonicalJson, digest, stableHash } from './hash.js';
+import { envText, envTextTemplate, type EnvTextTemplate } from './env-canonical.js';
 import { n8nEnv } from './n8n-env.js';
 import { mainContainerName, workerContainerName } from './names.js';
 
@@ -18,6 +19,8 @@ const COMMAND: Record<ContainerRole, string[]> = { main: ['start'], worker: ['wo
 
 export interface ContainerTemplate {
   context: CompileContext;
+  /** Each role's env text, ready to fill in per tenant (env-canonical.ts). */
+  envText: Record<ContainerRole, EnvTextTemplate>;
   /** Full sha256 of the canonical text of the context-wide container fields. */
   digest: string;
 }
@@ -30,7 +33,7 @@ export function containerTemplate(context: CompileContext): ContainerTemplate {
     network: context.network,
     restartPolicy: RESTART_POLICY,
   };
-  return { context, digest: stableHash(shared, 64) };
+  return { context, digest: stableHash(shared, 64), envText: { main: envTextTemplate('main', context), worker: envTextTemplate('worker', context) } };
 }
 
 export interface TenantContainersInput {
@@ -55,8 +58,7 @@ interface RoleEnv {
 export function tenantContainers(input: TenantContainersInput, template: ContainerTemplate): DesiredContainer[] {
   const envInput = { tenant: input.tenant, host: input.host, database: input.database, dbUser: input.dbUser };
   const roleEnv = (role: ContainerRole): RoleEnv => {
-    const value = n8nEnv(role, envInput, template.context);
-    return { value, canonical: canonicalJson(value) };
+    return { value: n8nEnv(role, envInput, template.context), canonical: envText(template.envText[role], envInput) };
   };
   const mounts = [{ volume: input.volume, target: template.context.dataPath }];
   const containers = [container(input, 'main', 0, roleEnv('main'), mounts, template)];

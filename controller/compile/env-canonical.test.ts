@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { ContainerRole } from '../model.js';
+import { createCompileContext } from './context.js';
+import { envText, envTextTemplate } from './env-canonical.js';
+import { examplePlatform } from './fixtures.js';
+import { canonicalJson } from './hash.js';
+import { n8nEnv, type N8nEnvInput } from './n8n-env.js';
+
+const platform = examplePlatform();
+const contexts = [
+  createCompileContext(platform, { redis: { host: 'redis', port: 6379 }, postgres: { host: 'postgres', port: 5432 }, suspendedUrl: 'http://rp9:9090/suspended' }),
+  createCompileContext(platform, {
+    redis: { host: '10.0.0.7', port: 16379 },
+    postgres: { host: 'db.internal "quoted"', port: 6543 },
+    suspendedUrl: 'http://x/',
+    n8nPort: 15678,
+    dataPath: '/data/ñ',
+    listenAddress: '::',
+  }),
+];
+const inputs: N8nEnvInput[] = [
+  { tenant: 'acme', host: 'acme.rp9.example.com', database: 'rp9_acme', dbUser: 'rp9_acme' },
+  { tenant: 'a-b-9', host: 'n8n.a-b-9.example.org', database: 'rp9_a_b_9', dbUser: 'rp9_a_b_9' },
+  // Values validation would refuse, to show the escaping is JSON.stringify's own.
+  { tenant: 'q"u\\o', host: 'h\u2028ö\n', database: '', dbUser: 'tab\there' },
+];
+const roles: ContainerRole[] = ['main', 'worker'];
+
+describe('envText', () => {
+  it.each(contexts.flatMap((context, c) => roles.flatMap((role) => inputs.map((input, i) => ({ name: `context ${c}, ${role}, input ${i}`, context, role, input })))))(
+    'prints what canonicalJson prints for the whole env: $name',
+    ({ context, role, input }) => {
+      // Arrange
+      const template = envTextTemplate(role, context);
+
+      // Act
+      const text = envText(template, input);
+
+      // Assert
+      expect(text).toBe(canonicalJson(n8nEnv(role, input, context)));
+    },
+  );
+
+  it('fills every tenant value in (tenant once, host twice, database, user)', () => {
+    const template = envTextTemplate('main', contexts[0]!);
+
+    expect(template.fields.slice().sort()).toEqual(['database', 'dbUser', 'host', 'host', 'tenant']);
+    expect(template.parts).toHaveLength(template.fields.length + 1);
+  });
+
+  it('refuses a value holding the marker character rather than print a wrong text', () => {
+    const template = envTextTemplate('worker', contexts[0]!);
+
+    expect(() => envText(template, { ...inputs[0]!, host: 'a\u0000h' })).toThrow('host must not contain NUL');
+  });
+});
