@@ -2,15 +2,14 @@
 // the real config tracker and a real store on the test PostgreSQL. Observed
 // state is given as a value and the apply ports record their calls: what is
 // under test is what the pass writes (events) and logs.
-import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createParseCache } from '../../config/load-config.js';
 import { platformYaml, tenantFile } from '../../test/e2e/support/config.js';
 import { commitFiles, createConfigRepo, type ConfigRepo } from '../../test/fixtures/git-repo.js';
+import { scratchDatabases } from '../../test/harness/scratch-databases.js';
 import { fakePorts, PortError, type FakePorts } from '../apply/test-support.js';
 import { exampleCompileContext } from '../compile/fixtures.js';
 import { createLogger } from '../log/logger.js';
@@ -23,34 +22,18 @@ import { createCommitStatusReporter } from './commit-status.js';
 import { createConfigTracker } from './config-tracker.js';
 import { reconcileOnce, type ReconcileResult } from './reconciler.js';
 
-const admin = inject('postgresUrl');
-const databases: string[] = [];
+const databases = scratchDatabases(inject('postgresUrl'), 'rp9_reconciler_test');
 const stores: Store[] = [];
 
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
 async function freshStore(): Promise<Store> {
-  const name = `rp9_reconciler_test_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
-  databases.push(name);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: url.toString() });
+  const store = await openStore({ databaseUrl: await databases.create() });
   stores.push(store);
   return store;
 }
 
 afterAll(async () => {
   await Promise.all(stores.map((s) => s.close().catch(() => undefined)));
-  for (const name of databases) await adminQuery(`drop database if exists ${name} with (force)`);
+  await databases.dropAll();
 });
 
 const route = (tenant: string): ObservedResource => ({ kind: 'route', name: tenant, tenant, hash: 'h', hosts: [`${tenant}.test`] });

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import Docker from 'dockerode';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.js';
 import { silentLogger } from '../log/logger.js';
@@ -8,22 +7,13 @@ import { createMetrics } from '../metrics/registry.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import { N8N_USER_PROJECT_TABLES, personalProjectSql } from '../telemetry/fixtures/n8n-schema.js';
 import { projectOwnersOf, startTelemetryLoop, targetsOf } from './telemetry-loop.js';
+import { runSql } from '../../test/harness/scratch-databases.js';
 
 const adminUrl = inject('postgresUrl');
 const database = 'rp9_tl_acme';
 const waynesDatabase = 'rp9_tl_wayne';
 const sharedDatabase = 'rp9_tl_shared';
 const encode = (text: string) => new TextEncoder().encode(text);
-
-async function sql(url: string, text: string, params: unknown[] = []): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text, params);
-  } finally {
-    await client.end();
-  }
-}
 
 function urlOf(db: string): string {
   const url = new URL(adminUrl);
@@ -53,36 +43,36 @@ async function config(tenants = [
 }
 
 beforeAll(async () => {
-  await sql(adminUrl, `drop database if exists ${database} with (force)`);
-  await sql(adminUrl, `create database ${database}`);
-  await sql(urlOf(database), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
+  await runSql(adminUrl, `drop database if exists ${database} with (force)`);
+  await runSql(adminUrl, `create database ${database}`);
+  await runSql(urlOf(database), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
     "startedAt" timestamp(3) with time zone, "stoppedAt" timestamp(3) with time zone, status varchar not null, "workflowId" varchar(36) not null)`);
-  await sql(adminUrl, `drop database if exists ${waynesDatabase} with (force)`);
-  await sql(adminUrl, `create database ${waynesDatabase}`);
-  await sql(urlOf(waynesDatabase), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
+  await runSql(adminUrl, `drop database if exists ${waynesDatabase} with (force)`);
+  await runSql(adminUrl, `create database ${waynesDatabase}`);
+  await runSql(urlOf(waynesDatabase), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
     "startedAt" timestamp(3) with time zone, "stoppedAt" timestamp(3) with time zone, status varchar not null, "workflowId" varchar(36) not null)`);
   const now = Date.now();
   for (const ago of [30_000, 20_000]) {
-    await sql(urlOf(database), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $2, $3, 'success', 'w1')`,
+    await runSql(urlOf(database), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $2, $3, 'success', 'w1')`,
       [new Date(now - ago - 1_000).toISOString(), new Date(now - ago).toISOString(), new Date(now - ago + 500).toISOString()]);
   }
   // The shared n8n: tl-hooli's owner has a personal project (found by email, no label) owning wH, run three times.
-  await sql(adminUrl, `drop database if exists ${sharedDatabase} with (force)`);
-  await sql(adminUrl, `create database ${sharedDatabase}`);
-  await sql(urlOf(sharedDatabase), N8N_USER_PROJECT_TABLES);
+  await runSql(adminUrl, `drop database if exists ${sharedDatabase} with (force)`);
+  await runSql(adminUrl, `create database ${sharedDatabase}`);
+  await runSql(urlOf(sharedDatabase), N8N_USER_PROJECT_TABLES);
   const personal = personalProjectSql('ops@tl-hooli.example.com', 'pHooli');
-  await sql(urlOf(sharedDatabase), personal.text, personal.values);
-  await sql(urlOf(sharedDatabase), `insert into shared_workflow ("workflowId", "projectId", role) values ('wH', 'pHooli', 'workflow:owner')`);
+  await runSql(urlOf(sharedDatabase), personal.text, personal.values);
+  await runSql(urlOf(sharedDatabase), `insert into shared_workflow ("workflowId", "projectId", role) values ('wH', 'pHooli', 'workflow:owner')`);
   for (const ago of [40_000, 30_000, 20_000]) {
-    await sql(urlOf(sharedDatabase), `insert into execution_entity (finished, mode, "createdAt", "startedAt", "stoppedAt", status, "workflowId") values (true, 'trigger', $1, $1, $1, 'success', 'wH')`,
+    await runSql(urlOf(sharedDatabase), `insert into execution_entity (finished, mode, "createdAt", "startedAt", "stoppedAt", status, "workflowId") values (true, 'trigger', $1, $1, $1, 'success', 'wH')`,
       [new Date(now - ago).toISOString()]);
   }
 });
 
 afterAll(async () => {
-  await sql(adminUrl, `drop database if exists ${database} with (force)`);
-  await sql(adminUrl, `drop database if exists ${sharedDatabase} with (force)`);
-  await sql(adminUrl, `drop database if exists ${waynesDatabase} with (force)`);
+  await runSql(adminUrl, `drop database if exists ${database} with (force)`);
+  await runSql(adminUrl, `drop database if exists ${sharedDatabase} with (force)`);
+  await runSql(adminUrl, `drop database if exists ${waynesDatabase} with (force)`);
 });
 
 describe('telemetry loop', () => {
@@ -137,7 +127,7 @@ describe('telemetry loop: queue-wait histogram', () => {
   /** A finished execution of tl-wayne that waited `waitMs`, started `agoMs` ago (older than the 10 s settle time). */
   async function execution(waitMs: number, agoMs = 15_000): Promise<void> {
     const started = Date.now() - agoMs;
-    await sql(urlOf(waynesDatabase), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $2, $2, 'success', 'w1')`,
+    await runSql(urlOf(waynesDatabase), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $2, $2, 'success', 'w1')`,
       [new Date(started - waitMs).toISOString(), new Date(started).toISOString()]);
   }
 

@@ -1,9 +1,9 @@
 // PostgreSQL-only behaviour: several store instances on one database
 // (migrations, lease contention), failed migrations, unreachable servers.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../test/harness/processes.js';
+import { scratchDatabases } from '../../test/harness/scratch-databases.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
 import { openPgSql } from './pg-sql.js';
@@ -11,27 +11,9 @@ import { openStore, type Store } from './store.js';
 import { redactDatabaseUrl } from './errors.js';
 
 const admin = inject('postgresUrl');
-const created: string[] = [];
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh, empty database; dropped after the file. */
-async function freshDatabase(): Promise<string> {
-  const name = `rp9_store_test_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
-  created.push(name);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+/** Fresh, empty databases; dropped after the file. */
+const scratch = scratchDatabases(admin, 'rp9_store_test');
+const freshDatabase = () => scratch.create();
 
 function failure(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
   return promise.then(
@@ -43,7 +25,7 @@ function failure(promise: Promise<unknown>): Promise<{ code?: string; message: s
 }
 
 afterAll(async () => {
-  for (const name of created) await adminQuery(`drop database if exists ${name} with (force)`);
+  await scratch.dropAll();
 });
 
 describe('several stores on one PostgreSQL', () => {

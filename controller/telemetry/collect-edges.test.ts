@@ -9,6 +9,7 @@ import { createContainerUsageSource } from './docker-source.js';
 import { createSqlExecutionSource } from './execution-source.js';
 import { monthStart } from './executions.js';
 import type { TelemetryTarget } from './types.js';
+import { runSql } from '../../test/harness/scratch-databases.js';
 
 // The whole pass over the real edges: the test dockerd and the test PostgreSQL.
 const docker = new Docker({ socketPath: inject('dockerSocket') });
@@ -22,16 +23,6 @@ const MiB = 1024 * 1024;
 let locker: pg.Client | undefined;
 let seededAt = 0;
 const createdAgo = [62_000, 44_000, 26_000];
-
-async function sql(url: string, text: string, values: unknown[] = []): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text, values);
-  } finally {
-    await client.end();
-  }
-}
 
 describe('collectTenantMetrics over dockerd and PostgreSQL', () => {
   beforeAll(async () => {
@@ -47,8 +38,8 @@ describe('collectTenantMetrics over dockerd and PostgreSQL', () => {
       await container.start();
     }
     for (const db of Object.values(databases)) {
-      await sql(adminUrl, `create database ${db}`);
-      await sql(urlOf(db), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
+      await runSql(adminUrl, `create database ${db}`);
+      await runSql(urlOf(db), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
         "startedAt" timestamp(3) with time zone, "stoppedAt" timestamp(3) with time zone, status varchar not null, "workflowId" varchar(36) not null)`);
     }
     const now = Date.now();
@@ -56,7 +47,7 @@ describe('collectTenantMetrics over dockerd and PostgreSQL', () => {
     const iso = (agoMs: number) => new Date(now - agoMs).toISOString();
     // Three executions started in the last minute (waits 2, 4 and 6 s), one still running.
     for (const [created, started, stopped, status] of [[62_000, 60_000, 59_000, 'success'], [44_000, 40_000, 39_000, 'success'], [26_000, 20_000, null, 'running']] as const) {
-      await sql(urlOf(databases.acme!), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $2, $3, $4, 'w1')`,
+      await runSql(urlOf(databases.acme!), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $2, $3, $4, 'w1')`,
         [iso(created), iso(started), stopped === null ? null : iso(stopped), status]);
     }
     // Holds the stuck tenant's table so every read of it blocks.
@@ -71,7 +62,7 @@ describe('collectTenantMetrics over dockerd and PostgreSQL', () => {
     await locker?.end();
     const containers = await docker.listContainers({ all: true, filters: { name: [prefix] } });
     await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
-    for (const db of Object.values(databases)) await sql(adminUrl, `drop database if exists ${db} with (force)`);
+    for (const db of Object.values(databases)) await runSql(adminUrl, `drop database if exists ${db} with (force)`);
   });
 
   it('measures each tenant, and a tenant whose database blocks times out alone', async () => {
