@@ -191,6 +191,10 @@ export interface Policies {
      */
     canaryLabel: string;
     soakHours: number;
+    /**
+     * Whether the bot proposes a new n8n major once nothing newer is left in the tenant's major: hold (the default; held as upgrades.major-held) or propose (for review unless autoMerge.upgrades.major). n8n majors change the runtime (n8n 2.x needs Node 24), so operators opt in.
+     */
+    majors: 'hold' | 'propose';
   };
   bots: {
     maxOpenPrsPerBot: number;

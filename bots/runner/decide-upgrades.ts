@@ -36,6 +36,8 @@ function heldOf(upgrade: TenantUpgrade, soakHours: number): Held[] {
       return [{ tenant, code: 'upgrades.unhealthy', reason: `not ready (rp9_tenant_ready): a human looks first; next step ${to}` }];
     case 'soaking':
       return [{ tenant, code: 'upgrades.soaking', reason: `canary still soaking ${upgrade.declared} (less than ${soakHours} h); next step ${to}` }];
+    case 'major-held':
+      return [{ tenant, code: 'upgrades.major-held', reason: `the next step ${to} is a new major: set policies.upgrades.majors: propose to get pull requests for majors` }];
     case 'waiting-for-canaries':
       return [{ tenant, code: 'upgrades.waiting-for-canaries', reason: `waits until every canary runs ${upgrade.step.version} for ${soakHours} h and is healthy; next step ${to}` }];
   }
@@ -74,5 +76,7 @@ export async function decideUpgradesRun(sources: UpgradesSources): Promise<Decis
   const proposals = upgradeProposals(upgrades, platform, now);
   if (eligibleVersions(available, policy.minReleaseAgeDays, now).length === 0) notes.push(`no version of at least ${policy.minReleaseAgeDays} days old is available`);
   const held = upgrades.flatMap((u) => heldOf(u, policy.soakHours));
-  return { proposals, wanted: new Set(upgrades.map((u) => u.input.tenant.metadata.name)), held, notes };
+  // A held major is not wanted: an open PR for it (majors switched to hold) is closed.
+  const wanted = new Set(upgrades.filter((u) => u.status !== 'major-held').map((u) => u.input.tenant.metadata.name));
+  return { proposals, wanted, held, notes };
 }

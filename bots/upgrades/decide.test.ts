@@ -4,7 +4,9 @@ import { examplePlatform, schemasDirOf, tenantFromYaml, tenantYaml } from '../co
 import { decideUpgrades, upgradeSteps, type AvailableVersion, type UpgradeTenantInput } from './decide.js';
 
 const root = new URL('../../', import.meta.url);
-const platform = examplePlatform(root); // dedicated default 1.123.4, minReleaseAgeDays 3, soakHours 24
+const example = examplePlatform(root); // dedicated default 1.123.4, minReleaseAgeDays 3, soakHours 24, majors: hold
+/** The example with policies.upgrades.majors: propose, so the major step shows in the tables below. */
+const platform = { ...example, spec: { ...example.spec, policies: { ...example.spec.policies, upgrades: { ...example.spec.policies.upgrades, majors: 'propose' as const } } } };
 const now = new Date('2026-03-10T12:00:00Z');
 const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
 const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3_600_000);
@@ -184,5 +186,20 @@ describe('decideUpgrades: waves', () => {
 
     // Assert
     expect(order).toEqual(['zed', 'alpha', 'bravo']);
+  });
+});
+
+describe('decideUpgrades: majors on hold (the default)', () => {
+  it('proposes patches and minors, and holds a tenant whose next step is a major', () => {
+    // Arrange
+    const tenants = [fleetMember('alpha', { version: '1.123.4' }), fleetMember('bravo', { version: '1.123.5' }), fleetMember('charlie', { version: '1.124.0' })];
+
+    // Act
+    const proposals = decideUpgrades({ tenants, available: released }, example, now);
+    const steps = upgradeSteps({ tenants, available: released }, example, now);
+
+    // Assert
+    expect(proposals.map((p) => `${p.tenant}:${String(p.edits[0]?.value)}:${p.riskClass}`)).toEqual(['alpha:1.123.5:patch', 'bravo:1.124.0:minor']);
+    expect(steps.map((u) => `${u.input.tenant.metadata.name}:${u.step.version}:${u.status}`)).toEqual(['alpha:1.123.5:proposed', 'bravo:1.124.0:proposed', 'charlie:2.0.0:major-held']);
   });
 });

@@ -30,7 +30,7 @@ export interface UpgradesInputs {
 }
 
 /** Why a tenant with a next step gets (or does not get) a proposal this run. */
-export type UpgradeStatus = 'proposed' | 'unhealthy' | 'soaking' | 'waiting-for-canaries';
+export type UpgradeStatus = 'proposed' | 'unhealthy' | 'soaking' | 'waiting-for-canaries' | 'major-held';
 
 export interface CanaryGate {
   open: boolean;
@@ -120,6 +120,10 @@ export function upgradeSteps(inputs: UpgradesInputs, platform: Platform, now: Da
     const running = parse(input.currentVersion);
     if (running && running.compare(step.version) > 0) continue;
     const canary = isCanary(input);
+    if (step.riskClass === 'major' && policy.majors === 'hold') {
+      upgrades.push({ input, canary, declared, step, status: 'major-held' });
+      continue;
+    }
     if (canary) {
       // Its last step must have soaked first: running what git declares, for soakHours (unknown upgradedAt: no recent change known).
       const rolledOut = running !== null && running.compare(declared) >= 0;
