@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { applyPurge, purgeEvent, type PurgePorts } from './apply-purge.js';
+import { ACME_PURGE } from './fixtures.js';
 import type { PurgeKind, PurgePlan } from './plan-purge.js';
 
-const plan: PurgePlan = {
-  tenant: 'acme',
-  environment: 'prod',
-  steps: [
-    { kind: 'volume', name: 'rp9-acme-data' },
-    { kind: 'database', name: 'rp9_acme' },
-    { kind: 'role', name: 'rp9_acme' },
-    { kind: 'secret', name: 'db-password' },
-  ],
-  notes: [],
-};
+const plan = ACME_PURGE;
 
 /** Ports over an in-memory set of existing objects; `broken` fails with an error carrying a code. */
 function memoryPorts(existing: Set<string>, broken?: string): { ports: PurgePorts; calls: string[] } {

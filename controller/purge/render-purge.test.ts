@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PurgePlan } from './plan-purge.js';
+import { ACME_PURGE } from './fixtures.js';
 import { renderOutcomeText, renderPurgeJson, renderPurgeText } from './render-purge.js';
 
-const plan: PurgePlan = {
-  tenant: 'acme',
-  environment: 'prod',
-  steps: [
-    { kind: 'volume', name: 'rp9-acme-data' },
-    { kind: 'database', name: 'rp9_acme' },
-    { kind: 'role', name: 'rp9_acme' },
-    { kind: 'secret', name: 'db-password' },
-  ],
-  notes: [],
-};
+const plan = ACME_PURGE;
 
 describe('purge rendering', () => {
   it('shows each step\'s result after a purge that stopped half-way', () => {

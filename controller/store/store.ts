@@ -48,7 +48,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const stateDir = resolve(options.dir ?? DEFAULT_STATE_DIR);
   if (!options.databaseUrl && !options.memory && !embeddedStoreExists(stateDir)) {
     // PGlite runs initdb in WebAssembly on first use: seconds on an idle machine, much more on a busy one.
-    (options.notify ?? ((message: string) => void process.stderr.write(`rp9: ${message}\n`)))(
+    (options.notify ?? notifyOnStderr)(
       `creating the embedded state store in ${join(stateDir, 'store')} (first run only; this takes a few seconds). Set DATABASE_URL to use PostgreSQL instead.`,
     );
   }
@@ -63,7 +63,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 
 /** A store over an already open Sql (migrates it first). `close()` closes the Sql. Tests use it to reach the raw tables. */
 export async function storeOn(sql: Sql, options: Omit<StoreOptions, 'databaseUrl'> = {}): Promise<Store> {
-  const notify = options.notify ?? ((message: string) => void process.stderr.write(`rp9: ${message}\n`));
+  const notify = options.notify ?? notifyOnStderr;
   await migrate(sql, migrations);
   const masterKey = masterKeyProvider(options, sql, resolve(options.dir ?? DEFAULT_STATE_DIR), notify);
   return {
@@ -75,6 +75,10 @@ export async function storeOn(sql: Sql, options: Omit<StoreOptions, 'databaseUrl
     lease: leaseApi(sql),
     close: () => sql.close(),
   };
+}
+
+function notifyOnStderr(message: string): void {
+  process.stderr.write(`rp9: ${message}\n`);
 }
 
 /** Store options from the environment: DATABASE_URL, RP9_MASTER_KEY, and the state directory. */
