@@ -25,7 +25,7 @@ async function modules(root) {
     dist('controller/compile/compile-desired.js'),
     dist('controller/compile/compile-cache.js'),
     dist('controller/plan/plan.js'),
-    dist('controller/plan/fixtures.js'),
+    dist('controller/plan/converged-observed.js'),
     dist('controller/runtime/settings.js'),
   ]);
   return { ...source, ...config, ...compile, ...cache, ...plan, ...fixtures, ...settings };

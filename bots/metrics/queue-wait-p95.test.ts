@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUE_WAIT_BUCKETS } from '../../controller/metrics/registry.js';
+import { QUEUE_WAIT_BUCKETS } from '../../kernel/metrics/registry.js';
 import { startExporter, type Exporter } from '../../test/harness/exporter.js';
 import { startPrometheus, type PrometheusServer } from '../../test/harness/prometheus.js';
 import { createPrometheusMetrics } from '../sources/prometheus-metrics.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordQueueWaits } from '../../controller/metrics/record-queue-waits.js';
 import { recordTenantUsage, type TenantUsageSample } from '../../controller/metrics/record.js';
-import { createMetrics } from '../../controller/metrics/registry.js';
+import { createMetrics } from '../../kernel/metrics/registry.js';
 import { startExporter, type Exporter } from '../../test/harness/exporter.js';
 import { startPrometheus, type PrometheusServer } from '../../test/harness/prometheus.js';
 import { createPrometheusClient, type PrometheusClient } from './prometheus-client.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from '../../controller/metrics/registry.js';
+import { createMetrics } from '../../kernel/metrics/registry.js';
 import { lowQuery, promDuration, QUEUE_WAIT_HISTOGRAM, queueWaitP95Expr, quoteLabelValue, selector, TENANT_METRIC, tenantWindowQueries, trailingLowRun } from './tenant-queries.js';
 
 describe('metric names', () => {

@@ -1,5 +1,5 @@
 // Pure PromQL for the per-tenant gauges the controller exports (names fixed in
-// controller/metrics/registry.ts), and the reading of a "low since" range.
+// kernel/metrics/registry.ts), and the reading of a "low since" range.
 
 export const TENANT_METRIC = {
   queueWaitP95Seconds: 'rp9_tenant_queue_wait_p95_seconds',

@@ -7,7 +7,7 @@ import type { ConfigFiles, LoadedConfig, Platform } from '../../config/types.js'
 import { compileDesired } from '../../controller/compile/compile-desired.js';
 import { createCompileContext, type CompileContext } from '../../controller/compile/context.js';
 import type { DesiredState, Plan } from '../../controller/model.js';
-import { convergedObserved } from '../../controller/plan/fixtures.js';
+import { convergedObserved } from '../../controller/plan/converged-observed.js';
 import { plan } from '../../controller/plan/plan.js';
 import { BotError } from '../core/errors.js';
 import { changedFields, checkOwnership } from '../core/ownership.js';

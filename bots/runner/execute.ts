@@ -1,8 +1,8 @@
 // Performs planned forge operations one by one. Each verb is idempotent, so a
 // run over an unchanged situation writes nothing. One failing operation is
 // reported and the rest still run.
-import type { Forge } from '../../controller/forge/index.js';
-import type { Logger } from '../../controller/log/logger.js';
+import type { Forge } from '../../edges/forge/index.js';
+import type { Logger } from '../../kernel/log/logger.js';
 import type { CloseOperation, ForgeOperation, OperationResult, ProposeOperation } from './types.js';
 
 async function propose(forge: Forge, op: ProposeOperation, logger: Logger): Promise<OperationResult> {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { PullRequestInfo } from '../../controller/forge/index.js';
+import type { PullRequestInfo } from '../../edges/forge/index.js';
 import { tenantYaml } from '../core/fixtures.js';
 import { proposalLabels, type ProposalOf } from '../core/types.js';
 import { baseConfigFrom } from '../sources/base-config.js';

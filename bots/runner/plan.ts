@@ -5,7 +5,7 @@
 // and merge mode, and the obsolete pull requests to close. Pure.
 import { createParseCache, loadConfig, type ParseCache } from '../../config/load-config.js';
 import type { ConfigFiles, Diagnostic, Platform } from '../../config/types.js';
-import type { MergeMethod, PullRequestInfo } from '../../controller/forge/index.js';
+import type { MergeMethod, PullRequestInfo } from '../../edges/forge/index.js';
 import { applyEdits, autoMergeDecision, BotError, dottedPath, rateLimit, renderPrBody, type Proposal } from '../index.js';
 import { formatFieldValue } from '../core/format.js';
 import type { BaseConfig } from '../sources/types.js';

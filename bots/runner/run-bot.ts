@@ -1,7 +1,7 @@
 // One run of one bot: read its inputs, decide (pure), plan the forge
 // operations (pure, a value), then execute them unless it is a dry run.
-import { isForgeError, type Forge } from '../../controller/forge/index.js';
-import type { Logger } from '../../controller/log/logger.js';
+import { isForgeError, type Forge } from '../../edges/forge/index.js';
+import type { Logger } from '../../kernel/log/logger.js';
 import { BotError } from '../core/errors.js';
 import { createForgeHistory } from '../sources/history.js';
 import { decideAutoscaleRun } from './decide-autoscale.js';

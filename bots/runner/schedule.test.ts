@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Platform } from '../../config/types.js';
-import { silentLogger } from '../../controller/log/logger.js';
+import { silentLogger } from '../../kernel/log/logger.js';
 import { waitFor } from '../../test/harness/processes.js';
 import { examplePlatform } from '../core/fixtures.js';
 import { schedulesOf, startScheduler } from './schedule.js';

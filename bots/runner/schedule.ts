@@ -3,7 +3,7 @@
 // schedule moves the bot to it.
 import { createTask, validate, type ScheduledTask } from 'node-cron';
 import type { Platform } from '../../config/types.js';
-import type { Logger } from '../../controller/log/logger.js';
+import type { Logger } from '../../kernel/log/logger.js';
 import { BotError } from '../core/errors.js';
 import { RUNNABLE_BOTS, type RunnableBot } from './types.js';
 

@@ -2,8 +2,8 @@
 // (a value: `--dry-run` prints them, execute() performs them) and its report.
 import type { AutoMergeDecision, Candidate, Proposal, RiskClass } from '../index.js';
 import type { AvailableVersion } from '../upgrades/npm.js';
-import type { Forge, MergeMethod } from '../../controller/forge/index.js';
-import type { Logger } from '../../controller/log/logger.js';
+import type { Forge, MergeMethod } from '../../edges/forge/index.js';
+import type { Logger } from '../../kernel/log/logger.js';
 import type { BaseConfig, BotMetrics, FieldHistory } from '../sources/types.js';
 
 export type RunnableBot = 'autoscale' | 'promotion' | 'upgrades';

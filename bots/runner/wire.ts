@@ -1,6 +1,6 @@
 // Assembles a run's dependencies from settings (the environment): the forge
 // and the base branch's config on GitHub, Prometheus, the npm registry.
-import type { Logger } from '../../controller/log/logger.js';
+import type { Logger } from '../../kernel/log/logger.js';
 import { BotError } from '../core/errors.js';
 import { createPrometheusClient } from '../metrics/prometheus-client.js';
 import { readBaseConfig, readLocalBaseConfig } from '../sources/base-config.js';

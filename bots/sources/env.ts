@@ -1,7 +1,7 @@
 // The bots' settings from the environment (`rp9 bots`, `rp9 check-pr`, the
 // scheduled workflow) and the GitHub clients built from them.
 import { readFileSync } from 'node:fs';
-import { createGitHubForge, type AppCredentials, type Forge, type MergeMethod } from '../../controller/forge/index.js';
+import { createGitHubForge, type AppCredentials, type Forge, type MergeMethod } from '../../edges/forge/index.js';
 import { envSecret } from '../../controller/runtime/settings.js';
 import { createGitHubReader, type RepoReader } from './github-reader.js';
 import { SourceReadError } from './errors.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitHubForge } from '../../controller/forge/index.js';
+import { createGitHubForge } from '../../edges/forge/index.js';
 import { startGitHubServer, type GitHubServer } from '../../test/github/server.js';
 import { readBaseConfig } from './base-config.js';
 import { createGitHubReader } from './github-reader.js';

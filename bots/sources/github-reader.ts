@@ -2,10 +2,10 @@
 // a branch head, the config files of a commit, one file at a commit, a
 // commit's parents. The Forge only writes; the bots read the base branch here.
 import { Octokit } from '@octokit/rest';
-import { createAppAuthStrategy, type AppCredentials } from '../../controller/forge/app-auth.js';
+import { createAppAuthStrategy, type AppCredentials } from '../../edges/forge/app-auth.js';
 import type { ConfigFiles, Diagnostic, SourceFile } from '../../config/types.js';
 import { selectConfigEntries, type TreeEntry } from '../../controller/source/tree.js';
-import { mapLimit } from '../../controller/concurrency/map-limit.js';
+import { mapLimit } from '../../kernel/concurrency/map-limit.js';
 import { SourceReadError } from './errors.js';
 
 export interface GitHubReaderOptions {

@@ -5,7 +5,7 @@
 // file counts (conservative: a cooldown may hold a little longer than needed).
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
-import type { Forge } from '../../controller/forge/index.js';
+import type { Forge } from '../../edges/forge/index.js';
 import type { RepoReader } from './github-reader.js';
 import type { FieldHistory } from './types.js';
 

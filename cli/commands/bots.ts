@@ -2,7 +2,7 @@
 // one bot now. Bots only open, update, merge (when policy allows) and close
 // pull requests; see docs/bots.md.
 import { resolve } from 'node:path';
-import { createLogger, type Logger } from '../../controller/log/logger.js';
+import { createLogger, type Logger } from '../../kernel/log/logger.js';
 import { hasFailures, renderReportJson, renderReportText } from '../../bots/runner/render.js';
 import { runBot } from '../../bots/runner/run-bot.js';
 import { schedulesOf, startScheduler } from '../../bots/runner/schedule.js';

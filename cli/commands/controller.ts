@@ -1,5 +1,5 @@
 // rp9 controller: keeps the platform equal to the config repo.
-import { createLogger } from '../../controller/log/logger.js';
+import { createLogger } from '../../kernel/log/logger.js';
 import { runController } from '../../controller/runtime/run-controller.js';
 import { controllerSettings } from '../../controller/runtime/settings.js';
 import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, type Command } from '../command.js';

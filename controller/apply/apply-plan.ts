@@ -3,9 +3,9 @@
 // stop at the first failure; tenants run concurrently and never block each
 // other. Transient errors are retried with capped exponential backoff.
 import type { Action, DesiredContainer, DesiredDatabase, DesiredRoute, DesiredVolume, Plan, TenantPlan } from '../model.js';
-import { mapLimit } from '../concurrency/map-limit.js';
-import { recordAutoscaleEvents } from '../metrics/record.js';
-import type { Metrics } from '../metrics/registry.js';
+import { mapLimit } from '../../kernel/concurrency/map-limit.js';
+import { recordAutoscaleEvents } from '../../controller/metrics/record.js';
+import type { Metrics } from '../../kernel/metrics/registry.js';
 import { autoscaleEvents } from './autoscale-events.js';
 import { isForcedRecreate } from '../plan/diff-container.js';
 import { withRetry, type ErrorClass } from './retry.js';

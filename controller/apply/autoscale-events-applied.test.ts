@@ -5,7 +5,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureTestImage } from '../../test/harness/test-image.js';
 import { observeDocker } from '../docker/observe-docker.js';
-import { createMetrics, type Metrics } from '../metrics/registry.js';
+import { createMetrics, type Metrics } from '../../kernel/metrics/registry.js';
 import { LABEL, MANAGED_BY, type DesiredContainer, type DesiredState, type Plan } from '../model.js';
 import { plan } from '../plan/plan.js';
 import { ALL_AVAILABLE } from '../plan/fixtures.js';

@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import { LABEL, MANAGED_BY, type ContainerRole, type ObservedContainer, type ObservedVolume } from '../model.js';
 import { engineMessage, statusOf } from './docker-errors.js';
-import { mapLimit } from '../concurrency/map-limit.js';
+import { mapLimit } from '../../kernel/concurrency/map-limit.js';
 
 export interface DockerObservation {
   available: boolean;

@@ -5,7 +5,7 @@
 // webhooks, the status page and plans ("plan-only" mode: apply is skipped); without
 // git it keeps the last applied state. Both are reported so probes and humans see them.
 import { loadavg } from 'node:os';
-import { redactString } from '../log/redact.js';
+import { redactString } from '../../kernel/log/redact.js';
 import type { DepState, DepStatus, Readiness } from './types.js';
 
 export type OperatingMode = 'apply' | 'plan-only';

@@ -1,7 +1,7 @@
 // The HTTP server's probes, metrics, status and suspended pages over real HTTP on 127.0.0.1.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMetrics } from '../metrics/registry.js';
-import { recordTenants } from '../metrics/record.js';
+import { createMetrics } from '../../kernel/metrics/registry.js';
+import { recordTenants } from '../../controller/metrics/record.js';
 import { call, closeServers, healthy, servers, SHA, start, TENANTS } from './test-support.js';
 import type { Readiness } from './types.js';
 

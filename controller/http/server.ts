@@ -3,7 +3,7 @@
 // the controller comes through HttpDeps.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { newCorrelationId, type Logger } from '../log/logger.js';
+import { newCorrelationId, type Logger } from '../../kernel/log/logger.js';
 import { createDeliveryCache, handleGithubDelivery, type DeliveryCache } from './github-webhook.js';
 import { healthReport, readyz, systemInfo, unknownReadiness } from './health.js';
 import { isControllerHost } from './hosts.js';

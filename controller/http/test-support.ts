@@ -2,8 +2,8 @@
 // 127.0.0.1 on an OS-picked free port with inline deps,
 // call it with node:http (full control of Host, Expect and chunking).
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { createLogger } from '../log/logger.js';
-import { createMetrics } from '../metrics/registry.js';
+import { createLogger } from '../../kernel/log/logger.js';
+import { createMetrics } from '../../kernel/metrics/registry.js';
 import { signBody } from './github-webhook.js';
 import { startHttpServer, type HttpServerHandle, type HttpServerOptions } from './server.js';
 import type { GithubPushEvent, HttpDeps, Readiness, TenantRow } from './types.js';

@@ -2,7 +2,7 @@
 // callbacks the reconcile loop provides. Nothing here imports Docker, git or SQL.
 import type { Registry } from 'prom-client';
 import type { TenantPhase } from '../model.js';
-import type { Metrics } from '../metrics/registry.js';
+import type { Metrics } from '../../kernel/metrics/registry.js';
 
 /** up: reachable; down: tried and failed; disabled: not configured on purpose (plan-only). */
 export type DepStatus = 'up' | 'down' | 'disabled';

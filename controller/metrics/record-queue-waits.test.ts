@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recordQueueWaits } from './record-queue-waits.js';
-import { createMetrics, QUEUE_WAIT_BUCKETS } from './registry.js';
+import { createMetrics, QUEUE_WAIT_BUCKETS } from '../../kernel/metrics/registry.js';
 
 const acme = { tenant: 'acme', mode: 'dedicated', plan: 'pro' };
 const hooli = { tenant: 'hooli', mode: 'shared', plan: 'starter' };

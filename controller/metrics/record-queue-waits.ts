@@ -3,7 +3,7 @@
 // each wait is observed once (the collector's high-water marks decide which
 // ones are new), and Prometheus's increase() over a window gives the window's
 // distribution.
-import type { Metrics, TenantLabel } from './registry.js';
+import type { Metrics, TenantLabel } from '../../kernel/metrics/registry.js';
 
 type Labels = Record<TenantLabel, string>;
 

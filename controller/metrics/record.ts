@@ -3,7 +3,7 @@
 // vanished (a deleted tenant, a changed phase, an old commit) disappear too.
 import type { Counter } from 'prom-client';
 import type { ObservedContainer } from '../model.js';
-import type { ContainerStatType, Metrics, ReconcileResult } from './registry.js';
+import type { ContainerStatType, Metrics, ReconcileResult } from '../../kernel/metrics/registry.js';
 
 /** What rp9_tenants_total and rp9_tenant_ready need of a tenant; the status page's TenantRow fits. */
 export interface TenantStatusInput {

@@ -1,43 +1,7 @@
-// Observed states for tests and benches, built from a desired state.
-import type { Availability, DesiredResource, DesiredState, ObservedResource, ObservedState } from '../model.js';
+// Observed states for tests and benches.
+import type { ObservedState } from '../model.js';
+import { ALL_AVAILABLE } from './converged-observed.js';
 
-export const ALL_AVAILABLE: Availability = {
-  docker: { available: true },
-  database: { available: true },
-  routes: { available: true },
-};
-
-/** What observe would report for a resource after apply created it as desired. */
-export function observedFrom(resource: DesiredResource): ObservedResource {
-  switch (resource.kind) {
-    case 'database':
-    case 'volume':
-      return { kind: resource.kind, name: resource.name, tenant: resource.tenant };
-    case 'route':
-      return { kind: 'route', name: resource.name, tenant: resource.tenant, hash: resource.hash, hosts: [...resource.hosts] };
-    case 'container':
-      return {
-        kind: 'container',
-        id: `id-${resource.name}`,
-        name: resource.name,
-        tenant: resource.tenant,
-        role: resource.role,
-        image: resource.image,
-        state: resource.running ? 'running' : 'exited',
-        health: resource.running ? 'healthy' : undefined,
-        cpu: resource.cpu,
-        memoryMb: resource.memoryMb,
-        hash: resource.hash,
-        labels: { ...resource.labels },
-      };
-  }
-}
-
-/** The observed state of a platform that already matches `desired`. */
-export function convergedObserved(desired: DesiredState, availability: Availability = ALL_AVAILABLE): ObservedState {
-  const resources: ObservedResource[] = [];
-  for (const tenant of desired.tenants) for (const resource of tenant.resources) resources.push(observedFrom(resource));
-  return { availability, resources };
-}
+export { ALL_AVAILABLE, convergedObserved, observedFrom } from './converged-observed.js';
 
 export const NOTHING_OBSERVED: ObservedState = { availability: ALL_AVAILABLE, resources: [] };

@@ -10,4 +10,4 @@ export type { TextOptions } from './render-text.js';
 export { renderPlanJson } from './render-json.js';
 export { renderPlanMarkdown } from './render-markdown.js';
 export { NO_CHANGES, redact, summaryLine } from './format.js';
-export { ALL_AVAILABLE, convergedObserved, observedFrom } from './fixtures.js';
+export { ALL_AVAILABLE, convergedObserved, observedFrom } from './converged-observed.js';

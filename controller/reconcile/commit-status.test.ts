@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Forge } from '../forge/forge.js';
+import type { Forge } from '../../edges/forge/forge.js';
 import { appliedSummary, createCommitStatusReporter } from './commit-status.js';
 
 describe('appliedSummary', () => {

@@ -1,6 +1,6 @@
 // The one-line summary the controller posts on each commit it reads, and
 // de-duplication so the same status is not posted twice.
-import type { Forge } from '../forge/forge.js';
+import type { Forge } from '../../edges/forge/forge.js';
 
 export type CommitState = 'pending' | 'success' | 'failure' | 'error';
 

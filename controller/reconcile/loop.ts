@@ -1,7 +1,7 @@
 // The reconcile loop: one pass at a time, on an interval, at once on a
 // trigger (webhook push, drift), sooner with capped backoff after a transient
 // failure. Only the holder of the leader lease reconciles.
-import type { Logger } from '../log/logger.js';
+import type { Logger } from '../../kernel/log/logger.js';
 import { backoffDelay } from '../apply/retry.js';
 import type { ReconcileResult } from './reconciler.js';
 

@@ -12,8 +12,8 @@ import { commitFiles, createConfigRepo, type ConfigRepo } from '../../test/fixtu
 import { scratchDatabases } from '../../test/harness/scratch-databases.js';
 import { fakePorts, PortError, type FakePorts } from '../apply/test-support.js';
 import { exampleCompileContext } from '../compile/fixtures.js';
-import { createLogger } from '../log/logger.js';
-import { createMetrics } from '../metrics/registry.js';
+import { createLogger } from '../../kernel/log/logger.js';
+import { createMetrics } from '../../kernel/metrics/registry.js';
 import type { ObservedResource, ObservedState } from '../model.js';
 import { ALL_AVAILABLE } from '../plan/fixtures.js';
 import { openSource } from '../source/index.js';

@@ -6,9 +6,9 @@ import { applyPlan, type ApplyPorts, type TenantApplyResult } from '../apply/app
 import { compileDesired } from '../compile/compile-desired.js';
 import type { CompileCache } from '../compile/compile-cache.js';
 import type { CompileContext } from '../compile/context.js';
-import { newCorrelationId, tenantCorrelationId, type Logger } from '../log/logger.js';
-import type { Metrics } from '../metrics/registry.js';
-import { recordAppliedCommit, recordContainers, recordReconcile } from '../metrics/record.js';
+import { newCorrelationId, tenantCorrelationId, type Logger } from '../../kernel/log/logger.js';
+import type { Metrics } from '../../kernel/metrics/registry.js';
+import { recordAppliedCommit, recordContainers, recordReconcile } from '../../controller/metrics/record.js';
 import type { Action, ObservedContainer, ObservedState, Plan } from '../model.js';
 import { plan as computePlan } from '../plan/plan.js';
 import type { Store } from '../store/index.js';

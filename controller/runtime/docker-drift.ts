@@ -2,7 +2,7 @@
 // dying, stopping or being removed by hand, and asks for a reconcile (once
 // per burst). Re-subscribes with a delay when the engine goes away.
 import type Docker from 'dockerode';
-import type { Logger } from '../log/logger.js';
+import type { Logger } from '../../kernel/log/logger.js';
 import { LABEL, MANAGED_BY } from '../model.js';
 
 const DRIFT_ACTIONS = new Set(['die', 'stop', 'destroy', 'kill', 'oom', 'pause']);

@@ -7,10 +7,10 @@
 // (in memory: a restart or a change of leader starts with a baseline pass).
 import type Docker from 'dockerode';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
-import type { Logger } from '../log/logger.js';
-import type { Metrics } from '../metrics/registry.js';
-import { recordQueueWaits } from '../metrics/record-queue-waits.js';
-import { recordTenantUsage } from '../metrics/record.js';
+import type { Logger } from '../../kernel/log/logger.js';
+import type { Metrics } from '../../kernel/metrics/registry.js';
+import { recordQueueWaits } from '../../controller/metrics/record-queue-waits.js';
+import { recordTenantUsage } from '../../controller/metrics/record.js';
 import { databaseName } from '../compile/names.js';
 import { collectTenantMetrics } from '../telemetry/collect.js';
 import { createContainerUsageSource } from '../telemetry/docker-source.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { recordQueueWaits } from '../metrics/record-queue-waits.js';
-import { createMetrics } from '../metrics/registry.js';
+import { recordQueueWaits } from '../../controller/metrics/record-queue-waits.js';
+import { createMetrics } from '../../kernel/metrics/registry.js';
 import { collectTenantMetrics } from './collect.js';
 import type { ExecutionRow } from './executions.js';
 import { nextMarks, seriesKey, type WaitMark } from './queue-wait-marks.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { recordTenantUsage } from '../metrics/record.js';
-import { createMetrics } from '../metrics/registry.js';
+import { recordTenantUsage } from '../../controller/metrics/record.js';
+import { createMetrics } from '../../kernel/metrics/registry.js';
 import { collectTenantMetrics } from './collect.js';
 import type { ContainerUsage, DockerStats } from './docker-stats.js';
 import type { ExecutionActivity } from './executions.js';

@@ -3,9 +3,9 @@
 // answer in time is cut off (its signal aborted) and reported; it never holds
 // up the others. The samples feed `recordTenantUsage` as they are; with marks
 // given, the queue waits new since the last pass feed `recordQueueWaits`.
-import { mapLimit } from '../concurrency/map-limit.js';
-import type { QueueWaitObservation } from '../metrics/record-queue-waits.js';
-import type { TenantUsageSample } from '../metrics/record.js';
+import { mapLimit } from '../../kernel/concurrency/map-limit.js';
+import type { QueueWaitObservation } from '../../controller/metrics/record-queue-waits.js';
+import type { TenantUsageSample } from '../../controller/metrics/record.js';
 import { tenantResourceUsage, type ContainerUsage } from './docker-stats.js';
 import { monthStart, summarizeExecutions, type ExecutionActivity } from './executions.js';
 import { newQueueWaits, readFromFor, seriesKey, type WaitMark } from './queue-wait-marks.js';

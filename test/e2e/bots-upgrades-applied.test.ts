@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBot } from '../../bots/runner/run-bot.js';
 import { runDepsFrom } from '../../bots/runner/wire.js';
 import { botsSettingsFromEnv } from '../../bots/sources/env.js';
-import { silentLogger } from '../../controller/log/logger.js';
+import { silentLogger } from '../../kernel/log/logger.js';
 import { exposition, FULL_NAME, lineDiff, platformYaml, startConfigStack, startControllerRig, startMetricsStack, type ConfigStack, type ControllerRig, type MetricsStack } from './bots-support.js';
 import { tenantYaml } from '../../bots/core/fixtures.js';
 

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runBot } from '../../bots/runner/run-bot.js';
 import { runDepsFrom } from '../../bots/runner/wire.js';
 import { botsSettingsFromEnv } from '../../bots/sources/env.js';
-import { silentLogger } from '../../controller/log/logger.js';
+import { silentLogger } from '../../kernel/log/logger.js';
 import { controllerPlanForMerge, exposition, filesAt, FULL_NAME, lineDiff, platformYaml, startConfigStack, startMetricsStack, writes, type ConfigStack, type MetricsStack } from './bots-support.js';
 
 const HOUR = 3_600_000;

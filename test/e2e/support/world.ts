@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import pg from 'pg';
-import { createLogger } from '../../../controller/log/logger.js';
+import { createLogger } from '../../../kernel/log/logger.js';
 import { runController, type RunningController } from '../../../controller/runtime/run-controller.js';
 import { controllerSettings, type ControllerSettings } from '../../../controller/runtime/settings.js';
 import { commitFiles, createConfigRepo, type ConfigRepo } from '../../fixtures/git-repo.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from './registry.js';
+import { createMetrics } from '../../kernel/metrics/registry.js';
 import {
   forgetTenant,
   recordAppliedCommit,
