@@ -1,23 +1,12 @@
-// Locates the reference JSON Schemas (Traefik, GitHub workflows, Compose,
-// Prometheus) that rp9's generated files must satisfy. They live in shared/,
-// beside the repository clone; RP9_SHARED_DIR overrides.
-import { existsSync, readFileSync } from 'node:fs';
+// The reference JSON Schemas (Traefik, GitHub workflows, Compose, Prometheus)
+// that rp9's generated files must satisfy, vendored in test/reference/schemas/
+// with their provenance (test/reference/README.md).
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 
-function sharedDir(): string {
-  const candidates = [
-    process.env.RP9_SHARED_DIR,
-    fileURLToPath(new URL('../../shared', import.meta.url)),
-    '/work/shared',
-  ].filter((dir): dir is string => Boolean(dir));
-  const found = candidates.find((dir) => existsSync(`${dir}/reference/schemas`));
-  if (!found) throw new Error(`reference schemas not found; looked in ${candidates.join(', ')} (set RP9_SHARED_DIR)`);
-  return found;
-}
-
 export function referenceSchemaPath(name: string): string {
-  return `${sharedDir()}/reference/schemas/${name}`;
+  return fileURLToPath(new URL(`./reference/schemas/${name}`, import.meta.url));
 }
 
 /** A validator for one reference schema (draft-07, non-strict: these schemas use vendor keywords). */

@@ -1,7 +1,6 @@
 // The GitHub workflows are valid against the published workflow schema
-// (schemastore's github-workflow.json, kept in shared/reference/schemas/).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// (schemastore's github-workflow.json, vendored in test/reference/schemas/).
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,27 +9,16 @@ import { checkPrCommand } from '../cli/commands/check-pr.js';
 import { parseCommandArgs } from '../cli/command.js';
 import { loadConfig } from '../config/load-config.js';
 import { readConfigDir } from '../config/read-config-dir.js';
+import { referenceSchemaPath } from './reference-schemas.js';
 import { loadWorkflow, stepArgv, stepEnv, workflowStep } from './workflow-steps.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const SCHEMA = 'github-workflow.json';
 
-/** shared/ sits beside the repo (CI clone, /work/main); worktrees elsewhere use RP9_SHARED_DIR or /work/shared. */
-function schemaPath(): string {
-  const candidates = [
-    fileURLToPath(new URL(`../../shared/reference/schemas/${SCHEMA}`, import.meta.url)),
-    ...(process.env.RP9_SHARED_DIR ? [join(process.env.RP9_SHARED_DIR, 'reference/schemas', SCHEMA)] : []),
-    join('/work/shared/reference/schemas', SCHEMA),
-  ];
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`${SCHEMA} not found; looked in ${candidates.join(', ')}`);
-  return found;
-}
-
 let validate: ValidateFunction;
 beforeAll(() => {
   const ajv = new Ajv({ allErrors: true, strict: false });
-  validate = ajv.compile(JSON.parse(readFileSync(schemaPath(), 'utf8')));
+  validate = ajv.compile(JSON.parse(readFileSync(referenceSchemaPath(SCHEMA), 'utf8')));
 });
 
 const COMMENT_IF_SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository && '--comment' || ''";

@@ -1,27 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { referenceSchemaPath } from '../../test/reference-schemas.js';
 import type { DesiredRoute } from '../model.js';
 import { hostRule, renderRoute, serializeRoute } from './render-route.js';
 import { TraefikError, type TraefikRouteOptions } from './types.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-function schemaPath(): string {
-  const candidates = [
-    join(repoRoot, '../shared/reference/schemas'),
-    ...(process.env.RP9_SHARED_DIR ? [join(process.env.RP9_SHARED_DIR, 'reference/schemas')] : []),
-    '/work/shared/reference/schemas',
-  ].map((dir) => join(dir, 'traefik-v3-file-provider.json'));
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`traefik-v3-file-provider.json not found in ${candidates.join(', ')}`);
-  return found;
-}
-
-const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(schemaPath(), 'utf8')) as object);
+const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(referenceSchemaPath('traefik-v3-file-provider.json'), 'utf8')) as object);
 
 function route(overrides: Partial<DesiredRoute> = {}): DesiredRoute {
   return {

@@ -1,6 +1,5 @@
 // The alert rules in deploy/prometheus: schema-valid, accepted by promtool,
 // unit-tested by promtool, and referring only to metrics the controller exports.
-import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -9,6 +8,7 @@ import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { run } from '../../test/harness/processes.js';
+import { referenceSchemaPath } from '../../test/reference-schemas.js';
 import { createMetrics } from './registry.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -16,19 +16,8 @@ const rulesDir = join(repoRoot, 'deploy/prometheus');
 const rulesFile = join(rulesDir, 'rp9-rules.yml');
 const rulesTestFile = join(rulesDir, 'rp9-rules.test.yml');
 
-function schemaDir(): string {
-  const candidates = [
-    resolve(repoRoot, '../shared/reference/schemas'),
-    ...(process.env.RP9_SHARED_DIR ? [join(process.env.RP9_SHARED_DIR, 'reference/schemas')] : []),
-    '/work/shared/reference/schemas',
-  ];
-  const found = candidates.find((dir) => existsSync(join(dir, 'prometheus.rules.json')));
-  if (!found) throw new Error(`prometheus.rules.json not found in: ${candidates.join(', ')}`);
-  return found;
-}
-
 async function validator(schemaFile: string) {
-  const schema = JSON.parse(await readFile(join(schemaDir(), schemaFile), 'utf8'));
+  const schema = JSON.parse(await readFile(referenceSchemaPath(schemaFile), 'utf8'));
   return new Ajv({ strict: false, allErrors: true }).compile(schema);
 }
 
