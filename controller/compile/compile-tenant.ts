@@ -38,11 +38,13 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
     const database = desiredDatabase(name);
     const volume = desiredVolume(name, spec.resources?.storageGb ?? plan.storageGb, context);
     resources.push(database, volume);
+    const n8nVersion = spec.n8n?.version ?? platform.spec.dedicated.n8nVersion;
     const containers = tenantContainers(
       {
         tenant: name,
         host,
-        image: `${platform.spec.dedicated.image}:${spec.n8n?.version ?? platform.spec.dedicated.n8nVersion}`,
+        image: `${platform.spec.dedicated.image}:${n8nVersion}`,
+        n8nVersion,
         cpu: spec.resources?.cpu ?? plan.cpu,
         memoryMb: spec.resources?.memoryMb ?? plan.memoryMb,
         database: database.database,

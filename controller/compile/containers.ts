@@ -10,7 +10,8 @@ import { LABEL, MANAGED_BY, type ContainerRole, type DesiredContainer, type EnvV
 import type { CompileContext } from './context.js';
 import { canonicalJson, digest, stableHash } from './hash.js';
 import { envText, envTextTemplate, type EnvTextTemplate } from './env-canonical.js';
-import { n8nEnv } from './n8n-env.js';
+import { n8nEnv, n8nLineOf, runnersBrokerPortOf, type N8nLine } from './n8n-env.js';
+import { CompileError } from './errors.js';
 import { mainContainerName, workerContainerName } from './names.js';
 
 const RESTART_POLICY = 'unless-stopped';
@@ -19,8 +20,8 @@ const COMMAND: Record<ContainerRole, string[]> = { main: ['start'], worker: ['wo
 
 export interface ContainerTemplate {
   context: CompileContext;
-  /** Each role's env text, ready to fill in per tenant (env-canonical.ts). */
-  envText: Record<ContainerRole, EnvTextTemplate>;
+  /** Each line's and role's env text, ready to fill in per tenant (env-canonical.ts). */
+  envText: Record<N8nLine, Record<ContainerRole, EnvTextTemplate>>;
   /** Full sha256 of the canonical text of the context-wide container fields. */
   digest: string;
 }
@@ -33,13 +34,16 @@ export function containerTemplate(context: CompileContext): ContainerTemplate {
     network: context.network,
     restartPolicy: RESTART_POLICY,
   };
-  return { context, digest: stableHash(shared, 64), envText: { main: envTextTemplate('main', context), worker: envTextTemplate('worker', context) } };
+  const roles = (line: N8nLine): Record<ContainerRole, EnvTextTemplate> => ({ main: envTextTemplate('main', context, line), worker: envTextTemplate('worker', context, line) });
+  return { context, digest: stableHash(shared, 64), envText: { v1: roles('v1'), v2: roles('v2') } };
 }
 
 export interface TenantContainersInput {
   tenant: string;
   host: string;
   image: string;
+  /** The n8n version the image runs; its major picks the env (n8n-env.ts). */
+  n8nVersion: string;
   cpu: number;
   memoryMb: number;
   database: string;
@@ -54,17 +58,26 @@ interface RoleEnv {
   canonical: string;
 }
 
-/** Main, then workers 1..n. The tenant's containers share one mounts array; workers share one env object. */
+/**
+ * Main, then workers 1..n. The tenant's containers share one mounts array.
+ * On 1.x the workers share one env object; on 2.x each worker has its own
+ * task-broker port, so its own env.
+ */
 export function tenantContainers(input: TenantContainersInput, template: ContainerTemplate): DesiredContainer[] {
-  const envInput = { tenant: input.tenant, host: input.host, database: input.database, dbUser: input.dbUser };
-  const roleEnv = (role: ContainerRole): RoleEnv => {
-    return { value: n8nEnv(role, envInput, template.context), canonical: envText(template.envText[role], envInput) };
+  const line = n8nLineOf(input.n8nVersion);
+  const roleEnv = (role: ContainerRole, index: number): RoleEnv => {
+    const brokerPort = runnersBrokerPortOf(line, role, index, template.context);
+    if (brokerPort === template.context.n8nPort || brokerPort > 65535) {
+      throw new CompileError('compile.port-clash', `worker ${index}'s task-broker port ${brokerPort} (runnersBrokerPort + ${index}) clashes with n8nPort or is out of range; move runnersBrokerPort`, 'runnersBrokerPort');
+    }
+    const envInput = { tenant: input.tenant, host: input.host, database: input.database, dbUser: input.dbUser, brokerPort: String(brokerPort) };
+    return { value: n8nEnv(role, envInput, template.context, line), canonical: envText(template.envText[line][role], envInput) };
   };
   const mounts = [{ volume: input.volume, target: template.context.dataPath }];
-  const containers = [container(input, 'main', 0, roleEnv('main'), mounts, template)];
+  const containers = [container(input, 'main', 0, roleEnv('main', 0), mounts, template)];
   if (input.workers > 0) {
-    const workerEnv = roleEnv('worker');
-    for (let index = 1; index <= input.workers; index++) containers.push(container(input, 'worker', index, workerEnv, mounts, template));
+    const shared = line === 'v1' ? roleEnv('worker', 1) : undefined;
+    for (let index = 1; index <= input.workers; index++) containers.push(container(input, 'worker', index, shared ?? roleEnv('worker', index), mounts, template));
   }
   return containers;
 }
