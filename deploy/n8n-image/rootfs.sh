@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Build the root filesystem tarball for an n8n image from a finished install.
-# Usage: rootfs.sh INSTALL_DIR OUT_TAR
-# Contents: node (the machine's), every library ldd lists for node and for the
+# Usage: rootfs.sh INSTALL_DIR OUT_TAR NODE_BIN
+# Contents: node (NODE_BIN, the toolchain's the install was made with), every library ldd lists for node and for the
 # native addons of the install, busybox-static as /bin/sh (+ wget for health
 # checks), /etc/passwd with a `node` user (uid 1000), /home/node, /tmp, the
 # entrypoint /usr/local/bin/n8n and the install at /opt/n8n.
 set -euo pipefail
 
 install_dir="${1:?usage: rootfs.sh INSTALL_DIR OUT_TAR}"
-out="${2:?usage: rootfs.sh INSTALL_DIR OUT_TAR}"
+out="${2:?usage: rootfs.sh INSTALL_DIR OUT_TAR NODE_BIN}"
+node_bin="$(readlink -f "${3:?usage: rootfs.sh INSTALL_DIR OUT_TAR NODE_BIN}")"
 
 log() { printf '[n8n-image] %s\n' "$*" >&2; }
 
-node_bin="$(readlink -f "$(command -v node)")"
 busybox_bin="$(command -v busybox || true)"
 if [[ -z "$busybox_bin" ]]; then
   log "n8n-image.busybox-missing: install the Debian package busybox-static"
@@ -94,6 +94,6 @@ tar -C "$staging" --numeric-owner -cf "$tmp_out" .
 tar -C "$install_dir" --numeric-owner --owner=0 --group=0 \
   --exclude='*.map' --exclude='*.d.ts' --exclude='*.d.mts' --exclude='*.d.cts' \
   --transform='s,^,opt/n8n/,rSh' \
-  -rf "$tmp_out" package.json node_modules
+  -rf "$tmp_out" package.json package-lock.json node_modules
 mv "$tmp_out" "$out"
 log "rootfs tarball: $out ($(du -h "$out" | cut -f1))"
