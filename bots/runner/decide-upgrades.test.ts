@@ -27,3 +27,43 @@ describe('decideUpgradesRun with majors on hold', () => {
     expect([...(decision.wanted ?? [])]).toEqual(['acme']);
   });
 });
+
+describe('decideUpgradesRun checks that a version installs before proposing it', () => {
+  // As measured: 2.41.3 is `latest` but its tree does not resolve here; 2.41.1 does.
+  const registry = [
+    { version: '1.123.81', publishedAt: daysAgo(60) },
+    { version: '2.41.0', publishedAt: daysAgo(20) },
+    { version: '2.41.1', publishedAt: daysAgo(15) },
+    { version: '2.41.3', publishedAt: daysAgo(10) },
+  ];
+  const resolves = new Map([['2.41.0', true], ['2.41.1', true], ['2.41.3', false], ['1.123.81', true]]);
+
+  it('passes over a version whose tree does not resolve and proposes the newest that does; only step targets are checked', async () => {
+    const asked: string[][] = [];
+    const installable = async (versions: string[]) => {
+      asked.push(versions);
+      return new Map(versions.map((v) => [v, resolves.get(v) ?? false] as const));
+    };
+
+    const decision = await decideUpgradesRun({ platform, tenants: [dedicated('acme', '2.41.0')], versions: async () => registry, installable, health: async () => new Map([['acme', true]]), now });
+
+    expect(decision.proposals.map((p) => `${p.tenant}:${String(p.edits[0]?.value)}:${p.riskClass}`)).toEqual(['acme:2.41.1:patch']);
+    expect(asked).toEqual([['2.41.3'], ['2.41.1']]);
+    expect(decision.notes).toContain('not installable from the registry (dependency tree does not resolve), so not candidates: n8n 2.41.3');
+  });
+
+  it('1.x → 2.x is a major: held by policy even when 2.41.1 installs', async () => {
+    const installable = async (versions: string[]) => new Map(versions.map((v) => [v, resolves.get(v) ?? false] as const));
+
+    const decision = await decideUpgradesRun({ platform, tenants: [dedicated('wayne', '1.123.81')], versions: async () => registry, installable, health: async () => new Map([['wayne', true]]), now });
+
+    expect(decision.proposals).toEqual([]);
+    expect(decision.held).toEqual([expect.objectContaining({ tenant: 'wayne', code: 'upgrades.major-held', reason: expect.stringContaining('2.41.1 (major)') })]);
+  });
+
+  it('without an installable source it says so in the notes', async () => {
+    const decision = await decideUpgradesRun({ platform, tenants: [dedicated('acme', '2.41.0')], versions: async () => registry, health: async () => new Map([['acme', true]]), now });
+
+    expect(decision.notes).toEqual(expect.arrayContaining([expect.stringContaining('installability unchecked')]));
+  });
+});

@@ -2,9 +2,13 @@
 // from the controller (rp9_tenant_ready), and for canaries the time their
 // declared version landed on the base branch (the soak clock). A ready tenant
 // runs what git declares, so its current version is the declared one.
+// Before a version is proposed, the installable source says whether its
+// dependency tree resolves from the registry; one that does not is dropped
+// and the steps are recomputed (a bounded number of rounds).
 import type { Platform } from '../../config/types.js';
 import type { Tenant } from '../../types/tenant.js';
 import { eligibleVersions, upgradeProposals, upgradeSteps, type TenantUpgrade, type UpgradeTenantInput } from '../upgrades/decide.js';
+import { uncheckedTargets, uninstallable, withoutUninstallable } from '../upgrades/installable.js';
 import type { AvailableVersion } from '../upgrades/npm.js';
 import { tenantFile } from '../core/types.js';
 import type { FieldHistory } from '../sources/types.js';
@@ -12,11 +16,15 @@ import type { Decision, Held } from './types.js';
 
 const VERSION = ['spec', 'n8n', 'version'] as const;
 const HOUR = 3_600_000;
+/** Rounds of "check the step targets, drop what does not install, recompute": each round checks only new targets. */
+const MAX_INSTALL_ROUNDS = 4;
 
 export interface UpgradesSources {
   platform: Platform;
   tenants: Tenant[];
   versions: () => Promise<AvailableVersion[]>;
+  /** Whether each version installs from the registry (its tree resolves); absent = not checked (noted). */
+  installable?: (versions: string[]) => Promise<Map<string, boolean>>;
   health?: (now: Date) => Promise<Map<string, boolean>>;
   history?: FieldHistory;
   now: Date;
@@ -72,7 +80,24 @@ export async function decideUpgradesRun(sources: UpgradesSources): Promise<Decis
     }
     inputs.push(input);
   }
-  const upgrades = upgradeSteps({ tenants: inputs, available }, platform, now);
+  const verdicts = new Map<string, boolean>();
+  let upgrades = upgradeSteps({ tenants: inputs, available }, platform, now);
+  if (!sources.installable) notes.push('installability unchecked (no installable source): versions are proposed without resolving their dependency tree');
+  else {
+    for (let round = 0; round < MAX_INSTALL_ROUNDS; round++) {
+      const unchecked = uncheckedTargets(upgrades.map((u) => u.step.version), verdicts);
+      if (unchecked.length === 0) break;
+      for (const [version, installs] of await sources.installable(unchecked)) verdicts.set(version, installs);
+      upgrades = upgradeSteps({ tenants: inputs, available: withoutUninstallable(available, verdicts) }, platform, now);
+    }
+    const stillUnchecked = uncheckedTargets(upgrades.map((u) => u.step.version), verdicts);
+    if (stillUnchecked.length > 0) {
+      notes.push(`installability of ${stillUnchecked.join(', ')} not checked after ${MAX_INSTALL_ROUNDS} rounds: not proposed this run`);
+      upgrades = upgrades.filter((u) => !stillUnchecked.includes(u.step.version));
+    }
+    const skipped = uninstallable(verdicts);
+    if (skipped.length > 0) notes.push(`not installable from the registry (dependency tree does not resolve), so not candidates: n8n ${skipped.join(', ')}`);
+  }
   const proposals = upgradeProposals(upgrades, platform, now);
   if (eligibleVersions(available, policy.minReleaseAgeDays, now).length === 0) notes.push(`no version of at least ${policy.minReleaseAgeDays} days old is available`);
   const held = upgrades.flatMap((u) => heldOf(u, policy.soakHours));

@@ -42,7 +42,10 @@ async function decide(name: RunnableBot, deps: RunBotDeps, options: RunOptions):
       if (!deps.versions) throw new BotError('bots.no-versions', 'the upgrades bot needs a source of available versions (policies.upgrades.registryUrl)');
       const metrics = deps.metrics;
       const health = deps.health ?? (metrics ? (at: Date) => metrics.ready(at) : undefined);
-      return decideUpgradesRun({ platform, tenants, now, versions: deps.versions, ...(health ? { health } : {}), ...(history ? { history } : {}) });
+      return decideUpgradesRun({
+        platform, tenants, now, versions: deps.versions,
+        ...(deps.installable ? { installable: deps.installable } : {}), ...(health ? { health } : {}), ...(history ? { history } : {}),
+      });
     }
   }
 }

@@ -33,6 +33,8 @@ export interface RunBotDeps {
   history?: FieldHistory;
   /** Available n8n versions (upgrades); required by the upgrades bot. */
   versions?: () => Promise<AvailableVersion[]>;
+  /** Whether versions install from the registry (upgrades); absent = unchecked. */
+  installable?: (versions: string[]) => Promise<Map<string, boolean>>;
   /** Tenant health (upgrades); default: metrics.ready. */
   health?: (now: Date) => Promise<Map<string, boolean>>;
   now: Date;

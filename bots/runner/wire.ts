@@ -6,6 +6,8 @@ import { createPrometheusClient } from '../metrics/prometheus-client.js';
 import { readBaseConfig, readLocalBaseConfig } from '../sources/base-config.js';
 import { connectGitHub, type BotsSettings } from '../sources/env.js';
 import { createForgeHistory } from '../sources/history.js';
+import { existsSync } from 'node:fs';
+import { createInstallableSource, DEFAULT_RESOLVE_SCRIPT } from '../sources/npm-installable.js';
 import { fetchNpmVersions } from '../sources/npm-versions.js';
 import { createPrometheusMetrics } from '../sources/prometheus-metrics.js';
 import type { RunBotDeps } from './types.js';
@@ -35,5 +37,10 @@ export async function runDepsFrom(settings: BotsSettings, setup: RunSetup): Prom
   if (settings.prometheusUrl) deps.metrics = createPrometheusMetrics(createPrometheusClient({ url: settings.prometheusUrl }));
   const registryUrl = base.config.platform?.spec.policies.upgrades.registryUrl;
   if (registryUrl) deps.versions = () => fetchNpmVersions(registryUrl);
+  // resolve.sh ships with a checkout (GitHub Actions, the controller image), not with the npm package.
+  // It resolves against the registry the versions come from (registryUrl is that registry's n8n document).
+  if (registryUrl && settings.installableCheck === 'resolve' && existsSync(DEFAULT_RESOLVE_SCRIPT)) {
+    deps.installable = createInstallableSource({ env: { ...process.env, npm_config_registry: new URL('./', registryUrl).toString() } });
+  }
   return deps;
 }

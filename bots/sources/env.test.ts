@@ -14,6 +14,7 @@ describe('botsSettingsFromEnv', () => {
       RP9_PROMETHEUS_URL: 'http://prometheus:9090',
       RP9_BOTS_REQUIRED_CONTEXTS: 'validate, ci ,',
       RP9_BOTS_MERGE_METHOD: 'rebase',
+      RP9_BOTS_INSTALLABLE_CHECK: 'off',
     });
 
     expect(settings).toEqual({
@@ -21,6 +22,7 @@ describe('botsSettingsFromEnv', () => {
       prometheusUrl: 'http://prometheus:9090',
       requiredContexts: ['validate', 'ci'],
       mergeMethod: 'rebase',
+      installableCheck: 'off',
     });
   });
 
@@ -34,7 +36,7 @@ describe('botsSettingsFromEnv', () => {
   });
 
   it('has no GitHub settings without credentials (dry runs from a directory)', () => {
-    expect(botsSettingsFromEnv({ RP9_GITHUB_REPOSITORY: 'acme/config' })).toEqual({ requiredContexts: [], mergeMethod: 'squash' });
+    expect(botsSettingsFromEnv({ RP9_GITHUB_REPOSITORY: 'acme/config' })).toEqual({ requiredContexts: [], mergeMethod: 'squash', installableCheck: 'resolve' });
   });
 
   it.each([
@@ -44,6 +46,7 @@ describe('botsSettingsFromEnv', () => {
     [{ RP9_GITHUB_APP_ID: '42', RP9_GITHUB_APP_PRIVATE_KEY: 'k', RP9_GITHUB_INSTALLATION_ID: 'x', RP9_GITHUB_REPOSITORY: 'a/b' }, 'RP9_GITHUB_INSTALLATION_ID must be the numeric installation id'],
     [{ RP9_GITHUB_APP_ID: '42', RP9_GITHUB_APP_PRIVATE_KEY_FILE: '/missing.pem' }, 'RP9_GITHUB_APP_PRIVATE_KEY_FILE /missing.pem cannot be read'],
     [{ RP9_BOTS_MERGE_METHOD: 'fast-forward' }, 'RP9_BOTS_MERGE_METHOD must be one of squash, merge, rebase'],
+    [{ RP9_BOTS_INSTALLABLE_CHECK: 'yes' }, 'RP9_BOTS_INSTALLABLE_CHECK must be resolve or off (got "yes")'],
     [{ RP9_GITHUB_TOKEN_FILE: '/nonexistent/rp9-token' }, 'RP9_GITHUB_TOKEN_FILE: cannot read /nonexistent/rp9-token'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => botsSettingsFromEnv(env, noFile)).toThrow(expect.objectContaining({ code: 'sources.env-invalid', message: expect.stringContaining(message) }));

@@ -22,6 +22,8 @@ export interface BotsSettings {
   prometheusUrl?: string;
   requiredContexts: string[];
   mergeMethod: MergeMethod;
+  /** RP9_BOTS_INSTALLABLE_CHECK: 'resolve' (default) resolves a version's npm tree before the upgrades bot proposes it; 'off' skips it. */
+  installableCheck: 'resolve' | 'off';
 }
 
 const METHODS: readonly MergeMethod[] = ['squash', 'merge', 'rebase'];
@@ -68,9 +70,12 @@ export function botsSettingsFromEnv(env: NodeJS.ProcessEnv, readFile: (path: str
   const repository = value(env, 'RP9_GITHUB_REPOSITORY', 'GITHUB_REPOSITORY');
   const method = (value(env, 'RP9_BOTS_MERGE_METHOD') ?? 'squash') as MergeMethod;
   if (!METHODS.includes(method)) throw invalid(`RP9_BOTS_MERGE_METHOD must be one of ${METHODS.join(', ')} (got "${method}")`);
+  const installableCheck = value(env, 'RP9_BOTS_INSTALLABLE_CHECK') ?? 'resolve';
+  if (installableCheck !== 'resolve' && installableCheck !== 'off') throw invalid(`RP9_BOTS_INSTALLABLE_CHECK must be resolve or off (got "${installableCheck}")`);
   const settings: BotsSettings = {
     requiredContexts: (env.RP9_BOTS_REQUIRED_CONTEXTS ?? '').split(',').map((c) => c.trim()).filter(Boolean),
     mergeMethod: method,
+    installableCheck,
   };
   const prometheusUrl = value(env, 'RP9_PROMETHEUS_URL');
   if (prometheusUrl) settings.prometheusUrl = prometheusUrl;

@@ -5,6 +5,7 @@ export type SourceReadErrorCode =
   | 'sources.branch-missing'
   | 'sources.registry-unreachable'
   | 'sources.registry-bad-response'
+  | 'sources.installable-check-failed'
   | 'sources.git-failed'
   | 'sources.env-invalid';
 

@@ -78,7 +78,7 @@ describe('an upgrades PR that the controller then applies', () => {
     expect(await imagesOf(containers)).toEqual([`${image}:1.123.4`, `${image}:1.123.4`]);
     const before = await Promise.all(containers.map(async (name) => (await rig.docker.getContainer(name).inspect()).Id));
 
-    const settings = botsSettingsFromEnv({ RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url, RP9_PROMETHEUS_URL: prometheus.url });
+    const settings = botsSettingsFromEnv({ RP9_BOTS_INSTALLABLE_CHECK: 'off', RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url, RP9_PROMETHEUS_URL: prometheus.url });
     const report = await runBot('upgrades', await runDepsFrom(settings, { dryRun: false, now: new Date(), logger: silentLogger() }));
 
     expect(report.held).toEqual([]);

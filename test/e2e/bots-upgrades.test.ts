@@ -79,7 +79,7 @@ describe('upgrades bot, end to end', () => {
       'tenants/umbrella.yaml': dedicated('umbrella'),
     };
     stack = await startConfigStack(files, { seededHoursAgo: 48 }); // the fleet has run 1.123.4 for two days: soaked
-    const settings = botsSettingsFromEnv({ RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url, RP9_PROMETHEUS_URL: prometheus.url });
+    const settings = botsSettingsFromEnv({ RP9_BOTS_INSTALLABLE_CHECK: 'off', RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url, RP9_PROMETHEUS_URL: prometheus.url });
     const deps = () => runDepsFrom(settings, { dryRun: false, now: new Date(), logger: silentLogger() });
 
     const report = await runBot('upgrades', await deps());
