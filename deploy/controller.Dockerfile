@@ -1,6 +1,6 @@
 # The rp9 controller image. Build from the repository root:
 #   docker build -f deploy/controller.Dockerfile -t rp9/controller .
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /opt/rp9
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin

@@ -114,4 +114,14 @@ describe('GitHub workflows', () => {
     const runs = (workflow.jobs.test.steps as { run?: string }[]).map((s) => s.run).filter(Boolean);
     expect(runs).toEqual(['sudo env "PATH=$PATH" bash .ci/run']);
   });
+
+  it('ci.yml tests on Node 20 and 24, the versions package.json engines names', () => {
+    const workflow = loadWorkflow('ci.yml');
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { engines: { node: string } };
+
+    expect(workflow.jobs.test.strategy).toEqual({ 'fail-fast': false, matrix: { node: [20, 24] } });
+    const setup = (workflow.jobs.test.steps as { uses?: string; with?: Record<string, unknown> }[]).find((s) => s.uses === 'actions/setup-node@v4');
+    expect(setup?.with?.['node-version']).toBe('${{ matrix.node }}');
+    expect(pkg.engines.node).toBe('^20.10.0 || >=24.0.0');
+  });
 });
