@@ -145,7 +145,7 @@ describe('loadConfig and platform.yaml', () => {
   });
 
   it('checks platform versions and plan ceilings', () => {
-    const text = platformText.replace('version: "1.123.4"', 'version: "latest"').replace('ceiling: { cpu: 2, memoryMb: 2048', 'ceiling: { cpu: 2, memoryMb: 512');
+    const text = platformText.replace('version: "2.41.1"', 'version: "latest"').replace('ceiling: { cpu: 2, memoryMb: 2048', 'ceiling: { cpu: 2, memoryMb: 512');
 
     const config = loadConfig({ platform: source('platform.yaml', text), tenants: [], problems: [] });
 

@@ -58,8 +58,8 @@ describe('applyEdits on the example tenants', () => {
       ['  resources: { cpu: 3, memoryMb: 3072, workers: 3, storageGb: 30 }'], ['  resources: { cpu: 4, memoryMb: 3072, workers: 4, storageGb: 30 }']],
     ['autoscale: a key added to an existing flow map', 'tenants/stark.yaml', [{ path: ['spec', 'resources', 'cpu'], value: 2 }],
       ['  resources: { workers: 1 }'], ['  resources: { workers: 1, cpu: 2 }']],
-    ['upgrades: the quoted version stays quoted', 'tenants/acme.yaml', [{ path: ['spec', 'n8n', 'version'], value: '1.124.0' }],
-      ['  n8n: { version: "1.123.4" }'], ['  n8n: { version: "1.124.0" }']],
+    ['upgrades: the quoted version stays quoted', 'tenants/acme.yaml', [{ path: ['spec', 'n8n', 'version'], value: '2.42.0' }],
+      ['  n8n: { version: "2.41.1" }'], ['  n8n: { version: "2.42.0" }']],
     ['upgrades: a missing map is created as one flow line', 'tenants/globex.yaml', [{ path: ['spec', 'n8n', 'version'], value: '1.124.0' }],
       [], ['  n8n: { version: "1.124.0" }']],
     ['promotion: mode and a new block map', 'tenants/initech.yaml', [

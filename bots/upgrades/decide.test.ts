@@ -4,7 +4,9 @@ import { examplePlatform, schemasDirOf, tenantFromYaml, tenantYaml } from '../co
 import { decideUpgrades, upgradeSteps, type AvailableVersion, type UpgradeTenantInput } from './decide.js';
 
 const root = new URL('../../', import.meta.url);
-const example = examplePlatform(root); // dedicated default 1.123.4, minReleaseAgeDays 3, soakHours 24, majors: hold
+const repoExample = examplePlatform(root); // minReleaseAgeDays 3, soakHours 24, majors: hold
+/** The tables model a fleet whose platform default is 1.123.4 (the repo's example now defaults to 2.41.x). */
+const example = { ...repoExample, spec: { ...repoExample.spec, dedicated: { ...repoExample.spec.dedicated, n8nVersion: '1.123.4' } } };
 /** The example with policies.upgrades.majors: propose, so the major step shows in the tables below. */
 const platform = { ...example, spec: { ...example.spec, policies: { ...example.spec.policies, upgrades: { ...example.spec.policies.upgrades, majors: 'propose' as const } } } };
 const now = new Date('2026-03-10T12:00:00Z');

@@ -20,7 +20,7 @@ const environment = `bots-e2e-${id}`;
 const image = `rp9/n8n-bots-${id}`;
 const file = `tenants/${tenant}.yaml`;
 const files = {
-  'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': image }),
+  'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': image, 'spec.dedicated.n8nVersion': '1.123.4' }),
   [file]: tenantYaml(tenant, ['plan: starter', 'mode: dedicated', 'resources:', '  workers: 1']),
 };
 

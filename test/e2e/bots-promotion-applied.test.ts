@@ -23,7 +23,7 @@ const environment = `bots-pr-e2e-${id}`;
 const image = `rp9/n8n-bots-pr-${id}`;
 const file = `tenants/${tenant}.yaml`;
 const files = {
-  'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': image }),
+  'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': image, 'spec.dedicated.n8nVersion': '1.123.4' }),
   [file]: tenantYaml(tenant, ['plan: starter', 'mode: shared']),
 };
 const SHARED_N8N = 'http://n8n-shared:5678';

@@ -72,7 +72,7 @@ afterEach(async () => {
 describe('upgrades bot, end to end', () => {
   it('steps the healthy canary to the newest aged patch (not the 2.x latest) by itself, holds the rest, plans the new image, and takes the next step only after the soak', async () => {
     const files = {
-      'platform.yaml': platformYaml({ 'spec.policies.upgrades.registryUrl': registryUrl }),
+      'platform.yaml': platformYaml({ 'spec.policies.upgrades.registryUrl': registryUrl, 'spec.dedicated.n8nVersion': '1.123.4' }), // the fleet's default in this story
       'tenants/acme.yaml': dedicated('acme', { canary: true, pin: '1.123.4' }),
       'tenants/wayne.yaml': dedicated('wayne', { canary: true, pin: '1.123.4' }),
       'tenants/stark.yaml': dedicated('stark', { pin: '1.123.4' }),
