@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite runs for real (PostgreSQL 15,
-# Docker engine, Redis, Prometheus, busybox-static), when any is missing.
+# Docker engine, Redis, Prometheus, busybox-static) and the compilers the n8n
+# image build needs (make, g++, python3), when any is missing.
 # Called by `npm test` (pretest) and by .ci/run; a no-op when all are present.
 set -euo pipefail
 
@@ -13,6 +14,12 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 command -v git >/dev/null 2>&1 || missing+=(git)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+# The n8n images compile sqlite3 (and isolated-vm on 1.x) from source: their
+# prebuilt binaries come from github.com (docs/n8n-image.md). flock serialises builds.
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v flock >/dev/null 2>&1 || missing+=(util-linux)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
