@@ -5,35 +5,33 @@
 // user-defined bridge network of the test dockerd. The containers reach the
 // harness's PostgreSQL and Redis at `hostFromContainers`; the test reaches the
 // containers at their IPs on that network.
+//
+// Then the queue-mode proof (issue #14 §3): a webhook workflow published on
+// main is called, main enqueues the execution in Redis, and the worker runs
+// it — the execution row in the tenant database and the worker's own log say
+// so. It runs the platform default, n8n 2.x on Node 24.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createParseCache } from '../../config/load-config.js';
-import { createCompileCache } from '../../controller/compile/compile-cache.js';
-import { silentLogger } from '../../kernel/log/logger.js';
-import { createMetrics } from '../../kernel/metrics/registry.js';
-import { LABEL } from '../../controller/model.js';
-import { observePlatform } from '../../controller/observe/observe-platform.js';
-import { createDatabaseAdmin } from '../../controller/postgres/tenant-databases.js';
-import { createCommitStatusReporter } from '../../controller/reconcile/commit-status.js';
-import { createConfigTracker } from '../../controller/reconcile/config-tracker.js';
-import { reconcileOnce, type ReconcileResult } from '../../controller/reconcile/reconciler.js';
-import { createApplyPorts } from '../../controller/runtime/apply-ports.js';
-import { compileContextFor, controllerSettings, type ControllerSettings } from '../../controller/runtime/settings.js';
-import { openSource } from '../../controller/source/index.js';
-import { openStore, type Store } from '../../controller/store/index.js';
+import type { ReconcileResult } from '../../controller/reconcile/reconciler.js';
+import type { ControllerSettings } from '../../controller/runtime/settings.js';
+import type { Store } from '../../controller/store/index.js';
 import { routeFileName } from '../../controller/traefik/index.js';
-import { createConfigRepo, type ConfigRepo } from '../fixtures/git-repo.js';
-import { startGitServer, type GitServer } from '../harness/git-server.js';
-import { ensureN8nImage, N8N_IMAGE_BUILD_TIMEOUT_MS } from '../harness/n8n-image.js';
+import type { ConfigRepo } from '../fixtures/git-repo.js';
+import { n8nApiFor } from '../../edges/n8n/index.js';
+import { readExecutionActivity } from '../../controller/telemetry/execution-source.js';
+import { readPersonalProjects } from '../../controller/telemetry/personal-projects.js';
+import { DEFAULT_N8N_VERSION, ensureN8nImage, N8N_IMAGE_BUILD_TIMEOUT_MS } from '../harness/n8n-image.js';
 import { platformYaml } from './bots-support.js';
-import { containerLogs, httpGet } from './n8n-containers.js';
+import { containerLogs, httpGet, plainLog } from './n8n-containers.js';
+import { callWebhook, callWebhookUntilServed, createWorkload, executionsOf, ownerConnection } from './support/n8n-workload.js';
+import { startN8nController, type N8nController } from './support/n8n-controller.js';
+import { until } from './support/wait.js';
 
-const N8N_VERSION = '1.123.81';
+const N8N_VERSION = DEFAULT_N8N_VERSION;
 const id = randomBytes(3).toString('hex');
 const tenant = 'demo';
 const database = 'rp9_demo';
@@ -63,76 +61,36 @@ const files = {
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });
 const postgresUrl = inject('postgresUrl');
-const databases = createDatabaseAdmin(postgresUrl);
+let ctl: N8nController | undefined;
 let repo: ConfigRepo;
-let git: GitServer;
 let store: Store;
-let stateDir: string;
 let settings: ControllerSettings;
 
 beforeAll(async () => {
   const started = Date.now();
   await ensureN8nImage(docker, N8N_VERSION);
   console.info(`[controller-real-n8n] image ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  await dropTenant();
-  repo = await createConfigRepo(files);
-  git = await startGitServer(repo.root);
-  stateDir = await mkdtemp(join(tmpdir(), 'rp9-controller-n8n-'));
-  store = await openStore({ memory: true, notify: () => {} });
-  const host = inject('hostFromContainers');
-  settings = controllerSettings({ repo: `${git.url}/${repo.name}`, 'state-dir': stateDir }, {
-    RP9_DOCKER_NETWORK: network,
-    RP9_TENANT_DATABASE_URL: postgresUrl,
-    RP9_CONTAINER_POSTGRES: `${host}:${new URL(postgresUrl).port}`,
-    RP9_CONTAINER_REDIS: `${host}:${new URL(inject('redisUrl')).port}`,
-    RP9_HEALTH_TIMEOUT_SECONDS: String(HEALTH_TIMEOUT_S),
-  }, process.cwd());
+  ctl = await startN8nController({
+    docker,
+    postgresUrl,
+    redisUrl: inject('redisUrl'),
+    hostFromContainers: inject('hostFromContainers'),
+    environment,
+    network,
+    files,
+    databases: [database],
+    healthTimeoutSeconds: HEALTH_TIMEOUT_S,
+  });
+  ({ repo, store, settings } = ctl);
 }, N8N_IMAGE_BUILD_TIMEOUT_MS + 60_000);
 
 afterAll(async () => {
-  const mine = { label: [`${LABEL.environment}=${environment}`] };
-  for (const info of await docker.listContainers({ all: true, filters: mine })) await docker.getContainer(info.Id).remove({ force: true });
-  for (const volume of (await docker.listVolumes({ filters: mine })).Volumes ?? []) await docker.getVolume(volume.Name).remove({ force: true });
-  await docker.getNetwork(network).remove().catch(() => undefined);
-  await dropTenant();
-  await databases.close();
-  await store?.close();
-  await git?.stop();
-  await repo?.cleanup();
-  if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  await ctl?.stop();
 }, 180_000);
-
-async function dropTenant(): Promise<void> {
-  await databases.drop({ database, role: database }).catch(() => undefined);
-}
 
 /** The controller's reconcile pass, wired as run-controller.ts wires it (real compile context and health check). */
 function controller(): () => Promise<ReconcileResult> {
-  const tracker = createConfigTracker(openSource({ url: settings.repo, cacheDir: join(stateDir, 'git'), env: {} }), createParseCache());
-  const compileCache = createCompileCache();
-  return () =>
-    reconcileOnce({
-      tracker,
-      compileContext: (platform) => compileContextFor(settings, platform),
-      compileCache,
-      observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, databases }),
-      ports: (good) => createApplyPorts({
-        environment,
-        network: settings.network,
-        docker,
-        databases,
-        routesDir: settings.routesDir,
-        traefik: compileContextFor(settings, good.platform).traefik,
-        secrets: store.secrets,
-        healthTimeoutMs: settings.healthTimeoutMs,
-      }),
-      tenantDatabases: true,
-      store,
-      commitStatus: createCommitStatusReporter(undefined, { environment: () => environment }),
-      metrics: createMetrics({ defaultMetrics: false }),
-      logger: silentLogger(),
-      options: { allowMassDeletion: false, concurrency: 2, retry: { attempts: 2, baseMs: 500, maxMs: 2_000 } },
-    });
+  return () => ctl!.reconcile();
 }
 
 async function inspect(name: string): Promise<Docker.ContainerInspectInfo> {
@@ -235,5 +193,69 @@ describe('the controller brings up a dedicated tenant on the real n8n image', ()
     expect(again).toMatchObject({ kind: 'noop', commit: repo.head, failures: [] });
     expect(again.plan?.tenants.flatMap((t) => t.actions)).toEqual([]);
     expect(again.plan?.summary).toMatchObject({ create: 0, update: 0, recreate: 0, delete: 0, downtime: 0 });
+    // 2.x env: no removed variables, nothing calling out at start.
+    expect(mainInfo.Config.Env).not.toEqual(expect.arrayContaining([expect.stringMatching(/^N8N_RUNNERS_ENABLED=/)]));
+    expect(workerInfo.Config.Env).toEqual(expect.arrayContaining(['N8N_RUNNERS_BROKER_PORT=5680', 'N8N_DISABLED_MODULES=mcp-registry']));
   }, 10 * 60_000);
+
+  it('queue mode: a published webhook workflow is executed by the worker, through Redis', async () => {
+    const api = n8nApiFor(N8N_VERSION);
+    const [mainInfo] = await Promise.all([inspect(main)]);
+    const baseUrl = `http://${mainInfo.NetworkSettings.Networks[network]!.IPAddress}:5678`;
+    const tenantDb = new URL(postgresUrl);
+    tenantDb.pathname = `/${database}`;
+
+    // Arrange: owner, API key, credential and a published webhook workflow, through rp9's n8n edge.
+    const connection = await ownerConnection(baseUrl);
+    const workload = await createWorkload(api, connection, `queue-${id}`);
+    expect(workload.workflow.active).toBe(true);
+
+    // Act: call the webhook.
+    const answer = await callWebhookUntilServed(baseUrl, workload.webhookPath);
+
+    // Assert: the answer came from the workflow, the row says success, and the worker's log names that execution.
+    expect(JSON.parse(answer.body)).toEqual({ msg: `hello queue-${id}` });
+    expect((await callWebhook(baseUrl, workload.webhookPath, false)).status).toBe(403);
+    const [execution] = await until('the execution row', async () => {
+      const rows = await executionsOf(tenantDb.toString(), workload.workflow.id);
+      return rows.length > 0 && rows[0]!.status === 'success' ? rows : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(execution).toMatchObject({ status: 'success', mode: 'webhook', finished: true });
+    const workerLog = await until('the worker to log the execution', async () => {
+      const log = plainLog(await containerLogs(docker.getContainer(worker)));
+      return log.includes(`Worker finished execution ${execution!.id} `) ? log : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(workerLog).toContain(`Worker started execution ${execution!.id} `);
+    const mainLog = plainLog(await containerLogs(docker.getContainer(main)));
+    expect(mainLog).toMatch(new RegExp(`Enqueued execution ${execution!.id} \\(job \\d+\\)`));
+    expect(mainLog).not.toContain(`Worker started execution ${execution!.id} `);
+
+    // The 2.x adapter's other calls, against the real instance: credential listing and invitation acceptance.
+    expect(await api.listCredentials(connection)).toEqual([expect.objectContaining({ id: workload.credential.id, type: 'httpHeaderAuth' })]);
+    const invitation = await api.inviteMember(connection, 'member@rp9.test');
+    await api.acceptInvitation(connection, invitation, { firstName: 'Mem', lastName: 'Ber', password: 'Rp9-member-Passw0rd' });
+    expect((await fetch(`${baseUrl}/rest/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailOrLdapLoginId: 'member@rp9.test', password: 'Rp9-member-Passw0rd' }),
+    })).status).toBe(200);
+
+    // Telemetry's queries on n8n's own tables work on the 2.x schema: shared-tenant
+    // attribution (personal projects by email) and the execution reads.
+    const client = new pg.Client({ connectionString: tenantDb.toString() });
+    await client.connect();
+    try {
+      const projects = await readPersonalProjects(client, ['member@rp9.test', 'owner@rp9.test', 'nobody@rp9.test']);
+      expect(projects.map((p) => p.email)).toEqual(['member@rp9.test', 'owner@rp9.test']);
+      const now = new Date();
+      const all = await readExecutionActivity(client, { kind: 'all' }, { now, windowStart: new Date(now.getTime() - 3600_000), monthStart: new Date(now.getTime() - 86_400_000) });
+      expect(all.rows).toEqual(expect.arrayContaining([expect.objectContaining({ id: execution!.id, status: 'success' })]));
+      const owners = await readExecutionActivity(client, { kind: 'project', projectId: projects[1]!.projectId }, { now, windowStart: new Date(now.getTime() - 3600_000), monthStart: new Date(now.getTime() - 86_400_000) });
+      expect(owners.rows.map((r) => r.id)).toContain(execution!.id);
+      expect(owners.monthCount).toBeGreaterThanOrEqual(1);
+    } finally {
+      await client.end();
+    }
+
+    await api.unpublishWorkflow(connection, workload.workflow.id);
+    expect((await api.getWorkflow(connection, workload.workflow.id)).active).toBe(false);
+  }, 5 * 60_000);
 });

@@ -59,11 +59,14 @@ export interface N8nEnvOptions {
   port: number;
   brokerPort: number;
   encryptionKey: string;
+  /** The n8n version the process runs: 2.x has no N8N_RUNNERS_ENABLED and needs the mcp-registry module off. */
+  version: string;
 }
 
-/** Environment for one n8n process (main or worker) in queue mode on PostgreSQL. */
+/** Environment for one n8n process (main or worker) in queue mode on PostgreSQL, as rp9's compile gives it per major. */
 export function queueModeEnv(options: N8nEnvOptions): string[] {
   const redis = new URL(options.redisUrl);
+  const v2 = Number.parseInt(options.version, 10) >= 2;
   return [
     'EXECUTIONS_MODE=queue',
     `QUEUE_BULL_REDIS_HOST=${redis.hostname}`,
@@ -80,7 +83,7 @@ export function queueModeEnv(options: N8nEnvOptions): string[] {
     'N8N_HOST=127.0.0.1',
     'N8N_PROTOCOL=http',
     'N8N_SECURE_COOKIE=false',
-    'N8N_RUNNERS_ENABLED=true',
+    ...(v2 ? ['N8N_DISABLED_MODULES=mcp-registry'] : ['N8N_RUNNERS_ENABLED=true']),
     `N8N_RUNNERS_BROKER_PORT=${options.brokerPort}`,
     'N8N_METRICS=true',
     'N8N_DIAGNOSTICS_ENABLED=false',
@@ -137,4 +140,10 @@ export function workingSetBytes(stats: Docker.ContainerStats): number {
   const memory = stats.memory_stats;
   const inactive = memory.stats?.inactive_file ?? memory.stats?.total_inactive_file ?? 0;
   return memory.usage - inactive;
+}
+
+/** A log as text to match on: n8n colours some lines; drop the ANSI escapes. */
+export function plainLog(log: string): string {
+  // eslint-disable-next-line no-control-regex
+  return log.replace(/\u001b\[[0-9;]*m/g, '');
 }

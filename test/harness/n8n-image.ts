@@ -1,17 +1,22 @@
 // Makes a real n8n image available in a (throwaway) Docker engine by running
 // deploy/n8n-image/build.sh against it. The first run on a machine installs
-// n8n from npm (~7 minutes); later runs reuse the version-keyed cache in
-// ${RP9_CACHE_DIR:-~/.cache/rp9}/n8n/VERSION/ and only import the tarball.
+// n8n and its Node from npm (minutes; `npm test` does it before vitest starts,
+// deploy/n8n-image/prepare.sh); later runs reuse the cache in
+// ${RP9_CACHE_DIR:-~/.cache/rp9}/n8n/VERSION-nodeNODE/ and only import the tarball.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 
-export const DEFAULT_N8N_VERSION = '1.123.81';
+/** The platform default the real-n8n tests run: n8n 2.x on Node 24 (keep in step with platform.yaml). */
+export const DEFAULT_N8N_VERSION = '2.41.1';
+/** The 1.x release the upgrade test starts from (on Node 20): what operators upgrade from. */
+export const UPGRADE_SOURCE_N8N_VERSION = '1.123.81';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('../../deploy/n8n-image/build.sh', import.meta.url));
 /**
  * Upper bound for a cold build (npm install, tarball, import): 7 minutes on an
- * idle 2-core machine, 28 minutes measured under a parallel test load.
+ * idle 2-core machine, 28 minutes measured for 1.123.81 under a parallel test
+ * load (docs/n8n-image.md).
  */
 export const N8N_IMAGE_BUILD_TIMEOUT_MS = 40 * 60_000;
 

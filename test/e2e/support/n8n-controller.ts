@@ -1,0 +1,103 @@
+// A controller on a real config repo that applies dedicated tenants to the
+// test dockerd with real n8n images, wired as run-controller.ts wires it: the
+// containers join their own bridge network and reach the harness's PostgreSQL
+// and Redis at `hostFromContainers`. For the real-n8n e2e tests.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { createParseCache } from '../../../config/load-config.js';
+import { createCompileCache } from '../../../controller/compile/compile-cache.js';
+import { LABEL } from '../../../controller/model.js';
+import { observePlatform } from '../../../controller/observe/observe-platform.js';
+import { createDatabaseAdmin } from '../../../controller/postgres/tenant-databases.js';
+import { createCommitStatusReporter } from '../../../controller/reconcile/commit-status.js';
+import { createConfigTracker } from '../../../controller/reconcile/config-tracker.js';
+import { reconcileOnce, type ReconcileResult } from '../../../controller/reconcile/reconciler.js';
+import { createApplyPorts } from '../../../controller/runtime/apply-ports.js';
+import { compileContextFor, controllerSettings, type ControllerSettings } from '../../../controller/runtime/settings.js';
+import { openSource } from '../../../controller/source/index.js';
+import { openStore, type Store } from '../../../controller/store/index.js';
+import { silentLogger } from '../../../kernel/log/logger.js';
+import { createMetrics } from '../../../kernel/metrics/registry.js';
+import { createConfigRepo, type ConfigRepo, type FileSpec } from '../../fixtures/git-repo.js';
+import { startGitServer, type GitServer } from '../../harness/git-server.js';
+
+export interface N8nControllerOptions {
+  docker: Docker;
+  postgresUrl: string;
+  redisUrl: string;
+  hostFromContainers: string;
+  environment: string;
+  network: string;
+  files: Record<string, FileSpec>;
+  /** Tenant databases to drop before and after. */
+  databases: string[];
+  healthTimeoutSeconds: number;
+}
+
+export interface N8nController {
+  repo: ConfigRepo;
+  store: Store;
+  settings: ControllerSettings;
+  reconcile(): Promise<ReconcileResult>;
+  /** Removes what the controller created (containers, volumes, network, databases) and stops the repo server. */
+  stop(): Promise<void>;
+}
+
+export async function startN8nController(options: N8nControllerOptions): Promise<N8nController> {
+  const { docker, environment, network } = options;
+  const databases = createDatabaseAdmin(options.postgresUrl);
+  const dropDatabases = () => Promise.all(options.databases.map((name) => databases.drop({ database: name, role: name }).catch(() => undefined)));
+  await dropDatabases();
+  const repo = await createConfigRepo(options.files);
+  const git: GitServer = await startGitServer(repo.root);
+  const stateDir = await mkdtemp(join(tmpdir(), 'rp9-n8n-controller-'));
+  const store = await openStore({ memory: true, notify: () => {} });
+  const host = options.hostFromContainers;
+  const settings = controllerSettings({ repo: `${git.url}/${repo.name}`, 'state-dir': stateDir }, {
+    RP9_DOCKER_NETWORK: network,
+    RP9_TENANT_DATABASE_URL: options.postgresUrl,
+    RP9_CONTAINER_POSTGRES: `${host}:${new URL(options.postgresUrl).port}`,
+    RP9_CONTAINER_REDIS: `${host}:${new URL(options.redisUrl).port}`,
+    RP9_HEALTH_TIMEOUT_SECONDS: String(options.healthTimeoutSeconds),
+  }, process.cwd());
+  const tracker = createConfigTracker(openSource({ url: settings.repo, cacheDir: join(stateDir, 'git'), env: {} }), createParseCache());
+  const compileCache = createCompileCache();
+  const reconcile = () =>
+    reconcileOnce({
+      tracker,
+      compileContext: (platform) => compileContextFor(settings, platform),
+      compileCache,
+      observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, databases }),
+      ports: (good) => createApplyPorts({
+        environment,
+        network: settings.network,
+        docker,
+        databases,
+        routesDir: settings.routesDir,
+        traefik: compileContextFor(settings, good.platform).traefik,
+        secrets: store.secrets,
+        healthTimeoutMs: settings.healthTimeoutMs,
+      }),
+      tenantDatabases: true,
+      store,
+      commitStatus: createCommitStatusReporter(undefined, { environment: () => environment }),
+      metrics: createMetrics({ defaultMetrics: false }),
+      logger: silentLogger(),
+      options: { allowMassDeletion: false, concurrency: 2, retry: { attempts: 2, baseMs: 500, maxMs: 2_000 } },
+    });
+  const stop = async () => {
+    const mine = { label: [`${LABEL.environment}=${environment}`] };
+    for (const info of await docker.listContainers({ all: true, filters: mine })) await docker.getContainer(info.Id).remove({ force: true });
+    for (const volume of (await docker.listVolumes({ filters: mine })).Volumes ?? []) await docker.getVolume(volume.Name).remove({ force: true });
+    await docker.getNetwork(network).remove().catch(() => undefined);
+    await dropDatabases();
+    await databases.close();
+    await store.close();
+    await git.stop();
+    await repo.cleanup();
+    await rm(stateDir, { recursive: true, force: true });
+  };
+  return { repo, store, settings, reconcile, stop };
+}
