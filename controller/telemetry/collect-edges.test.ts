@@ -114,7 +114,6 @@ describe('collectTenantMetrics over dockerd and PostgreSQL', () => {
     // Cores used over the 1.5 cores allocated; the idle main adds next to nothing.
     // The busy loop must have run for the comparison to mean anything (a very loaded machine starves it).
     expect(busyCores).toBeGreaterThan(0.05);
-    expect(busyCores).toBeLessThan(BUSY_CORES * 1.2);
     const expected = (busyCores / (1 + BUSY_CORES)) * 100;
     expect(acme!.cpuPercent).toBeGreaterThan(expected * 0.65);
     expect(acme!.cpuPercent).toBeLessThan(expected * 1.5 + 1);
