@@ -29,3 +29,25 @@ export async function until<T>(what: string, check: () => Promise<T | undefined 
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last})`);
 }
+
+export interface NothingForOptions {
+  forMs: number;
+  intervalMs?: number;
+}
+
+/**
+ * The negative of `until`: calls `check` for `forMs` and fails as soon as it
+ * reports something (a description of what happened; undefined/false while
+ * nothing did). A throwing check fails too. Use it to show that something
+ * did not happen within a bounded time long enough for it to have happened.
+ */
+export async function nothingFor(what: string, check: () => Promise<string | undefined | false> | string | undefined | false, options: NothingForOptions): Promise<void> {
+  const intervalMs = options.intervalMs ?? 100;
+  const deadline = Date.now() + options.forMs;
+  for (let attempt = 0; attempt < Math.ceil(options.forMs / intervalMs) + 1; attempt += 1) {
+    const seen = await check();
+    if (seen !== undefined && seen !== false) throw new Error(`${what} happened within ${options.forMs} ms: ${seen}`);
+    if (Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+  }
+}

@@ -1,2 +1,2 @@
-// The end-to-end tests' bounded wait is the harness's (test/harness/wait.ts).
-export { until, type UntilOptions } from '../../harness/wait.js';
+// The end-to-end tests' bounded waits are the harness's (test/harness/wait.ts).
+export { nothingFor, until, type NothingForOptions, type UntilOptions } from '../../harness/wait.js';
