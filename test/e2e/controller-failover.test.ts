@@ -1,7 +1,9 @@
 // End to end: two controllers on one state database. One leads, the other
 // stands by (/readyz says which); when the leader dies without releasing its
 // lease, the standby takes over once the lease expires and applies what was
-// pushed meanwhile. Short lease (2 s, renewed every 0.5 s); shared tenants only.
+// pushed meanwhile. Short lease (6 s, renewed every 1 s); shared tenants only.
+// In-process (`stop({ releaseLease: false })`); controller-failover-kill.test.ts
+// kills a real controller process with SIGKILL.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { platformYaml, tenantFile } from './support/config.js';
 import { getJson } from './support/http.js';
