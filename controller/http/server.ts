@@ -215,7 +215,7 @@ async function metricsHandler(_req: IncomingMessage, res: ServerResponse, ctx: C
 async function statusPage(_req: IncomingMessage, res: ServerResponse, ctx: Context, log: Logger): Promise<void> {
   try {
     const [tenants, lastCommit, readiness] = await Promise.all([ctx.deps.tenants(), ctx.deps.lastCommit(), checkReadiness(ctx, log)]);
-    sendHtml(res, 200, renderStatusPage({ tenants, lastCommit, role: readiness.role, version: ctx.version, generatedAt: new Date() }));
+    sendHtml(res, 200, renderStatusPage({ tenants, lastCommit, role: readiness.role, docker: readiness.docker.status, version: ctx.version, generatedAt: new Date() }));
   } catch (error) {
     const correlationId = String(res.getHeader('x-request-id') ?? '');
     log.error('status page failed', { code: 'http.status-unavailable', err: error });

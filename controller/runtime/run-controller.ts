@@ -17,6 +17,7 @@ import { createRouteCache, observePlatform } from '../observe/observe-platform.j
 import { createDatabaseAdmin, type DatabaseAdmin } from '../postgres/tenant-databases.js';
 import { createCommitStatusReporter, type CommitStatusReporter } from '../reconcile/commit-status.js';
 import { createConfigTracker, type GoodConfig } from '../reconcile/config-tracker.js';
+import { WAITING_FOR_DOCKER_REASON } from '../reconcile/gate.js';
 import { startReconcileLoop, type ReconcileLoop } from '../reconcile/loop.js';
 import { reconcileOnce } from '../reconcile/reconciler.js';
 import { masterKeyFromEnv } from '../secrets/master-key.js';
@@ -138,6 +139,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
         phase: status?.phase ?? 'provisioning',
         ready: ready?.status === 'True',
         ...(ready ? { reason: `${ready.reason}: ${ready.message}` } : {}),
+        ...(ready?.status === 'False' && ready.reason === WAITING_FOR_DOCKER_REASON ? { waitingForDocker: true } : {}),
         ...(status?.appliedCommit ? { appliedCommit: status.appliedCommit } : {}),
         ...(status?.updatedAt ? { updatedAt: status.updatedAt } : {}),
       };

@@ -1,0 +1,11 @@
+import v8 from 'node:v8';
+v8.setFlagsFromString('--liftoff-only');
+import { readFileSync } from 'node:fs';
+const { PGlite } = await import('@electric-sql/pglite');
+const hwm = () => (Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status','utf8'))[1])/1024).toFixed(0);
+const t0 = Date.now();
+const tar = new Blob([readFileSync('/tmp/cs-work/template.tar.gz')]);
+const db = await PGlite.create(process.argv[2], { loadDataDir: tar, startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=8MB'] });
+await db.query('create table t(x int)');
+console.log('loaded', Date.now() - t0, 'ms rss', (process.memoryUsage().rss/1048576).toFixed(0), 'hwm', hwm());
+await db.close();
