@@ -1,7 +1,14 @@
 // Bounded wait for a container to report healthy (or, without a healthcheck,
 // to be running). Polls inspect (about 2 ms a call); returns a value, never throws.
+//
+// While the engine still says "starting", the container's own healthcheck
+// command is also run through `docker exec` at each poll (probe-exec.ts): the
+// engine runs it only every Interval (10 s for n8n), so a container that is up
+// after 2 s would otherwise wait up to 10 s for its route. The engine's
+// healthcheck keeps its slow interval for steady-state monitoring.
 import type Docker from 'dockerode';
 import { statusOf, engineMessage } from './docker-errors.js';
+import { probeCommand, probeExec } from './probe-exec.js';
 
 export type HealthWaitStatus = 'healthy' | 'unhealthy' | 'exited' | 'missing' | 'timeout' | 'unreachable';
 
@@ -16,7 +23,13 @@ export interface HealthWait {
 export interface WaitHealthyOptions {
   timeoutMs: number;
   intervalMs?: number;
+  /** Run the healthcheck command through exec while the engine says "starting" (default true). */
+  probe?: boolean;
 }
+
+const NS_PER_MS = 1_000_000;
+/** Bound on one exec probe when the healthcheck sets no timeout. */
+const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -60,6 +73,14 @@ export async function waitHealthy(docker: Docker, name: string, options: WaitHea
       }
       if (health === 'healthy' || !health || health === 'none') return { ok: true, status: 'healthy', waitedMs, detail };
       if (health === 'unhealthy') return { ok: false, status: 'unhealthy', waitedMs, detail };
+      const command = options.probe === false ? undefined : probeCommand(info.Config.Healthcheck?.Test);
+      if (health === 'starting' && command) {
+        const configured = (info.Config.Healthcheck?.Timeout ?? 0) / NS_PER_MS;
+        const left = options.timeoutMs - (Date.now() - started);
+        const probe = await probeExec(docker, name, command, Math.max(10, Math.min(configured > 0 ? configured : DEFAULT_PROBE_TIMEOUT_MS, left)));
+        if (probe.ok) return { ok: true, status: 'healthy', waitedMs: Date.now() - started, detail: `${detail}; its healthcheck command answered through exec` };
+        detail = `${detail}; exec probe: ${probe.detail}`;
+      }
     }
     if (Date.now() - started >= options.timeoutMs) break;
     await sleep(Math.min(intervalMs, Math.max(0, options.timeoutMs - (Date.now() - started))));
