@@ -2,13 +2,11 @@
 // the real config tracker and a real store on the test PostgreSQL. Observed
 // state is given as a value and the apply ports record their calls: what is
 // under test is what the pass writes (events) and logs.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createParseCache } from '../../config/load-config.js';
 import { platformYaml, tenantFile } from '../../test/e2e/support/config.js';
 import { commitFiles, createConfigRepo, type ConfigRepo } from '../../test/fixtures/git-repo.js';
+import { tempDir } from '../../test/harness/temp-dirs.js';
 import { scratchDatabases } from '../../test/harness/scratch-databases.js';
 import { fakePorts, PortError, type FakePorts } from '../apply/test-support.js';
 import { exampleCompileContext } from '../compile/fixtures.js';
@@ -50,7 +48,7 @@ interface Harness {
 
 async function harness(files: Record<string, string>, options: { ports?: FakePorts; maxDeletionPercent?: number } = {}): Promise<Harness> {
   const repo = await createConfigRepo({ 'platform.yaml': platformYaml({ environment: 'rtest', maxDeletionPercent: options.maxDeletionPercent ?? 25 }), ...files });
-  const tracker = createConfigTracker(openSource({ url: repo.bare, cacheDir: await mkdtemp(join(tmpdir(), 'rp9-reconciler-')) }), createParseCache());
+  const tracker = createConfigTracker(openSource({ url: repo.bare, cacheDir: await tempDir('rp9-reconciler-') }), createParseCache());
   const store = await freshStore();
   const lines: string[] = [];
   const logger = createLogger({ stream: { write: (line: string) => lines.push(line) }, level: 'debug', env: {} });
