@@ -298,6 +298,20 @@ describe('waitHealthy', () => {
     expect(without).toMatchObject({ ok: false, status: 'timeout' });
   });
 
+  it('never runs a second exec probe next to one that hangs', async () => {
+    const c = desired('hangs', { healthcheck: { test: ['CMD', 'sleep', '30'], intervalSeconds: 60, timeoutSeconds: 1, retries: 3, startPeriodSeconds: 60 } });
+    await createContainer(docker, c, secrets);
+    await startContainer(docker, c.name);
+
+    const result = await waitHealthy(docker, c.name, { timeoutMs: 3_500, intervalMs: 50, probeIntervalMs: 50 });
+    const top = await docker.getContainer(c.name).top({ ps_args: '-o pid,args' }).catch(() => docker.getContainer(c.name).top());
+    const sleeps = (top.Processes as string[][]).filter((row) => row.join(' ').includes('sleep 30'));
+
+    expect(result).toMatchObject({ ok: false, status: 'timeout' });
+    expect(result.detail).toContain('probe still running');
+    expect(sleeps).toHaveLength(1);
+  });
+
   it('reports unhealthy when the probe keeps failing', async () => {
     const c = desired('unhealthy', { healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:5999/healthz'], intervalSeconds: 1, timeoutSeconds: 1, retries: 1, startPeriodSeconds: 0 } });
     await createContainer(docker, c, secrets);
