@@ -9,6 +9,7 @@
 // embedded store (first run) and with DATABASE_URL.
 // Starts its own PostgreSQL and dockerd (test harness, via tsx). Needs root.
 //   npm run build && node bench/reconcile.bench.mjs [noopTenants=1000] [upTenants=20]
+//   RP9_BENCH_ONLY=rss,push,up,noop (default all) runs only those sections.
 // Prints figures; asserts nothing about time.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -28,6 +29,7 @@ if (!existsSync(join(dist, 'runtime/run-controller.js'))) {
 const NOOP_TENANTS = Number(process.argv[2] ?? 1000);
 const UP_TENANTS = Number(process.argv[3] ?? 20);
 const SECRET = 'bench-webhook-secret';
+const ONLY = new Set((process.env.RP9_BENCH_ONLY ?? 'rss,push,up,noop').split(',').map((part) => part.trim()));
 
 // The harness and fixtures are TypeScript test code (not in dist/): loaded through tsx.
 register();
@@ -154,7 +156,7 @@ print(`reconcile bench: node ${process.version}, ${cpus().length} cpus, load ${l
 
 try {
   // 0. Peak RSS of the controller process, embedded store (first run) and DATABASE_URL.
-  for (const backend of ['embedded', 'postgres']) {
+  for (const backend of ONLY.has('rss') ? ['embedded', 'postgres'] : []) {
     const id = `rss-${backend}`;
     const environment = `bench-${id}`;
     const dir = join(temp, id);
@@ -201,6 +203,7 @@ try {
   }
 
   // 1. Push → applied on a small platform: one shared tenant (route), one dedicated (resources).
+  if (ONLY.has('push')) {
   const small = await startWorld('push', (environment) => ({
     'platform.yaml': platformYaml({ environment }),
     ...tenantFile({ name: 'bp-shared', mode: 'shared' }),
@@ -246,9 +249,10 @@ try {
   }
   print(`push → a new dedicated tenant Ready (database, volume, main + worker healthy, route), 3 runs: median ${median(fresh).toFixed(0)} ms, max ${Math.max(...fresh).toFixed(0)} ms (the stand-in n8n answers its healthcheck at once; add n8n's own start time for a real image)`);
   await small.controller.stop();
+  }
 
   // 2. Bring-up of dedicated tenants (database, volume, main + 1 worker, healthy, route).
-  for (const concurrency of [4, UP_TENANTS]) {
+  for (const concurrency of ONLY.has('up') ? [4, UP_TENANTS] : []) {
     const before = proxy.snapshot();
     const up = await startWorld(`up-c${concurrency}`, (environment) => Object.assign({ 'platform.yaml': platformYaml({ environment }) }, ...Array.from({ length: UP_TENANTS }, (_, i) => tenantFile({ name: `bu${concurrency}-${i}` }))), { concurrency });
     await until(`${UP_TENANTS} dedicated tenants ready`, () => allReady(up, UP_TENANTS), 600_000, 100);
@@ -261,6 +265,7 @@ try {
   }
 
   // 3. No-op reconcile over many routes-only tenants.
+  if (ONLY.has('noop')) {
   const big = await startWorld('noop', (environment) => Object.assign({ 'platform.yaml': platformYaml({ environment }) }, ...Array.from({ length: NOOP_TENANTS }, (_, i) => tenantFile({ name: `bn-${i}`, mode: 'shared' }))));
   await until(`${NOOP_TENANTS} tenants converged`, () => allReady(big, NOOP_TENANTS), 300_000, 200);
   const first = big.controller.loop.lastResult();
@@ -285,6 +290,7 @@ try {
     await big.controller.loop.idle();
   }
   print(`push → route change applied among ${NOOP_TENANTS} tenants (webhook), 3 runs: median ${median(bigRoute).toFixed(0)} ms, max ${Math.max(...bigRoute).toFixed(0)} ms`);
+  }
 } finally {
   for (const world of worlds) {
     await world.controller.stop().catch(() => undefined);
