@@ -50,7 +50,13 @@ export async function startDockerd(name = `rp9t${process.pid % 100000}`): Promis
     '--bridge', bridge,
     '--iptables=false',
     '--ip-masq=false',
-  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  ], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: false,
+    // containerd dumps goroutine stacks (containerd.<pid>.stacks.log) into TMPDIR when dockerd
+    // stops it slowly: keep them in this daemon's dir, which stop() removes.
+    env: { ...process.env, TMPDIR: dir },
+  });
   let log = '';
   child.stderr?.on('data', (chunk) => { log = (log + chunk).slice(-20_000); });
   const docker = new Docker({ socketPath });
