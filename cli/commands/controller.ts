@@ -34,6 +34,11 @@ export const controllerCommand: Command = {
     interval: { type: 'string', valueName: 'seconds', description: 'Reconcile interval (env RP9_INTERVAL_SECONDS; default 60)' },
     concurrency: { type: 'string', valueName: 'n', description: 'Tenants applied at once (default 4)' },
     once: { type: 'boolean', description: 'Reconcile once and exit: 0 converged, 1 failures' },
+    'allow-mass-deletion': {
+      type: 'string',
+      valueName: 'commit',
+      description: 'Let the plan of this one commit (sha, 7+ hex digits) remove more than safety.maxDeletionPercent of tenants; later commits are not covered. Prefer spec.safety.allowDeletion in platform.yaml',
+    },
     ...platformOptions,
     ...helpOption,
   },

@@ -34,7 +34,8 @@ export interface ReconcilerDeps {
   metrics: Metrics;
   logger: Logger;
   options: {
-    allowMassDeletion: boolean;
+    /** --allow-mass-deletion <commit>: lets that one commit's plan past the mass-deletion rail. */
+    allowMassDeletionCommit?: string | undefined;
     concurrency: number;
     retry: { attempts: number; baseMs: number; maxMs: number };
   };
@@ -110,15 +111,24 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), { commit: good.commit, now: new Date(), ...(deps.compileCache ? { cache: deps.compileCache } : {}) });
   const observed = await deps.observe();
   recordContainers(deps.metrics, observed.resources.filter((r): r is ObservedContainer => r.kind === 'container'));
-  const plan = computePlan(desired, observed, { maxDeletionPercent: good.platform.spec.safety.maxDeletionPercent, allowMassDeletion: deps.options.allowMassDeletion });
+  const plan = computePlan(desired, observed, {
+    maxDeletionPercent: good.platform.spec.safety.maxDeletionPercent,
+    allowDeletion: good.platform.spec.safety.allowDeletion,
+    allowMassDeletionCommit: deps.options.allowMassDeletionCommit,
+  });
 
   if (plan.refused) {
     log.error('plan refused by a safety rail', { code: plan.refused.code, reason: plan.refused.message });
-    await deps.commitStatus.report({ commit: good.commit, state: 'failure', description: `refused: ${plan.refused.message}` });
+    // GitHub keeps 140 characters of a description: the override comes first, the counts after.
+    await deps.commitStatus.report({ commit: good.commit, state: 'failure', description: `refused (${plan.refused.code}); if intended, list the tenants in spec.safety.allowDeletion: ${plan.refused.message}` });
     await recordRefusal(deps.store, { commit: good.commit, refusal: plan.refused, actor: 'controller', correlationId });
     return finish({ kind: 'refused', commit: good.commit, plan, failures: [{ tenant: '', code: plan.refused.code, message: plan.refused.message, transient: false }], retrySoon: false });
   }
 
+  if (plan.deletionOverride) {
+    const { by, tenants, reason } = plan.deletionOverride;
+    log.warn('removals allowed past the mass-deletion rail by an override', { override: by, tenants, reason });
+  }
   await recordRefusalCleared(deps.store, { commit: good.commit, actor: 'controller', correlationId });
   const { plan: runnable, held } = gatePlan(plan, observed.availability, { tenantDatabases: deps.tenantDatabases });
   // Every line about one tenant carries its own id next to the pass's id.

@@ -121,7 +121,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
       commitStatus,
       metrics,
       logger,
-      options: { allowMassDeletion: settings.allowMassDeletion, concurrency: settings.concurrency, retry: { attempts: 4, baseMs: 500, maxMs: 8_000 } },
+      options: { allowMassDeletionCommit: settings.allowMassDeletionCommit, concurrency: settings.concurrency, retry: { attempts: 4, baseMs: 500, maxMs: 8_000 } },
     });
   };
 
