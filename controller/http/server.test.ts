@@ -17,11 +17,13 @@ describe('probes', () => {
   });
 
   it.each([
-    { name: 'leader, all up', readiness: healthy, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true } },
-    { name: 'standby', readiness: { ...healthy, role: 'standby' }, status: 200, body: { ready: true, role: 'standby', mode: 'apply', database: true, docker: true, git: true } },
-    { name: 'docker down: plan-only', readiness: { ...healthy, docker: { status: 'down', error: 'ENOENT' } }, status: 200, body: { ready: true, role: 'leader', mode: 'plan-only', database: true, docker: false, git: true } },
-    { name: 'database down', readiness: { ...healthy, database: { status: 'down' } }, status: 503, body: { ready: false, role: 'leader', mode: 'apply', database: false, docker: true, git: true } },
-    { name: 'role unknown', readiness: { ...healthy, role: 'unknown' }, status: 503, body: { ready: false, role: 'unknown', mode: 'apply', database: true, docker: true, git: true } },
+    { name: 'leader, all up', readiness: healthy, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true } },
+    { name: 'standby', readiness: { ...healthy, role: 'standby' }, status: 200, body: { ready: true, role: 'standby', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true } },
+    { name: 'docker down: plan-only', readiness: { ...healthy, docker: { status: 'down', error: 'ENOENT' } }, status: 200, body: { ready: true, role: 'leader', mode: 'plan-only', database: true, docker: false, git: true, tenantDatabase: true } },
+    { name: 'database down', readiness: { ...healthy, database: { status: 'down' } }, status: 503, body: { ready: false, role: 'leader', mode: 'apply', database: false, docker: true, git: true, tenantDatabase: true } },
+    { name: 'role unknown', readiness: { ...healthy, role: 'unknown' }, status: 503, body: { ready: false, role: 'unknown', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true } },
+    { name: 'tenant database down: still ready', readiness: { ...healthy, tenantDatabase: { status: 'down', error: 'ECONNREFUSED' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: false } },
+    { name: 'no tenant database configured', readiness: { ...healthy, tenantDatabase: { status: 'disabled' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: false } },
   ] as { name: string; readiness: Readiness; status: number; body: unknown }[])('GET /readyz: $name → $status', async ({ readiness, status, body }) => {
     const h = await start({ readiness: async () => readiness });
 
@@ -60,6 +62,20 @@ describe('probes', () => {
     expect(body.system.memory.rss).toBeGreaterThan(0);
     expect(body.system.loadavg).toHaveLength(3);
     expect(typeof body.system.uptimeSeconds).toBe('number');
+  });
+
+  it.each([
+    ['down', { status: 'down', error: 'connect ECONNREFUSED 127.0.0.1:5432' }, 'degraded'],
+    ['not configured', { status: 'disabled' }, 'healthy'],
+    ['not reported', undefined, 'healthy'],
+  ] as const)('GET /health/detailed reports the tenant database server %s', async (_name, tenantDatabase, status) => {
+    const { tenantDatabase: _reported, ...unreported } = healthy;
+    const h = await start({ readiness: async () => (tenantDatabase ? { ...healthy, tenantDatabase } : unreported) });
+
+    const body = JSON.parse((await call(h.port, '/health/detailed')).body);
+
+    expect(body.status).toBe(status);
+    expect(body.dependencies.tenantDatabase).toEqual(tenantDatabase ?? { status: 'disabled' });
   });
 
   it('GET /health/detailed is 503 unhealthy when the database is down', async () => {

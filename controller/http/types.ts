@@ -23,6 +23,8 @@ export interface Readiness {
   database: DepState;
   docker: DepState;
   git: DepState;
+  /** The PostgreSQL server of tenant databases (RP9_TENANT_DATABASE_URL); absent or 'disabled' when none is configured. */
+  tenantDatabase?: DepState;
 }
 
 /** One row of the status page; also fits recordTenants() in controller/metrics/record.ts. */

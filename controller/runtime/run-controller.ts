@@ -28,6 +28,7 @@ import { watchDockerDrift } from './docker-drift.js';
 import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
+import { StartupError, startupProblems } from './startup-checks.js';
 
 export interface RunningController {
   url: string;
@@ -58,6 +59,9 @@ function forgeFor(settings: ControllerSettings, logger: Logger): Forge | undefin
 }
 
 export async function runController(settings: ControllerSettings, logger: Logger, env: NodeJS.ProcessEnv): Promise<RunningController> {
+  // Fail at start, not at the first secret or the first n8n that cannot reach its database.
+  const problems = startupProblems(settings, env);
+  if (problems.length > 0) throw new StartupError(problems);
   const masterKey = masterKeyFromEnv(env);
   const store = await openStore({
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
@@ -150,11 +154,12 @@ export async function runController(settings: ControllerSettings, logger: Logger
     logger,
     deps: {
       async readiness(): Promise<Readiness> {
-        const [database, dockerState] = await Promise.all([
+        const [database, dockerState, tenantDatabase] = await Promise.all([
           probe(() => store.status.get('__probe__')),
           probe(() => docker.ping()),
+          databases ? probe(() => databases.observe(environment)) : Promise.resolve<DepState>({ status: 'disabled' }),
         ]);
-        return { role: loop?.role() ?? 'unknown', database, docker: dockerState, git: gitState };
+        return { role: loop?.role() ?? 'unknown', database, docker: dockerState, git: gitState, tenantDatabase };
       },
       tenants: tenantRows,
       async lastCommit() {

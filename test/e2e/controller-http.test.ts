@@ -43,7 +43,7 @@ describe('controller HTTP endpoints', () => {
   it('/readyz is ready and names the leader role', async () => {
     const answer = await getJson(`${controller.url}/readyz`);
 
-    expect(answer).toEqual({ status: 200, body: expect.objectContaining({ ready: true, role: 'leader', database: true, docker: true, git: true }) });
+    expect(answer).toEqual({ status: 200, body: expect.objectContaining({ ready: true, role: 'leader', database: true, docker: true, git: true, tenantDatabase: true }) });
   });
 
   it('/health/detailed reports every dependency up', async () => {
@@ -51,7 +51,20 @@ describe('controller HTTP endpoints', () => {
 
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ status: 'healthy', role: 'leader' });
-    expect(answer.body.dependencies).toMatchObject({ database: { status: 'up' }, docker: { status: 'up' }, git: { status: 'up' } });
+    expect(answer.body.dependencies).toMatchObject({ database: { status: 'up' }, docker: { status: 'up' }, git: { status: 'up' }, tenantDatabase: { status: 'up' } });
+  });
+
+  it('/health/detailed and /readyz report a tenant database server that does not answer', async () => {
+    // A second controller (a standby: the first holds the lease) whose tenant database server is a closed port.
+    const broken = await world.startController({ env: { RP9_TENANT_DATABASE_URL: 'postgres://rp9@127.0.0.1:1/postgres' } });
+
+    const health = await getJson<{ status: string; dependencies: Record<string, { status: string; error?: string }> }>(`${broken.url}/health/detailed`);
+    const ready = await getJson(`${broken.url}/readyz`);
+
+    expect(health.body.status).toBe('degraded');
+    expect(health.body.dependencies.tenantDatabase).toMatchObject({ status: 'down', error: expect.stringContaining('ECONNREFUSED') });
+    expect(health.body.dependencies.database).toMatchObject({ status: 'up' });
+    expect(ready).toEqual({ status: 200, body: expect.objectContaining({ ready: true, tenantDatabase: false }) });
   });
 
   it('/metrics exposes rp9_tenants_total by mode, status and plan', async () => {
