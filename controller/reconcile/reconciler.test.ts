@@ -18,7 +18,7 @@ import type { ObservedResource, ObservedState } from '../model.js';
 import { ALL_AVAILABLE } from '../plan/fixtures.js';
 import { openSource } from '../source/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { createCommitStatusReporter } from './commit-status.js';
+import { createCommitStatusReporter, type CommitStatus } from './commit-status.js';
 import { createConfigTracker } from './config-tracker.js';
 import { reconcileOnce, type ReconcileResult } from './reconciler.js';
 
@@ -53,6 +53,8 @@ interface HarnessOptions {
   allowDeletion?: { tenants: string[]; reason: string };
   /** --allow-mass-deletion <commit>, given the first commit's sha. */
   allowCommit?: (firstCommit: string) => string;
+  /** Receives every commit status the pass reports. */
+  statuses?: CommitStatus[];
 }
 
 async function harness(files: Record<string, string>, options: HarnessOptions = {}): Promise<Harness> {
@@ -76,7 +78,9 @@ async function harness(files: Record<string, string>, options: HarnessOptions = 
       ports: () => h.ports,
       tenantDatabases: true,
       store,
-      commitStatus: createCommitStatusReporter(undefined, { environment: () => 'rtest' }),
+      commitStatus: options.statuses
+        ? { report: async (status) => void options.statuses!.push(status), close: () => undefined }
+        : createCommitStatusReporter(undefined, { environment: () => 'rtest' }),
       metrics: createMetrics({ defaultMetrics: false }),
       logger,
       options: { concurrency: 2, retry: { attempts: 3, baseMs: 1, maxMs: 2 }, allowMassDeletionCommit },
@@ -185,6 +189,36 @@ describe('reconcileOnce: overrides of the mass-deletion rail', () => {
     expect(first.plan?.deletionOverride?.by).toBe('--allow-mass-deletion');
     expect(later.kind).toBe('refused');
     expect(later.commit).not.toBe(first.commit);
+  });
+});
+
+describe('reconcileOnce: commit statuses', () => {
+  it('keeps the commit pending while a failure is transient, and fails it only for a terminal one', async () => {
+    const diskBusy = () => new PortError('transient', 'disk busy');
+    const ports = fakePorts({
+      fail: new Map([
+        ['hooli: writeRoute hooli', [diskBusy(), diskBusy(), diskBusy()]],
+        ['bad: createContainer rp9-bad-main', [new PortError('terminal', 'no such image', 'docker.image-missing')]],
+      ]),
+    });
+    const transientOnly: CommitStatus[] = [];
+    const h = await harness({ ...tenantFile({ name: 'hooli', mode: 'shared' }) }, { ports, statuses: transientOnly });
+
+    const retried = await h.pass();
+    const cleared = await h.pass();
+    await commitFiles(h.repo, tenantFile({ name: 'bad' }));
+    const terminal = await h.pass();
+
+    expect(retried.failures).toEqual([expect.objectContaining({ tenant: 'hooli', transient: true })]);
+    expect(cleared.failures).toEqual([]);
+    expect(terminal.failures).toEqual([expect.objectContaining({ tenant: 'bad', transient: false })]);
+    expect(transientOnly.map((s) => `${s.commit === retried.commit ? 'first' : 'second'} ${s.state}: ${s.description}`)).toEqual([
+      'first pending: applying',
+      'first pending: retrying 1 tenant with backoff: hooli: create route hooli: disk busy',
+      'first success: applied 1/1 tenants',
+      'second pending: applying',
+      'second failure: bad: create container rp9-bad-main: no such image',
+    ]);
   });
 });
 

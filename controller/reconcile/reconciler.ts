@@ -12,7 +12,7 @@ import { recordAppliedCommit, recordContainers, recordReconcile } from '../../co
 import type { Action, ObservedContainer, ObservedState, Plan } from '../model.js';
 import { plan as computePlan } from '../plan/plan.js';
 import type { Store } from '../store/index.js';
-import { appliedSummary, type CommitStatusReporter } from './commit-status.js';
+import { passStatus, type CommitStatusReporter } from './commit-status.js';
 import type { ConfigTracker, GoodConfig } from './config-tracker.js';
 import { gatePlan, type HeldTenant } from './gate.js';
 import { recordOutcome, recordRemoval, type RecordContext } from './record-status.js';
@@ -202,11 +202,8 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   const total = desired.tenants.length;
   const failedTenants = new Set(failures.map((f) => f.tenant));
   const appliedCount = desired.tenants.filter((t) => !failedTenants.has(t.name)).length;
-  await deps.commitStatus.report({
-    commit: good.commit,
-    state: failures.length === 0 ? 'success' : 'failure',
-    description: appliedSummary(appliedCount, total, failures),
-  });
+  // Transient failures are retried with backoff: the commit stays pending until they clear or one turns terminal.
+  await deps.commitStatus.report({ commit: good.commit, ...passStatus(appliedCount, total, failures) });
   if (failures.length === 0) recordAppliedCommit(deps.metrics, good.commit, new Date());
   const changed = report.tenants.some((t) => t.done.length > 0);
   const kind: ReconcileResultKind = failures.length > 0 ? 'failed' : changed ? 'applied' : 'noop';

@@ -185,7 +185,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
   const commitStatus = createCommitStatusReporter(forge, {
     environment: () => environment,
     ...(statusUrl ? { targetUrl: statusUrl } : {}),
-    onError: (error) => logger.warn('could not post commit status', { error: error instanceof Error ? error.message : String(error) }),
+    onError: (error, retryInMs) => logger.warn(retryInMs === undefined ? 'could not post commit status; gave up' : 'could not post commit status; will retry', { error: error instanceof Error ? error.message : String(error), retry_in_ms: retryInMs }),
   });
 
   const started = startReconcileLoop({
@@ -228,6 +228,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     async stop(options = {}) {
       stopDrift();
       stopTelemetry();
+      commitStatus.close();
       await started.stop(options);
       await http.close();
       await databases?.close();
