@@ -162,6 +162,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
         return { role: loop?.role() ?? 'unknown', database, docker: dockerState, git: gitState, tenantDatabase };
       },
       tenants: tenantRows,
+      events: ({ tenant, limit }) => store.events.recent({ ...(tenant ? { tenant } : {}), limit }),
       async lastCommit() {
         const good = tracker.lastGood();
         if (!good) return undefined;

@@ -83,12 +83,33 @@ describe('controller HTTP endpoints', () => {
 
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(answer.text).toContain('<td>ht-live</td><td>shared</td><td>starter</td><td>active</td>');
-    expect(answer.text).toContain('<td>ht-paused</td><td>shared</td><td>starter</td><td>suspended</td>');
+    expect(answer.text).toContain('<td><a href="/?tenant=ht-live">ht-live</a></td><td>shared</td><td>starter</td><td>active</td>');
+    expect(answer.text).toContain('<td><a href="/?tenant=ht-paused">ht-paused</a></td><td>shared</td><td>starter</td><td>suspended</td>');
     expect(answer.text).toContain(world.repo.head.slice(0, 12));
     expect(answer.text).toContain(`Last valid commit read <code title="${world.repo.head}">`);
     expect(answer.text).toContain('<p>2 of 2 tenants applied at this commit</p>');
     expect(answer.text).not.toContain('Last applied commit');
+  });
+
+  it('the status page shows the newest events of the store, overall and per tenant', async () => {
+    const stored = await controller.store.events.recent({ limit: 20 });
+    const own = await controller.store.events.recent({ tenant: 'ht-paused', limit: 50 });
+
+    const overall = await get(`${controller.url}/`);
+    const tenant = await get(`${controller.url}/?tenant=ht-paused`);
+    const unknown = await get(`${controller.url}/?tenant=ht-nobody`);
+
+    expect(stored.length).toBeGreaterThan(0);
+    expect(own.length).toBeGreaterThan(0);
+    expect(overall.text).toContain('<h2>Recent events</h2>');
+    for (const event of stored) expect(overall.text).toContain(`<td>${event.reason}</td>`);
+    expect(overall.text).toContain('<a href="/?tenant=ht-live">ht-live</a></td><td class="">Normal</td><td>Applied</td>');
+    expect(tenant.status).toBe(200);
+    expect(tenant.text).toContain('<h1>Tenant ht-paused</h1>');
+    expect(tenant.text).toContain('<td><a href="/?tenant=ht-paused">ht-paused</a></td><td>shared</td><td>starter</td><td>suspended</td>');
+    expect(tenant.text.match(/<tr><td>\d{4}-/g)?.length).toBe(own.length);
+    expect(tenant.text).not.toContain('ht-live');
+    expect(unknown.status).toBe(404);
   });
 });
 
