@@ -71,6 +71,12 @@ describe('mass-deletion rail', () => {
     expect(result.refused).toBeUndefined();
   });
 
+  it('says when the flag names another commit', () => {
+    const result = plan(desiredAt([shared('t1')]), observedOf(four), { ...options, allowMassDeletionCommit: 'deadbeef' });
+
+    expect(result.refused?.message).toMatch(/\(--allow-mass-deletion deadbeef names another commit than c0ffee012345\.\)$/);
+  });
+
   it('does not match the flag when the plan has no commit', () => {
     expect(plan(desiredOf([shared('t1')]), observedOf(four), { ...options, allowMassDeletionCommit: commit }).refused?.code).toBe('plan.mass-deletion');
   });

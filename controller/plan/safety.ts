@@ -74,12 +74,13 @@ export function massDeletionDecision(share: DeletionShare, policy: MassDeletionP
     return { override: { by: '--allow-mass-deletion', tenants: share.deletedTenants, reason: `flag --allow-mass-deletion ${policy.allowCommit!.trim()}` } };
   }
   const besides = covered.length > 0 ? `, besides ${covered.length} listed in spec.safety.allowDeletion` : '';
+  const flag = policy.allowCommit ? ` (--allow-mass-deletion ${policy.allowCommit.trim()} names another commit than ${policy.commit ? policy.commit.slice(0, 12) : 'this plan\'s'}.)` : '';
   return {
     refused: {
       code: 'plan.mass-deletion',
       message:
         `${uncovered.length} of ${share.live} live tenants (${round(percent)}%) would be deleted (${listed(uncovered)})${besides}, more than safety.maxDeletionPercent (${limit}%). ` +
-        `Nothing was applied. Check that the config checkout is complete. ${OVERRIDE_HINT}`,
+        `Nothing was applied. Check that the config checkout is complete. ${OVERRIDE_HINT}${flag}`,
     },
   };
 }
