@@ -164,6 +164,18 @@ describe('reconcileOnce: overrides of the mass-deletion rail', () => {
     expect(result.plan?.deletionOverride).toEqual({ by: 'safety.allowDeletion', tenants: ['old1', 'old2', 'old3'], reason: 'trial accounts closed' });
     expect(h.ports.calls.filter((c) => c.endsWith('removeRoute')).sort()).toEqual(['old1: removeRoute', 'old2: removeRoute', 'old3: removeRoute']);
     expect(logged(h).find((l) => l.msg === 'removals allowed past the mass-deletion rail by an override')).toMatchObject({ override: 'safety.allowDeletion', tenants: ['old1', 'old2', 'old3'] });
+    const events = await h.store.events.recent({ tenant: null, limit: 10 });
+    expect(events.map((e) => [e.type, e.reason, e.message, e.commit])).toEqual([['Warning', 'DeletionAllowed', 'Removal of old1, old2, old3 allowed by safety.allowDeletion: trial accounts closed', result.commit]]);
+  });
+
+  it('records the override once per commit, however many passes rely on it', async () => {
+    const h = await harness(tenantFile({ name: 'acme', mode: 'shared' }), { allowDeletion: { tenants: ['old1', 'old2', 'old3'], reason: 'trials' }, ports: fakePorts({ fail: new Map([['old1: removeRoute', [new PortError('terminal', 'busy')]]]) }) });
+    h.observed = fourLive;
+
+    await h.pass();
+    await h.pass();
+
+    expect((await h.store.events.recent({ tenant: null, limit: 10 })).map((e) => e.reason)).toEqual(['DeletionAllowed']);
   });
 
   it('still refuses removals the list does not name', async () => {

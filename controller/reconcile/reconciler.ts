@@ -16,7 +16,7 @@ import { passStatus, type CommitStatusReporter } from './commit-status.js';
 import type { ConfigTracker, GoodConfig } from './config-tracker.js';
 import { gatePlan, type HeldTenant } from './gate.js';
 import { recordOutcome, recordRemoval, type RecordContext } from './record-status.js';
-import { recordRefusal, recordRefusalCleared } from './refusal-event.js';
+import { recordOverride, recordRefusal, recordRefusalCleared } from './refusal-event.js';
 import type { TenantOutcome } from './tenant-status.js';
 
 export interface ReconcilerDeps {
@@ -125,11 +125,12 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     return finish({ kind: 'refused', commit: good.commit, plan, failures: [{ tenant: '', code: plan.refused.code, message: plan.refused.message, transient: false }], retrySoon: false });
   }
 
+  await recordRefusalCleared(deps.store, { commit: good.commit, actor: 'controller', correlationId });
   if (plan.deletionOverride) {
     const { by, tenants, reason } = plan.deletionOverride;
     log.warn('removals allowed past the mass-deletion rail by an override', { override: by, tenants, reason });
+    await recordOverride(deps.store, { commit: good.commit, override: plan.deletionOverride, actor: 'controller', correlationId });
   }
-  await recordRefusalCleared(deps.store, { commit: good.commit, actor: 'controller', correlationId });
   const { plan: runnable, held } = gatePlan(plan, observed.availability, { tenantDatabases: deps.tenantDatabases });
   // Every line about one tenant carries its own id next to the pass's id.
   const tenantLogs = new Map<string, Logger>();
