@@ -1,7 +1,8 @@
 // The PlanRefused event: written when a refusal starts or changes, not on
 // every pass that meets the same refusal (the loop retries on an interval).
 // PlanAccepted closes it once a pass is no longer refused, so a refusal that
-// comes back later is recorded again.
+// comes back later is recorded again. DeletionAllowed records removals an
+// override let through the rail, once per commit.
 import type { DeletionOverride, PlanRefusal } from '../model.js';
 import type { Store } from '../store/index.js';
 import type { StoreEvent } from '../store/types.js';
