@@ -1,10 +1,12 @@
 // Pure rules that turn a readiness snapshot into /readyz and /health/detailed answers.
 //
 // Readiness rule: ready ⇔ the database is up AND the role is known (leader or standby).
-// Docker and git do not gate readiness: without Docker the controller still serves
-// webhooks and the status page and applies what needs no Docker (routes of shared
-// tenants), while dedicated tenants wait for Docker ("waiting-for-docker" mode);
-// without git it keeps the last applied state. Both are reported so probes and humans see them.
+// Docker, git and the tenant database server do not gate readiness: without Docker
+// the controller still serves webhooks and the status page and applies what needs
+// no Docker (routes of shared tenants), while dedicated tenants wait for Docker
+// ("waiting-for-docker" mode); without git it keeps the last applied state; without
+// the tenant database server only dedicated tenants stall. All are reported so
+// probes and humans see them.
 import { loadavg } from 'node:os';
 import { redactString } from '../../kernel/log/redact.js';
 import type { DepState, DepStatus, Readiness } from './types.js';
@@ -19,6 +21,8 @@ export interface ReadyzBody {
   database: boolean;
   docker: boolean;
   git: boolean;
+  /** The tenant database server answers (false when down or not configured). */
+  tenantDatabase: boolean;
 }
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
@@ -42,7 +46,7 @@ export interface HealthReport {
   status: HealthStatus;
   role: Readiness['role'];
   mode: OperatingMode;
-  dependencies: { database: DependencyReport; docker: DependencyReport; git: DependencyReport };
+  dependencies: { database: DependencyReport; docker: DependencyReport; git: DependencyReport; tenantDatabase: DependencyReport };
   system: SystemInfo;
 }
 
@@ -58,13 +62,18 @@ export function readyz(readiness: Readiness): ReadyzBody {
     database: readiness.database.status === 'up',
     docker: readiness.docker.status === 'up',
     git: readiness.git.status === 'up',
+    tenantDatabase: tenantDatabase(readiness).status === 'up',
   };
 }
 
-/** unhealthy: database down; degraded: docker or git down, or role unknown; healthy otherwise ('disabled' is not a fault). */
+function tenantDatabase(readiness: Readiness): DepState {
+  return readiness.tenantDatabase ?? { status: 'disabled' };
+}
+
+/** unhealthy: database down; degraded: docker, git or the tenant database server down, or role unknown; healthy otherwise ('disabled' is not a fault). */
 export function healthStatus(readiness: Readiness): HealthStatus {
   if (readiness.database.status !== 'up') return 'unhealthy';
-  if (readiness.docker.status === 'down' || readiness.git.status === 'down' || readiness.role === 'unknown') return 'degraded';
+  if (readiness.docker.status === 'down' || readiness.git.status === 'down' || tenantDatabase(readiness).status === 'down' || readiness.role === 'unknown') return 'degraded';
   return 'healthy';
 }
 
@@ -73,7 +82,7 @@ export function healthReport(readiness: Readiness, system: SystemInfo): HealthRe
     status: healthStatus(readiness),
     role: readiness.role,
     mode: operatingMode(readiness),
-    dependencies: { database: dependency(readiness.database), docker: dependency(readiness.docker), git: dependency(readiness.git) },
+    dependencies: { database: dependency(readiness.database), docker: dependency(readiness.docker), git: dependency(readiness.git), tenantDatabase: dependency(tenantDatabase(readiness)) },
     system,
   };
 }
@@ -81,7 +90,7 @@ export function healthReport(readiness: Readiness, system: SystemInfo): HealthRe
 /** Readiness to report when the probe itself failed or timed out. */
 export function unknownReadiness(error: string): Readiness {
   const down: DepState = { status: 'down', error };
-  return { role: 'unknown', database: down, docker: down, git: down };
+  return { role: 'unknown', database: down, docker: down, git: down, tenantDatabase: down };
 }
 
 export function systemInfo(version: string): SystemInfo {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { healthReport, healthStatus, readyz, systemInfo, unknownReadiness } from './health.js';
 import { hostName, isControllerHost } from './hosts.js';
 import { commitProgress, escapeHtml, renderStatusPage, renderSuspendedPage } from './html.js';
+import { renderTenantPage } from './tenant-page.js';
 import type { DepState, Readiness, TenantRow } from './types.js';
 
 const up: DepState = { status: 'up' };
@@ -68,10 +69,15 @@ describe('html', () => {
       role: 'leader',
       version: evil,
       generatedAt: new Date(0),
+      events: [{ time: evil, tenant: evil, type: 'Warning', reason: evil, message: evil, actor: evil, commit: evil }],
     });
+    const tenantPage = renderTenantPage({ name: evil, row: undefined, events: [{ time: evil, tenant: evil, type: 'Normal', reason: evil, message: evil, actor: evil, commit: evil }], generatedAt: new Date(0) });
 
     expect(html).not.toContain('<img');
-    expect(html.match(/&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;/g)?.length).toBeGreaterThanOrEqual(10);
+    expect(html.match(/&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;/g)?.length).toBeGreaterThanOrEqual(16);
+    expect(html).toContain(`href="/?tenant=${encodeURIComponent(evil)}"`);
+    expect(tenantPage).not.toContain('<img');
+    expect(tenantPage.match(/&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;/g)?.length).toBeGreaterThanOrEqual(7);
   });
 
   it('says when there are no tenants or commits', () => {

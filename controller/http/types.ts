@@ -23,6 +23,8 @@ export interface Readiness {
   database: DepState;
   docker: DepState;
   git: DepState;
+  /** The PostgreSQL server of tenant databases (RP9_TENANT_DATABASE_URL); absent or 'disabled' when none is configured. */
+  tenantDatabase?: DepState;
 }
 
 /** One row of the status page; also fits recordTenants() in controller/metrics/record.ts. */
@@ -39,6 +41,18 @@ export interface TenantRow {
   waitingForDocker?: boolean;
   appliedCommit?: string;
   updatedAt?: Date | string;
+}
+
+/** One event of the store's log as the status page shows it (fits StoreEvent). */
+export interface EventRow {
+  time: Date | string;
+  /** null: a platform event (a refused plan, …). */
+  tenant: string | null;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  actor?: string;
+  commit?: string | null;
 }
 
 /**
@@ -86,6 +100,8 @@ export interface HttpDeps {
   tenants(): Promise<TenantRow[]>;
   /** The config commit in force (last valid commit read), if any. */
   lastCommit(): Promise<ConfigCommit | undefined>;
+  /** The newest events, newest first: of one tenant, or of every tenant and the platform. Without it the status page shows none. */
+  events?(query: { tenant?: string; limit: number }): Promise<EventRow[]>;
   /** Called once per verified, new push delivery; must not block (enqueue a reconcile). Throwing answers 500 so GitHub can redeliver. */
   onGithubPush(event: GithubPushEvent): void;
   /** Exposed on /metrics. */

@@ -30,6 +30,7 @@ import { findDocker, dockerFoundText } from './docker-found.js';
 import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
+import { StartupError, startupProblems } from './startup-checks.js';
 
 export interface RunningController {
   url: string;
@@ -60,6 +61,9 @@ function forgeFor(settings: ControllerSettings, logger: Logger): Forge | undefin
 }
 
 export async function runController(settings: ControllerSettings, logger: Logger, env: NodeJS.ProcessEnv): Promise<RunningController> {
+  // Fail at start, not at the first secret or the first n8n that cannot reach its database.
+  const problems = startupProblems(settings, env);
+  if (problems.length > 0) throw new StartupError(problems);
   const masterKey = masterKeyFromEnv(env);
   const docker: Docker = dockerClient(settings.dockerHost);
   // The first line says whether Docker answers: it decides what a new user will see applied.
@@ -122,7 +126,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
       commitStatus,
       metrics,
       logger,
-      options: { allowMassDeletion: settings.allowMassDeletion, concurrency: settings.concurrency, retry: { attempts: 4, baseMs: 500, maxMs: 8_000 } },
+      options: { allowMassDeletionCommit: settings.allowMassDeletionCommit, concurrency: settings.concurrency, retry: { attempts: 4, baseMs: 500, maxMs: 8_000 } },
     });
   };
 
@@ -152,13 +156,15 @@ export async function runController(settings: ControllerSettings, logger: Logger
     logger,
     deps: {
       async readiness(): Promise<Readiness> {
-        const [database, dockerState] = await Promise.all([
+        const [database, dockerState, tenantDatabase] = await Promise.all([
           store ? probe(() => store!.status.get('__probe__')) : Promise.resolve<DepState>({ status: 'down', error: storeError ?? 'opening the state store' }),
           probe(() => docker.ping()),
+          databases ? probe(() => databases.observe(environment)) : Promise.resolve<DepState>({ status: 'disabled' }),
         ]);
-        return { role: loop?.role() ?? 'unknown', database, docker: dockerState, git: gitState };
+        return { role: loop?.role() ?? 'unknown', database, docker: dockerState, git: gitState, tenantDatabase };
       },
       tenants: tenantRows,
+      events: async ({ tenant, limit }) => (store ? store.events.recent({ ...(tenant ? { tenant } : {}), limit }) : []),
       async lastCommit() {
         const good = tracker.lastGood();
         if (!good) return undefined;
@@ -199,7 +205,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
   const commitStatus = createCommitStatusReporter(forge, {
     environment: () => environment,
     ...(statusUrl ? { targetUrl: statusUrl } : {}),
-    onError: (error) => logger.warn('could not post commit status', { error: error instanceof Error ? error.message : String(error) }),
+    onError: (error, retryInMs) => logger.warn(retryInMs === undefined ? 'could not post commit status; gave up' : 'could not post commit status; will retry', { error: error instanceof Error ? error.message : String(error), retry_in_ms: retryInMs }),
   });
 
   const started = startReconcileLoop({
@@ -242,6 +248,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     async stop(options = {}) {
       stopDrift();
       stopTelemetry();
+      commitStatus.close();
       await started.stop(options);
       await http.close();
       await databases?.close();

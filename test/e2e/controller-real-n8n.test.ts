@@ -132,7 +132,7 @@ function controller(): () => Promise<ReconcileResult> {
       commitStatus: createCommitStatusReporter(undefined, { environment: () => environment }),
       metrics: createMetrics({ defaultMetrics: false }),
       logger: silentLogger(),
-      options: { allowMassDeletion: false, concurrency: 2, retry: { attempts: 2, baseMs: 500, maxMs: 2_000 } },
+      options: { concurrency: 2, retry: { attempts: 2, baseMs: 500, maxMs: 2_000 } },
     });
 }
 

@@ -62,8 +62,8 @@ describe('controller: the first minute without Docker', () => {
     const metrics = await get(`${url}/metrics`);
 
     expect(readyz).toEqual({ status: 200, body: expect.objectContaining({ ready: true, mode: 'waiting-for-docker', docker: false, database: true }) });
-    expect(page.text).toContain('<td>fm-shared</td><td>shared</td><td>starter</td><td>active</td><td class="yes">yes</td>');
-    expect(page.text).toContain('<td>fm-ded</td><td>dedicated</td><td>starter</td><td>provisioning</td><td class="wait">waiting for Docker</td>');
+    expect(page.text).toContain('<td><a href="/?tenant=fm-shared">fm-shared</a></td><td>shared</td><td>starter</td><td>active</td><td class="yes">yes</td>');
+    expect(page.text).toContain('<td><a href="/?tenant=fm-ded">fm-ded</a></td><td>dedicated</td><td>starter</td><td>provisioning</td><td class="wait">waiting for Docker</td>');
     expect(page.text).toContain('<span class="wait">1 waiting for Docker</span>');
     expect(page.text).not.toContain('failing');
     expect(page.text).toContain('Docker is not reachable');
