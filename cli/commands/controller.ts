@@ -12,7 +12,7 @@ export const controllerCommand: Command = {
     'With no options it runs on this directory\'s git repo (the example config) with the',
     'embedded store in .rp9/, and serves its status page, /healthz, /readyz,',
     '/health/detailed and /metrics on --listen. Without a reachable Docker engine it stays',
-    'up, reports Docker as not ready and keeps planning.',
+    'up, applies the routes of shared tenants and holds dedicated tenants as waiting for Docker.',
     '',
     'Environment: RP9_REPO_URL, RP9_REPO_BRANCH, RP9_GIT_TOKEN, DATABASE_URL (state store),',
     'RP9_TENANT_DATABASE_URL (tenant databases; defaults to DATABASE_URL), RP9_MASTER_KEY,',

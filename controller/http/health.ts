@@ -2,14 +2,17 @@
 //
 // Readiness rule: ready ⇔ the database is up AND the role is known (leader or standby).
 // Docker, git and the tenant database server do not gate readiness: without Docker
-// the controller still serves webhooks, the status page and plans ("plan-only" mode:
-// apply is skipped); without git it keeps the last applied state; without the tenant
-// database server only dedicated tenants stall. All are reported so probes and humans see them.
+// the controller still serves webhooks and the status page and applies what needs
+// no Docker (routes of shared tenants), while dedicated tenants wait for Docker
+// ("waiting-for-docker" mode); without git it keeps the last applied state; without
+// the tenant database server only dedicated tenants stall. All are reported so
+// probes and humans see them.
 import { loadavg } from 'node:os';
 import { redactString } from '../../kernel/log/redact.js';
 import type { DepState, DepStatus, Readiness } from './types.js';
 
-export type OperatingMode = 'apply' | 'plan-only';
+/** apply: everything is applied; waiting-for-docker: routes are applied, tenants that need Docker wait for it. */
+export type OperatingMode = 'apply' | 'waiting-for-docker';
 
 export interface ReadyzBody {
   ready: boolean;
@@ -48,7 +51,7 @@ export interface HealthReport {
 }
 
 export function operatingMode(readiness: Readiness): OperatingMode {
-  return readiness.docker.status === 'up' ? 'apply' : 'plan-only';
+  return readiness.docker.status === 'up' ? 'apply' : 'waiting-for-docker';
 }
 
 export function readyz(readiness: Readiness): ReadyzBody {

@@ -2,13 +2,13 @@
 // page. Pure renderers; every interpolated value goes through escapeHtml.
 import { renderEvents } from './events-html.js';
 import { escapeHtml, formatTime, tenantLink } from './html-text.js';
-import type { ConfigCommit, ControllerRole, EventRow, SuspendedPageInfo, TenantRow } from './types.js';
+import type { ConfigCommit, ControllerRole, DepStatus, EventRow, SuspendedPageInfo, TenantRow } from './types.js';
 
 export { escapeHtml } from './html-text.js';
 
 const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d2330}
 h1{font-size:1.4rem}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #e3e6ec;vertical-align:top}
-th{background:#f5f6f8}.no{color:#b42318;font-weight:600}.yes{color:#067647}code{font-size:.9em}.muted{color:#667085}h2{font-size:1.1rem;margin-top:2rem}`;
+th{background:#f5f6f8}.no{color:#b42318;font-weight:600}.yes{color:#067647}.wait{color:#475467;font-weight:600}code{font-size:.9em}.muted{color:#667085}h2{font-size:1.1rem;margin-top:2rem}`;
 
 export function page(title: string, body: string, extraHead = ''): string {
   return `<!doctype html>
@@ -24,6 +24,8 @@ export interface StatusPageInput {
   tenants: readonly TenantRow[];
   lastCommit?: ConfigCommit;
   role?: ControllerRole;
+  /** The Docker engine as the last probe saw it; `down` shows why dedicated tenants wait. */
+  docker?: DepStatus;
   version: string;
   generatedAt: Date;
   /** The newest events of every tenant and the platform, newest first. */
@@ -37,6 +39,8 @@ export interface CommitProgress {
   applied: number;
   /** Not ready, with a reason (a failed apply, an invalid file, a hold). */
   failing: number;
+  /** Not ready only because no Docker engine is reachable yet. */
+  waitingForDocker: number;
   /** Not ready and no reconcile has reported on them yet. */
   pending: number;
   /** Ready, but at an older commit. */
@@ -44,10 +48,11 @@ export interface CommitProgress {
 }
 
 export function commitProgress(tenants: readonly TenantRow[], sha: string): CommitProgress {
-  const progress: CommitProgress = { total: tenants.length, applied: 0, failing: 0, pending: 0, older: 0 };
+  const progress: CommitProgress = { total: tenants.length, applied: 0, failing: 0, waitingForDocker: 0, pending: 0, older: 0 };
   for (const t of tenants) {
     if (t.ready && t.appliedCommit === sha) progress.applied++;
     else if (t.ready) progress.older++;
+    else if (t.waitingForDocker) progress.waitingForDocker++;
     else if (t.reason !== undefined) progress.failing++;
     else progress.pending++;
   }
@@ -62,6 +67,7 @@ function commitLines(commit: ConfigCommit | undefined, tenants: readonly TenantR
   const p = commitProgress(tenants, commit.sha);
   const parts = [`${p.applied} of ${p.total} tenants applied at this commit`];
   if (p.failing > 0) parts.push(`<span class="no">${p.failing} failing</span>`);
+  if (p.waitingForDocker > 0) parts.push(`<span class="wait">${p.waitingForDocker} waiting for Docker</span>`);
   if (p.pending > 0) parts.push(`${p.pending} pending`);
   if (p.older > 0) parts.push(`${p.older} still at an older commit`);
   const invalid = commit.newerInvalid
@@ -70,12 +76,24 @@ function commitLines(commit: ConfigCommit | undefined, tenants: readonly TenantR
   return `<p>${read}</p>\n<p>${parts.join(' · ')}</p>${invalid}`;
 }
 
+/** The Ready cell: yes, waiting for Docker (its own state, not a failure), or no. */
+function readyCell(t: TenantRow): string {
+  if (t.ready) return '<td class="yes">yes</td>';
+  if (t.waitingForDocker) return '<td class="wait">waiting for Docker</td>';
+  return '<td class="no">no</td>';
+}
+
+function dockerLine(docker: DepStatus | undefined): string {
+  if (docker !== 'down') return '';
+  return '\n<p class="wait">Docker is not reachable: routes of shared tenants are applied; dedicated tenants wait for Docker and are applied as soon as it answers.</p>';
+}
+
 /** The tenant table of the status page (and of a tenant's page, with one row). */
 export function tenantTable(tenants: readonly TenantRow[]): string {
   const rows = tenants
     .map(
       (t) => `<tr><td>${tenantLink(t.name)}</td><td>${escapeHtml(t.mode)}</td><td>${escapeHtml(t.plan)}</td><td>${escapeHtml(t.phase)}</td>` +
-        `<td class="${t.ready ? 'yes' : 'no'}">${t.ready ? 'yes' : 'no'}</td><td>${escapeHtml(t.reason)}</td>` +
+        `${readyCell(t)}<td>${escapeHtml(t.reason)}</td>` +
         `<td><code title="${escapeHtml(t.appliedCommit)}">${escapeHtml(t.appliedCommit?.slice(0, 12))}</code></td><td>${escapeHtml(formatTime(t.updatedAt))}</td></tr>`,
     )
     .join('\n');
@@ -95,7 +113,7 @@ export function renderStatusPage(input: StatusPageInput): string {
   return page(
     'rp9 controller status',
     `<h1>rp9 controller</h1>
-${commitLines(input.lastCommit, tenants)}
+${commitLines(input.lastCommit, tenants)}${dockerLine(input.docker)}
 <p>${ready} of ${tenants.length} tenants ready · role ${escapeHtml(input.role ?? 'unknown')} · version ${escapeHtml(input.version)} · <span class="muted">generated ${escapeHtml(formatTime(input.generatedAt))}</span></p>
 ${table}${events}`,
     '<meta http-equiv="refresh" content="30">',

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { TenantPhase } from '../model.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 
-/** up: reachable; down: tried and failed; disabled: not configured on purpose (plan-only). */
+/** up: reachable; down: tried and failed; disabled: not configured on purpose. */
 export type DepStatus = 'up' | 'down' | 'disabled';
 
 export interface DepState {
@@ -37,6 +37,8 @@ export interface TenantRow {
   ready: boolean;
   /** Why not ready, or the last notable event; shown escaped. */
   reason?: string;
+  /** Not ready only because it needs Docker and no engine is reachable: its own state, not a failure. */
+  waitingForDocker?: boolean;
   appliedCommit?: string;
   updatedAt?: Date | string;
 }

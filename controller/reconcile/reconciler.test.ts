@@ -2,18 +2,16 @@
 // the real config tracker and a real store on the test PostgreSQL. Observed
 // state is given as a value and the apply ports record their calls: what is
 // under test is what the pass writes (events) and logs.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createParseCache } from '../../config/load-config.js';
 import { platformYaml, tenantFile } from '../../test/e2e/support/config.js';
 import { commitFiles, createConfigRepo, type ConfigRepo } from '../../test/fixtures/git-repo.js';
+import { tempDir } from '../../test/harness/temp-dirs.js';
 import { scratchDatabases } from '../../test/harness/scratch-databases.js';
 import { fakePorts, PortError, type FakePorts } from '../apply/test-support.js';
 import { exampleCompileContext } from '../compile/fixtures.js';
 import { createLogger } from '../../kernel/log/logger.js';
-import { createMetrics } from '../../kernel/metrics/registry.js';
+import { createMetrics, type Metrics } from '../../kernel/metrics/registry.js';
 import type { ObservedResource, ObservedState } from '../model.js';
 import { ALL_AVAILABLE } from '../plan/fixtures.js';
 import { openSource } from '../source/index.js';
@@ -44,6 +42,7 @@ interface Harness {
   ports: FakePorts;
   lines: string[];
   observed: ObservedState;
+  metrics: Metrics;
   pass(): Promise<ReconcileResult>;
 }
 
@@ -61,7 +60,7 @@ async function harness(files: Record<string, string>, options: HarnessOptions = 
   const platform = platformYaml({ environment: 'rtest', maxDeletionPercent: options.maxDeletionPercent ?? 25, ...(options.allowDeletion ? { allowDeletion: options.allowDeletion } : {}) });
   const repo = await createConfigRepo({ 'platform.yaml': platform, ...files });
   const allowMassDeletionCommit = options.allowCommit?.(repo.head);
-  const tracker = createConfigTracker(openSource({ url: repo.bare, cacheDir: await mkdtemp(join(tmpdir(), 'rp9-reconciler-')) }), createParseCache());
+  const tracker = createConfigTracker(openSource({ url: repo.bare, cacheDir: await tempDir('rp9-reconciler-') }), createParseCache());
   const store = await freshStore();
   const lines: string[] = [];
   const logger = createLogger({ stream: { write: (line: string) => lines.push(line) }, level: 'debug', env: {} });
@@ -71,6 +70,7 @@ async function harness(files: Record<string, string>, options: HarnessOptions = 
     ports: options.ports ?? fakePorts(),
     lines,
     observed: { availability: ALL_AVAILABLE, resources: [] },
+    metrics: createMetrics({ defaultMetrics: false }),
     pass: () => reconcileOnce({
       tracker,
       compileContext: (platform) => exampleCompileContext(platform),
@@ -81,7 +81,7 @@ async function harness(files: Record<string, string>, options: HarnessOptions = 
       commitStatus: options.statuses
         ? { report: async (status) => void options.statuses!.push(status), close: () => undefined }
         : createCommitStatusReporter(undefined, { environment: () => 'rtest' }),
-      metrics: createMetrics({ defaultMetrics: false }),
+      metrics: h.metrics,
       logger,
       options: { concurrency: 2, retry: { attempts: 3, baseMs: 1, maxMs: 2 }, allowMassDeletionCommit },
     }),
@@ -265,5 +265,37 @@ describe('reconcileOnce: logs', () => {
     expect(firstLines.find((l) => l.msg === 'tenant failed')).toMatchObject({ code: 'docker.image-missing', transient: false });
     expect(second.correlationId).not.toBe(first.correlationId);
     expect(secondLines.filter((l) => l.tenant === 'bad').map((l) => l.tenant_correlation_id)).toContain(`${second.correlationId}/bad`);
+  });
+});
+
+describe('reconcileOnce: without Docker', () => {
+  const noDocker: ObservedState = { availability: { ...ALL_AVAILABLE, docker: { available: false, reason: 'connect ENOENT /var/run/docker.sock' } }, resources: [] };
+
+  it('applies shared routes, holds dedicated tenants as waiting for Docker (not failed), and stamps rp9_last_applied_timestamp_seconds', async () => {
+    const h = await harness({ ...tenantFile({ name: 'hooli', mode: 'shared' }), ...tenantFile({ name: 'acme' }) });
+    h.observed = noDocker;
+    const before = Date.now() / 1000;
+
+    const result = await h.pass();
+    const callsOfFirstPass = [...h.ports.calls];
+    const second = await h.pass();
+
+    const acme = await h.store.status.get('acme');
+    const hooli = await h.store.status.get('hooli');
+    const condition = (type: string) => acme?.conditions.find((c) => c.type === type);
+    expect(callsOfFirstPass).toEqual(['hooli: writeRoute hooli']);
+    expect(hooli?.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect([condition('Ready')?.status, condition('Ready')?.reason]).toEqual(['False', 'WaitingForDocker']);
+    expect([condition('Reconciling')?.status, condition('Stalled')?.status]).toEqual(['True', 'False']);
+    expect(acme?.phase).toBe('provisioning');
+    const events = await h.store.events.recent({ tenant: 'acme', limit: 10 });
+    expect(events.map((e) => `${e.type} ${e.reason}`)).toEqual(['Normal WaitingForDocker']);
+    expect(result.failures.map((f) => `${f.tenant} ${f.code} ${f.transient}`)).toEqual(['acme docker.waiting-for-docker true']);
+    expect(result.retrySoon).toBe(true);
+    const stamp = (await h.metrics.lastAppliedTimestamp.get()).values[0]?.value ?? 0;
+    expect(stamp).toBeGreaterThanOrEqual(Math.floor(before));
+    const info = (await h.metrics.lastAppliedCommitInfo.get()).values.map((v) => v.labels.commit);
+    expect(info).toEqual([result.commit]);
+    expect(second.kind).toBe('failed');
   });
 });

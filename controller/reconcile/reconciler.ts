@@ -14,10 +14,10 @@ import { plan as computePlan } from '../plan/plan.js';
 import type { Store } from '../store/index.js';
 import { passStatus, type CommitStatusReporter } from './commit-status.js';
 import type { ConfigTracker, GoodConfig } from './config-tracker.js';
-import { gatePlan, type HeldTenant } from './gate.js';
+import { gatePlan, WAITING_FOR_DOCKER, type HeldTenant } from './gate.js';
 import { recordOutcome, recordRemoval, type RecordContext } from './record-status.js';
 import { recordOverride, recordRefusal, recordRefusalCleared } from './refusal-event.js';
-import type { TenantOutcome } from './tenant-status.js';
+import { reasonFromCode, type TenantOutcome } from './tenant-status.js';
 
 export interface ReconcilerDeps {
   tracker: ConfigTracker;
@@ -178,6 +178,10 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     let outcome: TenantOutcome;
     if (invalidTenants.has(tenant) && invalidCommit) {
       outcome = { kind: 'invalid', commit: invalidCommit, message: invalidTenants.get(tenant)! };
+    } else if (hold?.code === WAITING_FOR_DOCKER) {
+      outcome = { kind: 'waiting', commit: good.commit, generation: tenantPlan.generation ?? '', reason: reasonFromCode(hold.code), message: hold.message };
+      failures.push({ tenant, code: hold.code, message: hold.message, transient: true });
+      tenantLog(tenant).info('tenant waiting for Docker', { code: hold.code, reason: hold.message });
     } else if (hold) {
       outcome = { kind: 'failed', commit: good.commit, generation: tenantPlan.generation ?? '', code: hold.code, message: hold.message, transient: hold.transient, actions: [] };
       failures.push({ tenant, code: hold.code, message: hold.message, transient: hold.transient });
@@ -205,8 +209,12 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   const appliedCount = desired.tenants.filter((t) => !failedTenants.has(t.name)).length;
   // Transient failures are retried with backoff: the commit stays pending until they clear or one turns terminal.
   await deps.commitStatus.report({ commit: good.commit, ...passStatus(appliedCount, total, failures) });
-  if (failures.length === 0) recordAppliedCommit(deps.metrics, good.commit, new Date());
   const changed = report.tenants.some((t) => t.done.length > 0);
+  // The commit counts as applied when every tenant is at it, and also when this
+  // pass applied it to some tenants while others wait or fail: those show on
+  // rp9_tenant_ready, and the timestamp must not stay at 0 meanwhile.
+  const appliedSome = report.tenants.some((t) => t.outcome === 'applied' && t.done.length > 0);
+  if (failures.length === 0 || appliedSome) recordAppliedCommit(deps.metrics, good.commit, new Date());
   const kind: ReconcileResultKind = failures.length > 0 ? 'failed' : changed ? 'applied' : 'noop';
   return finish({
     kind,
