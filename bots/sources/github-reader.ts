@@ -4,7 +4,7 @@
 import { Octokit } from '@octokit/rest';
 import { createAppAuthStrategy, type AppCredentials } from '../../edges/forge/app-auth.js';
 import type { ConfigFiles, Diagnostic, SourceFile } from '../../config/types.js';
-import { selectConfigEntries, type TreeEntry } from '../../controller/source/tree.js';
+import { selectConfigEntries, type TreeEntry } from '../../edges/git/tree.js';
 import { mapLimit } from '../../kernel/concurrency/map-limit.js';
 import { SourceReadError } from './errors.js';
 

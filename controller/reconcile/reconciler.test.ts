@@ -16,7 +16,7 @@ import { createLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
 import type { ObservedResource, ObservedState } from '../model.js';
 import { ALL_AVAILABLE } from '../plan/fixtures.js';
-import { openSource } from '../source/index.js';
+import { openSource } from '../../edges/git/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createCommitStatusReporter } from './commit-status.js';
 import { createConfigTracker } from './config-tracker.js';

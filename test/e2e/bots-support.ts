@@ -23,7 +23,7 @@ import type { Plan } from '../../controller/model.js';
 import { convergedObserved } from '../../controller/plan/fixtures.js';
 import { plan } from '../../controller/plan/plan.js';
 import { createConfigTracker } from '../../controller/reconcile/config-tracker.js';
-import { openSource } from '../../controller/source/index.js';
+import { openSource } from '../../edges/git/index.js';
 import { commitFiles as pushFiles, createConfigRepo } from '../fixtures/git-repo.js';
 import { startGitHubServer, type GitHubServer, type RecordedRequest } from '../github/server.js';
 import { startGitServer } from '../harness/git-server.js';
