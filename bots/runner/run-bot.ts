@@ -3,7 +3,6 @@
 import { isForgeError, type Forge } from '../../edges/forge/index.js';
 import type { Logger } from '../../kernel/log/logger.js';
 import { BotError } from '../core/errors.js';
-import { createForgeHistory } from '../sources/history.js';
 import { decideAutoscaleRun } from './decide-autoscale.js';
 import { decidePromotionRun } from './decide-promotion.js';
 import { decideUpgradesRun } from './decide-upgrades.js';
@@ -31,7 +30,7 @@ export async function pullRequestState(forge: Forge, bot: RunnableBot, now: Date
 async function decide(name: RunnableBot, deps: RunBotDeps, options: RunOptions): Promise<Decision> {
   const platform = deps.base.config.platform!;
   const tenants = deps.base.config.tenants.map((t) => t.tenant);
-  const history = deps.history ?? (deps.forge ? createForgeHistory(deps.forge, deps.base.branch) : undefined);
+  const history = deps.history;
   const now = deps.now;
   switch (name) {
     case 'autoscale':

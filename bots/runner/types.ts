@@ -29,7 +29,7 @@ export interface RunBotDeps {
   forge?: Forge;
   /** Prometheus-backed figures; absent = metrics unavailable (promotion still scores Trigger B). */
   metrics?: BotMetrics;
-  /** Default: from forge.listCommitsTouching, any commit touching the file. */
+  /** Git history of the base (fetched, or the local checkout's); absent = cooldowns and soak times unknown. */
   history?: FieldHistory;
   /** Available n8n versions (upgrades); required by the upgrades bot. */
   versions?: () => Promise<AvailableVersion[]>;
