@@ -4,7 +4,7 @@
 // reader and head; trees are cached by oid, so asking about many files costs
 // little more than asking about one.
 import git from 'isomorphic-git';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { findLocalGitdir, resolveOptional, type GitFs } from './repo.js';
 import { SourceError } from './types.js';
 
@@ -45,8 +45,8 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** History over `gitdir` from `head`. Reads nothing until asked. */
-export function openFileHistory(fs: GitFs, gitdir: string, head: string, cache: object = {}): FileHistory {
+/** History over `gitdir` from `head`; paths are relative to `prefix` in the tree. Reads nothing until asked. */
+export function openFileHistory(fs: GitFs, gitdir: string, head: string, cache: object = {}, prefix = ''): FileHistory {
   const trees = new Map<string, Map<string, { oid: string; type: string }>>();
   const walks = new Map<string, Promise<{ commits: WalkedCommit[]; truncated: Date | undefined }>>();
 
@@ -62,7 +62,7 @@ export function openFileHistory(fs: GitFs, gitdir: string, head: string, cache: 
 
   async function blobAt(rootTree: string, path: string): Promise<string | undefined> {
     let tree = rootTree;
-    const parts = path.split('/');
+    const parts = (prefix ? `${prefix}/${path}` : path).split('/');
     for (const [index, part] of parts.entries()) {
       const entry = (await treeOf(tree)).get(part);
       if (!entry) return undefined;
@@ -132,12 +132,14 @@ export function openFileHistory(fs: GitFs, gitdir: string, head: string, cache: 
  * undefined when `dir` is not in a git repository or HEAD has no commit yet.
  */
 export async function openLocalHistory(fs: GitFs, dir: string): Promise<FileHistory | undefined> {
-  let path = resolve(dir);
+  const start = resolve(dir);
+  let path = start;
   for (let depth = 0; depth < 64; depth += 1) {
     const found = await findLocalGitdir(fs, path);
     if ('gitdir' in found) {
       const head = await headCommit(fs, path, found.gitdir);
-      return head ? openFileHistory(fs, found.gitdir, head) : undefined;
+      // Paths asked about are relative to `dir`, which may be a subdirectory of the work tree.
+      return head ? openFileHistory(fs, found.gitdir, head, {}, relative(path, start).split(sep).join('/')) : undefined;
     }
     const parent = dirname(path);
     if (parent === path) return undefined;

@@ -64,7 +64,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   const ttl = options.installationTokenTtlMs ?? 3_600_000;
   const routes = [...gitRoutes, ...statusRoutes, ...pullRoutes, ...issueRoutes, ...appRoutes(state.auth, () => ttl)].map((route) => compile(contract, route));
   const gitRoot = mkdtempSync(join(tmpdir(), 'rp9-github-git-'));
-  const smartHttp = createSmartHttp({ world: state.world, auth: state.auth, root: gitRoot, onRequest: (service, status) => state.gitRequests.push({ service, status }) });
+  const smartHttp = createSmartHttp({ world: state.world, auth: state.auth, root: gitRoot, onRequest: (endpoint, status) => state.gitRequests.push({ endpoint, status }) });
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       state.violations.push(`internal error: ${(error as Error).stack ?? String(error)}`);

@@ -61,7 +61,7 @@ function exportRepo(git: GitStore, repo: RepoRecord, dir: string, written: Set<s
   writeFileSync(join(dir, 'HEAD'), `ref: refs/heads/${repo.defaultBranch}\n`);
 }
 
-export function createSmartHttp(options: { world: World; auth: AuthRegistry; root: string; onRequest: (service: string, status: number) => void }): SmartHttp {
+export function createSmartHttp(options: { world: World; auth: AuthRegistry; root: string; onRequest: (endpoint: string, status: number) => void }): SmartHttp {
   const written = new Map<string, Set<string>>();
   return {
     handle(req, res, url) {
@@ -69,21 +69,22 @@ export function createSmartHttp(options: { world: World; auth: AuthRegistry; roo
       if (!match) return false;
       const [, owner, name, endpoint] = match as unknown as [string, string, string, string];
       const service = endpoint === 'info/refs' ? (url.searchParams.get('service') ?? 'dumb') : endpoint;
+      const record = (status: number) => options.onRequest(endpoint === 'info/refs' ? `info/refs?service=${service}` : endpoint, status);
       const secret = password(req.headers.authorization);
       const credential = secret ? authenticate(options.auth, `token ${secret}`, options.world.now()) : { kind: 'none' as const };
       if (credential.kind !== 'token') {
-        options.onRequest(service, 401);
+        record(401);
         refuse(req, res, 401, 'Invalid username or token.', { 'www-authenticate': 'Basic realm="GitHub"' });
         return true;
       }
       const repo = [...options.world.repos.values()].find((r) => r.owner.toLowerCase() === owner.toLowerCase() && r.name.toLowerCase() === name.toLowerCase());
       if (!repo) {
-        options.onRequest(service, 404);
+        record(404);
         refuse(req, res, 404, 'Repository not found.');
         return true;
       }
       if (service !== 'git-upload-pack') {
-        options.onRequest(service, 403);
+        record(403);
         refuse(req, res, 403, 'the contract server serves fetches only (git-upload-pack)');
         return true;
       }
@@ -92,7 +93,7 @@ export function createSmartHttp(options: { world: World; auth: AuthRegistry; roo
       const seen = written.get(key) ?? new Set<string>();
       written.set(key, seen);
       exportRepo(options.world.git, repo, dir, seen);
-      options.onRequest(service, 200);
+      record(200);
       serveCgi(options.root, 'git', 'x-access-token', req, res, `/${repo.owner}/${repo.name}.git/${endpoint}${url.search}`);
       return true;
     },

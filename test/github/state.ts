@@ -42,7 +42,7 @@ export interface RepoSeed {
 export interface GitHubServerState {
   readonly requests: RecordedRequest[];
   /** Git smart-HTTP requests (`/<owner>/<repo>.git/…`), kept apart from the REST API's. */
-  readonly gitRequests: { service: string; status: number }[];
+  readonly gitRequests: { endpoint: string; status: number }[];
   /** Responses the server refused to send because they broke the OpenAPI contract (a server bug). */
   readonly violations: string[];
   readonly world: World;
@@ -83,7 +83,7 @@ export function createState(options: { now?: () => number; tokens?: string[] } =
   const user: Actor = { login: 'rp9-bot', id: 900, type: 'User' };
   for (const token of options.tokens ?? ['test-token']) auth.personal.set(token, user);
   const requests: RecordedRequest[] = [];
-  const gitRequests: { service: string; status: number }[] = [];
+  const gitRequests: { endpoint: string; status: number }[] = [];
   const violations: string[] = [];
   const limits: RateLimitInjection[] = [];
   const listeners = new Set<(request: RecordedRequest) => void>();
