@@ -59,7 +59,7 @@ export async function runBot(name: RunnableBot, deps: RunBotDeps): Promise<RunRe
   const options: RunOptions = { ...DEFAULT_RUN_OPTIONS, ...deps.options };
   const log = logger.child({ bot: name });
   const notes: string[] = [];
-  if (base.config.diagnostics.some((d) => d.severity === 'error')) notes.push(`the config on ${base.branch} fails rp9 validate: proposals are deferred until it is fixed`);
+  if (base.config.diagnostics.some((d) => d.severity === 'error')) notes.push(`the config on ${base.branch} fails rp9 validate: only proposals that remove one of its errors go through, the others are deferred until it is fixed`);
 
   const decision = await decide(name, deps, options);
   notes.push(...decision.notes);
