@@ -18,7 +18,6 @@ export interface PromotionSources {
 function promotionMetrics(figures: WindowFigures, window: string): PromotionMetrics {
   return {
     queueWaitP95Seconds: figures.queueWaitP95Seconds ?? Number.NaN,
-    cpuPercent: figures.cpuPercent ?? Number.NaN,
     executionsMonth: figures.executionsMonth ?? Number.NaN,
     concurrentExecutions: figures.concurrentExecutions ?? Number.NaN,
     window,
