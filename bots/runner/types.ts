@@ -18,8 +18,6 @@ export interface RunOptions {
   requiredContexts: string[];
   /** Default 'squash'. */
   mergeMethod: MergeMethod;
-  /** Window of the promotion bot's performance figures (default `4h`). */
-  promotionWindow: string;
 }
 
 export interface RunBotDeps {
