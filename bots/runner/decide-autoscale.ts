@@ -55,13 +55,13 @@ export async function decideAutoscaleRun(sources: AutoscaleSources): Promise<Dec
   const { platform, now } = sources;
   const policy = platform.spec.policies.autoscale;
   if (!sources.metrics) {
-    return { proposals: [], wanted: undefined, held: [], notes: ['metrics unavailable (no Prometheus configured): autoscale needs them and proposes nothing'] };
+    return { proposals: [], wanted: undefined, held: [], notes: ['metrics unavailable (no Prometheus configured): autoscale needs them and proposes nothing'], metricsUnavailable: 'no Prometheus configured' };
   }
   let figures: Map<string, WindowFigures>;
   try {
     figures = await sources.metrics.window(`${policy.windowMinutes}m`, now);
   } catch (error) {
-    return { proposals: [], wanted: undefined, held: [], notes: [`metrics unavailable (${(error as Error).message}): autoscale proposes nothing and closes nothing`] };
+    return { proposals: [], wanted: undefined, held: [], notes: [`metrics unavailable (${(error as Error).message}): autoscale proposes nothing and closes nothing`], metricsUnavailable: (error as Error).message };
   }
 
   const notes: string[] = [];

@@ -9,6 +9,7 @@ import type { ConfigFiles, Diagnostic, Platform } from '../../config/types.js';
 import type { MergeMethod, PullRequestInfo } from '../../edges/forge/index.js';
 import { applyEdits, autoMergeDecision, BotError, dottedPath, rateLimit, renderPrBody, type Proposal } from '../index.js';
 import { formatFieldValue } from '../core/format.js';
+import { unifiedDiff } from '../core/unified-diff.js';
 import type { BaseConfig } from '../sources/types.js';
 import type { CloseOperation, Decision, ForgeOperation, ProposalView, RunnableBot, RunOptions } from './types.js';
 
@@ -150,6 +151,7 @@ export function planRun(input: PlanInput): RunPlan {
       baseSha: base.sha,
       file: proposal.file,
       content,
+      diff: unifiedDiff(proposal.file, text, content),
       commitMessage: commitMessage(proposal),
       title: proposal.title,
       body: renderPrBody(proposal, decisionToMerge),

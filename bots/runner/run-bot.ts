@@ -84,6 +84,7 @@ export async function runBot(name: RunnableBot, deps: RunBotDeps): Promise<RunRe
     at: now.toISOString(),
     base: { branch: base.branch, sha: base.sha },
     notes,
+    ...(decision.metricsUnavailable !== undefined ? { metricsUnavailable: decision.metricsUnavailable } : {}),
     ...(decision.candidates ? { candidates: decision.candidates } : {}),
     proposals: plan.proposals,
     held: decision.held,

@@ -57,6 +57,8 @@ export interface Decision {
   held: Held[];
   candidates?: Candidate[];
   notes: string[];
+  /** Why the metrics the bot needs were unavailable (the run decided blind); undefined when it had them. */
+  metricsUnavailable?: string;
 }
 
 export interface ProposeOperation {
@@ -69,6 +71,8 @@ export interface ProposeOperation {
   baseSha: string;
   file: string;
   content: string;
+  /** Unified diff of the file on the base and `content` (what the pull request shows). */
+  diff: string;
   commitMessage: string;
   title: string;
   body: string;
@@ -129,6 +133,8 @@ export interface RunReport {
   at: string;
   base: { branch: string; sha: string };
   notes: string[];
+  /** Set when the run had no metrics (Prometheus missing or unreachable): `rp9 bots run` exits 3. */
+  metricsUnavailable?: string;
   candidates?: Candidate[];
   proposals: ProposalView[];
   held: Held[];

@@ -9,7 +9,7 @@ import { schedulesOf, startScheduler } from '../../bots/runner/schedule.js';
 import { isRunnableBot, RUNNABLE_BOTS, type RunnableBot } from '../../bots/runner/types.js';
 import { runDepsFrom } from '../../bots/runner/wire.js';
 import { botsSettingsFromEnv, type BotsSettings } from '../../bots/sources/env.js';
-import { EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
+import { EXIT_BLIND, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
 
 const ENVIRONMENT = [
   'Environment:',
@@ -34,8 +34,13 @@ export function clockOption(value: unknown): Date {
   return new Date(at);
 }
 
-function loggerFor(io: CommandIo): Logger {
-  return createLogger({ stream: io.stderr, env: io.env });
+/**
+ * Logs go to stderr. A single `rp9 bots run` prints its report on stdout, so its log stays quiet at the
+ * default level (warnings and errors only); RP9_LOG_LEVEL=info or debug shows the rest.
+ */
+function loggerFor(io: CommandIo, quiet = false): Logger {
+  const explicit = io.env.RP9_LOG_LEVEL?.trim();
+  return createLogger({ stream: io.stderr, env: io.env, ...(quiet && !explicit ? { level: 'warn' as const } : {}) });
 }
 
 export const botsRunCommand: Command = {
@@ -68,10 +73,11 @@ export const botsRunCommand: Command = {
     const settings = botsSettingsFromEnv(io.env);
     // A dry run with no GitHub credentials reads the checkout it runs in.
     const dir = values.dir !== undefined ? resolve(io.cwd, String(values.dir)) : dryRun && !settings.github ? io.cwd : undefined;
-    const deps = await runDepsFrom(settings, { bot: name, ...(dir !== undefined ? { dir } : {}), dryRun, now, logger: loggerFor(io) });
+    const deps = await runDepsFrom(settings, { bot: name, ...(dir !== undefined ? { dir } : {}), dryRun, now, logger: loggerFor(io, true) });
     const report = await runBot(name, deps);
     io.stdout.write(format === 'json' ? renderReportJson(report) : renderReportText(report));
-    return hasFailures(report) ? EXIT_INVALID : EXIT_OK;
+    if (hasFailures(report)) return EXIT_INVALID;
+    return report.metricsUnavailable !== undefined ? EXIT_BLIND : EXIT_OK;
   },
 };
 
@@ -79,6 +85,7 @@ async function runOnce(bot: RunnableBot, settings: BotsSettings, io: CommandIo, 
   const deps = await runDepsFrom(settings, { bot, dryRun: false, now: new Date(), logger });
   const report = await runBot(bot, deps);
   io.stdout.write(json ? `${JSON.stringify(report)}\n` : renderReportText(report));
+  if (report.metricsUnavailable !== undefined) logger.warn('bot run decided without metrics', { bot, code: 'bots.metrics-unavailable', reason: report.metricsUnavailable });
   return deps.base.config.platform;
 }
 
