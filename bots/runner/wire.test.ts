@@ -69,4 +69,17 @@ describe('a dry run from a local checkout', () => {
     expect(report.proposals).toHaveLength(1);
     expect(report.notes).toContain('git history unavailable: cooldowns not applied');
   });
+
+  it('reads promotion figures over policies.promotion.windowHours', async () => {
+    write('platform.yaml', PLATFORM.replace('    promotion:\n', '    promotion:\n      windowHours: 6\n'));
+    write('tenants/acme.yaml', acme(2));
+    const windows: string[] = [];
+
+    const deps = await runDepsFrom(settings, { bot: 'promotion', dir, dryRun: true, now: new Date(), logger: silentLogger() });
+    deps.metrics = { ...hot, window: async (window) => (windows.push(window), new Map()) };
+    await runBot('promotion', deps);
+
+    expect(deps.base.config.platform?.spec.policies.promotion.windowHours).toBe(6);
+    expect(windows).toEqual(['6h']);
+  });
 });
