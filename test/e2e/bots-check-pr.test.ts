@@ -129,13 +129,26 @@ describe('rp9 check-pr on a bot pull request', () => {
     expect(check.stdout.endsWith(plan.stdout)).toBe(true);
   });
 
+  it('with --pr and no GITHUB_HEAD_REF, reads the bot from the pull request\'s head branch through the API', async () => {
+    await writeFiles({ 'tenants/soylent.yaml': filesAt(stack, 'rp9/promotion/soylent')['tenants/soylent.yaml']!.replace('plan: pro', 'plan: enterprise') });
+    const env = { RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url };
+
+    const result = await rp9(['check-pr', '--base', 'main', '--pr', '1', '--output', 'github'], env);
+
+    expect(result.stderr).toContain('#1 is the promotion bot\'s (branch rp9/promotion/soylent');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('title=bots.field-not-owned::spec.plan: promotion may not change spec.plan');
+  });
+
   it('fails when the bot\'s branch changes a field the bot does not own', async () => {
     await writeFiles({ 'tenants/soylent.yaml': filesAt(stack, 'rp9/promotion/soylent')['tenants/soylent.yaml']!.replace('plan: pro', 'plan: enterprise') });
 
     const result = await checkPr(['--output', 'github']);
 
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('::error file=tenants/soylent.yaml,title=bots.field-not-owned::spec.plan: promotion may not change spec.plan (it owns spec.mode, spec.promotion)');
+    const line = (await readFile(join(work, 'tenants/soylent.yaml'), 'utf8')).split('\n').indexOf('  plan: enterprise') + 1;
+    expect(line).toBeGreaterThan(1);
+    expect(result.stdout).toContain(`::error file=tenants/soylent.yaml,line=${line},col=3,title=bots.field-not-owned::spec.plan: promotion may not change spec.plan (it owns spec.mode, spec.promotion)`);
     expect(result.stdout).toContain('✗ the promotion bot changes 1 thing it does not own');
   });
 
