@@ -3,8 +3,8 @@
 // checks that only the bot's own fields changed; renders what the controller
 // would do after the merge (the plan from base to head), optionally as a
 // sticky PR comment. Exit 1 on validation errors or ownership violations.
-import { appendFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigDirError, readConfigDir } from '../../config/read-config-dir.js';
 import { checkPullRequest, parseBotBranch, type BotBranch } from '../../bots/runner/check-pr.js';
 import { CHECK_PR_COMMENT_KEY, checkFailed, renderCheckGithub, renderCheckJson, renderCheckMarkdown, renderCheckText } from '../../bots/runner/check-pr-render.js';
@@ -64,6 +64,7 @@ export const checkPrCommand: Command = {
     dir: { type: 'string', short: 'd', valueName: 'path', description: 'Checkout of the config repo (default: current directory)' },
     output: { type: 'string', short: 'o', valueName: 'format', default: 'text', description: 'Output format: text, json, github or markdown' },
     comment: { type: 'boolean', description: 'Post the result as a sticky pull request comment' },
+    'markdown-file': { type: 'string', valueName: 'path', description: 'Also write the comment\'s Markdown to this file (a fork PR\'s plan artifact, posted by `rp9 check-pr-comment`)' },
     bot: { type: 'string', valueName: 'bot/tenant', description: 'Treat the PR as this bot\'s (default: from GITHUB_HEAD_REF, else from the head branch of --pr through the API)' },
     pr: { type: 'string', valueName: 'number', description: 'Pull request number for --comment and the bot lookup (default: from GITHUB_REF)' },
     ...helpOption,
@@ -91,6 +92,12 @@ export const checkPrCommand: Command = {
     const settings = controllerSettings({}, io.env, io.cwd);
     const result = checkPullRequest({ base, head, changedPaths: changed, compileContext: (platform) => compileContextFor(settings, platform), ...(bot ? { bot } : {}) });
     const markdown = renderCheckMarkdown(result);
+    const markdownFile = values['markdown-file'] as string | undefined;
+    if (markdownFile !== undefined) {
+      const path = resolve(io.cwd, markdownFile);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, markdown);
+    }
 
     if (format === 'json') io.stdout.write(renderCheckJson(result));
     else if (format === 'markdown') io.stdout.write(markdown);
