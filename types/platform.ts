@@ -87,6 +87,21 @@ export interface PlatformSpec {
   };
   safety: {
     maxDeletionPercent: Percent;
+    /**
+     * One-time override of the mass-deletion rail, reviewed in git: the removal of these tenants does not count toward maxDeletionPercent. A tenant listed here may not have a file in tenants/, so the entry is spent once the removal is applied: adding the tenant back requires taking it off this list.
+     */
+    allowDeletion?: {
+      /**
+       * Names of the tenants whose removal is intended.
+       *
+       * @minItems 1
+       */
+      tenants: [string, ...string[]];
+      /**
+       * Why these tenants are removed (shown in the plan and the controller's log).
+       */
+      reason: string;
+    };
   };
 }
 /**
@@ -152,6 +167,15 @@ export interface Policies {
       executionsPerMinute: number;
     };
     tolerancePercent: Percent;
+    /**
+     * Each signal's own band. Memory has none on the way up by default: at 85 % a tenant is already near the out-of-memory kill, so the bot does not wait for 93.5 %.
+     */
+    tolerance: {
+      queueWaitP95Seconds?: ToleranceBand;
+      executionsPerMinute?: ToleranceBand;
+      cpuPercent?: ToleranceBand;
+      memoryPercent: ToleranceBand;
+    };
     scaleDownStabilizationHours: number;
     /**
      * No change within this time of the tenant's last resource change (from git history).
@@ -160,6 +184,10 @@ export interface Policies {
   };
   promotion: {
     schedule: string;
+    /**
+     * Lookback window of Trigger A's figures (queue wait p95, concurrency), hours.
+     */
+    windowHours: number;
     queueWaitP95Seconds: number;
     cpuPercent: Percent;
     executionsMonthlyShareOfPro: number;
@@ -200,6 +228,16 @@ export interface Policies {
     maxOpenPrsPerBot: number;
     maxPrsPerHourPerBot: number;
   };
+}
+/**
+ * A signal's own band, percent of its threshold; a direction left out uses tolerancePercent.
+ *
+ * This interface was referenced by `Platform`'s JSON-Schema
+ * via the `definition` "ToleranceBand".
+ */
+export interface ToleranceBand {
+  up?: Percent;
+  down?: Percent;
 }
 /**
  * Which bot changes may merge without a human, per bot and risk class.

@@ -35,12 +35,21 @@ describe('checkBotOwnership', () => {
 
   it.each([
     ['its own field', { acme: acme(3) }, ['tenants/acme.yaml'], []],
-    ['a field it does not own', { acme: acme(2, 'enterprise') }, ['tenants/acme.yaml'], [['bots.field-not-owned', 'tenants/acme.yaml', 'spec.plan']]],
-    ['another file', { acme: acme(3) }, ['tenants/acme.yaml', 'README.md'], [['bots.file-not-owned', 'README.md', '']]],
-  ])('judges a change to %s', (_name, head, changed, expected) => {
+    // tenantYaml puts `plan:` on line 9, indented two spaces under `spec:`.
+    ['a field it does not own', { acme: acme(2, 'enterprise') }, ['tenants/acme.yaml'], [['bots.field-not-owned', 'tenants/acme.yaml', 'spec.plan', 9, 3]]],
+    ['another file', { acme: acme(3) }, ['tenants/acme.yaml', 'README.md'], [['bots.file-not-owned', 'README.md', '', 1, 1]]],
+  ])('judges a change to %s, pointing at the line and column of the field', (_name, head, changed, expected) => {
     const problems = checkBotOwnership({ base: files({ acme: acme(2) }), head: files(head), changedPaths: changed }, bot);
 
-    expect(problems.map((p) => [p.code, p.file, p.field])).toEqual(expected);
+    expect(problems.map((p) => [p.code, p.file, p.field, p.line, p.column])).toEqual(expected);
+  });
+
+  it('points a removed field at its nearest parent that is left', () => {
+    const removed = acme(2).replace(/^ {2}plan: .*\n/m, '');
+
+    const problems = checkBotOwnership({ base: files({ acme: acme(2) }), head: files({ acme: removed }), changedPaths: ['tenants/acme.yaml'] }, bot);
+
+    expect(problems.map((p) => [p.field, p.line, p.column])).toEqual([['spec.plan', 6, 1]]);
   });
 
   it('refuses creating or deleting the tenant file', () => {
@@ -85,14 +94,18 @@ describe('planBaseToHead', () => {
     expect(result.tenants.map((t) => `${t.tenant} ${t.change}`)).toEqual(['acme create']);
   });
 
-  it('refuses removing more than maxDeletionPercent of the base\'s tenants unless allowed', () => {
+  it('refuses removing more than maxDeletionPercent of the base\'s tenants unless head lists them in spec.safety.allowDeletion', () => {
     const base = files({ acme: acme(2), globex });
+    const allowing = platformText.replace('maxDeletionPercent: 25', 'maxDeletionPercent: 25\n    allowDeletion: { tenants: [acme, globex], reason: "contracts ended" }');
+    const headAllowing = loadConfig({ ...files({}), platform: { path: 'platform.yaml', bytes: new Uint8Array(Buffer.from(allowing)) } });
 
     const refused = planBaseToHead(base, head({}));
-    const allowed = planBaseToHead(base, head({}), { allowMassDeletion: true });
+    const allowed = planBaseToHead(base, { platform: headAllowing.platform!, tenants: headAllowing.tenants });
 
     expect(refused.refused?.code).toBe('plan.mass-deletion');
+    expect(refused.refused?.message).toContain('spec.safety.allowDeletion');
     expect(allowed.refused).toBeUndefined();
+    expect(allowed.deletionOverride).toEqual({ by: 'safety.allowDeletion', tenants: ['acme', 'globex'], reason: 'contracts ended' });
     expect(allowed.tenants.map((t) => `${t.tenant} ${t.change}`)).toEqual(['acme delete', 'globex delete']);
   });
 });

@@ -16,5 +16,6 @@ export const commands: CommandEntry[] = [
   { name: ['bots'], summary: 'Run every bot on its schedule (policies.<bot>.schedule) until stopped', load: async () => (await import('./bots.js')).botsCommand },
   { name: ['bots', 'run'], summary: 'Run one bot now: autoscale, promotion or upgrades', load: async () => (await import('./bots.js')).botsRunCommand },
   { name: ['check-pr'], summary: 'Check a pull request: validation, bot field ownership, and the plan it causes', load: async () => (await import('./check-pr.js')).checkPrCommand },
+  { name: ['check-pr-comment'], summary: 'Post a saved check-pr plan as the sticky PR comment (fork pull requests, from a workflow_run workflow)', load: async () => (await import('./check-pr-comment.js')).checkPrCommentCommand },
   { name: ['controller'], summary: 'Run the reconcile loop: converge Docker, Traefik and PostgreSQL to the config repo', load: async () => (await import('./controller.js')).controllerCommand },
 ];

@@ -17,6 +17,7 @@ import { DEFAULT_N8N_VERSION, ensureN8nImage, N8N_IMAGE_BUILD_TIMEOUT_MS, UPGRAD
 import { platformYaml } from './bots-support.js';
 import { containerLogs } from './n8n-containers.js';
 import { startN8nController, type N8nController } from './support/n8n-controller.js';
+import { until } from './support/wait.js';
 import { callWebhook, callWebhookUntilServed, createWorkload, executionsOf, migrationCount, OWNER, ownerConnection } from './support/n8n-workload.js';
 
 const id = randomBytes(3).toString('hex');
@@ -132,6 +133,8 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     expect(upgraded.failures).toEqual([]);
     const actions = upgraded.plan?.tenants.find((t) => t.tenant === tenant)?.actions.map((a) => `${a.op} ${a.kind} ${a.name}`);
     expect(actions).toEqual(expect.arrayContaining([`recreate container ${main}`, `recreate container ${worker}`]));
+    // The controller counts a container ready when its healthcheck answers through exec; the engine's own check lags.
+    await until('the engine to report the new main healthy', async () => (await docker.getContainer(main).inspect()).State.Health?.Status === 'healthy', { timeoutMs: 60_000, intervalMs: 500 });
     const v2Info = await docker.getContainer(main).inspect();
     expect(v2Info.Config.Image).toBe(`rp9/n8n:${DEFAULT_N8N_VERSION}`);
     expect(v2Info.State).toMatchObject({ Running: true, Health: { Status: 'healthy' } });

@@ -156,6 +156,12 @@ describe('the controller brings up a dedicated tenant on the real n8n image', ()
     expect(applied).toMatchObject({ kind: 'applied', commit: repo.head });
     const actions = applied.plan?.tenants.find((t) => t.tenant === tenant)?.actions.map((a) => `${a.op} ${a.kind} ${a.name}`);
     expect(actions).toEqual(expect.arrayContaining([`create database ${database}`, `create container ${main}`, `create container ${worker}`, `create route ${tenant}`]));
+    // The controller counts a container ready when its healthcheck command answers through exec;
+    // the engine's own check (every 10 s) says healthy a little later: wait for it, bounded.
+    await until('the engine to report main and worker healthy', async () => {
+      const infos = await Promise.all([inspect(main), inspect(worker)]);
+      return infos.every((info) => info.State.Health?.Status === 'healthy');
+    }, { timeoutMs: 60_000, intervalMs: 500 });
     const [mainInfo, workerInfo] = await Promise.all([inspect(main), inspect(worker)]);
     for (const info of [mainInfo, workerInfo]) {
       expect(info.State).toMatchObject({ Running: true, Health: { Status: 'healthy' } });

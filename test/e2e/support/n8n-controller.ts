@@ -16,7 +16,7 @@ import { createConfigTracker } from '../../../controller/reconcile/config-tracke
 import { reconcileOnce, type ReconcileResult } from '../../../controller/reconcile/reconciler.js';
 import { createApplyPorts } from '../../../controller/runtime/apply-ports.js';
 import { compileContextFor, controllerSettings, type ControllerSettings } from '../../../controller/runtime/settings.js';
-import { openSource } from '../../../controller/source/index.js';
+import { openSource } from '../../../edges/git/index.js';
 import { openStore, type Store } from '../../../controller/store/index.js';
 import { silentLogger } from '../../../kernel/log/logger.js';
 import { createMetrics } from '../../../kernel/metrics/registry.js';
@@ -85,7 +85,7 @@ export async function startN8nController(options: N8nControllerOptions): Promise
       commitStatus: createCommitStatusReporter(undefined, { environment: () => environment }),
       metrics: createMetrics({ defaultMetrics: false }),
       logger: silentLogger(),
-      options: { allowMassDeletion: false, concurrency: 2, retry: { attempts: 2, baseMs: 500, maxMs: 2_000 } },
+      options: { concurrency: 2, retry: { attempts: 2, baseMs: 500, maxMs: 2_000 } },
     });
   const stop = async () => {
     const mine = { label: [`${LABEL.environment}=${environment}`] };
