@@ -107,8 +107,17 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
     if (next.status === 'done') {
       options.metrics?.operations.inc({ kind: op.kind, result: 'done' });
       options.logger.info('operation done', { operation_id: op.id, operation_kind: op.kind, tenant: op.tenant });
+      await finished(next, bound);
     }
     return next;
+  }
+
+  async function finished(op: Operation, bound: BoundKind): Promise<void> {
+    try {
+      await bound.kind.onFinished?.(op, bound.deps);
+    } catch (error) {
+      options.logger.warn('operation finish hook failed', { operation_id: op.id, operation_kind: op.kind, error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   async function fail(op: Operation, error: unknown): Promise<Operation> {
@@ -124,6 +133,7 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
       const closed = await ops.finish(op.id, 'rolled-back');
       options.metrics?.operations.inc({ kind: op.kind, result: 'rolled-back' });
       options.logger.info('operation rolled back', { operation_id: op.id, operation_kind: op.kind, tenant: op.tenant, error: op.error });
+      await finished(closed, bound);
       return closed;
     }
     const name = op.steps[index]?.name as string;
@@ -138,6 +148,7 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
       options.logger.error('operation undo failed; giving up', { operation_id: op.id, operation_kind: op.kind, tenant: op.tenant, step: name, error: message });
       const closed = await ops.finish(op.id, 'failed', { undoError: message });
       options.metrics?.operations.inc({ kind: op.kind, result: 'failed' });
+      await finished(closed, bound);
       return closed;
     }
     return ops.rollBackStep(op.id, name);

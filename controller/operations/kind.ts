@@ -15,7 +15,7 @@ export interface StepContext<D> {
   signal: AbortSignal;
   log: Logger;
   /** Reports progress (phase, bytes) to whoever watches: a terminal, a status page. */
-  progress(update: OperationProgress): void;
+  progress(update: Omit<OperationProgress, 'operationId' | 'step'>): void;
 }
 
 export interface OperationProgress {
@@ -41,6 +41,8 @@ export interface OperationKind<D> {
   /** The whole operation's budget; past it the running step fails (operations.deadline-exceeded) and the undo path runs. */
   deadlineSeconds: number;
   steps: readonly OperationStepSpec<D>[];
+  /** Called once when an operation of this kind finishes (done, rolled-back or given up): metrics, events. Errors are logged, not raised. */
+  onFinished?(op: Operation, deps: D): Promise<void> | void;
 }
 
 /** A kind with its dependencies bound, as the engine's registry holds it. */
