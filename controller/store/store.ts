@@ -40,6 +40,8 @@ export interface Store {
   /** The backup catalogue. */
   readonly backups: BackupsApi;
   readonly lease: LeaseApi;
+  /** The master key secrets (and backup data keys) are wrapped with. */
+  masterKey(): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export async function storeOn(sql: Sql, options: Omit<StoreOptions, 'databaseUrl
     operations: operationsApi(sql),
     backups: backupsApi(sql),
     lease: leaseApi(sql),
+    masterKey,
     close: () => sql.close(),
   };
 }

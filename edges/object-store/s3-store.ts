@@ -20,7 +20,12 @@ export interface S3StoreOptions {
 /** The client settings rp9 needs with any endpoint: path-style addressing, and checksums only where the API requires them (s3rver and other S3-compatibles store aws-chunked bodies otherwise). */
 export function s3ClientConfig(env: NodeJS.ProcessEnv, overrides: S3ClientConfig = {}): S3ClientConfig {
   const endpoint = env.AWS_ENDPOINT_URL_S3?.trim() || env.AWS_ENDPOINT_URL?.trim();
+  const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
+  // Static keys from the given environment; otherwise the SDK's provider chain (profiles, instance roles) on process.env.
+  const credentials = accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } } : {};
   return {
+    ...credentials,
     region: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1',
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     requestChecksumCalculation: 'WHEN_REQUIRED',
