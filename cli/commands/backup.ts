@@ -85,7 +85,7 @@ function recordJson(record: BackupRecord): Record<string, unknown> {
 
 export const backupCreateCommand: Command = {
   name: ['backup', 'create'],
-  summary: 'Back up a tenant now: database dump (dedicated), workflows and credentials, encrypted, verified and catalogued',
+  summary: 'Back up a tenant now: database, workflows and credentials, encrypted and verified',
   args: '<tenant>',
   description: [
     'Runs a backup operation to the end in this process and prints a summary. The objects go',
@@ -175,7 +175,7 @@ export const backupCreateCommand: Command = {
 
 export const backupListCommand: Command = {
   name: ['backup', 'list'],
-  summary: 'List catalogued backups, newest first, for all tenants or one',
+  summary: 'List catalogued backups, newest first',
   args: '[tenant]',
   options: { 'state-dir': configOptions['state-dir'] as Command['options'][string], output: configOptions.output as Command['options'][string], ...helpOption },
   async run({ values, positionals }, io) {
