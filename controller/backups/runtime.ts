@@ -96,3 +96,24 @@ export function backupRuntime(options: BackupRuntimeOptions): { engine: Operatio
   });
   return { engine, deps };
 }
+
+/** An object store that follows the config in force: the bucket of the last good platform.yaml, or <state-dir>/backups. */
+export function followingObjectStore(platform: () => Platform | undefined, env: NodeJS.ProcessEnv, stateDir: string): ObjectStore {
+  let cached: { bucket: string | undefined; store: ObjectStore } | undefined;
+  const current = (): ObjectStore => {
+    const p = platform();
+    const bucket = p?.spec.backups?.bucket;
+    if (!cached || cached.bucket !== bucket) cached = { bucket, store: p ? objectStoreFor(p, env, stateDir) : fsObjectStore(join(stateDir, 'backups')) };
+    return cached.store;
+  };
+  return {
+    get description() {
+      return current().description;
+    },
+    put: (key, body, options) => current().put(key, body, options),
+    get: (key) => current().get(key),
+    head: (key) => current().head(key),
+    list: (prefix) => current().list(prefix),
+    delete: (keys) => current().delete(keys),
+  };
+}
