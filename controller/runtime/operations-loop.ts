@@ -6,6 +6,7 @@
 // never overlaps the previous one; a follower does nothing.
 import type { ObjectStore } from '../../edges/object-store/index.js';
 import type { Logger } from '../../kernel/log/logger.js';
+import type { Metrics } from '../../kernel/metrics/registry.js';
 import { backupInput } from '../backups/naming.js';
 import { expiredBackups } from '../backups/retention.js';
 import { dueBackups, SCHEDULE_KINDS, type ScheduleKind, type TenantSchedule } from '../backups/schedule.js';
@@ -24,6 +25,8 @@ export interface OperationsLoopOptions {
   now?(): Date;
   /** A failed scheduled backup is retried after this long (default 30 min). */
   retryAfterMs?: number;
+  /** Last-success gauges are refilled from the catalogue every pass, so they survive a restart or a change of leader. */
+  metrics?: Pick<Metrics, 'backupLastSuccess' | 'backupBytes'>;
 }
 
 export interface OperationsTicker {
@@ -42,6 +45,7 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
       if (!good) return result;
       result.started = await startDue(options, good, now());
       result.pruned = await prune(options, good, now());
+      if (options.metrics) await recordCatalogue(options.store, options.metrics);
       return result;
     },
   };
@@ -107,6 +111,17 @@ async function prune(options: OperationsLoopOptions, good: GoodConfig, now: Date
 }
 
 /** Starts the loop; the returned stop resolves once the pass in flight (if any) is over. */
+async function recordCatalogue(store: Store, metrics: NonNullable<OperationsLoopOptions['metrics']>): Promise<void> {
+  const seen = new Set<string>();
+  for (const b of await store.backups.list(undefined, 100_000)) {
+    const key = `${b.tenant}\0${b.kind}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    metrics.backupLastSuccess.set({ tenant: b.tenant, type: b.kind }, b.completedAt.getTime() / 1000);
+    metrics.backupBytes.set({ tenant: b.tenant, type: b.kind }, b.storedBytes);
+  }
+}
+
 export function startOperationsLoop(options: OperationsLoopOptions): () => Promise<void> {
   const ticker = createOperationsTicker(options);
   let timer: NodeJS.Timeout | undefined;

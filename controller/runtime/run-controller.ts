@@ -238,6 +238,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     config: tracker.lastGood,
     isLeader: () => started.role() === 'leader',
     logger,
+    metrics,
   });
 
   const stopDrift = watchDockerDrift(docker, () => environment, () => started.trigger('drift'), logger);
