@@ -12,6 +12,7 @@ import type { Logger } from '../../kernel/log/logger.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import { databaseName, mainContainerName } from '../compile/names.js';
 import { backupKind, type BackupDeps, type N8nExporter } from '../operations/backup.js';
+import { drillKind, type DrillDeps } from '../operations/drill.js';
 import { createOperationEngine, type OperationEngine } from '../operations/engine.js';
 import { bindKind, type OperationProgress } from '../operations/kind.js';
 import type { Store } from '../store/index.js';
@@ -75,8 +76,11 @@ export interface BackupRuntimeOptions {
   runner: string;
   metrics?: Metrics;
   onProgress?(update: OperationProgress): void;
+  /** Which verified backup a drill picks (default Math.random). */
+  random?(): number;
 }
 
+/** The engine with the backup and drill kinds bound to their edges. */
 export function backupRuntime(options: BackupRuntimeOptions): { engine: OperationEngine; deps: BackupDeps } {
   const deps: BackupDeps = {
     objects: options.objects,
@@ -86,9 +90,18 @@ export function backupRuntime(options: BackupRuntimeOptions): { engine: Operatio
     ...(options.n8n ? { n8n: options.n8n } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   };
+  const drillDeps: DrillDeps = {
+    objects: options.objects,
+    catalogue: options.store.backups,
+    events: options.store.events,
+    masterKey: () => options.store.masterKey(),
+    adminUrl: options.tenantDatabaseAdminUrl,
+    random: options.random ?? Math.random,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  };
   const engine = createOperationEngine({
     operations: options.store.operations,
-    kinds: { backup: bindKind(backupKind, deps) },
+    kinds: { backup: bindKind(backupKind, deps), drill: bindKind(drillKind, drillDeps) },
     logger: options.logger,
     runner: options.runner,
     ...(options.metrics ? { metrics: options.metrics } : {}),
