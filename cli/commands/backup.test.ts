@@ -105,6 +105,12 @@ describe('rp9 backup', () => {
     expect(verified.code).toBe(0);
     expect(verified.out).toMatch(new RegExp(`backup ${row.id}: ok \\(database `));
 
+    const drill = await rp9(['drills', 'run', tenant]);
+    expect(drill.out).toMatch(new RegExp(`^${tenant}: passed, backup ${row.id}, RTO [0-9.]+ s$`, 'm'));
+    expect(drill.code).toBe(0);
+    const drills = await rp9(['drills', 'list', '-o', 'json']);
+    expect(JSON.parse(drills.out)).toEqual([expect.objectContaining({ tenant, status: 'done', backupId: row.id })]);
+
     const wrongKey = await rp9(['backup', 'verify', row.id], env({ RP9_MASTER_KEY: randomBytes(32).toString('hex') }));
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.err).toContain(`[backup.wrong-master-key] backup ${row.id}`);

@@ -35,7 +35,7 @@ interface Opened {
   store: Store;
 }
 
-async function openAll(values: Record<string, unknown>, io: CommandIo, name: string, create: boolean): Promise<Opened | number> {
+export async function openAll(values: Record<string, unknown>, io: CommandIo, name: string, create: boolean): Promise<Opened | number> {
   const settings = controllerSettings(values, io.env, io.cwd);
   const read = await readFiles(values, io, settings.stateDir);
   if ('error' in read) {

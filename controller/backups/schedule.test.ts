@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueBackups, latestSlot, type TenantSchedule } from './schedule.js';
+import { dueBackups, dueDrills, latestQuarterSlot, latestSlot, type TenantSchedule } from './schedule.js';
 import { expiredBackups, type RetainedBackup } from './retention.js';
 
 const at = (iso: string) => new Date(iso);
@@ -55,5 +55,25 @@ describe('expiredBackups (GFS)', () => {
   it('never expires the tenant\'s newest verified backup', () => {
     const list = [b('old', 'manual', 1, { keepUntil: at('2026-11-02T00:00:00Z') }), b('x', 'daily', 3, { status: 'completed' })];
     expect(expiredBackups(list, now, () => ({ daily: 1, weekly: 1, monthly: 1 }))).toEqual([]);
+  });
+});
+
+describe('quarterly drills', () => {
+  it.each([
+    ['2026-12-05T10:00:00Z', '2026-10-01T05:00:00Z'],
+    ['2026-01-01T04:00:00Z', '2025-10-01T05:00:00Z'],
+    ['2026-04-01T05:00:00Z', '2026-04-01T05:00:00Z'],
+  ])('at %s the slot is %s', (now, slot) => {
+    expect(latestQuarterSlot(at(now)).toISOString()).toBe(at(slot).toISOString());
+  });
+
+  it('drills tenants with a verified backup and no drill this quarter, once', () => {
+    const now = at('2026-12-05T10:00:00Z');
+    expect(dueDrills(now, [
+      { tenant: 'a', hasVerifiedBackup: true, lastDrill: undefined },
+      { tenant: 'b', hasVerifiedBackup: true, lastDrill: at('2026-10-02T00:00:00Z') },
+      { tenant: 'c', hasVerifiedBackup: true, lastDrill: at('2026-09-30T00:00:00Z') },
+      { tenant: 'd', hasVerifiedBackup: false, lastDrill: undefined },
+    ])).toEqual(['a', 'c']);
   });
 });

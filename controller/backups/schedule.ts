@@ -55,3 +55,17 @@ export function dueBackups(now: Date, tenants: readonly TenantSchedule[], retryA
   }
   return due;
 }
+
+/** The latest quarterly drill slot (UTC): the 1st of January, April, July and October at 05:00. */
+export function latestQuarterSlot(now: Date): Date {
+  const y = now.getUTCFullYear();
+  const q = Math.floor(now.getUTCMonth() / 3) * 3;
+  const slot = Date.UTC(y, q, 1, 5);
+  return new Date(slot <= now.getTime() ? slot : Date.UTC(y, q - 3, 1, 5));
+}
+
+/** Tenants due a drill: a verified backup to drill, and no drill started since the latest quarterly slot. */
+export function dueDrills(now: Date, tenants: readonly { tenant: string; hasVerifiedBackup: boolean; lastDrill: Date | undefined }[]): string[] {
+  const slot = latestQuarterSlot(now).getTime();
+  return tenants.filter((t) => t.hasVerifiedBackup && (!t.lastDrill || t.lastDrill.getTime() < slot)).map((t) => t.tenant);
+}

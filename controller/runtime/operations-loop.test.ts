@@ -41,6 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await store?.close();
   await runSql(admin, `drop database if exists ${databaseName(tenant)} with (force)`);
+  await runSql(admin, `drop database if exists ${databaseName(tenant)}_drill with (force)`);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -61,17 +62,22 @@ describe('operations loop', () => {
     // Ticks until the day's backup is done: one start, then one step per tick (bounded).
     const started: string[] = [];
     for (let i = 0; i < 12 && (await store.backups.list(tenant)).length === 0; i += 1) started.push(...(await ticker.tick()).started);
-    expect(started).toHaveLength(1);
+    const kinds = async (ids: string[]) => Promise.all(ids.map(async (id) => (await store.operations.get(id))?.kind));
+    expect((await kinds(started)).filter((k) => k === 'backup')).toHaveLength(1);
     const [first] = await store.backups.list(tenant);
     expect(first).toMatchObject({ kind: 'daily', status: 'verified', createdAt: now });
     expect(await metrics.registry.metrics()).toContain(`rp9_backups_total{tenant="${tenant}",type="daily",status="success"} 1`);
+    // The quarter's restore drill starts once the tenant has a verified backup, and runs to the end.
+    for (let i = 0; i < 12 && (await store.operations.listUnfinished(tenant)).length > 0; i += 1) started.push(...(await ticker.tick()).started);
+    expect(await kinds(started)).toEqual(['backup', 'drill']);
+    expect((await store.operations.listByKind('drill')).filter((op) => op.tenant === tenant).map((op) => op.status)).toEqual(['done']);
     expect((await ticker.tick()).started).toEqual([]);
 
     // Nine days with no leader: one catch-up backup, not nine.
     now = new Date('2026-12-14T10:00:00Z');
     const later: string[] = [];
     for (let i = 0; i < 12; i += 1) later.push(...(await ticker.tick()).started);
-    expect(later).toHaveLength(1);
+    expect(await kinds(later)).toEqual(['backup']);
     expect((await store.backups.list(tenant)).map((b) => b.createdAt.toISOString())).toEqual(['2026-12-14T10:00:00.000Z', '2026-12-05T10:00:00.000Z']);
 
     // Retention keeps 7 dailies: add old ones so the oldest fall out; the newest verified one is never pruned.

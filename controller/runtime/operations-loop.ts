@@ -9,7 +9,7 @@ import type { Logger } from '../../kernel/log/logger.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import { backupInput } from '../backups/naming.js';
 import { expiredBackups } from '../backups/retention.js';
-import { dueBackups, SCHEDULE_KINDS, type ScheduleKind, type TenantSchedule } from '../backups/schedule.js';
+import { dueBackups, dueDrills, SCHEDULE_KINDS, type ScheduleKind, type TenantSchedule } from '../backups/schedule.js';
 import type { OperationEngine } from '../operations/engine.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Store } from '../store/index.js';
@@ -43,7 +43,7 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
       result.advanced = (await options.engine.pass()).length;
       const good = options.config();
       if (!good) return result;
-      result.started = await startDue(options, good, now());
+      result.started = [...(await startDue(options, good, now())), ...(await startDrills(options, good, now()))];
       result.pruned = await prune(options, good, now());
       if (options.metrics) await recordCatalogue(options.store, options.metrics);
       return result;
@@ -87,6 +87,26 @@ async function startDue(options: OperationsLoopOptions, good: GoodConfig, now: D
       options.logger.info('scheduled backup started', { tenant: due.tenant, kind: due.kind, slot: due.slot.toISOString(), operation_id: op.id });
     } catch (error) {
       // Another operation of this tenant is running: the backup waits for the next pass.
+      if ((error as { code?: string }).code !== 'store.operation-in-progress') throw error;
+    }
+  }
+  return started;
+}
+
+async function startDrills(options: OperationsLoopOptions, good: GoodConfig, now: Date): Promise<string[]> {
+  const lastDrill = new Map<string, Date>();
+  for (const op of await options.store.operations.listByKind('drill', 10_000)) if (!lastDrill.has(op.tenant)) lastDrill.set(op.tenant, op.startedAt);
+  const tenants = [];
+  for (const { name } of good.config.tenants) {
+    const verified = (await options.store.backups.list(name, 50)).some((b) => b.status === 'verified' && b.location === options.objects.description);
+    tenants.push({ tenant: name, hasVerifiedBackup: verified, lastDrill: lastDrill.get(name) });
+  }
+  const started: string[] = [];
+  for (const tenant of dueDrills(now, tenants)) {
+    try {
+      started.push((await options.engine.start('drill', tenant)).id);
+      options.logger.info('restore drill started', { tenant });
+    } catch (error) {
       if ((error as { code?: string }).code !== 'store.operation-in-progress') throw error;
     }
   }
