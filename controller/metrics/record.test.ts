@@ -3,6 +3,7 @@ import { createMetrics } from '../../kernel/metrics/registry.js';
 import {
   forgetTenant,
   recordAppliedCommit,
+  recordAutoscaleEvents,
   recordContainers,
   recordReconcile,
   recordTenants,
@@ -56,9 +57,11 @@ describe('createMetrics', () => {
     recordTenants(metrics, [row('acme', 'dedicated', 'pro', 'active'), row('globex', 'dedicated', 'pro', 'active'), row('initech', 'shared', 'starter', 'suspended', false)]);
     recordContainers(metrics, [{ state: 'running' }, { state: 'running', health: 'unhealthy' }, { state: 'dead' }, { state: 'exited' }]);
     recordTenantUsage(metrics, [{ tenant: 'acme', mode: 'dedicated', plan: 'pro', queueWaitP95Seconds: 2.3, cpuPercent: 67.5, memBytes: 1073741824, executionsPerMinute: 8.2 }]);
-    metrics.autoscaleEvents.inc({ tenant: 'acme', action: 'scale_up', success: 'true' }, 15);
-    metrics.backups.inc({ tenant: 'acme', status: 'completed', type: 'daily' }, 7);
-    metrics.enforcementEvents.inc({ tenant: 'acme', action: 'warning', limit_type: 'executions_monthly' }, 3);
+    recordAutoscaleEvents(metrics, [
+      { tenant: 'acme', action: 'scale_up', success: true },
+      { tenant: 'acme', action: 'scale_up', success: true },
+      { tenant: 'acme', action: 'scale_down', success: false },
+    ]);
     metrics.leader.set(1);
     const text = await metrics.registry.metrics();
 
@@ -74,9 +77,8 @@ describe('createMetrics', () => {
     expect(text).toContain('rp9_tenant_mem_bytes{tenant="acme",mode="dedicated",plan="pro"} 1073741824');
     expect(text).toContain('rp9_tenant_executions_min{tenant="acme",mode="dedicated",plan="pro"} 8.2');
     expect(text).not.toContain('rp9_tenant_mem_percent{');
-    expect(text).toContain('rp9_autoscale_events_total{tenant="acme",action="scale_up",success="true"} 15');
-    expect(text).toContain('rp9_backups_total{tenant="acme",status="completed",type="daily"} 7');
-    expect(text).toContain('rp9_enforcement_events_total{tenant="acme",action="warning",limit_type="executions_monthly"} 3');
+    expect(text).toContain('rp9_autoscale_events_total{tenant="acme",action="scale_up",success="true"} 2');
+    expect(text).toContain('rp9_autoscale_events_total{tenant="acme",action="scale_down",success="false"} 1');
     expect(text).toMatch(/^rp9_leader 1$/m);
   });
 
@@ -103,8 +105,7 @@ describe('createMetrics', () => {
     const metrics = createMetrics({ defaultMetrics: false });
     recordTenants(metrics, [row('acme', 'dedicated', 'pro', 'active'), row('gone', 'shared', 'starter', 'failed', false)]);
     recordTenantUsage(metrics, [{ tenant: 'gone', mode: 'shared', plan: 'starter', cpuPercent: 5 }]);
-    metrics.autoscaleEvents.inc({ tenant: 'gone', action: 'scale_up', success: 'false' });
-    metrics.autoscaleEvents.inc({ tenant: 'acme', action: 'scale_up', success: 'true' });
+    recordAutoscaleEvents(metrics, [{ tenant: 'gone', action: 'scale_up', success: false }, { tenant: 'acme', action: 'scale_up', success: true }]);
 
     recordTenants(metrics, [row('acme', 'dedicated', 'pro', 'active')]);
     recordTenantUsage(metrics, []);

@@ -8,6 +8,7 @@ import type { GoodConfig } from '../reconcile/config-tracker.js';
 import { N8N_USER_PROJECT_TABLES, personalProjectSql } from '../telemetry/fixtures/n8n-schema.js';
 import { projectOwnersOf, startTelemetryLoop, targetsOf } from './telemetry-loop.js';
 import { runSql } from '../../test/harness/scratch-databases.js';
+import { until } from '../../test/harness/wait.js';
 
 const adminUrl = inject('postgresUrl');
 const database = 'rp9_tl_acme';
@@ -106,13 +107,16 @@ describe('telemetry loop', () => {
       logger: silentLogger(),
     });
 
-    // Act: bounded wait for the first collection.
-    let text = '';
-    for (let i = 0; i < 100 && !(text.includes('tenant="tl-acme"') && text.includes('tenant="tl-hooli"')); i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      text = await metrics.registry.metrics();
+    // Act: bounded wait for the first collection (a timeout fails the test).
+    let text: string;
+    try {
+      text = await until('tl-acme and tl-hooli on /metrics', async () => {
+        const current = await metrics.registry.metrics();
+        return current.includes('tenant="tl-acme"') && current.includes('tenant="tl-hooli"') ? current : undefined;
+      }, { timeoutMs: 15_000 });
+    } finally {
+      stop();
     }
-    stop();
 
     // Assert
     expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-acme"[^}]*\} 2/);
@@ -150,17 +154,18 @@ describe('telemetry loop: queue-wait histogram', () => {
     });
     const series = 'tenant="tl-wayne",mode="dedicated",plan="starter"';
     const count = async () => Number((await metrics.registry.metrics()).match(new RegExp(`^rp9_tenant_queue_wait_seconds_count\\{${series}\\} (\\S+)$`, 'm'))?.[1] ?? Number.NaN);
-    async function until(check: () => Promise<boolean> | boolean): Promise<void> {
-      for (let i = 0; i < 150 && !(await check()); i += 1) await new Promise((r) => setTimeout(r, 100));
-    }
-    const morePasses = async (n: number) => { const target = passes + n; await until(() => passes >= target); };
+    // Every wait is bounded and fails the test on timeout: "nothing counted twice" must never pass because no pass ran.
+    const morePasses = async (n: number) => {
+      const target = passes + n;
+      await until(`${n} more telemetry passes (at ${passes})`, () => passes >= target, { timeoutMs: 15_000 });
+    };
 
     try {
       // Act + Assert: the first pass creates the series at 0 (the execution before it is not counted).
-      await until(async () => (await count()) === 0);
+      await until('the first pass to create the series at 0', async () => (await count()) === 0, { timeoutMs: 15_000 });
       expect(await count()).toBe(0);
       await execution(3_000);
-      await until(async () => (await count()) === 1);
+      await until('the 3 s wait to be observed', async () => (await count()) === 1, { timeoutMs: 15_000 });
       await morePasses(3);
       const text = await metrics.registry.metrics();
       expect(text).toContain(`rp9_tenant_queue_wait_seconds_count{${series}} 1`);

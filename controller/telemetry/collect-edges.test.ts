@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -22,20 +24,33 @@ const urlOf = (db: string) => adminUrl.replace(/\/[^/]*$/, `/${db}`);
 const MiB = 1024 * 1024;
 let locker: pg.Client | undefined;
 let seededAt = 0;
+let busyPid = 0;
+const BUSY_CORES = 0.5;
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** CPU seconds a host process has used so far (utime + stime of /proc/<pid>/stat), with the time read. */
+function cpuSecondsOf(pid: number): { cpu: number; at: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { cpu: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS, at: performance.now() };
+}
 const createdAgo = [62_000, 44_000, 26_000];
 
 describe('collectTenantMetrics over dockerd and PostgreSQL', () => {
   beforeAll(async () => {
     await ensureTestImage(docker);
+    // The main idles on 1 core; the worker is a busy loop capped at half a core:
+    // a known load whose real CPU time the test reads from the kernel.
     for (const role of ['main', 'worker']) {
       const container = await docker.createContainer({
         name: `${prefix}-acme-${role}`,
         Image: TEST_IMAGE,
-        ...(role === 'worker' ? { Cmd: ['worker'] } : {}),
+        ...(role === 'worker' ? { Entrypoint: ['/bin/sh', '-c', 'while :; do :; done'] } : {}),
         Labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.environment]: environment, [LABEL.tenant]: 'acme', [LABEL.role]: role },
-        HostConfig: { Init: true, NanoCpus: 1_000_000_000, Memory: 128 * MiB, MemorySwap: 128 * MiB },
+        HostConfig: { Init: role === 'main', NanoCpus: role === 'main' ? 1_000_000_000 : BUSY_CORES * 1_000_000_000, Memory: 128 * MiB, MemorySwap: 128 * MiB },
       });
       await container.start();
+      if (role === 'worker') busyPid = (await container.inspect()).State.Pid;
     }
     for (const db of Object.values(databases)) {
       await runSql(adminUrl, `create database ${db}`);
@@ -70,8 +85,17 @@ describe('collectTenantMetrics over dockerd and PostgreSQL', () => {
       { tenant: 'stuck', mode: 'dedicated', plan: 'starter' },
       { tenant: 'acme', mode: 'dedicated', plan: 'pro' },
     ];
+    // The busy loop's cores, measured by the kernel over the same Docker read the collector makes.
+    const containerUsage = createContainerUsageSource(docker, environment);
+    let busyCores = Number.NaN;
     const sources = {
-      containerUsage: createContainerUsageSource(docker, environment),
+      containerUsage: async (tenant: string, signal: AbortSignal) => {
+        const before = cpuSecondsOf(busyPid);
+        const usage = await containerUsage(tenant, signal);
+        const after = cpuSecondsOf(busyPid);
+        if (tenant === 'acme') busyCores = (after.cpu - before.cpu) / ((after.at - before.at) / 1000);
+        return usage;
+      },
       executions: createSqlExecutionSource({ dedicatedDatabase: (tenant: string) => urlOf(databases[tenant]!) }),
     };
 
@@ -87,7 +111,11 @@ describe('collectTenantMetrics over dockerd and PostgreSQL', () => {
     expect(acme).toMatchObject({ tenant: 'acme', executionsPerMinute: 3, executionsMonth: thisMonth, concurrentExecutions: 1, queueWaitP95Seconds: 6 });
     expect(acme!.memBytes).toBeGreaterThan(0);
     expect(acme!.memPercent).toBeCloseTo((acme!.memBytes! / (256 * MiB)) * 100, 9);
-    expect(acme!.cpuPercent).toBeGreaterThanOrEqual(0);
-    expect(acme!.cpuPercent).toBeLessThan(10);
+    // Cores used over the 1.5 cores allocated; the idle main adds next to nothing.
+    // The busy loop must have run for the comparison to mean anything (a very loaded machine starves it).
+    expect(busyCores).toBeGreaterThan(0.05);
+    const expected = (busyCores / (1 + BUSY_CORES)) * 100;
+    expect(acme!.cpuPercent).toBeGreaterThan(expected * 0.65);
+    expect(acme!.cpuPercent).toBeLessThan(expected * 1.5 + 1);
   });
 });

@@ -1,7 +1,9 @@
 // End to end: two controllers on one state database. One leads, the other
 // stands by (/readyz says which); when the leader dies without releasing its
 // lease, the standby takes over once the lease expires and applies what was
-// pushed meanwhile. Short lease (2 s, renewed every 0.5 s); shared tenants only.
+// pushed meanwhile. Short lease (6 s, renewed every 1 s); shared tenants only.
+// In-process (`stop({ releaseLease: false })`); controller-failover-kill.test.ts
+// kills a real controller process with SIGKILL.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { platformYaml, tenantFile } from './support/config.js';
 import { getJson } from './support/http.js';
@@ -64,9 +66,11 @@ describe('leader election between two controllers', () => {
 
     await until('the standby to lead', async () => (await readyz(second)).body.role === 'leader', { timeoutMs: 20_000 });
     const route = await until('fo-a routed at its new subdomain', () => routeWithHost(world.routesDir, 'fo-a', `fo-a-after-failover.${world.environment}.test`), { timeoutMs: 10_000 });
+    // The route is written during the pass; the loop records the pass's result a moment after it ends.
+    const result = await until('the new leader\'s pass to be recorded', () => second.loop.lastResult(), { timeoutMs: 10_000 });
 
     expect(route).toContain('rp9-fo-a');
-    expect(second.loop.lastResult()).toMatchObject({ commit, kind: 'applied' });
+    expect(result).toMatchObject({ commit, kind: 'applied' });
     expect(held?.holder).toBe(holderOf(first));
     expect((await second.store.lease.get('controller'))?.holder).toBe(holderOf(second));
   });

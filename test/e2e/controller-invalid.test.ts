@@ -50,12 +50,17 @@ describe('an invalid commit', () => {
       const current = await controller.store.status.get('iv-a');
       return current?.conditions.find((c) => c.type === 'Ready' && c.reason === 'ValidationFailed') ? current : undefined;
     }, { timeoutMs: 10_000 });
+    // The store is written during the pass; the loop records its result a moment after it ends.
+    const result = await until('a pass result naming the invalid commit', () => {
+      const last = controller.loop.lastResult();
+      return last?.invalidCommit === bad ? last : undefined;
+    }, { timeoutMs: 10_000 });
 
     expect(status).toEqual({ state: 'failure', context: `rp9/${world.environment}`, description: '1 config error(s): tenants/iv-a.yaml:7 tenant.plan-unknown' });
     expect(tenant.observedCommit).toBe(bad);
     expect(tenant.appliedCommit).toBe(good);
     expect(tenant.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', message: expect.stringMatching(/^tenants\/iv-a\.yaml:7:\d+ tenant\.plan-unknown: /) });
-    expect(controller.loop.lastResult()).toMatchObject({ commit: good, invalidCommit: bad });
+    expect(result).toMatchObject({ commit: good, invalidCommit: bad });
     expect(await routeWithHost(world.routesDir, 'iv-b', `iv-b.${world.environment}.test`)).toBeDefined();
     expect((await controller.store.status.get('iv-b'))?.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
     const page = (await get(`${controller.url}/`)).text;

@@ -7,7 +7,7 @@ import { platformYaml, tenantFile } from './support/config.js';
 import { statusesOf } from './support/github-mirror.js';
 import { postPush } from './support/http.js';
 import { routeWithHost } from './support/routes.js';
-import { until } from './support/wait.js';
+import { nothingFor, until } from './support/wait.js';
 import { createWorld, REPOSITORY, WEBHOOK_SECRET, type ControllerHandle, type World } from './support/world.js';
 
 function configFor(prefix: string) {
@@ -83,15 +83,32 @@ describe('a push applied at once on the GitHub push webhook', () => {
   });
 
   it('rejects a delivery with a bad signature and starts no pass', async () => {
-    const applied = controller.loop.lastResult()?.commit;
+    // The first pass posts its success status a moment before the loop records its result.
+    const before = await until('the first pass to be recorded', () => controller.loop.lastResult(), { timeoutMs: 10_000 });
+    const applied = before.commit;
     const commit = await world.push(tenantFile({ name: 'pw-b', mode: 'shared', subdomain: 'pw-b-unsigned' }), 'pw-b: new subdomain');
 
     const answer = await postPush(controller.url, 'not-the-secret', { after: commit });
+    // A pass on the pushed commit posts 'pending' on it as it starts and records pw-b's new status and
+    // event as it ends. Watch the GitHub server, the store and the loop for several times what the
+    // first pass took: a pass the handler started (even later, off the request) shows up and fails.
+    const quietMs = Math.min(12_000, Math.max(4_000, 4 * before.durationMs));
+    await nothingFor('a reconcile pass after the unsigned push', async () => {
+      const statuses = statusesOf(world.github!, REPOSITORY, commit);
+      if (statuses.length > 0) return `statuses on ${commit.slice(0, 12)}: ${JSON.stringify(statuses)}`;
+      const events = (await controller.store.events.recent({ limit: 1000 })).filter((e) => e.commit === commit);
+      if (events.length > 0) return `events on ${commit.slice(0, 12)}: ${events.map((e) => `${e.tenant} ${e.reason}`).join(', ')}`;
+      if (controller.loop.lastResult() !== before) return `a pass finished: ${controller.loop.lastResult()?.kind}`;
+      return undefined;
+    }, { forMs: quietMs });
+    const status = await controller.store.status.get('pw-b');
 
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual({ error: 'webhook.bad-signature' });
+    expect(applied).toMatch(/^[0-9a-f]{40}$/);
+    expect(applied).not.toBe(commit);
+    expect(status).toMatchObject({ appliedCommit: applied, observedCommit: applied });
     expect(controller.loop.queueDepth()).toBe(0);
-    expect(controller.loop.lastResult()?.commit).toBe(applied);
     expect(await routeWithHost(world.routesDir, 'pw-b', `pw-b.${world.environment}.test`)).toBeDefined();
   });
 
