@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { databaseName } from '../../controller/compile/names.js';
 import { s3ObjectStore } from '../../edges/object-store/index.js';
 import { s3ClientConfig } from '../../edges/object-store/s3-store.js';
-import { testBucket } from '../../edges/object-store/test-support.js';
+import { testBucket } from '../../test/harness/s3-bucket.js';
 import { runSql, scratchDatabases } from '../../test/harness/scratch-databases.js';
 import type { CommandIo } from '../command.js';
 import { main } from '../main.js';

@@ -6,7 +6,7 @@ import { startCutProxy, type CutProxy } from '../../test/harness/cut-proxy.js';
 import { runSql, scratchDatabases } from '../../test/harness/scratch-databases.js';
 import { silentLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
-import { testBucket } from '../../edges/object-store/test-support.js';
+import { testBucket } from '../../test/harness/s3-bucket.js';
 import type { ObjectStore } from '../../edges/object-store/index.js';
 import { backupInput } from '../backups/naming.js';
 import { restoreDatabase } from '../backups/restore-database.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runSql } from '../../test/harness/scratch-databases.js';
 import { silentLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
-import { testBucket } from '../../edges/object-store/test-support.js';
+import { testBucket } from '../../test/harness/s3-bucket.js';
 import { drillDatabaseName } from '../backups/drill-database.js';
 import { backupInput } from '../backups/naming.js';
 import { backupRuntime } from '../backups/runtime.js';

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startCutProxy, type CutProxy } from '../../test/harness/cut-proxy.js';
 import { fsObjectStore } from './fs-store.js';
-import { testBucket } from './test-support.js';
+import { testBucket } from '../../test/harness/s3-bucket.js';
 import type { ObjectStore } from './types.js';
 
 const s3 = inject('s3');

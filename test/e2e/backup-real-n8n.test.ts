@@ -15,7 +15,7 @@ import { backupRuntime, cliExporter } from '../../controller/backups/runtime.js'
 import { mainContainerName } from '../../controller/compile/names.js';
 import { openStore, type Store } from '../../controller/store/index.js';
 import { exportItems, importItems } from '../../edges/n8n/cli-export.js';
-import { testBucket } from '../../edges/object-store/test-support.js';
+import { testBucket } from '../../test/harness/s3-bucket.js';
 import { silentLogger } from '../../kernel/log/logger.js';
 import { DEFAULT_N8N_VERSION, ensureN8nImage, N8N_IMAGE_BUILD_TIMEOUT_MS } from '../harness/n8n-image.js';
 import { freePort } from '../harness/processes.js';

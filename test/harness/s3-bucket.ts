@@ -2,7 +2,7 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { s3ClientConfig, s3ObjectStore } from './s3-store.js';
+import { s3ClientConfig, s3ObjectStore } from '../../edges/object-store/s3-store.js';
 
 export function s3Env(endpoint: string): NodeJS.ProcessEnv {
   return { AWS_ENDPOINT_URL_S3: endpoint, AWS_REGION: 'us-east-1' };
