@@ -48,7 +48,7 @@ try {
   await runSql(url('rp9_benchacme'), `create table execution_entity (id serial primary key, "createdAt" timestamptz not null default now(), status text, data text)`);
   const batch = 200_000;
   for (let done = 0; done < rows; done += batch) {
-    await runSql(url('rp9_benchacme'), `insert into execution_entity (status, data) select 'success', (select string_agg(md5(random()::text || g::text), '') from generate_series(1, 14) x) from generate_series(1, ${Math.min(batch, rows - done)}) g`);
+    await runSql(url('rp9_benchacme'), `insert into execution_entity (status, data) select 'success', (select string_agg(md5(random()::text || g::text || x::text), '') from generate_series(1, 14) x) from generate_series(1, ${Math.min(batch, rows - done)}) g`);
   }
   const { stdout: size } = await run('psql', [url('rp9_benchacme'), '-Atc', "select pg_size_pretty(pg_database_size('rp9_benchacme'))"], { env: { ...process.env } });
 

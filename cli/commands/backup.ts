@@ -16,6 +16,7 @@ import { embeddedStoreExists, openStore, storeOptionsFromEnv, type BackupRecord,
 import { createLogger } from '../../kernel/log/logger.js';
 import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
 import { readFiles } from './plan.js';
+import { processRunner } from '../../controller/operations/engine.js';
 import { cliActor } from './purge.js';
 
 const TENANT_NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
@@ -140,7 +141,7 @@ export const backupCreateCommand: Command = {
         tenantDatabaseAdminUrl: settings.tenantDatabaseUrl,
         ...(values['skip-n8n'] ? {} : { n8n: cliExporter({ docker: dockerClient(settings.dockerHost, 60_000), ...(io.env.RP9_SHARED_N8N_CONTAINER ? { sharedContainer: io.env.RP9_SHARED_N8N_CONTAINER } : {}), ...(settings.sharedDatabaseUrl ? { sharedDatabaseUrl: settings.sharedDatabaseUrl } : {}), emailOf: (t) => emails.get(t) }) }),
         logger: createLogger({ stream: { write: () => true }, level: 'error', env: {} }),
-        runner: cliActor(io.env),
+        runner: processRunner(cliActor(io.env)),
         onProgress: format === 'text' ? progressPrinter(io) : () => undefined,
       });
       const input = backupInput(tenant, kind as BackupKindName, now, { mode, n8nVersion, keepUntil });

@@ -8,6 +8,7 @@ import { controllerSettings } from '../../controller/runtime/settings.js';
 import { createLogger } from '../../kernel/log/logger.js';
 import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command } from '../command.js';
 import { backupCreateCommand, openAll } from './backup.js';
+import { processRunner } from '../../controller/operations/engine.js';
 import { cliActor } from './purge.js';
 
 function row(op: Operation): Record<string, unknown> {
@@ -46,7 +47,7 @@ export const drillsRunCommand: Command = {
         objects: objectStoreFor(config.platform, io.env, settings.stateDir),
         tenantDatabaseAdminUrl: settings.tenantDatabaseUrl,
         logger: createLogger({ stream: { write: () => true }, level: 'error', env: {} }),
-        runner: cliActor(io.env),
+        runner: processRunner(cliActor(io.env)),
       });
       const results: Operation[] = [];
       for (const tenant of names) {

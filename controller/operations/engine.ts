@@ -6,6 +6,7 @@
 // path: the step fails (error, timeout, deadline or abort), then the engine
 // undoes the failed and completed steps in reverse order, one per call, each
 // journaled, and closes the operation as rolled-back.
+import { hostname } from 'node:os';
 import type { Logger } from '../../kernel/log/logger.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import type { OperationsApi } from '../store/operations-repo.js';
@@ -169,6 +170,7 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
 
   function mayDrive(op: Operation): boolean {
     if (op.state.runner === options.runner) return true;
+    if (runnerIsDead(op.state.runner)) return true;
     const bound = options.kinds[op.kind];
     const spec = bound?.kind.steps[op.currentStep];
     const quietMs = ((spec?.timeoutSeconds ?? 0) + (options.adoptAfterSeconds ?? 60)) * 1000;
@@ -210,6 +212,26 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
       return out;
     },
   };
+}
+
+/** A runner name for a process that drives its own operations: `<who>@<host>:<pid>`, so another process on the host can tell when it died. */
+export function processRunner(who: string): string {
+  return `${who}@${hostname()}:${process.pid}`;
+}
+
+/** True for a `<who>@<host>:<pid>` runner on this host whose process is gone (killed, crashed). */
+export function runnerIsDead(runner: unknown): boolean {
+  if (typeof runner !== 'string') return false;
+  const match = /@([^@:]+):(\d+)$/.exec(runner);
+  if (!match || match[1] !== hostname()) return false;
+  const pid = Number(match[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** The index of the step to undo next: the last done or failed one. -1 when nothing is left. */
