@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**'],
     globalSetup: ['test/harness/global-setup.ts'],
+    setupFiles: ['test/harness/setup-file.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',

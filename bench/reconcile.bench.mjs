@@ -3,9 +3,13 @@
 // change; a resource update in place), time to bring up 20 dedicated tenants
 // with the tiny n8n stand-in image, and a no-op reconcile over 1,000 tenants
 // (routes only). Docker API calls are counted by a proxy on the controller's
-// DOCKER_HOST socket; writes = every call that is not GET/HEAD.
+// DOCKER_HOST socket; writes = every call that is not GET/HEAD. First, the
+// controller's peak RSS as `bin/rp9.js controller` in its own process on a
+// config shaped like the example (5 shared, 4 dedicated tenants), with the
+// embedded store (first run) and with DATABASE_URL.
 // Starts its own PostgreSQL and dockerd (test harness, via tsx). Needs root.
 //   npm run build && node bench/reconcile.bench.mjs [noopTenants=1000] [upTenants=20]
+//   RP9_BENCH_ONLY=rss,push,up,noop (default all) runs only those sections.
 // Prints figures; asserts nothing about time.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -25,6 +29,7 @@ if (!existsSync(join(dist, 'runtime/run-controller.js'))) {
 const NOOP_TENANTS = Number(process.argv[2] ?? 1000);
 const UP_TENANTS = Number(process.argv[3] ?? 20);
 const SECRET = 'bench-webhook-secret';
+const ONLY = new Set((process.env.RP9_BENCH_ONLY ?? 'rss,push,up,noop').split(',').map((part) => part.trim()));
 
 // The harness and fixtures are TypeScript test code (not in dist/): loaded through tsx.
 register();
@@ -39,6 +44,7 @@ const { controllerSettings } = await import(join(dist, 'runtime/settings.js'));
 const { createLogger } = await import(join(root, 'dist/kernel/log/logger.js'));
 const { signBody } = await import(join(dist, 'http/github-webhook.js'));
 const { default: Docker } = await import('dockerode');
+const { measureController } = await import('./controller-rss.mjs');
 const { default: pg } = await import('pg');
 
 /** A counting HTTP proxy on a unix socket in front of dockerd's socket. */
@@ -149,7 +155,55 @@ const print = (line) => {
 print(`reconcile bench: node ${process.version}, ${cpus().length} cpus, load ${loadavg()[0].toFixed(2)}; dockerd ${(await docker.version()).Version}, tiny n8n image`);
 
 try {
+  // 0. Peak RSS of the controller process, embedded store (first run) and DATABASE_URL.
+  for (const backend of ONLY.has('rss') ? ['embedded', 'postgres'] : []) {
+    const id = `rss-${backend}`;
+    const environment = `bench-${id}`;
+    const dir = join(temp, id);
+    await mkdir(join(dir, 'routes'), { recursive: true });
+    const dbName = `bench_${id.replaceAll('-', '_')}`;
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    await admin.query(`create database ${dbName}`);
+    await admin.end();
+    const names = { shared: ['rs-a', 'rs-b', 'rs-c', 'rs-d', 'rs-e'], dedicated: ['rd-a', 'rd-b', 'rd-c', 'rd-d'] };
+    const repo = await createConfigRepo(Object.assign({ 'platform.yaml': platformYaml({ environment }) },
+      ...names.shared.map((name) => tenantFile({ name: `${name}-${backend.slice(0, 3)}`, mode: 'shared' })),
+      ...names.dedicated.map((name) => tenantFile({ name: `${name}-${backend.slice(0, 3)}` }))), { root: dir });
+    const git = await startGitServer(dir);
+    const storeUrl = postgres.url.replace(/\/postgres$/, `/${dbName}`);
+    const env = {
+      PATH: process.env.PATH,
+      ...(backend === 'postgres' ? { DATABASE_URL: storeUrl } : {}),
+      RP9_TENANT_DATABASE_URL: postgres.url,
+      RP9_MASTER_KEY: randomBytes(32).toString('base64'),
+      RP9_REPO_URL: `${git.url}/${repo.name}`,
+      RP9_STATE_DIR: join(dir, 'state'),
+      RP9_ROUTES_DIR: join(dir, 'routes'),
+      RP9_LISTEN: '127.0.0.1:0',
+      DOCKER_HOST: `unix://${dockerd.socketPath}`,
+      RP9_DOCKER_NETWORK: `rp9-bench-${id}`,
+      RP9_CONTAINER_POSTGRES: '127.0.0.1:5432',
+      RP9_CONTAINER_REDIS: '127.0.0.1:6379',
+      RP9_LOG_LEVEL: 'warn',
+    };
+    // Converged: every tenant Ready at the head, read from routes (shared and dedicated tenants all get one) and containers.
+    const converged = async () => {
+      const routes = await Promise.all([...names.shared, ...names.dedicated].map((name) => readFile(join(dir, 'routes', `rp9-${name}-${backend.slice(0, 3)}.yaml`), 'utf8').then(() => true, () => false)));
+      return routes.every(Boolean);
+    };
+    try {
+      const result = await measureController({ root, cwd: dir, env, converged });
+      print(`controller process (bin/rp9.js controller, 5 shared + 4 dedicated tenants), ${backend === 'embedded' ? 'embedded store, first run' : 'DATABASE_URL'}: peak RSS ${result.peakMb.toFixed(0)} MB, ${result.endMb.toFixed(0)} MB after converging; with child processes (initdb) at most ${result.treePeakMb.toFixed(0)} MB; all routes written ${(result.convergedMs / 1000).toFixed(1)} s after launch`);
+    } finally {
+      await git.stop();
+      const containers = await docker.listContainers({ all: true, filters: { label: [`rp9.io/environment=${environment}`] } });
+      await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+    }
+  }
+
   // 1. Push → applied on a small platform: one shared tenant (route), one dedicated (resources).
+  if (ONLY.has('push')) {
   const small = await startWorld('push', (environment) => ({
     'platform.yaml': platformYaml({ environment }),
     ...tenantFile({ name: 'bp-shared', mode: 'shared' }),
@@ -181,10 +235,24 @@ try {
     await small.controller.loop.idle();
   }
   print(`push → cpu update in place applied (webhook, main + worker), 3 runs: median ${median(resources.map((r) => r.ms)).toFixed(0)} ms, max ${Math.max(...resources.map((r) => r.ms)).toFixed(0)} ms; docker writes per run ${resources.map((r) => r.writes).join('/')} (${resources[0].paths.join(', ')})`);
+  const fresh = [];
+  for (let i = 1; i <= 3; i += 1) {
+    const name = `bp-new-${i}`;
+    const t0 = performance.now();
+    await push(small, tenantFile({ name }));
+    await until(`${name} ready`, async () => {
+      const status = await small.controller.store.status.get(name);
+      return status?.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+    }, 60_000, 20);
+    fresh.push(performance.now() - t0);
+    await small.controller.loop.idle();
+  }
+  print(`push → a new dedicated tenant Ready (database, volume, main + worker healthy, route), 3 runs: median ${median(fresh).toFixed(0)} ms, max ${Math.max(...fresh).toFixed(0)} ms (the stand-in n8n answers its healthcheck at once; add n8n's own start time for a real image)`);
   await small.controller.stop();
+  }
 
   // 2. Bring-up of dedicated tenants (database, volume, main + 1 worker, healthy, route).
-  for (const concurrency of [4, UP_TENANTS]) {
+  for (const concurrency of ONLY.has('up') ? [4, UP_TENANTS] : []) {
     const before = proxy.snapshot();
     const up = await startWorld(`up-c${concurrency}`, (environment) => Object.assign({ 'platform.yaml': platformYaml({ environment }) }, ...Array.from({ length: UP_TENANTS }, (_, i) => tenantFile({ name: `bu${concurrency}-${i}` }))), { concurrency });
     await until(`${UP_TENANTS} dedicated tenants ready`, () => allReady(up, UP_TENANTS), 600_000, 100);
@@ -197,6 +265,7 @@ try {
   }
 
   // 3. No-op reconcile over many routes-only tenants.
+  if (ONLY.has('noop')) {
   const big = await startWorld('noop', (environment) => Object.assign({ 'platform.yaml': platformYaml({ environment }) }, ...Array.from({ length: NOOP_TENANTS }, (_, i) => tenantFile({ name: `bn-${i}`, mode: 'shared' }))));
   await until(`${NOOP_TENANTS} tenants converged`, () => allReady(big, NOOP_TENANTS), 300_000, 200);
   const first = big.controller.loop.lastResult();
@@ -221,6 +290,7 @@ try {
     await big.controller.loop.idle();
   }
   print(`push → route change applied among ${NOOP_TENANTS} tenants (webhook), 3 runs: median ${median(bigRoute).toFixed(0)} ms, max ${Math.max(...bigRoute).toFixed(0)} ms`);
+  }
 } finally {
   for (const world of worlds) {
     await world.controller.stop().catch(() => undefined);

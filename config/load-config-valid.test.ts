@@ -156,6 +156,20 @@ describe('loadConfig and platform.yaml', () => {
     expect(config.platform).toBeUndefined();
   });
 
+  it('refuses spec.safety.allowDeletion naming a tenant that still has a file: the override is spent once the tenant is gone', () => {
+    const text = platformText.replace('maxDeletionPercent: 25', 'maxDeletionPercent: 25\n    allowDeletion: { tenants: [gone, alpha], reason: "trials ended" }');
+    const line = text.split('\n').findIndex((l) => l.includes('allowDeletion')) + 1;
+
+    const config = loadConfig({ platform: source('platform.yaml', text), tenants: [source('tenants/alpha.yaml', tenantYaml('alpha'))], problems: [] });
+    const spent = loadConfig({ platform: source('platform.yaml', text), tenants: [], problems: [] });
+
+    expect(config.diagnostics.map((d) => [d.code, d.file, d.line, d.path])).toEqual([['platform.allow-deletion-tenant-exists', 'platform.yaml', line, 'spec.safety.allowDeletion.tenants[1]']]);
+    expect(config.diagnostics[0]?.message).toContain('"alpha", which has a file (tenants/alpha.yaml)');
+    expect(config.platform).toBeUndefined();
+    expect(spent.diagnostics).toEqual([]);
+    expect(spent.platform?.spec.safety.allowDeletion).toEqual({ tenants: ['gone', 'alpha'], reason: 'trials ended' });
+  });
+
   it('does not report platform.yaml missing when reading it already failed', () => {
     const problem = { code: 'file.too-large', severity: 'error' as const, file: 'platform.yaml', line: 1, column: 1, path: '', message: 'too large' };
 

@@ -2,6 +2,7 @@
 // every problem found. Pure (no I/O), so it serves `rp9 validate` on a
 // directory and the controller on a git tree alike.
 import { checkCrossTenantRules, type CrossTenantInput } from './cross-tenant-rules.js';
+import { checkDeletionOverride } from './deletion-override-rules.js';
 import { FILE_START, makeDiagnostic, sortDiagnostics } from './diagnostic.js';
 import { cachedParse, pruneCache, type ParseCache } from './parse-cache.js';
 import { parsePlatformFile, parseTenantFile } from './parse-file.js';
@@ -32,6 +33,7 @@ export function loadConfig(files: ConfigFiles, cache?: ParseCache): LoadedConfig
     if (result.ok) {
       platform = result.value;
       diagnostics.push(...checkPlatformRules(files.platform.path, platform, result.locator));
+      diagnostics.push(...checkDeletionOverride(files.platform.path, platform, result.locator, files.tenants.map((f) => f.path)));
     }
   } else if (!files.problems.some((d) => d.file === PLATFORM_FILE)) {
     diagnostics.push(makeDiagnostic('platform.missing', PLATFORM_FILE, FILE_START, '', 'platform.yaml is missing at the root of the config repo; tenants are checked without it'));

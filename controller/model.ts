@@ -188,11 +188,21 @@ export interface PlanRefusal {
   message: string;
 }
 
+/** An override of the mass-deletion rail that this plan relies on. */
+export interface DeletionOverride {
+  by: 'safety.allowDeletion' | '--allow-mass-deletion';
+  /** The removed tenants it covers. */
+  tenants: string[];
+  reason: string;
+}
+
 export interface Plan {
   commit?: string;
   environment: string;
   tenants: TenantPlan[];
   /** Set when a safety rail refused the plan; apply must not run it. */
   refused?: PlanRefusal;
+  /** Set when removals went through the rail because an override covers them. */
+  deletionOverride?: DeletionOverride;
   summary: { create: number; update: number; recreate: number; delete: number; retain: number; unchanged: number; downtime: number };
 }

@@ -95,6 +95,21 @@ export interface PlatformSpec {
   };
   safety: {
     maxDeletionPercent: Percent;
+    /**
+     * One-time override of the mass-deletion rail, reviewed in git: the removal of these tenants does not count toward maxDeletionPercent. A tenant listed here may not have a file in tenants/, so the entry is spent once the removal is applied: adding the tenant back requires taking it off this list.
+     */
+    allowDeletion?: {
+      /**
+       * Names of the tenants whose removal is intended.
+       *
+       * @minItems 1
+       */
+      tenants: [string, ...string[]];
+      /**
+       * Why these tenants are removed (shown in the plan and the controller's log).
+       */
+      reason: string;
+    };
   };
 }
 /**

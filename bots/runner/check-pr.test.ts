@@ -85,14 +85,18 @@ describe('planBaseToHead', () => {
     expect(result.tenants.map((t) => `${t.tenant} ${t.change}`)).toEqual(['acme create']);
   });
 
-  it('refuses removing more than maxDeletionPercent of the base\'s tenants unless allowed', () => {
+  it('refuses removing more than maxDeletionPercent of the base\'s tenants unless head lists them in spec.safety.allowDeletion', () => {
     const base = files({ acme: acme(2), globex });
+    const allowing = platformText.replace('maxDeletionPercent: 25', 'maxDeletionPercent: 25\n    allowDeletion: { tenants: [acme, globex], reason: "contracts ended" }');
+    const headAllowing = loadConfig({ ...files({}), platform: { path: 'platform.yaml', bytes: new Uint8Array(Buffer.from(allowing)) } });
 
     const refused = planBaseToHead(base, head({}));
-    const allowed = planBaseToHead(base, head({}), { allowMassDeletion: true });
+    const allowed = planBaseToHead(base, { platform: headAllowing.platform!, tenants: headAllowing.tenants });
 
     expect(refused.refused?.code).toBe('plan.mass-deletion');
+    expect(refused.refused?.message).toContain('spec.safety.allowDeletion');
     expect(allowed.refused).toBeUndefined();
+    expect(allowed.deletionOverride).toEqual({ by: 'safety.allowDeletion', tenants: ['acme', 'globex'], reason: 'contracts ended' });
     expect(allowed.tenants.map((t) => `${t.tenant} ${t.change}`)).toEqual(['acme delete', 'globex delete']);
   });
 });

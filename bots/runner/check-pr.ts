@@ -95,7 +95,6 @@ function desiredOf(platform: Platform, tenants: LoadedConfig['tenants'], context
 export interface BaseToHeadOptions {
   /** How the controller compiles (default: checkCompileContext). */
   compileContext?: (platform: Platform) => CompileContext;
-  allowMassDeletion?: boolean;
 }
 
 /**
@@ -114,7 +113,7 @@ export function planBaseToHead(base: ConfigFiles, head: { platform: Platform; te
     : { availability: convergedObserved(desiredHead).availability, resources: [] };
   return plan(desiredHead, observed, {
     maxDeletionPercent: head.platform.spec.safety.maxDeletionPercent,
-    ...(options.allowMassDeletion ? { allowMassDeletion: true } : {}),
+    allowDeletion: head.platform.spec.safety.allowDeletion,
   });
 }
 

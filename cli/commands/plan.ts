@@ -134,12 +134,12 @@ export const planCommand: Command = {
     const context = (p: typeof platform) => compileContextFor(settings, p);
     let result: Plan;
     if (base) {
-      result = planBaseToHead(base.files, { platform, tenants: config.tenants }, { compileContext: context, allowMassDeletion: settings.allowMassDeletion });
+      result = planBaseToHead(base.files, { platform, tenants: config.tenants }, { compileContext: context });
       io.stderr.write(`note: planned from ${baseRef} (${base.commit.slice(0, 12)}) to the working tree; nothing was observed.\n`);
     } else {
       const desired = compileDesired(platform, config.tenants, context(platform), { ...(read.commit ? { commit: read.commit } : {}), now: new Date() });
       const observed = await observe(settings, platform.spec.environment);
-      result = computePlan(desired, observed, { maxDeletionPercent: platform.spec.safety.maxDeletionPercent, allowMassDeletion: settings.allowMassDeletion });
+      result = computePlan(desired, observed, { maxDeletionPercent: platform.spec.safety.maxDeletionPercent, allowDeletion: platform.spec.safety.allowDeletion });
       for (const note of availabilityNotes(observed)) io.stderr.write(`note: ${note}\n`);
     }
     const rendered = format === 'json' ? renderPlanJson(result) : format === 'markdown' ? renderPlanMarkdown(result) : renderPlanText(result, { color: useColor(io) });

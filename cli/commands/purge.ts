@@ -18,8 +18,7 @@ import { readFiles } from './plan.js';
 import { platformOptions } from './settings-options.js';
 
 const TENANT_NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
-// A purge deletes one tenant: the mass-deletion rail of plan does not apply.
-const { 'allow-mass-deletion': _massDeletion, ...stateOptions } = platformOptions;
+const stateOptions = platformOptions;
 
 /** Who ran the purge, for the audit event: `cli:<user>` (the sudo caller when there is one). */
 export function cliActor(env: NodeJS.ProcessEnv): string {

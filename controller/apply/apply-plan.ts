@@ -108,6 +108,13 @@ function needsHealthWait(action: Action): boolean {
     && (action.op === 'create' || action.op === 'recreate' || action.op === 'start');
 }
 
+/** Waits for the containers together (they start together); throws the first failure in their order once all waits ended. */
+async function waitAllHealthy(ports: ApplyPorts, names: readonly string[]): Promise<void> {
+  const results = await Promise.allSettled(names.map((name) => ports.waitHealthy(name)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 async function applyTenant(tenantPlan: TenantPlan, ports: ApplyPorts, options: ApplyOptions): Promise<TenantApplyResult> {
   const actions = tenantPlan.actions.filter((a) => a.op !== 'noop' && a.op !== 'retain');
   if (actions.length === 0) return { tenant: tenantPlan.tenant, outcome: 'unchanged', done: [] };
@@ -119,7 +126,7 @@ async function applyTenant(tenantPlan: TenantPlan, ports: ApplyPorts, options: A
     try {
       if (action.kind === 'route' && pendingHealth.length > 0) {
         // waitHealthy is a bounded wait of its own: not retried here.
-        for (const name of pendingHealth.splice(0)) await ports.waitHealthy(name);
+        await waitAllHealthy(ports, pendingHealth.splice(0));
       }
       for (const step of stepsFor(action, ports)) await withRetry(step, retry);
       if (needsHealthWait(action)) pendingHealth.push(action.name);
@@ -141,7 +148,7 @@ async function applyTenant(tenantPlan: TenantPlan, ports: ApplyPorts, options: A
     }
   }
   try {
-    for (const name of pendingHealth) await ports.waitHealthy(name);
+    await waitAllHealthy(ports, pendingHealth);
   } catch (error) {
     return {
       tenant: tenantPlan.tenant,

@@ -281,6 +281,37 @@ describe('waitHealthy', () => {
     expect(result).toMatchObject({ ok: true, status: 'healthy' });
   });
 
+  it('sees a container ready as soon as its healthcheck command answers, long before the engine\'s first check', async () => {
+    const c = desired('quick', { healthcheck: { test: ['CMD-SHELL', 'wget -q -O- http://127.0.0.1:5678/healthz/readiness || exit 1'], intervalSeconds: 60, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 60 } });
+    await createContainer(docker, c, secrets);
+    await startContainer(docker, c.name);
+
+    const result = await waitHealthy(docker, c.name, { timeoutMs: 20_000, intervalMs: 100 });
+    const engine = (await inspect(c.name)).State.Health?.Status;
+
+    // The engine checks first after 60 s: only the exec probe can have seen it ready.
+    expect(result).toMatchObject({ ok: true, status: 'healthy' });
+    expect(result.detail).toContain('health starting');
+    expect(result.detail).toContain('answered through exec');
+    expect(engine).toBe('starting');
+    const without = await waitHealthy(docker, c.name, { timeoutMs: 500, intervalMs: 100, probe: false });
+    expect(without).toMatchObject({ ok: false, status: 'timeout' });
+  });
+
+  it('never runs a second exec probe next to one that hangs', async () => {
+    const c = desired('hangs', { healthcheck: { test: ['CMD', 'sleep', '30'], intervalSeconds: 60, timeoutSeconds: 1, retries: 3, startPeriodSeconds: 60 } });
+    await createContainer(docker, c, secrets);
+    await startContainer(docker, c.name);
+
+    const result = await waitHealthy(docker, c.name, { timeoutMs: 3_500, intervalMs: 50, probeIntervalMs: 50 });
+    const top = await docker.getContainer(c.name).top({ ps_args: '-o pid,args' }).catch(() => docker.getContainer(c.name).top());
+    const sleeps = (top.Processes as string[][]).filter((row) => row.join(' ').includes('sleep 30'));
+
+    expect(result).toMatchObject({ ok: false, status: 'timeout' });
+    expect(result.detail).toContain('probe still running');
+    expect(sleeps).toHaveLength(1);
+  });
+
   it('reports unhealthy when the probe keeps failing', async () => {
     const c = desired('unhealthy', { healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:5999/healthz'], intervalSeconds: 1, timeoutSeconds: 1, retries: 1, startPeriodSeconds: 0 } });
     await createContainer(docker, c, secrets);
@@ -293,7 +324,7 @@ describe('waitHealthy', () => {
   });
 
   it('gives up after the timeout while the container is still starting', async () => {
-    const c = desired('slow', { healthcheck: { test: ['CMD', 'true'], intervalSeconds: 30, timeoutSeconds: 1, retries: 1, startPeriodSeconds: 0 } });
+    const c = desired('slow', { healthcheck: { test: ['CMD', 'false'], intervalSeconds: 30, timeoutSeconds: 1, retries: 1, startPeriodSeconds: 0 } });
     await createContainer(docker, c, secrets);
     await startContainer(docker, c.name);
 

@@ -59,7 +59,7 @@ describe('observeDocker', () => {
       await createContainer(docker, c, secrets);
       await startContainer(docker, c.name);
     }
-    const health = await Promise.all([main, worker].map((c) => waitHealthy(docker, c.name, { timeoutMs: 20_000, intervalMs: 100 })));
+    const health = await Promise.all([main, worker].map((c) => waitHealthy(docker, c.name, { timeoutMs: 20_000, intervalMs: 100, probe: false })));
 
     const observed = await observeDocker(docker, environment);
 

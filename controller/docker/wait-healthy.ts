@@ -1,7 +1,14 @@
 // Bounded wait for a container to report healthy (or, without a healthcheck,
 // to be running). Polls inspect (about 2 ms a call); returns a value, never throws.
+//
+// While the engine still says "starting", the container's own healthcheck
+// command is also run through `docker exec` at each poll (probe-exec.ts): the
+// engine runs it only every Interval (10 s for n8n), so a container that is up
+// after 2 s would otherwise wait up to 10 s for its route. The engine's
+// healthcheck keeps its slow interval for steady-state monitoring.
 import type Docker from 'dockerode';
 import { statusOf, engineMessage } from './docker-errors.js';
+import { execProber, probeCommand } from './probe-exec.js';
 
 export type HealthWaitStatus = 'healthy' | 'unhealthy' | 'exited' | 'missing' | 'timeout' | 'unreachable';
 
@@ -16,7 +23,15 @@ export interface HealthWait {
 export interface WaitHealthyOptions {
   timeoutMs: number;
   intervalMs?: number;
+  /** Run the healthcheck command through exec while the engine says "starting" (default true). */
+  probe?: boolean;
+  /** Least time between two exec probes of the container (default 1 s): each exec costs the engine a runc exec. */
+  probeIntervalMs?: number;
 }
+
+const NS_PER_MS = 1_000_000;
+/** Bound on one exec probe when the healthcheck sets no timeout. */
+const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -35,6 +50,9 @@ export async function waitHealthy(docker: Docker, name: string, options: WaitHea
   const attempts = Math.ceil(options.timeoutMs / intervalMs) + 1;
   let detail = 'not inspected yet';
   let firstRestartCount: number | undefined;
+  const probeIntervalMs = Math.max(intervalMs, options.probeIntervalMs ?? 1_000);
+  let nextProbeAt = started;
+  const probeExec = execProber(docker, name);
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const waitedMs = Date.now() - started;
     let info: Docker.ContainerInspectInfo | undefined;
@@ -60,6 +78,15 @@ export async function waitHealthy(docker: Docker, name: string, options: WaitHea
       }
       if (health === 'healthy' || !health || health === 'none') return { ok: true, status: 'healthy', waitedMs, detail };
       if (health === 'unhealthy') return { ok: false, status: 'unhealthy', waitedMs, detail };
+      const command = options.probe === false ? undefined : probeCommand(info.Config.Healthcheck?.Test);
+      if (health === 'starting' && command && Date.now() >= nextProbeAt) {
+        nextProbeAt = Date.now() + probeIntervalMs;
+        const configured = (info.Config.Healthcheck?.Timeout ?? 0) / NS_PER_MS;
+        const left = options.timeoutMs - (Date.now() - started);
+        const probe = await probeExec(command, Math.max(10, Math.min(configured > 0 ? configured : DEFAULT_PROBE_TIMEOUT_MS, left)));
+        if (probe.ok) return { ok: true, status: 'healthy', waitedMs: Date.now() - started, detail: `${detail}; its healthcheck command answered through exec` };
+        detail = `${detail}; exec probe: ${probe.detail}`;
+      }
     }
     if (Date.now() - started >= options.timeoutMs) break;
     await sleep(Math.min(intervalMs, Math.max(0, options.timeoutMs - (Date.now() - started))));

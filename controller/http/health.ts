@@ -1,14 +1,18 @@
 // Pure rules that turn a readiness snapshot into /readyz and /health/detailed answers.
 //
 // Readiness rule: ready ⇔ the database is up AND the role is known (leader or standby).
-// Docker and git do not gate readiness: without Docker the controller still serves
-// webhooks, the status page and plans ("plan-only" mode: apply is skipped); without
-// git it keeps the last applied state. Both are reported so probes and humans see them.
+// Docker, git and the tenant database server do not gate readiness: without Docker
+// the controller still serves webhooks and the status page and applies what needs
+// no Docker (routes of shared tenants), while dedicated tenants wait for Docker
+// ("waiting-for-docker" mode); without git it keeps the last applied state; without
+// the tenant database server only dedicated tenants stall. All are reported so
+// probes and humans see them.
 import { loadavg } from 'node:os';
 import { redactString } from '../../kernel/log/redact.js';
 import type { DepState, DepStatus, Readiness } from './types.js';
 
-export type OperatingMode = 'apply' | 'plan-only';
+/** apply: everything is applied; waiting-for-docker: routes are applied, tenants that need Docker wait for it. */
+export type OperatingMode = 'apply' | 'waiting-for-docker';
 
 export interface ReadyzBody {
   ready: boolean;
@@ -17,6 +21,8 @@ export interface ReadyzBody {
   database: boolean;
   docker: boolean;
   git: boolean;
+  /** The tenant database server answers (false when down or not configured). */
+  tenantDatabase: boolean;
 }
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
@@ -40,12 +46,12 @@ export interface HealthReport {
   status: HealthStatus;
   role: Readiness['role'];
   mode: OperatingMode;
-  dependencies: { database: DependencyReport; docker: DependencyReport; git: DependencyReport };
+  dependencies: { database: DependencyReport; docker: DependencyReport; git: DependencyReport; tenantDatabase: DependencyReport };
   system: SystemInfo;
 }
 
 export function operatingMode(readiness: Readiness): OperatingMode {
-  return readiness.docker.status === 'up' ? 'apply' : 'plan-only';
+  return readiness.docker.status === 'up' ? 'apply' : 'waiting-for-docker';
 }
 
 export function readyz(readiness: Readiness): ReadyzBody {
@@ -56,13 +62,18 @@ export function readyz(readiness: Readiness): ReadyzBody {
     database: readiness.database.status === 'up',
     docker: readiness.docker.status === 'up',
     git: readiness.git.status === 'up',
+    tenantDatabase: tenantDatabase(readiness).status === 'up',
   };
 }
 
-/** unhealthy: database down; degraded: docker or git down, or role unknown; healthy otherwise ('disabled' is not a fault). */
+function tenantDatabase(readiness: Readiness): DepState {
+  return readiness.tenantDatabase ?? { status: 'disabled' };
+}
+
+/** unhealthy: database down; degraded: docker, git or the tenant database server down, or role unknown; healthy otherwise ('disabled' is not a fault). */
 export function healthStatus(readiness: Readiness): HealthStatus {
   if (readiness.database.status !== 'up') return 'unhealthy';
-  if (readiness.docker.status === 'down' || readiness.git.status === 'down' || readiness.role === 'unknown') return 'degraded';
+  if (readiness.docker.status === 'down' || readiness.git.status === 'down' || tenantDatabase(readiness).status === 'down' || readiness.role === 'unknown') return 'degraded';
   return 'healthy';
 }
 
@@ -71,7 +82,7 @@ export function healthReport(readiness: Readiness, system: SystemInfo): HealthRe
     status: healthStatus(readiness),
     role: readiness.role,
     mode: operatingMode(readiness),
-    dependencies: { database: dependency(readiness.database), docker: dependency(readiness.docker), git: dependency(readiness.git) },
+    dependencies: { database: dependency(readiness.database), docker: dependency(readiness.docker), git: dependency(readiness.git), tenantDatabase: dependency(tenantDatabase(readiness)) },
     system,
   };
 }
@@ -79,7 +90,7 @@ export function healthReport(readiness: Readiness, system: SystemInfo): HealthRe
 /** Readiness to report when the probe itself failed or timed out. */
 export function unknownReadiness(error: string): Readiness {
   const down: DepState = { status: 'down', error };
-  return { role: 'unknown', database: down, docker: down, git: down };
+  return { role: 'unknown', database: down, docker: down, git: down, tenantDatabase: down };
 }
 
 export function systemInfo(version: string): SystemInfo {

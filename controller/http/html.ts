@@ -1,18 +1,16 @@
 // The two HTML pages: the read-only status page and the "workspace suspended"
 // page. Pure renderers; every interpolated value goes through escapeHtml.
-import type { ConfigCommit, ControllerRole, SuspendedPageInfo, TenantRow } from './types.js';
+import { renderEvents } from './events-html.js';
+import { escapeHtml, formatTime, tenantLink } from './html-text.js';
+import type { ConfigCommit, ControllerRole, DepStatus, EventRow, SuspendedPageInfo, TenantRow } from './types.js';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
-
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"'`]/g, (ch) => ESCAPES[ch] ?? ch);
-}
+export { escapeHtml } from './html-text.js';
 
 const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d2330}
 h1{font-size:1.4rem}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #e3e6ec;vertical-align:top}
-th{background:#f5f6f8}.no{color:#b42318;font-weight:600}.yes{color:#067647}code{font-size:.9em}.muted{color:#667085}`;
+th{background:#f5f6f8}.no{color:#b42318;font-weight:600}.yes{color:#067647}.wait{color:#475467;font-weight:600}code{font-size:.9em}.muted{color:#667085}h2{font-size:1.1rem;margin-top:2rem}`;
 
-function page(title: string, body: string, extraHead = ''): string {
+export function page(title: string, body: string, extraHead = ''): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}</title>${extraHead}<style>${STYLE}</style></head>
@@ -22,18 +20,16 @@ ${body}
 `;
 }
 
-function formatTime(value: Date | string | undefined): string {
-  if (value === undefined) return '';
-  const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString().replace('.000Z', 'Z');
-}
-
 export interface StatusPageInput {
   tenants: readonly TenantRow[];
   lastCommit?: ConfigCommit;
   role?: ControllerRole;
+  /** The Docker engine as the last probe saw it; `down` shows why dedicated tenants wait. */
+  docker?: DepStatus;
   version: string;
   generatedAt: Date;
+  /** The newest events of every tenant and the platform, newest first. */
+  events?: readonly EventRow[];
 }
 
 /** Where the tenants stand against the commit in force. */
@@ -43,6 +39,8 @@ export interface CommitProgress {
   applied: number;
   /** Not ready, with a reason (a failed apply, an invalid file, a hold). */
   failing: number;
+  /** Not ready only because no Docker engine is reachable yet. */
+  waitingForDocker: number;
   /** Not ready and no reconcile has reported on them yet. */
   pending: number;
   /** Ready, but at an older commit. */
@@ -50,10 +48,11 @@ export interface CommitProgress {
 }
 
 export function commitProgress(tenants: readonly TenantRow[], sha: string): CommitProgress {
-  const progress: CommitProgress = { total: tenants.length, applied: 0, failing: 0, pending: 0, older: 0 };
+  const progress: CommitProgress = { total: tenants.length, applied: 0, failing: 0, waitingForDocker: 0, pending: 0, older: 0 };
   for (const t of tenants) {
     if (t.ready && t.appliedCommit === sha) progress.applied++;
     else if (t.ready) progress.older++;
+    else if (t.waitingForDocker) progress.waitingForDocker++;
     else if (t.reason !== undefined) progress.failing++;
     else progress.pending++;
   }
@@ -68,6 +67,7 @@ function commitLines(commit: ConfigCommit | undefined, tenants: readonly TenantR
   const p = commitProgress(tenants, commit.sha);
   const parts = [`${p.applied} of ${p.total} tenants applied at this commit`];
   if (p.failing > 0) parts.push(`<span class="no">${p.failing} failing</span>`);
+  if (p.waitingForDocker > 0) parts.push(`<span class="wait">${p.waitingForDocker} waiting for Docker</span>`);
   if (p.pending > 0) parts.push(`${p.pending} pending`);
   if (p.older > 0) parts.push(`${p.older} still at an older commit`);
   const invalid = commit.newerInvalid
@@ -76,28 +76,46 @@ function commitLines(commit: ConfigCommit | undefined, tenants: readonly TenantR
   return `<p>${read}</p>\n<p>${parts.join(' · ')}</p>${invalid}`;
 }
 
-export function renderStatusPage(input: StatusPageInput): string {
-  const tenants = [...input.tenants].sort((a, b) => a.name.localeCompare(b.name));
-  const ready = tenants.filter((t) => t.ready).length;
+/** The Ready cell: yes, waiting for Docker (its own state, not a failure), or no. */
+function readyCell(t: TenantRow): string {
+  if (t.ready) return '<td class="yes">yes</td>';
+  if (t.waitingForDocker) return '<td class="wait">waiting for Docker</td>';
+  return '<td class="no">no</td>';
+}
+
+function dockerLine(docker: DepStatus | undefined): string {
+  if (docker !== 'down') return '';
+  return '\n<p class="wait">Docker is not reachable: routes of shared tenants are applied; dedicated tenants wait for Docker and are applied as soon as it answers.</p>';
+}
+
+/** The tenant table of the status page (and of a tenant's page, with one row). */
+export function tenantTable(tenants: readonly TenantRow[]): string {
   const rows = tenants
     .map(
-      (t) => `<tr><td>${escapeHtml(t.name)}</td><td>${escapeHtml(t.mode)}</td><td>${escapeHtml(t.plan)}</td><td>${escapeHtml(t.phase)}</td>` +
-        `<td class="${t.ready ? 'yes' : 'no'}">${t.ready ? 'yes' : 'no'}</td><td>${escapeHtml(t.reason)}</td>` +
+      (t) => `<tr><td>${tenantLink(t.name)}</td><td>${escapeHtml(t.mode)}</td><td>${escapeHtml(t.plan)}</td><td>${escapeHtml(t.phase)}</td>` +
+        `${readyCell(t)}<td>${escapeHtml(t.reason)}</td>` +
         `<td><code title="${escapeHtml(t.appliedCommit)}">${escapeHtml(t.appliedCommit?.slice(0, 12))}</code></td><td>${escapeHtml(formatTime(t.updatedAt))}</td></tr>`,
     )
     .join('\n');
-  const table = tenants.length
+  return tenants.length
     ? `<table><thead><tr><th>Tenant</th><th>Mode</th><th>Plan</th><th>Phase</th><th>Ready</th><th>Reason</th><th>Applied commit</th><th>Updated</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>`
     : '<p>No tenants.</p>';
+}
+
+export function renderStatusPage(input: StatusPageInput): string {
+  const tenants = [...input.tenants].sort((a, b) => a.name.localeCompare(b.name));
+  const ready = tenants.filter((t) => t.ready).length;
+  const table = tenantTable(tenants);
+  const events = input.events ? `\n<h2>Recent events</h2>\n${renderEvents(input.events, { tenantColumn: true })}` : '';
   return page(
     'rp9 controller status',
     `<h1>rp9 controller</h1>
-${commitLines(input.lastCommit, tenants)}
+${commitLines(input.lastCommit, tenants)}${dockerLine(input.docker)}
 <p>${ready} of ${tenants.length} tenants ready · role ${escapeHtml(input.role ?? 'unknown')} · version ${escapeHtml(input.version)} · <span class="muted">generated ${escapeHtml(formatTime(input.generatedAt))}</span></p>
-${table}`,
+${table}${events}`,
     '<meta http-equiv="refresh" content="30">',
   );
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { healthReport, healthStatus, readyz, systemInfo, unknownReadiness } from './health.js';
 import { hostName, isControllerHost } from './hosts.js';
 import { commitProgress, escapeHtml, renderStatusPage, renderSuspendedPage } from './html.js';
+import { renderTenantPage } from './tenant-page.js';
 import type { DepState, Readiness, TenantRow } from './types.js';
 
 const up: DepState = { status: 'up' };
@@ -12,7 +13,7 @@ const off: DepState = { status: 'disabled' };
 describe('healthStatus / readyz', () => {
   it.each([
     { name: 'all up', r: { role: 'leader', database: up, docker: up, git: up }, health: 'healthy', ready: true },
-    { name: 'docker disabled (plan-only by choice)', r: { role: 'leader', database: up, docker: off, git: up }, health: 'healthy', ready: true },
+    { name: 'docker disabled on purpose', r: { role: 'leader', database: up, docker: off, git: up }, health: 'healthy', ready: true },
     { name: 'docker down', r: { role: 'standby', database: up, docker: down, git: up }, health: 'degraded', ready: true },
     { name: 'git down', r: { role: 'leader', database: up, docker: up, git: down }, health: 'degraded', ready: true },
     { name: 'role unknown', r: { role: 'unknown', database: up, docker: up, git: up }, health: 'degraded', ready: false },
@@ -28,7 +29,7 @@ describe('healthStatus / readyz', () => {
 
     expect(report.dependencies.database).toEqual({ status: 'up', latencyMs: 1.2 });
     expect(report.dependencies.docker.error).toHaveLength(300);
-    expect(report.mode).toBe('plan-only');
+    expect(report.mode).toBe('waiting-for-docker');
   });
 });
 
@@ -68,10 +69,15 @@ describe('html', () => {
       role: 'leader',
       version: evil,
       generatedAt: new Date(0),
+      events: [{ time: evil, tenant: evil, type: 'Warning', reason: evil, message: evil, actor: evil, commit: evil }],
     });
+    const tenantPage = renderTenantPage({ name: evil, row: undefined, events: [{ time: evil, tenant: evil, type: 'Normal', reason: evil, message: evil, actor: evil, commit: evil }], generatedAt: new Date(0) });
 
     expect(html).not.toContain('<img');
-    expect(html.match(/&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;/g)?.length).toBeGreaterThanOrEqual(10);
+    expect(html.match(/&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;/g)?.length).toBeGreaterThanOrEqual(16);
+    expect(html).toContain(`href="/?tenant=${encodeURIComponent(evil)}"`);
+    expect(tenantPage).not.toContain('<img');
+    expect(tenantPage.match(/&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;/g)?.length).toBeGreaterThanOrEqual(7);
   });
 
   it('says when there are no tenants or commits', () => {
@@ -94,11 +100,32 @@ describe('html', () => {
 
     const html = renderStatusPage({ tenants, lastCommit: { sha, newerInvalid: 'd'.repeat(40) }, version: '1', generatedAt: new Date(0) });
 
-    expect(commitProgress(tenants, sha)).toEqual({ total: 5, applied: 2, failing: 1, pending: 1, older: 1 });
+    expect(commitProgress(tenants, sha)).toEqual({ total: 5, applied: 2, failing: 1, waitingForDocker: 0, pending: 1, older: 1 });
     expect(html).not.toContain('Last applied commit');
     expect(html).toContain(`Last valid commit read <code title="${sha}">cccccccccccc</code>`);
     expect(html).toContain('<p>2 of 5 tenants applied at this commit · <span class="no">1 failing</span> · 1 pending · 1 still at an older commit</p>');
     expect(html).toContain('Newer commit <code title="dddddddddddddddddddddddddddddddddddddddd">dddddddddddd</code> failed validation and is not applied.');
+  });
+
+  it('shows tenants that wait for Docker as their own state, not as failing, and says why', () => {
+    const sha = 'c'.repeat(40);
+    const waiting = (name: string): TenantRow => ({ name, mode: 'dedicated', plan: 'pro', phase: 'provisioning', ready: false, reason: 'WaitingForDocker: Waiting for Docker: connect ENOENT', waitingForDocker: true });
+    const tenants: TenantRow[] = [
+      { name: 'a', mode: 'shared', plan: 'starter', phase: 'active', ready: true, appliedCommit: sha },
+      waiting('b'),
+      waiting('c'),
+    ];
+
+    const html = renderStatusPage({ tenants, lastCommit: { sha }, docker: 'down', version: '1', generatedAt: new Date(0) });
+    const upHtml = renderStatusPage({ tenants: tenants.slice(0, 1), lastCommit: { sha }, docker: 'up', version: '1', generatedAt: new Date(0) });
+
+    expect(commitProgress(tenants, sha)).toEqual({ total: 3, applied: 1, failing: 0, waitingForDocker: 2, pending: 0, older: 0 });
+    expect(html).toContain('<p>1 of 3 tenants applied at this commit · <span class="wait">2 waiting for Docker</span></p>');
+    expect(html).not.toContain('failing');
+    expect(html).not.toContain('<td class="no">');
+    expect(html.match(/<td class="wait">waiting for Docker<\/td>/g)).toHaveLength(2);
+    expect(html).toContain('Docker is not reachable: routes of shared tenants are applied; dedicated tenants wait for Docker');
+    expect(upHtml).not.toContain('Docker is not reachable');
   });
 
   it('says only how many are applied when every tenant is applied at the commit', () => {

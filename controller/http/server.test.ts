@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../kernel/metrics/registry.js';
 import { recordTenants } from '../../controller/metrics/record.js';
 import { call, closeServers, healthy, servers, SHA, start, TENANTS } from './test-support.js';
-import type { Readiness } from './types.js';
+import type { EventRow, Readiness } from './types.js';
 
 afterEach(closeServers);
 
@@ -17,11 +17,13 @@ describe('probes', () => {
   });
 
   it.each([
-    { name: 'leader, all up', readiness: healthy, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true } },
-    { name: 'standby', readiness: { ...healthy, role: 'standby' }, status: 200, body: { ready: true, role: 'standby', mode: 'apply', database: true, docker: true, git: true } },
-    { name: 'docker down: plan-only', readiness: { ...healthy, docker: { status: 'down', error: 'ENOENT' } }, status: 200, body: { ready: true, role: 'leader', mode: 'plan-only', database: true, docker: false, git: true } },
-    { name: 'database down', readiness: { ...healthy, database: { status: 'down' } }, status: 503, body: { ready: false, role: 'leader', mode: 'apply', database: false, docker: true, git: true } },
-    { name: 'role unknown', readiness: { ...healthy, role: 'unknown' }, status: 503, body: { ready: false, role: 'unknown', mode: 'apply', database: true, docker: true, git: true } },
+    { name: 'leader, all up', readiness: healthy, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true } },
+    { name: 'standby', readiness: { ...healthy, role: 'standby' }, status: 200, body: { ready: true, role: 'standby', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true } },
+    { name: 'docker down: waiting for Docker', readiness: { ...healthy, docker: { status: 'down', error: 'ENOENT' } }, status: 200, body: { ready: true, role: 'leader', mode: 'waiting-for-docker', database: true, docker: false, git: true, tenantDatabase: true } },
+    { name: 'database down', readiness: { ...healthy, database: { status: 'down' } }, status: 503, body: { ready: false, role: 'leader', mode: 'apply', database: false, docker: true, git: true, tenantDatabase: true } },
+    { name: 'role unknown', readiness: { ...healthy, role: 'unknown' }, status: 503, body: { ready: false, role: 'unknown', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true } },
+    { name: 'tenant database down: still ready', readiness: { ...healthy, tenantDatabase: { status: 'down', error: 'ECONNREFUSED' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: false } },
+    { name: 'no tenant database configured', readiness: { ...healthy, tenantDatabase: { status: 'disabled' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: false } },
   ] as { name: string; readiness: Readiness; status: number; body: unknown }[])('GET /readyz: $name → $status', async ({ readiness, status, body }) => {
     const h = await start({ readiness: async () => readiness });
 
@@ -60,6 +62,20 @@ describe('probes', () => {
     expect(body.system.memory.rss).toBeGreaterThan(0);
     expect(body.system.loadavg).toHaveLength(3);
     expect(typeof body.system.uptimeSeconds).toBe('number');
+  });
+
+  it.each([
+    ['down', { status: 'down', error: 'connect ECONNREFUSED 127.0.0.1:5432' }, 'degraded'],
+    ['not configured', { status: 'disabled' }, 'healthy'],
+    ['not reported', undefined, 'healthy'],
+  ] as const)('GET /health/detailed reports the tenant database server %s', async (_name, tenantDatabase, status) => {
+    const { tenantDatabase: _reported, ...unreported } = healthy;
+    const h = await start({ readiness: async () => (tenantDatabase ? { ...healthy, tenantDatabase } : unreported) });
+
+    const body = JSON.parse((await call(h.port, '/health/detailed')).body);
+
+    expect(body.status).toBe(status);
+    expect(body.dependencies.tenantDatabase).toEqual(tenantDatabase ?? { status: 'disabled' });
   });
 
   it('GET /health/detailed is 503 unhealthy when the database is down', async () => {
@@ -102,9 +118,67 @@ describe('GET / (status page)', () => {
     expect(reply.body).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more');
     expect(reply.body).toContain('Scale acme &lt;fast&gt;');
     expect(reply.body).toContain(`<code title="${SHA}">${SHA.slice(0, 12)}</code>`);
-    expect(reply.body).toMatch(/<td>acme<\/td><td>dedicated<\/td><td>pro<\/td><td>active<\/td><td class="yes">yes<\/td>/);
-    expect(reply.body).toMatch(/<td>initech<\/td><td>shared<\/td><td>starter<\/td><td>failed<\/td><td class="no">no<\/td>/);
+    expect(reply.body).toMatch(/<td><a href="\/\?tenant=acme">acme<\/a><\/td><td>dedicated<\/td><td>pro<\/td><td>active<\/td><td class="yes">yes<\/td>/);
+    expect(reply.body).toMatch(/<td><a href="\/\?tenant=initech">initech<\/a><\/td><td>shared<\/td><td>starter<\/td><td>failed<\/td><td class="no">no<\/td>/);
     expect(reply.body).toContain('1 of 2 tenants ready');
+  });
+
+  const EVENTS: EventRow[] = [
+    { time: new Date('2025-08-15T14:31:00Z'), tenant: 'initech', type: 'Warning', reason: 'ApplyFailed', message: 'no such image <rp9/n8n>', actor: 'controller', commit: SHA },
+    { time: new Date('2025-08-15T14:30:00Z'), tenant: null, type: 'Normal', reason: 'PlanAccepted', message: 'The plan is no longer refused', actor: 'controller', commit: SHA },
+    { time: new Date('2025-08-15T14:29:00Z'), tenant: 'acme', type: 'Normal', reason: 'Applied', message: 'Applied at a10867b', actor: 'controller', commit: SHA },
+  ];
+  function eventsOf(asked: { tenant?: string; limit: number }[]) {
+    return async (query: { tenant?: string; limit: number }) => {
+      asked.push(query);
+      return EVENTS.filter((e) => query.tenant === undefined || e.tenant === query.tenant).slice(0, query.limit);
+    };
+  }
+
+  it('shows the newest events of every tenant and the platform, each tenant linking to its page', async () => {
+    const asked: { tenant?: string; limit: number }[] = [];
+    const h = await start({ events: eventsOf(asked) });
+
+    const reply = await call(h.port, '/');
+
+    expect(asked).toEqual([{ limit: 20 }]);
+    expect(reply.body).toContain('<h2>Recent events</h2>');
+    expect(reply.body).toContain('<td>2025-08-15T14:31:00Z</td><td><a href="/?tenant=initech">initech</a></td><td class="no">Warning</td><td>ApplyFailed</td><td>no such image &lt;rp9/n8n&gt;</td><td>controller</td>');
+    expect(reply.body).toContain('<td><span class="muted">platform</span></td><td class="">Normal</td><td>PlanAccepted</td>');
+    expect(reply.body.indexOf('ApplyFailed')).toBeLessThan(reply.body.indexOf('PlanAccepted'));
+  });
+
+  it('shows one tenant with its own events at /?tenant=<name>', async () => {
+    const asked: { tenant?: string; limit: number }[] = [];
+    const h = await start({ events: eventsOf(asked) });
+
+    const reply = await call(h.port, '/?tenant=acme');
+
+    expect(reply.status).toBe(200);
+    expect(asked).toEqual([{ tenant: 'acme', limit: 50 }]);
+    expect(reply.body).toContain('<h1>Tenant acme</h1>');
+    expect(reply.body).toMatch(/<td><a href="\/\?tenant=acme">acme<\/a><\/td><td>dedicated<\/td>/);
+    expect(reply.body).toContain('<td>Applied</td><td>Applied at a10867b</td>');
+    expect(reply.body).not.toContain('ApplyFailed');
+    expect(reply.body).not.toContain('initech');
+  });
+
+  it.each([
+    ['an unknown tenant without events', '/?tenant=nobody', 404, 'nobody is not in the config in force.'],
+    ['a name that is not a tenant name', '/?tenant=%3Cscript%3E', 400, 'tenant must be a tenant name'],
+  ])('answers %s', async (_name, path, status, text) => {
+    const h = await start({ events: eventsOf([]) });
+
+    const reply = await call(h.port, path);
+
+    expect(reply.status).toBe(status);
+    expect(reply.body).toContain(text);
+  });
+
+  it('shows no events section without an event source', async () => {
+    const h = await start();
+
+    expect((await call(h.port, '/')).body).not.toContain('Recent events');
   });
 
   it('answers 503 without details when the tenant list cannot be read', async () => {

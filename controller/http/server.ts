@@ -7,11 +7,13 @@ import { newCorrelationId, type Logger } from '../../kernel/log/logger.js';
 import { createDeliveryCache, handleGithubDelivery, type DeliveryCache } from './github-webhook.js';
 import { healthReport, readyz, systemInfo, unknownReadiness } from './health.js';
 import { isControllerHost } from './hosts.js';
+import { EVENTS_OVERALL, EVENTS_PER_TENANT } from './events-html.js';
 import { renderStatusPage, renderSuspendedPage, renderUnavailablePage } from './html.js';
 import { readBody, sendHtml, sendJson, sendText } from './io.js';
+import { renderTenantPage } from './tenant-page.js';
 import type { HttpDeps, Readiness } from './types.js';
 
-export type { ConfigCommit, ControllerRole, DepState, DepStatus, GithubPushEvent, HttpDeps, Readiness, SuspendedPageInfo, TenantRow } from './types.js';
+export type { ConfigCommit, ControllerRole, DepState, DepStatus, EventRow, GithubPushEvent, HttpDeps, Readiness, SuspendedPageInfo, TenantRow } from './types.js';
 
 export interface HttpServerOptions {
   host: string;
@@ -212,10 +214,23 @@ async function metricsHandler(_req: IncomingMessage, res: ServerResponse, ctx: C
   res.end(text);
 }
 
-async function statusPage(_req: IncomingMessage, res: ServerResponse, ctx: Context, log: Logger): Promise<void> {
+const TENANT_NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+
+async function statusPage(req: IncomingMessage, res: ServerResponse, ctx: Context, log: Logger): Promise<void> {
+  const tenant = new URL(req.url ?? '/', 'http://controller.invalid').searchParams.get('tenant');
+  if (tenant !== null && (!TENANT_NAME.test(tenant) || tenant.length > 63)) {
+    sendText(res, 400, 'tenant must be a tenant name');
+    return;
+  }
   try {
-    const [tenants, lastCommit, readiness] = await Promise.all([ctx.deps.tenants(), ctx.deps.lastCommit(), checkReadiness(ctx, log)]);
-    sendHtml(res, 200, renderStatusPage({ tenants, lastCommit, role: readiness.role, version: ctx.version, generatedAt: new Date() }));
+    if (tenant !== null) {
+      const [tenants, events] = await Promise.all([ctx.deps.tenants(), ctx.deps.events?.({ tenant, limit: EVENTS_PER_TENANT })]);
+      const row = tenants.find((t) => t.name === tenant);
+      sendHtml(res, row || (events?.length ?? 0) > 0 ? 200 : 404, renderTenantPage({ name: tenant, row, events, generatedAt: new Date() }));
+      return;
+    }
+    const [tenants, lastCommit, readiness, events] = await Promise.all([ctx.deps.tenants(), ctx.deps.lastCommit(), checkReadiness(ctx, log), ctx.deps.events?.({ limit: EVENTS_OVERALL })]);
+    sendHtml(res, 200, renderStatusPage({ tenants, lastCommit, role: readiness.role, docker: readiness.docker.status, version: ctx.version, generatedAt: new Date(), ...(events ? { events } : {}) }));
   } catch (error) {
     const correlationId = String(res.getHeader('x-request-id') ?? '');
     log.error('status page failed', { code: 'http.status-unavailable', err: error });

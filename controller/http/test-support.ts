@@ -11,7 +11,7 @@ import type { GithubPushEvent, HttpDeps, Readiness, TenantRow } from './types.js
 export const SECRET = 'It’s a Secret to Everybody';
 export const SHA = 'a10867b14bb761a232cd80139fbd4c0d33264240';
 const up = { status: 'up', latencyMs: 1.5 } as const;
-export const healthy: Readiness = { role: 'leader', database: up, docker: up, git: up };
+export const healthy: Readiness = { role: 'leader', database: up, docker: up, git: up, tenantDatabase: up };
 export const TENANTS: TenantRow[] = [
   { name: 'acme', mode: 'dedicated', plan: 'pro', phase: 'active', ready: true, appliedCommit: SHA, updatedAt: new Date('2025-08-15T14:30:00Z') },
   { name: 'initech', mode: 'shared', plan: 'starter', phase: 'failed', ready: false, reason: '<script>alert("x")</script> & more', appliedCommit: SHA },

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { TenantPhase } from '../model.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 
-/** up: reachable; down: tried and failed; disabled: not configured on purpose (plan-only). */
+/** up: reachable; down: tried and failed; disabled: not configured on purpose. */
 export type DepStatus = 'up' | 'down' | 'disabled';
 
 export interface DepState {
@@ -23,6 +23,8 @@ export interface Readiness {
   database: DepState;
   docker: DepState;
   git: DepState;
+  /** The PostgreSQL server of tenant databases (RP9_TENANT_DATABASE_URL); absent or 'disabled' when none is configured. */
+  tenantDatabase?: DepState;
 }
 
 /** One row of the status page; also fits recordTenants() in controller/metrics/record.ts. */
@@ -35,8 +37,22 @@ export interface TenantRow {
   ready: boolean;
   /** Why not ready, or the last notable event; shown escaped. */
   reason?: string;
+  /** Not ready only because it needs Docker and no engine is reachable: its own state, not a failure. */
+  waitingForDocker?: boolean;
   appliedCommit?: string;
   updatedAt?: Date | string;
+}
+
+/** One event of the store's log as the status page shows it (fits StoreEvent). */
+export interface EventRow {
+  time: Date | string;
+  /** null: a platform event (a refused plan, …). */
+  tenant: string | null;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  actor?: string;
+  commit?: string | null;
 }
 
 /**
@@ -84,6 +100,8 @@ export interface HttpDeps {
   tenants(): Promise<TenantRow[]>;
   /** The config commit in force (last valid commit read), if any. */
   lastCommit(): Promise<ConfigCommit | undefined>;
+  /** The newest events, newest first: of one tenant, or of every tenant and the platform. Without it the status page shows none. */
+  events?(query: { tenant?: string; limit: number }): Promise<EventRow[]>;
   /** Called once per verified, new push delivery; must not block (enqueue a reconcile). Throwing answers 500 so GitHub can redeliver. */
   onGithubPush(event: GithubPushEvent): void;
   /** Exposed on /metrics. */

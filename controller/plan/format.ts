@@ -106,3 +106,11 @@ export function retainedNote(summary: Plan['summary']): string | undefined {
 export function refusalLine(plan: Plan): string | undefined {
   return plan.refused ? `Plan refused (${plan.refused.code}): ${plan.refused.message}` : undefined;
 }
+
+/** Says which override lets removals through the mass-deletion rail, so a reviewer sees it was declared. */
+export function overrideLine(plan: Plan): string | undefined {
+  const override = plan.deletionOverride;
+  if (!override) return undefined;
+  const what = override.by === 'safety.allowDeletion' ? 'spec.safety.allowDeletion in platform.yaml' : `the controller flag ${override.by}`;
+  return `Removal of ${override.tenants.join(', ')} allowed by ${what}: ${override.reason}`;
+}

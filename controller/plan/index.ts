@@ -3,7 +3,7 @@ export type { PlanOptions } from './plan.js';
 export { RETAIN_REASON } from './plan-tenant.js';
 export { isForcedRecreate } from './diff-container.js';
 export type { RecreateAction } from './diff-container.js';
-export { deletionShare, massDeletionRefusal } from './safety.js';
+export { commitMatches, deletionShare, massDeletionDecision } from './safety.js';
 export type { DeletionShare } from './safety.js';
 export { renderPlanText } from './render-text.js';
 export type { TextOptions } from './render-text.js';

@@ -29,11 +29,11 @@ export function planDesiredTenant(desired: DesiredTenant, observed: readonly Obs
       }
     }
     const before = actions.length;
-    planResource(desired.name, resource, found, isNew, actions);
+    planResource(desired.name, resource, found, isNew ? 'new tenant' : missingReason(resource, desired, observed), actions);
     if (actions.length === before) unchanged++;
   }
   for (let i = 0; i < observed.length; i++) {
-    if (!matched[i]) actions.push(leftoverAction(observed[i] as ObservedResource, desired));
+    if (!matched[i]) actions.push(leftoverAction(observed[i] as ObservedResource, desired, workerCount(observed)));
   }
 
   const changing = actions.some((a) => a.op !== 'retain' && a.op !== 'noop');
@@ -58,9 +58,22 @@ export function planRemovedTenant(tenant: string, observed: readonly ObservedRes
   return { tenant, change: actions.some((a) => a.op === 'delete') ? 'delete' : 'noop', actions: orderActions(actions) };
 }
 
-function planResource(tenant: string, desired: DesiredResource, observed: ObservedResource | undefined, isNew: boolean, out: Action[]): void {
+function workerCount(resources: readonly (DesiredResource | ObservedResource)[]): number {
+  return resources.filter((r) => r.kind === 'container' && r.role === 'worker').length;
+}
+
+/** Why a resource of an existing tenant is created: a scale-up reads like the scale-down, `workers 2 → 3`. */
+function missingReason(resource: DesiredResource, desired: DesiredTenant, observed: readonly ObservedResource[]): string {
+  if (resource.kind === 'container' && resource.role === 'worker') {
+    const before = workerCount(observed);
+    const after = workerCount(desired.resources);
+    if (before < after) return `workers ${before} → ${after}`;
+  }
+  return `${resource.kind} does not exist`;
+}
+
+function planResource(tenant: string, desired: DesiredResource, observed: ObservedResource | undefined, reason: string, out: Action[]): void {
   if (!observed) {
-    const reason = isNew ? 'new tenant' : `${desired.kind} does not exist`;
     out.push({ op: 'create', kind: desired.kind, name: desired.name, tenant, reason, changes: [], downtime: false, desired });
     return;
   }
@@ -80,20 +93,19 @@ function diffRoute(tenant: string, desired: DesiredRoute, observed: ObservedRout
 }
 
 /** Something of a desired tenant that it no longer wants: extra workers, containers after a switch to shared. */
-function leftoverAction(resource: ObservedResource, desired: DesiredTenant): Action {
+function leftoverAction(resource: ObservedResource, desired: DesiredTenant, observedWorkers: number): Action {
   const base = { kind: resource.kind, name: resource.name, tenant: desired.name, changes: [], downtime: false, observed: resource };
   if (resource.kind === 'database' || resource.kind === 'volume') {
     return { ...base, op: 'retain', reason: RETAIN_REASON };
   }
-  return { ...base, op: 'delete', reason: leftoverReason(resource, desired) };
+  return { ...base, op: 'delete', reason: leftoverReason(resource, desired, observedWorkers) };
 }
 
-function leftoverReason(resource: ObservedResource, desired: DesiredTenant): string {
+function leftoverReason(resource: ObservedResource, desired: DesiredTenant, observedWorkers: number): string {
   if (resource.kind !== 'container') return 'no longer wanted';
   if (desired.mode === 'shared') return 'tenant is shared now';
   if (resource.role === 'worker') {
-    const workers = desired.resources.filter((r) => r.kind === 'container' && r.role === 'worker').length;
-    return `workers reduced to ${workers}`;
+    return `workers ${observedWorkers} → ${workerCount(desired.resources)}`;
   }
   return 'no longer wanted';
 }

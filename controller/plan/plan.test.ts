@@ -235,6 +235,23 @@ describe('plan', () => {
     expect(lines(tenantPlan(result, tenant))).toEqual(actions);
   });
 
+  it.each([
+    ['a scale-up', 2, 3, [['create', 'rp9-acme-worker-3', 'workers 2 → 3']]],
+    ['a scale-up by two', 1, 3, [['create', 'rp9-acme-worker-2', 'workers 1 → 3'], ['create', 'rp9-acme-worker-3', 'workers 1 → 3']]],
+    ['a scale-down', 3, 2, [['delete', 'rp9-acme-worker-3', 'workers 3 → 2']]],
+  ])('says why workers change on %s, both ways alike', (_name, from, to, expected) => {
+    const result = plan(desiredOf([dedicated('acme', { resources: { cpu: 2, memoryMb: 2048, workers: to } })]), observedOf([dedicated('acme', { resources: { cpu: 2, memoryMb: 2048, workers: from } })]), options);
+
+    expect(tenantPlan(result, 'acme')?.actions.map((a) => [a.op, a.name, a.reason])).toEqual(expected);
+  });
+
+  it('says a container removed by hand does not exist', () => {
+    const observed = observedOf([dedicated('acme')]);
+    const result = plan(desiredOf([dedicated('acme')]), { ...observed, resources: observed.resources.filter((r) => r.name !== 'rp9-acme-main') }, options);
+
+    expect(tenantPlan(result, 'acme')?.actions.map((a) => [a.op, a.name, a.reason])).toEqual([['create', 'rp9-acme-main', 'container does not exist']]);
+  });
+
   it('lists the fields a recreate changes', () => {
     const result = plan(desiredOf([dedicated('acme', { n8n: { version: '1.124.0' } })]), observedOf([dedicated('acme')]), options);
     const main = tenantPlan(result, 'acme')?.actions[0];

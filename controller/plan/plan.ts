@@ -1,13 +1,15 @@
 // plan: desired state x observed state -> the ordered actions that make them equal. Pure.
 import type { DesiredState, ObservedResource, ObservedState, Plan, TenantPlan } from '../model.js';
 import { planDesiredTenant, planRemovedTenant } from './plan-tenant.js';
-import { deletionShare, massDeletionRefusal } from './safety.js';
+import { deletionShare, massDeletionDecision } from './safety.js';
 
 export interface PlanOptions {
   /** platform.spec.safety.maxDeletionPercent */
   maxDeletionPercent: number;
-  /** Lets a plan through that deletes more than maxDeletionPercent of the live tenants. */
-  allowMassDeletion?: boolean;
+  /** platform.spec.safety.allowDeletion: removals of the tenants it names do not count toward the limit. */
+  allowDeletion?: { tenants: readonly string[]; reason: string } | undefined;
+  /** `rp9 controller --allow-mass-deletion <commit>`: lets the plan of that one commit (desired.commit) delete past the limit. */
+  allowMassDeletionCommit?: string | undefined;
 }
 
 export function plan(desired: DesiredState, observed: ObservedState, options: PlanOptions): Plan {
@@ -35,8 +37,14 @@ export function plan(desired: DesiredState, observed: ObservedState, options: Pl
 
   const result: Plan = { environment: desired.environment, tenants, summary: summarize(tenants, unchanged) };
   if (desired.commit !== undefined) result.commit = desired.commit;
-  const refused = massDeletionRefusal(deletionShare(observedByTenant, desiredNames), options.maxDeletionPercent, options.allowMassDeletion === true);
-  if (refused) result.refused = refused;
+  const decision = massDeletionDecision(deletionShare(observedByTenant, desiredNames), {
+    maxDeletionPercent: options.maxDeletionPercent,
+    allowDeletion: options.allowDeletion,
+    allowCommit: options.allowMassDeletionCommit,
+    commit: desired.commit,
+  });
+  if (decision.refused) result.refused = decision.refused;
+  if (decision.override) result.deletionOverride = decision.override;
   return result;
 }
 

@@ -9,6 +9,7 @@ export function renderPlanJson(plan: Plan): string {
     environment: plan.environment,
     commit: plan.commit ?? null,
     refused: plan.refused ? { code: plan.refused.code, message: plan.refused.message } : null,
+    deletionOverride: plan.deletionOverride ? { by: plan.deletionOverride.by, tenants: [...plan.deletionOverride.tenants], reason: plan.deletionOverride.reason } : null,
     summary: {
       create: plan.summary.create,
       update: plan.summary.update,

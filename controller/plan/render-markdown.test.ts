@@ -66,6 +66,12 @@ describe('renderPlanMarkdown', () => {
     expect(text.split('\n').slice(2, 4)).toEqual(['> **Plan refused (plan.mass-deletion): 3 of 4 live tenants (75%) would be deleted**', '> Nothing will be applied.']);
   });
 
+  it('says which override lets removals through, above the summary', () => {
+    const text = renderPlanMarkdown(samplePlan({ deletionOverride: { by: 'safety.allowDeletion', tenants: ['old', 'older'], reason: 'trials | ended' } }));
+
+    expect(text.split('\n').slice(2, 4)).toEqual(['> Removal of old, older allowed by spec.safety.allowDeletion in platform.yaml: trials \\| ended', '']);
+  });
+
   it('says when nothing changes', () => {
     const text = renderPlanMarkdown(samplePlan({ summary: { create: 0, update: 0, recreate: 0, delete: 0, retain: 0, unchanged: 9, downtime: 0 }, tenants: [{ tenant: 'calm', change: 'noop', actions: [] }] }));
 

@@ -1,6 +1,6 @@
 // The plan as Markdown for pull-request comments: one table per changing tenant.
 import type { Action, Plan, TenantPlan } from '../model.js';
-import { actionTags, formatChanges, hasChanges, refusalLine, retainedNote, summaryLine, SYMBOL, TENANT_SYMBOL, visibleChanges } from './format.js';
+import { actionTags, formatChanges, hasChanges, overrideLine, refusalLine, retainedNote, summaryLine, SYMBOL, TENANT_SYMBOL, visibleChanges } from './format.js';
 
 /** Text safe inside a table cell: no pipes, newlines or HTML. */
 function cell(text: string): string {
@@ -16,6 +16,8 @@ export function renderPlanMarkdown(plan: Plan): string {
   out.push(`### rp9 plan for ${code(plan.environment)}${plan.commit ? ` at ${code(plan.commit)}` : ''}`, '');
   const refusal = refusalLine(plan);
   if (refusal) out.push(`> **${cell(refusal)}**`, '> Nothing will be applied.', '');
+  const override = overrideLine(plan);
+  if (override) out.push(`> ${cell(override)}`, '');
   out.push(`**${summaryLine(plan.summary)}**`, '');
   const note = retainedNote(plan.summary);
   if (note && !hasChanges(plan.summary)) out.push(note, '');

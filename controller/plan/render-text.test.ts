@@ -59,7 +59,7 @@ describe('renderPlanText', () => {
         '~ tenant wayne (update)',
         '  ~ container rp9-wayne-main  cpu: 2 → 3, memoryMb: 2048 → 3072',
         '  ~ container rp9-wayne-worker-1  cpu: 2 → 3, memoryMb: 2048 → 3072',
-        '  - container rp9-wayne-worker-2  (workers reduced to 1)',
+        '  - container rp9-wayne-worker-2  (workers 2 → 1)',
         '',
         'Plan: 5 to create, 3 to update, 3 to recreate, 5 to delete, 2 retained; 1 action causes downtime.',
         '',

@@ -1,6 +1,6 @@
 // `terraform plan`-style text of a plan, for terminals and logs.
 import type { Action, ActionOp, Plan, TenantPlan } from '../model.js';
-import { actionTags, formatChanges, hasChanges, refusalLine, retainedNote, summaryLine, SYMBOL, TENANT_SYMBOL, visibleChanges } from './format.js';
+import { actionTags, formatChanges, hasChanges, overrideLine, refusalLine, retainedNote, summaryLine, SYMBOL, TENANT_SYMBOL, visibleChanges } from './format.js';
 
 export interface TextOptions {
   color: boolean;
@@ -25,6 +25,8 @@ export function renderPlanText(plan: Plan, options: TextOptions = { color: false
   const out: string[] = [];
   const refusal = refusalLine(plan);
   if (refusal) out.push(paint(ANSI.bold + ANSI.red, refusal), '');
+  const override = overrideLine(plan);
+  if (override) out.push(paint(ANSI.yellow, override), '');
 
   for (const tenant of plan.tenants) {
     if (tenant.change === 'noop') continue;

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createParseCache } from '../../config/load-config.js';
 import { commitFiles, createConfigRepo } from '../../test/fixtures/git-repo.js';
+import { tempDir } from '../../test/harness/temp-dirs.js';
 import { openSource } from '../source/index.js';
 import { createConfigTracker } from './config-tracker.js';
 
@@ -19,7 +19,7 @@ describe('config tracker', () => {
   it('keeps the last good commit when a new one fails validation, and moves on once it is fixed', async () => {
     // Arrange
     const repo = await createConfigRepo({ 'platform.yaml': platformYaml, 'tenants/acme.yaml': tenant('acme') });
-    const source = openSource({ url: repo.bare, cacheDir: await mkdtemp(join(tmpdir(), 'rp9-tracker-')) });
+    const source = openSource({ url: repo.bare, cacheDir: await tempDir('rp9-tracker-') });
     const tracker = createConfigTracker(source, createParseCache());
 
     // Act + Assert: the first commit is good.
@@ -47,7 +47,7 @@ describe('config tracker', () => {
   });
 
   it('reports an unreachable source without losing the last good commit', async () => {
-    const source = openSource({ url: 'http://127.0.0.1:9/config.git', cacheDir: await mkdtemp(join(tmpdir(), 'rp9-tracker-')), timeoutMs: 2_000 });
+    const source = openSource({ url: 'http://127.0.0.1:9/config.git', cacheDir: await tempDir('rp9-tracker-'), timeoutMs: 2_000 });
     const result = await createConfigTracker(source, createParseCache()).track();
     expect(result).toMatchObject({ kind: 'unreachable', code: 'source.unreachable', good: undefined });
   });

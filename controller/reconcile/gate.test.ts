@@ -20,7 +20,7 @@ describe('gatePlan', () => {
 
   it.each<[string, Availability, boolean, string[], string[]]>([
     ['everything reachable: all tenants run', all, true, ['shared', 'dedicated', 'gone'], []],
-    ['no Docker: routes-only tenants still run', { ...all, docker: down }, true, ['shared', 'gone'], ['dedicated:docker.unreachable']],
+    ['no Docker: routes-only tenants still run', { ...all, docker: down }, true, ['shared', 'gone'], ['dedicated:docker.waiting-for-docker']],
     ['no tenant database server configured: dedicated stalls', all, false, ['shared', 'gone'], ['dedicated:controller.no-tenant-database']],
     ['tenant database server down: dedicated waits', { ...all, database: down }, true, ['shared', 'gone'], ['dedicated:postgres.unreachable']],
   ])('%s', (_name, availability, tenantDatabases, runs, holds) => {

@@ -1,7 +1,14 @@
 // Which tenant plans can be applied with what is reachable now. A tenant whose
 // actions need Docker (or the tenant database server) while it is unavailable
 // is held back with a transient reason; routes-only tenants still apply.
+// Without Docker a tenant is not failing: it waits for Docker
+// (WAITING_FOR_DOCKER), shown as its own state on the status page.
 import type { Availability, Plan, TenantPlan } from '../model.js';
+
+/** The hold of a tenant whose actions need Docker while no engine is reachable (Ready reason WaitingForDocker). */
+export const WAITING_FOR_DOCKER = 'docker.waiting-for-docker';
+/** The Ready condition's reason for WAITING_FOR_DOCKER (reasonFromCode of it). */
+export const WAITING_FOR_DOCKER_REASON = 'WaitingForDocker';
 
 export interface HeldTenant {
   tenant: string;
@@ -16,7 +23,7 @@ export function gatePlan(plan: Plan, availability: Availability, options: { tena
   for (const tenantPlan of plan.tenants) {
     const kinds = new Set(tenantPlan.actions.filter((a) => a.op !== 'noop' && a.op !== 'retain').map((a) => a.kind));
     if ((kinds.has('container') || kinds.has('volume')) && !availability.docker.available) {
-      held.push({ tenant: tenantPlan.tenant, code: 'docker.unreachable', message: `Docker is not available: ${availability.docker.reason ?? 'unknown reason'}`, transient: true });
+      held.push({ tenant: tenantPlan.tenant, code: WAITING_FOR_DOCKER, message: `Waiting for Docker: ${availability.docker.reason ?? 'no engine reachable'}`, transient: true });
       continue;
     }
     if (kinds.has('database') && !options.tenantDatabases) {

@@ -2,23 +2,21 @@
 // the real config tracker and a real store on the test PostgreSQL. Observed
 // state is given as a value and the apply ports record their calls: what is
 // under test is what the pass writes (events) and logs.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createParseCache } from '../../config/load-config.js';
 import { platformYaml, tenantFile } from '../../test/e2e/support/config.js';
 import { commitFiles, createConfigRepo, type ConfigRepo } from '../../test/fixtures/git-repo.js';
+import { tempDir } from '../../test/harness/temp-dirs.js';
 import { scratchDatabases } from '../../test/harness/scratch-databases.js';
 import { fakePorts, PortError, type FakePorts } from '../apply/test-support.js';
 import { exampleCompileContext } from '../compile/fixtures.js';
 import { createLogger } from '../../kernel/log/logger.js';
-import { createMetrics } from '../../kernel/metrics/registry.js';
+import { createMetrics, type Metrics } from '../../kernel/metrics/registry.js';
 import type { ObservedResource, ObservedState } from '../model.js';
 import { ALL_AVAILABLE } from '../plan/fixtures.js';
 import { openSource } from '../source/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { createCommitStatusReporter } from './commit-status.js';
+import { createCommitStatusReporter, type CommitStatus } from './commit-status.js';
 import { createConfigTracker } from './config-tracker.js';
 import { reconcileOnce, type ReconcileResult } from './reconciler.js';
 
@@ -44,12 +42,25 @@ interface Harness {
   ports: FakePorts;
   lines: string[];
   observed: ObservedState;
+  metrics: Metrics;
   pass(): Promise<ReconcileResult>;
 }
 
-async function harness(files: Record<string, string>, options: { ports?: FakePorts; maxDeletionPercent?: number } = {}): Promise<Harness> {
-  const repo = await createConfigRepo({ 'platform.yaml': platformYaml({ environment: 'rtest', maxDeletionPercent: options.maxDeletionPercent ?? 25 }), ...files });
-  const tracker = createConfigTracker(openSource({ url: repo.bare, cacheDir: await mkdtemp(join(tmpdir(), 'rp9-reconciler-')) }), createParseCache());
+interface HarnessOptions {
+  ports?: FakePorts;
+  maxDeletionPercent?: number;
+  allowDeletion?: { tenants: string[]; reason: string };
+  /** --allow-mass-deletion <commit>, given the first commit's sha. */
+  allowCommit?: (firstCommit: string) => string;
+  /** Receives every commit status the pass reports. */
+  statuses?: CommitStatus[];
+}
+
+async function harness(files: Record<string, string>, options: HarnessOptions = {}): Promise<Harness> {
+  const platform = platformYaml({ environment: 'rtest', maxDeletionPercent: options.maxDeletionPercent ?? 25, ...(options.allowDeletion ? { allowDeletion: options.allowDeletion } : {}) });
+  const repo = await createConfigRepo({ 'platform.yaml': platform, ...files });
+  const allowMassDeletionCommit = options.allowCommit?.(repo.head);
+  const tracker = createConfigTracker(openSource({ url: repo.bare, cacheDir: await tempDir('rp9-reconciler-') }), createParseCache());
   const store = await freshStore();
   const lines: string[] = [];
   const logger = createLogger({ stream: { write: (line: string) => lines.push(line) }, level: 'debug', env: {} });
@@ -59,6 +70,7 @@ async function harness(files: Record<string, string>, options: { ports?: FakePor
     ports: options.ports ?? fakePorts(),
     lines,
     observed: { availability: ALL_AVAILABLE, resources: [] },
+    metrics: createMetrics({ defaultMetrics: false }),
     pass: () => reconcileOnce({
       tracker,
       compileContext: (platform) => exampleCompileContext(platform),
@@ -66,10 +78,12 @@ async function harness(files: Record<string, string>, options: { ports?: FakePor
       ports: () => h.ports,
       tenantDatabases: true,
       store,
-      commitStatus: createCommitStatusReporter(undefined, { environment: () => 'rtest' }),
-      metrics: createMetrics({ defaultMetrics: false }),
+      commitStatus: options.statuses
+        ? { report: async (status) => void options.statuses!.push(status), close: () => undefined }
+        : createCommitStatusReporter(undefined, { environment: () => 'rtest' }),
+      metrics: h.metrics,
       logger,
-      options: { allowMassDeletion: false, concurrency: 2, retry: { attempts: 3, baseMs: 1, maxMs: 2 } },
+      options: { concurrency: 2, retry: { attempts: 3, baseMs: 1, maxMs: 2 }, allowMassDeletionCommit },
     }),
   };
   return h;
@@ -119,7 +133,104 @@ describe('reconcileOnce: PlanRefused events', () => {
     const events = await h.store.events.recent({ tenant: null, limit: 50 });
     expect(accepted.kind).not.toBe('refused');
     expect(events.map((e) => `${e.type} ${e.reason}`)).toEqual(['Warning PlanRefused', 'Normal PlanAccepted', 'Warning PlanRefused']);
-    expect(events[1]?.message).toBe('The plan is no longer refused (was: 3 of 4 live tenants (75%) would be deleted, more than safety.maxDeletionPercent (25%))');
+    expect(events[1]?.message).toBe('The plan is no longer refused (was: 3 of 4 live tenants (75%) would be deleted (old1, old2, old3), more than safety.maxDeletionPercent (25%))');
+  });
+});
+
+describe('reconcileOnce: overrides of the mass-deletion rail', () => {
+  const fourLive: ObservedState = { availability: ALL_AVAILABLE, resources: ['acme', 'old1', 'old2', 'old3'].map(route) };
+  const logged = (h: Harness) => h.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('names both overrides in the refusal, and applies nothing', async () => {
+    const h = await harness(tenantFile({ name: 'acme', mode: 'shared' }));
+    h.observed = fourLive;
+
+    const result = await h.pass();
+
+    expect(result.kind).toBe('refused');
+    expect(result.plan?.refused?.message).toContain('spec.safety.allowDeletion.tenants in platform.yaml');
+    expect(result.plan?.refused?.message).toContain('--allow-mass-deletion <commit>');
+    expect((await refusals(h.store))[0]?.message).toContain('spec.safety.allowDeletion');
+    expect(h.ports.calls).toEqual([]);
+  });
+
+  it('applies the removals that spec.safety.allowDeletion lists, and says so in the log', async () => {
+    const h = await harness(tenantFile({ name: 'acme', mode: 'shared' }), { allowDeletion: { tenants: ['old1', 'old2', 'old3'], reason: 'trial accounts closed' } });
+    h.observed = fourLive;
+
+    const result = await h.pass();
+
+    expect(result.kind).toBe('applied');
+    expect(result.plan?.deletionOverride).toEqual({ by: 'safety.allowDeletion', tenants: ['old1', 'old2', 'old3'], reason: 'trial accounts closed' });
+    expect(h.ports.calls.filter((c) => c.endsWith('removeRoute')).sort()).toEqual(['old1: removeRoute', 'old2: removeRoute', 'old3: removeRoute']);
+    expect(logged(h).find((l) => l.msg === 'removals allowed past the mass-deletion rail by an override')).toMatchObject({ override: 'safety.allowDeletion', tenants: ['old1', 'old2', 'old3'] });
+    const events = await h.store.events.recent({ tenant: null, limit: 10 });
+    expect(events.map((e) => [e.type, e.reason, e.message, e.commit])).toEqual([['Warning', 'DeletionAllowed', 'Removal of old1, old2, old3 allowed by safety.allowDeletion: trial accounts closed', result.commit]]);
+  });
+
+  it('records the override once per commit, however many passes rely on it', async () => {
+    const h = await harness(tenantFile({ name: 'acme', mode: 'shared' }), { allowDeletion: { tenants: ['old1', 'old2', 'old3'], reason: 'trials' }, ports: fakePorts({ fail: new Map([['old1: removeRoute', [new PortError('terminal', 'busy')]]]) }) });
+    h.observed = fourLive;
+
+    await h.pass();
+    await h.pass();
+
+    expect((await h.store.events.recent({ tenant: null, limit: 10 })).map((e) => e.reason)).toEqual(['DeletionAllowed']);
+  });
+
+  it('still refuses removals the list does not name', async () => {
+    const h = await harness(tenantFile({ name: 'acme', mode: 'shared' }), { allowDeletion: { tenants: ['old1'], reason: 'one trial closed' } });
+    h.observed = fourLive;
+
+    const result = await h.pass();
+
+    expect(result.kind).toBe('refused');
+    expect(result.plan?.refused?.message).toMatch(/^2 of 4 live tenants \(50%\) would be deleted \(old2, old3\), besides 1 listed in spec.safety.allowDeletion/);
+    expect(h.ports.calls).toEqual([]);
+  });
+
+  it('lets --allow-mass-deletion <commit> through for that commit only', async () => {
+    const h = await harness(tenantFile({ name: 'acme', mode: 'shared' }), { allowCommit: (first) => first.slice(0, 10) });
+    h.observed = fourLive;
+
+    const first = await h.pass();
+    await commitFiles(h.repo, tenantFile({ name: 'beta', mode: 'shared' }));
+    const later = await h.pass();
+
+    expect(first.kind).toBe('applied');
+    expect(first.plan?.deletionOverride?.by).toBe('--allow-mass-deletion');
+    expect(later.kind).toBe('refused');
+    expect(later.commit).not.toBe(first.commit);
+  });
+});
+
+describe('reconcileOnce: commit statuses', () => {
+  it('keeps the commit pending while a failure is transient, and fails it only for a terminal one', async () => {
+    const diskBusy = () => new PortError('transient', 'disk busy');
+    const ports = fakePorts({
+      fail: new Map([
+        ['hooli: writeRoute hooli', [diskBusy(), diskBusy(), diskBusy()]],
+        ['bad: createContainer rp9-bad-main', [new PortError('terminal', 'no such image', 'docker.image-missing')]],
+      ]),
+    });
+    const transientOnly: CommitStatus[] = [];
+    const h = await harness({ ...tenantFile({ name: 'hooli', mode: 'shared' }) }, { ports, statuses: transientOnly });
+
+    const retried = await h.pass();
+    const cleared = await h.pass();
+    await commitFiles(h.repo, tenantFile({ name: 'bad' }));
+    const terminal = await h.pass();
+
+    expect(retried.failures).toEqual([expect.objectContaining({ tenant: 'hooli', transient: true })]);
+    expect(cleared.failures).toEqual([]);
+    expect(terminal.failures).toEqual([expect.objectContaining({ tenant: 'bad', transient: false })]);
+    expect(transientOnly.map((s) => `${s.commit === retried.commit ? 'first' : 'second'} ${s.state}: ${s.description}`)).toEqual([
+      'first pending: applying',
+      'first pending: retrying 1 tenant with backoff: hooli: create route hooli: disk busy',
+      'first success: applied 1/1 tenants',
+      'second pending: applying',
+      'second failure: bad: create container rp9-bad-main: no such image',
+    ]);
   });
 });
 
@@ -154,5 +265,37 @@ describe('reconcileOnce: logs', () => {
     expect(firstLines.find((l) => l.msg === 'tenant failed')).toMatchObject({ code: 'docker.image-missing', transient: false });
     expect(second.correlationId).not.toBe(first.correlationId);
     expect(secondLines.filter((l) => l.tenant === 'bad').map((l) => l.tenant_correlation_id)).toContain(`${second.correlationId}/bad`);
+  });
+});
+
+describe('reconcileOnce: without Docker', () => {
+  const noDocker: ObservedState = { availability: { ...ALL_AVAILABLE, docker: { available: false, reason: 'connect ENOENT /var/run/docker.sock' } }, resources: [] };
+
+  it('applies shared routes, holds dedicated tenants as waiting for Docker (not failed), and stamps rp9_last_applied_timestamp_seconds', async () => {
+    const h = await harness({ ...tenantFile({ name: 'hooli', mode: 'shared' }), ...tenantFile({ name: 'acme' }) });
+    h.observed = noDocker;
+    const before = Date.now() / 1000;
+
+    const result = await h.pass();
+    const callsOfFirstPass = [...h.ports.calls];
+    const second = await h.pass();
+
+    const acme = await h.store.status.get('acme');
+    const hooli = await h.store.status.get('hooli');
+    const condition = (type: string) => acme?.conditions.find((c) => c.type === type);
+    expect(callsOfFirstPass).toEqual(['hooli: writeRoute hooli']);
+    expect(hooli?.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect([condition('Ready')?.status, condition('Ready')?.reason]).toEqual(['False', 'WaitingForDocker']);
+    expect([condition('Reconciling')?.status, condition('Stalled')?.status]).toEqual(['True', 'False']);
+    expect(acme?.phase).toBe('provisioning');
+    const events = await h.store.events.recent({ tenant: 'acme', limit: 10 });
+    expect(events.map((e) => `${e.type} ${e.reason}`)).toEqual(['Normal WaitingForDocker']);
+    expect(result.failures.map((f) => `${f.tenant} ${f.code} ${f.transient}`)).toEqual(['acme docker.waiting-for-docker true']);
+    expect(result.retrySoon).toBe(true);
+    const stamp = (await h.metrics.lastAppliedTimestamp.get()).values[0]?.value ?? 0;
+    expect(stamp).toBeGreaterThanOrEqual(Math.floor(before));
+    const info = (await h.metrics.lastAppliedCommitInfo.get()).values.map((v) => v.labels.commit);
+    expect(info).toEqual([result.commit]);
+    expect(second.kind).toBe('failed');
   });
 });

@@ -12,12 +12,12 @@ import { recordAppliedCommit, recordContainers, recordReconcile } from '../../co
 import type { Action, ObservedContainer, ObservedState, Plan } from '../model.js';
 import { plan as computePlan } from '../plan/plan.js';
 import type { Store } from '../store/index.js';
-import { appliedSummary, type CommitStatusReporter } from './commit-status.js';
+import { passStatus, type CommitStatusReporter } from './commit-status.js';
 import type { ConfigTracker, GoodConfig } from './config-tracker.js';
-import { gatePlan, type HeldTenant } from './gate.js';
+import { gatePlan, WAITING_FOR_DOCKER, type HeldTenant } from './gate.js';
 import { recordOutcome, recordRemoval, type RecordContext } from './record-status.js';
-import { recordRefusal, recordRefusalCleared } from './refusal-event.js';
-import type { TenantOutcome } from './tenant-status.js';
+import { recordOverride, recordRefusal, recordRefusalCleared } from './refusal-event.js';
+import { reasonFromCode, type TenantOutcome } from './tenant-status.js';
 
 export interface ReconcilerDeps {
   tracker: ConfigTracker;
@@ -34,7 +34,8 @@ export interface ReconcilerDeps {
   metrics: Metrics;
   logger: Logger;
   options: {
-    allowMassDeletion: boolean;
+    /** --allow-mass-deletion <commit>: lets that one commit's plan past the mass-deletion rail. */
+    allowMassDeletionCommit?: string | undefined;
     concurrency: number;
     retry: { attempts: number; baseMs: number; maxMs: number };
   };
@@ -110,16 +111,26 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), { commit: good.commit, now: new Date(), ...(deps.compileCache ? { cache: deps.compileCache } : {}) });
   const observed = await deps.observe();
   recordContainers(deps.metrics, observed.resources.filter((r): r is ObservedContainer => r.kind === 'container'));
-  const plan = computePlan(desired, observed, { maxDeletionPercent: good.platform.spec.safety.maxDeletionPercent, allowMassDeletion: deps.options.allowMassDeletion });
+  const plan = computePlan(desired, observed, {
+    maxDeletionPercent: good.platform.spec.safety.maxDeletionPercent,
+    allowDeletion: good.platform.spec.safety.allowDeletion,
+    allowMassDeletionCommit: deps.options.allowMassDeletionCommit,
+  });
 
   if (plan.refused) {
     log.error('plan refused by a safety rail', { code: plan.refused.code, reason: plan.refused.message });
-    await deps.commitStatus.report({ commit: good.commit, state: 'failure', description: `refused: ${plan.refused.message}` });
+    // GitHub keeps 140 characters of a description: the override comes first, the counts after.
+    await deps.commitStatus.report({ commit: good.commit, state: 'failure', description: `refused (${plan.refused.code}); if intended, list the tenants in spec.safety.allowDeletion: ${plan.refused.message}` });
     await recordRefusal(deps.store, { commit: good.commit, refusal: plan.refused, actor: 'controller', correlationId });
     return finish({ kind: 'refused', commit: good.commit, plan, failures: [{ tenant: '', code: plan.refused.code, message: plan.refused.message, transient: false }], retrySoon: false });
   }
 
   await recordRefusalCleared(deps.store, { commit: good.commit, actor: 'controller', correlationId });
+  if (plan.deletionOverride) {
+    const { by, tenants, reason } = plan.deletionOverride;
+    log.warn('removals allowed past the mass-deletion rail by an override', { override: by, tenants, reason });
+    await recordOverride(deps.store, { commit: good.commit, override: plan.deletionOverride, actor: 'controller', correlationId });
+  }
   const { plan: runnable, held } = gatePlan(plan, observed.availability, { tenantDatabases: deps.tenantDatabases });
   // Every line about one tenant carries its own id next to the pass's id.
   const tenantLogs = new Map<string, Logger>();
@@ -167,6 +178,10 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     let outcome: TenantOutcome;
     if (invalidTenants.has(tenant) && invalidCommit) {
       outcome = { kind: 'invalid', commit: invalidCommit, message: invalidTenants.get(tenant)! };
+    } else if (hold?.code === WAITING_FOR_DOCKER) {
+      outcome = { kind: 'waiting', commit: good.commit, generation: tenantPlan.generation ?? '', reason: reasonFromCode(hold.code), message: hold.message };
+      failures.push({ tenant, code: hold.code, message: hold.message, transient: true });
+      tenantLog(tenant).info('tenant waiting for Docker', { code: hold.code, reason: hold.message });
     } else if (hold) {
       outcome = { kind: 'failed', commit: good.commit, generation: tenantPlan.generation ?? '', code: hold.code, message: hold.message, transient: hold.transient, actions: [] };
       failures.push({ tenant, code: hold.code, message: hold.message, transient: hold.transient });
@@ -192,13 +207,14 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   const total = desired.tenants.length;
   const failedTenants = new Set(failures.map((f) => f.tenant));
   const appliedCount = desired.tenants.filter((t) => !failedTenants.has(t.name)).length;
-  await deps.commitStatus.report({
-    commit: good.commit,
-    state: failures.length === 0 ? 'success' : 'failure',
-    description: appliedSummary(appliedCount, total, failures),
-  });
-  if (failures.length === 0) recordAppliedCommit(deps.metrics, good.commit, new Date());
+  // Transient failures are retried with backoff: the commit stays pending until they clear or one turns terminal.
+  await deps.commitStatus.report({ commit: good.commit, ...passStatus(appliedCount, total, failures) });
   const changed = report.tenants.some((t) => t.done.length > 0);
+  // The commit counts as applied when every tenant is at it, and also when this
+  // pass applied it to some tenants while others wait or fail: those show on
+  // rp9_tenant_ready, and the timestamp must not stay at 0 meanwhile.
+  const appliedSome = report.tenants.some((t) => t.outcome === 'applied' && t.done.length > 0);
+  if (failures.length === 0 || appliedSome) recordAppliedCommit(deps.metrics, good.commit, new Date());
   const kind: ReconcileResultKind = failures.length > 0 ? 'failed' : changed ? 'applied' : 'noop';
   return finish({
     kind,

@@ -1,13 +1,15 @@
 // The PlanRefused event: written when a refusal starts or changes, not on
 // every pass that meets the same refusal (the loop retries on an interval).
 // PlanAccepted closes it once a pass is no longer refused, so a refusal that
-// comes back later is recorded again.
-import type { PlanRefusal } from '../model.js';
+// comes back later is recorded again. DeletionAllowed records removals an
+// override let through the rail, once per commit.
+import type { DeletionOverride, PlanRefusal } from '../model.js';
 import type { Store } from '../store/index.js';
 import type { StoreEvent } from '../store/types.js';
 
 export const PLAN_REFUSED = 'PlanRefused';
 export const PLAN_ACCEPTED = 'PlanAccepted';
+export const DELETION_ALLOWED = 'DeletionAllowed';
 
 export interface RefusalInput {
   commit: string;
@@ -53,6 +55,24 @@ export async function recordRefusalCleared(store: Store, input: Omit<RefusalInpu
     actor: input.actor,
     commit: input.commit,
     correlationId: input.correlationId,
+  });
+  return true;
+}
+
+/** A pass whose removals went through the rail by an override: an audit event naming it, once per commit and message. */
+export async function recordOverride(store: Store, input: Omit<RefusalInput, 'refusal'> & { override: DeletionOverride }): Promise<boolean> {
+  const { by, tenants, reason } = input.override;
+  const message = `Removal of ${tenants.join(', ')} allowed by ${by}: ${reason}`;
+  const last = await newestPlatformEvent(store);
+  if (last?.reason === DELETION_ALLOWED && last.commit === input.commit && last.message === message) return false;
+  await store.events.record({
+    type: 'Warning',
+    reason: DELETION_ALLOWED,
+    message,
+    actor: input.actor,
+    commit: input.commit,
+    correlationId: input.correlationId,
+    data: { override: by, tenants },
   });
   return true;
 }

@@ -25,6 +25,8 @@ describe('reasonFromCode', () => {
   ])('%s → %s', (code, reason) => expect(reasonFromCode(code)).toBe(reason));
 });
 
+const waiting: TenantOutcome = { kind: 'waiting', commit, generation: 'g', reason: 'WaitingForDocker', message: 'Waiting for Docker: connect ENOENT' };
+
 describe('deriveTenantStatus', () => {
   it.each<[string, PreviousStatus | undefined, TenantOutcome, { phase?: string; ready: string; stalled: string; reconciling: string; events: string[] }]>([
     ['first apply of a new tenant', undefined, applied(['create container rp9-acme-main']), { phase: 'active', ready: 'True', stalled: 'False', reconciling: 'False', events: ['Applied'] }],
@@ -34,6 +36,8 @@ describe('deriveTenantStatus', () => {
     ['a transient failure keeps the phase and retries', readyActive, failed(true), { phase: 'active', ready: 'False', stalled: 'False', reconciling: 'True', events: ['Unreachable'] }],
     ['the same transient failure again records no new event', failingTransient, failed(true), { phase: 'active', ready: 'False', stalled: 'False', reconciling: 'True', events: [] }],
     ['a terminal failure stalls with a reason', readyActive, failed(false, 'image rp9/n8n:9 not found', 'docker.image-missing'), { phase: 'failed', ready: 'False', stalled: 'True', reconciling: 'False', events: ['ImageMissing'] }],
+    ['a new tenant waiting for Docker is provisioning, reconciling, not stalled', undefined, waiting, { phase: 'provisioning', ready: 'False', stalled: 'False', reconciling: 'True', events: ['WaitingForDocker'] }],
+    ['still waiting for Docker records no new event', { phase: 'provisioning', conditions: [{ type: 'Ready', status: 'False', reason: 'WaitingForDocker', message: waiting.message }], appliedSpecHash: null }, waiting, { phase: 'provisioning', ready: 'False', stalled: 'False', reconciling: 'True', events: [] }],
     ['an invalid tenant file stalls without touching the phase', readyActive, { kind: 'invalid', commit, message: 'tenants/acme.yaml:3: unknown field' }, { ready: 'False', stalled: 'True', reconciling: 'False', events: ['ValidationFailed'] }],
   ])('%s', (_name, previous, outcome, expected) => {
     // Act
@@ -54,5 +58,6 @@ describe('deriveTenantStatus', () => {
   it('records the applied commit and spec hash only when applied', () => {
     expect(deriveTenantStatus(readyActive, applied([])).update).toMatchObject({ appliedCommit: commit, appliedSpecHash: 'h2' });
     expect(deriveTenantStatus(readyActive, failed(true)).update.appliedCommit).toBeUndefined();
+    expect(deriveTenantStatus(undefined, waiting).update.appliedCommit).toBeUndefined();
   });
 });

@@ -15,6 +15,8 @@ export interface PreviousStatus {
 export type TenantOutcome =
   | { kind: 'applied'; commit: string; generation: string; specHash: string; suspended: boolean; actions: string[] }
   | { kind: 'failed'; commit: string; generation: string; code: string; message: string; transient: boolean; actions: string[] }
+  /** Held until a dependency comes (Docker): not a failure; Ready False with reason `reason`, Reconciling True. */
+  | { kind: 'waiting'; commit: string; generation: string; reason: string; message: string }
   /** The tenant's file in the newest commit is invalid; the last good config stays applied. */
   | { kind: 'invalid'; commit: string; message: string }
   /** The whole plan was refused by a safety rail. */
@@ -105,6 +107,22 @@ export function deriveTenantStatus(previous: PreviousStatus | undefined, outcome
           observedGeneration: outcome.generation,
         },
         events: changed ? [{ type: 'Warning', reason, message: outcome.message, data: { transient: outcome.transient, code: outcome.code, done: outcome.actions } }] : [],
+      };
+    }
+    case 'waiting': {
+      const changed = !before || before.reason !== outcome.reason || before.message !== outcome.message;
+      return {
+        update: {
+          phase: previous?.phase ?? 'provisioning',
+          conditions: [
+            { type: 'Ready', status: 'False', reason: outcome.reason, message: outcome.message },
+            { type: 'Reconciling', status: 'True', reason: outcome.reason, message: outcome.message },
+            { type: 'Stalled', status: 'False', reason: outcome.reason, message: 'Applied as soon as the dependency is reachable' },
+          ],
+          observedCommit: outcome.commit,
+          observedGeneration: outcome.generation,
+        },
+        events: changed ? [{ type: 'Normal', reason: outcome.reason, message: outcome.message }] : [],
       };
     }
     case 'invalid':

@@ -1,11 +1,13 @@
 // Drift trigger: listens to the Docker event stream for rp9's containers
-// dying, stopping or being removed by hand, and asks for a reconcile (once
+// dying, stopping, being removed or having their limits changed by hand
+// (`docker update`), and asks for a reconcile (once
 // per burst). Re-subscribes with a delay when the engine goes away.
 import type Docker from 'dockerode';
 import type { Logger } from '../../kernel/log/logger.js';
 import { LABEL, MANAGED_BY } from '../model.js';
 
-const DRIFT_ACTIONS = new Set(['die', 'stop', 'destroy', 'kill', 'oom', 'pause']);
+// update: limits changed by hand (`docker update`) are put back at once, not at the next interval.
+const DRIFT_ACTIONS = new Set(['die', 'stop', 'destroy', 'kill', 'oom', 'pause', 'update']);
 
 export function watchDockerDrift(docker: Docker, environment: () => string, onDrift: () => void, logger: Logger, options: { debounceMs?: number; resubscribeMs?: number } = {}): () => void {
   const debounceMs = options.debounceMs ?? 1_000;

@@ -17,6 +17,7 @@ import { createRouteCache, observePlatform } from '../observe/observe-platform.j
 import { createDatabaseAdmin, type DatabaseAdmin } from '../postgres/tenant-databases.js';
 import { createCommitStatusReporter, type CommitStatusReporter } from '../reconcile/commit-status.js';
 import { createConfigTracker, type GoodConfig } from '../reconcile/config-tracker.js';
+import { WAITING_FOR_DOCKER_REASON } from '../reconcile/gate.js';
 import { startReconcileLoop, type ReconcileLoop } from '../reconcile/loop.js';
 import { reconcileOnce } from '../reconcile/reconciler.js';
 import { masterKeyFromEnv } from '../secrets/master-key.js';
@@ -27,9 +28,11 @@ import { dockerClient } from './docker-client.js';
 import { watchDockerDrift } from './docker-drift.js';
 import { backupRuntime, cliExporter, followingObjectStore } from '../backups/runtime.js';
 import { startOperationsLoop } from './operations-loop.js';
+import { findDocker, dockerFoundText } from './docker-found.js';
 import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
+import { StartupError, startupProblems } from './startup-checks.js';
 
 export interface RunningController {
   url: string;
@@ -60,15 +63,15 @@ function forgeFor(settings: ControllerSettings, logger: Logger): Forge | undefin
 }
 
 export async function runController(settings: ControllerSettings, logger: Logger, env: NodeJS.ProcessEnv): Promise<RunningController> {
+  // Fail at start, not at the first secret or the first n8n that cannot reach its database.
+  const problems = startupProblems(settings, env);
+  if (problems.length > 0) throw new StartupError(problems);
   const masterKey = masterKeyFromEnv(env);
-  const store = await openStore({
-    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
-    ...(masterKey ? { masterKey } : {}),
-    dir: settings.stateDir,
-    notify: (message) => logger.info(message),
-  });
-  const metrics = createMetrics();
   const docker: Docker = dockerClient(settings.dockerHost);
+  // The first line says whether Docker answers: it decides what a new user will see applied.
+  const dockerFound = await findDocker(docker, settings.dockerHost ?? '/var/run/docker.sock');
+  logger.info('controller starting', { docker: dockerFoundText(dockerFound), docker_found: dockerFound.found, store: env.DATABASE_URL ? 'postgres (DATABASE_URL)' : `embedded in ${settings.stateDir}`, pid: process.pid });
+  const metrics = createMetrics();
   const databases: DatabaseAdmin | undefined = settings.tenantDatabaseUrl ? createDatabaseAdmin(settings.tenantDatabaseUrl) : undefined;
   const source = openSource({ url: settings.repo, branch: settings.branch, cacheDir: join(settings.stateDir, 'git'), env });
   const tracker = createConfigTracker(source, createParseCache());
@@ -76,6 +79,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
   const forge = forgeFor(settings, logger);
   const holder = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const routeCache = createRouteCache();
+  let store: Store | undefined;
+  let storeError: string | undefined;
   let environment = 'default';
   let gitState: DepState = { status: 'down', error: 'not fetched yet' };
 
@@ -83,7 +88,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
   // already posts commit statuses, and they link the status page it serves.
   let loop: ReconcileLoop | undefined;
 
-  const reconcileWith = (commitStatus: CommitStatusReporter) => () => {
+  const reconcileWith = (commitStatus: CommitStatusReporter, store: Store) => () => {
     // Ports are made for the config in force after tracking: made before it,
     // the first pass would label databases and the network with the wrong
     // environment (and write routes with default router options).
@@ -123,13 +128,13 @@ export async function runController(settings: ControllerSettings, logger: Logger
       commitStatus,
       metrics,
       logger,
-      options: { allowMassDeletion: settings.allowMassDeletion, concurrency: settings.concurrency, retry: { attempts: 4, baseMs: 500, maxMs: 8_000 } },
+      options: { allowMassDeletionCommit: settings.allowMassDeletionCommit, concurrency: settings.concurrency, retry: { attempts: 4, baseMs: 500, maxMs: 8_000 } },
     });
   };
 
   async function tenantRows(): Promise<TenantRow[]> {
     const good = tracker.lastGood();
-    const statuses = new Map((await store.status.list()).map((s) => [s.tenant, s]));
+    const statuses = new Map((store ? await store.status.list() : []).map((s) => [s.tenant, s]));
     return (good?.config.tenants ?? []).map(({ name, tenant }) => {
       const status = statuses.get(name);
       const ready = status?.conditions.find((c) => c.type === 'Ready');
@@ -140,6 +145,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
         phase: status?.phase ?? 'provisioning',
         ready: ready?.status === 'True',
         ...(ready ? { reason: `${ready.reason}: ${ready.message}` } : {}),
+        ...(ready?.status === 'False' && ready.reason === WAITING_FOR_DOCKER_REASON ? { waitingForDocker: true } : {}),
         ...(status?.appliedCommit ? { appliedCommit: status.appliedCommit } : {}),
         ...(status?.updatedAt ? { updatedAt: status.updatedAt } : {}),
       };
@@ -152,13 +158,15 @@ export async function runController(settings: ControllerSettings, logger: Logger
     logger,
     deps: {
       async readiness(): Promise<Readiness> {
-        const [database, dockerState] = await Promise.all([
-          probe(() => store.status.get('__probe__')),
+        const [database, dockerState, tenantDatabase] = await Promise.all([
+          store ? probe(() => store!.status.get('__probe__')) : Promise.resolve<DepState>({ status: 'down', error: storeError ?? 'opening the state store' }),
           probe(() => docker.ping()),
+          databases ? probe(() => databases.observe(environment)) : Promise.resolve<DepState>({ status: 'disabled' }),
         ]);
-        return { role: loop?.role() ?? 'unknown', database, docker: dockerState, git: gitState };
+        return { role: loop?.role() ?? 'unknown', database, docker: dockerState, git: gitState, tenantDatabase };
       },
       tenants: tenantRows,
+      events: async ({ tenant, limit }) => (store ? store.events.recent({ ...(tenant ? { tenant } : {}), limit }) : []),
       async lastCommit() {
         const good = tracker.lastGood();
         if (!good) return undefined;
@@ -178,21 +186,38 @@ export async function runController(settings: ControllerSettings, logger: Logger
       version: '0.1.0',
     },
   });
+  // The store opens after the HTTP server listens: on a first run the embedded
+  // store's initdb takes seconds, and /readyz says so meanwhile.
+  let opened: Store;
+  try {
+    opened = await openStore({
+      ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+      ...(masterKey ? { masterKey } : {}),
+      dir: settings.stateDir,
+      notify: (message) => logger.info(message),
+    });
+  } catch (error) {
+    storeError = error instanceof Error ? error.message : String(error);
+    await http.close().catch(() => undefined);
+    await databases?.close().catch(() => undefined);
+    throw error;
+  }
+  store = opened;
   const statusUrl = statusPageUrl(settings.publicUrl, { host: settings.listen.host, port: http.port });
   const commitStatus = createCommitStatusReporter(forge, {
     environment: () => environment,
     ...(statusUrl ? { targetUrl: statusUrl } : {}),
-    onError: (error) => logger.warn('could not post commit status', { error: error instanceof Error ? error.message : String(error) }),
+    onError: (error, retryInMs) => logger.warn(retryInMs === undefined ? 'could not post commit status; gave up' : 'could not post commit status; will retry', { error: error instanceof Error ? error.message : String(error), retry_in_ms: retryInMs }),
   });
 
   const started = startReconcileLoop({
-    reconcile: reconcileWith(commitStatus),
+    reconcile: reconcileWith(commitStatus, opened),
     intervalMs: settings.intervalMs,
     backoff: { baseMs: 1_000, maxMs: 60_000 },
     leaseRenewMs: settings.lease.renewMs,
     lease: {
-      hold: async () => (await store.lease.tryAcquire('controller', holder, settings.lease.ttlMs)).leader,
-      release: async () => void (await store.lease.release('controller', holder)),
+      hold: async () => (await opened.lease.tryAcquire('controller', holder, settings.lease.ttlMs)).leader,
+      release: async () => void (await opened.lease.release('controller', holder)),
     },
     logger,
     onRole: (role) => metrics.leader.set(role === 'leader' ? 1 : 0),
@@ -243,20 +268,21 @@ export async function runController(settings: ControllerSettings, logger: Logger
 
   const stopDrift = watchDockerDrift(docker, () => environment, () => started.trigger('drift'), logger);
 
-  logger.info('controller started', { url: http.url, status_url: statusUrl, repo: settings.repo.replace(/\/\/[^@/]*@/, '//***@'), branch: settings.branch, store: store.backend.description, routes_dir: settings.routesDir, holder });
+  logger.info('controller started', { url: http.url, status_url: statusUrl, repo: settings.repo.replace(/\/\/[^@/]*@/, '//***@'), branch: settings.branch, store: opened.backend.description, routes_dir: settings.routesDir, holder });
 
   return {
     url: http.url,
     loop: started,
-    store,
+    store: opened,
     async stop(options = {}) {
       stopDrift();
       stopTelemetry();
       await stopOperations();
+      commitStatus.close();
       await started.stop(options);
       await http.close();
       await databases?.close();
-      await store.close();
+      await opened.close();
     },
   };
 }

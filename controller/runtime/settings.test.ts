@@ -28,6 +28,11 @@ describe('controller settings', () => {
     expect(controllerSettings({}, { DATABASE_URL: 'postgres://x@db/rp9', RP9_CONTAINER_POSTGRES: '10.0.0.1:5432' }, '/w').containerPostgres).toEqual({ host: '10.0.0.1', port: 5432 });
   });
 
+  it('scopes --allow-mass-deletion to the commit it names', () => {
+    expect(controllerSettings({ 'allow-mass-deletion': ' C0FFEE0 ' }, {}, '/w').allowMassDeletionCommit).toBe('c0ffee0');
+    expect(controllerSettings({}, {}, '/w').allowMassDeletionCommit).toBeUndefined();
+  });
+
   it('turns commit statuses on only with a token and a repository', () => {
     expect(controllerSettings({}, { RP9_GITHUB_TOKEN: 't' }, '/w').github).toBeUndefined();
     expect(controllerSettings({}, { RP9_GITHUB_TOKEN: 't', RP9_GITHUB_REPOSITORY: 'acme/platform' }, '/w').github).toEqual({ token: 't', repository: 'acme/platform', apiUrl: undefined });
@@ -46,6 +51,8 @@ describe('controller settings', () => {
     [{}, { RP9_GITHUB_TOKEN_FILE: '/nonexistent/token' }, /RP9_GITHUB_TOKEN_FILE: cannot read/],
     [{}, { RP9_PUBLIC_URL: 'rp9.example.com' }, /RP9_PUBLIC_URL must be an http\(s\) URL/],
     [{}, { RP9_PUBLIC_URL: 'ftp://rp9.example.com/' }, /RP9_PUBLIC_URL must be an http\(s\) URL/],
+    [{ 'allow-mass-deletion': 'yes' }, {}, /--allow-mass-deletion takes the commit it allows/],
+    [{ 'allow-mass-deletion': 'abc12' }, {}, /--allow-mass-deletion takes the commit it allows/],
   ])('refuses bad input %#', (flags, env, message) => {
     expect(() => controllerSettings(flags, env, '/w')).toThrow(SettingsError);
     expect(() => controllerSettings(flags, env, '/w')).toThrow(message);

@@ -17,7 +17,8 @@ export interface ControllerSettings {
   /** Leader lease: its lifetime without renewal, and how often the leader renews it (and a standby tries to take it). */
   lease: { ttlMs: number; renewMs: number };
   concurrency: number;
-  allowMassDeletion: boolean;
+  /** --allow-mass-deletion <commit>: the one commit whose plan may remove more than safety.maxDeletionPercent of tenants. */
+  allowMassDeletionCommit: string | undefined;
   /** unix socket path or tcp URL; undefined: /var/run/docker.sock. */
   dockerHost: string | undefined;
   /** Admin URL of the PostgreSQL server that holds tenant databases. */
@@ -104,7 +105,15 @@ export interface SettingsFlags {
   listen?: string;
   interval?: string;
   concurrency?: string;
-  'allow-mass-deletion'?: boolean;
+  'allow-mass-deletion'?: string;
+}
+
+/** A commit sha or a prefix of 7+ hex digits: the override covers that commit only. */
+function commitSetting(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const value = text.trim().toLowerCase();
+  if (!/^[0-9a-f]{7,40}$/.test(value)) throw new SettingsError(`--allow-mass-deletion takes the commit it allows, a sha of 7 to 40 hex digits (got "${text}")`);
+  return value;
 }
 
 function leaseSettings(env: NodeJS.ProcessEnv): ControllerSettings['lease'] {
@@ -129,7 +138,7 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
     intervalMs: positiveNumber(flags.interval ?? env.RP9_INTERVAL_SECONDS, '--interval', 60) * 1000,
     lease: leaseSettings(env),
     concurrency: Math.floor(positiveNumber(flags.concurrency ?? env.RP9_CONCURRENCY, '--concurrency', 4)),
-    allowMassDeletion: flags['allow-mass-deletion'] === true,
+    allowMassDeletionCommit: commitSetting(flags['allow-mass-deletion']),
     dockerHost: env.DOCKER_HOST?.trim() || undefined,
     tenantDatabaseUrl,
     sharedDatabaseUrl: envSecret(env, 'RP9_SHARED_N8N_DATABASE_URL'),

@@ -1,7 +1,11 @@
 // The embedded adapter: PGlite (PostgreSQL in WASM), in memory or file-backed.
 // Imported lazily: only commands that open the store pay for loading it.
+// Memory: baseline WASM compiler, a 16 MB buffer pool, and initdb in a child
+// process (pglite-memory.ts).
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { embeddedStartParams, initEmbeddedDataDir, useBaselineWasmCompiler } from './pglite-memory.js';
 import { acquireDirLock, type DirLock } from './dir-lock.js';
 import { StoreError } from './errors.js';
 import type { Sql, SqlParam, SqlQuery } from './sql.js';
@@ -17,10 +21,14 @@ export async function openPgliteSql(target: PgliteTarget): Promise<Sql> {
   }
   let db: import('@electric-sql/pglite').PGlite;
   try {
+    if ('dataDir' in target && !existsSync(join(target.dataDir, 'PG_VERSION'))) await initEmbeddedDataDir(target.dataDir, description);
+    useBaselineWasmCompiler();
     const { PGlite } = await import('@electric-sql/pglite');
-    db = 'memory' in target ? await PGlite.create() : await PGlite.create(target.dataDir);
+    const options = { startParams: embeddedStartParams(PGlite.defaultStartParams) };
+    db = 'memory' in target ? await PGlite.create(options) : await PGlite.create(target.dataDir, options);
   } catch (error) {
     await lock?.release();
+    if (error instanceof StoreError) throw error;
     throw new StoreError('store.unreachable', `${description}: cannot open PGlite: ${(error as Error).message}`);
   }
   let closed = false;

@@ -1,11 +1,11 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/harness/temp-dirs.js';
 import { readRouteFiles, removeRouteFile, tenantOfRouteFile, writeRouteFile } from './route-files.js';
 
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'rp9-routes-'));
+function routesDir(): Promise<string> {
+  return tempDir('rp9-routes-');
 }
 
 describe('route files', () => {
@@ -22,7 +22,7 @@ describe('route files', () => {
 
   it('writes atomically, reports unchanged content, and leaves no temp files', async () => {
     // Arrange
-    const dir = await tempDir();
+    const dir = await routesDir();
 
     // Act
     const first = await writeRouteFile(dir, 'acme', 'http: {}\n');
@@ -37,7 +37,7 @@ describe('route files', () => {
 
   it('ignores files it does not own and removes only its own', async () => {
     // Arrange
-    const dir = await tempDir();
+    const dir = await routesDir();
     await writeFile(join(dir, 'operator-dashboard.yaml'), 'http: {}\n');
     await writeRouteFile(dir, 'acme', 'x: 1\n');
 
@@ -50,6 +50,6 @@ describe('route files', () => {
   });
 
   it('treats a missing directory as no routes yet', async () => {
-    expect(await readRouteFiles(join(await tempDir(), 'missing'))).toEqual([]);
+    expect(await readRouteFiles(join(await routesDir(), 'missing'))).toEqual([]);
   });
 });

@@ -258,7 +258,7 @@ export async function startControllerRig(options: { id: string; environment: str
         commitStatus: createCommitStatusReporter(undefined, { environment: () => environment }),
         metrics: createMetrics({ defaultMetrics: false }),
         logger: silentLogger(),
-        options: { allowMassDeletion: false, concurrency: 2, retry: { attempts: 2, baseMs: 200, maxMs: 1_000 } },
+        options: { concurrency: 2, retry: { attempts: 2, baseMs: 200, maxMs: 1_000 } },
       }),
     push: (files, message) => pushFiles(repo, files, message),
     async running() {

@@ -43,7 +43,7 @@ describe('controller HTTP endpoints', () => {
   it('/readyz is ready and names the leader role', async () => {
     const answer = await getJson(`${controller.url}/readyz`);
 
-    expect(answer).toEqual({ status: 200, body: expect.objectContaining({ ready: true, role: 'leader', database: true, docker: true, git: true }) });
+    expect(answer).toEqual({ status: 200, body: expect.objectContaining({ ready: true, role: 'leader', database: true, docker: true, git: true, tenantDatabase: true }) });
   });
 
   it('/health/detailed reports every dependency up', async () => {
@@ -51,7 +51,20 @@ describe('controller HTTP endpoints', () => {
 
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ status: 'healthy', role: 'leader' });
-    expect(answer.body.dependencies).toMatchObject({ database: { status: 'up' }, docker: { status: 'up' }, git: { status: 'up' } });
+    expect(answer.body.dependencies).toMatchObject({ database: { status: 'up' }, docker: { status: 'up' }, git: { status: 'up' }, tenantDatabase: { status: 'up' } });
+  });
+
+  it('/health/detailed and /readyz report a tenant database server that does not answer', async () => {
+    // A second controller (a standby: the first holds the lease) whose tenant database server is a closed port.
+    const broken = await world.startController({ env: { RP9_TENANT_DATABASE_URL: 'postgres://rp9@127.0.0.1:1/postgres' } });
+
+    const health = await getJson<{ status: string; dependencies: Record<string, { status: string; error?: string }> }>(`${broken.url}/health/detailed`);
+    const ready = await getJson(`${broken.url}/readyz`);
+
+    expect(health.body.status).toBe('degraded');
+    expect(health.body.dependencies.tenantDatabase).toMatchObject({ status: 'down', error: expect.stringContaining('ECONNREFUSED') });
+    expect(health.body.dependencies.database).toMatchObject({ status: 'up' });
+    expect(ready).toEqual({ status: 200, body: expect.objectContaining({ ready: true, tenantDatabase: false }) });
   });
 
   it('/metrics exposes rp9_tenants_total by mode, status and plan', async () => {
@@ -70,12 +83,33 @@ describe('controller HTTP endpoints', () => {
 
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(answer.text).toContain('<td>ht-live</td><td>shared</td><td>starter</td><td>active</td>');
-    expect(answer.text).toContain('<td>ht-paused</td><td>shared</td><td>starter</td><td>suspended</td>');
+    expect(answer.text).toContain('<td><a href="/?tenant=ht-live">ht-live</a></td><td>shared</td><td>starter</td><td>active</td>');
+    expect(answer.text).toContain('<td><a href="/?tenant=ht-paused">ht-paused</a></td><td>shared</td><td>starter</td><td>suspended</td>');
     expect(answer.text).toContain(world.repo.head.slice(0, 12));
     expect(answer.text).toContain(`Last valid commit read <code title="${world.repo.head}">`);
     expect(answer.text).toContain('<p>2 of 2 tenants applied at this commit</p>');
     expect(answer.text).not.toContain('Last applied commit');
+  });
+
+  it('the status page shows the newest events of the store, overall and per tenant', async () => {
+    const stored = await controller.store.events.recent({ limit: 20 });
+    const own = await controller.store.events.recent({ tenant: 'ht-paused', limit: 50 });
+
+    const overall = await get(`${controller.url}/`);
+    const tenant = await get(`${controller.url}/?tenant=ht-paused`);
+    const unknown = await get(`${controller.url}/?tenant=ht-nobody`);
+
+    expect(stored.length).toBeGreaterThan(0);
+    expect(own.length).toBeGreaterThan(0);
+    expect(overall.text).toContain('<h2>Recent events</h2>');
+    for (const event of stored) expect(overall.text).toContain(`<td>${event.reason}</td>`);
+    expect(overall.text).toContain('<a href="/?tenant=ht-live">ht-live</a></td><td class="">Normal</td><td>Applied</td>');
+    expect(tenant.status).toBe(200);
+    expect(tenant.text).toContain('<h1>Tenant ht-paused</h1>');
+    expect(tenant.text).toContain('<td><a href="/?tenant=ht-paused">ht-paused</a></td><td>shared</td><td>starter</td><td>suspended</td>');
+    expect(tenant.text.match(/<tr><td>\d{4}-/g)?.length).toBe(own.length);
+    expect(tenant.text).not.toContain('ht-live');
+    expect(unknown.status).toBe(404);
   });
 });
 

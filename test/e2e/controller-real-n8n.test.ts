@@ -13,6 +13,7 @@ import Docker from 'dockerode';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createParseCache } from '../../config/load-config.js';
+import { until } from './support/wait.js';
 import { createCompileCache } from '../../controller/compile/compile-cache.js';
 import { silentLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
@@ -131,7 +132,7 @@ function controller(): () => Promise<ReconcileResult> {
       commitStatus: createCommitStatusReporter(undefined, { environment: () => environment }),
       metrics: createMetrics({ defaultMetrics: false }),
       logger: silentLogger(),
-      options: { allowMassDeletion: false, concurrency: 2, retry: { attempts: 2, baseMs: 500, maxMs: 2_000 } },
+      options: { concurrency: 2, retry: { attempts: 2, baseMs: 500, maxMs: 2_000 } },
     });
 }
 
@@ -198,6 +199,12 @@ describe('the controller brings up a dedicated tenant on the real n8n image', ()
     expect(applied).toMatchObject({ kind: 'applied', commit: repo.head });
     const actions = applied.plan?.tenants.find((t) => t.tenant === tenant)?.actions.map((a) => `${a.op} ${a.kind} ${a.name}`);
     expect(actions).toEqual(expect.arrayContaining([`create database ${database}`, `create container ${main}`, `create container ${worker}`, `create route ${tenant}`]));
+    // The controller counts a container ready when its healthcheck command answers through exec;
+    // the engine's own check (every 10 s) says healthy a little later: wait for it, bounded.
+    await until('the engine to report main and worker healthy', async () => {
+      const infos = await Promise.all([inspect(main), inspect(worker)]);
+      return infos.every((info) => info.State.Health?.Status === 'healthy');
+    }, { timeoutMs: 60_000, intervalMs: 500 });
     const [mainInfo, workerInfo] = await Promise.all([inspect(main), inspect(worker)]);
     for (const info of [mainInfo, workerInfo]) {
       expect(info.State).toMatchObject({ Running: true, Health: { Status: 'healthy' } });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { run, waitFor } from './processes.js';
+import { unmountUnder } from './temp-dirs.js';
 
 export interface DockerEngine {
   socketPath: string;
@@ -49,7 +50,13 @@ export async function startDockerd(name = `rp9t${process.pid % 100000}`): Promis
     '--bridge', bridge,
     '--iptables=false',
     '--ip-masq=false',
-  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  ], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: false,
+    // containerd dumps goroutine stacks (containerd.<pid>.stacks.log) into TMPDIR when dockerd
+    // stops it slowly: keep them in this daemon's dir, which stop() removes.
+    env: { ...process.env, TMPDIR: dir },
+  });
   let log = '';
   child.stderr?.on('data', (chunk) => { log = (log + chunk).slice(-20_000); });
   const docker = new Docker({ socketPath });
@@ -75,9 +82,9 @@ export async function startDockerd(name = `rp9t${process.pid % 100000}`): Promis
         if (pid > 0) process.kill(pid, 'SIGKILL');
       });
       await run('ip', ['link', 'del', bridge]).catch(() => undefined);
-      // Host-network containers make dockerd mount under exec/ too.
-      await run('umount', ['-R', join(dir, 'exec')]).catch(() => undefined);
-      await run('umount', ['-R', join(dir, 'data')]).catch(() => undefined);
+      // dockerd leaves exec/netns/default (an nsfs bind mount) and, with host-network
+      // containers, more mounts under exec/; the data root is a tmpfs. Unmount them all, deepest first.
+      await unmountUnder(dir);
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     },
   };

@@ -7,6 +7,8 @@ export interface PlatformInput {
   image?: string;
   version?: string;
   maxDeletionPercent?: number;
+  /** spec.safety.allowDeletion */
+  allowDeletion?: { tenants: string[]; reason: string };
 }
 
 export function platformYaml(input: PlatformInput): string {
@@ -37,7 +39,7 @@ spec:
       ceiling: { cpu: 1, memoryMb: 512, workers: 3, storageGb: 2 }
   safety:
     maxDeletionPercent: ${input.maxDeletionPercent ?? 100}
-`;
+${input.allowDeletion ? `    allowDeletion: { tenants: [${input.allowDeletion.tenants.join(', ')}], reason: ${JSON.stringify(input.allowDeletion.reason)} }\n` : ''}`;
 }
 
 export interface TenantInput {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { createLogger } from '../../../kernel/log/logger.js';
 import { runController, type RunningController } from '../../../controller/runtime/run-controller.js';
 import { controllerSettings, type ControllerSettings } from '../../../controller/runtime/settings.js';
@@ -118,6 +119,7 @@ export async function createWorld(input: WorldInput): Promise<World> {
   const masterKey = randomBytes(32).toString('base64');
   const controllers: ControllerHandle[] = [];
   let count = 0;
+  const hostFromContainers = inject('hostFromContainers');
 
   function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
@@ -127,8 +129,9 @@ export async function createWorld(input: WorldInput): Promise<World> {
       RP9_MASTER_KEY: masterKey,
       DOCKER_HOST: `unix://${input.dockerSocket}`,
       RP9_DOCKER_NETWORK: network,
-      RP9_CONTAINER_POSTGRES: '127.0.0.1:5432',
-      RP9_CONTAINER_REDIS: '127.0.0.1:6379',
+      // As containers reach the harness's PostgreSQL and Redis (the controller refuses loopback addresses).
+      RP9_CONTAINER_POSTGRES: `${hostFromContainers}:${new URL(input.postgresUrl).port || 5432}`,
+      RP9_CONTAINER_REDIS: `${hostFromContainers}:${new URL(inject('redisUrl')).port || 6379}`,
       RP9_SUSPENDED_URL: 'http://rp9-suspended.test:9090',
       RP9_HEALTH_TIMEOUT_SECONDS: '60',
       RP9_GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
