@@ -36,7 +36,6 @@ export const CONTROLLER_SETTINGS: readonly SettingDoc[] = [
   { env: ['RP9_TELEMETRY_INTERVAL_SECONDS'], meaning: 'how often the leader measures per-tenant usage for `/metrics` (default 60)' },
   { env: ['RP9_SHARED_N8N_DATABASE_URL'], meaning: 'the shared n8n\'s database: executions of shared tenants, attributed to the personal project of the n8n user whose email is the tenant\'s `metadata.email` (the tenant label `rp9.io/n8n-project: <project id>` overrides it)' },
   { env: ['RP9_OPERATIONS_INTERVAL_SECONDS'], meaning: 'how often the leader advances long operations (backups, drills) by one step each, starts due scheduled backups and drills, and prunes expired backups (default 30)' },
-  { env: ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'], meaning: 'S3 endpoint, region and credentials for `platform.yaml`\'s `spec.backups.bucket` (the standard AWS variables; path-style addressing when an endpoint is set); without a bucket, backups go to `<state-dir>/backups`' },
   { env: ['RP9_SHARED_N8N_CONTAINER'], meaning: 'the shared n8n\'s container, where `n8n export:*` runs for shared tenants\' backups' },
   { env: ['RP9_LOG_LEVEL'], meaning: '`debug`, `info` (default), `warn`, `error`' },
   { env: ['RP9_DEBUG'], meaning: 'any value: a failing command also prints its stack trace' },
