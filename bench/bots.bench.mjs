@@ -1,8 +1,11 @@
 // Benchmarks of the bots' pure decisions. Plain Node ESM over dist/:
 //   npm run build && npm run bench:bots
 // Each bot decides over 10,000 synthetic tenants (no network: metrics and the
-// npm version list are synthesized). Prints figures; asserts nothing.
-// Target: < 1 s per bot.
+// npm version list are synthesized); then one whole autoscale run against the
+// GitHub contract server counts the requests GitHub sees (bots-run.mjs).
+// Prints figures; asserts nothing. Targets: < 1 s per decision; a run's
+// GitHub requests independent of the tenant count (a few dozen at most), the
+// PR writes on top.
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -158,3 +161,8 @@ const acme = readFileSync(join(root, 'tenants/acme.yaml'), 'utf8');
 const sample = proposals.slice(0, 1000);
 const edits = measure(() => sample.map((proposal) => applyEdits(acme, proposal.edits)));
 report('applyEdits (1,000 files)', edits, `${(edits.median / sample.length).toFixed(3)} ms per file`);
+
+// A whole run against the GitHub contract server: how many requests GitHub sees.
+const { benchBotsRun } = await import('./bots-run.mjs');
+console.log(`bots run against the GitHub contract server, ${TENANTS.toLocaleString('en-US')} tenants (storm limit ${platform.spec.policies.bots.maxPrsPerHourPerBot} PRs/hour):`);
+for (const line of await benchBotsRun(root, TENANTS, true)) console.log(line);

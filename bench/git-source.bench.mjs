@@ -1,4 +1,4 @@
-// Benchmark of the controller's config source (controller/source) over the
+// Benchmark of the controller's config source (edges/git) over the
 // test smart-HTTP git server: a 10,000-tenant config repo, cold fetch plus a
 // snapshot reading every blob, then a one-file commit, fetch plus a snapshot
 // of the changed set. Prints figures; asserts nothing about time.
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 register();
 const { startGitServer } = await import('../test/harness/git-server.ts');
 const { createConfigRepo, commitFiles } = await import('../test/fixtures/git-repo.ts');
-const { openSource } = await import('../controller/source/index.ts');
+const { openSource } = await import('../edges/git/index.ts');
 
 const TENANTS = Number(process.argv[2] ?? 10_000);
 

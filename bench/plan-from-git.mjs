@@ -20,7 +20,7 @@ const nothingYet = {
 async function modules(root) {
   const dist = (path) => import(join(root, 'dist', path));
   const [source, config, compile, cache, plan, fixtures, settings] = await Promise.all([
-    dist('controller/source/index.js'),
+    dist('edges/git/index.js'),
     dist('config/load-config.js'),
     dist('controller/compile/compile-desired.js'),
     dist('controller/compile/compile-cache.js'),

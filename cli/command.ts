@@ -6,6 +6,8 @@ export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
 /** Usage or I/O error. */
 export const EXIT_ERROR = 2;
+/** `rp9 bots run`: the run finished, but without the metrics it needs (Prometheus missing or unreachable): it decided blind. */
+export const EXIT_BLIND = 3;
 
 export type OutputFormat = 'text' | 'json' | 'github' | 'markdown';
 

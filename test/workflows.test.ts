@@ -25,6 +25,7 @@ const COMMENT_IF_SAME_REPO = "github.event.pull_request.head.repo.full_name == g
 const CHECK_PR_RUN = [
   'npx rp9 check-pr --base origin/${{ github.base_ref }} --output github',
   '--pr ${{ github.event.pull_request.number }}',
+  '--markdown-file ${{ runner.temp }}/rp9-plan/comment.md',
   `\${{ ${COMMENT_IF_SAME_REPO} }}`,
 ].join(' ');
 /** What Actions substitutes for a same-repository pull request #7 into main. */
@@ -34,10 +35,11 @@ const sameRepoPr: Record<string, string> = {
   [COMMENT_IF_SAME_REPO]: '--comment',
   'secrets.GITHUB_TOKEN': 'ghs_example',
   'github.repository': 'acme/config',
+  'runner.temp': '/home/runner/work/_temp',
 };
 
 describe('GitHub workflows', () => {
-  it.each(['validate.yml', 'ci.yml', 'bots.yml'])('%s is valid against the workflow schema', (name) => {
+  it.each(['validate.yml', 'ci.yml', 'bots.yml', 'plan-comment.yml'])('%s is valid against the workflow schema', (name) => {
     const workflow = loadWorkflow(name);
 
     const valid = validate(workflow);
@@ -61,6 +63,8 @@ describe('GitHub workflows', () => {
       'npm ci',
       'npx rp9 validate --output github',
       CHECK_PR_RUN,
+      'echo "${{ github.event.pull_request.number }}" > "${{ runner.temp }}/rp9-plan/pr-number"',
+      'actions/upload-artifact@v4',
     ]);
     expect(steps[0]?.with?.['fetch-depth']).toBe(0);
     expect(steps[1]?.with?.['node-version']).toBe(20);
@@ -88,6 +92,34 @@ describe('GitHub workflows', () => {
 
     expect(parsed.values.comment).toBeUndefined();
     expect(parsed.values.pr).toBe('7');
+  });
+
+  it('validate.yml saves a fork pull request\'s plan and number as the rp9-plan artifact, even when the check fails', () => {
+    const workflow = loadWorkflow('validate.yml');
+    const fork = "always() && github.event.pull_request.head.repo.full_name != github.repository";
+
+    const save = workflowStep(workflow, 'validate', 'save the plan for the comment workflow');
+    const upload = workflowStep(workflow, 'validate', 'upload the plan');
+
+    expect([save, upload].map((s) => (s as { if?: string }).if)).toEqual([fork, fork]);
+    expect(upload.with).toMatchObject({ name: 'rp9-plan', path: '${{ runner.temp }}/rp9-plan/' });
+  });
+
+  it('plan-comment.yml posts a fork\'s saved plan from workflow_run, with write access, without checking out the fork', () => {
+    const workflow = loadWorkflow('plan-comment.yml');
+    const job = workflow.jobs.comment;
+    const steps = job.steps as { uses?: string; run?: string; with?: Record<string, unknown> }[];
+
+    expect(workflow.on).toEqual({ workflow_run: { workflows: [loadWorkflow('validate.yml').name], types: ['completed'] } });
+    expect(job.if).toBe("github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.head_repository.full_name != github.repository");
+    expect(job.permissions).toEqual({ contents: 'read', actions: 'read', 'pull-requests': 'write' });
+    // The default branch only: no ref, repository or path that would bring the fork's code in.
+    expect(steps[0]).toEqual({ uses: 'actions/checkout@v4' });
+    expect(steps.find((s) => s.uses === 'actions/download-artifact@v4')?.with).toMatchObject({ name: 'rp9-plan', 'run-id': '${{ github.event.workflow_run.id }}' });
+    const post = workflowStep(workflow, 'comment', 'rp9 check-pr-comment');
+    expect(stepArgv(post, { 'runner.temp': '/t', 'github.event.workflow_run.head_sha': 'a'.repeat(40) })).toEqual([
+      'npx', 'rp9', 'check-pr-comment', '--file', '/t/rp9-plan/comment.md', '--pr-file', '/t/rp9-plan/pr-number', '--head-sha', 'a'.repeat(40),
+    ]);
   });
 
   it('bots.yml runs each bot on its own cron (the example platform.yaml\'s schedules) or on demand', async () => {

@@ -175,6 +175,15 @@ export interface Policies {
       executionsPerMinute: number;
     };
     tolerancePercent: Percent;
+    /**
+     * Each signal's own band. Memory has none on the way up by default: at 85 % a tenant is already near the out-of-memory kill, so the bot does not wait for 93.5 %.
+     */
+    tolerance: {
+      queueWaitP95Seconds?: ToleranceBand;
+      executionsPerMinute?: ToleranceBand;
+      cpuPercent?: ToleranceBand;
+      memoryPercent: ToleranceBand;
+    };
     scaleDownStabilizationHours: number;
     /**
      * No change within this time of the tenant's last resource change (from git history).
@@ -183,6 +192,10 @@ export interface Policies {
   };
   promotion: {
     schedule: string;
+    /**
+     * Lookback window of Trigger A's figures (queue wait p95, concurrency), hours.
+     */
+    windowHours: number;
     queueWaitP95Seconds: number;
     cpuPercent: Percent;
     executionsMonthlyShareOfPro: number;
@@ -223,6 +236,16 @@ export interface Policies {
     maxOpenPrsPerBot: number;
     maxPrsPerHourPerBot: number;
   };
+}
+/**
+ * A signal's own band, percent of its threshold; a direction left out uses tolerancePercent.
+ *
+ * This interface was referenced by `Platform`'s JSON-Schema
+ * via the `definition` "ToleranceBand".
+ */
+export interface ToleranceBand {
+  up?: Percent;
+  down?: Percent;
 }
 /**
  * Which bot changes may merge without a human, per bot and risk class.

@@ -45,8 +45,10 @@ describe('decideAutoscale: scale up', () => {
     ['p95 and executions/min together add one worker, not two', PRO, { queueWaitP95Seconds: 9, executionsPerMinute: 30 }, { 'spec.resources.workers': '2→3' }],
     ['CPU above 88 % adds a core', PRO, { cpuPercent: 88.1 }, { 'spec.resources.cpu': '2→3' }],
     ['CPU exactly 88 % does nothing', PRO, { cpuPercent: 88 }, undefined],
-    ['memory above 93.5 % adds 50 %', PRO, { memoryPercent: 93.6 }, { 'spec.resources.memoryMb': '2048→3072' }],
-    ['memory exactly 93.5 % does nothing', PRO, { memoryPercent: 93.5 }, undefined],
+    ['memory at 90 % adds 50 %: no band on the way up for memory', PRO, { memoryPercent: 90 }, { 'spec.resources.memoryMb': '2048→3072' }],
+    ['memory just above 85 % adds 50 %', PRO, { memoryPercent: 85.1 }, { 'spec.resources.memoryMb': '2048→3072' }],
+    ['memory exactly 85 % does nothing', PRO, { memoryPercent: 85 }, undefined],
+    ['CPU at 85 % is inside its band (88 %)', PRO, { cpuPercent: 85 }, undefined],
     ['memory +50 % rounds up to 256 MB', '{ cpu: 2, memoryMb: 1000, workers: 2 }', { memoryPercent: 99 }, { 'spec.resources.memoryMb': '1000→1536' }],
     ['memory +50 % is capped at the ceiling', '{ cpu: 2, memoryMb: 3072, workers: 2 }', { memoryPercent: 99 }, { 'spec.resources.memoryMb': '3072→4096' }],
     ['a half-core step is capped at the ceiling', '{ cpu: 3.5, memoryMb: 2048, workers: 2 }', { cpuPercent: 99 }, { 'spec.resources.cpu': '3.5→4' }],
@@ -100,6 +102,15 @@ describe('decideAutoscale: scale up', () => {
     // Assert
     expect(at).toEqual([]);
     expect(above).toEqual([{ tenant: 'acme', riskClass: 'withinCeiling', edits: { 'spec.resources.workers': '2→3' } }]);
+  });
+
+  it('gives each signal its own band: an override moves only that signal and direction', () => {
+    const own = structuredClone(platform);
+    own.spec.policies.autoscale.tolerance = { cpuPercent: { up: 0 }, memoryPercent: { up: 10 } };
+
+    expect(changes([input(PRO, { cpuPercent: 85 })], own)).toEqual([{ tenant: 'acme', riskClass: 'withinCeiling', edits: { 'spec.resources.cpu': '2→3' } }]);
+    expect(changes([input(PRO, { memoryPercent: 90 })], own)).toEqual([]);
+    expect(changes([input(PRO, { queueWaitP95Seconds: 5.4 })], own)).toEqual([]);
   });
 
   it('records the evidence with the tolerance-adjusted thresholds and the window', () => {

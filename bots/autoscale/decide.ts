@@ -32,7 +32,7 @@ function inCooldown(input: AutoscaleTenantInput, cooldownMinutes: number, now: D
 function summaryOf(tenant: Tenant, planName: string, scaling: TenantScaling, platform: Platform): string {
   const policy = platform.spec.policies.autoscale;
   const ceiling = platform.spec.plans[planName]?.ceiling;
-  const band = `Thresholds include the ±${policy.tolerancePercent} % tolerance band (\`policies.autoscale.tolerancePercent\`).`;
+  const band = `Thresholds include each signal's tolerance band: ±${policy.tolerancePercent} % (\`policies.autoscale.tolerancePercent\`) unless \`policies.autoscale.tolerance\` gives the signal its own (memory: none on the way up by default).`;
   const name = tenant.metadata.name;
   if (scaling.direction === 'down') {
     return `${name} (plan ${planName}) has stayed below the scale-down thresholds for at least ${policy.scaleDownStabilizationHours} h (\`policies.autoscale.scaleDownStabilizationHours\`). Releasing one step; nothing goes below 1 and memory is never scaled down. ${band}`;

@@ -82,14 +82,26 @@ interface Firing {
   reason: () => string;
 }
 
+export type SignalName = Signal['metric'];
+
+/** A signal's band in one direction, percent: its own (`tolerance.<signal>.<direction>`) or `tolerancePercent`. */
+export function tolerancePercentFor(policy: AutoscalePolicy, signal: SignalName, direction: 'up' | 'down'): number {
+  return policy.tolerance?.[signal]?.[direction] ?? policy.tolerancePercent;
+}
+
+/** The limit a figure is compared with: threshold·(1+tolerance) up, threshold·(1−tolerance) down. */
+export function limitFor(policy: AutoscalePolicy, signal: SignalName, threshold: number, direction: 'up' | 'down'): number {
+  const tolerance = tolerancePercentFor(policy, signal, direction) / 100;
+  return round2(direction === 'up' ? threshold * (1 + tolerance) : threshold * (1 - tolerance));
+}
+
 /**
- * Up: above threshold·(1+tolerance); down: below threshold·(1−tolerance).
+ * Up: above threshold·(1+tolerance); down: below threshold·(1−tolerance), each signal with its own band.
  * Exactly at the limit is inside the band: nothing fires.
  */
 function firing(signal: Signal, metrics: TenantWindowMetrics, threshold: number, direction: 'up' | 'down', policy: AutoscalePolicy, window: string): Firing {
   const value = metrics[signal.metric];
-  const tolerance = policy.tolerancePercent / 100;
-  const limit = round2(direction === 'up' ? threshold * (1 + tolerance) : threshold * (1 - tolerance));
+  const limit = limitFor(policy, signal.metric, threshold, direction);
   const fired = Number.isFinite(value) && (direction === 'up' ? value > limit : value < limit);
   const comparator = direction === 'up' ? ('>' as const) : ('<' as const);
   const unit = signal.unit === 's' ? ' s' : signal.unit;

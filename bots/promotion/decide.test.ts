@@ -12,7 +12,7 @@ const schemas = schemasDirOf(root);
 const platform = examplePlatform(root);
 const now = new Date('2026-03-10T12:00:00Z');
 const files = Object.fromEntries(readdirSync(new URL('tenants/', root)).map((name) => [name.replace(/\.yaml$/, ''), readFileSync(new URL(`tenants/${name}`, root), 'utf8')]));
-const quiet: PromotionMetrics = { queueWaitP95Seconds: 1, cpuPercent: 30, executionsMonth: 1000, concurrentExecutions: 1 };
+const quiet: PromotionMetrics = { queueWaitP95Seconds: 1, executionsMonth: 1000, concurrentExecutions: 1 };
 
 function exampleInputs(metrics: Record<string, Partial<PromotionMetrics>>): PromotionInputs {
   return {
@@ -29,7 +29,7 @@ describe('decidePromotion on the example tenants', () => {
   it('considers only shared, running tenants without a scheduled promotion, best score first', () => {
     // Assert: acme, globex, stark, wayne are dedicated; umbrella has a promotion; vandelay is suspended.
     expect(decision.candidates.map((c) => [c.tenant, c.score, c.priority])).toEqual([
-      ['hooli', 40, 'medium'],
+      ['hooli', 53, 'medium'],
       ['soylent', 40, 'medium'],
     ]);
   });
@@ -39,7 +39,7 @@ describe('decidePromotion on the example tenants', () => {
     expect(decision.proposals.map((p) => p.edits)).toEqual([
       [
         { path: ['spec', 'mode'], value: 'dedicated', previous: 'shared' },
-        { path: ['spec', 'promotion'], value: { window: '2026-03-14T22:00:00Z', ttlMinutes: 10, reason: 'Auto-promotion (score 40, medium): High queue latency: 6.2 s p95; High execution volume: 8,500/month' }, previous: undefined },
+        { path: ['spec', 'promotion'], value: { window: '2026-03-14T22:00:00Z', ttlMinutes: 10, reason: 'Auto-promotion (score 53, medium): High queue latency: 6.2 s p95; High execution volume: 8,500/month' }, previous: undefined },
       ],
       [
         { path: ['spec', 'mode'], value: 'dedicated', previous: 'shared' },
@@ -47,7 +47,7 @@ describe('decidePromotion on the example tenants', () => {
       ],
     ]);
     expect(decision.proposals.map((p) => [p.tenant, p.riskClass, p.file, p.title])).toEqual([
-      ['hooli', 'medium', 'tenants/hooli.yaml', 'promotion: move hooli to dedicated (score 40, medium)'],
+      ['hooli', 'medium', 'tenants/hooli.yaml', 'promotion: move hooli to dedicated (score 53, medium)'],
       ['soylent', 'medium', 'tenants/soylent.yaml', 'promotion: move soylent to dedicated (score 40, medium)'],
     ]);
     expect(decision.proposals[0]?.trigger).toBe('Trigger A (performance): High queue latency: 6.2 s p95; High execution volume: 8,500/month');
@@ -78,7 +78,7 @@ describe('decidePromotion on the example tenants', () => {
     expect(table).toBe(
       [
         'TENANT   PLAN  SCORE  PRIORITY  REASONS',
-        'hooli    pro      40  medium    High queue latency: 6.2 s p95; High execution volume: 8,500/month',
+        'hooli    pro      53  medium    High queue latency: 6.2 s p95; High execution volume: 8,500/month',
         'soylent  pro      40  medium    Data residency required: eu',
         '',
       ].join('\n'),

@@ -4,7 +4,7 @@ import { evaluateCandidate, priorityOf, signalPoints, type PromotionMetrics } fr
 
 const root = new URL('../../', import.meta.url);
 const platform = examplePlatform(root);
-const quiet: PromotionMetrics = { queueWaitP95Seconds: 1, cpuPercent: 30, executionsMonth: 1000, concurrentExecutions: 1 };
+const quiet: PromotionMetrics = { queueWaitP95Seconds: 1, executionsMonth: 1000, concurrentExecutions: 1 };
 
 function shared(plan: string, spec: string[] = [], metadata: string[] = []) {
   return tenantFromYaml(tenantYaml('acme', [`plan: ${plan}`, 'mode: shared', ...spec], metadata), schemasDirOf(root));
@@ -44,32 +44,36 @@ describe('evaluateCandidate', () => {
     ['quiet starter tenant: no candidate', shared('starter'), {}, undefined],
     ['no metrics and no compliance needs: no candidate', shared('pro'), undefined, undefined],
     ['p95 exactly 5 s: no trigger', shared('starter'), { queueWaitP95Seconds: 5 }, undefined],
-    ['p95 6.2 s: 30 × (0.5 + 0.5 × 0.24) = 18.6 → 19, low', shared('starter'), { queueWaitP95Seconds: 6.2 }, { score: 19, priority: 'low', reasons: ['High queue latency: 6.2 s p95'] }],
-    ['CPU exactly 80 %: no trigger', shared('starter'), { cpuPercent: 80 }, undefined],
-    ['CPU 92 %: 25 × 0.575 → 14', shared('starter'), { cpuPercent: 92 }, { score: 14, priority: 'low', reasons: ['High CPU usage: 92% average'] }],
+    ['p95 6.2 s: 40 × (0.5 + 0.5 × 0.24) = 24.8 → 25, low', shared('starter'), { queueWaitP95Seconds: 6.2 }, { score: 25, priority: 'low', reasons: ['High queue latency: 6.2 s p95'] }],
     ['executions exactly 5,000 (50 % of Pro): no trigger', shared('starter'), { executionsMonth: 5000 }, undefined],
-    ['executions 8,500/month: 25 × 0.85 → 21', shared('starter'), { executionsMonth: 8500 }, { score: 21, priority: 'low', reasons: ['High execution volume: 8,500/month'] }],
+    ['executions 8,500/month: 33 × 0.85 = 28.05 → 28', shared('starter'), { executionsMonth: 8500 }, { score: 28, priority: 'low', reasons: ['High execution volume: 8,500/month'] }],
     ['concurrency exactly 5: no trigger', shared('starter'), { concurrentExecutions: 5 }, undefined],
-    ['concurrency 10: full 20', shared('starter'), { concurrentExecutions: 10 }, { score: 20, priority: 'low', reasons: ['High concurrency: 10 simultaneous executions'] }],
-    ['every performance signal at twice its threshold: 100, high', shared('pro'), { queueWaitP95Seconds: 10, cpuPercent: 160, executionsMonth: 10000, concurrentExecutions: 10 }, {
+    ['concurrency 10: full 27', shared('starter'), { concurrentExecutions: 10 }, { score: 27, priority: 'low', reasons: ['High concurrency: 10 simultaneous executions'] }],
+    ['every performance signal at twice its threshold: 40 + 33 + 27 = 100, high', shared('pro'), { queueWaitP95Seconds: 10, executionsMonth: 10000, concurrentExecutions: 10 }, {
       score: 100,
       priority: 'high',
-      reasons: ['High queue latency: 10 s p95', 'High CPU usage: 160% average', 'High execution volume: 10,000/month', 'High concurrency: 10 simultaneous executions'],
+      reasons: ['High queue latency: 10 s p95', 'High execution volume: 10,000/month', 'High concurrency: 10 simultaneous executions'],
     }],
-    ['p95 9 s + 8,500/month: 27 + 21.25 → 48, medium', shared('pro'), { queueWaitP95Seconds: 9, executionsMonth: 8500 }, { score: 48, priority: 'medium', reasons: ['High queue latency: 9 s p95', 'High execution volume: 8,500/month'] }],
+    ['p95 9 s + 8,500/month: 36 + 28.05 → 64, medium', shared('pro'), { queueWaitP95Seconds: 9, executionsMonth: 8500 }, { score: 64, priority: 'medium', reasons: ['High queue latency: 9 s p95', 'High execution volume: 8,500/month'] }],
     ['Enterprise on shared: requires dedicated, high', shared('enterprise'), undefined, { score: 100, priority: 'high', reasons: ['Enterprise plan requires dedicated infrastructure'] }],
     ['compliance frameworks: 45, medium', shared('pro', ['compliance: { frameworks: [hipaa, soc2] }']), undefined, { score: 45, priority: 'medium', reasons: ['Compliance requirements: HIPAA, SOC 2'] }],
     ['data residency: 40, medium', shared('pro', ['compliance: { dataResidency: eu }']), undefined, { score: 40, priority: 'medium', reasons: ['Data residency required: eu'] }],
     ['custom-domain label: 30, low', shared('pro', [], ['labels: { rp9.io/wants-custom-domain: "true" }']), undefined, { score: 30, priority: 'low', reasons: ['Custom domain requested (dedicated only)'] }],
     ['the label set to "false" is no request', shared('pro', [], ['labels: { rp9.io/wants-custom-domain: "false" }']), undefined, undefined],
     ['frameworks + residency: 85, high', shared('pro', ['compliance: { dataResidency: eu, frameworks: [gdpr] }']), undefined, { score: 85, priority: 'high', reasons: ['Compliance requirements: GDPR', 'Data residency required: eu'] }],
-    ['performance and compliance add up', shared('pro', ['compliance: { dataResidency: eu }']), { queueWaitP95Seconds: 6.2 }, { score: 59, priority: 'medium', reasons: ['High queue latency: 6.2 s p95', 'Data residency required: eu'] }],
+    ['performance and compliance add up', shared('pro', ['compliance: { dataResidency: eu }']), { queueWaitP95Seconds: 6.2 }, { score: 65, priority: 'medium', reasons: ['High queue latency: 6.2 s p95', 'Data residency required: eu'] }],
   ])('%s', (_name, tenant, metrics, expected) => {
     // Act
     const candidate = evaluateCandidate(tenant, metrics ? { ...quiet, ...metrics } : undefined, platform);
 
     // Assert
     expect(candidate && { score: candidate.score, priority: candidate.priority, reasons: candidate.reasons }).toEqual(expected);
+  });
+
+  it('scores no CPU figure: shared tenants have none, so CPU is not a signal (weights rescaled)', () => {
+    const hot = { ...quiet, cpuPercent: 160 } as PromotionMetrics;
+
+    expect(evaluateCandidate(shared('starter'), hot, platform)).toBeUndefined();
   });
 
   it('uses the tenant plan for the executions threshold when there is no "pro" plan', () => {

@@ -1,7 +1,9 @@
 // Whether a shared tenant should move to dedicated, why, and how urgently.
 //
 // Score (0–100): each trigger that fires adds points. Trigger A (performance)
-// signals weigh p95 30, CPU 25, executions/month 25, concurrency 20; a signal
+// signals weigh p95 40, executions/month 33, concurrency 27 (no CPU signal:
+// the controller exports no CPU figure for a shared tenant, whose executions
+// run in the shared n8n's processes; the spec's 30/25/20 rescaled to 100); a signal
 // just over its threshold earns half its weight, growing linearly to the full
 // weight at twice the threshold. Trigger B (compliance) adds fixed points:
 // plan requires dedicated 100, compliance frameworks 45, data residency 40,
@@ -14,7 +16,6 @@ import type { Evidence, PromotionRisk } from '../core/types.js';
 
 export interface PromotionMetrics {
   queueWaitP95Seconds: number;
-  cpuPercent: number;
   /** Executions in the current month (or the last 30 days). */
   executionsMonth: number;
   concurrentExecutions: number;
@@ -36,7 +37,8 @@ export interface Candidate {
   requiresDedicated: boolean;
 }
 
-export const PERFORMANCE_WEIGHTS = { queueWaitP95Seconds: 30, cpuPercent: 25, executionsMonth: 25, concurrentExecutions: 20 } as const;
+/** The spec's p95 30, executions 25, concurrency 20 scaled by 100/75 (its CPU 25 has no figure for shared tenants). */
+export const PERFORMANCE_WEIGHTS = { queueWaitP95Seconds: 40, executionsMonth: 33, concurrentExecutions: 27 } as const;
 export const COMPLIANCE_POINTS = { requiresDedicated: 100, frameworks: 45, dataResidency: 40, customDomain: 30 } as const;
 export const PRIORITY_THRESHOLDS = { high: 70, medium: 40 } as const;
 export const WANTS_CUSTOM_DOMAIN_LABEL = 'rp9.io/wants-custom-domain';
@@ -71,7 +73,6 @@ function performanceHits(metrics: PromotionMetrics | undefined, tenant: Tenant, 
   const window = metrics.window ?? '';
   const signals = [
     { key: 'queueWaitP95Seconds' as const, threshold: policy.queueWaitP95Seconds, unit: 's', window, reason: (v: number) => `High queue latency: ${formatNumber(v)} s p95` },
-    { key: 'cpuPercent' as const, threshold: policy.cpuPercent, unit: '%', window, reason: (v: number) => `High CPU usage: ${formatNumber(v)}% average` },
     { key: 'executionsMonth' as const, threshold: executionsThreshold, unit: '/month', window: '30d', reason: (v: number) => `High execution volume: ${formatNumber(v)}/month` },
     { key: 'concurrentExecutions' as const, threshold: policy.concurrentExecutions, unit: '', window, reason: (v: number) => `High concurrency: ${formatNumber(v)} simultaneous executions` },
   ];

@@ -87,7 +87,7 @@ export function renderCheckJson(result: CheckPrResult): string {
 export function renderCheckGithub(result: CheckPrResult): string {
   const lines = [formatGithub(result.head.diagnostics).trimEnd()];
   for (const problem of result.ownership) {
-    lines.push(`::error file=${escapeProperty(problem.file)},title=${escapeProperty(problem.code)}::${escapeData(`${problem.field ? `${problem.field}: ` : ''}${problem.message}`)}`);
+    lines.push(`::error file=${escapeProperty(problem.file)},line=${problem.line},col=${problem.column},title=${escapeProperty(problem.code)}::${escapeData(`${problem.field ? `${problem.field}: ` : ''}${problem.message}`)}`);
   }
   lines.push(validationLine(result));
   const ownership = ownershipLine(result);

@@ -35,12 +35,21 @@ describe('checkBotOwnership', () => {
 
   it.each([
     ['its own field', { acme: acme(3) }, ['tenants/acme.yaml'], []],
-    ['a field it does not own', { acme: acme(2, 'enterprise') }, ['tenants/acme.yaml'], [['bots.field-not-owned', 'tenants/acme.yaml', 'spec.plan']]],
-    ['another file', { acme: acme(3) }, ['tenants/acme.yaml', 'README.md'], [['bots.file-not-owned', 'README.md', '']]],
-  ])('judges a change to %s', (_name, head, changed, expected) => {
+    // tenantYaml puts `plan:` on line 9, indented two spaces under `spec:`.
+    ['a field it does not own', { acme: acme(2, 'enterprise') }, ['tenants/acme.yaml'], [['bots.field-not-owned', 'tenants/acme.yaml', 'spec.plan', 9, 3]]],
+    ['another file', { acme: acme(3) }, ['tenants/acme.yaml', 'README.md'], [['bots.file-not-owned', 'README.md', '', 1, 1]]],
+  ])('judges a change to %s, pointing at the line and column of the field', (_name, head, changed, expected) => {
     const problems = checkBotOwnership({ base: files({ acme: acme(2) }), head: files(head), changedPaths: changed }, bot);
 
-    expect(problems.map((p) => [p.code, p.file, p.field])).toEqual(expected);
+    expect(problems.map((p) => [p.code, p.file, p.field, p.line, p.column])).toEqual(expected);
+  });
+
+  it('points a removed field at its nearest parent that is left', () => {
+    const removed = acme(2).replace(/^ {2}plan: .*\n/m, '');
+
+    const problems = checkBotOwnership({ base: files({ acme: acme(2) }), head: files({ acme: removed }), changedPaths: ['tenants/acme.yaml'] }, bot);
+
+    expect(problems.map((p) => [p.field, p.line, p.column])).toEqual([['spec.plan', 6, 1]]);
   });
 
   it('refuses creating or deleting the tenant file', () => {

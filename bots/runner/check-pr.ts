@@ -10,6 +10,7 @@ import type { DesiredState, Plan } from '../../controller/model.js';
 import { convergedObserved } from '../../controller/plan/converged-observed.js';
 import { plan } from '../../controller/plan/plan.js';
 import { BotError } from '../core/errors.js';
+import { fieldPosition } from '../core/field-position.js';
 import { changedFields, checkOwnership } from '../core/ownership.js';
 import { BOT_NAMES, tenantFile, type BotName } from '../core/types.js';
 
@@ -37,6 +38,9 @@ export interface OwnershipProblem {
   file: string;
   /** Dotted field; '' for the whole file. */
   field: string;
+  /** Where the field is in the head file (its nearest parent when removed; 1:1 for the whole file). */
+  line: number;
+  column: number;
   message: string;
 }
 
@@ -70,21 +74,23 @@ export function checkBotOwnership(input: CheckPrInput, bot: BotBranch): Ownershi
   const problems: OwnershipProblem[] = [];
   for (const path of input.changedPaths) {
     if (path === own || path === own.replace(/\.yaml$/, '.yml')) continue;
-    problems.push({ code: 'bots.file-not-owned', file: path, field: '', message: `${bot.bot} may change only ${own} on this branch, not ${path}` });
+    problems.push({ code: 'bots.file-not-owned', file: path, field: '', line: 1, column: 1, message: `${bot.bot} may change only ${own} on this branch, not ${path}` });
   }
   const before = text(input.base, own);
   const after = text(input.head, own);
   if (before === undefined || after === undefined) {
-    if (before !== after) problems.push({ code: 'bots.file-not-owned', file: own, field: '', message: `${bot.bot} may not ${before === undefined ? 'create' : 'delete'} ${own}` });
+    if (before !== after) problems.push({ code: 'bots.file-not-owned', file: own, field: '', line: 1, column: 1, message: `${bot.bot} may not ${before === undefined ? 'create' : 'delete'} ${own}` });
     return problems;
   }
   let fields: string[];
   try {
     fields = changedFields(before, after, { before: `${own} (base)`, after: own });
   } catch (error) {
-    return [...problems, { code: 'bots.yaml-invalid', file: own, field: '', message: (error as Error).message }];
+    return [...problems, { code: 'bots.yaml-invalid', file: own, field: '', line: 1, column: 1, message: (error as Error).message }];
   }
-  for (const violation of checkOwnership(bot.bot, fields)) problems.push({ code: violation.code, file: own, field: violation.field, message: violation.message });
+  for (const violation of checkOwnership(bot.bot, fields)) {
+    problems.push({ code: violation.code, file: own, field: violation.field, ...fieldPosition(after, violation.field), message: violation.message });
+  }
   return problems;
 }
 

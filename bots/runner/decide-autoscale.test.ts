@@ -21,6 +21,6 @@ describe('decideAutoscaleRun', () => {
   it('proposes nothing, closes nothing and says why without metrics', async () => {
     const decision = await decideAutoscaleRun({ platform, tenants: [], now: new Date() });
 
-    expect(decision).toEqual({ proposals: [], wanted: undefined, held: [], notes: ['metrics unavailable (no Prometheus configured): autoscale needs them and proposes nothing'] });
+    expect(decision).toEqual({ proposals: [], wanted: undefined, held: [], notes: ['metrics unavailable (no Prometheus configured): autoscale needs them and proposes nothing'], metricsUnavailable: 'no Prometheus configured' });
   });
 });

@@ -4,15 +4,12 @@
 import type { Platform } from '../../config/types.js';
 import type { Tenant } from '../../types/tenant.js';
 import { decideAutoscale, type AutoscaleTenantInput, type TenantWindowMetrics } from '../autoscale/decide.js';
+import { limitFor, type SignalName } from '../autoscale/rules.js';
 import type { BotMetrics, FieldHistory, LowThresholds, WindowFigures } from '../sources/types.js';
 import type { Decision, Held } from './types.js';
 
 const LOW_STEP_SECONDS = 300;
 const RESOURCES = ['spec', 'resources'] as const;
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
-}
 
 /** The figures the rules read; a figure without samples is NaN, which no rule fires on. */
 function ruleMetrics(figures: WindowFigures): TenantWindowMetrics {
@@ -27,18 +24,17 @@ function ruleMetrics(figures: WindowFigures): TenantWindowMetrics {
 /** The thresholds (tolerance applied, as the rules compare) of the scale-down rules the figures meet now. */
 export function lowThresholdsFor(metrics: TenantWindowMetrics, platform: Platform): LowThresholds | undefined {
   const policy = platform.spec.policies.autoscale;
-  const factor = 1 - policy.tolerancePercent / 100;
-  const limit = (threshold: number) => round2(threshold * factor);
-  const below = (value: number, threshold: number) => Number.isFinite(value) && value < limit(threshold);
   const down = policy.scaleDown;
+  const limit = (signal: SignalName) => limitFor(policy, signal, down[signal], 'down');
+  const below = (signal: SignalName) => Number.isFinite(metrics[signal]) && metrics[signal] < limit(signal);
   const thresholds: LowThresholds = {};
-  if (below(metrics.cpuPercent, down.cpuPercent) && below(metrics.memoryPercent, down.memoryPercent)) {
-    thresholds.cpuPercent = limit(down.cpuPercent);
-    thresholds.memoryPercent = limit(down.memoryPercent);
+  if (below('cpuPercent') && below('memoryPercent')) {
+    thresholds.cpuPercent = limit('cpuPercent');
+    thresholds.memoryPercent = limit('memoryPercent');
   }
-  if (below(metrics.queueWaitP95Seconds, down.queueWaitP95Seconds) && below(metrics.executionsPerMinute, down.executionsPerMinute)) {
-    thresholds.queueWaitP95Seconds = limit(down.queueWaitP95Seconds);
-    thresholds.executionsPerMinute = limit(down.executionsPerMinute);
+  if (below('queueWaitP95Seconds') && below('executionsPerMinute')) {
+    thresholds.queueWaitP95Seconds = limit('queueWaitP95Seconds');
+    thresholds.executionsPerMinute = limit('executionsPerMinute');
   }
   return Object.keys(thresholds).length > 0 ? thresholds : undefined;
 }
@@ -59,13 +55,13 @@ export async function decideAutoscaleRun(sources: AutoscaleSources): Promise<Dec
   const { platform, now } = sources;
   const policy = platform.spec.policies.autoscale;
   if (!sources.metrics) {
-    return { proposals: [], wanted: undefined, held: [], notes: ['metrics unavailable (no Prometheus configured): autoscale needs them and proposes nothing'] };
+    return { proposals: [], wanted: undefined, held: [], notes: ['metrics unavailable (no Prometheus configured): autoscale needs them and proposes nothing'], metricsUnavailable: 'no Prometheus configured' };
   }
   let figures: Map<string, WindowFigures>;
   try {
     figures = await sources.metrics.window(`${policy.windowMinutes}m`, now);
   } catch (error) {
-    return { proposals: [], wanted: undefined, held: [], notes: [`metrics unavailable (${(error as Error).message}): autoscale proposes nothing and closes nothing`] };
+    return { proposals: [], wanted: undefined, held: [], notes: [`metrics unavailable (${(error as Error).message}): autoscale proposes nothing and closes nothing`], metricsUnavailable: (error as Error).message };
   }
 
   const notes: string[] = [];

@@ -18,7 +18,6 @@ export interface PromotionSources {
 function promotionMetrics(figures: WindowFigures, window: string): PromotionMetrics {
   return {
     queueWaitP95Seconds: figures.queueWaitP95Seconds ?? Number.NaN,
-    cpuPercent: figures.cpuPercent ?? Number.NaN,
     executionsMonth: figures.executionsMonth ?? Number.NaN,
     concurrentExecutions: figures.concurrentExecutions ?? Number.NaN,
     window,
@@ -28,12 +27,15 @@ function promotionMetrics(figures: WindowFigures, window: string): PromotionMetr
 export async function decidePromotionRun(sources: PromotionSources): Promise<Decision> {
   const notes: string[] = [];
   let figures: Map<string, WindowFigures> | undefined;
+  let unavailable: string | undefined;
   if (!sources.metrics) {
+    unavailable = 'no Prometheus configured';
     notes.push('metrics unavailable (no Prometheus configured): Trigger A (performance) not evaluated; Trigger B (compliance) candidates only');
   } else {
     try {
       figures = await sources.metrics.window(sources.window, sources.now);
     } catch (error) {
+      unavailable = (error as Error).message;
       notes.push(`metrics unavailable (${(error as Error).message}): Trigger A (performance) not evaluated; Trigger B (compliance) candidates only`);
     }
   }
@@ -49,5 +51,6 @@ export async function decidePromotionRun(sources: PromotionSources): Promise<Dec
     held: [],
     candidates: decision.candidates,
     notes,
+    ...(unavailable !== undefined ? { metricsUnavailable: unavailable } : {}),
   };
 }

@@ -49,11 +49,14 @@ export async function decideUpgradesRun(sources: UpgradesSources): Promise<Decis
   const notes: string[] = [];
   const available = await sources.versions();
   let health = new Map<string, boolean>();
+  let unavailable: string | undefined;
+  if (!sources.health) unavailable = 'no Prometheus configured';
   if (!sources.health) notes.push('tenant health unavailable (no Prometheus configured): every tenant counts as unhealthy, nothing is upgraded');
   else {
     try {
       health = await sources.health(now);
     } catch (error) {
+      unavailable = (error as Error).message;
       notes.push(`tenant health unavailable (${(error as Error).message}): every tenant counts as unhealthy, nothing is upgraded`);
     }
   }
@@ -78,5 +81,5 @@ export async function decideUpgradesRun(sources: UpgradesSources): Promise<Decis
   const held = upgrades.flatMap((u) => heldOf(u, policy.soakHours));
   // A held major is not wanted: an open PR for it (majors switched to hold) is closed.
   const wanted = new Set(upgrades.filter((u) => u.status !== 'major-held').map((u) => u.input.tenant.metadata.name));
-  return { proposals, wanted, held, notes };
+  return { proposals, wanted, held, notes, ...(unavailable !== undefined ? { metricsUnavailable: unavailable } : {}) };
 }

@@ -97,7 +97,35 @@ describe('planRun', () => {
 
     expect(plan.operations).toEqual([]);
     expect(plan.proposals.map((p) => [p.tenant, p.outcome, p.code])).toEqual([['acme', 'deferred', 'bots.base-invalid'], ['wayne', 'deferred', 'bots.base-invalid']]);
-    expect(plan.proposals[0]?.reason).toMatch(/^main fails rp9 validate \(1 error, first tenants\/other\.yaml:\d+:\d+ tenant\.plan-unknown\); no pull request until it is fixed$/);
+    expect(plan.proposals[0]?.reason).toMatch(/^main fails rp9 validate \(1 error, first tenants\/other\.yaml:\d+:\d+ tenant\.plan-unknown\); no pull request until it is fixed, except one that fixes an error$/);
+  });
+
+  it('lets through the proposal that removes an error of the base (an Enterprise tenant left on shared), and defers the others', () => {
+    const hooli = tenantYaml('hooli', ['plan: enterprise', 'mode: shared']);
+    const broken = base({ acme: dedicated('acme', 2), hooli });
+    expect(broken.config.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['tenant.enterprise-requires-dedicated']);
+    const promotion = {
+      bot: 'promotion',
+      tenant: 'hooli',
+      file: 'tenants/hooli.yaml',
+      edits: [
+        { path: ['spec', 'mode'], value: 'dedicated', previous: 'shared' },
+        { path: ['spec', 'promotion'], value: { window: '2026-03-15T02:00:00Z', ttlMinutes: 10, reason: 'Enterprise plan requires dedicated infrastructure' }, previous: undefined },
+      ],
+      riskClass: 'high',
+      trigger: 'Enterprise plan requires dedicated infrastructure',
+      evidence: [],
+      summary: 'hooli is on the Enterprise plan.',
+      title: 'promotion: move hooli to dedicated',
+      labels: proposalLabels('promotion', 'high'),
+    } as ProposalOf<'promotion'>;
+    // Fixes nothing and breaks something else: still deferred, not reported as its own failure.
+    const worse = { ...promotion, tenant: 'acme', file: 'tenants/acme.yaml', edits: [{ path: ['spec', 'plan'], value: 'nope', previous: 'pro' }] } as ProposalOf<'promotion'>;
+
+    const plan = planRun(input({ proposals: [cpuProposal('acme', 2, 3), promotion, worse], wanted: new Set(['acme', 'hooli']) }, { bot: 'promotion', base: broken, platform: broken.config.platform! }));
+
+    expect(plan.proposals.map((p) => [p.tenant, p.outcome, p.code])).toEqual([['acme', 'deferred', 'bots.base-invalid'], ['hooli', 'planned', undefined], ['acme', 'deferred', 'bots.base-invalid']]);
+    expect(plan.operations).toEqual([expect.objectContaining({ kind: 'propose', tenant: 'hooli', file: 'tenants/hooli.yaml', content: expect.stringContaining('mode: dedicated') })]);
   });
 
   it('defers proposals beyond the storm limits; without a forge it applies none and says so', () => {

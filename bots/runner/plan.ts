@@ -1,13 +1,15 @@
 // From a decision to the forge operations of one run, as a value: storm
 // limits, the edited file for each allowed proposal (validated with the whole
-// config; a proposal that fails is skipped, never opened, and nothing is opened
-// while the base itself fails validation), pull request text
+// config; a proposal that fails is skipped, never opened, and while the base
+// itself fails validation only a proposal that removes one of its errors is
+// opened), pull request text
 // and merge mode, and the obsolete pull requests to close. Pure.
 import { createParseCache, loadConfig, type ParseCache } from '../../config/load-config.js';
 import type { ConfigFiles, Diagnostic, Platform } from '../../config/types.js';
 import type { MergeMethod, PullRequestInfo } from '../../edges/forge/index.js';
 import { applyEdits, autoMergeDecision, BotError, dottedPath, rateLimit, renderPrBody, type Proposal } from '../index.js';
 import { formatFieldValue } from '../core/format.js';
+import { unifiedDiff } from '../core/unified-diff.js';
 import type { BaseConfig } from '../sources/types.js';
 import type { CloseOperation, Decision, ForgeOperation, ProposalView, RunnableBot, RunOptions } from './types.js';
 
@@ -52,7 +54,30 @@ function replaced(files: ConfigFiles, path: string, text: string): ConfigFiles {
   return { ...files, tenants: files.tenants.map((file) => (file.path === path ? { path, bytes } : file)) };
 }
 
-/** Errors of the whole config with the edited file in place (the base has none: see planRun). */
+function baseInvalidReason(branch: string, errors: Diagnostic[]): string {
+  const first = errors[0]!;
+  return `${branch} fails rp9 validate (${errors.length} ${errors.length === 1 ? 'error' : 'errors'}, first ${first.file}:${first.line}:${first.column} ${first.code}); no pull request until it is fixed, except one that fixes an error`;
+}
+
+/** An error's identity across an edit (its line may move): file, code and field. */
+function errorKey(d: Diagnostic): string {
+  return `${d.file}\u0000${d.code}\u0000${d.path}`;
+}
+
+/** True when the edited config has fewer errors than the base and none the base didn't have. */
+export function repairs(baseErrors: readonly Diagnostic[], editedErrors: readonly Diagnostic[]): boolean {
+  if (editedErrors.length >= baseErrors.length) return false;
+  const left = new Map<string, number>();
+  for (const d of baseErrors) left.set(errorKey(d), (left.get(errorKey(d)) ?? 0) + 1);
+  for (const d of editedErrors) {
+    const count = left.get(errorKey(d)) ?? 0;
+    if (count === 0) return false;
+    left.set(errorKey(d), count - 1);
+  }
+  return true;
+}
+
+/** Errors of the whole config with the edited file in place. */
 function editedErrors(base: BaseConfig, cache: ParseCache, path: string, text: string): Diagnostic[] {
   const edited = loadConfig(replaced(base.files, path, text), cache);
   return edited.diagnostics.filter((d) => d.severity === 'error');
@@ -83,13 +108,7 @@ export function planRun(input: PlanInput): RunPlan {
   } else {
     notes.push('forge not configured: storm limits and open pull requests not checked');
   }
-  if (baseErrors.length > 0) {
-    // Any PR on this base would fail `rp9 validate` (and the controller holds the last good commit anyway).
-    const first = baseErrors[0]!;
-    const reason = `${base.branch} fails rp9 validate (${baseErrors.length} ${baseErrors.length === 1 ? 'error' : 'errors'}, first ${first.file}:${first.line}:${first.column} ${first.code}); no pull request until it is fixed`;
-    for (const proposal of allowed) views.push(view(proposal, platform, 'deferred', 'bots.base-invalid', reason));
-    allowed = [];
-  }
+  const baseReason = baseErrors.length === 0 ? '' : baseInvalidReason(base.branch, baseErrors);
 
   for (const proposal of allowed) {
     const text = base.readFile(proposal.file);
@@ -110,7 +129,13 @@ export function planRun(input: PlanInput): RunPlan {
       continue;
     }
     const errors = editedErrors(base, cache, proposal.file, content);
-    if (errors.length > 0) {
+    if (baseErrors.length > 0 && !repairs(baseErrors, errors)) {
+      // Any other PR on this base would fail `rp9 validate` (and the controller holds the last good commit anyway);
+      // only one that removes an error of the base, adding none, goes through.
+      views.push(view(proposal, platform, 'deferred', 'bots.base-invalid', baseReason));
+      continue;
+    }
+    if (baseErrors.length === 0 && errors.length > 0) {
       const reason = errors.slice(0, 3).map((d) => `${d.file}:${d.line}:${d.column} ${d.code}: ${d.message}`).join('; ');
       views.push(view(proposal, platform, 'invalid', 'bots.proposal-invalid', `the edited config fails validation: ${reason}`));
       continue;
@@ -126,6 +151,7 @@ export function planRun(input: PlanInput): RunPlan {
       baseSha: base.sha,
       file: proposal.file,
       content,
+      diff: unifiedDiff(proposal.file, text, content),
       commitMessage: commitMessage(proposal),
       title: proposal.title,
       body: renderPrBody(proposal, decisionToMerge),

@@ -49,7 +49,11 @@ export function renderReportText(report: RunReport): string {
   }
   out.push('', report.dryRun ? 'Would do:' : 'Operations:');
   if (report.operations.length === 0) out.push('  nothing');
-  for (const op of report.operations) out.push(`  ${describeOperation(op)}`);
+  for (const op of report.operations) {
+    out.push(`  ${describeOperation(op)}`);
+    // The file edit, like `terraform plan` shows a change.
+    if (op.kind === 'propose' && op.diff) out.push(...op.diff.trimEnd().split('\n').map((line) => `    ${line}`));
+  }
   if (!report.dryRun && report.results.length > 0) {
     out.push('', 'Results:');
     for (const result of report.results) out.push(`  ${describeResult(result)}`);

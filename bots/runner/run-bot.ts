@@ -3,7 +3,6 @@
 import { isForgeError, type Forge } from '../../edges/forge/index.js';
 import type { Logger } from '../../kernel/log/logger.js';
 import { BotError } from '../core/errors.js';
-import { createForgeHistory } from '../sources/history.js';
 import { decideAutoscaleRun } from './decide-autoscale.js';
 import { decidePromotionRun } from './decide-promotion.js';
 import { decideUpgradesRun } from './decide-upgrades.js';
@@ -11,7 +10,12 @@ import { executeOperations } from './execute.js';
 import { planRun, type PullRequestState } from './plan.js';
 import type { Decision, RunBotDeps, RunnableBot, RunOptions, RunReport } from './types.js';
 
-export const DEFAULT_RUN_OPTIONS: RunOptions = { requiredContexts: [], mergeMethod: 'squash', promotionWindow: '4h' };
+export const DEFAULT_RUN_OPTIONS: RunOptions = { requiredContexts: [], mergeMethod: 'squash' };
+
+/** `policies.promotion.windowHours` as a Prometheus duration (`4h`, or minutes for a fraction: `90m`). */
+export function promotionWindow(hours: number): string {
+  return Number.isInteger(hours) ? `${hours}h` : `${Math.round(hours * 60)}m`;
+}
 
 /** The bot's open pull requests and those it created in the last hour. */
 export async function pullRequestState(forge: Forge, bot: RunnableBot, now: Date, logger: Logger): Promise<{ state: PullRequestState; notes: string[] }> {
@@ -28,16 +32,16 @@ export async function pullRequestState(forge: Forge, bot: RunnableBot, now: Date
   }
 }
 
-async function decide(name: RunnableBot, deps: RunBotDeps, options: RunOptions): Promise<Decision> {
+async function decide(name: RunnableBot, deps: RunBotDeps): Promise<Decision> {
   const platform = deps.base.config.platform!;
   const tenants = deps.base.config.tenants.map((t) => t.tenant);
-  const history = deps.history ?? (deps.forge ? createForgeHistory(deps.forge, deps.base.branch) : undefined);
+  const history = deps.history;
   const now = deps.now;
   switch (name) {
     case 'autoscale':
       return decideAutoscaleRun({ platform, tenants, now, ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(history ? { history } : {}) });
     case 'promotion':
-      return decidePromotionRun({ platform, tenants, now, window: options.promotionWindow, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+      return decidePromotionRun({ platform, tenants, now, window: promotionWindow(platform.spec.policies.promotion.windowHours), ...(deps.metrics ? { metrics: deps.metrics } : {}) });
     case 'upgrades': {
       if (!deps.versions) throw new BotError('bots.no-versions', 'the upgrades bot needs a source of available versions (policies.upgrades.registryUrl)');
       const metrics = deps.metrics;
@@ -60,9 +64,9 @@ export async function runBot(name: RunnableBot, deps: RunBotDeps): Promise<RunRe
   const options: RunOptions = { ...DEFAULT_RUN_OPTIONS, ...deps.options };
   const log = logger.child({ bot: name });
   const notes: string[] = [];
-  if (base.config.diagnostics.some((d) => d.severity === 'error')) notes.push(`the config on ${base.branch} fails rp9 validate: proposals are deferred until it is fixed`);
+  if (base.config.diagnostics.some((d) => d.severity === 'error')) notes.push(`the config on ${base.branch} fails rp9 validate: only proposals that remove one of its errors go through, the others are deferred until it is fixed`);
 
-  const decision = await decide(name, deps, options);
+  const decision = await decide(name, deps);
   notes.push(...decision.notes);
   let prs: PullRequestState | undefined;
   if (deps.forge) {
@@ -80,6 +84,7 @@ export async function runBot(name: RunnableBot, deps: RunBotDeps): Promise<RunRe
     at: now.toISOString(),
     base: { branch: base.branch, sha: base.sha },
     notes,
+    ...(decision.metricsUnavailable !== undefined ? { metricsUnavailable: decision.metricsUnavailable } : {}),
     ...(decision.candidates ? { candidates: decision.candidates } : {}),
     proposals: plan.proposals,
     held: decision.held,

@@ -18,8 +18,6 @@ export interface RunOptions {
   requiredContexts: string[];
   /** Default 'squash'. */
   mergeMethod: MergeMethod;
-  /** Window of the promotion bot's performance figures (default `4h`). */
-  promotionWindow: string;
 }
 
 export interface RunBotDeps {
@@ -29,7 +27,7 @@ export interface RunBotDeps {
   forge?: Forge;
   /** Prometheus-backed figures; absent = metrics unavailable (promotion still scores Trigger B). */
   metrics?: BotMetrics;
-  /** Default: from forge.listCommitsTouching, any commit touching the file. */
+  /** Git history of the base (fetched, or the local checkout's); absent = cooldowns and soak times unknown. */
   history?: FieldHistory;
   /** Available n8n versions (upgrades); required by the upgrades bot. */
   versions?: () => Promise<AvailableVersion[]>;
@@ -59,6 +57,8 @@ export interface Decision {
   held: Held[];
   candidates?: Candidate[];
   notes: string[];
+  /** Why the metrics the bot needs were unavailable (the run decided blind); undefined when it had them. */
+  metricsUnavailable?: string;
 }
 
 export interface ProposeOperation {
@@ -71,6 +71,8 @@ export interface ProposeOperation {
   baseSha: string;
   file: string;
   content: string;
+  /** Unified diff of the file on the base and `content` (what the pull request shows). */
+  diff: string;
   commitMessage: string;
   title: string;
   body: string;
@@ -131,6 +133,8 @@ export interface RunReport {
   at: string;
   base: { branch: string; sha: string };
   notes: string[];
+  /** Set when the run had no metrics (Prometheus missing or unreachable): `rp9 bots run` exits 3. */
+  metricsUnavailable?: string;
   candidates?: Candidate[];
   proposals: ProposalView[];
   held: Held[];

@@ -3,14 +3,15 @@
 import type { Logger } from '../../kernel/log/logger.js';
 import { BotError } from '../core/errors.js';
 import { createPrometheusClient } from '../metrics/prometheus-client.js';
-import { readBaseConfig, readLocalBaseConfig } from '../sources/base-config.js';
 import { connectGitHub, type BotsSettings } from '../sources/env.js';
-import { createForgeHistory } from '../sources/history.js';
+import { botCacheDir, readLocalGitBase, readRemoteGitBase, type GitBase } from '../sources/git-base-remote.js';
 import { fetchNpmVersions } from '../sources/npm-versions.js';
 import { createPrometheusMetrics } from '../sources/prometheus-metrics.js';
 import type { RunBotDeps } from './types.js';
 
 export interface RunSetup {
+  /** The bot this run is for (each bot keeps its own git cache). */
+  bot: string;
   /** Read the config from this directory instead of the base branch (dry runs only). */
   dir?: string;
   dryRun: boolean;
@@ -22,16 +23,16 @@ export async function runDepsFrom(settings: BotsSettings, setup: RunSetup): Prom
   if (setup.dir !== undefined && !setup.dryRun) throw new BotError('bots.dir-needs-dry-run', '--dir reads a local checkout, which is only allowed with --dry-run: pull requests are computed from the base branch');
   const github = settings.github ? connectGitHub(settings.github) : undefined;
   const branch = settings.github?.baseBranch ?? 'main';
-  let base;
-  if (setup.dir !== undefined) base = await readLocalBaseConfig(setup.dir, branch);
-  else if (github) base = await readBaseConfig(github.reader, branch);
-  else throw new BotError('bots.no-forge', 'no GitHub credentials: set RP9_GITHUB_TOKEN (or the RP9_GITHUB_APP_* variables) and RP9_GITHUB_REPOSITORY, or use --dry-run --dir <checkout>');
+  let read: GitBase;
+  if (setup.dir !== undefined) read = await readLocalGitBase(setup.dir, branch);
+  else if (github && settings.github) {
+    read = await readRemoteGitBase({ url: settings.github.gitUrl, branch, token: await github.gitToken(), cacheDir: botCacheDir(settings.gitCacheDir, setup.bot) });
+  } else throw new BotError('bots.no-forge', 'no GitHub credentials: set RP9_GITHUB_TOKEN (or the RP9_GITHUB_APP_* variables) and RP9_GITHUB_REPOSITORY, or use --dry-run --dir <checkout>');
+  const { base } = read;
 
   const deps: RunBotDeps = { base, now: setup.now, dryRun: setup.dryRun, logger: setup.logger, options: { requiredContexts: settings.requiredContexts, mergeMethod: settings.mergeMethod } };
-  if (github) {
-    deps.forge = github.forge;
-    deps.history = createForgeHistory(github.forge, branch, github.reader);
-  }
+  if (read.history) deps.history = read.history;
+  if (github) deps.forge = github.forge;
   if (settings.prometheusUrl) deps.metrics = createPrometheusMetrics(createPrometheusClient({ url: settings.prometheusUrl }));
   const registryUrl = base.config.platform?.spec.policies.upgrades.registryUrl;
   if (registryUrl) deps.versions = () => fetchNpmVersions(registryUrl);

@@ -1,9 +1,8 @@
-// The base branch's config, from GitHub (through a RepoReader) or from a
-// local directory (dry runs): files plus their validated form.
+// The base branch's config, from the fetched git data or from a local
+// directory (dry runs): files plus their validated form.
 import { loadConfig } from '../../config/load-config.js';
 import { readConfigDir } from '../../config/read-config-dir.js';
 import type { ConfigFiles } from '../../config/types.js';
-import type { RepoReader } from './github-reader.js';
 import type { BaseConfig } from './types.js';
 
 export function baseConfigFrom(files: ConfigFiles, at: { branch: string; sha: string }): BaseConfig {
@@ -20,11 +19,6 @@ export function baseConfigFrom(files: ConfigFiles, at: { branch: string; sha: st
       return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
     },
   };
-}
-
-export async function readBaseConfig(reader: RepoReader, branch: string): Promise<BaseConfig> {
-  const sha = await reader.headOf(branch);
-  return baseConfigFrom(await reader.configAt(sha), { branch, sha });
 }
 
 /** A checkout on disk standing in for the base branch (`rp9 bots run --dir`). */

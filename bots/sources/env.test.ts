@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { botsSettingsFromEnv } from './env.js';
+import { botsSettingsFromEnv, gitBaseFromApi } from './env.js';
 
 const noFile = (path: string): string => {
   throw new Error(`ENOENT: ${path}`);
@@ -17,10 +17,11 @@ describe('botsSettingsFromEnv', () => {
     });
 
     expect(settings).toEqual({
-      github: { owner: 'acme', repo: 'config', auth: { token: 'ghp_x' }, apiUrl: 'http://127.0.0.1:9/api', baseBranch: 'main' },
+      github: { owner: 'acme', repo: 'config', auth: { token: 'ghp_x' }, apiUrl: 'http://127.0.0.1:9/api', baseBranch: 'main', gitUrl: 'http://127.0.0.1:9/api/acme/config.git' },
       prometheusUrl: 'http://prometheus:9090',
       requiredContexts: ['validate', 'ci'],
       mergeMethod: 'rebase',
+      gitCacheDir: expect.stringMatching(/rp9-bots-git$/),
     });
   });
 
@@ -30,11 +31,26 @@ describe('botsSettingsFromEnv', () => {
       (path) => `PEM from ${path}`,
     );
 
-    expect(settings.github).toEqual({ owner: 'acme', repo: 'config', auth: { appId: '42', privateKey: 'PEM from /keys/app.pem', installationId: 7 }, baseBranch: 'live' });
+    expect(settings.github).toEqual({ owner: 'acme', repo: 'config', auth: { appId: '42', privateKey: 'PEM from /keys/app.pem', installationId: 7 }, baseBranch: 'live', gitUrl: 'https://github.com/acme/config.git' });
   });
 
   it('has no GitHub settings without credentials (dry runs from a directory)', () => {
-    expect(botsSettingsFromEnv({ RP9_GITHUB_REPOSITORY: 'acme/config' })).toEqual({ requiredContexts: [], mergeMethod: 'squash' });
+    expect(botsSettingsFromEnv({ RP9_GITHUB_REPOSITORY: 'acme/config', RP9_BOTS_GIT_CACHE_DIR: '/var/cache/rp9' })).toEqual({ requiredContexts: [], mergeMethod: 'squash', gitCacheDir: '/var/cache/rp9' });
+  });
+
+  it.each([
+    [undefined, 'https://github.com'],
+    ['https://api.github.com', 'https://github.com'],
+    ['https://ghe.example.com/api/v3/', 'https://ghe.example.com'],
+    ['http://127.0.0.1:4000', 'http://127.0.0.1:4000'],
+  ])('fetches git for API URL %s from %s', (apiUrl, git) => {
+    expect(gitBaseFromApi(apiUrl)).toBe(git);
+  });
+
+  it('takes the git URL from RP9_GITHUB_GIT_URL when set', () => {
+    const settings = botsSettingsFromEnv({ RP9_GITHUB_TOKEN: 't', RP9_GITHUB_REPOSITORY: 'acme/config', RP9_GITHUB_GIT_URL: 'https://git.example.com/' });
+
+    expect(settings.github?.gitUrl).toBe('https://git.example.com/acme/config.git');
   });
 
   it.each([

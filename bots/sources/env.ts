@@ -1,9 +1,12 @@
 // The bots' settings from the environment (`rp9 bots`, `rp9 check-pr`, the
 // scheduled workflow) and the GitHub clients built from them.
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Octokit } from '@octokit/rest';
+import { createAppAuthStrategy } from '../../edges/forge/app-auth.js';
 import { createGitHubForge, type AppCredentials, type Forge, type MergeMethod } from '../../edges/forge/index.js';
 import { envSecret } from '../../controller/runtime/settings.js';
-import { createGitHubReader, type RepoReader } from './github-reader.js';
 import { SourceReadError } from './errors.js';
 
 export interface GitHubSettings {
@@ -14,6 +17,8 @@ export interface GitHubSettings {
   apiUrl?: string;
   /** Branch the config lives on and pull requests target. */
   baseBranch: string;
+  /** Smart-HTTP URL the base branch is fetched from (RP9_GITHUB_GIT_URL, or derived from the API URL). */
+  gitUrl: string;
 }
 
 export interface BotsSettings {
@@ -22,6 +27,8 @@ export interface BotsSettings {
   prometheusUrl?: string;
   requiredContexts: string[];
   mergeMethod: MergeMethod;
+  /** Where fetched base branches are kept between runs (RP9_BOTS_GIT_CACHE_DIR; default `<tmp>/rp9-bots-git`). */
+  gitCacheDir: string;
 }
 
 const METHODS: readonly MergeMethod[] = ['squash', 'merge', 'rebase'];
@@ -71,6 +78,7 @@ export function botsSettingsFromEnv(env: NodeJS.ProcessEnv, readFile: (path: str
   const settings: BotsSettings = {
     requiredContexts: (env.RP9_BOTS_REQUIRED_CONTEXTS ?? '').split(',').map((c) => c.trim()).filter(Boolean),
     mergeMethod: method,
+    gitCacheDir: value(env, 'RP9_BOTS_GIT_CACHE_DIR') ?? join(tmpdir(), 'rp9-bots-git'),
   };
   const prometheusUrl = value(env, 'RP9_PROMETHEUS_URL');
   if (prometheusUrl) settings.prometheusUrl = prometheusUrl;
@@ -79,20 +87,56 @@ export function botsSettingsFromEnv(env: NodeJS.ProcessEnv, readFile: (path: str
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repository);
   if (!match) throw invalid(`RP9_GITHUB_REPOSITORY must be owner/repo (got "${repository}")`);
   const apiUrl = value(env, 'RP9_GITHUB_API_URL', 'GITHUB_API_URL');
+  const gitBase = value(env, 'RP9_GITHUB_GIT_URL') ?? gitBaseFromApi(apiUrl);
   settings.github = {
     owner: match[1]!,
     repo: match[2]!,
     auth: token ? { token } : app!,
     baseBranch: value(env, 'RP9_GITHUB_BASE_BRANCH') ?? 'main',
+    gitUrl: `${gitBase.replace(/\/+$/, '')}/${match[1]}/${match[2]}.git`,
     ...(apiUrl ? { apiUrl } : {}),
   };
   return settings;
 }
 
-export function connectGitHub(settings: GitHubSettings): { forge: Forge; reader: RepoReader } {
+/**
+ * Where GitHub serves git for an API URL: github.com for api.github.com, the host of a GitHub Enterprise
+ * Server for `https://host/api/v3`, otherwise the API's own origin (a GitHub-compatible test server).
+ */
+export function gitBaseFromApi(apiUrl: string | undefined): string {
+  if (!apiUrl) return 'https://github.com';
+  const url = new URL(apiUrl);
+  if (url.hostname === 'api.github.com') return 'https://github.com';
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v3$/, '');
+  return `${url.origin}${path}`;
+}
+
+export interface GitHubConnection {
+  forge: Forge;
+  /** The token git sends (basic auth password): the personal token, or a GitHub App's installation token (one API request, cached). */
+  gitToken(): Promise<string>;
+}
+
+export function connectGitHub(settings: GitHubSettings): GitHubConnection {
   const common = { owner: settings.owner, repo: settings.repo, auth: settings.auth, ...(settings.apiUrl ? { baseUrl: settings.apiUrl } : {}) };
+  const auth = settings.auth;
+  let installation: Promise<string> | undefined;
   return {
     forge: createGitHubForge({ ...common, userAgent: 'rp9-bots' }),
-    reader: createGitHubReader(common),
+    gitToken() {
+      if ('token' in auth) return Promise.resolve(auth.token);
+      installation ??= installationToken(auth, settings.apiUrl);
+      return installation;
+    },
   };
+}
+
+async function installationToken(app: AppCredentials, apiUrl: string | undefined): Promise<string> {
+  const octokit = new Octokit({ ...(apiUrl ? { baseUrl: apiUrl.replace(/\/+$/, '') } : {}), userAgent: 'rp9-bots', authStrategy: createAppAuthStrategy, auth: { ...app } });
+  try {
+    const { token } = (await octokit.auth()) as { token: string };
+    return token;
+  } catch (error) {
+    throw new SourceReadError('sources.github-auth', `GitHub App ${app.appId}: cannot get an installation token for git: ${(error as Error).message}`);
+  }
 }

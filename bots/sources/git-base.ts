@@ -3,7 +3,7 @@
 // `git cat-file --batch` reads every blob, so 10,000 tenants cost two processes.
 import { spawn } from 'node:child_process';
 import type { ConfigFiles, Diagnostic, SourceFile } from '../../config/types.js';
-import { selectConfigEntries, type TreeEntry } from '../../controller/source/tree.js';
+import { selectConfigEntries, type TreeEntry } from '../../edges/git/tree.js';
 import { SourceReadError } from './errors.js';
 
 const MAX_OUTPUT = 512 * 1024 * 1024;

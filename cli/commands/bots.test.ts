@@ -17,10 +17,10 @@ async function rp9(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('rp9 bots run', () => {
-  it('prints the promotion candidates of the example config without Prometheus or GitHub, and says what was unavailable', async () => {
+  it('prints the promotion candidates of the example config without Prometheus or GitHub, says what was unavailable and exits 3 (decided blind)', async () => {
     const result = await rp9(['bots', 'run', 'promotion', '--dry-run', '--dir', '.']);
 
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(3);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('(dry run: nothing is written)');
     expect(result.stdout).toContain('note: metrics unavailable (no Prometheus configured): Trigger A (performance) not evaluated; Trigger B (compliance) candidates only');
@@ -28,12 +28,41 @@ describe('rp9 bots run', () => {
     expect(result.stdout).toContain('soylent: commit tenants/soylent.yaml on rp9/promotion/soylent, open a pull request');
   });
 
+  it('shows the unified diff of each proposed file edit, and no log line at the default level', async () => {
+    const result = await rp9(['bots', 'run', 'promotion', '--dry-run', '--dir', '.'], { RP9_LOG_LEVEL: '' });
+
+    expect(result.stderr).toBe('');
+    const ops = result.stdout.slice(result.stdout.indexOf('Would do:'));
+    expect(ops).toContain('    --- a/tenants/soylent.yaml\n    +++ b/tenants/soylent.yaml\n    @@ ');
+    expect(ops).toMatch(/\n {4}- {2}mode: shared\n {4}\+ {2}mode: dedicated\n/);
+    expect(ops).toMatch(/\n {4}\+ {2}promotion:\n {4}\+ {4}window: "\d{4}-\d\d-\d\dT\d\d:00:00Z"\n/);
+  });
+
+  it('exits 3 when Prometheus is configured but unreachable, naming it in the report', async () => {
+    const result = await rp9(['bots', 'run', 'autoscale', '--dry-run', '--dir', '.', '--output', 'json'], { RP9_PROMETHEUS_URL: 'http://127.0.0.1:9' });
+
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout)).toMatchObject({ proposals: [], metricsUnavailable: expect.stringContaining('127.0.0.1:9') });
+  });
+
+  it('runs at the time --now gives, and refuses a time without a zone', async () => {
+    const result = await rp9(['bots', 'run', 'promotion', '--dry-run', '--dir', '.', '--output', 'json', '--now', '2026-03-10T12:00:00Z']);
+    const bad = await rp9(['bots', 'run', 'promotion', '--dry-run', '--now', '2026-03-10 12:00']);
+
+    const report = JSON.parse(result.stdout);
+    expect(report.at).toBe('2026-03-10T12:00:00.000Z');
+    // The maintenance window follows the clock: the example's next weekend 22:00 UTC after Tuesday 10 March.
+    expect(JSON.stringify(report.operations)).toContain('window: \\"2026-03-14T22:00:00Z\\"');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--now must be an ISO 8601 time with a zone');
+  });
+
   it('reports the run as JSON', async () => {
     const result = await rp9(['bots', 'run', 'autoscale', '--dry-run', '--dir', '.', '--output', 'json']);
 
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(3);
     const report = JSON.parse(result.stdout);
-    expect(report).toMatchObject({ bot: 'autoscale', dryRun: true, base: { branch: 'main', sha: '' }, proposals: [], operations: [], results: [] });
+    expect(report).toMatchObject({ bot: 'autoscale', metricsUnavailable: 'no Prometheus configured', dryRun: true, base: { branch: 'main', sha: '' }, proposals: [], operations: [], results: [] });
     expect(report.notes).toEqual(['metrics unavailable (no Prometheus configured): autoscale needs them and proposes nothing', 'forge not configured: storm limits and open pull requests not checked']);
   });
 
@@ -53,7 +82,7 @@ describe('rp9 bots run', () => {
     const implicit = await rp9(['bots', 'run', 'promotion', '--dry-run']);
     const explicit = await rp9(['bots', 'run', 'promotion', '--dry-run', '--dir', '.']);
 
-    expect(implicit.code).toBe(0);
+    expect(implicit.code).toBe(3);
     expect(implicit.stdout.replace(/at \S+ on/, '')).toBe(explicit.stdout.replace(/at \S+ on/, ''));
   });
 

@@ -9,7 +9,7 @@ import { schedulesOf, startScheduler } from '../../bots/runner/schedule.js';
 import { isRunnableBot, RUNNABLE_BOTS, type RunnableBot } from '../../bots/runner/types.js';
 import { runDepsFrom } from '../../bots/runner/wire.js';
 import { botsSettingsFromEnv, type BotsSettings } from '../../bots/sources/env.js';
-import { EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
+import { EXIT_BLIND, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
 
 const ENVIRONMENT = [
   'Environment:',
@@ -23,8 +23,24 @@ const ENVIRONMENT = [
   '  RP9_BOTS_MERGE_METHOD             squash (default), merge or rebase',
 ].join('\n');
 
-function loggerFor(io: CommandIo): Logger {
-  return createLogger({ stream: io.stderr, env: io.env });
+/** `--now`: an ISO 8601 time with a zone (`2026-03-10T12:00:00Z`); the real clock without it. */
+export function clockOption(value: unknown): Date {
+  if (value === undefined) return new Date();
+  const text = String(value);
+  const at = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(at)) {
+    throw new UsageError(`--now must be an ISO 8601 time with a zone, like 2026-03-10T12:00:00Z (got "${text}")`);
+  }
+  return new Date(at);
+}
+
+/**
+ * Logs go to stderr. A single `rp9 bots run` prints its report on stdout, so its log stays quiet at the
+ * default level (warnings and errors only); RP9_LOG_LEVEL=info or debug shows the rest.
+ */
+function loggerFor(io: CommandIo, quiet = false): Logger {
+  const explicit = io.env.RP9_LOG_LEVEL?.trim();
+  return createLogger({ stream: io.stderr, env: io.env, ...(quiet && !explicit ? { level: 'warn' as const } : {}) });
 }
 
 export const botsRunCommand: Command = {
@@ -43,10 +59,12 @@ export const botsRunCommand: Command = {
     'dry-run': { type: 'boolean', description: 'Compute and print; write nothing' },
     dir: { type: 'string', short: 'd', valueName: 'path', description: 'Read the config from this checkout (dry runs only; default without GitHub credentials: the current directory)' },
     output: { type: 'string', short: 'o', valueName: 'format', default: 'text', description: 'Output format: text or json' },
+    now: { type: 'string', valueName: 'time', description: 'Run as if the clock read this ISO 8601 time (reproducible runs, the simulator); metrics windows end then' },
     ...helpOption,
   },
   async run({ values, positionals }, io) {
     const format = outputFormat(values, ['text', 'json']);
+    const now = clockOption(values.now);
     if (positionals.length !== 1) throw new UsageError(`expected one bot name (${RUNNABLE_BOTS.join(', ')})`);
     const name = positionals[0]!;
     if (!isRunnableBot(name)) throw new UsageError(`unknown bot "${name}"; bots: ${RUNNABLE_BOTS.join(', ')}`);
@@ -55,17 +73,19 @@ export const botsRunCommand: Command = {
     const settings = botsSettingsFromEnv(io.env);
     // A dry run with no GitHub credentials reads the checkout it runs in.
     const dir = values.dir !== undefined ? resolve(io.cwd, String(values.dir)) : dryRun && !settings.github ? io.cwd : undefined;
-    const deps = await runDepsFrom(settings, { ...(dir !== undefined ? { dir } : {}), dryRun, now: new Date(), logger: loggerFor(io) });
+    const deps = await runDepsFrom(settings, { bot: name, ...(dir !== undefined ? { dir } : {}), dryRun, now, logger: loggerFor(io, true) });
     const report = await runBot(name, deps);
     io.stdout.write(format === 'json' ? renderReportJson(report) : renderReportText(report));
-    return hasFailures(report) ? EXIT_INVALID : EXIT_OK;
+    if (hasFailures(report)) return EXIT_INVALID;
+    return report.metricsUnavailable !== undefined ? EXIT_BLIND : EXIT_OK;
   },
 };
 
 async function runOnce(bot: RunnableBot, settings: BotsSettings, io: CommandIo, logger: Logger, json: boolean) {
-  const deps = await runDepsFrom(settings, { dryRun: false, now: new Date(), logger });
+  const deps = await runDepsFrom(settings, { bot, dryRun: false, now: new Date(), logger });
   const report = await runBot(bot, deps);
   io.stdout.write(json ? `${JSON.stringify(report)}\n` : renderReportText(report));
+  if (report.metricsUnavailable !== undefined) logger.warn('bot run decided without metrics', { bot, code: 'bots.metrics-unavailable', reason: report.metricsUnavailable });
   return deps.base.config.platform;
 }
 
@@ -97,7 +117,7 @@ export const botsCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (did you mean \`rp9 bots run ${positionals[0]}\`?)`);
     const settings = botsSettingsFromEnv(io.env);
     const logger = loggerFor(io);
-    const first = await runDepsFrom(settings, { dryRun: false, now: new Date(), logger });
+    const first = await runDepsFrom(settings, { bot: 'schedules', dryRun: false, now: new Date(), logger });
     const platform = first.base.config.platform;
     if (!platform) throw new UsageError(`platform.yaml on ${first.base.branch} is missing or invalid; cannot read the schedules`);
     const scheduler = startScheduler({ schedules: schedulesOf(platform), run: (bot) => runOnce(bot, settings, io, logger, format === 'json'), logger });

@@ -3,17 +3,21 @@
 // checks that only the bot's own fields changed; renders what the controller
 // would do after the merge (the plan from base to head), optionally as a
 // sticky PR comment. Exit 1 on validation errors or ownership violations.
-import { appendFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigDirError, readConfigDir } from '../../config/read-config-dir.js';
 import { checkPullRequest, parseBotBranch, type BotBranch } from '../../bots/runner/check-pr.js';
 import { CHECK_PR_COMMENT_KEY, checkFailed, renderCheckGithub, renderCheckJson, renderCheckMarkdown, renderCheckText } from '../../bots/runner/check-pr-render.js';
 import { botsSettingsFromEnv, connectGitHub } from '../../bots/sources/env.js';
 import { changedPaths, readGitConfig } from '../../bots/sources/git-base.js';
 import { compileContextFor, controllerSettings } from '../../controller/runtime/settings.js';
-import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, useColor, type Command } from '../command.js';
+import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, useColor, type Command, type CommandIo } from '../command.js';
 
-function botOf(values: Record<string, unknown>, env: NodeJS.ProcessEnv): BotBranch | undefined {
+/**
+ * The bot whose PR this is: --bot, else GITHUB_HEAD_REF, else (with --pr and GitHub credentials) the
+ * PR's head branch read through the API. undefined for a PR that is no bot's.
+ */
+async function botOf(values: Record<string, unknown>, env: NodeJS.ProcessEnv, io: CommandIo): Promise<BotBranch | undefined> {
   const given = values.bot as string | undefined;
   if (given !== undefined) {
     const branch = given.startsWith('rp9/') ? given : `rp9/${given}`;
@@ -21,7 +25,19 @@ function botOf(values: Record<string, unknown>, env: NodeJS.ProcessEnv): BotBran
     if (!bot) throw new UsageError(`--bot must be <bot>/<tenant> or rp9/<bot>/<tenant> (got "${given}")`);
     return bot;
   }
-  return parseBotBranch(env.GITHUB_HEAD_REF?.trim() || undefined);
+  const headRef = env.GITHUB_HEAD_REF?.trim();
+  if (headRef) return parseBotBranch(headRef);
+  if (values.pr === undefined) return undefined;
+  const number = pullNumber(values, env);
+  const github = botsSettingsFromEnv(env).github;
+  if (!github) {
+    io.stderr.write(`rp9 check-pr: no GitHub credentials, so the bot of #${number} is not looked up (set RP9_GITHUB_TOKEN, or pass --bot)\n`);
+    return undefined;
+  }
+  const head = await connectGitHub(github).forge.pullRequestHead(number);
+  const bot = parseBotBranch(head.ref);
+  if (bot) io.stderr.write(`rp9 check-pr: #${number} is the ${bot.bot} bot's (branch ${head.ref}, by ${head.author})\n`);
+  return bot;
 }
 
 function pullNumber(values: Record<string, unknown>, env: NodeJS.ProcessEnv): number {
@@ -38,7 +54,7 @@ export const checkPrCommand: Command = {
   summary: 'Check a pull request: validation, bot field ownership, and the plan it causes',
   description: [
     'Compares the config at --base (read with git) with the working tree. A branch named',
-    'rp9/<bot>/<tenant> (GITHUB_HEAD_REF, or --bot) may change only that bot\'s fields of',
+    'rp9/<bot>/<tenant> (GITHUB_HEAD_REF, --bot, or --pr\'s head branch) may change only that bot\'s fields of',
     'tenants/<tenant>.yaml (docs/bots.md). The plan is computed as if the platform ran the',
     'base config, so it shows exactly what merging changes, and which changes cause downtime.',
     '--comment posts it as one sticky comment (RP9_GITHUB_TOKEN, RP9_GITHUB_REPOSITORY).',
@@ -48,8 +64,9 @@ export const checkPrCommand: Command = {
     dir: { type: 'string', short: 'd', valueName: 'path', description: 'Checkout of the config repo (default: current directory)' },
     output: { type: 'string', short: 'o', valueName: 'format', default: 'text', description: 'Output format: text, json, github or markdown' },
     comment: { type: 'boolean', description: 'Post the result as a sticky pull request comment' },
-    bot: { type: 'string', valueName: 'bot/tenant', description: 'Treat the PR as this bot\'s (default: from GITHUB_HEAD_REF)' },
-    pr: { type: 'string', valueName: 'number', description: 'Pull request number for --comment (default: from GITHUB_REF)' },
+    'markdown-file': { type: 'string', valueName: 'path', description: 'Also write the comment\'s Markdown to this file (a fork PR\'s plan artifact, posted by `rp9 check-pr-comment`)' },
+    bot: { type: 'string', valueName: 'bot/tenant', description: 'Treat the PR as this bot\'s (default: from GITHUB_HEAD_REF, else from the head branch of --pr through the API)' },
+    pr: { type: 'string', valueName: 'number', description: 'Pull request number for --comment and the bot lookup (default: from GITHUB_REF)' },
     ...helpOption,
   },
   async run({ values, positionals }, io) {
@@ -58,7 +75,7 @@ export const checkPrCommand: Command = {
     const baseRef = values.base as string | undefined;
     if (!baseRef) throw new UsageError('--base <ref> is required (for example origin/main)');
     const dir = resolve(io.cwd, (values.dir as string | undefined) ?? '.');
-    const bot = botOf(values, io.env);
+    const bot = await botOf(values, io.env, io);
     const number = values.comment === true ? pullNumber(values, io.env) : undefined;
 
     let head;
@@ -75,6 +92,12 @@ export const checkPrCommand: Command = {
     const settings = controllerSettings({}, io.env, io.cwd);
     const result = checkPullRequest({ base, head, changedPaths: changed, compileContext: (platform) => compileContextFor(settings, platform), ...(bot ? { bot } : {}) });
     const markdown = renderCheckMarkdown(result);
+    const markdownFile = values['markdown-file'] as string | undefined;
+    if (markdownFile !== undefined) {
+      const path = resolve(io.cwd, markdownFile);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, markdown);
+    }
 
     if (format === 'json') io.stdout.write(renderCheckJson(result));
     else if (format === 'markdown') io.stdout.write(markdown);

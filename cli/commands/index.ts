@@ -16,6 +16,7 @@ export const commands: CommandEntry[] = [
   { name: ['bots'], summary: 'Run every bot on its schedule (policies.<bot>.schedule) until stopped', load: async () => (await import('./bots.js')).botsCommand },
   { name: ['bots', 'run'], summary: 'Run one bot now: autoscale, promotion or upgrades', load: async () => (await import('./bots.js')).botsRunCommand },
   { name: ['check-pr'], summary: 'Check a pull request: validation, bot field ownership, and the plan it causes', load: async () => (await import('./check-pr.js')).checkPrCommand },
+  { name: ['check-pr-comment'], summary: 'Post a saved check-pr plan as the sticky PR comment (fork pull requests, from a workflow_run workflow)', load: async () => (await import('./check-pr-comment.js')).checkPrCommentCommand },
   { name: ['backup', 'create'], summary: 'Back up a tenant now: database, workflows and credentials, encrypted and verified', load: async () => (await import('./backup.js')).backupCreateCommand },
   { name: ['backup', 'list'], summary: 'List catalogued backups, newest first', load: async () => (await import('./backup.js')).backupListCommand },
   { name: ['backup', 'verify'], summary: 'Download, decrypt and check a backup against its manifest', load: async () => (await import('./backup.js')).backupVerifyCommand },

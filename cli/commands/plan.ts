@@ -21,7 +21,7 @@ import { renderPlanText } from '../../controller/plan/render-text.js';
 import { createDatabaseAdmin } from '../../controller/postgres/tenant-databases.js';
 import { dockerClient } from '../../controller/runtime/docker-client.js';
 import { compileContextFor, controllerSettings, type ControllerSettings } from '../../controller/runtime/settings.js';
-import { openSource } from '../../controller/source/index.js';
+import { openSource } from '../../edges/git/index.js';
 import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, useColor, type Command, type CommandIo } from '../command.js';
 import { platformOptions } from './settings-options.js';
 

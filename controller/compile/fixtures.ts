@@ -36,11 +36,13 @@ export function examplePlatform(): Platform {
           scaleUp: { queueWaitP95Seconds: 5, cpuPercent: 80, memoryPercent: 85, executionsPerMinute: 10, memoryStepPercent: 50 },
           scaleDown: { cpuPercent: 20, memoryPercent: 30, queueWaitP95Seconds: 1, executionsPerMinute: 2 },
           tolerancePercent: 10,
+          tolerance: { memoryPercent: { up: 0 } },
           scaleDownStabilizationHours: 6,
           cooldownMinutes: 60,
         },
         promotion: {
           schedule: '0 */4 * * *',
+          windowHours: 4,
           queueWaitP95Seconds: 10,
           cpuPercent: 80,
           executionsMonthlyShareOfPro: 0.5,

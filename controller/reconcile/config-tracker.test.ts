@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createParseCache } from '../../config/load-config.js';
 import { commitFiles, createConfigRepo } from '../../test/fixtures/git-repo.js';
 import { tempDir } from '../../test/harness/temp-dirs.js';
-import { openSource } from '../source/index.js';
+import { openSource } from '../../edges/git/index.js';
 import { createConfigTracker } from './config-tracker.js';
 
 const root = new URL('../../', import.meta.url);

@@ -3,7 +3,7 @@
 // fails validation is never applied; the last good one stays in force.
 import { loadConfig, type ParseCache } from '../../config/load-config.js';
 import type { Diagnostic, LoadedConfig, Platform } from '../../config/types.js';
-import type { ConfigSource } from '../source/index.js';
+import type { ConfigSource } from '../../edges/git/index.js';
 
 export interface GoodConfig {
   commit: string;

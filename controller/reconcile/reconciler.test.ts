@@ -14,7 +14,7 @@ import { createLogger } from '../../kernel/log/logger.js';
 import { createMetrics, type Metrics } from '../../kernel/metrics/registry.js';
 import type { ObservedResource, ObservedState } from '../model.js';
 import { ALL_AVAILABLE } from '../plan/fixtures.js';
-import { openSource } from '../source/index.js';
+import { openSource } from '../../edges/git/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createCommitStatusReporter, type CommitStatus } from './commit-status.js';
 import { createConfigTracker } from './config-tracker.js';

@@ -21,7 +21,7 @@ import { WAITING_FOR_DOCKER_REASON } from '../reconcile/gate.js';
 import { startReconcileLoop, type ReconcileLoop } from '../reconcile/loop.js';
 import { reconcileOnce } from '../reconcile/reconciler.js';
 import { masterKeyFromEnv } from '../secrets/master-key.js';
-import { openSource } from '../source/index.js';
+import { openSource } from '../../edges/git/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createApplyPorts } from './apply-ports.js';
 import { dockerClient } from './docker-client.js';

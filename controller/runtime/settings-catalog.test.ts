@@ -13,7 +13,7 @@ const READERS = [
   'controller/runtime/run-controller.ts',
   'controller/runtime/startup-checks.ts',
   'controller/secrets/master-key.ts',
-  'controller/source/source.ts',
+  'edges/git/source.ts',
   'kernel/log/logger.ts',
   'cli/main.ts',
 ];

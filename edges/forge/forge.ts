@@ -177,6 +177,18 @@ export interface CommitInfo {
   author: string;
 }
 
+/** Who opened a pull request and from which branch (`rp9 check-pr --pr` derives a bot's PR from it). */
+export interface PullRequestHead {
+  number: number;
+  /** Head branch name, e.g. `rp9/autoscale/acme`. */
+  ref: string;
+  sha: string;
+  /** Login of the author, e.g. `rp9-bots[bot]`. */
+  author: string;
+  /** False for a pull request from a fork. */
+  sameRepository: boolean;
+}
+
 export interface Forge {
   setCommitStatus(input: SetCommitStatusInput): Promise<void>;
   ensureBranch(input: EnsureBranchInput): Promise<EnsureBranchResult>;
@@ -192,6 +204,8 @@ export interface Forge {
   /** Closes an open pull request (a no-op when already closed); the comment is posted first. */
   closePullRequest(input: ClosePullRequestInput): Promise<void>;
   ensureStickyComment(input: EnsureStickyCommentInput): Promise<EnsureStickyCommentResult>;
+  /** The head branch and author of a pull request (one request). */
+  pullRequestHead(number: number): Promise<PullRequestHead>;
   /** Commits that changed `path`, newest first (for cooldowns). */
   listCommitsTouching(input: ListCommitsTouchingInput): Promise<CommitInfo[]>;
 }

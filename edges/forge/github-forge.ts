@@ -5,7 +5,7 @@ import type { Forge } from './forge.js';
 import type { GitHubContext } from './github-context.js';
 import { commitFiles, ensureBranch, listCommitsTouching, setCommitStatus } from './github-git.js';
 import { enableAutoMerge, mergeWhenGreen } from './github-merge.js';
-import { closePullRequest, ensurePullRequest, ensureStickyComment, findPullRequests, ensureLabels } from './github-pulls.js';
+import { closePullRequest, ensurePullRequest, ensureStickyComment, findPullRequests, ensureLabels, pullRequestHead } from './github-pulls.js';
 import { installRateLimitRetry, type RetryOptions } from './retry.js';
 
 export interface GitHubForgeOptions {
@@ -48,6 +48,7 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
     mergeWhenGreen: (input) => mergeWhenGreen(ctx, input),
     closePullRequest: (input) => closePullRequest(ctx, input),
     ensureStickyComment: (input) => ensureStickyComment(ctx, input),
+    pullRequestHead: (number) => pullRequestHead(ctx, number),
     listCommitsTouching: (input) => listCommitsTouching(ctx, input),
   };
 }

@@ -6,6 +6,7 @@ import type {
   EnsureStickyCommentInput,
   EnsureStickyCommentResult,
   FindPullRequestsInput,
+  PullRequestHead,
   PullRequestInfo,
 } from './forge.js';
 import { listAll, step, type GitHubContext } from './github-context.js';
@@ -48,6 +49,18 @@ export function toPullRequestInfo(pull: PullJson): PullRequestInfo | null {
     autoMerge: pull.auto_merge !== null && pull.auto_merge !== undefined,
     createdAt: pull.created_at,
     updatedAt: pull.updated_at,
+  };
+}
+
+export async function pullRequestHead(ctx: GitHubContext, number: number): Promise<PullRequestHead> {
+  const pull = await step(`pullRequestHead #${number}`, () => ctx.octokit.rest.pulls.get({ owner: ctx.owner, repo: ctx.repo, pull_number: number }));
+  const repo = pull.data.head.repo;
+  return {
+    number,
+    ref: pull.data.head.ref,
+    sha: pull.data.head.sha,
+    author: pull.data.user?.login ?? '',
+    sameRepository: repo !== null && repo.full_name.toLowerCase() === `${ctx.owner}/${ctx.repo}`.toLowerCase(),
   };
 }
 

@@ -102,7 +102,7 @@ describe('rp9 check-pr on a bot pull request', () => {
     const summaryDir = await mkdtemp(join(tmpdir(), 'rp9-check-pr-summary-'));
     cleanups.push(() => rm(summaryDir, { recursive: true, force: true }));
     const summary = join(summaryDir, 'summary.md');
-    const pullRequest = { 'github.base_ref': 'main', 'github.event.pull_request.number': '1', 'secrets.GITHUB_TOKEN': 'test-token', 'github.repository': FULL_NAME, "github.event.pull_request.head.repo.full_name == github.repository && '--comment' || ''": '--comment' };
+    const pullRequest = { 'github.base_ref': 'main', 'github.event.pull_request.number': '1', 'secrets.GITHUB_TOKEN': 'test-token', 'github.repository': FULL_NAME, "github.event.pull_request.head.repo.full_name == github.repository && '--comment' || ''": '--comment', 'runner.temp': summaryDir };
     const step = workflowStep(loadWorkflow('validate.yml'), 'validate', 'rp9 check-pr');
     const argv = stepArgv(step, pullRequest);
     const env = { ...stepEnv(step, pullRequest), GITHUB_HEAD_REF: 'rp9/promotion/soylent', GITHUB_STEP_SUMMARY: summary, RP9_GITHUB_API_URL: stack.gh.url };
@@ -119,6 +119,36 @@ describe('rp9 check-pr on a bot pull request', () => {
     expect(comments.map((c) => c.body)).toEqual([`<!-- rp9:sticky=rp9-check-pr -->\n${markdown}`]);
   });
 
+  it('posts a fork pull request\'s saved plan through the plan-comment workflow\'s step, only to the PR whose head is the checked commit', async () => {
+    await git('update-ref', 'refs/remotes/origin/main', 'main');
+    const temp = await mkdtemp(join(tmpdir(), 'rp9-fork-plan-'));
+    cleanups.push(() => rm(temp, { recursive: true, force: true }));
+    // The fork's validate run: no --comment (read-only token), the plan saved as the artifact.
+    const forkRun = { 'github.base_ref': 'main', 'github.event.pull_request.number': '1', 'secrets.GITHUB_TOKEN': 'read-only', 'github.repository': FULL_NAME, "github.event.pull_request.head.repo.full_name == github.repository && '--comment' || ''": '', 'runner.temp': temp };
+    const check = workflowStep(loadWorkflow('validate.yml'), 'validate', 'rp9 check-pr');
+    const checked = await rp9(stepArgv(check, forkRun).slice(2), { GITHUB_HEAD_REF: 'rp9/promotion/soylent' });
+    await writeFile(join(temp, 'rp9-plan/pr-number'), '1\n');
+    expect(checked.code).toBe(0);
+    expect(stack.gh.state.repo(FULL_NAME).comments).toEqual([]);
+    // plan-comment.yml, triggered by that run: the head sha comes from the workflow_run event.
+    const post = workflowStep(loadWorkflow('plan-comment.yml'), 'comment', 'rp9 check-pr-comment');
+    const headSha = stack.gh.state.repo(FULL_NAME).refs.get('refs/heads/rp9/promotion/soylent')!;
+    const run = (sha: string) => {
+      const values = { 'runner.temp': temp, 'github.event.workflow_run.head_sha': sha, 'secrets.GITHUB_TOKEN': 'test-token', 'github.repository': FULL_NAME };
+      return rp9(stepArgv(post, values).slice(2), { ...stepEnv(post, values), RP9_GITHUB_API_URL: stack.gh.url });
+    };
+
+    const forged = await run('f'.repeat(40));
+    const posted = await run(headSha);
+
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toContain('[check-pr.head-mismatch] #1 is at');
+    expect(posted).toMatchObject({ code: 0, stderr: 'rp9 check-pr-comment: comment on #1 created\n' });
+    const markdown = await readFile(join(temp, 'rp9-plan/comment.md'), 'utf8');
+    expect(markdown).toContain('#### ~ `soylent`: update');
+    expect(stack.gh.state.repo(FULL_NAME).comments.map((c) => [c.issueNumber, c.body])).toEqual([[1, `<!-- rp9:sticky=rp9-check-pr -->\n${markdown}`]]);
+  });
+
   it('rp9 plan --base renders the same plan as the check-pr comment', async () => {
     const check = await checkPr(['--output', 'markdown']);
 
@@ -129,13 +159,26 @@ describe('rp9 check-pr on a bot pull request', () => {
     expect(check.stdout.endsWith(plan.stdout)).toBe(true);
   });
 
+  it('with --pr and no GITHUB_HEAD_REF, reads the bot from the pull request\'s head branch through the API', async () => {
+    await writeFiles({ 'tenants/soylent.yaml': filesAt(stack, 'rp9/promotion/soylent')['tenants/soylent.yaml']!.replace('plan: pro', 'plan: enterprise') });
+    const env = { RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url };
+
+    const result = await rp9(['check-pr', '--base', 'main', '--pr', '1', '--output', 'github'], env);
+
+    expect(result.stderr).toContain('#1 is the promotion bot\'s (branch rp9/promotion/soylent');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('title=bots.field-not-owned::spec.plan: promotion may not change spec.plan');
+  });
+
   it('fails when the bot\'s branch changes a field the bot does not own', async () => {
     await writeFiles({ 'tenants/soylent.yaml': filesAt(stack, 'rp9/promotion/soylent')['tenants/soylent.yaml']!.replace('plan: pro', 'plan: enterprise') });
 
     const result = await checkPr(['--output', 'github']);
 
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('::error file=tenants/soylent.yaml,title=bots.field-not-owned::spec.plan: promotion may not change spec.plan (it owns spec.mode, spec.promotion)');
+    const line = (await readFile(join(work, 'tenants/soylent.yaml'), 'utf8')).split('\n').indexOf('  plan: enterprise') + 1;
+    expect(line).toBeGreaterThan(1);
+    expect(result.stdout).toContain(`::error file=tenants/soylent.yaml,line=${line},col=3,title=bots.field-not-owned::spec.plan: promotion may not change spec.plan (it owns spec.mode, spec.promotion)`);
     expect(result.stdout).toContain('✗ the promotion bot changes 1 thing it does not own');
   });
 

@@ -33,11 +33,11 @@ let stack: ConfigStack;
 let rig: ControllerRig;
 
 beforeAll(async () => {
-  // Queue wait at twice its threshold (30 points) and executions at twice half the pro plan's (25): 55, medium.
+  // Queue wait at twice its threshold (40 points) and executions just over half the pro plan's (5,500: 33 × 0.55 = 18.15): 58, medium.
   prometheus = await startMetricsStack(() => exposition({
     rp9_tenant_queue_wait_p95_seconds: { [tenant]: 12 },
     rp9_tenant_cpu_percent: { [tenant]: 20 },
-    rp9_tenant_executions_month: { [tenant]: 12000 },
+    rp9_tenant_executions_month: { [tenant]: 5500 },
     rp9_tenant_concurrent_executions: { [tenant]: 1 },
   }), `rp9_tenant_concurrent_executions{tenant="${tenant}"}`);
   stack = await startConfigStack(files);
@@ -73,13 +73,13 @@ describe('a promotion PR that the controller then applies', () => {
     const now = new Date();
     const report = await runBot('promotion', await runDeps(stack, { metrics: prometheus.metrics, now }));
 
-    expect(report.candidates?.map((c) => [c.tenant, c.score, c.priority])).toEqual([[tenant, 55, 'medium']]);
+    expect(report.candidates?.map((c) => [c.tenant, c.score, c.priority])).toEqual([[tenant, 58, 'medium']]);
     expect(report.results).toEqual([expect.objectContaining({ kind: 'propose', tenant, pullRequest: 'created', merge: 'review' })]);
     const pr = stack.gh.state.repo(FULL_NAME).pulls.get(1)!;
     expect(pr).toMatchObject({ headRef: `rp9/promotion/${tenant}`, merged: false, state: 'open' });
     expect([...pr.labels].sort()).toEqual(['bot:promotion', 'needs-review', 'risk:medium', 'rp9-bot']);
     expect(pr.body).toContain('High queue latency: 12 s p95');
-    expect(pr.body).toContain('High execution volume: 12,000/month');
+    expect(pr.body).toContain('High execution volume: 5,500/month');
     expect(stack.file(file)).toBe(files[file]);
 
     // A reviewer merges it (autoMerge.promotion.medium is false), as a person would: PUT …/pulls/1/merge.

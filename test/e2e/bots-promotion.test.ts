@@ -59,7 +59,7 @@ describe('promotion bot, end to end', () => {
 
     const report = await runBot('promotion', await runDeps(stack, { metrics, now }));
 
-    expect(report.candidates?.map((c) => [c.tenant, c.score, c.priority])).toEqual([['hooli', 91, 'high'], ['soylent', 40, 'medium']]);
+    expect(report.candidates?.map((c) => [c.tenant, c.score, c.priority])).toEqual([['hooli', 100, 'high'], ['soylent', 40, 'medium']]);
     expect(report.results).toEqual([
       expect.objectContaining({ kind: 'propose', tenant: 'hooli', pullRequest: 'created', merge: 'merged' }),
       expect.objectContaining({ kind: 'propose', tenant: 'soylent', pullRequest: 'created', merge: 'review' }),
@@ -110,7 +110,7 @@ describe('promotion bot, end to end', () => {
     expect(code).toBe(0);
     expect(out.stdout).toContain([
       'TENANT   PLAN  SCORE  PRIORITY  REASONS',
-      'hooli    pro      91  high      High queue latency: 12 s p95; High CPU usage: 100% average; High execution volume: 12,000/month; High concurrency: 12 simultaneous executions',
+      'hooli    pro     100  high      High queue latency: 12 s p95; High execution volume: 12,000/month; High concurrency: 12 simultaneous executions',
       'soylent  pro      40  medium    Data residency required: eu',
     ].join('\n'));
     expect(out.stdout).toContain('hooli: commit tenants/hooli.yaml on rp9/promotion/hooli, open a pull request');

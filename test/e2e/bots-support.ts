@@ -10,10 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { createParseCache } from '../../config/load-config.js';
-import { readBaseConfig } from '../../bots/sources/base-config.js';
-import { connectGitHub } from '../../bots/sources/env.js';
-import { createForgeHistory } from '../../bots/sources/history.js';
-import type { RepoReader } from '../../bots/sources/github-reader.js';
+import { connectGitHub, gitBaseFromApi } from '../../bots/sources/env.js';
+import { readRemoteGitBase } from '../../bots/sources/git-base-remote.js';
 import type { RunBotDeps } from '../../bots/runner/types.js';
 import { checkCompileContext } from '../../bots/runner/check-pr.js';
 import { compileDesired } from '../../controller/compile/compile-desired.js';
@@ -23,7 +21,7 @@ import type { Plan } from '../../controller/model.js';
 import { convergedObserved } from '../../controller/plan/fixtures.js';
 import { plan } from '../../controller/plan/plan.js';
 import { createConfigTracker } from '../../controller/reconcile/config-tracker.js';
-import { openSource } from '../../controller/source/index.js';
+import { openSource } from '../../edges/git/index.js';
 import { commitFiles as pushFiles, createConfigRepo } from '../fixtures/git-repo.js';
 import { startGitHubServer, type GitHubServer, type RecordedRequest } from '../github/server.js';
 import { startGitServer } from '../harness/git-server.js';
@@ -64,7 +62,10 @@ export function platformYaml(edits: Record<string, unknown> = {}): string {
 export interface ConfigStack {
   gh: GitHubServer;
   forge: Forge;
-  reader: RepoReader;
+  /** The repository's smart-HTTP URL on the contract server. */
+  gitUrl: string;
+  /** A git cache for this stack's runs (RP9_BOTS_GIT_CACHE_DIR), removed by stop(). */
+  gitCacheDir: string;
   /** Files committed to main so far, by path. */
   file(path: string, ref?: string): string | undefined;
   stop(): Promise<void>;
@@ -76,22 +77,29 @@ export async function startConfigStack(files: Record<string, string>, options: {
   const repo = { owner: OWNER, name: REPO, files, ...(options.requiredContexts ? { requiredContexts: options.requiredContexts } : {}) };
   const gh = await startGitHubServer({ repos: [repo], now: () => Date.now() + offset });
   offset = 0;
-  const { forge, reader } = connectGitHub({ owner: OWNER, repo: REPO, auth: { token: 'test-token' }, apiUrl: gh.url, baseBranch: 'main' });
+  const gitUrl = `${gitBaseFromApi(gh.url)}/${OWNER}/${REPO}.git`;
+  const { forge } = connectGitHub({ owner: OWNER, repo: REPO, auth: { token: 'test-token' }, apiUrl: gh.url, baseBranch: 'main', gitUrl });
+  const gitCacheDir = await mkdtemp(join(tmpdir(), 'rp9-bots-git-'));
   return {
     gh,
     forge,
-    reader,
+    gitUrl,
+    gitCacheDir,
     file: (path, ref = 'main') => gh.state.readFile(FULL_NAME, ref, path),
-    stop: () => gh.stop(),
+    stop: async () => {
+      await rm(gitCacheDir, { recursive: true, force: true });
+      await gh.stop();
+    },
   };
 }
 
-/** What a scheduled run gets: the base read from the forge, history with file contents. */
+/** What a scheduled run gets: the base branch fetched with git, its history from the same git data. */
 export async function runDeps(stack: ConfigStack, extra: Partial<RunBotDeps> = {}): Promise<RunBotDeps> {
+  const read = await readRemoteGitBase({ url: stack.gitUrl, branch: 'main', token: 'test-token', cacheDir: stack.gitCacheDir });
   return {
-    base: await readBaseConfig(stack.reader, 'main'),
+    base: read.base,
     forge: stack.forge,
-    history: createForgeHistory(stack.forge, 'main', stack.reader),
+    ...(read.history ? { history: read.history } : {}),
     now: new Date(),
     dryRun: false,
     logger: silentLogger(),

@@ -78,8 +78,8 @@ describe('an upgrades PR that the controller then applies', () => {
     expect(await imagesOf(containers)).toEqual([`${image}:1.123.4`, `${image}:1.123.4`]);
     const before = await Promise.all(containers.map(async (name) => (await rig.docker.getContainer(name).inspect()).Id));
 
-    const settings = botsSettingsFromEnv({ RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url, RP9_PROMETHEUS_URL: prometheus.url });
-    const report = await runBot('upgrades', await runDepsFrom(settings, { dryRun: false, now: new Date(), logger: silentLogger() }));
+    const settings = botsSettingsFromEnv({ RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url, RP9_BOTS_GIT_CACHE_DIR: stack.gitCacheDir, RP9_PROMETHEUS_URL: prometheus.url });
+    const report = await runBot('upgrades', await runDepsFrom(settings, { bot: 'upgrades', dryRun: false, now: new Date(), logger: silentLogger() }));
 
     expect(report.held).toEqual([]);
     expect(report.proposals.map((p) => [p.tenant, p.riskClass, p.changes.join()])).toEqual([[tenant, 'patch', 'spec.n8n.version: "1.123.4" → "1.123.5"']]);

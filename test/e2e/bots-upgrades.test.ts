@@ -79,8 +79,8 @@ describe('upgrades bot, end to end', () => {
       'tenants/umbrella.yaml': dedicated('umbrella'),
     };
     stack = await startConfigStack(files, { seededHoursAgo: 48 }); // the fleet has run 1.123.4 for two days: soaked
-    const settings = botsSettingsFromEnv({ RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url, RP9_PROMETHEUS_URL: prometheus.url });
-    const deps = () => runDepsFrom(settings, { dryRun: false, now: new Date(), logger: silentLogger() });
+    const settings = botsSettingsFromEnv({ RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url, RP9_BOTS_GIT_CACHE_DIR: stack.gitCacheDir, RP9_PROMETHEUS_URL: prometheus.url });
+    const deps = () => runDepsFrom(settings, { bot: 'upgrades', dryRun: false, now: new Date(), logger: silentLogger() });
 
     const report = await runBot('upgrades', await deps());
 
@@ -124,7 +124,7 @@ describe('upgrades bot, end to end', () => {
 
     // A day and a half later (health still read now: Prometheus has no future samples): acme has soaked 1.123.5 and
     // takes the next step, the newest 1.x minor, which goes to review; the unhealthy canary wayne still holds the rest on 1.123.5.
-    const later = await runDepsFrom(settings, { dryRun: false, now: new Date(Date.now() + 36 * HOUR), logger: silentLogger() });
+    const later = await runDepsFrom(settings, { bot: 'upgrades', dryRun: false, now: new Date(Date.now() + 36 * HOUR), logger: silentLogger() });
     const third = await runBot('upgrades', { ...later, health: () => later.metrics!.ready(new Date()) });
 
     expect(third.proposals.map((p) => [p.tenant, p.riskClass, p.changes.join(), p.outcome])).toEqual([['acme', 'minor', 'spec.n8n.version: "1.123.5" → "1.124.0"', 'planned']]);

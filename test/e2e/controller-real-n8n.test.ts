@@ -25,7 +25,7 @@ import { createConfigTracker } from '../../controller/reconcile/config-tracker.j
 import { reconcileOnce, type ReconcileResult } from '../../controller/reconcile/reconciler.js';
 import { createApplyPorts } from '../../controller/runtime/apply-ports.js';
 import { compileContextFor, controllerSettings, type ControllerSettings } from '../../controller/runtime/settings.js';
-import { openSource } from '../../controller/source/index.js';
+import { openSource } from '../../edges/git/index.js';
 import { openStore, type Store } from '../../controller/store/index.js';
 import { routeFileName } from '../../controller/traefik/index.js';
 import { createConfigRepo, type ConfigRepo } from '../fixtures/git-repo.js';

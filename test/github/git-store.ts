@@ -51,6 +51,8 @@ export interface GitStore {
   mergeBase(a: string, b: string): string | undefined;
   /** Commits reachable from `head`, newest first by committer date, then walk order. */
   history(head: string, limit?: number): CommitObject[];
+  /** The object as git stores it (type and body), for serving it over smart HTTP. */
+  raw(sha: string): { type: EntryType; body: Buffer } | undefined;
 }
 
 export function createGitStore(): GitStore {
@@ -60,12 +62,19 @@ export function createGitStore(): GitStore {
     return createHash('sha1').update(`${type} ${body.length}\0`).update(body).digest('hex');
   }
 
+  function treeBody(sorted: [string, TreeEntry][]): Buffer {
+    return Buffer.concat(sorted.map(([name, e]) => Buffer.concat([Buffer.from(`${e.mode.replace(/^0+/, '')} ${name}\0`), Buffer.from(e.sha, 'hex')])));
+  }
+
+  function commitBody(input: Omit<CommitObject, 'sha'>): Buffer {
+    const lines = [`tree ${input.tree}`, ...input.parents.map((p) => `parent ${p}`)];
+    lines.push(`author ${signature(input.author)}`, `committer ${signature(input.committer)}`, '', input.message);
+    return Buffer.from(lines.join('\n'));
+  }
+
   function putTree(entries: Map<string, TreeEntry>): string {
     const sorted = [...entries.entries()].sort(([a, ea], [b, eb]) => compareNames(a, ea, b, eb));
-    const body = Buffer.concat(
-      sorted.map(([name, e]) => Buffer.concat([Buffer.from(`${e.mode.replace(/^0+/, '')} ${name}\0`), Buffer.from(e.sha, 'hex')])),
-    );
-    const sha = hash('tree', body);
+    const sha = hash('tree', treeBody(sorted));
     objects.set(sha, { type: 'tree', entries: new Map(sorted) });
     return sha;
   }
@@ -132,9 +141,7 @@ export function createGitStore(): GitStore {
     putTree,
     tree,
     putCommit(input) {
-      const lines = [`tree ${input.tree}`, ...input.parents.map((p) => `parent ${p}`)];
-      lines.push(`author ${signature(input.author)}`, `committer ${signature(input.committer)}`, '', input.message);
-      const sha = hash('commit', Buffer.from(lines.join('\n')));
+      const sha = hash('commit', commitBody(input));
       objects.set(sha, { type: 'commit', commit: { ...input, sha } });
       return sha;
     },
@@ -182,6 +189,13 @@ export function createGitStore(): GitStore {
       const order = new Map([...ancestors(head)].map((sha, i) => [sha, i]));
       all.sort((x, y) => y.committer.date.localeCompare(x.committer.date) || (order.get(x.sha) ?? 0) - (order.get(y.sha) ?? 0));
       return all.slice(0, limit);
+    },
+    raw(sha) {
+      const found = objects.get(sha);
+      if (!found) return undefined;
+      if (found.type === 'blob') return { type: 'blob', body: found.data };
+      if (found.type === 'tree') return { type: 'tree', body: treeBody([...found.entries.entries()]) };
+      return { type: 'commit', body: commitBody(found.commit) };
     },
   };
 }

@@ -1,10 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { authenticate } from './auth.js';
 import { loadContract, type Contract, type Operation } from './contract.js';
 import { runGraphql } from './graphql.js';
 import { HttpError } from './model.js';
 import { settleAutoMerge } from './repo-ops.js';
+import { createSmartHttp } from './smart-http.js';
 import type { Urls } from './render.js';
 import type { Route, RouteResult } from './route.js';
 import { appRoutes } from './routes-app.js';
@@ -59,6 +63,8 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   for (const seed of options.repos ?? [{ owner: 'acme', name: 'config' }]) state.createRepo(seed);
   const ttl = options.installationTokenTtlMs ?? 3_600_000;
   const routes = [...gitRoutes, ...statusRoutes, ...pullRoutes, ...issueRoutes, ...appRoutes(state.auth, () => ttl)].map((route) => compile(contract, route));
+  const gitRoot = mkdtempSync(join(tmpdir(), 'rp9-github-git-'));
+  const smartHttp = createSmartHttp({ world: state.world, auth: state.auth, root: gitRoot, onRequest: (endpoint, status) => state.gitRequests.push({ endpoint, status }) });
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       state.violations.push(`internal error: ${(error as Error).stack ?? String(error)}`);
@@ -71,6 +77,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', urls.api);
     const method = (req.method ?? 'GET').toUpperCase();
+    if (smartHttp.handle(req, res, url)) return;
     const raw = await readBody(req);
     const query = Object.fromEntries(url.searchParams);
     const record: RecordedRequest = { method, path: url.pathname, query, body: undefined, status: 0 };
@@ -150,6 +157,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
+        rmSync(gitRoot, { recursive: true, force: true });
         server.close(() => (state.violations.length > 0 ? reject(new Error(`contract violations:\n${state.violations.join('\n')}`)) : resolve()));
       }),
   };

@@ -41,6 +41,8 @@ export interface RepoSeed {
 
 export interface GitHubServerState {
   readonly requests: RecordedRequest[];
+  /** Git smart-HTTP requests (`/<owner>/<repo>.git/…`), kept apart from the REST API's. */
+  readonly gitRequests: { endpoint: string; status: number }[];
   /** Responses the server refused to send because they broke the OpenAPI contract (a server bug). */
   readonly violations: string[];
   readonly world: World;
@@ -81,6 +83,7 @@ export function createState(options: { now?: () => number; tokens?: string[] } =
   const user: Actor = { login: 'rp9-bot', id: 900, type: 'User' };
   for (const token of options.tokens ?? ['test-token']) auth.personal.set(token, user);
   const requests: RecordedRequest[] = [];
+  const gitRequests: { endpoint: string; status: number }[] = [];
   const violations: string[] = [];
   const limits: RateLimitInjection[] = [];
   const listeners = new Set<(request: RecordedRequest) => void>();
@@ -126,11 +129,15 @@ export function createState(options: { now?: () => number; tokens?: string[] } =
 
   return {
     requests,
+    gitRequests,
     violations,
     world,
     auth,
     user,
-    clearRequests: () => void requests.splice(0, requests.length),
+    clearRequests: () => {
+      requests.splice(0, requests.length);
+      gitRequests.splice(0, gitRequests.length);
+    },
     onRequest(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);

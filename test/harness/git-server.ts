@@ -73,8 +73,9 @@ function authorized(request: IncomingMessage, token: string | undefined): string
   return password === token ? user || 'rp9-test' : undefined;
 }
 
-function serveCgi(root: string, git: string, user: string, request: IncomingMessage, response: ServerResponse): void {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+/** Runs `git http-backend` for one request over the repositories under `root`; `path` overrides the request's path. */
+export function serveCgi(root: string, git: string, user: string, request: IncomingMessage, response: ServerResponse, path?: string): void {
+  const url = new URL(path ?? request.url ?? '/', 'http://127.0.0.1');
   let pathInfo: string;
   try {
     pathInfo = decodeURIComponent(url.pathname);

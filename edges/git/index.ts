@@ -11,3 +11,4 @@ export {
   type SourceErrorCode,
   type SourceOptions,
 } from './types.js';
+export { openFileHistory, openLocalHistory, type FileChange, type FileHistory } from './history.js';

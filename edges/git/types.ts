@@ -2,6 +2,7 @@
 // what a fetch reports and what a snapshot of one commit holds.
 import type * as nodeFs from 'node:fs';
 import type { ConfigFiles } from '../../config/types.js';
+import type { FileHistory } from './history.js';
 
 /** Stable codes of the ways reading the config repo can fail. */
 export type SourceErrorCode =
@@ -71,6 +72,8 @@ export interface ConfigSource {
   snapshot(commit: string, since?: string): Promise<ConfigSnapshot>;
   /** The commit recorded by the last successful fetch (kept across restarts), if any. */
   lastFetched(): Promise<string | undefined>;
+  /** The history of the fetched objects from `commit` (the bots' cooldowns and soak times). */
+  history?(commit: string): Promise<FileHistory>;
 }
 
 /** What `snapshot` throws: the commit or an object of it can't be read. */

@@ -4,6 +4,7 @@
 import * as nodeFs from 'node:fs';
 import { resolve } from 'node:path';
 import type { AuthCallback } from 'isomorphic-git';
+import { openFileHistory } from './history.js';
 import { createHttpClient } from './http-client.js';
 import { fetchLocal, lastLocalCommit, localGitdir, type LocalContext } from './local.js';
 import { cacheKey, isValidBranch, parseLocation } from './location.js';
@@ -66,6 +67,11 @@ export function openSource(options: SourceOptions): ConfigSource {
           return readSnapshot(fs, gitdir, state, commit, since);
         }),
       lastFetched: () => lastLocalCommit(ctx),
+      history: async (commit) => {
+        const gitdir = await localGitdir(ctx);
+        if (!gitdir) throw new SourceError('source.not-a-repo', `${location.path} is not a git repository`);
+        return openFileHistory(fs, gitdir, commit);
+      },
     };
   }
 
@@ -93,5 +99,6 @@ export function openSource(options: SourceOptions): ConfigSource {
     fetch: () => exclusive(() => fetchRemote(ctx)),
     snapshot: (commit, since) => exclusive(() => readSnapshot(fs, dir, state, commit, since)),
     lastFetched: () => lastRemoteCommit(ctx),
+    history: async (commit) => openFileHistory(fs, dir, commit),
   };
 }
