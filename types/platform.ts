@@ -70,6 +70,14 @@ export interface PlatformSpec {
   policies: Policies;
   autoMerge: AutoMerge;
   backups: {
+    /**
+     * S3 bucket for tenant backups (tenants/<tenant>/backups/<UTC time>-<kind>/). Endpoint, region and credentials come from the standard AWS environment (AWS_ENDPOINT_URL_S3, AWS_REGION, AWS_ACCESS_KEY_ID, ...). Without it, backups go to <state-dir>/backups on the controller's disk.
+     */
+    bucket?: string;
+    /**
+     * Days (default 14) pre-migration, pre-upgrade and pre-restore backups are kept after their operation ends.
+     */
+    operationBackupDays?: number;
     retention: {
       /**
        * Daily backups kept (days).

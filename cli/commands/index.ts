@@ -17,5 +17,10 @@ export const commands: CommandEntry[] = [
   { name: ['bots', 'run'], summary: 'Run one bot now: autoscale, promotion or upgrades', load: async () => (await import('./bots.js')).botsRunCommand },
   { name: ['check-pr'], summary: 'Check a pull request: validation, bot field ownership, and the plan it causes', load: async () => (await import('./check-pr.js')).checkPrCommand },
   { name: ['check-pr-comment'], summary: 'Post a saved check-pr plan as the sticky PR comment (fork pull requests, from a workflow_run workflow)', load: async () => (await import('./check-pr-comment.js')).checkPrCommentCommand },
+  { name: ['backup', 'create'], summary: 'Back up a tenant now: database, workflows and credentials, encrypted and verified', load: async () => (await import('./backup.js')).backupCreateCommand },
+  { name: ['backup', 'list'], summary: 'List catalogued backups, newest first', load: async () => (await import('./backup.js')).backupListCommand },
+  { name: ['backup', 'verify'], summary: 'Download, decrypt and check a backup against its manifest', load: async () => (await import('./backup.js')).backupVerifyCommand },
+  { name: ['drills', 'run'], summary: 'Run a restore drill now, for one tenant or every tenant with a verified backup', load: async () => (await import('./drills.js')).drillsRunCommand },
+  { name: ['drills', 'list'], summary: 'List restore drills, newest first, with result and RTO', load: async () => (await import('./drills.js')).drillsListCommand },
   { name: ['controller'], summary: 'Run the reconcile loop: converge Docker, Traefik and PostgreSQL to the config repo', load: async () => (await import('./controller.js')).controllerCommand },
 ];

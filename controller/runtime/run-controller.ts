@@ -26,6 +26,8 @@ import { openStore, type Store } from '../store/index.js';
 import { createApplyPorts } from './apply-ports.js';
 import { dockerClient } from './docker-client.js';
 import { watchDockerDrift } from './docker-drift.js';
+import { backupRuntime, cliExporter, followingObjectStore } from '../backups/runtime.js';
+import { startOperationsLoop } from './operations-loop.js';
 import { findDocker, dockerFoundText } from './docker-found.js';
 import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
@@ -237,6 +239,33 @@ export async function runController(settings: ControllerSettings, logger: Logger
     logger,
   });
 
+  // Backups (and later restores, drills, promotions) run as journaled operations on the leader.
+  const backupObjects = followingObjectStore(() => tracker.lastGood()?.platform, env, settings.stateDir);
+  const { engine } = backupRuntime({
+    store,
+    objects: backupObjects,
+    tenantDatabaseAdminUrl: settings.tenantDatabaseUrl,
+    n8n: cliExporter({
+      docker,
+      ...(env.RP9_SHARED_N8N_CONTAINER ? { sharedContainer: env.RP9_SHARED_N8N_CONTAINER } : {}),
+      ...(settings.sharedDatabaseUrl ? { sharedDatabaseUrl: settings.sharedDatabaseUrl } : {}),
+      emailOf: (tenant) => tracker.lastGood()?.config.tenants.find((t) => t.name === tenant)?.tenant.metadata.email,
+    }),
+    logger,
+    runner: 'controller',
+    metrics,
+  });
+  const stopOperations = startOperationsLoop({
+    intervalMs: settings.operationsIntervalMs,
+    engine,
+    store,
+    objects: backupObjects,
+    config: tracker.lastGood,
+    isLeader: () => started.role() === 'leader',
+    logger,
+    metrics,
+  });
+
   const stopDrift = watchDockerDrift(docker, () => environment, () => started.trigger('drift'), logger);
 
   logger.info('controller started', { url: http.url, status_url: statusUrl, repo: settings.repo.replace(/\/\/[^@/]*@/, '//***@'), branch: settings.branch, store: opened.backend.description, routes_dir: settings.routesDir, holder });
@@ -248,6 +277,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     async stop(options = {}) {
       stopDrift();
       stopTelemetry();
+      await stopOperations();
       commitStatus.close();
       await started.stop(options);
       await http.close();

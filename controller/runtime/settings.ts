@@ -27,6 +27,8 @@ export interface ControllerSettings {
   sharedDatabaseUrl: string | undefined;
   /** How often per-tenant usage is measured for /metrics. */
   telemetryIntervalMs: number;
+  /** How often the leader advances long operations (backups) and checks backup schedules and retention. */
+  operationsIntervalMs: number;
   /** How n8n containers reach that server and Redis. */
   containerPostgres: { host: string; port: number };
   containerRedis: { host: string; port: number };
@@ -141,6 +143,7 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
     tenantDatabaseUrl,
     sharedDatabaseUrl: envSecret(env, 'RP9_SHARED_N8N_DATABASE_URL'),
     telemetryIntervalMs: positiveNumber(env.RP9_TELEMETRY_INTERVAL_SECONDS, 'RP9_TELEMETRY_INTERVAL_SECONDS', 60) * 1000,
+    operationsIntervalMs: positiveNumber(env.RP9_OPERATIONS_INTERVAL_SECONDS, 'RP9_OPERATIONS_INTERVAL_SECONDS', 30) * 1000,
     containerPostgres: env.RP9_CONTAINER_POSTGRES ? hostPort(env.RP9_CONTAINER_POSTGRES, 'RP9_CONTAINER_POSTGRES') : dbFromUrl,
     containerRedis: env.RP9_CONTAINER_REDIS ? hostPort(env.RP9_CONTAINER_REDIS, 'RP9_CONTAINER_REDIS') : { host: 'redis', port: 6379 },
     network: env.RP9_DOCKER_NETWORK?.trim() || 'rp9',

@@ -7,6 +7,7 @@ export { TENANT_PHASES, type StatusApi } from './status-repo.js';
 export { EVENT_TYPES, type EventsApi } from './events-repo.js';
 export type { SecretsApi, MasterKeyProvider } from './secrets-repo.js';
 export type { OperationsApi } from './operations-repo.js';
+export type { BackupsApi, BackupRecord, BackupInsert } from './backups-repo.js';
 export type { LeaseApi } from './lease-repo.js';
 export type { Sql, SqlQuery, SqlParam } from './sql.js';
 export type * from './types.js';

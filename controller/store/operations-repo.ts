@@ -24,6 +24,8 @@ export interface OperationsApi {
   listUnfinished(tenant?: string): Promise<Operation[]>;
   /** A tenant's operations, newest first. */
   list(tenant: string, limit?: number): Promise<Operation[]>;
+  /** Operations of one kind across tenants, newest first. */
+  listByKind(kind: string, limit?: number): Promise<Operation[]>;
 }
 
 interface Row {
@@ -82,6 +84,11 @@ export function operationsApi(sql: Sql): OperationsApi {
     async list(tenant, limit = 20) {
       checkPositiveInt('limit', limit, 1000);
       const rows = await sql.query<Row>(`select ${COLUMNS} from operations where tenant = $1 order by started_at desc, id limit $2`, [tenant, limit]);
+      return rows.map(toOperation);
+    },
+    async listByKind(kind, limit = 100) {
+      checkPositiveInt('limit', limit, 10_000);
+      const rows = await sql.query<Row>(`select ${COLUMNS} from operations where kind = $1 order by started_at desc, id limit $2`, [kind, limit]);
       return rows.map(toOperation);
     },
   };

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { MASTER_KEY_BYTES, masterKeyId } from '../secrets/cipher.js';
 import { SecretError } from '../secrets/errors.js';
 import { loadOrCreateMasterKeyFile, masterKeyFromEnv } from '../secrets/master-key.js';
+import { backupsApi, type BackupsApi } from './backups-repo.js';
 import { eventsApi, type EventsApi } from './events-repo.js';
 import { leaseApi, type LeaseApi } from './lease-repo.js';
 import { migrate } from './migrate.js';
@@ -36,7 +37,11 @@ export interface Store {
   readonly events: EventsApi;
   readonly secrets: SecretsApi;
   readonly operations: OperationsApi;
+  /** The backup catalogue. */
+  readonly backups: BackupsApi;
   readonly lease: LeaseApi;
+  /** The master key secrets (and backup data keys) are wrapped with. */
+  masterKey(): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -72,7 +77,9 @@ export async function storeOn(sql: Sql, options: Omit<StoreOptions, 'databaseUrl
     events: eventsApi(sql),
     secrets: secretsApi(sql, masterKey),
     operations: operationsApi(sql),
+    backups: backupsApi(sql),
     lease: leaseApi(sql),
+    masterKey,
     close: () => sql.close(),
   };
 }

@@ -63,10 +63,11 @@ describe('deploy/prometheus/rp9-rules.yml', () => {
     const alerts = new Map(doc.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
 
     expect([...alerts.keys()].sort()).toEqual(
-      ['AutoscalingFailed', 'ContainersFailed', 'ControllerMultipleLeaders', 'ControllerNoLeader', 'ReconcileFailing', 'TenantNotReady', 'TenantQueueWaitHigh'],
+      ['AutoscalingFailed', 'BackupMissed', 'ContainersFailed', 'ControllerMultipleLeaders', 'ControllerNoLeader', 'ReconcileFailing', 'RestoreDrillFailed', 'TenantNotReady', 'TenantQueueWaitHigh'],
     );
     expect(alerts.get('TenantQueueWaitHigh')).toMatchObject({ expr: 'rp9_tenant_queue_wait_p95_seconds > 10', for: '5m', labels: { severity: 'critical' } });
     expect(alerts.get('AutoscalingFailed')).toMatchObject({ expr: 'increase(rp9_autoscale_events_total{success="false"}[1h]) > 0', labels: { severity: 'warning' } });
+    expect(alerts.get('BackupMissed')).toMatchObject({ expr: 'time() - rp9_backup_last_success_timestamp_seconds{type="daily"} > 26 * 3600', labels: { severity: 'critical' } });
     expect(alerts.get('ContainersFailed')).toMatchObject({ expr: 'rp9_container_stats{stat_type="failed"} > 2', for: '2m', labels: { severity: 'critical' } });
   });
 
@@ -83,7 +84,7 @@ describe('deploy/prometheus/rp9-rules.yml', () => {
   it('passes promtool check rules', async () => {
     const output = await run('promtool', ['check', 'rules', rulesFile]);
 
-    expect(output).toContain('SUCCESS: 7 rules found');
+    expect(output).toContain('SUCCESS: 9 rules found');
   });
 
   it('passes its promtool unit tests', async () => {

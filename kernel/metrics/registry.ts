@@ -35,6 +35,13 @@ export interface Metrics {
   autoscaleEvents: Counter<'tenant' | 'action' | 'success'>;
   backups: Counter<'tenant' | 'status' | 'type'>;
   enforcementEvents: Counter<'tenant' | 'action' | 'limit_type'>;
+  // Long operations (controller/operations) and backups
+  operations: Counter<'kind' | 'result'>;
+  operationStepDuration: Histogram<'kind' | 'step'>;
+  backupLastSuccess: Gauge<'tenant' | 'type'>;
+  backupBytes: Gauge<'tenant' | 'type'>;
+  restoreDrills: Counter<'result'>;
+  restoreRto: Gauge<'tenant'>;
 }
 
 export interface MetricsOptions {
@@ -49,6 +56,8 @@ export const RECONCILE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 1
  * Queue wait, seconds: fine around the scale-down (1 s) and scale-up (5 s)
  * thresholds and the promotion/alert one (10 s), up to 2 min; beyond is +Inf.
  */
+/** Operation step duration, seconds: from a quick check to a long dump or restore. */
+export const OPERATION_STEP_BUCKETS = [0.1, 0.5, 1, 5, 15, 60, 300, 900, 1800, 3600];
 export const QUEUE_WAIT_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120];
 const TENANT_LABELS: TenantLabel[] = ['tenant', 'mode', 'plan'];
 
@@ -98,5 +107,17 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     autoscaleEvents: counter('rp9_autoscale_events_total', 'Autoscale events per tenant by action and success.', ['tenant', 'action', 'success']),
     backups: counter('rp9_backups_total', 'Backups per tenant by status and type.', ['tenant', 'status', 'type']),
     enforcementEvents: counter('rp9_enforcement_events_total', 'Limit enforcement events per tenant.', ['tenant', 'action', 'limit_type']),
+    operations: counter('rp9_operations_total', 'Long operations (backup, restore, drill, ...) by kind and result (done, rolled-back, failed).', ['kind', 'result']),
+    operationStepDuration: new Histogram<'kind' | 'step'>({
+      name: 'rp9_operation_step_duration_seconds',
+      help: 'Duration of one run of an operation step, by kind and step.',
+      labelNames: ['kind', 'step'],
+      buckets: OPERATION_STEP_BUCKETS,
+      registers,
+    }),
+    backupLastSuccess: gauge('rp9_backup_last_success_timestamp_seconds', 'Unix time of the last successful backup per tenant and type.', ['tenant', 'type']),
+    backupBytes: gauge('rp9_backup_bytes', 'Stored size in bytes of the last successful backup per tenant and type.', ['tenant', 'type']),
+    restoreDrills: counter('rp9_restore_drills_total', 'Restore drills by result (success, failure).', ['result']),
+    restoreRto: gauge('rp9_restore_rto_seconds', 'Seconds from start to verified of the last restore drill per tenant.', ['tenant']),
   };
 }

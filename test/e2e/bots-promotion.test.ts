@@ -100,7 +100,7 @@ describe('promotion bot, end to end', () => {
     const io = {
       stdout: { write: (chunk: string) => ((out.stdout += chunk), true) },
       stderr: { write: (chunk: string) => ((out.stderr += chunk), true) },
-      env: { RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url, RP9_PROMETHEUS_URL: prometheus.url, RP9_LOG_LEVEL: 'error' },
+      env: { RP9_GITHUB_TOKEN: 'test-token', RP9_GITHUB_REPOSITORY: FULL_NAME, RP9_GITHUB_API_URL: stack.gh.url, RP9_PROMETHEUS_URL: prometheus.url, RP9_BOTS_GIT_CACHE_DIR: stack.gitCacheDir, RP9_LOG_LEVEL: 'error' },
       cwd: process.cwd(),
     } as unknown as Parameters<typeof main>[1];
 

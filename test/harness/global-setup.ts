@@ -1,5 +1,5 @@
 // Starts the real services the test suite needs, once per run, on loopback:
-// PostgreSQL 15, a throwaway dockerd and Redis. Tests read their addresses
+// PostgreSQL 15, a throwaway dockerd, Redis and an S3 server (s3rver). Tests read their addresses
 // with `inject(...)` and isolate themselves by database, name prefix and socket.
 //
 // Every run gets its own temp dir (TMPDIR for the run and its workers, so
@@ -13,6 +13,7 @@ import type { TestProject } from 'vitest/node';
 import { startDockerd } from './dockerd.js';
 import { startPostgres } from './postgres.js';
 import { startRedis } from './redis.js';
+import { startS3 } from './s3.js';
 import { leftovers, unmountUnder } from './temp-dirs.js';
 
 declare module 'vitest' {
@@ -26,6 +27,8 @@ declare module 'vitest' {
     redisUrl: string;
     /** The host's address as containers of the test dockerd reach it; PostgreSQL and Redis listen there too. */
     hostFromContainers: string;
+    /** A local S3 (s3rver): endpoint and credentials; tests create their own buckets. */
+    s3: { endpoint: string; accessKeyId: string; secretAccessKey: string };
   }
 }
 
@@ -57,9 +60,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let docker: Awaited<ReturnType<typeof startDockerd>>;
   let postgres: Awaited<ReturnType<typeof startPostgres>>;
   let redis: Awaited<ReturnType<typeof startRedis>>;
+  let s3: Awaited<ReturnType<typeof startS3>>;
   try {
     docker = await startDockerd();
-    [postgres, redis] = await Promise.all([startPostgres({ alsoListenOn: docker.gateway }), startRedis({ alsoListenOn: docker.gateway })]);
+    [postgres, redis, s3] = await Promise.all([startPostgres({ alsoListenOn: docker.gateway }), startRedis({ alsoListenOn: docker.gateway }), startS3()]);
   } catch (error) {
     // What did start stops with the process (children); its files and mounts go now.
     await unmountUnder(runDir);
@@ -71,8 +75,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('dockerBridge', docker.bridge);
   project.provide('redisUrl', redis.url);
   project.provide('hostFromContainers', docker.gateway);
+  project.provide('s3', { endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey });
   return async () => {
-    await Promise.allSettled([postgres.stop(), docker.stop(), redis.stop()]);
+    await Promise.allSettled([postgres.stop(), docker.stop(), redis.stop(), s3.stop()]);
     if (previousTmp === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previousTmp;
     try {

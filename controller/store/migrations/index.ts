@@ -1,6 +1,7 @@
 // Versioned schema migrations, applied in order by migrate(). Append only:
 // never edit a released migration, add the next version instead.
 import { initial } from './001-initial.js';
+import { backups } from './002-backups.js';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,4 @@ export interface Migration {
   statements: string[];
 }
 
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, backups];

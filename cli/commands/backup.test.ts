@@ -1,0 +1,142 @@
+// `rp9 backup create|list|verify` end to end through main(): a config dir
+// whose platform names a bucket on the harness's s3rver, the store on the
+// harness PostgreSQL, a dedicated tenant's database to dump.
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { databaseName } from '../../controller/compile/names.js';
+import { s3ObjectStore } from '../../edges/object-store/index.js';
+import { s3ClientConfig } from '../../edges/object-store/s3-store.js';
+import { testBucket } from '../../test/harness/s3-bucket.js';
+import { runSql, scratchDatabases } from '../../test/harness/scratch-databases.js';
+import type { CommandIo } from '../command.js';
+import { main } from '../main.js';
+
+const tenant = `b${randomBytes(3).toString('hex')}-acme`;
+const admin = inject('postgresUrl');
+const s3 = inject('s3');
+const stores = scratchDatabases(admin, 'backup_cli');
+const masterKey = randomBytes(32).toString('hex');
+let dir = '';
+let bucket = '';
+let storeUrl = '';
+
+const platform = (b: string) => `apiVersion: rp9.io/v1
+kind: Platform
+metadata: { name: backup-test }
+spec:
+  domain: rp9.example.com
+  environment: backuptest
+  regions: { us-east: { geography: us, displayName: US East } }
+  sharedN8n: { url: "http://n8n-shared:5678", version: "1.123.4" }
+  dedicated: { image: rp9/n8n, n8nVersion: "1.123.4" }
+  plans:
+    starter:
+      { displayName: Starter, cpu: 1, memoryMb: 1024, workers: 1, storageGb: 5, executionsMonthly: 1000, concurrentExecutions: 2, apiCallsHourly: 1000,
+        ceiling: { cpu: 2, memoryMb: 2048, workers: 2, storageGb: 10 } }
+  backups: { bucket: ${b} }
+`;
+
+function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    USER: 'alice',
+    NO_COLOR: '1',
+    RP9_TENANT_DATABASE_URL: admin,
+    DATABASE_URL: storeUrl,
+    RP9_MASTER_KEY: masterKey,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    ...extra,
+  };
+}
+
+async function rp9(args: string[], environment: NodeJS.ProcessEnv = env()): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const sink = (append: (s: string) => void) => new Writable({ write(chunk, _enc, done) { append(String(chunk)); done(); } });
+  const io: CommandIo = { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env: environment, cwd: dir };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rp9-backup-cli-'));
+  bucket = (await testBucket()).description.replace('s3://', '');
+  storeUrl = await stores.create();
+  await mkdir(join(dir, 'tenants'));
+  await writeFile(join(dir, 'platform.yaml'), platform(bucket));
+  await writeFile(join(dir, 'tenants', `${tenant}.yaml`), `apiVersion: rp9.io/v1\nkind: Tenant\nmetadata: { name: ${tenant}, email: admin@acme.com }\nspec: { plan: starter, mode: dedicated, region: us-east, subdomain: ${tenant} }\n`);
+  await runSql(admin, `create database ${databaseName(tenant)}`);
+  const url = new URL(admin);
+  url.pathname = `/${databaseName(tenant)}`;
+  await runSql(url.toString(), `create table workflow_entity (id text primary key, name text); insert into workflow_entity values ('w1', 'One'), ('w2', 'Two');`);
+});
+afterAll(async () => {
+  await runSql(admin, `drop database if exists ${databaseName(tenant)} with (force)`).catch(() => undefined);
+  await stores.dropAll();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('rp9 backup', () => {
+  it('creates, lists and verifies a backup on S3, and reports a damaged one with its code', async () => {
+    const created = await rp9(['backup', 'create', tenant, '--skip-n8n', '--keep', '30d']);
+    expect(created.err + created.out).toMatch(/: verified/);
+    expect(created.code).toBe(0);
+    expect(created.out).toContain(`stored `);
+    expect(created.out).toContain(`at s3://${bucket}/tenants/${tenant}/backups/`);
+    expect(created.out).toContain('rows workflow_entity=2');
+
+    const listed = await rp9(['backup', 'list', tenant, '-o', 'json']);
+    expect(listed.code).toBe(0);
+    const rows = JSON.parse(listed.out) as { id: string; kind: string; status: string; keepUntil: string; prefix: string }[];
+    expect(rows).toHaveLength(1);
+    const [row] = rows as [(typeof rows)[number]];
+    expect(row).toMatchObject({ kind: 'manual', status: 'verified' });
+    expect(new Date(row.keepUntil).getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
+
+    const verified = await rp9(['backup', 'verify', row.id]);
+    expect(verified.err).toBe('');
+    expect(verified.code).toBe(0);
+    expect(verified.out).toMatch(new RegExp(`backup ${row.id}: ok \\(database `));
+
+    const drill = await rp9(['drills', 'run', tenant]);
+    expect(drill.out).toMatch(new RegExp(`^${tenant}: passed, backup ${row.id}, RTO [0-9.]+ s$`, 'm'));
+    expect(drill.code).toBe(0);
+    const drills = await rp9(['drills', 'list', '-o', 'json']);
+    expect(JSON.parse(drills.out)).toEqual([expect.objectContaining({ tenant, status: 'done', backupId: row.id })]);
+
+    const wrongKey = await rp9(['backup', 'verify', row.id], env({ RP9_MASTER_KEY: randomBytes(32).toString('hex') }));
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.err).toContain(`[backup.wrong-master-key] backup ${row.id}`);
+
+    // Flip one byte of the stored dump.
+    const objects = s3ObjectStore({ bucket, client: { ...s3ClientConfig(env()), credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } } });
+    const key = `${row.prefix}database.dump.gz.enc`;
+    const chunks: Buffer[] = [];
+    for await (const chunk of await objects.get(key)) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    bytes[bytes.length - 40] = (bytes[bytes.length - 40] as number) ^ 0xff;
+    await objects.put(key, Readable.from([bytes]));
+    const corrupt = await rp9(['backup', 'verify', row.id]);
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.err).toContain(`[backup.object-corrupt] backup ${row.id}: object database (s3://${bucket}/${key})`);
+  });
+
+  it('refuses a tenant that is not in git, a bad --keep and an unknown id', async () => {
+    const unknown = await rp9(['backup', 'create', 'nobody', '--skip-n8n']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('[backup.tenant-unknown] tenant nobody is not in the config');
+    const keep = await rp9(['backup', 'create', tenant, '--keep', 'forever']);
+    expect(keep.code).toBe(2);
+    expect(keep.err).toContain('--keep must be a number of hours, days or weeks');
+    const id = await rp9(['backup', 'verify', 'nope']);
+    expect(id.code).toBe(1);
+    expect(id.err).toContain('[backup.not-found] no backup nope');
+  });
+});

@@ -1,0 +1,132 @@
+// Assembly of the backup, verify and restore edges from settings: the object
+// store (S3 when platform.yaml names a bucket, else <state-dir>/backups), the
+// tenant database URL, n8n's CLI in the tenant's main container (or the shared
+// n8n's, by the tenant's personal project), and the engine with the kinds.
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import pg from 'pg';
+import type { Platform } from '../../config/types.js';
+import { exportItems } from '../../edges/n8n/cli-export.js';
+import { fsObjectStore, s3ClientConfig, s3ObjectStore, type ObjectStore } from '../../edges/object-store/index.js';
+import type { Logger } from '../../kernel/log/logger.js';
+import type { Metrics } from '../../kernel/metrics/registry.js';
+import { databaseName, mainContainerName } from '../compile/names.js';
+import { backupKind, type BackupDeps, type N8nExporter } from '../operations/backup.js';
+import { drillKind, type DrillDeps } from '../operations/drill.js';
+import { createOperationEngine, type OperationEngine } from '../operations/engine.js';
+import { bindKind, type OperationProgress } from '../operations/kind.js';
+import type { Store } from '../store/index.js';
+import { readPersonalProjects } from '../telemetry/personal-projects.js';
+import { BackupError } from './errors.js';
+
+export function objectStoreFor(platform: Platform, env: NodeJS.ProcessEnv, stateDir: string): ObjectStore {
+  const bucket = platform.spec.backups?.bucket;
+  if (bucket) return s3ObjectStore({ bucket, client: s3ClientConfig(env) });
+  return fsObjectStore(join(stateDir, 'backups'));
+}
+
+/** The URL of a dedicated tenant's database on the tenant database server (its admin role dumps it). */
+export function tenantDatabaseUrl(adminUrl: string | undefined, tenant: string): string | undefined {
+  if (!adminUrl) return undefined;
+  const url = new URL(adminUrl);
+  url.pathname = `/${databaseName(tenant)}`;
+  return url.toString();
+}
+
+export interface N8nExporterOptions {
+  docker: Docker;
+  /** The shared n8n's container and database, for shared tenants. */
+  sharedContainer?: string;
+  sharedDatabaseUrl?: string;
+  /** A tenant's owner email (its personal project in the shared n8n). */
+  emailOf(tenant: string): string | undefined;
+}
+
+export function cliExporter(options: N8nExporterOptions): N8nExporter {
+  return {
+    async exportItems(tenant, what, { mode, projectId }) {
+      if (mode === 'dedicated') return exportItems(options.docker, mainContainerName(tenant), what);
+      if (!options.sharedContainer) throw new BackupError('backup.export-failed', `tenant ${tenant} is shared: set RP9_SHARED_N8N_CONTAINER to the shared n8n's container to export its workflows`);
+      const project = projectId ?? (await personalProject(options, tenant));
+      return exportItems(options.docker, options.sharedContainer, what, { projectId: project });
+    },
+  };
+}
+
+async function personalProject(options: N8nExporterOptions, tenant: string): Promise<string> {
+  const email = options.emailOf(tenant);
+  if (!options.sharedDatabaseUrl || !email) throw new BackupError('backup.export-failed', `tenant ${tenant} is shared: its personal project needs RP9_SHARED_N8N_DATABASE_URL and metadata.email`);
+  const client = new pg.Client({ connectionString: options.sharedDatabaseUrl, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    const [row] = await readPersonalProjects(client, [email.toLowerCase()]);
+    if (!row) throw new BackupError('backup.export-failed', `tenant ${tenant}: no personal project of ${email} in the shared n8n`);
+    return row.projectId;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export interface BackupRuntimeOptions {
+  store: Store;
+  objects: ObjectStore;
+  tenantDatabaseAdminUrl: string | undefined;
+  n8n?: N8nExporter;
+  logger: Logger;
+  runner: string;
+  metrics?: Metrics;
+  onProgress?(update: OperationProgress): void;
+  /** Which verified backup a drill picks (default Math.random). */
+  random?(): number;
+}
+
+/** The engine with the backup and drill kinds bound to their edges. */
+export function backupRuntime(options: BackupRuntimeOptions): { engine: OperationEngine; deps: BackupDeps } {
+  const deps: BackupDeps = {
+    objects: options.objects,
+    catalogue: options.store.backups,
+    masterKey: () => options.store.masterKey(),
+    databaseUrl: (tenant) => tenantDatabaseUrl(options.tenantDatabaseAdminUrl, tenant),
+    ...(options.n8n ? { n8n: options.n8n } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  };
+  const drillDeps: DrillDeps = {
+    objects: options.objects,
+    catalogue: options.store.backups,
+    events: options.store.events,
+    masterKey: () => options.store.masterKey(),
+    adminUrl: options.tenantDatabaseAdminUrl,
+    random: options.random ?? Math.random,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  };
+  const engine = createOperationEngine({
+    operations: options.store.operations,
+    kinds: { backup: bindKind(backupKind, deps), drill: bindKind(drillKind, drillDeps) },
+    logger: options.logger,
+    runner: options.runner,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return { engine, deps };
+}
+
+/** An object store that follows the config in force: the bucket of the last good platform.yaml, or <state-dir>/backups. */
+export function followingObjectStore(platform: () => Platform | undefined, env: NodeJS.ProcessEnv, stateDir: string): ObjectStore {
+  let cached: { bucket: string | undefined; store: ObjectStore } | undefined;
+  const current = (): ObjectStore => {
+    const p = platform();
+    const bucket = p?.spec.backups?.bucket;
+    if (!cached || cached.bucket !== bucket) cached = { bucket, store: p ? objectStoreFor(p, env, stateDir) : fsObjectStore(join(stateDir, 'backups')) };
+    return cached.store;
+  };
+  return {
+    get description() {
+      return current().description;
+    },
+    put: (key, body, options) => current().put(key, body, options),
+    get: (key) => current().get(key),
+    head: (key) => current().head(key),
+    list: (prefix) => current().list(prefix),
+    delete: (keys) => current().delete(keys),
+  };
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { dueBackups, dueDrills, latestQuarterSlot, latestSlot, type TenantSchedule } from './schedule.js';
+import { expiredBackups, type RetainedBackup } from './retention.js';
+
+const at = (iso: string) => new Date(iso);
+
+describe('latestSlot', () => {
+  it.each([
+    ['daily', '2026-12-05T02:00:00Z', '2026-12-05T02:00:00Z'],
+    ['daily', '2026-12-05T01:59:59Z', '2026-12-04T02:00:00Z'],
+    ['weekly', '2026-12-05T12:00:00Z', '2026-11-29T03:00:00Z'], // Saturday → last Sunday
+    ['weekly', '2026-12-06T03:00:00Z', '2026-12-06T03:00:00Z'], // Sunday at 03:00
+    ['weekly', '2026-12-06T02:00:00Z', '2026-11-29T03:00:00Z'],
+    ['monthly', '2026-12-01T04:00:00Z', '2026-12-01T04:00:00Z'],
+    ['monthly', '2026-12-01T03:00:00Z', '2026-11-01T04:00:00Z'],
+    ['monthly', '2026-01-01T00:00:00Z', '2025-12-01T04:00:00Z'],
+  ] as const)('%s at %s is %s', (kind, now, slot) => {
+    expect(latestSlot(kind, at(now)).toISOString()).toBe(at(slot).toISOString());
+  });
+});
+
+describe('dueBackups', () => {
+  const base: TenantSchedule = { tenant: 'acme', schedules: ['daily', 'weekly', 'monthly'], lastSuccess: {}, lastAttempt: {} };
+  const now = at('2026-12-05T10:00:00Z');
+  const done = { daily: at('2026-12-05T02:01:00Z'), weekly: at('2026-11-29T03:01:00Z'), monthly: at('2026-12-01T04:01:00Z') };
+
+  it.each<[string, Partial<TenantSchedule>, string[]]>([
+    ['nothing ever ran: one backup, the monthly first', {}, ['acme:monthly:2026-12-01T04:00:00.000Z']],
+    ['all slots served: nothing', { lastSuccess: done }, []],
+    ['daily missed for three days while no leader ran: caught up once', { lastSuccess: { ...done, daily: at('2026-12-02T02:01:00Z') } }, ['acme:daily:2026-12-05T02:00:00.000Z']],
+    ['a schedule the tenant does not have is never due', { schedules: ['weekly'], lastSuccess: { weekly: done.weekly } }, []],
+    ['a failed attempt is retried only after retryAfter', { lastSuccess: { ...done, daily: undefined as unknown as Date }, lastAttempt: { daily: at('2026-12-05T09:50:00Z') } }, []],
+    ['and retried after it', { lastSuccess: { ...done, daily: undefined as unknown as Date }, lastAttempt: { daily: at('2026-12-05T09:00:00Z') } }, ['acme:daily:2026-12-05T02:00:00.000Z']],
+  ])('%s', (_label, patch, expected) => {
+    const tenant = { ...base, ...patch, lastSuccess: Object.fromEntries(Object.entries(patch.lastSuccess ?? {}).filter(([, v]) => v)) };
+    expect(dueBackups(now, [tenant], 30 * 60_000).map((d) => `${d.tenant}:${d.kind}:${d.slot.toISOString()}`)).toEqual(expected);
+  });
+});
+
+describe('expiredBackups (GFS)', () => {
+  const now = at('2026-12-05T10:00:00Z');
+  const policy = () => ({ daily: 2, weekly: 1, monthly: 1 });
+  const b = (id: string, kind: string, day: number, extra: Partial<RetainedBackup> = {}): RetainedBackup => ({ id, tenant: 'acme', kind, status: 'verified', createdAt: at(`2026-11-${String(day).padStart(2, '0')}T02:00:00Z`), keepUntil: null, ...extra });
+
+  it('keeps the newest N per scheduled kind and expires the rest', () => {
+    const list = [b('d1', 'daily', 1), b('d2', 'daily', 2), b('d3', 'daily', 3), b('w1', 'weekly', 1), b('w2', 'weekly', 8), b('m1', 'monthly', 1)];
+    expect(expiredBackups(list, now, policy).map((e) => e.id)).toEqual(['d1', 'w1']);
+  });
+
+  it('expires manual and pre-* backups at keepUntil, and keeps those without one', () => {
+    const list = [b('d9', 'daily', 9), b('m', 'manual', 2, { keepUntil: at('2026-12-01T00:00:00Z') }), b('m2', 'manual', 3, { keepUntil: at('2026-12-31T00:00:00Z') }), b('p', 'pre-upgrade', 4, { keepUntil: at('2026-12-04T00:00:00Z') }), b('n', 'manual', 5)];
+    expect(expiredBackups(list, now, policy).map((e) => e.id)).toEqual(['m', 'p']);
+  });
+
+  it('never expires the tenant\'s newest verified backup', () => {
+    const list = [b('old', 'manual', 1, { keepUntil: at('2026-11-02T00:00:00Z') }), b('x', 'daily', 3, { status: 'completed' })];
+    expect(expiredBackups(list, now, () => ({ daily: 1, weekly: 1, monthly: 1 }))).toEqual([]);
+  });
+});
+
+describe('quarterly drills', () => {
+  it.each([
+    ['2026-12-05T10:00:00Z', '2026-10-01T05:00:00Z'],
+    ['2026-01-01T04:00:00Z', '2025-10-01T05:00:00Z'],
+    ['2026-04-01T05:00:00Z', '2026-04-01T05:00:00Z'],
+  ])('at %s the slot is %s', (now, slot) => {
+    expect(latestQuarterSlot(at(now)).toISOString()).toBe(at(slot).toISOString());
+  });
+
+  it('drills tenants with a verified backup and no drill this quarter, once', () => {
+    const now = at('2026-12-05T10:00:00Z');
+    expect(dueDrills(now, [
+      { tenant: 'a', hasVerifiedBackup: true, lastDrill: undefined },
+      { tenant: 'b', hasVerifiedBackup: true, lastDrill: at('2026-10-02T00:00:00Z') },
+      { tenant: 'c', hasVerifiedBackup: true, lastDrill: at('2026-09-30T00:00:00Z') },
+      { tenant: 'd', hasVerifiedBackup: false, lastDrill: undefined },
+    ])).toEqual(['a', 'c']);
+  });
+});

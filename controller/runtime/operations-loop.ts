@@ -1,0 +1,168 @@
+// Long operations on the leader: every interval, one pass of the operation
+// engine (each unfinished operation advances by at most one step, so a crash
+// or a change of leader resumes from the journal), then the backup schedule
+// (due scheduled backups start; a missed slot is caught up once) and pruning
+// (expired backups lose their objects, then their catalogue row). A pass
+// never overlaps the previous one; a follower does nothing.
+import type { ObjectStore } from '../../edges/object-store/index.js';
+import type { Logger } from '../../kernel/log/logger.js';
+import type { Metrics } from '../../kernel/metrics/registry.js';
+import { backupInput } from '../backups/naming.js';
+import { expiredBackups } from '../backups/retention.js';
+import { dueBackups, dueDrills, SCHEDULE_KINDS, type ScheduleKind, type TenantSchedule } from '../backups/schedule.js';
+import type { OperationEngine } from '../operations/engine.js';
+import type { GoodConfig } from '../reconcile/config-tracker.js';
+import type { Store } from '../store/index.js';
+
+export interface OperationsLoopOptions {
+  intervalMs: number;
+  engine: OperationEngine;
+  store: Store;
+  objects: ObjectStore;
+  config(): GoodConfig | undefined;
+  isLeader(): boolean;
+  logger: Logger;
+  now?(): Date;
+  /** A failed scheduled backup is retried after this long (default 30 min). */
+  retryAfterMs?: number;
+  /** Last-success gauges are refilled from the catalogue every pass, so they survive a restart or a change of leader. */
+  metrics?: Pick<Metrics, 'backupLastSuccess' | 'backupBytes'>;
+}
+
+export interface OperationsTicker {
+  /** One pass (tests call it directly). */
+  tick(): Promise<{ advanced: number; started: string[]; pruned: string[] }>;
+}
+
+export function createOperationsTicker(options: OperationsLoopOptions): OperationsTicker {
+  const now = options.now ?? (() => new Date());
+  return {
+    async tick() {
+      const result = { advanced: 0, started: [] as string[], pruned: [] as string[] };
+      if (!options.isLeader()) return result;
+      result.advanced = (await options.engine.pass()).length;
+      const good = options.config();
+      if (!good) return result;
+      result.started = [...(await startDue(options, good, now())), ...(await startDrills(options, good, now()))];
+      result.pruned = await prune(options, good, now());
+      if (options.metrics) await recordCatalogue(options.store, options.metrics);
+      return result;
+    },
+  };
+}
+
+async function schedulesOf(store: Store, good: GoodConfig): Promise<TenantSchedule[]> {
+  const out: TenantSchedule[] = [];
+  for (const { name, tenant } of good.config.tenants) {
+    if (tenant.spec.suspended) continue;
+    const schedules = (tenant.spec.backups?.schedules ?? []).filter((k): k is ScheduleKind => (SCHEDULE_KINDS as readonly string[]).includes(k));
+    if (schedules.length === 0) continue;
+    const lastSuccess: TenantSchedule['lastSuccess'] = {};
+    for (const b of await store.backups.list(name, 200)) {
+      const kind = b.kind as ScheduleKind;
+      if (SCHEDULE_KINDS.includes(kind) && !lastSuccess[kind]) lastSuccess[kind] = b.createdAt;
+    }
+    const lastAttempt: TenantSchedule['lastAttempt'] = {};
+    for (const op of await store.operations.list(name, 50)) {
+      const kind = op.state.backupKind as ScheduleKind;
+      if (op.kind === 'backup' && SCHEDULE_KINDS.includes(kind) && !lastAttempt[kind]) lastAttempt[kind] = op.startedAt;
+    }
+    out.push({ tenant: name, schedules, lastSuccess, lastAttempt });
+  }
+  return out;
+}
+
+async function startDue(options: OperationsLoopOptions, good: GoodConfig, now: Date): Promise<string[]> {
+  const started: string[] = [];
+  const tenants = new Map(good.config.tenants.map((t) => [t.name, t.tenant]));
+  const platform = good.platform.spec;
+  for (const due of dueBackups(now, await schedulesOf(options.store, good), options.retryAfterMs ?? 30 * 60_000)) {
+    const tenant = tenants.get(due.tenant);
+    if (!tenant) continue;
+    const mode = tenant.spec.mode;
+    const n8nVersion = mode === 'dedicated' ? (tenant.spec.n8n?.version ?? platform.dedicated.n8nVersion) : platform.sharedN8n.version;
+    try {
+      const op = await options.engine.start('backup', due.tenant, { ...backupInput(due.tenant, due.kind, now, { mode, n8nVersion }) });
+      started.push(op.id);
+      options.logger.info('scheduled backup started', { tenant: due.tenant, kind: due.kind, slot: due.slot.toISOString(), operation_id: op.id });
+    } catch (error) {
+      // Another operation of this tenant is running: the backup waits for the next pass.
+      if ((error as { code?: string }).code !== 'store.operation-in-progress') throw error;
+    }
+  }
+  return started;
+}
+
+async function startDrills(options: OperationsLoopOptions, good: GoodConfig, now: Date): Promise<string[]> {
+  const lastDrill = new Map<string, Date>();
+  for (const op of await options.store.operations.listByKind('drill', 10_000)) if (!lastDrill.has(op.tenant)) lastDrill.set(op.tenant, op.startedAt);
+  const tenants = [];
+  for (const { name } of good.config.tenants) {
+    const verified = (await options.store.backups.list(name, 50)).some((b) => b.status === 'verified' && b.location === options.objects.description);
+    tenants.push({ tenant: name, hasVerifiedBackup: verified, lastDrill: lastDrill.get(name) });
+  }
+  const started: string[] = [];
+  for (const tenant of dueDrills(now, tenants)) {
+    try {
+      started.push((await options.engine.start('drill', tenant)).id);
+      options.logger.info('restore drill started', { tenant });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'store.operation-in-progress') throw error;
+    }
+  }
+  return started;
+}
+
+async function prune(options: OperationsLoopOptions, good: GoodConfig, now: Date): Promise<string[]> {
+  const retention = good.platform.spec.backups?.retention ?? { daily: 7, weekly: 4, monthly: 12 };
+  const backups = await options.store.backups.list(undefined, 100_000);
+  const local = backups.filter((b) => b.location === options.objects.description);
+  const pruned: string[] = [];
+  for (const expired of expiredBackups(local, now, () => retention)) {
+    const record = local.find((b) => b.id === expired.id);
+    if (!record) continue;
+    // Objects first: a crash in between leaves a row whose objects are gone, and the next pass deletes it again.
+    await options.objects.delete(await options.objects.list(record.prefix));
+    await options.store.backups.delete(record.id);
+    pruned.push(record.id);
+    options.logger.info('backup pruned', { tenant: record.tenant, backup_id: record.id, reason: expired.reason });
+  }
+  return pruned;
+}
+
+/** Starts the loop; the returned stop resolves once the pass in flight (if any) is over. */
+async function recordCatalogue(store: Store, metrics: NonNullable<OperationsLoopOptions['metrics']>): Promise<void> {
+  const seen = new Set<string>();
+  for (const b of await store.backups.list(undefined, 100_000)) {
+    const key = `${b.tenant}\0${b.kind}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    metrics.backupLastSuccess.set({ tenant: b.tenant, type: b.kind }, b.completedAt.getTime() / 1000);
+    metrics.backupBytes.set({ tenant: b.tenant, type: b.kind }, b.storedBytes);
+  }
+}
+
+export function startOperationsLoop(options: OperationsLoopOptions): () => Promise<void> {
+  const ticker = createOperationsTicker(options);
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let running: Promise<unknown> | undefined;
+  async function loop(): Promise<void> {
+    try {
+      running = ticker.tick();
+      await running;
+    } catch (error) {
+      options.logger.warn('operations pass failed; retrying next interval', { error: error instanceof Error ? error.message : String(error) });
+    }
+    if (stopped) return;
+    timer = setTimeout(() => void loop(), options.intervalMs);
+    timer.unref?.();
+  }
+  timer = setTimeout(() => void loop(), Math.min(options.intervalMs, 5_000));
+  timer.unref?.();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running?.catch(() => undefined);
+  };
+}
