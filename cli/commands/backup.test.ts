@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { databaseName } from '../../controller/compile/names.js';
 import { s3ObjectStore } from '../../edges/object-store/index.js';
 import { s3ClientConfig } from '../../edges/object-store/s3-store.js';
+import { minimalPlatformYaml } from '../../test/fixtures/minimal-platform.js';
 import { testBucket } from '../../test/harness/s3-bucket.js';
 import { runSql, scratchDatabases } from '../../test/harness/scratch-databases.js';
 import type { CommandIo } from '../command.js';
@@ -24,21 +25,7 @@ let dir = '';
 let bucket = '';
 let storeUrl = '';
 
-const platform = (b: string) => `apiVersion: rp9.io/v1
-kind: Platform
-metadata: { name: backup-test }
-spec:
-  domain: rp9.example.com
-  environment: backuptest
-  regions: { us-east: { geography: us, displayName: US East } }
-  sharedN8n: { url: "http://n8n-shared:5678", version: "1.123.4" }
-  dedicated: { image: rp9/n8n, n8nVersion: "1.123.4" }
-  plans:
-    starter:
-      { displayName: Starter, cpu: 1, memoryMb: 1024, workers: 1, storageGb: 5, executionsMonthly: 1000, concurrentExecutions: 2, apiCallsHourly: 1000,
-        ceiling: { cpu: 2, memoryMb: 2048, workers: 2, storageGb: 10 } }
-  backups: { bucket: ${b} }
-`;
+const platform = (bucket: string) => minimalPlatformYaml({ name: 'backup-test', environment: 'backuptest', extra: `  backups: { bucket: ${bucket} }\n` });
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {

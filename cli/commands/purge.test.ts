@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import Docker from 'dockerode';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { minimalPlatformYaml } from '../../test/fixtures/minimal-platform.js';
 import { databaseName, volumeName } from '../../controller/compile/names.js';
 import { LABEL, MANAGED_BY } from '../../controller/model.js';
 import { createDatabaseAdmin } from '../../controller/postgres/tenant-databases.js';
@@ -25,20 +26,7 @@ const admin = createDatabaseAdmin(inject('postgresUrl'));
 let dir = '';
 let stateDir = '';
 
-const PLATFORM = `apiVersion: rp9.io/v1
-kind: Platform
-metadata: { name: purge-test }
-spec:
-  domain: rp9.example.com
-  environment: ${environment}
-  regions: { us-east: { geography: us, displayName: US East } }
-  sharedN8n: { url: "http://n8n-shared:5678", version: "1.123.4" }
-  dedicated: { image: rp9/n8n, n8nVersion: "1.123.4" }
-  plans:
-    starter:
-      { displayName: Starter, cpu: 1, memoryMb: 1024, workers: 1, storageGb: 5, executionsMonthly: 1000, concurrentExecutions: 2, apiCallsHourly: 1000,
-        ceiling: { cpu: 2, memoryMb: 2048, workers: 2, storageGb: 10 } }
-`;
+const PLATFORM = minimalPlatformYaml({ name: 'purge-test', environment });
 
 const TENANT = `apiVersion: rp9.io/v1
 kind: Tenant

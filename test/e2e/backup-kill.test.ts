@@ -16,6 +16,7 @@ import { databaseName } from '../../controller/compile/names.js';
 import { openStore, type Store } from '../../controller/store/index.js';
 import { fsObjectStore } from '../../edges/object-store/index.js';
 import { silentLogger } from '../../kernel/log/logger.js';
+import { minimalPlatformYaml } from '../fixtures/minimal-platform.js';
 import { runSql, scratchDatabases } from '../harness/scratch-databases.js';
 
 const admin = inject('postgresUrl');
@@ -47,20 +48,7 @@ beforeAll(async () => {
   storeUrl = await stores.create();
   store = await openStore({ databaseUrl: storeUrl, masterKey, notify: () => undefined });
   await mkdir(join(dir, 'tenants'));
-  await writeFile(join(dir, 'platform.yaml'), `apiVersion: rp9.io/v1
-kind: Platform
-metadata: { name: kill-test }
-spec:
-  domain: rp9.example.com
-  environment: killtest
-  regions: { us-east: { geography: us, displayName: US East } }
-  sharedN8n: { url: "http://n8n-shared:5678", version: "1.123.4" }
-  dedicated: { image: rp9/n8n, n8nVersion: "1.123.4" }
-  plans:
-    starter:
-      { displayName: Starter, cpu: 1, memoryMb: 1024, workers: 1, storageGb: 5, executionsMonthly: 1000, concurrentExecutions: 2, apiCallsHourly: 1000,
-        ceiling: { cpu: 2, memoryMb: 2048, workers: 2, storageGb: 10 } }
-`);
+  await writeFile(join(dir, 'platform.yaml'), minimalPlatformYaml({ name: 'kill-test', environment: 'killtest' }));
   await writeFile(join(dir, 'tenants', `${tenant}.yaml`), `apiVersion: rp9.io/v1\nkind: Tenant\nmetadata: { name: ${tenant}, email: a@b.com }\nspec: { plan: starter, mode: dedicated, region: us-east, subdomain: ${tenant} }\n`);
   await runSql(admin, `create database ${databaseName(tenant)}`);
   const url = new URL(admin);
