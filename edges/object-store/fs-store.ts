@@ -24,10 +24,15 @@ export function fsObjectStore(directory: string): ObjectStore {
       body.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
       });
+      const file = createWriteStream(partial, { mode: 0o600 });
       try {
-        await pipeline(body, createWriteStream(partial, { mode: 0o600 }), options.signal ? { signal: options.signal } : {});
+        await pipeline(body, file, options.signal ? { signal: options.signal } : {});
         await rename(partial, path);
       } catch (error) {
+        // pipeline rejects as soon as the body fails, possibly before the file
+        // is even open; the destroyed stream still opens, then closes it. Remove
+        // the partial file only after that, or it is created after the rm.
+        if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
         await rm(partial, { force: true });
         throw new ObjectStoreError('objects.write-failed', `${pathToFileURL(path).href}: ${(error as Error).message}`, { cause: error });
       }
