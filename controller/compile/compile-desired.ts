@@ -7,8 +7,9 @@ import type { CompileContext } from './context.js';
 import type { CompileCache } from './compile-cache.js';
 import { CompileError } from './errors.js';
 import { stableHash } from './hash.js';
+import type { Colour } from './names.js';
 
-export function compileDesired(platform: Platform, tenants: LoadedTenant[], context: CompileContext, meta: { commit?: string; now?: Date; cache?: CompileCache } = {}): DesiredState {
+export function compileDesired(platform: Platform, tenants: LoadedTenant[], context: CompileContext, meta: { commit?: string; now?: Date; cache?: CompileCache; colours?: ReadonlyMap<string, Colour> } = {}): DesiredState {
   const seen = new Map<string, string>();
   for (const loaded of tenants) {
     const earlier = seen.get(loaded.name);
@@ -22,10 +23,13 @@ export function compileDesired(platform: Platform, tenants: LoadedTenant[], cont
   const contextKey = cache ? stableHash(context, 64) : '';
   const sorted = [...tenants].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const compiled = sorted.map((loaded) => {
-    const hit = cache?.get(platform, loaded, contextKey, now);
+    // The live colour of a tenant's stack (blue/green upgrades) is part of the cache key.
+    const colour = meta.colours?.get(loaded.name) ?? 'green';
+    const key = colour === 'green' ? contextKey : `${contextKey}:${colour}`;
+    const hit = cache?.get(platform, loaded, key, now);
     if (hit) return hit;
-    const result = compileTenantWith(platform, loaded, template, now);
-    cache?.set(platform, loaded, contextKey, now, result);
+    const result = compileTenantWith(platform, loaded, template, now, colour);
+    cache?.set(platform, loaded, key, now, result);
     return result;
   });
   cache?.retain(seen);

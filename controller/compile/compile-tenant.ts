@@ -5,7 +5,7 @@ import { containerTemplate, tenantContainers, type ContainerTemplate } from './c
 import type { CompileContext } from './context.js';
 import { CompileError } from './errors.js';
 import { digest, stableHash } from './hash.js';
-import { databaseName, mainContainerName, routeName, volumeName } from './names.js';
+import { databaseName, databaseRole, mainContainerName, routeName, volumeName, type Colour } from './names.js';
 
 export function compileTenant(platform: Platform, loaded: LoadedTenant, context: CompileContext, now?: Date): DesiredTenant {
   return compileTenantWith(platform, loaded, containerTemplate(context), now);
@@ -22,7 +22,7 @@ export function awaitingPromotion(spec: LoadedTenant['tenant']['spec'], now: Dat
 }
 
 /** compileTenant with the per-context container parts built once (compileDesired shares them across tenants). */
-export function compileTenantWith(platform: Platform, loaded: LoadedTenant, template: ContainerTemplate, now?: Date): DesiredTenant {
+export function compileTenantWith(platform: Platform, loaded: LoadedTenant, template: ContainerTemplate, now?: Date, colour: Colour = 'green'): DesiredTenant {
   const { context } = template;
   const { spec } = loaded.tenant;
   const name = loaded.name;
@@ -35,7 +35,7 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
   const resources: DesiredResource[] = [];
 
   if (spec.mode === 'dedicated') {
-    const database = desiredDatabase(name);
+    const database = desiredDatabase(name, colour);
     const volume = desiredVolume(name, spec.resources?.storageGb ?? plan.storageGb, context);
     resources.push(database, volume);
     const n8nVersion = spec.n8n?.version ?? platform.spec.dedicated.n8nVersion;
@@ -52,6 +52,7 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
         volume: volume.name,
         workers: spec.resources?.workers ?? plan.workers,
         running: !suspended,
+        colour,
       },
       template,
     );
@@ -60,7 +61,7 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
 
   const hosts = spec.mode === 'dedicated' ? [host, ...(spec.customDomains ?? [])] : [host];
   const servedBy = awaitingPromotion(spec, now) ? 'shared' : spec.mode;
-  resources.push(desiredRoute(name, hosts, routeTarget(platform, name, servedBy, suspended, context), context));
+  resources.push(desiredRoute(name, hosts, routeTarget(platform, name, servedBy, suspended, context, colour), context));
 
   return {
     name,
@@ -73,9 +74,10 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
   };
 }
 
-function desiredDatabase(tenant: string): DesiredDatabase {
-  const name = databaseName(tenant);
-  return { kind: 'database', name, tenant, database: name, role: name, hash: stableHash({ database: name, kind: 'database', name, role: name }) };
+function desiredDatabase(tenant: string, colour: Colour): DesiredDatabase {
+  const name = databaseName(tenant, colour);
+  const role = databaseRole(tenant);
+  return { kind: 'database', name, tenant, database: name, role, hash: stableHash({ database: name, kind: 'database', name, role }) };
 }
 
 function desiredVolume(tenant: string, sizeGb: number, context: CompileContext): DesiredVolume {
@@ -84,10 +86,10 @@ function desiredVolume(tenant: string, sizeGb: number, context: CompileContext):
   return { kind: 'volume', name, tenant, labels, sizeGb, hash: stableHash({ kind: 'volume', labels, name, sizeGb }) };
 }
 
-function routeTarget(platform: Platform, tenant: string, mode: 'shared' | 'dedicated', suspended: boolean, context: CompileContext): RouteTarget {
+function routeTarget(platform: Platform, tenant: string, mode: 'shared' | 'dedicated', suspended: boolean, context: CompileContext, colour: Colour): RouteTarget {
   if (suspended) return { type: 'suspended', url: context.suspendedUrl };
   if (mode === 'shared') return { type: 'shared', url: platform.spec.sharedN8n.url };
-  return { type: 'dedicated', url: `http://${mainContainerName(tenant)}:${context.n8nPort}` };
+  return { type: 'dedicated', url: `http://${mainContainerName(tenant, colour)}:${context.n8nPort}` };
 }
 
 function desiredRoute(tenant: string, hosts: string[], target: RouteTarget, context: CompileContext): DesiredRoute {
