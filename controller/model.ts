@@ -187,8 +187,8 @@ export interface TenantPlan {
 
 export interface PlannedOperation {
   kind: 'upgrade';
-  /** start: the pass starts it; running: one is under way and the tenant's containers are left to it. */
-  status: 'start' | 'running';
+  /** start: the pass starts it; running: one is under way and the tenant's containers are left to it; failed: the last one to this version rolled back (held). */
+  status: 'start' | 'running' | 'failed';
   from: string;
   to: string;
   reason: string;

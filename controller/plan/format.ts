@@ -117,6 +117,6 @@ export function overrideLine(plan: Plan): string | undefined {
 
 /** `upgrade 1.123.81 → 2.41.1 (blue/green, no downtime)`; `(running)` while one is under way. */
 export function operationLine(operation: PlannedOperation): string {
-  const status = operation.status === 'running' ? 'running' : 'blue/green, no downtime';
+  const status = operation.status === 'running' ? 'running' : operation.status === 'failed' ? `failed, held: ${operation.reason}` : 'blue/green, no downtime';
   return `${operation.kind} ${operation.from} → ${operation.to} (${status})`;
 }

@@ -14,6 +14,7 @@ const options = { maxDeletionPercent: 100 };
 const dedicated = (version: string, spec: Partial<LoadedTenant['tenant']['spec']> = {}) =>
   loadedTenant('acme', { mode: 'dedicated', plan: 'pro', n8n: { version }, resources: { cpu: 2, memoryMb: 2048, workers: 1 }, ...spec });
 const desiredOf = (t: LoadedTenant, colours?: Map<string, 'green' | 'blue'>) => compileDesired(platform, [t], context, colours ? { colours } : {});
+const NONE = { running: new Map(), failed: new Map() };
 const lines = (t: TenantPlan | undefined) => (t?.actions ?? []).map((a) => `${a.op} ${a.kind} ${a.name}`);
 
 function observedAt(version: string, change: (c: ObservedContainer) => ObservedContainer = (c) => c, colours?: Map<string, 'green' | 'blue'>): ObservedState {
@@ -33,8 +34,8 @@ describe('divertUpgrades', () => {
   it('a version change of a running dedicated tenant is an upgrade operation, not a recreate', () => {
     const planned = plan(desiredOf(dedicated('2.41.1')), observedAt('1.123.81'), options);
     expect(lines(planned.tenants[0])).toEqual(['recreate container rp9-acme-main', 'recreate container rp9-acme-worker-1']);
-    const { plan: diverted, start } = divertUpgrades(planned, new Map());
-    expect(start).toEqual([{ tenant: 'acme', fromVersion: '1.123.81', toVersion: '2.41.1' }]);
+    const { plan: diverted, start } = divertUpgrades(planned, NONE);
+    expect(start).toEqual([{ tenant: 'acme', fromVersion: '1.123.81', toVersion: '2.41.1', greenContainers: ['rp9-acme-main', 'rp9-acme-worker-1'] }]);
     expect(diverted.tenants[0]).toMatchObject({ change: 'update', actions: [], operation: { kind: 'upgrade', status: 'start', from: '1.123.81', to: '2.41.1' } });
     expect(diverted.summary).toMatchObject({ recreate: 0, downtime: 0 });
     expect(renderPlanText(diverted)).toContain('» operation upgrade 1.123.81 → 2.41.1 (blue/green, no downtime)');
@@ -42,7 +43,7 @@ describe('divertUpgrades', () => {
 
   it('a change that is not a version change still recreates (env, resources)', () => {
     const planned = plan(desiredOf(dedicated('2.41.1', { resources: { cpu: 2, memoryMb: 2048, workers: 2 } })), observedAt('2.41.1'), options);
-    const { plan: diverted, start } = divertUpgrades(planned, new Map());
+    const { plan: diverted, start } = divertUpgrades(planned, NONE);
     expect(start).toEqual([]);
     expect(diverted).toBe(planned);
   });
@@ -50,14 +51,25 @@ describe('divertUpgrades', () => {
   it('a stopped main (suspended or broken tenant) is recreated in place: nobody is served', () => {
     const planned = plan(desiredOf(dedicated('2.41.1')), observedAt('1.123.81', (c) => ({ ...c, state: 'exited' })), options);
     expect(versionChange(planned.tenants[0]!)).toBeUndefined();
-    expect(divertUpgrades(planned, new Map()).start).toEqual([]);
+    expect(divertUpgrades(planned, NONE).start).toEqual([]);
   });
 
   it('a tenant with an upgrade under way keeps its containers and route to the operation', () => {
     const planned = plan(desiredOf(dedicated('2.41.1')), observedAt('1.123.81'), options);
-    const { plan: diverted, start } = divertUpgrades(planned, new Map([['acme', { from: '1.123.81', to: '2.41.1' }]]));
+    const { plan: diverted, start } = divertUpgrades(planned, { running: new Map([['acme', { from: '1.123.81', to: '2.41.1' }]]), failed: new Map() });
     expect(start).toEqual([]);
     expect(diverted.tenants[0]).toMatchObject({ actions: [], operation: { status: 'running' } });
+  });
+
+  it('a tenant whose upgrade to this version failed is held (UpgradeFailed), not upgraded again', () => {
+    const planned = plan(desiredOf(dedicated('2.41.1')), observedAt('1.123.81'), options);
+    const { plan: diverted, start, held } = divertUpgrades(planned, { running: new Map(), failed: new Map([['acme', { to: '2.41.1', message: 'gate failed' }]]) });
+    expect(start).toEqual([]);
+    expect(held).toEqual([expect.objectContaining({ tenant: 'acme', code: 'upgrade.upgrade-failed', transient: false })]);
+    expect(diverted.tenants[0]).toMatchObject({ actions: [], operation: { status: 'failed' } });
+    // A different version (the revert, or a newer one) upgrades again.
+    const other = divertUpgrades(planned, { running: new Map(), failed: new Map([['acme', { to: '2.40.0', message: 'x' }]]) });
+    expect(other.start).toHaveLength(1);
   });
 
   it('after a swap to blue, the blue stack compiles to blue names and is converged', () => {

@@ -5,17 +5,30 @@
 // an upgrade runs, the tenant's containers belong to it: the plan holds them.
 import type { Action, Plan, PlannedOperation, TenantPlan } from '../model.js';
 import { summarize } from '../plan/plan.js';
+import type { HeldTenant } from '../reconcile/gate.js';
 
 export interface UpgradeToStart {
   tenant: string;
   fromVersion: string;
   toVersion: string;
+  /** The containers serving the tenant now (green): stopped at the swap, started on rollback, removed at cleanup. */
+  greenContainers: string[];
 }
 
 export interface DivertedPlan {
   plan: Plan;
   start: UpgradeToStart[];
+  /** Tenants whose upgrade to the version git asks for failed: stalled (UpgradeFailed) until git changes the version. */
+  held: HeldTenant[];
 }
+
+/** Upgrades in the journal, per tenant: under way, or the newest one failed. */
+export interface UpgradeJournal {
+  running: ReadonlyMap<string, { from: string; to: string }>;
+  failed: ReadonlyMap<string, { to: string; message: string }>;
+}
+
+export const UPGRADE_FAILED = 'upgrade.upgrade-failed';
 
 /** The tag of `image:tag` (the n8n version rp9 images carry). */
 export function imageVersion(image: string): string {
@@ -48,11 +61,12 @@ function withOperation(tenant: TenantPlan, operation: PlannedOperation, keep: (a
  * `upgrading`: tenants with an unfinished upgrade (their container and route
  * actions are held: the operation owns both stacks and the route).
  */
-export function divertUpgrades(plan: Plan, upgrading: ReadonlyMap<string, { from: string; to: string }>): DivertedPlan {
+export function divertUpgrades(plan: Plan, journal: UpgradeJournal): DivertedPlan {
   const start: UpgradeToStart[] = [];
+  const held: HeldTenant[] = [];
   let diverted = false;
   const tenants = plan.tenants.map((tenant) => {
-    const running = upgrading.get(tenant.tenant);
+    const running = journal.running.get(tenant.tenant);
     if (running) {
       diverted = true;
       const operation: PlannedOperation = { kind: 'upgrade', status: 'running', from: running.from, to: running.to, reason: 'an upgrade is under way' };
@@ -62,13 +76,20 @@ export function divertUpgrades(plan: Plan, upgrading: ReadonlyMap<string, { from
     const change = versionChange(tenant);
     if (!change) return tenant;
     diverted = true;
-    start.push({ tenant: tenant.tenant, fromVersion: change.from, toVersion: change.to });
+    const failed = journal.failed.get(tenant.tenant);
+    if (failed?.to === change.to) {
+      // Not again: the failed upgrade opened a PR that sets the version back; a human decides.
+      held.push({ tenant: tenant.tenant, code: UPGRADE_FAILED, message: `upgrade to n8n ${change.to} failed and was rolled back: ${failed.message}`, transient: false });
+      return withOperation(tenant, { kind: 'upgrade', status: 'failed', from: change.from, to: change.to, reason: failed.message }, () => false);
+    }
+    const greenContainers = tenant.actions.flatMap((a) => (a.observed?.kind === 'container' ? [a.observed.name] : []));
+    start.push({ tenant: tenant.tenant, fromVersion: change.from, toVersion: change.to, greenContainers });
     const operation: PlannedOperation = { kind: 'upgrade', status: 'start', from: change.from, to: change.to, reason: `n8n ${change.from} → ${change.to}` };
     // The new colour's containers and the route move are the operation's; the rest (database, volume) applies now.
     return withOperation(tenant, operation, (a) => a.kind === 'database' || a.kind === 'volume');
   });
-  if (!diverted) return { plan, start };
+  if (!diverted) return { plan, start, held };
   // summarize adds noop actions to the unchanged count it is given: take them out first.
   const unchanged = plan.summary.unchanged - plan.tenants.reduce((n, t) => n + t.actions.filter((a) => a.op === 'noop').length, 0);
-  return { plan: { ...plan, tenants, summary: summarize(tenants, unchanged) }, start };
+  return { plan: { ...plan, tenants, summary: summarize(tenants, unchanged) }, start, held };
 }
