@@ -28,6 +28,9 @@ import { dockerClient } from './docker-client.js';
 import { watchDockerDrift } from './docker-drift.js';
 import { backupRuntime, cliExporter, followingObjectStore } from '../backups/runtime.js';
 import { startOperationsLoop } from './operations-loop.js';
+import type { OperationEngine } from '../operations/engine.js';
+import { upgradeWiring } from '../upgrades/controller-wiring.js';
+import type { UpgradeHook } from '../upgrades/reconcile-hook.js';
 import { findDocker, dockerFoundText } from './docker-found.js';
 import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
@@ -88,6 +91,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
   // already posts commit statuses, and they link the status page it serves.
   let loop: ReconcileLoop | undefined;
 
+  let upgradeHook: UpgradeHook | undefined;
   const reconcileWith = (commitStatus: CommitStatusReporter, store: Store) => () => {
     // Ports are made for the config in force after tracking: made before it,
     // the first pass would label databases and the network with the wrong
@@ -124,6 +128,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
       observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, routeCache, ...(databases ? { databases } : {}) }),
       ports: portsFor,
       tenantDatabases: databases !== undefined,
+      ...(upgradeHook ? { upgrades: upgradeHook } : {}),
       store,
       commitStatus,
       metrics,
@@ -241,7 +246,20 @@ export async function runController(settings: ControllerSettings, logger: Logger
 
   // Backups (and later restores, drills, promotions) run as journaled operations on the leader.
   const backupObjects = followingObjectStore(() => tracker.lastGood()?.platform, env, settings.stateDir);
+  let upgradeEngine: OperationEngine | undefined;
+  const upgrades = databases && settings.tenantDatabaseUrl ? upgradeWiring({
+    config: tracker.lastGood,
+    compileContext: (platform) => compileContextFor(settings, platform),
+    ports: (good) => createApplyPorts({ environment: good.platform.spec.environment, network: settings.network, docker, databases, routesDir: settings.routesDir, traefik: compileContextFor(settings, good.platform).traefik, secrets: store.secrets, healthTimeoutMs: settings.healthTimeoutMs }),
+    adminUrl: settings.tenantDatabaseUrl,
+    docker,
+    backup: { objects: backupObjects, catalogue: store.backups, masterKey: () => store.masterKey(), metrics },
+    events: store.events,
+    operations: store.operations,
+    engine: () => upgradeEngine,
+  }) : undefined;
   const { engine } = backupRuntime({
+    ...(upgrades ? { extraKinds: upgrades.kinds } : {}),
     store,
     objects: backupObjects,
     tenantDatabaseAdminUrl: settings.tenantDatabaseUrl,
@@ -255,6 +273,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
     runner: 'controller',
     metrics,
   });
+  upgradeEngine = engine;
+  upgradeHook = upgrades?.hook;
   const stopOperations = startOperationsLoop({
     intervalMs: settings.operationsIntervalMs,
     engine,

@@ -121,6 +121,8 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     expect(v1Info.Config.Env).toEqual(expect.arrayContaining(['N8N_RUNNERS_ENABLED=true', 'WEBHOOK_URL=https://upg.rp9.example.com/']));
     const v1 = n8nApiFor(UPGRADE_SOURCE_N8N_VERSION);
     const v1Url = await mainUrl();
+    // Under load n8n answers "n8n is starting up" for a while after its healthcheck passes.
+    await until('n8n 1.x to be ready', async () => (await fetch(`${v1Url}/healthz/readiness`).catch(() => undefined))?.status === 200, { timeoutMs: 180_000, intervalMs: 1_000 });
     const connection = await ownerConnection(v1Url);
     const workload = await createWorkload(v1, connection, `upg-${id}`);
     const before = await callWebhookUntilServed(v1Url, workload.webhookPath);
