@@ -238,6 +238,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     docker,
     tenantDatabaseUrl: settings.tenantDatabaseUrl,
     sharedDatabaseUrl: settings.sharedDatabaseUrl,
+    operations: store.operations,
     config: tracker.lastGood,
     isLeader: () => started.role() === 'leader',
     metrics,
@@ -265,6 +266,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     tenantDatabaseAdminUrl: settings.tenantDatabaseUrl,
     n8n: cliExporter({
       docker,
+      operations: store.operations,
       ...(env.RP9_SHARED_N8N_CONTAINER ? { sharedContainer: env.RP9_SHARED_N8N_CONTAINER } : {}),
       ...(settings.sharedDatabaseUrl ? { sharedDatabaseUrl: settings.sharedDatabaseUrl } : {}),
       emailOf: (tenant) => tracker.lastGood()?.config.tenants.find((t) => t.name === tenant)?.tenant.metadata.email,

@@ -8,12 +8,20 @@ import type { GoodConfig } from '../reconcile/config-tracker.js';
 import { N8N_USER_PROJECT_TABLES, personalProjectSql } from '../telemetry/fixtures/n8n-schema.js';
 import { projectOwnersOf, startTelemetryLoop, targetsOf } from './telemetry-loop.js';
 import { runSql } from '../../test/harness/scratch-databases.js';
+import { openStore, type Store } from '../store/index.js';
+import { journalSwappedUpgrade } from '../upgrades/fixtures/journal.js';
 import { until } from '../../test/harness/wait.js';
 
 const adminUrl = inject('postgresUrl');
 const database = 'rp9_tl_acme';
 const waynesDatabase = 'rp9_tl_wayne';
 const sharedDatabase = 'rp9_tl_shared';
+// tl-umbrella upgraded blue/green: green's database is still there, blue's is live.
+const umbrellaGreen = 'rp9_tl_umbrella';
+const umbrellaBlue = 'rp9_tl_umbrella_blue';
+const EXECUTIONS_TABLE = `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
+    "startedAt" timestamp(3) with time zone, "stoppedAt" timestamp(3) with time zone, status varchar not null, "workflowId" varchar(36) not null)`;
+let store: Store;
 const encode = (text: string) => new TextEncoder().encode(text);
 
 function urlOf(db: string): string {
@@ -44,6 +52,17 @@ async function config(tenants = [
 }
 
 beforeAll(async () => {
+  store = await openStore({ memory: true, notify: () => undefined });
+  await journalSwappedUpgrade(store.operations, 'tl-umbrella', { finish: true });
+  for (const [db, runs] of [[umbrellaGreen, 1], [umbrellaBlue, 3]] as const) {
+    await runSql(adminUrl, `drop database if exists ${db} with (force)`);
+    await runSql(adminUrl, `create database ${db}`);
+    await runSql(urlOf(db), EXECUTIONS_TABLE);
+    for (let i = 0; i < runs; i += 1) {
+      const at = new Date(Date.now() - 20_000 - i * 1_000).toISOString();
+      await runSql(urlOf(db), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $1, $1, 'success', 'w1')`, [at]);
+    }
+  }
   await runSql(adminUrl, `drop database if exists ${database} with (force)`);
   await runSql(adminUrl, `create database ${database}`);
   await runSql(urlOf(database), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
@@ -71,6 +90,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await store?.close();
+  for (const db of [umbrellaGreen, umbrellaBlue]) await runSql(adminUrl, `drop database if exists ${db} with (force)`);
   await runSql(adminUrl, `drop database if exists ${database} with (force)`);
   await runSql(adminUrl, `drop database if exists ${sharedDatabase} with (force)`);
   await runSql(adminUrl, `drop database if exists ${waynesDatabase} with (force)`);
@@ -101,6 +122,7 @@ describe('telemetry loop', () => {
       docker: new Docker({ socketPath: inject('dockerSocket') }),
       tenantDatabaseUrl: adminUrl,
       sharedDatabaseUrl: urlOf(sharedDatabase),
+      operations: store.operations,
       config: () => good,
       isLeader: () => true,
       metrics,
@@ -127,6 +149,39 @@ describe('telemetry loop', () => {
   });
 });
 
+describe('telemetry loop: a tenant upgraded blue/green', () => {
+  it("reads the executions from the live colour's database (blue), not green's", async () => {
+    // Arrange: the journal says tl-umbrella's swap to blue is done; green's database has 1 execution, blue's 3.
+    const good = await config([{ path: 'tenants/tl-umbrella.yaml', bytes: encode(tenant('tl-umbrella', 'mode: dedicated')) }]);
+    const metrics = createMetrics({ defaultMetrics: false });
+    const stop = startTelemetryLoop({
+      intervalMs: 200,
+      docker: new Docker({ socketPath: inject('dockerSocket') }),
+      tenantDatabaseUrl: adminUrl,
+      sharedDatabaseUrl: undefined,
+      operations: store.operations,
+      config: () => good,
+      isLeader: () => true,
+      metrics,
+      logger: silentLogger(),
+    });
+
+    // Act: bounded wait for the first collection (a timeout fails the test).
+    let text: string;
+    try {
+      text = await until('tl-umbrella executions on /metrics', async () => {
+        const current = await metrics.registry.metrics();
+        return /rp9_tenant_executions_month\{[^}]*tenant="tl-umbrella"/.test(current) ? current : undefined;
+      }, { timeoutMs: 15_000 });
+    } finally {
+      stop();
+    }
+
+    // Assert
+    expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-umbrella"[^}]*\} 3/);
+  });
+});
+
 describe('telemetry loop: queue-wait histogram', () => {
   /** A finished execution of tl-wayne that waited `waitMs`, started `agoMs` ago (older than the 10 s settle time). */
   async function execution(waitMs: number, agoMs = 15_000): Promise<void> {
@@ -147,6 +202,7 @@ describe('telemetry loop: queue-wait histogram', () => {
       docker: new Docker({ socketPath: inject('dockerSocket') }),
       tenantDatabaseUrl: adminUrl,
       sharedDatabaseUrl: undefined,
+      operations: store.operations,
       config: () => { passes += 1; return good; },
       isLeader: () => leader,
       metrics,
