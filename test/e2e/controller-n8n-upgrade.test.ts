@@ -24,7 +24,7 @@ import { startN8nController, type N8nController } from './support/n8n-controller
 import { until } from './support/wait.js';
 import { readRouteFiles } from '../../controller/traefik/route-files.js';
 import { databaseExists } from '../../controller/upgrades/database-copy.js';
-import { callWebhook, callWebhookUntilServed, createWorkload, executionsOf, migrationCount, OWNER, ownerConnection } from './support/n8n-workload.js';
+import { callWebhook, callWebhookUntilServed, createWorkload, executionsOf, migrationCount, N8N_REST_TIMEOUT_MS, OWNER, ownerConnection } from './support/n8n-workload.js';
 
 const id = randomBytes(3).toString('hex');
 const tenant = 'upg';
@@ -122,7 +122,7 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     const v1 = n8nApiFor(UPGRADE_SOURCE_N8N_VERSION);
     const v1Url = await mainUrl();
     // Under load n8n answers "n8n is starting up" for a while after its healthcheck passes.
-    await until('n8n 1.x to be ready', async () => (await fetch(`${v1Url}/healthz/readiness`).catch(() => undefined))?.status === 200, { timeoutMs: 180_000, intervalMs: 1_000 });
+    await until(`n8n 1.x to be ready (${v1Url}/healthz/readiness answering 200)`, async () => (await fetch(`${v1Url}/healthz/readiness`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined))?.status === 200, { timeoutMs: N8N_REST_TIMEOUT_MS, intervalMs: 1_000 });
     const connection = await ownerConnection(v1Url);
     const workload = await createWorkload(v1, connection, `upg-${id}`);
     const before = await callWebhookUntilServed(v1Url, workload.webhookPath);
@@ -209,5 +209,5 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     expect(executionsAfter.length).toBeGreaterThan(executionsBefore.length);
     // The member invited and accepted on 1.x logs in on 2.x.
     expect(await login(v2Url, member.email, member.password)).toEqual(expect.any(String));
-  }, 15 * 60_000);
+  }, 25 * 60_000);
 });
