@@ -30,6 +30,7 @@ import { backupRuntime, cliExporter, followingObjectStore } from '../backups/run
 import { startOperationsLoop } from './operations-loop.js';
 import type { OperationEngine } from '../operations/engine.js';
 import { upgradeWiring } from '../upgrades/controller-wiring.js';
+import { revertPrOpener } from '../upgrades/revert-pr.js';
 import type { UpgradeHook } from '../upgrades/reconcile-hook.js';
 import { findDocker, dockerFoundText } from './docker-found.js';
 import { statusPageUrl } from './status-url.js';
@@ -256,6 +257,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     docker,
     backup: { objects: backupObjects, catalogue: store.backups, masterKey: () => store.masterKey(), metrics },
     events: store.events,
+    ...(forge ? { revertPr: revertPrOpener({ forge, baseBranch: settings.branch, config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }) } : {}),
     operations: store.operations,
     engine: () => upgradeEngine,
   }) : undefined;
