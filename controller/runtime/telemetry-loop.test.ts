@@ -65,12 +65,10 @@ beforeAll(async () => {
   }
   await runSql(adminUrl, `drop database if exists ${database} with (force)`);
   await runSql(adminUrl, `create database ${database}`);
-  await runSql(urlOf(database), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
-    "startedAt" timestamp(3) with time zone, "stoppedAt" timestamp(3) with time zone, status varchar not null, "workflowId" varchar(36) not null)`);
+  await runSql(urlOf(database), EXECUTIONS_TABLE);
   await runSql(adminUrl, `drop database if exists ${waynesDatabase} with (force)`);
   await runSql(adminUrl, `create database ${waynesDatabase}`);
-  await runSql(urlOf(waynesDatabase), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
-    "startedAt" timestamp(3) with time zone, "stoppedAt" timestamp(3) with time zone, status varchar not null, "workflowId" varchar(36) not null)`);
+  await runSql(urlOf(waynesDatabase), EXECUTIONS_TABLE);
   const now = Date.now();
   for (const ago of [30_000, 20_000]) {
     await runSql(urlOf(database), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $2, $3, 'success', 'w1')`,
@@ -97,6 +95,30 @@ afterAll(async () => {
   await runSql(adminUrl, `drop database if exists ${waynesDatabase} with (force)`);
 });
 
+/** Runs the loop as leader until `seen` holds on /metrics (bounded: a timeout fails the test), then stops it; the /metrics text. */
+async function firstCollection(good: GoodConfig, sharedDatabaseUrl: string | undefined, what: string, seen: (text: string) => boolean): Promise<string> {
+  const metrics = createMetrics({ defaultMetrics: false });
+  const stop = startTelemetryLoop({
+    intervalMs: 200,
+    docker: new Docker({ socketPath: inject('dockerSocket') }),
+    tenantDatabaseUrl: adminUrl,
+    sharedDatabaseUrl,
+    operations: store.operations,
+    config: () => good,
+    isLeader: () => true,
+    metrics,
+    logger: silentLogger(),
+  });
+  try {
+    return await until(what, async () => {
+      const current = await metrics.registry.metrics();
+      return seen(current) ? current : undefined;
+    }, { timeoutMs: 15_000 });
+  } finally {
+    stop();
+  }
+}
+
 describe('telemetry loop', () => {
   it('measures tenants that are not suspended', async () => {
     expect(targetsOf(await config())).toEqual([
@@ -116,29 +138,9 @@ describe('telemetry loop', () => {
   it("exports a dedicated tenant's executions from its own database, and a shared tenant's from its personal project, on /metrics, while leader", async () => {
     // Arrange
     const good = await config();
-    const metrics = createMetrics({ defaultMetrics: false });
-    const stop = startTelemetryLoop({
-      intervalMs: 200,
-      docker: new Docker({ socketPath: inject('dockerSocket') }),
-      tenantDatabaseUrl: adminUrl,
-      sharedDatabaseUrl: urlOf(sharedDatabase),
-      operations: store.operations,
-      config: () => good,
-      isLeader: () => true,
-      metrics,
-      logger: silentLogger(),
-    });
 
     // Act: bounded wait for the first collection (a timeout fails the test).
-    let text: string;
-    try {
-      text = await until('tl-acme and tl-hooli on /metrics', async () => {
-        const current = await metrics.registry.metrics();
-        return current.includes('tenant="tl-acme"') && current.includes('tenant="tl-hooli"') ? current : undefined;
-      }, { timeoutMs: 15_000 });
-    } finally {
-      stop();
-    }
+    const text = await firstCollection(good, urlOf(sharedDatabase), 'tl-acme and tl-hooli on /metrics', (current) => current.includes('tenant="tl-acme"') && current.includes('tenant="tl-hooli"'));
 
     // Assert
     expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-acme"[^}]*\} 2/);
@@ -153,29 +155,9 @@ describe('telemetry loop: a tenant upgraded blue/green', () => {
   it("reads the executions from the live colour's database (blue), not green's", async () => {
     // Arrange: the journal says tl-umbrella's swap to blue is done; green's database has 1 execution, blue's 3.
     const good = await config([{ path: 'tenants/tl-umbrella.yaml', bytes: encode(tenant('tl-umbrella', 'mode: dedicated')) }]);
-    const metrics = createMetrics({ defaultMetrics: false });
-    const stop = startTelemetryLoop({
-      intervalMs: 200,
-      docker: new Docker({ socketPath: inject('dockerSocket') }),
-      tenantDatabaseUrl: adminUrl,
-      sharedDatabaseUrl: undefined,
-      operations: store.operations,
-      config: () => good,
-      isLeader: () => true,
-      metrics,
-      logger: silentLogger(),
-    });
 
     // Act: bounded wait for the first collection (a timeout fails the test).
-    let text: string;
-    try {
-      text = await until('tl-umbrella executions on /metrics', async () => {
-        const current = await metrics.registry.metrics();
-        return /rp9_tenant_executions_month\{[^}]*tenant="tl-umbrella"/.test(current) ? current : undefined;
-      }, { timeoutMs: 15_000 });
-    } finally {
-      stop();
-    }
+    const text = await firstCollection(good, undefined, 'tl-umbrella executions on /metrics', (current) => /rp9_tenant_executions_month\{[^}]*tenant="tl-umbrella"/.test(current));
 
     // Assert
     expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-umbrella"[^}]*\} 3/);
