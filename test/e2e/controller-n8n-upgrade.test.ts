@@ -18,6 +18,7 @@ import { platformYaml } from './bots-support.js';
 import { containerLogs } from './n8n-containers.js';
 import { startN8nController, type N8nController } from './support/n8n-controller.js';
 import { until } from './support/wait.js';
+import { realN8nTenantYaml } from './support/n8n-tenant.js';
 import { callWebhook, callWebhookUntilServed, createWorkload, executionsOf, migrationCount, OWNER, ownerConnection } from './support/n8n-workload.js';
 
 const id = randomBytes(3).toString('hex');
@@ -29,21 +30,7 @@ const main = `rp9-${tenant}-main`;
 const worker = `rp9-${tenant}-worker-1`;
 
 function tenantYaml(version: string): string {
-  return [
-    'apiVersion: rp9.io/v1',
-    'kind: Tenant',
-    'metadata:',
-    `  name: ${tenant}`,
-    `  email: ops@${tenant}.example`,
-    'spec:',
-    '  plan: starter',
-    '  mode: dedicated',
-    '  region: us-east',
-    `  subdomain: ${tenant}`,
-    `  n8n: { version: "${version}" }`,
-    '  resources: { workers: 1, memoryMb: 1536, cpu: 1 }',
-    '',
-  ].join('\n');
+  return realN8nTenantYaml(tenant, { version });
 }
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });
