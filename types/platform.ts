@@ -272,6 +272,10 @@ export interface AutoMerge {
     warning: boolean;
     throttle: boolean;
     suspend: boolean;
+    /**
+     * Lifting a throttle or a suspension the enforcement bot set, at a new period or after a plan upgrade.
+     */
+    lift: boolean;
   };
   stripeSync: {
     planChange: boolean;
