@@ -45,7 +45,7 @@ function loggerFor(io: CommandIo, quiet = false): Logger {
 
 export const botsRunCommand: Command = {
   name: ['bots', 'run'],
-  summary: 'Run one bot now: autoscale, promotion or upgrades',
+  summary: 'Run one bot now: autoscale, promotion, upgrades or enforcement',
   args: '<name>',
   description: [
     'Reads the config from the base branch on GitHub, decides, and opens or updates one pull',
