@@ -72,7 +72,7 @@ export interface Decision {
 /** Where the enforcement bot's effects go; absent = not configured (reported, nothing sent). */
 export interface EnforcementEffects {
   /** Sends a notice unless its key was sent before; 'sent', 'duplicate' (sent before) or throws. */
-  notify(notice: Notice): Promise<'sent' | 'duplicate'>;
+  notify(notice: Notice): Promise<'sent' | 'duplicate' | 'rate-limited'>;
   /** Reports a meter event with its identifier as the idempotency key. */
   meter(event: MeterEvent): Promise<void>;
 }
@@ -81,7 +81,7 @@ export interface EffectResult {
   kind: 'notice' | 'meter-event';
   key: string;
   tenant: string;
-  outcome: 'sent' | 'duplicate' | 'skipped' | 'failed' | 'planned';
+  outcome: 'sent' | 'duplicate' | 'rate-limited' | 'skipped' | 'failed' | 'planned';
   detail?: string;
 }
 

@@ -39,7 +39,7 @@ function exposition(): string {
 class RecordingEffects implements EnforcementEffects {
   readonly sent = new Map<string, Notice>();
   readonly meters: MeterEvent[] = [];
-  async notify(notice: Notice): Promise<'sent' | 'duplicate'> {
+  async notify(notice: Notice): Promise<'sent' | 'duplicate' | 'rate-limited'> {
     if (this.sent.has(notice.key)) return 'duplicate';
     this.sent.set(notice.key, notice);
     return 'sent';
