@@ -59,15 +59,20 @@ function inputs() {
 
 const fleet = inputs();
 const times = [];
+const cpu = [];
 let last;
 for (let run = 0; run < RUNS; run++) {
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   last = decideEnforcement(fleet, platform, now);
   times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  const used = process.cpuUsage(cpuStart);
+  cpu.push((used.user + used.system) / 1000);
 }
 times.sort((a, b) => a - b);
+cpu.sort((a, b) => a - b);
 console.log(`machine: ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log(`enforcement decision over ${TENANTS} tenants: median ${times[Math.floor(RUNS / 2)].toFixed(1)} ms (min ${times[0].toFixed(1)}, max ${times[RUNS - 1].toFixed(1)}; target < 1000 ms)`);
+console.log(`enforcement decision over ${TENANTS} tenants: median ${times[Math.floor(RUNS / 2)].toFixed(1)} ms (min ${times[0].toFixed(1)}, max ${times[RUNS - 1].toFixed(1)}; CPU median ${cpu[Math.floor(RUNS / 2)].toFixed(1)} ms; target < 1000 ms)`);
 const byRisk = {};
 for (const p of last.proposals) byRisk[p.riskClass] = (byRisk[p.riskClass] ?? 0) + 1;
 console.log(`  proposals ${last.proposals.length} (${Object.entries(byRisk).map(([k, v]) => `${k} ${v}`).join(', ')}), notices ${last.notices.length}, meter events ${last.meterEvents.length}`);
