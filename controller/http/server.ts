@@ -230,7 +230,7 @@ async function statusPage(req: IncomingMessage, res: ServerResponse, ctx: Contex
       return;
     }
     const [tenants, lastCommit, readiness, events] = await Promise.all([ctx.deps.tenants(), ctx.deps.lastCommit(), checkReadiness(ctx, log), ctx.deps.events?.({ limit: EVENTS_OVERALL })]);
-    sendHtml(res, 200, renderStatusPage({ tenants, lastCommit, role: readiness.role, docker: readiness.docker.status, version: ctx.version, generatedAt: new Date(), ...(events ? { events } : {}) }));
+    sendHtml(res, 200, renderStatusPage({ tenants, lastCommit, role: readiness.role, docker: readiness.docker.status, ...(readiness.containerAddresses ? { containerAddresses: readiness.containerAddresses } : {}), version: ctx.version, generatedAt: new Date(), ...(events ? { events } : {}) }));
   } catch (error) {
     const correlationId = String(res.getHeader('x-request-id') ?? '');
     log.error('status page failed', { code: 'http.status-unavailable', err: error });

@@ -25,6 +25,8 @@ export interface Readiness {
   git: DepState;
   /** The PostgreSQL server of tenant databases (RP9_TENANT_DATABASE_URL); absent or 'disabled' when none is configured. */
   tenantDatabase?: DepState;
+  /** RP9_CONTAINER_POSTGRES and RP9_CONTAINER_REDIS probed from a container; 'disabled' until checked. */
+  containerAddresses?: DepState;
 }
 
 /** One row of the status page; also fits recordTenants() in controller/metrics/record.ts. */

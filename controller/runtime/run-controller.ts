@@ -31,6 +31,7 @@ import { startOperationsLoop } from './operations-loop.js';
 import { findDocker, dockerFoundText } from './docker-found.js';
 import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
+import { startContainerAddressCheck } from './container-address-check.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
 import { StartupError, startupProblems } from './startup-checks.js';
 
@@ -83,6 +84,17 @@ export async function runController(settings: ControllerSettings, logger: Logger
   let storeError: string | undefined;
   let environment = 'default';
   let gitState: DepState = { status: 'down', error: 'not fetched yet' };
+  // RP9_CONTAINER_POSTGRES / RP9_CONTAINER_REDIS probed from a container on the tenants' network.
+  const addressCheck = startContainerAddressCheck({
+    docker,
+    network: settings.network,
+    targets: [
+      { variable: 'RP9_CONTAINER_POSTGRES', ...settings.containerPostgres },
+      { variable: 'RP9_CONTAINER_REDIS', ...settings.containerRedis },
+    ],
+    config: () => tracker.lastGood(),
+    logger,
+  });
 
   // The HTTP server listens before the loop starts: the loop's first pass
   // already posts commit statuses, and they link the status page it serves.
@@ -163,7 +175,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
           probe(() => docker.ping()),
           databases ? probe(() => databases.observe(environment)) : Promise.resolve<DepState>({ status: 'disabled' }),
         ]);
-        return { role: loop?.role() ?? 'unknown', database, docker: dockerState, git: gitState, tenantDatabase };
+        return { role: loop?.role() ?? 'unknown', database, docker: dockerState, git: gitState, tenantDatabase, containerAddresses: addressCheck.state() };
       },
       tenants: tenantRows,
       events: async ({ tenant, limit }) => (store ? store.events.recent({ ...(tenant ? { tenant } : {}), limit }) : []),
@@ -198,6 +210,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     });
   } catch (error) {
     storeError = error instanceof Error ? error.message : String(error);
+    await addressCheck.stop();
     await http.close().catch(() => undefined);
     await databases?.close().catch(() => undefined);
     throw error;
@@ -277,6 +290,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     async stop(options = {}) {
       stopDrift();
       stopTelemetry();
+      await addressCheck.stop();
       await stopOperations();
       commitStatus.close();
       await started.stop(options);

@@ -24,7 +24,7 @@ export const CONTROLLER_SETTINGS: readonly SettingDoc[] = [
   { env: ['RP9_TENANT_DATABASE_URL'], meaning: 'admin URL of the server holding tenant databases (default `DATABASE_URL`); probed by `/readyz` and `/health/detailed`' },
   { env: ['RP9_MASTER_KEY'], meaning: '32-byte key (base64 or hex) that encrypts tenant secrets; required with `DATABASE_URL` (checked at start); generated into `<state-dir>/master.key` for the embedded store' },
   { env: ['DOCKER_HOST'], meaning: '`unix:///path` or `tcp://host:port` (default `/var/run/docker.sock`)' },
-  { env: ['RP9_CONTAINER_POSTGRES', 'RP9_CONTAINER_REDIS'], meaning: '`host:port` as tenant containers reach PostgreSQL and Redis (default: the host and port of `RP9_TENANT_DATABASE_URL`, else `postgres:5432`; `redis:6379`); a loopback address is refused at start' },
+  { env: ['RP9_CONTAINER_POSTGRES', 'RP9_CONTAINER_REDIS'], meaning: '`host:port` as tenant containers reach PostgreSQL and Redis (default: the host and port of `RP9_TENANT_DATABASE_URL`, else `postgres:5432`; `redis:6379`); a loopback address is refused at start, and both are probed from a container (`settings.container-address-unreachable`)' },
   { env: ['RP9_DOCKER_NETWORK'], meaning: 'network tenant containers join (default `rp9`)' },
   { env: ['RP9_SUSPENDED_URL'], meaning: 'where suspended tenants are routed (default `http://controller:9090`)' },
   { env: ['RP9_N8N_PORT', 'RP9_N8N_RUNNERS_BROKER_PORT'], meaning: 'ports n8n listens on inside its containers: HTTP (default 5678) and the task-runner broker (default 5679)' },

@@ -18,6 +18,7 @@ import { platformYaml } from './bots-support.js';
 import { containerLogs } from './n8n-containers.js';
 import { startN8nController, type N8nController } from './support/n8n-controller.js';
 import { until } from './support/wait.js';
+import { realN8nTenantYaml } from './support/n8n-tenant.js';
 import { callWebhook, callWebhookUntilServed, createWorkload, executionsOf, migrationCount, OWNER, ownerConnection } from './support/n8n-workload.js';
 
 const id = randomBytes(3).toString('hex');
@@ -29,21 +30,7 @@ const main = `rp9-${tenant}-main`;
 const worker = `rp9-${tenant}-worker-1`;
 
 function tenantYaml(version: string): string {
-  return [
-    'apiVersion: rp9.io/v1',
-    'kind: Tenant',
-    'metadata:',
-    `  name: ${tenant}`,
-    `  email: ops@${tenant}.example`,
-    'spec:',
-    '  plan: starter',
-    '  mode: dedicated',
-    '  region: us-east',
-    `  subdomain: ${tenant}`,
-    `  n8n: { version: "${version}" }`,
-    '  resources: { workers: 1, memoryMb: 1536, cpu: 1 }',
-    '',
-  ].join('\n');
+  return realN8nTenantYaml(tenant, { version });
 }
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });
@@ -95,15 +82,9 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     tenantDb.pathname = `/${database}`;
 
     // Arrange: the tenant on 1.x, with a workload made through the 1.x adapter.
-    // n8n 1.x has no migration lock: on a fresh database main and worker may
-    // both run the migrations and one fails (a transient failure; Docker
-    // restarts it). The controller's loop retries on its next pass; so does
-    // this test, at most three passes.
-    let first = await ctl.reconcile();
-    for (let pass = 1; pass < 3 && first.failures.length > 0; pass++) {
-      console.warn(`[controller-n8n-upgrade] pass ${pass} failed (${first.failures.map((f) => f.message ?? f).join('; ').slice(0, 300)}), reconciling again`);
-      first = await ctl.reconcile();
-    }
+    // n8n 1.x has no migration lock; the controller starts the worker only
+    // once main is healthy (its migrations done), so one pass is enough.
+    const first = await ctl.reconcile();
     if (first.failures.length > 0) console.error(await diagnose());
     expect(first.failures).toEqual([]);
     const v1Info = await docker.getContainer(main).inspect();
