@@ -27,20 +27,23 @@ export interface OperationsLoopOptions {
   retryAfterMs?: number;
   /** Last-success gauges are refilled from the catalogue every pass, so they survive a restart or a change of leader. */
   metrics?: Pick<Metrics, 'backupLastSuccess' | 'backupBytes'>;
+  /** Removes expired restore sandboxes (controller/sandbox/sandbox-sweep.ts); returns their names. */
+  sweepSandboxes?(now: Date): Promise<string[]>;
 }
 
 export interface OperationsTicker {
   /** One pass (tests call it directly). */
-  tick(): Promise<{ advanced: number; started: string[]; pruned: string[] }>;
+  tick(): Promise<{ advanced: number; started: string[]; pruned: string[]; sandboxesRemoved: string[] }>;
 }
 
 export function createOperationsTicker(options: OperationsLoopOptions): OperationsTicker {
   const now = options.now ?? (() => new Date());
   return {
     async tick() {
-      const result = { advanced: 0, started: [] as string[], pruned: [] as string[] };
+      const result = { advanced: 0, started: [] as string[], pruned: [] as string[], sandboxesRemoved: [] as string[] };
       if (!options.isLeader()) return result;
       result.advanced = (await options.engine.pass()).length;
+      if (options.sweepSandboxes) result.sandboxesRemoved = await options.sweepSandboxes(now());
       const good = options.config();
       if (!good) return result;
       result.started = [...(await startDue(options, good, now())), ...(await startDrills(options, good, now()))];
