@@ -257,7 +257,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     logger,
     runner: 'controller',
     metrics,
-    ...(sandboxes ? { restore: sandboxes.restore } : {}),
+    ...(sandboxes ? { restore: sandboxes.restore, inPlace: sandboxes.inPlace } : {}),
   });
   const stopOperations = startOperationsLoop({
     intervalMs: settings.operationsIntervalMs,

@@ -9,6 +9,9 @@ import type { ObjectStore } from '../../edges/object-store/index.js';
 import { compileTenant } from '../compile/compile-tenant.js';
 import type { DesiredTenant } from '../model.js';
 import type { RestoreDeps } from '../operations/restore.js';
+import type { InPlaceDeps } from '../operations/restore-in-place.js';
+import { tenantData } from '../backups/tenant-data.js';
+import type { BackupDeps } from '../operations/backup.js';
 import type { DatabaseAdmin } from '../postgres/tenant-databases.js';
 import { createApplyPorts } from '../runtime/apply-ports.js';
 import { compileContextFor, type ControllerSettings } from '../runtime/settings.js';
@@ -38,14 +41,19 @@ export function sandboxDesiredFor(settings: ControllerSettings, config: SandboxC
   return withSandboxLabels(desired, tenant, expiresAt);
 }
 
-export function sandboxRuntime(options: SandboxRuntimeOptions): { restore: RestoreDeps; stack(): SandboxStack } {
+/** What the in-place restore needs beyond a backup's dependencies (backupRuntime adds those). */
+export type InPlaceExtras = Omit<InPlaceDeps, keyof BackupDeps>;
+
+export function sandboxRuntime(options: SandboxRuntimeOptions): { restore: RestoreDeps; inPlace: InPlaceExtras; stack(): SandboxStack } {
   const { settings, docker, databases, store } = options;
-  const stack = (): SandboxStack => {
+  const platformNow = () => {
     const platform = options.config()?.platform;
     if (!platform) throw Object.assign(new Error('no valid config to take the environment from'), { code: 'sandbox.no-config' });
-    const environment = platform.spec.environment;
-    const ports = createApplyPorts({
-      environment,
+    return platform;
+  };
+  const portsFor = (platform: Platform) =>
+    createApplyPorts({
+      environment: platform.spec.environment,
       network: settings.network,
       docker,
       databases,
@@ -54,7 +62,9 @@ export function sandboxRuntime(options: SandboxRuntimeOptions): { restore: Resto
       secrets: store.secrets,
       healthTimeoutMs: settings.healthTimeoutMs,
     });
-    return createSandboxStack({ environment, docker, databases, routesDir: settings.routesDir, ports, secrets: store.secrets });
+  const stack = (): SandboxStack => {
+    const platform = platformNow();
+    return createSandboxStack({ environment: platform.spec.environment, docker, databases, routesDir: settings.routesDir, ports: portsFor(platform), secrets: store.secrets, readyTimeoutMs: settings.healthTimeoutMs });
   };
   const restore: RestoreDeps = {
     objects: options.objects,
@@ -66,5 +76,16 @@ export function sandboxRuntime(options: SandboxRuntimeOptions): { restore: Resto
     stack,
     exportItems: (container, what) => exportItems(docker, container, what),
   };
-  return { restore, stack };
+  const inPlace: InPlaceExtras = {
+    secrets: store.secrets,
+    adminUrl: settings.tenantDatabaseUrl,
+    tenantDesired: (tenant) => {
+      const config = options.config();
+      const loaded = config?.tenants.find((t) => t.name === tenant);
+      return config && loaded ? compileTenant(config.platform, loaded, compileContextFor(settings, config.platform)) : undefined;
+    },
+    tenantData: () => tenantData(portsFor(platformNow()), databases, docker, settings.healthTimeoutMs),
+    exportItems: restore.exportItems,
+  };
+  return { restore, inPlace, stack };
 }

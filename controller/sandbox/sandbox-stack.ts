@@ -16,6 +16,7 @@ import type { DatabaseAdmin } from '../postgres/tenant-databases.js';
 import type { SecretsApi } from '../store/secrets-repo.js';
 import { removeRouteFile } from '../traefik/route-files.js';
 import { isSandboxName, SANDBOX_LABEL, type SandboxInventoryEntry } from './sandbox.js';
+import { waitReady } from './wait-ready.js';
 
 export interface SandboxStackEdges {
   environment: string;
@@ -24,6 +25,8 @@ export interface SandboxStackEdges {
   routesDir: string;
   ports: ApplyPorts;
   secrets: SecretsApi;
+  /** How long a new sandbox may take to pass its health checks. */
+  readyTimeoutMs: number;
 }
 
 export interface SandboxStack {
@@ -31,7 +34,7 @@ export interface SandboxStack {
   inUse(name: string): Promise<boolean>;
   /** An empty database and its role for the sandbox (dropped first when it exists). */
   freshDatabase(database: DesiredDatabase): Promise<void>;
-  /** Creates what the sandbox's desired state has and waits until its containers are healthy, then writes its route. */
+  /** Creates what the sandbox's desired state has, waits until its containers pass their health checks, and writes its route. */
   apply(desired: DesiredTenant): Promise<void>;
   inventory(): Promise<SandboxInventoryEntry[]>;
   /** Removes everything of the sandbox; idempotent. */
@@ -65,12 +68,18 @@ export function createSandboxStack(edges: SandboxStackEdges): SandboxStack {
     },
     async apply(desired) {
       sandboxOnly(desired.name);
-      const observed = await observe();
-      const mine = { availability: observed.availability, resources: observed.resources.filter((r) => r.tenant === desired.name) };
-      const planned = plan({ environment: edges.environment, tenants: [desired] }, mine, { maxDeletionPercent: 100 });
-      const report = await applyPlan(planned, edges.ports, { concurrency: 1, retry: { attempts: 3, baseMs: 500, maxMs: 4_000 } });
-      const failed = report.tenants.find((t) => t.outcome === 'failed');
-      if (failed) throw new OperationError('sandbox.apply-failed', `sandbox ${desired.name}: ${failed.error?.message ?? 'apply failed'}`);
+      // A slow n8n fails apply's health wait (Docker says unhealthy) before it turns ready:
+      // wait for it here, bounded, then apply again, which writes the route.
+      for (let pass = 1; pass <= 2; pass += 1) {
+        const observed = await observe();
+        const mine = { availability: observed.availability, resources: observed.resources.filter((r) => r.tenant === desired.name) };
+        const planned = plan({ environment: edges.environment, tenants: [desired] }, mine, { maxDeletionPercent: 100 });
+        const report = await applyPlan(planned, edges.ports, { concurrency: 1, retry: { attempts: 3, baseMs: 500, maxMs: 4_000 } });
+        const failed = report.tenants.find((t) => t.outcome === 'failed');
+        if (!failed) return;
+        if (failed.error?.code !== 'docker.unhealthy' || pass === 2) throw new OperationError('sandbox.apply-failed', `sandbox ${desired.name}: ${failed.error?.message ?? 'apply failed'}`);
+        await waitReady(edges.docker, desired.resources.filter((r) => r.kind === 'container'), edges.readyTimeoutMs);
+      }
     },
     async inventory() {
       const observed = await observe();
