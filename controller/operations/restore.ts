@@ -113,7 +113,6 @@ export const restoreKind: OperationKind<RestoreDeps> = {
         const record = await backupOf(ctx);
         const host = desired(ctx).resources.find((r) => r.kind === 'route')?.hosts[0];
         if (record.location !== ctx.deps.objects.description) throw new OperationError('restore.location-mismatch', `backup ${backupId} is in ${record.location}, the configured backup store is ${ctx.deps.objects.description}`);
-        if (await ctx.deps.stack().inUse(sandbox)) throw new OperationError('restore.name-in-use', `sandbox ${sandbox} already exists (a container, volume, database, route or secret has its name); remove it or wait for its TTL`);
         ctx.progress({ phase: 'verify' });
         const masterKey = await ctx.deps.masterKey();
         await verifyBackup(ctx.deps.objects, masterKey, record);
@@ -121,6 +120,7 @@ export const restoreKind: OperationKind<RestoreDeps> = {
         if (!manifest.objects.database) throw new OperationError('restore.not-dedicated', `backup ${backupId} holds no database (a shared tenant's backup); a sandbox restores a dedicated tenant's database`);
         if (!manifest.encryption.wrappedN8nKey) throw new OperationError('restore.no-encryption-key', `backup ${backupId} does not hold the tenant's n8n encryption key (taken before rp9 kept it); its credentials cannot be read by a sandbox`);
         unwrapN8nKey(manifest.encryption.wrappedN8nKey, masterKey, backupId);
+        if (await ctx.deps.stack().inUse(sandbox)) throw new OperationError('restore.name-in-use', `sandbox ${sandbox} already exists (a container, volume, database, route or secret has its name); remove it or wait for its TTL`);
         return { host, url: `https://${host}/` };
       },
     },
