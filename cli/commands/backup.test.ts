@@ -113,7 +113,7 @@ describe('rp9 backup', () => {
     const corrupt = await rp9(['backup', 'verify', row.id]);
     expect(corrupt.code).toBe(1);
     expect(corrupt.err).toContain(`[backup.object-corrupt] backup ${row.id}: object database (s3://${bucket}/${key})`);
-  });
+   }, 120_000);
 
   it('refuses a tenant that is not in git, a bad --keep and an unknown id', async () => {
     const unknown = await rp9(['backup', 'create', 'nobody', '--skip-n8n']);
@@ -151,5 +151,5 @@ describe('rp9 backup', () => {
     const noKey = await rp9(['restore', tenant, '--backup', id, '--sandbox', '-o', 'json']);
     expect(noKey.code).toBe(1);
     expect(JSON.parse(noKey.out)).toMatchObject({ operation: { status: 'rolled-back', errorCode: 'restore.no-encryption-key' }, sandbox: null });
-  });
+  }, 120_000);
 });

@@ -8,7 +8,7 @@ import type { ObjectStore } from '../../edges/object-store/index.js';
 import type { Logger } from '../../kernel/log/logger.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import { backupInput } from '../backups/naming.js';
-import { expiredBackups } from '../backups/retention.js';
+import { expiredBackups, retentionFor } from '../backups/retention.js';
 import { dueBackups, dueDrills, SCHEDULE_KINDS, type ScheduleKind, type TenantSchedule } from '../backups/schedule.js';
 import type { OperationEngine } from '../operations/engine.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
@@ -117,11 +117,13 @@ async function startDrills(options: OperationsLoopOptions, good: GoodConfig, now
 }
 
 async function prune(options: OperationsLoopOptions, good: GoodConfig, now: Date): Promise<string[]> {
-  const retention = good.platform.spec.backups?.retention ?? { daily: 7, weekly: 4, monthly: 12 };
+  const { plans } = good.platform.spec;
+  const planOf = new Map(good.config.tenants.map((t) => [t.name, plans[t.tenant.spec.plan]]));
+  const retentionOf = (tenant: string) => retentionFor({ retention: good.platform.spec.backups?.retention }, planOf.get(tenant));
   const backups = await options.store.backups.list(undefined, 100_000);
   const local = backups.filter((b) => b.location === options.objects.description);
   const pruned: string[] = [];
-  for (const expired of expiredBackups(local, now, () => retention)) {
+  for (const expired of expiredBackups(local, now, retentionOf)) {
     const record = local.find((b) => b.id === expired.id);
     if (!record) continue;
     // Objects first: a crash in between leaves a row whose objects are gone, and the next pass deletes it again.

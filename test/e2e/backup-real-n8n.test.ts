@@ -32,6 +32,7 @@ import { testBucket } from '../harness/s3-bucket.js';
 import { platformYaml } from './bots-support.js';
 import { callWebhook, callWebhookUntilServed, createWorkload, ownerConnection, WEBHOOK_HEADER } from './support/n8n-workload.js';
 import { startN8nController, type N8nController } from './support/n8n-controller.js';
+import { until } from './support/wait.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -93,7 +94,11 @@ describe('backup of a real dedicated n8n, restored into a sandbox', () => {
     expect(failures).toEqual([]);
     const api = n8nApiFor(DEFAULT_N8N_VERSION);
     const baseUrl = `http://${await ipOf(mainContainerName(tenant))}:5678`;
-    const connection = await ownerConnection(baseUrl);
+    // Under load n8n answers /rest/settings while it still says "n8n is starting up" elsewhere: retry, bounded.
+    const connection = await until('the owner setup', () => ownerConnection(baseUrl).catch((error: Error) => {
+      if (/starting up/.test(error.message)) return undefined;
+      throw error;
+    }), { timeoutMs: 180_000, intervalMs: 2_000 });
     const workload = await createWorkload(api, connection, `restore-${id}`);
     await api.createWorkflow(connection, { name: 'plain', nodes: [{ id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }], connections: {}, settings: { executionOrder: 'v1' } });
     expect(JSON.parse((await callWebhookUntilServed(baseUrl, workload.webhookPath)).body)).toEqual({ msg: `hello restore-${id}` });
