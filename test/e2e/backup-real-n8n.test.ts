@@ -33,6 +33,7 @@ import { platformYaml } from './bots-support.js';
 import { callWebhook, callWebhookUntilServed, createWorkload, ownerConnection, WEBHOOK_HEADER } from './support/n8n-workload.js';
 import { startN8nController, type N8nController } from './support/n8n-controller.js';
 import { until } from './support/wait.js';
+import { tenantFile } from './support/config.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -45,20 +46,7 @@ const sandbox = sandboxName(tenant, today);
 const sandboxDb = `rp9_${sandbox.replaceAll('-', '_')}`;
 const files = {
   'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': 'rp9/n8n', 'spec.dedicated.n8nVersion': DEFAULT_N8N_VERSION }),
-  [`tenants/${tenant}.yaml`]: [
-    'apiVersion: rp9.io/v1',
-    'kind: Tenant',
-    'metadata:',
-    `  name: ${tenant}`,
-    `  email: ops@${tenant}.example`,
-    'spec:',
-    '  plan: starter',
-    '  mode: dedicated',
-    '  region: us-east',
-    `  subdomain: ${tenant}`,
-    '  resources: { workers: 1, memoryMb: 1536, cpu: 1 }',
-    '',
-  ].join('\n'),
+  ...tenantFile({ name: tenant, cpu: 1, memoryMb: 1536, workers: 1 }),
 };
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });
