@@ -101,6 +101,8 @@ const cases: BadCase[] = [
   // Tenant rules
   { name: 'name mismatch', text: tenantYaml('other', 'bad'), code: 'tenant.name-mismatch', line: 4, path: 'metadata.name' },
   { name: 'reserved subdomain (built in)', text: tenantYaml('bad', 'grafana'), code: 'tenant.subdomain-reserved', line: 10, path: 'spec.subdomain' },
+  { name: 'reserved name (sandbox)', text: tenantYaml('bad-restore-20261206', 'bad'), file: 'tenants/bad-restore-20261206.yaml', code: 'tenant.name-reserved', line: 4, path: 'metadata.name' },
+  { name: 'reserved subdomain (sandbox)', text: tenantYaml('bad', 'acme-restore-20261206'), code: 'tenant.subdomain-reserved', line: 10, path: 'spec.subdomain' },
   { name: 'reserved subdomain (platform)', text: tenantYaml('bad', 'billing'), code: 'tenant.subdomain-reserved', line: 10, path: 'spec.subdomain' },
   { name: 'unknown plan', text: BASE.replace('plan: pro', 'plan: gold'), code: 'tenant.plan-unknown', line: 7, path: 'spec.plan' },
   { name: 'unknown region', text: BASE.replace('region: us-east', 'region: mars'), code: 'tenant.region-unknown', line: 9, path: 'spec.region' },

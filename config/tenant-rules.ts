@@ -2,7 +2,7 @@
 // restrictions, and (when platform.yaml is usable) its plan, region and resources.
 import { makeDiagnostic, quote, type PathSegment } from './diagnostic.js';
 import type { Locator } from './locator.js';
-import { BUILTIN_RESERVED_SUBDOMAINS } from './reserved.js';
+import { BUILTIN_RESERVED_SUBDOMAINS, SANDBOX_NAME_PATTERN } from './reserved.js';
 import { closest } from './schema-messages.js';
 import type { Diagnostic, Platform, Tenant } from './types.js';
 import type { Resources } from '../types/tenant.js';
@@ -38,6 +38,9 @@ export function checkTenantOwnRules(input: TenantRuleInput, platform: Platform |
   if (metadata.name !== expected) {
     report('tenant.name-mismatch', ['metadata', 'name'], `metadata.name ${quote(metadata.name)} does not match the file name ${quote(input.file)}; the file must be tenants/${metadata.name}.yaml (or set metadata.name: ${expected})`);
   }
+  if (SANDBOX_NAME_PATTERN.test(metadata.name)) {
+    report('tenant.name-reserved', ['metadata', 'name'], `metadata.name ${quote(metadata.name)} ends in -restore-<yyyymmdd>, which names restore sandboxes (rp9 restore --sandbox); choose another name`);
+  }
   if (spec.n8n && !isExactVersion(spec.n8n.version)) {
     report('tenant.version-invalid', ['spec', 'n8n', 'version'], `spec.n8n.version ${quote(spec.n8n.version)} is not an exact semantic version like "1.123.4"`);
   }
@@ -54,6 +57,8 @@ export function checkTenantOwnRules(input: TenantRuleInput, platform: Platform |
   }
   const reserved = BUILTIN_RESERVED_SUBDOMAINS.includes(spec.subdomain)
     ? 'built in'
+    : SANDBOX_NAME_PATTERN.test(spec.subdomain)
+      ? 'it ends in -restore-<yyyymmdd>, which serves restore sandboxes'
     : platform?.spec.reservedSubdomains.includes(spec.subdomain)
       ? 'listed in platform.yaml spec.reservedSubdomains'
       : undefined;

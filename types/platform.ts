@@ -153,6 +153,23 @@ export interface Plan {
    * Tenants on this plan must be dedicated or have a promotion scheduled.
    */
   requiresDedicated: boolean;
+  /**
+   * Overrides spec.backups.retention for tenants on this plan; a count left out keeps the platform's.
+   */
+  backupRetention?: {
+    /**
+     * Daily backups kept (days).
+     */
+    daily?: number;
+    /**
+     * Weekly backups kept (weeks).
+     */
+    weekly?: number;
+    /**
+     * Monthly backups kept (months).
+     */
+    monthly?: number;
+  };
   overageBilling: boolean;
 }
 /**

@@ -20,6 +20,7 @@ export const commands: CommandEntry[] = [
   { name: ['backup', 'create'], summary: 'Back up a tenant now: database, workflows and credentials, encrypted and verified', load: async () => (await import('./backup.js')).backupCreateCommand },
   { name: ['backup', 'list'], summary: 'List catalogued backups, newest first', load: async () => (await import('./backup.js')).backupListCommand },
   { name: ['backup', 'verify'], summary: 'Download, decrypt and check a backup against its manifest', load: async () => (await import('./backup.js')).backupVerifyCommand },
+  { name: ['restore'], summary: 'Restore a backup into a sandbox: a dedicated stack of its own, removed when its TTL ends', load: async () => (await import('./restore.js')).restoreCommand },
   { name: ['drills', 'run'], summary: 'Run a restore drill now, for one tenant or every tenant with a verified backup', load: async () => (await import('./drills.js')).drillsRunCommand },
   { name: ['drills', 'list'], summary: 'List restore drills, newest first, with result and RTO', load: async () => (await import('./drills.js')).drillsListCommand },
   { name: ['controller'], summary: 'Run the reconcile loop: converge Docker, Traefik and PostgreSQL to the config repo', load: async () => (await import('./controller.js')).controllerCommand },

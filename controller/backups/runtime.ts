@@ -13,6 +13,8 @@ import type { Metrics } from '../../kernel/metrics/registry.js';
 import { databaseName, mainContainerName } from '../compile/names.js';
 import { backupKind, type BackupDeps, type N8nExporter } from '../operations/backup.js';
 import { drillKind, type DrillDeps } from '../operations/drill.js';
+import { restoreKind, type RestoreDeps } from '../operations/restore.js';
+import { restoreInPlaceKind, type InPlaceDeps } from '../operations/restore-in-place.js';
 import { createOperationEngine, type OperationEngine } from '../operations/engine.js';
 import { bindKind, type OperationProgress } from '../operations/kind.js';
 import type { Store } from '../store/index.js';
@@ -76,17 +78,22 @@ export interface BackupRuntimeOptions {
   runner: string;
   metrics?: Metrics;
   onProgress?(update: OperationProgress): void;
+  /** Restores into sandboxes (controller/sandbox/sandbox-runtime.ts); absent: this engine knows no restore kind. */
+  restore?: RestoreDeps;
+  /** The in-place restore's own edges (sandbox-runtime.ts); its backup edges are this runtime's. */
+  inPlace?: Omit<InPlaceDeps, keyof BackupDeps>;
   /** Which verified backup a drill picks (default Math.random). */
   random?(): number;
 }
 
-/** The engine with the backup and drill kinds bound to their edges. */
+/** The engine with the backup, drill and (given its edges) restore kinds bound. */
 export function backupRuntime(options: BackupRuntimeOptions): { engine: OperationEngine; deps: BackupDeps } {
   const deps: BackupDeps = {
     objects: options.objects,
     catalogue: options.store.backups,
     masterKey: () => options.store.masterKey(),
     databaseUrl: (tenant) => tenantDatabaseUrl(options.tenantDatabaseAdminUrl, tenant),
+    n8nEncryptionKey: async (tenant) => (await options.store.secrets.get(tenant, 'encryption-key'))?.reveal(),
     ...(options.n8n ? { n8n: options.n8n } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   };
@@ -101,7 +108,9 @@ export function backupRuntime(options: BackupRuntimeOptions): { engine: Operatio
   };
   const engine = createOperationEngine({
     operations: options.store.operations,
-    kinds: { backup: bindKind(backupKind, deps), drill: bindKind(drillKind, drillDeps) },
+    kinds: { backup: bindKind(backupKind, deps), drill: bindKind(drillKind, drillDeps), ...(options.restore ? { restore: bindKind(restoreKind, options.restore) } : {}),
+      ...(options.inPlace ? { 'restore-in-place': bindKind(restoreInPlaceKind, { ...deps, ...options.inPlace }) } : {}),
+    },
     logger: options.logger,
     runner: options.runner,
     ...(options.metrics ? { metrics: options.metrics } : {}),

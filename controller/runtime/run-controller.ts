@@ -28,6 +28,8 @@ import { dockerClient } from './docker-client.js';
 import { watchDockerDrift } from './docker-drift.js';
 import { backupRuntime, cliExporter, followingObjectStore } from '../backups/runtime.js';
 import { startOperationsLoop } from './operations-loop.js';
+import { sandboxRuntime } from '../sandbox/sandbox-runtime.js';
+import { sweepSandboxes } from '../sandbox/sandbox-sweep.js';
 import { findDocker, dockerFoundText } from './docker-found.js';
 import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
@@ -254,6 +256,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
 
   // Backups (and later restores, drills, promotions) run as journaled operations on the leader.
   const backupObjects = followingObjectStore(() => tracker.lastGood()?.platform, env, settings.stateDir);
+  const sandboxes = databases ? sandboxRuntime({ settings, docker, databases, store, objects: backupObjects, config: () => { const good = tracker.lastGood(); return good ? { platform: good.platform, tenants: good.config.tenants } : undefined; } }) : undefined;
   const { engine } = backupRuntime({
     store,
     objects: backupObjects,
@@ -267,6 +270,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     logger,
     runner: 'controller',
     metrics,
+    ...(sandboxes ? { restore: sandboxes.restore, inPlace: sandboxes.inPlace } : {}),
   });
   const stopOperations = startOperationsLoop({
     intervalMs: settings.operationsIntervalMs,
@@ -277,6 +281,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     isLeader: () => started.role() === 'leader',
     logger,
     metrics,
+    ...(sandboxes ? { sweepSandboxes: (now: Date) => (tracker.lastGood() ? sweepSandboxes(sandboxes.stack(), store.operations, now, logger) : Promise.resolve([])) } : {}),
   });
 
   const stopDrift = watchDockerDrift(docker, () => environment, () => started.trigger('drift'), logger);

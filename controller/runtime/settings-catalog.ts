@@ -28,7 +28,7 @@ export const CONTROLLER_SETTINGS: readonly SettingDoc[] = [
   { env: ['RP9_DOCKER_NETWORK'], meaning: 'network tenant containers join (default `rp9`)' },
   { env: ['RP9_SUSPENDED_URL'], meaning: 'where suspended tenants are routed (default `http://controller:9090`)' },
   { env: ['RP9_N8N_PORT', 'RP9_N8N_RUNNERS_BROKER_PORT'], meaning: 'ports n8n listens on inside its containers: HTTP (default 5678) and the task-runner broker (default 5679)' },
-  { env: ['RP9_HEALTH_TIMEOUT_SECONDS'], meaning: 'how long apply waits for a new or recreated container to turn healthy (default 180)' },
+  { env: ['RP9_HEALTH_TIMEOUT_SECONDS'], meaning: 'how long apply waits for a new or recreated container to turn healthy, and a restore for its sandbox or restarted tenant to pass its health checks (default 180)' },
   { env: ['RP9_GITHUB_TOKEN', 'RP9_GITHUB_REPOSITORY', 'RP9_GITHUB_API_URL'], meaning: 'commit statuses on each commit read, context `rp9/<environment>`' },
   { env: ['RP9_PUBLIC_URL'], meaning: 'http(s) URL of the status page as people reach it (e.g. `https://rp9.example.com/`); commit statuses link to it. **Set it in production.** Unset, statuses link `http://<host>:<port>/` of `--listen` when that names one address (the loopback default suits a local run only), and carry no link when it is `0.0.0.0` or `::`' },
   { env: ['RP9_GITHUB_WEBHOOK_SECRET'], meaning: 'secret of the push webhook' },
