@@ -159,7 +159,7 @@ beforeAll(async () => {
   workload = await seedTenant(api, owner, email, tenant);
   await callWebhookUntilServed(shared.url, workload.authWebhook);
   await deps().route(tenant, 'shared');
-}, N8N_IMAGE_BUILD_TIMEOUT_MS + 8 * 60_000);
+}, N8N_IMAGE_BUILD_TIMEOUT_MS + 40 * 60_000);
 
 afterAll(async () => {
   await Promise.allSettled(containers.map((c) => c.remove({ force: true })));
@@ -178,7 +178,7 @@ describe('promotion of a shared tenant to its dedicated n8n (real n8n 2.x on bot
     const op = await engine.runToEnd((await engine.start('promotion', tenant, input())).id);
     await expectRolledBack(op, 'n8n.container-missing');
     expect(op.steps.find((s) => s.name === 'import')?.status).toBe('rolled-back');
-  }, 10 * 60_000);
+  }, 20 * 60_000);
 
   it('rolls back when the freeze outlives ttlMinutes, deactivating on dedicated before reactivating on shared', async () => {
     const ttlMinutes = 0.1;
@@ -191,7 +191,7 @@ describe('promotion of a shared tenant to its dedicated n8n (real n8n 2.x on bot
     });
     const op = await engine.runToEnd((await engine.start('promotion', tenant, input(ttlMinutes))).id);
     await expectRolledBack(op, 'promotion.freeze-expired');
-  }, 10 * 60_000);
+  }, 20 * 60_000);
 
   it('rolls back when the dedicated n8n turns unhealthy before the switch', async () => {
     const engine = engineWith(deps(), {
@@ -201,7 +201,7 @@ describe('promotion of a shared tenant to its dedicated n8n (real n8n 2.x on bot
     });
     const op = await engine.runToEnd((await engine.start('promotion', tenant, input())).id);
     await expectRolledBack(op, 'promotion.dedicated-unhealthy');
-  }, 10 * 60_000);
+  }, 20 * 60_000);
 
   it('survives a crash before and after every step and moves everything: ids, hashes, credential data, webhooks', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
@@ -261,5 +261,5 @@ describe('promotion of a shared tenant to its dedicated n8n (real n8n 2.x on bot
     expect(text).toMatch(/rp9_promotion_freeze_seconds_count\{result="success"\} 1/);
     expect(Number(op?.state.freezeSeconds)).toBeGreaterThan(0);
     console.info(`[promotion-real] freeze ${Number(op?.state.freezeSeconds).toFixed(1)} s with ${2 * promotionKind.steps.length} crashes; ${workload.workflowIds.length} workflows, ${workload.activeIds.length} active`);
-  }, 20 * 60_000);
+  }, 30 * 60_000);
 });

@@ -11,6 +11,9 @@ import { freePort } from '../../harness/processes.js';
 import { httpGet, queueModeEnv, waitWhileRunning, type TenantDatabase } from '../n8n-containers.js';
 import { createWorkload } from './n8n-workload.js';
 
+/** Readiness polls, 500 ms apart: 2.x runs ~150 migrations on a fresh database, minutes on a loaded machine. */
+const READY_POLLS = 1_800;
+
 export interface N8nStack {
   main: Docker.Container;
   worker: Docker.Container;
@@ -36,7 +39,7 @@ export async function startStack(options: StackOptions, track: (c: Docker.Contai
   const workerPort = await freePort();
   const common = { db: options.db, redisUrl: options.redisUrl, encryptionKey: options.encryptionKey, version: options.version };
   const create = async (role: 'main' | 'worker', port: number) => {
-    const env = [...queueModeEnv({ ...common, port, brokerPort: await freePort() }), `QUEUE_BULL_REDIS_DB=${options.redisDb}`];
+    const env = [...queueModeEnv({ ...common, port, brokerPort: await freePort() }), `QUEUE_BULL_REDIS_DB=${options.redisDb}`, 'DB_POSTGRESDB_CONNECTION_TIMEOUT=120000'];
     const container = await options.docker.createContainer({
       name: role === 'main' ? options.names.main : options.names.worker,
       Image: options.image,
@@ -47,7 +50,7 @@ export async function startStack(options: StackOptions, track: (c: Docker.Contai
     });
     track(container);
     await container.start();
-    await waitWhileRunning(`${role} readiness`, container, async () => (await httpGet(`http://127.0.0.1:${port}/healthz/readiness`, 2_000)).status === 200, 400, 500);
+    await waitWhileRunning(`${role} readiness`, container, async () => (await httpGet(`http://127.0.0.1:${port}/healthz/readiness`, 2_000)).status === 200, READY_POLLS, 500);
     return container;
   };
   const main = await create('main', mainPort);
