@@ -14,7 +14,7 @@ import { databaseName, mainContainerName } from '../compile/names.js';
 import { backupKind, type BackupDeps, type N8nExporter } from '../operations/backup.js';
 import { drillKind, type DrillDeps } from '../operations/drill.js';
 import { createOperationEngine, type OperationEngine } from '../operations/engine.js';
-import { bindKind, type OperationProgress } from '../operations/kind.js';
+import { bindKind, type BoundKind, type OperationProgress } from '../operations/kind.js';
 import type { Store } from '../store/index.js';
 import { readPersonalProjects } from '../telemetry/personal-projects.js';
 import { BackupError } from './errors.js';
@@ -78,6 +78,8 @@ export interface BackupRuntimeOptions {
   onProgress?(update: OperationProgress): void;
   /** Which verified backup a drill picks (default Math.random). */
   random?(): number;
+  /** More kinds on the same engine (the controller's promotion). */
+  extraKinds?: Record<string, BoundKind>;
 }
 
 /** The engine with the backup and drill kinds bound to their edges. */
@@ -101,7 +103,7 @@ export function backupRuntime(options: BackupRuntimeOptions): { engine: Operatio
   };
   const engine = createOperationEngine({
     operations: options.store.operations,
-    kinds: { backup: bindKind(backupKind, deps), drill: bindKind(drillKind, drillDeps) },
+    kinds: { backup: bindKind(backupKind, deps), drill: bindKind(drillKind, drillDeps), ...options.extraKinds },
     logger: options.logger,
     runner: options.runner,
     ...(options.metrics ? { metrics: options.metrics } : {}),

@@ -32,6 +32,7 @@ import { findDocker, dockerFoundText } from './docker-found.js';
 import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
+import { promotionKinds } from '../promotion/controller-kind.js';
 import { StartupError, startupProblems } from './startup-checks.js';
 
 export interface RunningController {
@@ -254,6 +255,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     logger,
     runner: 'controller',
     metrics,
+    extraKinds: promotionKinds({ env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform) }),
   });
   const stopOperations = startOperationsLoop({
     intervalMs: settings.operationsIntervalMs,
