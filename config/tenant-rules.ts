@@ -47,10 +47,14 @@ export function checkTenantOwnRules(input: TenantRuleInput, platform: Platform |
     if (spec.customDomains.length > 0) dedicatedOnly(['spec', 'customDomains'], 'spec.customDomains');
     if (spec.n8n) dedicatedOnly(['spec', 'n8n'], 'spec.n8n (a pinned n8n version)');
     if (spec.resources) dedicatedOnly(['spec', 'resources'], 'spec.resources');
+    if (spec.throttle?.concurrency !== undefined) dedicatedOnly(['spec', 'throttle', 'concurrency'], 'spec.throttle.concurrency (n8n\'s production concurrency limit)');
     // A promotion moves a tenant whose file says `mode: dedicated`; on a shared tenant it would wait forever.
     if (spec.promotion) {
       report('tenant.promotion-needs-dedicated', ['spec', 'promotion'], 'spec.promotion moves a tenant to its dedicated n8n only when spec.mode is "dedicated"; on a shared tenant nothing ever moves. Set spec.mode: dedicated (the promotion bot\'s PR does both) or remove spec.promotion', 'key');
     }
+  }
+  if (spec.suspendedReason !== undefined && !spec.suspended) {
+    report('tenant.suspended-reason-unsuspended', ['spec', 'suspendedReason'], 'spec.suspendedReason is set but spec.suspended is not true; remove the reason or suspend the tenant', 'key');
   }
   const reserved = BUILTIN_RESERVED_SUBDOMAINS.includes(spec.subdomain)
     ? 'built in'
