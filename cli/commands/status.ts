@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
 import { DEFAULT_STATE_DIR, embeddedStoreExists, openStore, type StoreOptions } from '../../controller/store/store.js';
 import type { Operation, StoreEvent, TenantStatus } from '../../controller/store/types.js';
+import { promotionView, type PromotionView } from '../../controller/promotion/views.js';
 
 const RECENT_EVENTS = 10;
 
@@ -11,6 +12,8 @@ export interface TenantDetail {
   status: TenantStatus;
   operations: Operation[];
   events: StoreEvent[];
+  /** The tenant's promotion in progress: phase migrating, its step and elapsed freeze. */
+  promotion?: PromotionView;
 }
 
 export const statusCommand: Command = {
@@ -52,10 +55,13 @@ export const statusCommand: Command = {
         io.stderr.write(`rp9 status: no status recorded for tenant "${tenant}" in ${backend} (known: ${known.join(', ')})\n`);
         return EXIT_INVALID;
       }
+      const operations = await store.operations.listUnfinished(tenant);
+      const promoting = operations.find((o) => o.kind === 'promotion');
       const detail: TenantDetail = {
-        status,
-        operations: await store.operations.listUnfinished(tenant),
+        status: promoting ? { ...status, phase: 'migrating' } : status,
+        operations,
         events: await store.events.recent({ tenant, limit: RECENT_EVENTS }),
+        ...(promoting ? { promotion: promotionView(promoting, new Date()) } : {}),
       };
       io.stdout.write(format === 'json' ? `${JSON.stringify({ backend, ...detail }, null, 2)}\n` : renderTenantDetail(detail, new Date()));
       return EXIT_OK;
@@ -95,6 +101,7 @@ export function renderTenantDetail(detail: TenantDetail, now: Date): string {
     ['Observed commit', status.observedCommit ?? '-'],
     ['Generation', status.observedGeneration ?? '-'],
     ['Updated', when(status.updatedAt, now)],
+    ...(detail.promotion ? [['Promotion', `operation ${detail.promotion.operationId}, step ${detail.promotion.step ?? '-'}, freeze ${detail.promotion.freezeSeconds.toFixed(0)} s`] as [string, string]] : []),
   ];
   const width = Math.max(...fields.map(([k]) => k.length)) + 1;
   const out = fields.map(([k, v]) => `${`${k}:`.padEnd(width)}  ${clean(v)}`);

@@ -35,6 +35,7 @@ import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
 import { startContainerAddressCheck } from './container-address-check.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
+import { promotionKinds } from '../promotion/controller-kind.js';
 import { StartupError, startupProblems } from './startup-checks.js';
 
 export interface RunningController {
@@ -271,6 +272,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     runner: 'controller',
     metrics,
     ...(sandboxes ? { restore: sandboxes.restore, inPlace: sandboxes.inPlace } : {}),
+    extraKinds: promotionKinds({ env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform) }),
   });
   const stopOperations = startOperationsLoop({
     intervalMs: settings.operationsIntervalMs,

@@ -37,6 +37,8 @@ export const CONTROLLER_SETTINGS: readonly SettingDoc[] = [
   { env: ['RP9_SHARED_N8N_DATABASE_URL'], meaning: 'the shared n8n\'s database: executions of shared tenants, attributed to the personal project of the n8n user whose email is the tenant\'s `metadata.email` (the tenant label `rp9.io/n8n-project: <project id>` overrides it)' },
   { env: ['RP9_OPERATIONS_INTERVAL_SECONDS'], meaning: 'how often the leader advances long operations (backups, drills) by one step each, starts due scheduled backups and drills, and prunes expired backups (default 30)' },
   { env: ['RP9_SHARED_N8N_CONTAINER'], meaning: 'the shared n8n\'s container, where `n8n export:*` runs for shared tenants\' backups' },
+  { env: ['RP9_SHARED_N8N_API_URL'], meaning: 'the shared n8n\'s URL as the controller reaches it (public API); with RP9_SHARED_N8N_API_KEY, RP9_SHARED_N8N_CONTAINER and RP9_SHARED_N8N_DATABASE_URL it turns promotions on' },
+  { env: ['RP9_SHARED_N8N_API_KEY'], meaning: 'an owner API key of the shared n8n: a promotion deactivates the tenant\'s workflows there (and reactivates them on rollback)' },
   { env: ['RP9_LOG_LEVEL'], meaning: '`debug`, `info` (default), `warn`, `error`' },
   { env: ['RP9_DEBUG'], meaning: 'any value: a failing command also prints its stack trace' },
 ];
