@@ -12,6 +12,7 @@ import { leaseApi, type LeaseApi } from './lease-repo.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
 import { operationsApi, type OperationsApi } from './operations-repo.js';
+import { sharedMembersApi, type SharedMembersApi } from './shared-members-repo.js';
 import { secretsApi, type MasterKeyProvider, type SecretsApi } from './secrets-repo.js';
 import type { Sql } from './sql.js';
 import { statusApi, type StatusApi } from './status-repo.js';
@@ -40,6 +41,8 @@ export interface Store {
   /** The backup catalogue. */
   readonly backups: BackupsApi;
   readonly lease: LeaseApi;
+  /** Shared tenants' members on the shared n8n. */
+  readonly sharedMembers: SharedMembersApi;
   /** The master key secrets (and backup data keys) are wrapped with. */
   masterKey(): Promise<Buffer>;
   close(): Promise<void>;
@@ -79,6 +82,7 @@ export async function storeOn(sql: Sql, options: Omit<StoreOptions, 'databaseUrl
     operations: operationsApi(sql),
     backups: backupsApi(sql),
     lease: leaseApi(sql),
+    sharedMembers: sharedMembersApi(sql),
     masterKey,
     close: () => sql.close(),
   };
