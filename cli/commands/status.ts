@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
 import { DEFAULT_STATE_DIR, embeddedStoreExists, openStore, type StoreOptions } from '../../controller/store/store.js';
 import type { Operation, StoreEvent, TenantStatus } from '../../controller/store/types.js';
+import type { SharedMember } from '../../controller/store/shared-members-repo.js';
+import { memberFields } from './status-member.js';
 
 const RECENT_EVENTS = 10;
 
@@ -11,6 +13,8 @@ export interface TenantDetail {
   status: TenantStatus;
   operations: Operation[];
   events: StoreEvent[];
+  /** A shared tenant's member on the shared n8n, when rp9 made one. */
+  member?: SharedMember;
 }
 
 export const statusCommand: Command = {
@@ -57,6 +61,8 @@ export const statusCommand: Command = {
         operations: await store.operations.listUnfinished(tenant),
         events: await store.events.recent({ tenant, limit: RECENT_EVENTS }),
       };
+      const member = await store.sharedMembers.get(tenant);
+      if (member) detail.member = member;
       io.stdout.write(format === 'json' ? `${JSON.stringify({ backend, ...detail }, null, 2)}\n` : renderTenantDetail(detail, new Date()));
       return EXIT_OK;
     } finally {
@@ -95,6 +101,7 @@ export function renderTenantDetail(detail: TenantDetail, now: Date): string {
     ['Observed commit', status.observedCommit ?? '-'],
     ['Generation', status.observedGeneration ?? '-'],
     ['Updated', when(status.updatedAt, now)],
+    ...(detail.member ? memberFields(detail.member) : []),
   ];
   const width = Math.max(...fields.map(([k]) => k.length)) + 1;
   const out = fields.map(([k, v]) => `${`${k}:`.padEnd(width)}  ${clean(v)}`);

@@ -31,6 +31,7 @@ import { startOperationsLoop } from './operations-loop.js';
 import { findDocker, dockerFoundText } from './docker-found.js';
 import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
+import { startMembersLoop } from './members-loop.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
 import { StartupError, startupProblems } from './startup-checks.js';
 
@@ -266,6 +267,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
     metrics,
   });
 
+  const stopMembers = startMembersLoop({ settings, store, config: tracker.lastGood, isLeader: () => started.role() === 'leader', logger });
+
   const stopDrift = watchDockerDrift(docker, () => environment, () => started.trigger('drift'), logger);
 
   logger.info('controller started', { url: http.url, status_url: statusUrl, repo: settings.repo.replace(/\/\/[^@/]*@/, '//***@'), branch: settings.branch, store: opened.backend.description, routes_dir: settings.routesDir, holder });
@@ -277,6 +280,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     async stop(options = {}) {
       stopDrift();
       stopTelemetry();
+      stopMembers();
       await stopOperations();
       commitStatus.close();
       await started.stop(options);

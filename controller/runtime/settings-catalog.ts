@@ -35,6 +35,7 @@ export const CONTROLLER_SETTINGS: readonly SettingDoc[] = [
   { env: ['RP9_LEASE_TTL_SECONDS', 'RP9_LEASE_RENEW_SECONDS'], meaning: 'leader lease timing (default 15 s / 5 s)' },
   { env: ['RP9_TELEMETRY_INTERVAL_SECONDS'], meaning: 'how often the leader measures per-tenant usage for `/metrics` (default 60)' },
   { env: ['RP9_SHARED_N8N_DATABASE_URL'], meaning: 'the shared n8n\'s database: executions of shared tenants, attributed to the personal project of the n8n user whose email is the tenant\'s `metadata.email` (the tenant label `rp9.io/n8n-project: <project id>` overrides it)' },
+  { env: ['RP9_SHARED_N8N_URL', 'RP9_SHARED_N8N_API_KEY'], meaning: 'the shared n8n\'s public API as the controller reaches it (default `spec.sharedN8n.url` of `platform.yaml`) and an API key of its owner (also `RP9_SHARED_N8N_API_KEY_FILE`): with the key, each shared tenant gets a member user for its `metadata.email`, suspending deactivates its active workflows (and unsuspending reactivates exactly those), removal from git disables the user (needs `RP9_SHARED_N8N_DATABASE_URL`). Without the key shared tenants get a route only' },
   { env: ['RP9_OPERATIONS_INTERVAL_SECONDS'], meaning: 'how often the leader advances long operations (backups, drills) by one step each, starts due scheduled backups and drills, and prunes expired backups (default 30)' },
   { env: ['RP9_SHARED_N8N_CONTAINER'], meaning: 'the shared n8n\'s container, where `n8n export:*` runs for shared tenants\' backups' },
   { env: ['RP9_LOG_LEVEL'], meaning: '`debug`, `info` (default), `warn`, `error`' },

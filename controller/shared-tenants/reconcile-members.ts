@@ -29,9 +29,12 @@ function nonShared(good: GoodConfig): Set<string> {
   return new Set(good.config.tenants.filter(({ tenant }) => tenant.spec.mode !== 'shared').map(({ name }) => name));
 }
 
-export async function reconcileMembers(shared: SharedN8n, store: Store, good: GoodConfig): Promise<MembersPassResult> {
-  const wanted = wantedMembersOf(good);
-  const skip = nonShared(good);
+export function reconcileMembers(shared: SharedN8n, store: Store, good: GoodConfig): Promise<MembersPassResult> {
+  return reconcileMemberList(shared, store, wantedMembersOf(good), nonShared(good));
+}
+
+/** The pass on a list of wanted members; `skip` names tenants in git that are not shared (their records are left alone). */
+export async function reconcileMemberList(shared: SharedN8n, store: Store, wanted: readonly (WantedMember & { projectLabel?: string })[], skip: ReadonlySet<string> = new Set()): Promise<MembersPassResult> {
   const result: MembersPassResult = { applied: [], blocked: [], failures: [] };
   for (let round = 0; round < 2; round++) {
     const records = (await store.sharedMembers.list()).filter((record) => !skip.has(record.tenant));
