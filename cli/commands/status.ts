@@ -5,7 +5,7 @@ import { EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Comma
 import { DEFAULT_STATE_DIR, embeddedStoreExists, openStore, type StoreOptions } from '../../controller/store/store.js';
 import type { Operation, StoreEvent, TenantStatus } from '../../controller/store/types.js';
 import type { SharedMember } from '../../controller/store/shared-members-repo.js';
-import { memberFields } from './status-member.js';
+import { memberFields } from '../../controller/shared-tenants/member-fields.js';
 
 const RECENT_EVENTS = 10;
 

@@ -32,6 +32,7 @@ import { findDocker, dockerFoundText } from './docker-found.js';
 import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
 import { startMembersLoop } from './members-loop.js';
+import { memberFields } from '../shared-tenants/member-fields.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
 import { StartupError, startupProblems } from './startup-checks.js';
 
@@ -168,6 +169,10 @@ export async function runController(settings: ControllerSettings, logger: Logger
       },
       tenants: tenantRows,
       events: async ({ tenant, limit }) => (store ? store.events.recent({ ...(tenant ? { tenant } : {}), limit }) : []),
+      member: async (tenant) => {
+        const member = await store?.sharedMembers.get(tenant);
+        return member ? memberFields(member) : undefined;
+      },
       async lastCommit() {
         const good = tracker.lastGood();
         if (!good) return undefined;

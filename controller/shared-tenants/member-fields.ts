@@ -1,6 +1,6 @@
-// The shared-n8n lines of `rp9 status <tenant>` (and the status page): the
-// member rp9 made for a shared tenant, its invitation link until accepted.
-import type { SharedMember } from '../../controller/store/shared-members-repo.js';
+// The shared-n8n lines of `rp9 status <tenant>` and of the tenant's status page:
+// the member rp9 made for a shared tenant, with its invitation link until accepted.
+import type { SharedMember } from '../store/shared-members-repo.js';
 
 export function memberFields(member: SharedMember): [string, string][] {
   const fields: [string, string][] = [
