@@ -47,7 +47,7 @@ describe('shared tenants on a real shared n8n', () => {
     container = await docker.createContainer({ name: `${PREFIX}-main`, Image: image, Cmd: ['start'], Env: [...env, `QUEUE_BULL_PREFIX=${PREFIX}`], HostConfig: { NetworkMode: 'host', Init: true } });
     await container.start();
     const baseUrl = `http://127.0.0.1:${port}`;
-    await waitWhileRunning('shared n8n readiness', container, async () => (await httpGet(`${baseUrl}/healthz/readiness`, 2_000)).status === 200, 240, 500);
+    await waitWhileRunning('shared n8n readiness', container, async () => (await httpGet(`${baseUrl}/healthz/readiness`, 2_000)).status === 200, 480, 500);
     owner = await ownerConnection(baseUrl);
     const url = new URL(inject('postgresUrl'));
     url.username = db.user;
@@ -55,7 +55,7 @@ describe('shared tenants on a real shared n8n', () => {
     url.pathname = `/${db.name}`;
     shared = { api, connection: { baseUrl, apiKey: owner.apiKey as string }, databaseUrl: url.toString() };
     store = await openStore({ memory: true, notify: () => undefined });
-  }, N8N_IMAGE_BUILD_TIMEOUT_MS + 4 * 60_000);
+  }, N8N_IMAGE_BUILD_TIMEOUT_MS + 8 * 60_000);
 
   afterAll(async () => {
     await store?.close();
