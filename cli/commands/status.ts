@@ -116,12 +116,13 @@ export function renderTenantDetail(detail: TenantDetail, now: Date): string {
     out.push(indent(table(['KIND', 'ID', 'STATUS', 'STEP', 'STARTED'], operations.map((o) => [o.kind, o.id, o.status, stepLabel(o), when(o.startedAt, now)]))));
   }
   out.push('', 'Recent events:');
-  out.push(
-    events.length === 0
-      ? '  (none)'
-      : indent(table(['TIME', 'TYPE', 'REASON', 'ACTOR', 'COMMIT', 'MESSAGE'], events.map((e) => [when(e.time, now), e.type, e.reason, e.actor, shortCommit(e.commit), e.message]))),
-  );
+  out.push(events.length === 0 ? '  (none)' : indent(renderEventTable(events, now)));
   return `${out.join('\n')}\n`;
+}
+
+/** Events as a table: time, type, reason, actor, commit, message (one line each). */
+export function renderEventTable(events: readonly StoreEvent[], now: Date): string {
+  return table(['TIME', 'TYPE', 'REASON', 'ACTOR', 'COMMIT', 'MESSAGE'], events.map((e) => [when(e.time, now), e.type, e.reason, e.actor, shortCommit(e.commit), e.message]));
 }
 
 function stepLabel(op: Operation): string {
