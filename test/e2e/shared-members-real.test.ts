@@ -53,7 +53,9 @@ describe('shared tenants on a real shared n8n', () => {
     url.username = db.user;
     url.password = db.password;
     url.pathname = `/${db.name}`;
-    shared = { api, connection: { baseUrl, apiKey: owner.apiKey as string }, databaseUrl: url.toString() };
+    // n8n answers its first API calls slowly on a loaded 2-core machine.
+    owner = { ...owner, timeoutMs: 60_000 };
+    shared = { api, connection: { baseUrl, apiKey: owner.apiKey as string, timeoutMs: 60_000 }, databaseUrl: url.toString() };
     store = await openStore({ memory: true, notify: () => undefined });
   }, N8N_IMAGE_BUILD_TIMEOUT_MS + 8 * 60_000);
 
@@ -79,7 +81,7 @@ describe('shared tenants on a real shared n8n', () => {
     // The person accepts, logs in and builds: 3 workflows, 2 of them active; the owner has one active workflow of its own.
     await api.acceptInvitation(shared.connection, { email: EMAIL, acceptUrl: member?.acceptUrl as string }, PERSON);
     const cookie = await login(shared.connection.baseUrl, EMAIL, PERSON.password);
-    const tenant: N8nConnection = { baseUrl: shared.connection.baseUrl, cookie, apiKey: await createApiKey({ baseUrl: shared.connection.baseUrl, cookie }, 'acme') };
+    const tenant: N8nConnection = { baseUrl: shared.connection.baseUrl, cookie, apiKey: await createApiKey({ baseUrl: shared.connection.baseUrl, cookie, timeoutMs: 60_000 }, 'acme'), timeoutMs: 60_000 };
     const [w1, w2, w3] = [await api.createWorkflow(tenant, webhookWorkflow('one')), await api.createWorkflow(tenant, webhookWorkflow('two')), await api.createWorkflow(tenant, webhookWorkflow('three'))];
     await api.publishWorkflow(tenant, w1!.id);
     await api.publishWorkflow(tenant, w3!.id);
