@@ -1,4 +1,4 @@
-// Shared tenants' members on the shared n8n (migration 003): what rp9 knows
+// Shared tenants' members on the shared n8n (migration 004): what rp9 knows
 // that n8n does not say back — the tenant a user belongs to, its invitation
 // link, and the workflows rp9 deactivated to suspend the tenant.
 import type { Sql } from './sql.js';

@@ -6,7 +6,7 @@ import type { Migration } from './index.js';
 // workflows rp9 deactivated to suspend it (null when not suspended), so that
 // resuming reactivates exactly those.
 export const sharedMembers: Migration = {
-  version: 3,
+  version: 4,
   name: 'shared-members',
   statements: [
     `create table shared_members (
