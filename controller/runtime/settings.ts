@@ -25,6 +25,8 @@ export interface ControllerSettings {
   tenantDatabaseUrl: string | undefined;
   /** The shared n8n's database (per-tenant executions of shared tenants). */
   sharedDatabaseUrl: string | undefined;
+  /** How rp9 reaches the shared n8n's public API (shared tenants' members): URL (default platform.yaml sharedN8n.url) and an owner's API key. */
+  sharedN8nApi: { url: string | undefined; apiKey: string | undefined };
   /** How often per-tenant usage is measured for /metrics. */
   telemetryIntervalMs: number;
   /** How often the leader advances long operations (backups) and checks backup schedules and retention. */
@@ -142,6 +144,7 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
     dockerHost: env.DOCKER_HOST?.trim() || undefined,
     tenantDatabaseUrl,
     sharedDatabaseUrl: envSecret(env, 'RP9_SHARED_N8N_DATABASE_URL'),
+    sharedN8nApi: { url: env.RP9_SHARED_N8N_URL?.trim() || undefined, apiKey: envSecret(env, 'RP9_SHARED_N8N_API_KEY') },
     telemetryIntervalMs: positiveNumber(env.RP9_TELEMETRY_INTERVAL_SECONDS, 'RP9_TELEMETRY_INTERVAL_SECONDS', 60) * 1000,
     operationsIntervalMs: positiveNumber(env.RP9_OPERATIONS_INTERVAL_SECONDS, 'RP9_OPERATIONS_INTERVAL_SECONDS', 30) * 1000,
     containerPostgres: env.RP9_CONTAINER_POSTGRES ? hostPort(env.RP9_CONTAINER_POSTGRES, 'RP9_CONTAINER_POSTGRES') : dbFromUrl,
