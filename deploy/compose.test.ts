@@ -168,8 +168,12 @@ describe('deploy/docker-compose.yml on a Docker engine', () => {
     expect(dedicatedRoute).toContain(`rp9-${dedicated}-main`);
     const main = await docker.getContainer(`rp9-${dedicated}-main`).inspect();
     const mainAddress = main.NetworkSettings.Networks[network]?.IPAddress;
-    const readiness = await fetch(`http://${mainAddress}:5678/healthz/readiness`, { signal: AbortSignal.timeout(5_000) });
-    expect(readiness.status).toBe(200);
+    const readiness = await until('the dedicated n8n answering /healthz/readiness', async () => {
+      const response = await fetch(`http://${mainAddress}:5678/healthz/readiness`, { signal: AbortSignal.timeout(5_000) });
+      return response.status === 200 ? response.status : false;
+    }, { timeoutMs: TENANT_TIMEOUT_MS, intervalMs: 5_000 });
+    expect(readiness).toBe(200);
+    expect(await execIn(controller, ['pg_dump', '--version'])).toContain('PostgreSQL) 15');
     const tenantApplied = (Date.now() - pushed) / 1000;
 
     const prometheus = `http://${await addressOf('prometheus')}:9090`;

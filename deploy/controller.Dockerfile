@@ -25,6 +25,9 @@ COPY --from=builder /build/bin ./bin
 COPY --from=builder /build/dist ./dist
 COPY --from=builder /build/node_modules ./node_modules
 COPY --from=builder --chown=1000:1000 /out/ /
+# pg_dump and pg_restore (backups, restores, drills): rp9/node has them; the
+# official node image gets Debian's PostgreSQL 15 client.
+RUN command -v pg_dump >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-client-15 && rm -rf /var/lib/apt/lists/*)
 USER 1000:1000
 EXPOSE 9090
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \

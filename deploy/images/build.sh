@@ -5,7 +5,8 @@
 #
 # Usage: deploy/images/build.sh NAME...   NAME: node postgres redis prometheus alertmanager
 #   node         rp9/node:<version>: Node 24 and npm from the npm registry
-#                (deploy/n8n-image/toolchain.sh); the base of the rp9 image
+#                (deploy/n8n-image/toolchain.sh) and PostgreSQL 15's pg_dump,
+#                pg_restore and psql; the base of the rp9 image
 #   postgres     rp9/postgres:15 (POSTGRES_USER, POSTGRES_PASSWORD_FILE,
 #                POSTGRES_DB, /docker-entrypoint-initdb.d/*.sh|*.sql)
 #   redis        rp9/redis:7
@@ -60,7 +61,7 @@ stage_binaries() {
 # inputs NAME: what the image is made of, hashed into the cache key.
 inputs() {
   case "$1" in
-    node) printf '%s\n' "$node_version" ;;
+    node) printf '%s\n' "$node_version"; dpkg-query -W -f '${Version}\n' postgresql-client-15 ;;
     postgres) dpkg-query -W -f '${Version}\n' postgresql-15 ;;
     redis) dpkg-query -W -f '${Version}\n' redis-server ;;
     prometheus) dpkg-query -W -f '${Version}\n' prometheus ;;
@@ -78,6 +79,10 @@ stage() {
       local toolchain
       toolchain="$(bash "$here/../n8n-image/toolchain.sh" "$node_version" "$npm_version")"
       stage_binaries "$dir" "$(readlink -f "$toolchain/bin/node")"
+      # The controller runs pg_dump and pg_restore for backups, restores and drills.
+      local pgbin=/usr/lib/postgresql/15/bin
+      stage_binaries "$dir" "$pgbin/pg_dump" "$pgbin/pg_restore" "$pgbin/psql"
+      for tool in pg_dump pg_restore psql; do ln -sf "$pgbin/$tool" "$dir/usr/local/bin/$tool"; done
       mv "$dir$(readlink -f "$toolchain/bin/node")" "$dir/usr/local/bin/node"
       rm -rf "$dir/root"
       mkdir -p "$dir/usr/local/lib/node_modules"
