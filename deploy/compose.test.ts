@@ -114,7 +114,13 @@ async function teardown(): Promise<void> {
   const owned = await docker.listContainers({ all: true, filters: { label: [`rp9.io/environment=${environment}`] } });
   await Promise.all(owned.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
   await compose(['down', '--volumes', '--remove-orphans', '--timeout', '5'], 5 * 60_000).catch((error: Error) => console.error(`[compose] down failed: ${error.message}`));
-  const volumes = (await docker.listVolumes({ filters: { label: [`rp9.io/environment=${environment}`] } })).Volumes ?? [];
+  // down can race a container still detaching from the network ("has active endpoints"): remove what is left.
+  const left = await projectContainers().catch(() => []);
+  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  await docker.getNetwork(network).remove().catch(() => undefined);
+  const volumes = (await docker.listVolumes({ filters: { label: [`com.docker.compose.project=${project}`] } }).catch(() => ({ Volumes: [] }))).Volumes ?? [];
+  const tenantVolumes = (await docker.listVolumes({ filters: { label: [`rp9.io/environment=${environment}`] } }).catch(() => ({ Volumes: [] }))).Volumes ?? [];
+  volumes.push(...tenantVolumes);
   await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
 }
 
