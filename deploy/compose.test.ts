@@ -32,8 +32,8 @@ const dedicated = `ded${id}`;
 const shared = `shr${id}`;
 /** Every service of the default profile; each has a health check. */
 const SERVICES = ['alertmanager', 'controller', 'n8n-shared', 'n8n-shared-worker', 'postgres', 'prometheus', 'redis'];
-/** The images build (warm: seconds; the controller's npm build about 2 min), then two n8n processes start on a shared 2-core machine. */
-const UP_TIMEOUT_MS = 20 * 60_000;
+/** Cold: the local images (8 min measured at load 65 on 2 cores; warm: imports only) and the controller image (2-5 min); up then waits for the shared n8n to turn healthy. */
+const UP_TIMEOUT_MS = 40 * 60_000;
 const HEALTHY_TIMEOUT_MS = 10 * 60_000;
 const TENANT_TIMEOUT_MS = 8 * 60_000;
 
