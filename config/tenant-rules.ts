@@ -47,6 +47,10 @@ export function checkTenantOwnRules(input: TenantRuleInput, platform: Platform |
     if (spec.customDomains.length > 0) dedicatedOnly(['spec', 'customDomains'], 'spec.customDomains');
     if (spec.n8n) dedicatedOnly(['spec', 'n8n'], 'spec.n8n (a pinned n8n version)');
     if (spec.resources) dedicatedOnly(['spec', 'resources'], 'spec.resources');
+    if (spec.throttle?.concurrency !== undefined) dedicatedOnly(['spec', 'throttle', 'concurrency'], 'spec.throttle.concurrency (n8n\'s production concurrency limit)');
+  }
+  if (spec.suspendedReason !== undefined && !spec.suspended) {
+    report('tenant.suspended-reason-unsuspended', ['spec', 'suspendedReason'], 'spec.suspendedReason is set but spec.suspended is not true; remove the reason or suspend the tenant', 'key');
   }
   const reserved = BUILTIN_RESERVED_SUBDOMAINS.includes(spec.subdomain)
     ? 'built in'

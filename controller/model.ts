@@ -76,7 +76,15 @@ export interface DesiredRoute {
   tenant: string;
   hosts: string[];
   target: RouteTarget;
+  /** A throttled tenant's rate limit (spec.throttle): a Traefik rateLimit middleware on its router. */
+  rateLimit?: RouteRateLimit;
   hash: string;
+}
+
+/** Requests a minute on average, and at once above it, per request host (so for the whole tenant, not per client). */
+export interface RouteRateLimit {
+  perMinute: number;
+  burst: number;
 }
 
 export type DesiredResource = DesiredDatabase | DesiredVolume | DesiredContainer | DesiredRoute;

@@ -1,6 +1,6 @@
 // compileTenant: one LoadedTenant -> the resources that should exist for it. Pure.
 import type { LoadedTenant, Platform } from '../../config/types.js';
-import { LABEL, MANAGED_BY, type DesiredDatabase, type DesiredResource, type DesiredRoute, type DesiredTenant, type DesiredVolume, type RouteTarget } from '../model.js';
+import { LABEL, MANAGED_BY, type DesiredDatabase, type DesiredResource, type DesiredRoute, type DesiredTenant, type DesiredVolume, type RouteRateLimit, type RouteTarget } from '../model.js';
 import { containerTemplate, tenantContainers, type ContainerTemplate } from './containers.js';
 import type { CompileContext } from './context.js';
 import { CompileError } from './errors.js';
@@ -52,6 +52,7 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
         volume: volume.name,
         workers: spec.resources?.workers ?? plan.workers,
         running: !suspended,
+        ...(spec.throttle?.concurrency !== undefined ? { concurrencyLimit: spec.throttle.concurrency } : {}),
       },
       template,
     );
@@ -60,7 +61,8 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
 
   const hosts = spec.mode === 'dedicated' ? [host, ...(spec.customDomains ?? [])] : [host];
   const servedBy = awaitingPromotion(spec, now) ? 'shared' : spec.mode;
-  resources.push(desiredRoute(name, hosts, routeTarget(platform, name, servedBy, suspended, context), context));
+  const rateLimit = spec.throttle ? { perMinute: spec.throttle.requestsPerMinute, burst: spec.throttle.burst } : undefined;
+  resources.push(desiredRoute(name, hosts, routeTarget(platform, name, servedBy, suspended, context), context, rateLimit));
 
   return {
     name,
@@ -90,10 +92,11 @@ function routeTarget(platform: Platform, tenant: string, mode: 'shared' | 'dedic
   return { type: 'dedicated', url: `http://${mainContainerName(tenant)}:${context.n8nPort}` };
 }
 
-function desiredRoute(tenant: string, hosts: string[], target: RouteTarget, context: CompileContext): DesiredRoute {
+function desiredRoute(tenant: string, hosts: string[], target: RouteTarget, context: CompileContext, rateLimit: RouteRateLimit | undefined): DesiredRoute {
   const name = routeName(tenant);
-  const hash = stableHash({ hosts, kind: 'route', name, target, tenant, traefik: context.traefik });
-  return { kind: 'route', name, tenant, hosts, target, hash };
+  // An unthrottled route hashes as before the field existed, so existing route files stay converged.
+  const hash = stableHash({ hosts, kind: 'route', name, target, tenant, traefik: context.traefik, ...(rateLimit ? { rateLimit } : {}) });
+  return { kind: 'route', name, tenant, hosts, target, ...(rateLimit ? { rateLimit } : {}), hash };
 }
 
 /** Everything that can change about the tenant: each resource's hash plus what changes in place. Names hold no ':' or newline. */

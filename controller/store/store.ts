@@ -7,6 +7,7 @@ import { MASTER_KEY_BYTES, masterKeyId } from '../secrets/cipher.js';
 import { SecretError } from '../secrets/errors.js';
 import { loadOrCreateMasterKeyFile, masterKeyFromEnv } from '../secrets/master-key.js';
 import { backupsApi, type BackupsApi } from './backups-repo.js';
+import { deliveriesApi, type DeliveriesApi } from './deliveries-repo.js';
 import { eventsApi, type EventsApi } from './events-repo.js';
 import { leaseApi, type LeaseApi } from './lease-repo.js';
 import { migrate } from './migrate.js';
@@ -40,6 +41,8 @@ export interface Store {
   /** The backup catalogue. */
   readonly backups: BackupsApi;
   readonly lease: LeaseApi;
+  /** Notifications sent and Stripe events accepted: what must not happen twice. */
+  readonly deliveries: DeliveriesApi;
   /** The master key secrets (and backup data keys) are wrapped with. */
   masterKey(): Promise<Buffer>;
   close(): Promise<void>;
@@ -79,6 +82,7 @@ export async function storeOn(sql: Sql, options: Omit<StoreOptions, 'databaseUrl
     operations: operationsApi(sql),
     backups: backupsApi(sql),
     lease: leaseApi(sql),
+    deliveries: deliveriesApi(sql),
     masterKey,
     close: () => sql.close(),
   };
