@@ -40,8 +40,9 @@ export function controllerPromotionKind(options: ControllerPromotionOptions): Bo
   const { env } = options;
   const container = env.RP9_SHARED_N8N_CONTAINER?.trim();
   const apiKey = env.RP9_SHARED_N8N_API_KEY?.trim();
-  const apiUrl = env.RP9_SHARED_N8N_API_URL?.trim();
-  if (!container || !apiKey || !apiUrl || !options.sharedDatabaseUrl) return undefined;
+  if (!container || !apiKey || !options.sharedDatabaseUrl) return undefined;
+  // The same address the members loop uses: RP9_SHARED_N8N_URL, else the platform's sharedN8n.url.
+  const apiUrl = (): string => env.RP9_SHARED_N8N_URL?.trim() || good().platform.spec.sharedN8n.url;
   const good = (): GoodConfig => {
     const config = options.config();
     if (!config) throw new OperationError('promotion.no-config', 'no valid config has been loaded yet');
@@ -57,7 +58,7 @@ export function controllerPromotionKind(options: ControllerPromotionOptions): Bo
     store: options.store,
     objects: options.objects,
     logger: options.logger,
-    shared: { container, connection: { baseUrl: apiUrl, apiKey }, databaseUrl: options.sharedDatabaseUrl, version: options.config()?.platform.spec.sharedN8n.version ?? DEFAULT_MAJOR },
+    shared: { container, get connection() { return { baseUrl: apiUrl(), apiKey }; }, databaseUrl: options.sharedDatabaseUrl, version: options.config()?.platform.spec.sharedN8n.version ?? DEFAULT_MAJOR },
     dedicatedVersion: options.config()?.platform.spec.dedicated.n8nVersion ?? DEFAULT_MAJOR,
     dedicatedUrl: (tenant) => `http://${mainContainerName(tenant)}:${options.compileContext(good().platform).n8nPort}`,
     emailOf: (tenant) => loaded(tenant).tenant.metadata.email,

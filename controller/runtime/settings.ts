@@ -1,10 +1,10 @@
 // Controller settings: command-line flags over environment variables over
 // defaults. One place, so `rp9 plan`, `rp9 controller` and `rp9 check-pr`
 // compile the same desired state (and so the same hashes).
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Platform } from '../../config/types.js';
 import { createCompileContext, type CompileContext } from '../compile/context.js';
+import { secretFromEnv } from './secret-files.js';
 
 export interface ControllerSettings {
   /** Config repo: a URL or a local path (default: the current directory). */
@@ -49,17 +49,9 @@ export class SettingsError extends Error {
   readonly code = 'settings.invalid';
 }
 
-/** `NAME` from the environment, or the contents of the file named by `NAME_FILE`. */
+/** `NAME` from the environment, or the contents of the file named by `NAME_FILE` (see secret-files.ts). */
 export function envSecret(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const direct = env[name]?.trim();
-  if (direct) return direct;
-  const file = env[`${name}_FILE`]?.trim();
-  if (!file) return undefined;
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new SettingsError(`${name}_FILE: cannot read ${file}: ${(error as Error).message}`);
-  }
+  return secretFromEnv(env, name);
 }
 
 function hostPort(text: string, what: string): { host: string; port: number } {
