@@ -156,6 +156,16 @@ describe('loadConfig and platform.yaml', () => {
     expect(config.platform).toBeUndefined();
   });
 
+  it('refuses a Stripe price mapped to a plan that does not exist, naming the line and field', () => {
+    const text = platformText.replace('  safety:\n', '  billing:\n    stripePlans: { price_Pro01: pro, price_Gold01: gold }\n  safety:\n');
+    const line = text.split('\n').findIndex((l) => l.includes('stripePlans')) + 1;
+
+    const config = loadConfig({ platform: source('platform.yaml', text), tenants: [], problems: [] });
+
+    expect(config.diagnostics.map((d) => [d.code, d.line, d.path])).toEqual([['platform.unknown-plan', line, 'spec.billing.stripePlans.price_Gold01']]);
+    expect(config.diagnostics[0]?.message).toContain('plan "gold", which spec.plans does not define');
+  });
+
   it('refuses spec.safety.allowDeletion naming a tenant that still has a file: the override is spent once the tenant is gone', () => {
     const text = platformText.replace('maxDeletionPercent: 25', 'maxDeletionPercent: 25\n    allowDeletion: { tenants: [gone, alpha], reason: "trials ended" }');
     const line = text.split('\n').findIndex((l) => l.includes('allowDeletion')) + 1;

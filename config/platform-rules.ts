@@ -29,5 +29,10 @@ export function checkPlatformRules(file: string, platform: Platform, locator: Lo
   if (!(warningPercent <= throttlePercent && throttlePercent <= suspendPercent)) {
     report('platform.invalid', ['spec', 'policies', 'enforcement'], `enforcement thresholds must rise: warningPercent (${warningPercent}) ≤ throttlePercent (${throttlePercent}) ≤ suspendPercent (${suspendPercent})`);
   }
+  for (const [id, plan] of Object.entries(spec.billing.stripePlans)) {
+    if (!(plan in spec.plans)) {
+      report('platform.unknown-plan', ['spec', 'billing', 'stripePlans', id], `spec.billing.stripePlans maps ${quote(id)} to plan ${quote(plan)}, which spec.plans does not define (plans: ${Object.keys(spec.plans).join(', ')})`);
+    }
+  }
   return out;
 }

@@ -4,3 +4,6 @@ export const BUILTIN_RESERVED_SUBDOMAINS: readonly string[] = [
   'www', 'api', 'app', 'admin', 'traefik', 'grafana', 'prometheus', 'orchestrator', 'rp9', 'status',
   'mail', 'smtp', 'n8n', 'shared', 'metrics', 'hooks', 'auth', 'login', 'dashboard',
 ];
+
+/** `<tenant>-restore-<yyyymmdd>` names restore sandboxes (controller/sandbox/): no tenant name or subdomain may take it. */
+export const SANDBOX_NAME_PATTERN = /-restore-\d{8}$/;

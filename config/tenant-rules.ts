@@ -2,7 +2,7 @@
 // restrictions, and (when platform.yaml is usable) its plan, region and resources.
 import { makeDiagnostic, quote, type PathSegment } from './diagnostic.js';
 import type { Locator } from './locator.js';
-import { BUILTIN_RESERVED_SUBDOMAINS } from './reserved.js';
+import { BUILTIN_RESERVED_SUBDOMAINS, SANDBOX_NAME_PATTERN } from './reserved.js';
 import { closest } from './schema-messages.js';
 import type { Diagnostic, Platform, Tenant } from './types.js';
 import type { Resources } from '../types/tenant.js';
@@ -38,6 +38,9 @@ export function checkTenantOwnRules(input: TenantRuleInput, platform: Platform |
   if (metadata.name !== expected) {
     report('tenant.name-mismatch', ['metadata', 'name'], `metadata.name ${quote(metadata.name)} does not match the file name ${quote(input.file)}; the file must be tenants/${metadata.name}.yaml (or set metadata.name: ${expected})`);
   }
+  if (SANDBOX_NAME_PATTERN.test(metadata.name)) {
+    report('tenant.name-reserved', ['metadata', 'name'], `metadata.name ${quote(metadata.name)} ends in -restore-<yyyymmdd>, which names restore sandboxes (rp9 restore --sandbox); choose another name`);
+  }
   if (spec.n8n && !isExactVersion(spec.n8n.version)) {
     report('tenant.version-invalid', ['spec', 'n8n', 'version'], `spec.n8n.version ${quote(spec.n8n.version)} is not an exact semantic version like "1.123.4"`);
   }
@@ -47,9 +50,19 @@ export function checkTenantOwnRules(input: TenantRuleInput, platform: Platform |
     if (spec.customDomains.length > 0) dedicatedOnly(['spec', 'customDomains'], 'spec.customDomains');
     if (spec.n8n) dedicatedOnly(['spec', 'n8n'], 'spec.n8n (a pinned n8n version)');
     if (spec.resources) dedicatedOnly(['spec', 'resources'], 'spec.resources');
+    if (spec.throttle?.concurrency !== undefined) dedicatedOnly(['spec', 'throttle', 'concurrency'], 'spec.throttle.concurrency (n8n\'s production concurrency limit)');
+    // A promotion moves a tenant whose file says `mode: dedicated`; on a shared tenant it would wait forever.
+    if (spec.promotion) {
+      report('tenant.promotion-needs-dedicated', ['spec', 'promotion'], 'spec.promotion moves a tenant to its dedicated n8n only when spec.mode is "dedicated"; on a shared tenant nothing ever moves. Set spec.mode: dedicated (the promotion bot\'s PR does both) or remove spec.promotion', 'key');
+    }
+  }
+  if (spec.suspendedReason !== undefined && !spec.suspended) {
+    report('tenant.suspended-reason-unsuspended', ['spec', 'suspendedReason'], 'spec.suspendedReason is set but spec.suspended is not true; remove the reason or suspend the tenant', 'key');
   }
   const reserved = BUILTIN_RESERVED_SUBDOMAINS.includes(spec.subdomain)
     ? 'built in'
+    : SANDBOX_NAME_PATTERN.test(spec.subdomain)
+      ? 'it ends in -restore-<yyyymmdd>, which serves restore sandboxes'
     : platform?.spec.reservedSubdomains.includes(spec.subdomain)
       ? 'listed in platform.yaml spec.reservedSubdomains'
       : undefined;
@@ -114,7 +127,7 @@ export function checkTenantPlatformRules(input: TenantRuleInput, platform: Platf
 
   if (plan && spec.mode === 'dedicated' && spec.resources) checkResourceRange(spec.resources, spec.plan, plan.ceiling, report);
   if (plan?.requiresDedicated && spec.mode === 'shared' && !spec.promotion) {
-    report('tenant.enterprise-requires-dedicated', ['spec', 'mode'], `plan ${quote(spec.plan)} requires dedicated infrastructure: set spec.mode: dedicated or schedule a move with spec.promotion`);
+    report('tenant.enterprise-requires-dedicated', ['spec', 'mode'], `plan ${quote(spec.plan)} requires dedicated infrastructure: set spec.mode: dedicated, with a spec.promotion window to schedule the move of its workflows`);
   }
   const residency = spec.compliance?.dataResidency;
   if (residency !== undefined && region && region.geography !== residency) {

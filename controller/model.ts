@@ -76,7 +76,15 @@ export interface DesiredRoute {
   tenant: string;
   hosts: string[];
   target: RouteTarget;
+  /** A throttled tenant's rate limit (spec.throttle): a Traefik rateLimit middleware on its router. */
+  rateLimit?: RouteRateLimit;
   hash: string;
+}
+
+/** Requests a minute on average, and at once above it, per request host (so for the whole tenant, not per client). */
+export interface RouteRateLimit {
+  perMinute: number;
+  burst: number;
 }
 
 export type DesiredResource = DesiredDatabase | DesiredVolume | DesiredContainer | DesiredRoute;
@@ -94,6 +102,16 @@ export interface DesiredTenant {
   generation: string;
   /** In apply order. */
   resources: DesiredResource[];
+}
+
+/**
+ * Where a promoting tenant's route points, as its promotion's journal says
+ * (controller/promotion/views.ts): still on shared, frozen (503), or moved;
+ * `stopped` keeps the dedicated stack stopped after a failed promotion.
+ */
+export interface PromotionRoute {
+  route: 'shared' | 'frozen' | 'dedicated';
+  stopped: boolean;
 }
 
 export interface DesiredState {

@@ -93,6 +93,21 @@ export interface PlatformSpec {
       monthly: number;
     };
   };
+  /**
+   * Stripe: which price or product is which plan (webhooks and the hourly reconcile of the stripe-sync bot), and the meter the enforcement bot reports overage to.
+   */
+  billing: {
+    /**
+     * Stripe price or product id → plan name in spec.plans.
+     */
+    stripePlans: {
+      [k: string]: string;
+    };
+    /**
+     * event_name of the Stripe billing meter (aggregation: last) that receives the executions above a plan's limit.
+     */
+    overageMeter: string;
+  };
   safety: {
     maxDeletionPercent: Percent;
     /**
@@ -138,6 +153,23 @@ export interface Plan {
    * Tenants on this plan must be dedicated or have a promotion scheduled.
    */
   requiresDedicated: boolean;
+  /**
+   * Overrides spec.backups.retention for tenants on this plan; a count left out keeps the platform's.
+   */
+  backupRetention?: {
+    /**
+     * Daily backups kept (days).
+     */
+    daily?: number;
+    /**
+     * Weekly backups kept (weeks).
+     */
+    weekly?: number;
+    /**
+     * Monthly backups kept (months).
+     */
+    monthly?: number;
+  };
   overageBilling: boolean;
 }
 /**
@@ -276,6 +308,10 @@ export interface AutoMerge {
     warning: boolean;
     throttle: boolean;
     suspend: boolean;
+    /**
+     * Lifting a throttle or a suspension the enforcement bot set, at a new period or after a plan upgrade.
+     */
+    lift: boolean;
   };
   stripeSync: {
     planChange: boolean;

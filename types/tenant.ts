@@ -73,6 +73,11 @@ export interface TenantSpec {
   customDomains: Hostname[];
   suspended: boolean;
   /**
+   * Why the tenant is suspended (needs suspended: true). The enforcement bot writes it, starting with "enforcement:", and lifts only suspensions whose reason starts so; a suspension by hand is never lifted by a bot.
+   */
+  suspendedReason?: string;
+  throttle?: Throttle;
+  /**
    * Dedicated only; defaults to the platform's dedicated n8n version.
    */
   n8n?: {
@@ -116,6 +121,31 @@ export interface TenantSpec {
     stripeCustomerId?: string;
     stripeSubscriptionId?: string;
   };
+}
+/**
+ * Set by the enforcement bot when a usage limit reaches policies.enforcement.throttlePercent: the controller puts a Traefik rateLimit middleware on the tenant's route and, on a dedicated tenant, caps n8n's production concurrency (N8N_CONCURRENCY_PRODUCTION_LIMIT). Removed by the bot when the period turns or the plan grows.
+ *
+ * This interface was referenced by `Tenant`'s JSON-Schema
+ * via the `definition` "Throttle".
+ */
+export interface Throttle {
+  reason: string;
+  /**
+   * The limit that reached the throttle threshold.
+   */
+  limit: 'executionsMonthly' | 'concurrentExecutions' | 'apiCallsHourly';
+  /**
+   * Average requests a minute the route lets through (Traefik rateLimit average, period 1m).
+   */
+  requestsPerMinute: number;
+  /**
+   * Requests allowed above the average at once (Traefik rateLimit burst).
+   */
+  burst: number;
+  /**
+   * Dedicated only: n8n's production concurrency limit while throttled.
+   */
+  concurrency?: number;
 }
 /**
  * Dedicated only; each field defaults to the plan's value.

@@ -22,6 +22,7 @@ describe('autoMergeDecision with the example platform (spec defaults)', () => {
     ['enforcement', 'warning', true, 'autoMerge.enforcement.warning = true'],
     ['enforcement', 'throttle', true, 'autoMerge.enforcement.throttle = true'],
     ['enforcement', 'suspend', false, 'autoMerge.enforcement.suspend = false'],
+    ['enforcement', 'lift', true, 'autoMerge.enforcement.lift = true'],
     ['stripe-sync', 'planChange', false, 'autoMerge.stripeSync.planChange = false'],
     ['stripe-sync', 'limitChange', true, 'autoMerge.stripeSync.limitChange = true'],
   ])('%s/%s → %s', (bot, riskClass, autoMerge, rule) => {
@@ -38,7 +39,7 @@ describe('autoMergeDecision with the example platform (spec defaults)', () => {
 
     // Assert
     expect(rules.every((rule) => / = (true|false)$/.test(rule))).toBe(true);
-    expect(rules).toHaveLength(13);
+    expect(rules).toHaveLength(14);
   });
 
   it('follows an operator override', () => {

@@ -13,7 +13,7 @@ export const ownedFields: Readonly<Record<BotName, readonly string[]>> = {
   autoscale: ['spec.resources'],
   promotion: ['spec.mode', 'spec.promotion'],
   upgrades: ['spec.n8n.version'],
-  enforcement: ['spec.suspended', 'spec.limits'],
+  enforcement: ['spec.suspended', 'spec.suspendedReason', 'spec.throttle'],
   'stripe-sync': ['spec.plan', 'spec.limits', 'spec.billing'],
 };
 

@@ -11,7 +11,7 @@ export const BOT_NAMES: readonly BotName[] = ['autoscale', 'promotion', 'upgrade
 export type AutoscaleRisk = 'withinCeiling' | 'beyondCeiling';
 export type PromotionRisk = 'high' | 'medium' | 'low';
 export type UpgradesRisk = 'patch' | 'minor' | 'major';
-export type EnforcementRisk = 'warning' | 'throttle' | 'suspend';
+export type EnforcementRisk = 'warning' | 'throttle' | 'suspend' | 'lift';
 export type StripeSyncRisk = 'planChange' | 'limitChange';
 
 export interface RiskClassByBot {
@@ -36,7 +36,7 @@ export const RISK_CLASSES: { [B in BotName]: readonly RiskClassByBot[B][] } = {
   autoscale: ['withinCeiling', 'beyondCeiling'],
   promotion: ['high', 'medium', 'low'],
   upgrades: ['patch', 'minor', 'major'],
-  enforcement: ['warning', 'throttle', 'suspend'],
+  enforcement: ['warning', 'throttle', 'suspend', 'lift'],
   'stripe-sync': ['planChange', 'limitChange'],
 };
 

@@ -58,6 +58,10 @@ export function renderReportText(report: RunReport): string {
     out.push('', 'Results:');
     for (const result of report.results) out.push(`  ${describeResult(result)}`);
   }
+  if (report.effects && report.effects.length > 0) {
+    out.push('', 'Notices and meter events:');
+    for (const effect of report.effects) out.push(`  ${effect.tenant}: ${effect.kind} ${effect.key}: ${effect.outcome}${effect.detail ? ` (${effect.detail})` : ''}`);
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -67,5 +71,5 @@ export function renderReportJson(report: RunReport): string {
 
 /** True when an operation failed: the CLI exits 1. */
 export function hasFailures(report: RunReport): boolean {
-  return report.results.some((r) => r.kind === 'failed');
+  return report.results.some((r) => r.kind === 'failed') || (report.effects ?? []).some((e) => e.outcome === 'failed');
 }

@@ -4,11 +4,13 @@ import { isForgeError, type Forge } from '../../edges/forge/index.js';
 import type { Logger } from '../../kernel/log/logger.js';
 import { BotError } from '../core/errors.js';
 import { decideAutoscaleRun } from './decide-autoscale.js';
+import { decideEnforcementRun } from './decide-enforcement.js';
+import { executeEffects, plannedEffects } from './effects.js';
 import { decidePromotionRun } from './decide-promotion.js';
 import { decideUpgradesRun } from './decide-upgrades.js';
 import { executeOperations } from './execute.js';
 import { planRun, type PullRequestState } from './plan.js';
-import type { Decision, RunBotDeps, RunnableBot, RunOptions, RunReport } from './types.js';
+import type { Decision, EffectResult, RunBotDeps, RunnableBot, RunOptions, RunReport } from './types.js';
 
 export const DEFAULT_RUN_OPTIONS: RunOptions = { requiredContexts: [], mergeMethod: 'squash' };
 
@@ -40,6 +42,8 @@ async function decide(name: RunnableBot, deps: RunBotDeps): Promise<Decision> {
   switch (name) {
     case 'autoscale':
       return decideAutoscaleRun({ platform, tenants, now, ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(history ? { history } : {}) });
+    case 'enforcement':
+      return decideEnforcementRun({ platform, tenants, now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
     case 'promotion':
       return decidePromotionRun({ platform, tenants, now, window: promotionWindow(platform.spec.policies.promotion.windowHours), ...(deps.metrics ? { metrics: deps.metrics } : {}) });
     case 'upgrades': {
@@ -81,6 +85,13 @@ export async function runBot(name: RunnableBot, deps: RunBotDeps): Promise<RunRe
   notes.push(...plan.notes);
   log.info('bot run planned', { dry_run: deps.dryRun, proposals: decision.proposals.length, operations: plan.operations.length, held: decision.held.length });
   const results = deps.dryRun || !deps.forge ? [] : await executeOperations(deps.forge, plan.operations, log);
+  const effectsInput = { notices: decision.notices ?? [], meterEvents: decision.meterEvents ?? [] };
+  let effects: EffectResult[] | undefined;
+  if (decision.notices || decision.meterEvents) {
+    if (deps.dryRun) effects = plannedEffects(effectsInput);
+    else if (!deps.effects) effects = plannedEffects(effectsInput, 'skipped', 'no notification or Stripe settings');
+    else effects = await executeEffects(deps.effects, effectsInput, log);
+  }
   return {
     bot: name,
     dryRun: deps.dryRun,
@@ -93,5 +104,6 @@ export async function runBot(name: RunnableBot, deps: RunBotDeps): Promise<RunRe
     held: decision.held,
     operations: plan.operations,
     results,
+    ...(effects ? { effects } : {}),
   };
 }

@@ -2,12 +2,13 @@
 // (a value: `--dry-run` prints them, execute() performs them) and its report.
 import type { AutoMergeDecision, Candidate, Proposal, RiskClass } from '../index.js';
 import type { AvailableVersion } from '../upgrades/npm.js';
+import type { MeterEvent, Notice } from '../enforcement/decide.js';
 import type { Forge, MergeMethod } from '../../edges/forge/index.js';
 import type { Logger } from '../../kernel/log/logger.js';
 import type { BaseConfig, BotMetrics, FieldHistory } from '../sources/types.js';
 
-export type RunnableBot = 'autoscale' | 'promotion' | 'upgrades';
-export const RUNNABLE_BOTS: readonly RunnableBot[] = ['autoscale', 'promotion', 'upgrades'];
+export type RunnableBot = 'autoscale' | 'promotion' | 'upgrades' | 'enforcement';
+export const RUNNABLE_BOTS: readonly RunnableBot[] = ['autoscale', 'promotion', 'upgrades', 'enforcement'];
 
 export function isRunnableBot(name: string): name is RunnableBot {
   return (RUNNABLE_BOTS as readonly string[]).includes(name);
@@ -33,6 +34,8 @@ export interface RunBotDeps {
   versions?: () => Promise<AvailableVersion[]>;
   /** Whether versions install from the registry (upgrades); absent = unchecked. */
   installable?: (versions: string[]) => Promise<Map<string, boolean>>;
+  /** Enforcement's notifications and Stripe meter events; absent = listed in the report, not sent. */
+  effects?: EnforcementEffects;
   /** Tenant health (upgrades); default: metrics.ready. */
   health?: (now: Date) => Promise<Map<string, boolean>>;
   now: Date;
@@ -61,6 +64,25 @@ export interface Decision {
   notes: string[];
   /** Why the metrics the bot needs were unavailable (the run decided blind); undefined when it had them. */
   metricsUnavailable?: string;
+  /** Enforcement: notices to send (each once, by its key) and overage to report to Stripe. */
+  notices?: Notice[];
+  meterEvents?: MeterEvent[];
+}
+
+/** Where the enforcement bot's effects go; absent = not configured (reported, nothing sent). */
+export interface EnforcementEffects {
+  /** Sends a notice unless its key was sent before; 'sent', 'duplicate' (sent before) or throws. */
+  notify(notice: Notice): Promise<'sent' | 'duplicate' | 'rate-limited'>;
+  /** Reports a meter event with its identifier as the idempotency key. */
+  meter(event: MeterEvent): Promise<void>;
+}
+
+export interface EffectResult {
+  kind: 'notice' | 'meter-event';
+  key: string;
+  tenant: string;
+  outcome: 'sent' | 'duplicate' | 'rate-limited' | 'skipped' | 'failed' | 'planned';
+  detail?: string;
 }
 
 export interface ProposeOperation {
@@ -143,4 +165,6 @@ export interface RunReport {
   operations: ForgeOperation[];
   /** Empty on a dry run. */
   results: OperationResult[];
+  /** Enforcement: each notice and meter event, and what became of it ('planned' on a dry run). */
+  effects?: EffectResult[];
 }

@@ -3,6 +3,7 @@
 import type { PrometheusClient } from '../metrics/prometheus-client.js';
 import { lowSince, tenantWindowMetrics, type SelectorOptions } from '../metrics/tenant-metrics.js';
 import { selector } from '../metrics/tenant-queries.js';
+import { tenantUsage } from '../metrics/usage-metrics.js';
 import type { BotMetrics } from './types.js';
 
 export const TENANT_READY_METRIC = 'rp9_tenant_ready';
@@ -27,5 +28,6 @@ export function createPrometheusMetrics(client: PrometheusClient, options: Prome
       for (const sample of samples) if (sample.labels.tenant) ready.set(sample.labels.tenant, sample.value === 1);
       return ready;
     },
+    usage: (now) => tenantUsage(client, now, options.labels),
   };
 }

@@ -3,6 +3,7 @@
 // this file; tests and the CLI pick them.
 import type { ConfigFiles, LoadedConfig } from '../../config/types.js';
 import type { LowThresholds, TenantWindowField } from '../metrics/tenant-queries.js';
+import type { TenantUsage } from '../enforcement/levels.js';
 
 export type { LowThresholds };
 
@@ -29,6 +30,8 @@ export interface BotMetrics {
   lowSince(tenant: string, thresholds: LowThresholds, now: Date, lookbackSeconds: number): Promise<Date | undefined>;
   /** Tenants the controller reports ready (rp9_tenant_ready == 1). */
   ready(now: Date): Promise<Map<string, boolean>>;
+  /** Usage against the plan limits (enforcement); absent = not measured. */
+  usage?(now: Date): Promise<Map<string, TenantUsage>>;
 }
 
 /** When a field of a tenant file last changed on the base branch. */

@@ -113,7 +113,7 @@ describe('rp9 backup', () => {
     const corrupt = await rp9(['backup', 'verify', row.id]);
     expect(corrupt.code).toBe(1);
     expect(corrupt.err).toContain(`[backup.object-corrupt] backup ${row.id}: object database (s3://${bucket}/${key})`);
-  });
+   }, 120_000);
 
   it('refuses a tenant that is not in git, a bad --keep and an unknown id', async () => {
     const unknown = await rp9(['backup', 'create', 'nobody', '--skip-n8n']);
@@ -126,4 +126,30 @@ describe('rp9 backup', () => {
     expect(id.code).toBe(1);
     expect(id.err).toContain('[backup.not-found] no backup nope');
   });
+
+  it('rp9 restore refuses bad input and bad backups with a code, restoring nothing', async () => {
+    expect((await rp9(['restore', tenant, '--backup', 'x'])).code).toBe(2);
+    expect((await rp9(['restore', tenant, '--backup', 'x', '--sandbox', '--in-place'])).code).toBe(2);
+    const unconfirmed = await rp9(['restore', tenant, '--backup', 'x', '--in-place', '--confirm', 'other']);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.err).toContain(`repeat the tenant name with --confirm ${tenant}`);
+    expect((await rp9(['restore', tenant, '--backup', 'x', '--sandbox', '--ttl', 'soon'])).err).toContain('--ttl must be a number of hours, days or weeks');
+    const notInGit = await rp9(['restore', 'nobody', '--backup', 'x', '--sandbox']);
+    expect(notInGit.code).toBe(1);
+    expect(notInGit.err).toContain('[restore.tenant-unknown] tenant nobody is not in the config');
+    const unknown = await rp9(['restore', tenant, '--backup', 'nope', '--sandbox']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('[backup.not-found] no backup nope');
+
+    const created = await rp9(['backup', 'create', tenant, '--skip-n8n', '-o', 'json']);
+    const id = (JSON.parse(created.out) as { backup: { id: string } }).backup.id;
+    const wrongKey = await rp9(['restore', tenant, '--backup', id, '--sandbox'], env({ RP9_MASTER_KEY: randomBytes(32).toString('hex') }));
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.err).toContain(`[backup.wrong-master-key] backup ${id}`);
+    expect(wrongKey.err).toMatch(/nothing is left of sandbox .*-restore-\d{8} \(operation .*, rolled-back\)/);
+    // No n8n encryption key in the backup (the tenant had none in the store): a sandbox could not read its credentials.
+    const noKey = await rp9(['restore', tenant, '--backup', id, '--sandbox', '-o', 'json']);
+    expect(noKey.code).toBe(1);
+    expect(JSON.parse(noKey.out)).toMatchObject({ operation: { status: 'rolled-back', errorCode: 'restore.no-encryption-key' }, sandbox: null });
+  }, 120_000);
 });

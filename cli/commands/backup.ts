@@ -70,7 +70,7 @@ function humanBytes(bytes: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
-function progressPrinter(io: CommandIo): (update: OperationProgress) => void {
+export function progressPrinter(io: CommandIo): (update: OperationProgress) => void {
   let last = '';
   return (update) => {
     const line = `${update.step}${update.phase && update.phase !== update.step ? ` (${update.phase})` : ''}${update.bytes !== undefined ? ` ${humanBytes(update.bytes)}` : ''}`;

@@ -57,6 +57,14 @@ describe('rp9 bots run', () => {
     expect(bad.stderr).toContain('--now must be an ISO 8601 time with a zone');
   });
 
+  it('runs the enforcement bot dry without Prometheus: exit 3, nothing proposed, nothing sent', async () => {
+    const result = await rp9(['bots', 'run', 'enforcement', '--dry-run', '--dir', '.', '--output', 'json']);
+
+    expect(result.code).toBe(3);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ bot: 'enforcement', metricsUnavailable: 'no Prometheus configured', dryRun: true, proposals: [], operations: [], effects: [] });
+  });
+
   it('reports the run as JSON', async () => {
     const result = await rp9(['bots', 'run', 'autoscale', '--dry-run', '--dir', '.', '--output', 'json']);
 
@@ -67,8 +75,8 @@ describe('rp9 bots run', () => {
   });
 
   it.each([
-    [['bots', 'run'], 'expected one bot name (autoscale, promotion, upgrades)'],
-    [['bots', 'run', 'enforcement'], 'unknown bot "enforcement"; bots: autoscale, promotion, upgrades'],
+    [['bots', 'run'], 'expected one bot name (autoscale, promotion, upgrades, enforcement)'],
+    [['bots', 'run', 'stripe-sync'], 'unknown bot "stripe-sync"; bots: autoscale, promotion, upgrades, enforcement'],
     [['bots', 'run', 'promotion', '--dir', '.'], '--dir is only allowed with --dry-run'],
     [['bots', 'nightly'], 'did you mean `rp9 bots run nightly`?'],
   ])('refuses %j with exit 2', async (args, message) => {

@@ -8,6 +8,7 @@ import { runBot } from '../../bots/runner/run-bot.js';
 import { schedulesOf, startScheduler } from '../../bots/runner/schedule.js';
 import { isRunnableBot, RUNNABLE_BOTS, type RunnableBot } from '../../bots/runner/types.js';
 import { runDepsFrom } from '../../bots/runner/wire.js';
+import { withEnforcementEffects } from './bots-effects.js';
 import { botsSettingsFromEnv, type BotsSettings } from '../../bots/sources/env.js';
 import { EXIT_BLIND, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
 
@@ -21,6 +22,12 @@ const ENVIRONMENT = [
   '  RP9_PROMETHEUS_URL                Prometheus with the controller\'s rp9_tenant_* series',
   '  RP9_BOTS_REQUIRED_CONTEXTS        comma-separated checks that must pass before the bot merges itself',
   '  RP9_BOTS_MERGE_METHOD             squash (default), merge or rebase',
+  'Enforcement (notices and overage; sent only with DATABASE_URL, where the record of what was sent lives):',
+  '  RP9_SMTP_URL, RP9_SMTP_FROM        smtp://user:pass@host:587 and the From address of tenant emails',
+  '  RP9_SLACK_WEBHOOK_URL             the platform channel\'s Slack incoming webhook',
+  '  RP9_NOTIFY_PER_TENANT_PER_HOUR    notices per tenant and hour (default 10)',
+  '  RP9_STRIPE_SECRET_KEY             Stripe key for overage meter events (RP9_STRIPE_API_URL: another endpoint)',
+  '  DATABASE_URL                      the controller\'s PostgreSQL store',
 ].join('\n');
 
 /** `--now`: an ISO 8601 time with a zone (`2026-03-10T12:00:00Z`); the real clock without it. */
@@ -45,7 +52,7 @@ function loggerFor(io: CommandIo, quiet = false): Logger {
 
 export const botsRunCommand: Command = {
   name: ['bots', 'run'],
-  summary: 'Run one bot now: autoscale, promotion or upgrades',
+  summary: 'Run one bot now: autoscale, promotion, upgrades or enforcement',
   args: '<name>',
   description: [
     'Reads the config from the base branch on GitHub, decides, and opens or updates one pull',
@@ -73,8 +80,9 @@ export const botsRunCommand: Command = {
     const settings = botsSettingsFromEnv(io.env);
     // A dry run with no GitHub credentials reads the checkout it runs in.
     const dir = values.dir !== undefined ? resolve(io.cwd, String(values.dir)) : dryRun && !settings.github ? io.cwd : undefined;
-    const deps = await runDepsFrom(settings, { bot: name, ...(dir !== undefined ? { dir } : {}), dryRun, now, logger: loggerFor(io, true) });
-    const report = await runBot(name, deps);
+    const logger = loggerFor(io, true);
+    const deps = await runDepsFrom(settings, { bot: name, ...(dir !== undefined ? { dir } : {}), dryRun, now, logger });
+    const report = name === 'enforcement' ? await withEnforcementEffects(deps, io.env, logger, (d) => runBot(name, d)) : await runBot(name, deps);
     io.stdout.write(format === 'json' ? renderReportJson(report) : renderReportText(report));
     if (hasFailures(report)) return EXIT_INVALID;
     return report.metricsUnavailable !== undefined ? EXIT_BLIND : EXIT_OK;
@@ -83,7 +91,7 @@ export const botsRunCommand: Command = {
 
 async function runOnce(bot: RunnableBot, settings: BotsSettings, io: CommandIo, logger: Logger, json: boolean) {
   const deps = await runDepsFrom(settings, { bot, dryRun: false, now: new Date(), logger });
-  const report = await runBot(bot, deps);
+  const report = bot === 'enforcement' ? await withEnforcementEffects(deps, io.env, logger, (d) => runBot(bot, d)) : await runBot(bot, deps);
   io.stdout.write(json ? `${JSON.stringify(report)}\n` : renderReportText(report));
   if (report.metricsUnavailable !== undefined) logger.warn('bot run decided without metrics', { bot, code: 'bots.metrics-unavailable', reason: report.metricsUnavailable });
   return deps.base.config.platform;

@@ -29,7 +29,7 @@ function callsOf(ports: FakePorts, prefix: string): string[] {
 }
 
 describe('applyPlan: order within a tenant', () => {
-  it('creates a dedicated tenant: database, volume, containers, then waits for health, then writes the route', async () => {
+  it('creates a dedicated tenant: database, volume, main, waits for main healthy, then the workers, waits for them, then writes the route', async () => {
     const ports = fakePorts();
 
     const report = await applyPlan(planFor([dedicated('acme')]), ports, options);
@@ -38,9 +38,9 @@ describe('applyPlan: order within a tenant', () => {
       'acme: ensureDatabase rp9_acme',
       'acme: ensureVolume rp9-acme-data',
       'acme: createContainer rp9-acme-main',
+      'rp9-acme-main: waitHealthy',
       'acme: createContainer rp9-acme-worker-1',
       'acme: createContainer rp9-acme-worker-2',
-      'rp9-acme-main: waitHealthy',
       'rp9-acme-worker-1: waitHealthy',
       'rp9-acme-worker-2: waitHealthy',
       'acme: writeRoute acme',
@@ -69,6 +69,26 @@ describe('applyPlan: order within a tenant', () => {
 
     expect([...ports.calls].sort()).toEqual(['gone: removeRoute', 'rp9-gone-main: removeContainer', 'rp9-gone-worker-1: removeContainer', 'rp9-gone-worker-2: removeContainer']);
     expect(ports.calls.some((c) => c.includes('Database') || c.includes('Volume'))).toBe(false);
+  });
+
+  it('creates no worker while main is not healthy (1.x has no migration lock: main migrates a fresh database alone)', async () => {
+    const ports = fakePorts({ fail: new Map([['rp9-acme-main: waitHealthy', [new PortError('transient', 'unhealthy', 'docker.unhealthy')]]]) });
+
+    const report = await applyPlan(planFor([dedicated('acme')]), ports, options);
+
+    expect(ports.calls.at(-1)).toBe('rp9-acme-main: waitHealthy');
+    expect(ports.calls.filter((c) => c.includes('worker'))).toEqual([]);
+    expect(report.tenants[0]).toMatchObject({ outcome: 'failed', error: { code: 'docker.unhealthy', transient: true } });
+  });
+
+  it('starts the workers of a resumed tenant after main is healthy', async () => {
+    const ports = fakePorts();
+    const suspended = convergedObserved(compileDesired(platform, [dedicated('acme', { suspended: true })], context));
+
+    await applyPlan(planFor([dedicated('acme')], suspended), ports, options);
+
+    expect(ports.calls.slice(0, 3)).toEqual(['rp9-acme-main: startContainer', 'rp9-acme-main: waitHealthy', 'rp9-acme-worker-1: startContainer']);
+    expect(ports.calls.at(-1)).toBe('acme: writeRoute acme');
   });
 
   it('waits for a started container to be healthy before pointing the route at it', async () => {

@@ -108,6 +108,11 @@ function needsHealthWait(action: Action): boolean {
     && (action.op === 'create' || action.op === 'recreate' || action.op === 'start');
 }
 
+/** A worker brought up: it waits for main to be healthy first (see applyTenant). */
+function isWorkerBringUp(action: Action): boolean {
+  return needsHealthWait(action) && action.desired?.kind === 'container' && action.desired.role === 'worker';
+}
+
 /** Waits for the containers together (they start together); throws the first failure in their order once all waits ended. */
 async function waitAllHealthy(ports: ApplyPorts, names: readonly string[]): Promise<void> {
   const results = await Promise.allSettled(names.map((name) => ports.waitHealthy(name)));
@@ -120,16 +125,30 @@ async function applyTenant(tenantPlan: TenantPlan, ports: ApplyPorts, options: A
   if (actions.length === 0) return { tenant: tenantPlan.tenant, outcome: 'unchanged', done: [] };
   const done: Action[] = [];
   const pendingHealth: string[] = [];
+  /** Main created, recreated or started in this apply and not yet seen healthy. */
+  let pendingMain: string | undefined;
   const base = { ...options.retry, classify: ports.classify, ...(options.sleep ? { sleep: options.sleep } : {}) };
   for (const action of actions) {
     const retry = { ...base, onRetry: (error: unknown, attempt: number, delayMs: number) => options.onRetry?.(tenantPlan.tenant, action, error, attempt, delayMs) };
     try {
+      // Workers start only once main is healthy: main runs the database
+      // migrations (n8n 1.x has no migration lock, so a worker starting beside
+      // main on a fresh database races it), and a worker needs them done anyway.
+      if (pendingMain && isWorkerBringUp(action)) {
+        pendingHealth.splice(pendingHealth.indexOf(pendingMain), 1);
+        const name = pendingMain;
+        pendingMain = undefined;
+        await waitAllHealthy(ports, [name]);
+      }
       if (action.kind === 'route' && pendingHealth.length > 0) {
         // waitHealthy is a bounded wait of its own: not retried here.
         await waitAllHealthy(ports, pendingHealth.splice(0));
       }
       for (const step of stepsFor(action, ports)) await withRetry(step, retry);
-      if (needsHealthWait(action)) pendingHealth.push(action.name);
+      if (needsHealthWait(action)) {
+        pendingHealth.push(action.name);
+        if (action.desired?.kind === 'container' && action.desired.role === 'main') pendingMain = action.name;
+      }
       done.push(action);
       options.onAction?.(tenantPlan.tenant, action, 'done');
     } catch (error) {

@@ -30,6 +30,24 @@ export function unwrapDataKey(wrapped: string, masterKey: Buffer, backupId: stri
   }
 }
 
+/**
+ * A dedicated tenant's n8n encryption key, wrapped by the master key and bound
+ * to the backup: n8n 2.x keeps keys in its database encrypted with it (a
+ * sandbox started with another key exits: "Deployment key 'signing.hmac'
+ * cannot be read"), so a restore needs it, and must not need the live tenant.
+ */
+export function wrapN8nKey(n8nKey: string, masterKey: Buffer, backupId: string): string {
+  return encryptSecret(n8nKey, masterKey, `backup/${backupId}/n8n-encryption-key`);
+}
+
+export function unwrapN8nKey(wrapped: string, masterKey: Buffer, backupId: string): string {
+  try {
+    return decryptSecret(wrapped, masterKey, `backup/${backupId}/n8n-encryption-key`);
+  } catch (error) {
+    throw new BackupError('backup.wrong-master-key', `backup ${backupId}: its n8n encryption key does not open with this master key: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 export function encryptStream(dataKey: Buffer, associatedData: string): Transform {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', dataKey, iv, { authTagLength: TAG_BYTES });

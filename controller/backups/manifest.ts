@@ -23,7 +23,8 @@ export interface BackupManifest {
   createdAt: string;
   n8nVersion: string | null;
   operationId: string;
-  encryption: { algorithm: 'AES-256-GCM'; compression: 'gzip'; wrappedDataKey: string };
+  /** wrappedN8nKey: the dedicated tenant's n8n encryption key, wrapped by the master key (envelope.ts); absent for shared tenants. */
+  encryption: { algorithm: 'AES-256-GCM'; compression: 'gzip'; wrappedDataKey: string; wrappedN8nKey?: string };
   /** database (dedicated), workflows, credentials: each an encrypted object under the backup's prefix. */
   objects: Record<string, StoredObject>;
   workflows: ContentSummary | null;
@@ -54,6 +55,7 @@ export function parseManifest(bytes: Buffer, backupId: string): BackupManifest {
   if (m.id !== backupId) throw bad(`id (it says ${JSON.stringify(m.id)})`);
   if (typeof m.tenant !== 'string') throw bad('tenant');
   if (typeof m.encryption?.wrappedDataKey !== 'string') throw bad('encryption.wrappedDataKey');
+  if (m.encryption.wrappedN8nKey !== undefined && typeof m.encryption.wrappedN8nKey !== 'string') throw bad('encryption.wrappedN8nKey');
   if (!m.objects || typeof m.objects !== 'object') throw bad('objects');
   for (const [name, o] of Object.entries(m.objects)) {
     if (typeof o?.key !== 'string' || typeof o.storedSha256 !== 'string' || typeof o.plainSha256 !== 'string' || typeof o.storedBytes !== 'number') throw bad(`objects.${name}`);

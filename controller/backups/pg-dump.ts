@@ -40,10 +40,11 @@ export function pgDump(url: string): DumpProcess {
   return proc;
 }
 
-/** `pg_restore` into the (empty) database at `url`, reading the dump from stdin. */
-export function pgRestore(url: string): { stdin: Writable; done: Promise<void>; kill(): void } {
+/** `pg_restore` into the (empty) database at `url`, reading the dump from stdin; with `role`, what it creates is owned by that role (SET ROLE). */
+export function pgRestore(url: string, options: { role?: string } = {}): { stdin: Writable; done: Promise<void>; kill(): void } {
   const { conninfo, env } = connection(url);
-  const proc = child('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', '--dbname', conninfo], env, `pg_restore into ${redactUrl(url)}`);
+  const role = options.role ? [`--role=${options.role}`] : [];
+  const proc = child('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', ...role, '--dbname', conninfo], env, `pg_restore into ${redactUrl(url)}`);
   proc.stdout.resume();
   return proc;
 }

@@ -8,6 +8,13 @@ export interface RetentionPolicy {
   monthly: number;
 }
 
+export const DEFAULT_RETENTION: RetentionPolicy = { daily: 7, weekly: 4, monthly: 12 };
+
+/** The platform's retention with the counts a plan overrides (`plans.<plan>.backupRetention`). */
+export function retentionFor(platform: { retention?: Partial<RetentionPolicy> | undefined }, plan: { backupRetention?: Partial<RetentionPolicy> | undefined } | undefined): RetentionPolicy {
+  return { ...DEFAULT_RETENTION, ...platform.retention, ...plan?.backupRetention };
+}
+
 export interface RetainedBackup {
   id: string;
   tenant: string;

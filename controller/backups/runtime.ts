@@ -12,6 +12,8 @@ import type { Logger } from '../../kernel/log/logger.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import { backupKind, type BackupDeps, type N8nExporter } from '../operations/backup.js';
 import { drillKind, type DrillDeps } from '../operations/drill.js';
+import { restoreKind, type RestoreDeps } from '../operations/restore.js';
+import { restoreInPlaceKind, type InPlaceDeps } from '../operations/restore-in-place.js';
 import { createOperationEngine, type OperationEngine } from '../operations/engine.js';
 import { bindKind, type BoundKind, type OperationProgress } from '../operations/kind.js';
 import type { Store } from '../store/index.js';
@@ -78,19 +80,24 @@ export interface BackupRuntimeOptions {
   runner: string;
   metrics?: Metrics;
   onProgress?(update: OperationProgress): void;
+  /** Restores into sandboxes (controller/sandbox/sandbox-runtime.ts); absent: this engine knows no restore kind. */
+  restore?: RestoreDeps;
+  /** The in-place restore's own edges (sandbox-runtime.ts); its backup edges are this runtime's. */
+  inPlace?: Omit<InPlaceDeps, keyof BackupDeps>;
   /** Which verified backup a drill picks (default Math.random). */
   random?(): number;
-  /** More kinds for the same engine (upgrades). */
+  /** More kinds on the same engine (the controller's upgrades and promotion). */
   extraKinds?: Record<string, BoundKind>;
 }
 
-/** The engine with the backup and drill kinds bound to their edges. */
+/** The engine with the backup, drill and (given its edges) restore kinds bound. */
 export function backupRuntime(options: BackupRuntimeOptions): { engine: OperationEngine; deps: BackupDeps } {
   const deps: BackupDeps = {
     objects: options.objects,
     catalogue: options.store.backups,
     masterKey: () => options.store.masterKey(),
     databaseUrl: (tenant) => tenantDatabaseUrl(options.tenantDatabaseAdminUrl, options.store.operations, tenant),
+    n8nEncryptionKey: async (tenant) => (await options.store.secrets.get(tenant, 'encryption-key'))?.reveal(),
     ...(options.n8n ? { n8n: options.n8n } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   };
@@ -105,7 +112,10 @@ export function backupRuntime(options: BackupRuntimeOptions): { engine: Operatio
   };
   const engine = createOperationEngine({
     operations: options.store.operations,
-    kinds: { backup: bindKind(backupKind, deps), drill: bindKind(drillKind, drillDeps), ...options.extraKinds },
+    kinds: { backup: bindKind(backupKind, deps), drill: bindKind(drillKind, drillDeps), ...(options.restore ? { restore: bindKind(restoreKind, options.restore) } : {}),
+      ...(options.inPlace ? { 'restore-in-place': bindKind(restoreInPlaceKind, { ...deps, ...options.inPlace }) } : {}),
+      ...options.extraKinds,
+    },
     logger: options.logger,
     runner: options.runner,
     ...(options.metrics ? { metrics: options.metrics } : {}),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dueBackups, dueDrills, latestQuarterSlot, latestSlot, type TenantSchedule } from './schedule.js';
-import { expiredBackups, type RetainedBackup } from './retention.js';
+import { expiredBackups, retentionFor, type RetainedBackup } from './retention.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -50,6 +50,22 @@ describe('expiredBackups (GFS)', () => {
   it('expires manual and pre-* backups at keepUntil, and keeps those without one', () => {
     const list = [b('d9', 'daily', 9), b('m', 'manual', 2, { keepUntil: at('2026-12-01T00:00:00Z') }), b('m2', 'manual', 3, { keepUntil: at('2026-12-31T00:00:00Z') }), b('p', 'pre-upgrade', 4, { keepUntil: at('2026-12-04T00:00:00Z') }), b('n', 'manual', 5)];
     expect(expiredBackups(list, now, policy).map((e) => e.id)).toEqual(['m', 'p']);
+  });
+
+  it.each([
+    { name: 'defaults', platform: {}, plan: undefined, want: { daily: 7, weekly: 4, monthly: 12 } },
+    { name: 'platform', platform: { retention: { daily: 3, weekly: 2, monthly: 6 } }, plan: undefined, want: { daily: 3, weekly: 2, monthly: 6 } },
+    { name: 'plan overrides one count', platform: { retention: { daily: 3, weekly: 2, monthly: 6 } }, plan: { backupRetention: { daily: 30 } }, want: { daily: 30, weekly: 2, monthly: 6 } },
+    { name: 'plan without override', platform: { retention: { daily: 3 } }, plan: {}, want: { daily: 3, weekly: 4, monthly: 12 } },
+  ])('retention per plan: $name', ({ platform, plan, want }) => {
+    expect(retentionFor(platform, plan)).toEqual(want);
+  });
+
+  it('prunes each tenant by its own plan\'s retention', () => {
+    const other = (id: string, day: number): RetainedBackup => ({ ...b(id, 'daily', day), tenant: 'bigco' });
+    const list = [b('a1', 'daily', 1), b('a2', 'daily', 2), b('a3', 'daily', 3), other('b1', 1), other('b2', 2), other('b3', 3)];
+    const policies: Record<string, ReturnType<typeof retentionFor>> = { acme: retentionFor({ retention: { daily: 2 } }, undefined), bigco: retentionFor({ retention: { daily: 2 } }, { backupRetention: { daily: 30 } }) };
+    expect(expiredBackups(list, now, (tenant) => policies[tenant]!).map((e) => e.id)).toEqual(['a1']);
   });
 
   it('never expires the tenant\'s newest verified backup', () => {

@@ -1,6 +1,6 @@
 // compileDesired: the whole platform's desired state from the validated config. Pure.
 import type { LoadedTenant, Platform } from '../../config/types.js';
-import type { DesiredState } from '../model.js';
+import type { DesiredState, PromotionRoute } from '../model.js';
 import { compileTenantWith } from './compile-tenant.js';
 import { containerTemplate } from './containers.js';
 import type { CompileContext } from './context.js';
@@ -9,7 +9,7 @@ import { CompileError } from './errors.js';
 import { stableHash } from './hash.js';
 import type { Colour } from './names.js';
 
-export function compileDesired(platform: Platform, tenants: LoadedTenant[], context: CompileContext, meta: { commit?: string; now?: Date; cache?: CompileCache; colours?: ReadonlyMap<string, Colour> } = {}): DesiredState {
+export function compileDesired(platform: Platform, tenants: LoadedTenant[], context: CompileContext, meta: { commit?: string; now?: Date; cache?: CompileCache; promotions?: ReadonlyMap<string, PromotionRoute>; colours?: ReadonlyMap<string, Colour> } = {}): DesiredState {
   const seen = new Map<string, string>();
   for (const loaded of tenants) {
     const earlier = seen.get(loaded.name);
@@ -19,17 +19,18 @@ export function compileDesired(platform: Platform, tenants: LoadedTenant[], cont
     seen.set(loaded.name, loaded.file);
   }
   const template = containerTemplate(context);
-  const { cache, now } = meta;
+  const { cache, now, promotions } = meta;
   const contextKey = cache ? stableHash(context, 64) : '';
   const sorted = [...tenants].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const compiled = sorted.map((loaded) => {
+    const promotion = promotions ? (promotions.get(loaded.name) ?? null) : undefined;
     // The live colour of a tenant's stack (blue/green upgrades) is part of the cache key.
     const colour = meta.colours?.get(loaded.name) ?? 'green';
     const key = colour === 'green' ? contextKey : `${contextKey}:${colour}`;
-    const hit = cache?.get(platform, loaded, key, now);
+    const hit = cache?.get(platform, loaded, key, now, promotion);
     if (hit) return hit;
-    const result = compileTenantWith(platform, loaded, template, now, colour);
-    cache?.set(platform, loaded, key, now, result);
+    const result = compileTenantWith(platform, loaded, template, now, promotion, colour);
+    cache?.set(platform, loaded, key, now, result, promotion);
     return result;
   });
   cache?.retain(seen);

@@ -53,12 +53,22 @@ export interface TenantContainersInput {
   running: boolean;
   /** The stack's colour (blue/green upgrades); absent is green, the original names. */
   colour?: Colour;
+  /** spec.throttle.concurrency: N8N_CONCURRENCY_PRODUCTION_LIMIT on every process while the tenant is throttled. */
+  concurrencyLimit?: number;
+}
+
+/** The env with n8n's production concurrency limit added (a throttled tenant only: the slow path, the others keep the template's text). */
+export function withConcurrencyLimit(env: RoleEnv, limit: number | undefined): RoleEnv {
+  if (limit === undefined) return env;
+  if (!Number.isInteger(limit) || limit < 1) throw new CompileError('compile.invalid-throttle', `spec.throttle.concurrency must be a whole number of at least 1 (got ${limit})`, 'spec.throttle.concurrency');
+  const value = { ...env.value, N8N_CONCURRENCY_PRODUCTION_LIMIT: String(limit) };
+  return { value, canonical: canonicalJson(value) };
 }
 
 /** Label carried by blue containers only: green's are the original, unlabelled ones, so their hashes never changed. */
 export const COLOUR_LABEL = 'rp9.io/colour';
 
-interface RoleEnv {
+export interface RoleEnv {
   value: Record<string, EnvValue>;
   canonical: string;
 }
@@ -76,7 +86,7 @@ export function tenantContainers(input: TenantContainersInput, template: Contain
       throw new CompileError('compile.port-clash', `worker ${index}'s task-broker port ${brokerPort} (runnersBrokerPort + ${index}) clashes with n8nPort or is out of range; move runnersBrokerPort`, 'runnersBrokerPort');
     }
     const envInput = { tenant: input.tenant, host: input.host, database: input.database, dbUser: input.dbUser, brokerPort: String(brokerPort) };
-    return { value: n8nEnv(role, envInput, template.context, line), canonical: envText(template.envText[line][role], envInput) };
+    return withConcurrencyLimit({ value: n8nEnv(role, envInput, template.context, line), canonical: envText(template.envText[line][role], envInput) }, input.concurrencyLimit);
   };
   const mounts = [{ volume: input.volume, target: template.context.dataPath }];
   const containers = [container(input, 'main', 0, roleEnv('main', 0), mounts, template)];

@@ -1,4 +1,4 @@
-export type CompileErrorCode = 'compile.invalid-context' | 'compile.port-clash' | 'compile.unknown-plan' | 'compile.duplicate-tenant';
+export type CompileErrorCode = 'compile.invalid-context' | 'compile.port-clash' | 'compile.unknown-plan' | 'compile.duplicate-tenant' | 'compile.invalid-throttle';
 
 /** A problem compile cannot build around; names the tenant file and field when there is one. */
 export class CompileError extends Error {

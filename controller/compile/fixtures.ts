@@ -58,11 +58,12 @@ export function examplePlatform(): Platform {
         autoscale: { withinCeiling: true, beyondCeiling: false },
         promotion: { high: true, medium: false, low: false },
         upgrades: { patch: true, minor: false, major: false },
-        enforcement: { warning: true, throttle: false, suspend: false },
+        enforcement: { warning: true, throttle: false, suspend: false, lift: true },
         stripeSync: { planChange: false, limitChange: true },
       },
       backups: { retention: { daily: 7, weekly: 4, monthly: 12 } },
       safety: { maxDeletionPercent: 25 },
+      billing: { stripePlans: {}, overageMeter: 'rp9_executions_overage' },
     },
   };
 }

@@ -23,6 +23,10 @@ export interface ReadyzBody {
   git: boolean;
   /** The tenant database server answers (false when down or not configured). */
   tenantDatabase: boolean;
+  /** The container-side PostgreSQL and Redis addresses answered a probe from a container (false when not checked yet or unreachable). */
+  containerAddresses: boolean;
+  /** Stable codes of what is wrong now, e.g. `settings.container-address-unreachable`; absent when nothing is. */
+  problems?: string[];
 }
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
@@ -46,7 +50,7 @@ export interface HealthReport {
   status: HealthStatus;
   role: Readiness['role'];
   mode: OperatingMode;
-  dependencies: { database: DependencyReport; docker: DependencyReport; git: DependencyReport; tenantDatabase: DependencyReport };
+  dependencies: { database: DependencyReport; docker: DependencyReport; git: DependencyReport; tenantDatabase: DependencyReport; containerAddresses: DependencyReport };
   system: SystemInfo;
 }
 
@@ -63,6 +67,8 @@ export function readyz(readiness: Readiness): ReadyzBody {
     docker: readiness.docker.status === 'up',
     git: readiness.git.status === 'up',
     tenantDatabase: tenantDatabase(readiness).status === 'up',
+    containerAddresses: containerAddresses(readiness).status === 'up',
+    ...(problemCodes(readiness).length > 0 ? { problems: problemCodes(readiness) } : {}),
   };
 }
 
@@ -70,10 +76,21 @@ function tenantDatabase(readiness: Readiness): DepState {
   return readiness.tenantDatabase ?? { status: 'disabled' };
 }
 
-/** unhealthy: database down; degraded: docker, git or the tenant database server down, or role unknown; healthy otherwise ('disabled' is not a fault). */
+function containerAddresses(readiness: Readiness): DepState {
+  return readiness.containerAddresses ?? { status: 'disabled', error: 'not checked yet' };
+}
+
+/** The `area.kebab-code` a down dependency's error starts with, when it has one. */
+function problemCodes(readiness: Readiness): string[] {
+  const state = containerAddresses(readiness);
+  const code = state.status === 'down' ? /^([a-z]+\.[a-z0-9-]+):/.exec(state.error ?? '')?.[1] : undefined;
+  return code ? [code] : [];
+}
+
+/** unhealthy: database down; degraded: docker, git, the tenant database server or the container addresses down, or role unknown; healthy otherwise ('disabled' is not a fault). */
 export function healthStatus(readiness: Readiness): HealthStatus {
   if (readiness.database.status !== 'up') return 'unhealthy';
-  if (readiness.docker.status === 'down' || readiness.git.status === 'down' || tenantDatabase(readiness).status === 'down' || readiness.role === 'unknown') return 'degraded';
+  if (readiness.docker.status === 'down' || readiness.git.status === 'down' || tenantDatabase(readiness).status === 'down' || containerAddresses(readiness).status === 'down' || readiness.role === 'unknown') return 'degraded';
   return 'healthy';
 }
 
@@ -82,7 +99,7 @@ export function healthReport(readiness: Readiness, system: SystemInfo): HealthRe
     status: healthStatus(readiness),
     role: readiness.role,
     mode: operatingMode(readiness),
-    dependencies: { database: dependency(readiness.database), docker: dependency(readiness.docker), git: dependency(readiness.git), tenantDatabase: dependency(tenantDatabase(readiness)) },
+    dependencies: { database: dependency(readiness.database), docker: dependency(readiness.docker), git: dependency(readiness.git), tenantDatabase: dependency(tenantDatabase(readiness)), containerAddresses: dependency(containerAddresses(readiness)) },
     system,
   };
 }

@@ -2,7 +2,7 @@
 // page. Pure renderers; every interpolated value goes through escapeHtml.
 import { renderEvents } from './events-html.js';
 import { escapeHtml, formatTime, tenantLink } from './html-text.js';
-import type { ConfigCommit, ControllerRole, DepStatus, EventRow, SuspendedPageInfo, TenantRow } from './types.js';
+import type { ConfigCommit, ControllerRole, DepState, DepStatus, EventRow, SuspendedPageInfo, TenantRow } from './types.js';
 
 export { escapeHtml } from './html-text.js';
 
@@ -26,6 +26,8 @@ export interface StatusPageInput {
   role?: ControllerRole;
   /** The Docker engine as the last probe saw it; `down` shows why dedicated tenants wait. */
   docker?: DepStatus;
+  /** The container-side addresses' probe when it failed: its message starts with its code. */
+  containerAddresses?: DepState;
   version: string;
   generatedAt: Date;
   /** The newest events of every tenant and the platform, newest first. */
@@ -88,6 +90,11 @@ function dockerLine(docker: DepStatus | undefined): string {
   return '\n<p class="wait">Docker is not reachable: routes of shared tenants are applied; dedicated tenants wait for Docker and are applied as soon as it answers.</p>';
 }
 
+function addressLine(state: DepState | undefined): string {
+  if (state?.status !== 'down') return '';
+  return `\n<p class="no">${escapeHtml(state.error)}</p>`;
+}
+
 /** The tenant table of the status page (and of a tenant's page, with one row). */
 export function tenantTable(tenants: readonly TenantRow[]): string {
   const rows = tenants
@@ -113,7 +120,7 @@ export function renderStatusPage(input: StatusPageInput): string {
   return page(
     'rp9 controller status',
     `<h1>rp9 controller</h1>
-${commitLines(input.lastCommit, tenants)}${dockerLine(input.docker)}
+${commitLines(input.lastCommit, tenants)}${dockerLine(input.docker)}${addressLine(input.containerAddresses)}
 <p>${ready} of ${tenants.length} tenants ready · role ${escapeHtml(input.role ?? 'unknown')} · version ${escapeHtml(input.version)} · <span class="muted">generated ${escapeHtml(formatTime(input.generatedAt))}</span></p>
 ${table}${events}`,
     '<meta http-equiv="refresh" content="30">',

@@ -128,6 +128,17 @@ describe('html', () => {
     expect(upHtml).not.toContain('Docker is not reachable');
   });
 
+  it('names unreachable container addresses with their code; says nothing while they answer', () => {
+    const error = 'settings.container-address-unreachable: not reachable from a container on network "rp9": RP9_CONTAINER_POSTGRES postgres:5432 (bad address)';
+    const input = { tenants: [], version: '1', generatedAt: new Date(0) };
+
+    const down = renderStatusPage({ ...input, containerAddresses: { status: 'down', error } });
+    const up = renderStatusPage({ ...input, containerAddresses: { status: 'up' } });
+
+    expect(down).toContain('<p class="no">settings.container-address-unreachable: not reachable from a container on network &quot;rp9&quot;: RP9_CONTAINER_POSTGRES postgres:5432 (bad address)</p>');
+    expect(up).not.toContain('container-address');
+  });
+
   it('says only how many are applied when every tenant is applied at the commit', () => {
     const sha = 'c'.repeat(40);
     const html = renderStatusPage({ tenants: [{ name: 'a', mode: 'shared', plan: 'starter', phase: 'active', ready: true, appliedCommit: sha }], lastCommit: { sha }, version: '1', generatedAt: new Date(0) });

@@ -17,13 +17,20 @@ describe('probes', () => {
   });
 
   it.each([
-    { name: 'leader, all up', readiness: healthy, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true } },
-    { name: 'standby', readiness: { ...healthy, role: 'standby' }, status: 200, body: { ready: true, role: 'standby', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true } },
-    { name: 'docker down: waiting for Docker', readiness: { ...healthy, docker: { status: 'down', error: 'ENOENT' } }, status: 200, body: { ready: true, role: 'leader', mode: 'waiting-for-docker', database: true, docker: false, git: true, tenantDatabase: true } },
-    { name: 'database down', readiness: { ...healthy, database: { status: 'down' } }, status: 503, body: { ready: false, role: 'leader', mode: 'apply', database: false, docker: true, git: true, tenantDatabase: true } },
-    { name: 'role unknown', readiness: { ...healthy, role: 'unknown' }, status: 503, body: { ready: false, role: 'unknown', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true } },
-    { name: 'tenant database down: still ready', readiness: { ...healthy, tenantDatabase: { status: 'down', error: 'ECONNREFUSED' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: false } },
-    { name: 'no tenant database configured', readiness: { ...healthy, tenantDatabase: { status: 'disabled' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: false } },
+    { name: 'leader, all up', readiness: healthy, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true, containerAddresses: false } },
+    { name: 'standby', readiness: { ...healthy, role: 'standby' }, status: 200, body: { ready: true, role: 'standby', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true, containerAddresses: false } },
+    { name: 'docker down: waiting for Docker', readiness: { ...healthy, docker: { status: 'down', error: 'ENOENT' } }, status: 200, body: { ready: true, role: 'leader', mode: 'waiting-for-docker', database: true, docker: false, git: true, tenantDatabase: true, containerAddresses: false } },
+    { name: 'database down', readiness: { ...healthy, database: { status: 'down' } }, status: 503, body: { ready: false, role: 'leader', mode: 'apply', database: false, docker: true, git: true, tenantDatabase: true, containerAddresses: false } },
+    { name: 'role unknown', readiness: { ...healthy, role: 'unknown' }, status: 503, body: { ready: false, role: 'unknown', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true, containerAddresses: false } },
+    { name: 'tenant database down: still ready', readiness: { ...healthy, tenantDatabase: { status: 'down', error: 'ECONNREFUSED' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: false, containerAddresses: false } },
+    { name: 'no tenant database configured', readiness: { ...healthy, tenantDatabase: { status: 'disabled' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: false, containerAddresses: false } },
+    { name: 'container addresses reachable', readiness: { ...healthy, containerAddresses: { status: 'up' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true, containerAddresses: true } },
+    {
+      name: 'container addresses unreachable: still ready, with the code',
+      readiness: { ...healthy, containerAddresses: { status: 'down', error: 'settings.container-address-unreachable: not reachable from a container on network "rp9": RP9_CONTAINER_REDIS redis:6379 (bad address)' } },
+      status: 200,
+      body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true, containerAddresses: false, problems: ['settings.container-address-unreachable'] },
+    },
   ] as { name: string; readiness: Readiness; status: number; body: unknown }[])('GET /readyz: $name → $status', async ({ readiness, status, body }) => {
     const h = await start({ readiness: async () => readiness });
 
@@ -76,6 +83,16 @@ describe('probes', () => {
 
     expect(body.status).toBe(status);
     expect(body.dependencies.tenantDatabase).toEqual(tenantDatabase ?? { status: 'disabled' });
+  });
+
+  it('GET /health/detailed reports unreachable container addresses as degraded, with the code first', async () => {
+    const error = 'settings.container-address-unreachable: not reachable from a container on network "rp9": RP9_CONTAINER_REDIS redis:6379 (bad address)';
+    const h = await start({ readiness: async () => ({ ...healthy, containerAddresses: { status: 'down', error } }) });
+
+    const body = JSON.parse((await call(h.port, '/health/detailed')).body);
+
+    expect(body.status).toBe('degraded');
+    expect(body.dependencies.containerAddresses).toEqual({ status: 'down', error });
   });
 
   it('GET /health/detailed is 503 unhealthy when the database is down', async () => {

@@ -45,3 +45,13 @@ describe('observePlatform route cache', () => {
     expect([...cache.keys()]).toEqual(['acme']);
   });
 });
+
+describe('observePlatform and restore sandboxes', () => {
+  it('leaves sandboxes out by default (the reconcile loop never plans them) and keeps only them on request', async () => {
+    await writeRouteFile(dir, 'acme', serializeRoute(route('acme', 'acme.example.com')));
+    await writeRouteFile(dir, 'acme-restore-20261206', serializeRoute(route('acme-restore-20261206', 'acme-restore-20261206.example.com')));
+    const edges = { environment: 'test', routesDir: dir };
+    expect(routes(await observePlatform(edges)).map((r) => r.tenant)).toEqual(['acme']);
+    expect(routes(await observePlatform({ ...edges, sandboxes: 'only' })).map((r) => r.tenant)).toEqual(['acme-restore-20261206']);
+  });
+});

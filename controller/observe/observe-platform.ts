@@ -8,6 +8,7 @@ import { observeDocker } from '../docker/observe-docker.js';
 import type { DatabaseAdmin } from '../postgres/tenant-databases.js';
 import { parseRouteFile } from '../traefik/parse-route-file.js';
 import { readRouteFiles } from '../traefik/route-files.js';
+import { isSandboxName } from '../sandbox/sandbox.js';
 
 export interface ObserveEdges {
   environment: string;
@@ -16,6 +17,8 @@ export interface ObserveEdges {
   databases?: DatabaseAdmin;
   /** Parsed route files kept between passes (see createRouteCache). */
   routeCache?: RouteCache;
+  /** Restore sandboxes (`<tenant>-restore-<yyyymmdd>`, controller/sandbox/): left out (default; the reconcile loop never plans them) or the only ones kept. */
+  sandboxes?: 'exclude' | 'only';
 }
 
 /**
@@ -73,7 +76,8 @@ export async function observePlatform(edges: ObserveEdges): Promise<ObservedStat
         )
       : Promise.resolve({ available: false, reason: 'no tenant database server configured', found: [] }),
   ]);
-  const resources: ObservedResource[] = [...docker.containers, ...docker.volumes, ...routes.routes, ...databases.found];
+  const wantSandboxes = edges.sandboxes === 'only';
+  const resources: ObservedResource[] = [...docker.containers, ...docker.volumes, ...routes.routes, ...databases.found].filter((r) => isSandboxName(r.tenant) === wantSandboxes);
   return {
     availability: {
       docker: docker.available ? { available: true } : { available: false, ...(docker.reason ? { reason: docker.reason } : {}) },

@@ -8,6 +8,8 @@ import { silentLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
 import { testBucket } from '../../test/harness/s3-bucket.js';
 import type { ObjectStore } from '../../edges/object-store/index.js';
+import { unwrapN8nKey } from '../backups/envelope.js';
+import type { BackupManifest } from '../backups/manifest.js';
 import { backupInput } from '../backups/naming.js';
 import { restoreDatabase } from '../backups/restore-database.js';
 import { verifyBackup } from '../backups/verify.js';
@@ -44,7 +46,7 @@ afterAll(async () => {
 
 function setup(objects: ObjectStore, options: { faults?: FaultInjector; key?: Buffer } = {}) {
   const metrics = createMetrics({ defaultMetrics: false });
-  const deps: BackupDeps = { objects, catalogue: store.backups, masterKey: async () => options.key ?? masterKey, databaseUrl: () => sourceUrl, metrics };
+  const deps: BackupDeps = { objects, catalogue: store.backups, masterKey: async () => options.key ?? masterKey, databaseUrl: () => sourceUrl, n8nEncryptionKey: async (t) => `n8n-key-of-${t}`, metrics };
   const engine = createOperationEngine({
     operations: store.operations,
     kinds: { backup: bindKind(backupKind, deps) },
@@ -88,6 +90,11 @@ describe('backup of a dedicated tenant to S3', () => {
     expect(row).toMatchObject({ id: input.backupId, kind: 'manual', status: 'verified', location: objects.description, prefix: `tenants/${tenant}/backups/20261205T2200${String(seq).padStart(2, '0')}Z-manual/` });
     expect(row?.manifest).toMatchObject({ tenant, kind: 'manual', n8nVersion: '1.123.81', tables: { workflow_entity: 12, credentials_entity: 1, execution_entity: 5000 } });
     expect(await objects.list(input.prefix)).toEqual([`${input.prefix}database.dump.gz.enc`, `${input.prefix}manifest.json`]);
+    // The tenant's n8n encryption key is in the manifest, wrapped: the master key alone opens it.
+    const encryption = (row?.manifest as unknown as BackupManifest).encryption;
+    expect(JSON.stringify(row?.manifest)).not.toContain(`n8n-key-of-${tenant}`);
+    expect(unwrapN8nKey(String(encryption.wrappedN8nKey), masterKey, input.backupId)).toBe(`n8n-key-of-${tenant}`);
+    expect(() => unwrapN8nKey(String(encryption.wrappedN8nKey), randomBytes(32), input.backupId)).toThrow(expect.objectContaining({ code: 'backup.wrong-master-key' }));
     // The stored object is not the dump in clear.
     const stored: Buffer[] = [];
     for await (const chunk of await objects.get(`${input.prefix}database.dump.gz.enc`)) stored.push(chunk as Buffer);

@@ -7,7 +7,7 @@
 import { Readable } from 'node:stream';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import type { ObjectStore } from '../../edges/object-store/index.js';
-import { newDataKey, unwrapDataKey, wrapDataKey } from '../backups/envelope.js';
+import { newDataKey, unwrapDataKey, wrapDataKey, wrapN8nKey } from '../backups/envelope.js';
 import { BackupError } from '../backups/errors.js';
 import { credentialContent, manifestBytes, MANIFEST_FORMAT, sha256, summarizeExport, workflowContent, type BackupManifest, type ContentSummary } from '../backups/manifest.js';
 import { objectAad, putEncrypted, type StoredObject } from '../backups/objects.js';
@@ -32,6 +32,8 @@ export interface BackupDeps {
   masterKey(): Promise<Buffer>;
   /** URL of a dedicated tenant's live database (a role that may dump it); undefined when none is configured. */
   databaseUrl(tenant: string): string | undefined | Promise<string | undefined>;
+  /** A dedicated tenant's n8n encryption key (the secret store's), kept wrapped in the manifest so a restore needs only the master key. */
+  n8nEncryptionKey?(tenant: string): Promise<string | undefined>;
   /** Absent: workflows and credentials are not exported (the manifest says so). */
   n8n?: N8nExporter;
   metrics?: Pick<Metrics, 'backups' | 'backupLastSuccess' | 'backupBytes'>;
@@ -96,7 +98,10 @@ export const backupKind: OperationKind<BackupDeps> = {
       timeoutSeconds: 30,
       async run(ctx) {
         if (typeof ctx.state.wrappedDataKey === 'string') return;
-        return { wrappedDataKey: wrapDataKey(newDataKey(), await ctx.deps.masterKey(), input(ctx).backupId) };
+        const { backupId, mode } = input(ctx);
+        const masterKey = await ctx.deps.masterKey();
+        const n8nKey = mode === 'dedicated' ? await ctx.deps.n8nEncryptionKey?.(ctx.operation.tenant) : undefined;
+        return { wrappedDataKey: wrapDataKey(newDataKey(), masterKey, backupId), ...(n8nKey ? { wrappedN8nKey: wrapN8nKey(n8nKey, masterKey, backupId) } : {}) };
       },
       async undo(ctx) {
         const keys = await ctx.deps.objects.list(input(ctx).prefix);
@@ -202,7 +207,7 @@ export const backupKind: OperationKind<BackupDeps> = {
 };
 
 export function buildManifest(op: Operation, state: Readonly<Record<string, unknown>>): BackupManifest {
-  const s = state as unknown as BackupInput & { wrappedDataKey: string; objects?: Record<string, StoredObject>; workflows?: ContentSummary | null; credentials?: ContentSummary | null; tables?: Record<string, number> };
+  const s = state as unknown as BackupInput & { wrappedDataKey: string; wrappedN8nKey?: string; objects?: Record<string, StoredObject>; workflows?: ContentSummary | null; credentials?: ContentSummary | null; tables?: Record<string, number> };
   return {
     format: MANIFEST_FORMAT,
     id: s.backupId,
@@ -212,7 +217,7 @@ export function buildManifest(op: Operation, state: Readonly<Record<string, unkn
     createdAt: s.createdAt,
     n8nVersion: s.n8nVersion,
     operationId: op.id,
-    encryption: { algorithm: 'AES-256-GCM', compression: 'gzip', wrappedDataKey: s.wrappedDataKey },
+    encryption: { algorithm: 'AES-256-GCM', compression: 'gzip', wrappedDataKey: s.wrappedDataKey, ...(s.wrappedN8nKey ? { wrappedN8nKey: s.wrappedN8nKey } : {}) },
     objects: s.objects ?? {},
     workflows: s.workflows ?? null,
     credentials: s.credentials ?? null,

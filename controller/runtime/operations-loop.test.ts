@@ -55,7 +55,7 @@ describe('operations loop', () => {
     const good = await config('[daily]');
     const ticker = createOperationsTicker({ intervalMs: 1000, engine, store, objects, config: () => good, isLeader: () => leader, logger: silentLogger(), now: () => now });
 
-    expect(await ticker.tick()).toEqual({ advanced: 0, started: [], pruned: [] });
+    expect(await ticker.tick()).toEqual({ advanced: 0, started: [], pruned: [], sandboxesRemoved: [] });
     expect(await store.operations.listUnfinished(tenant)).toEqual([]);
 
     leader = true;

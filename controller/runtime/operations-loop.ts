@@ -8,9 +8,10 @@ import type { ObjectStore } from '../../edges/object-store/index.js';
 import type { Logger } from '../../kernel/log/logger.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import { backupInput } from '../backups/naming.js';
-import { expiredBackups } from '../backups/retention.js';
+import { expiredBackups, retentionFor } from '../backups/retention.js';
 import { dueBackups, dueDrills, SCHEDULE_KINDS, type ScheduleKind, type TenantSchedule } from '../backups/schedule.js';
 import type { OperationEngine } from '../operations/engine.js';
+import { startDuePromotions } from '../promotion/start-due.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Store } from '../store/index.js';
 
@@ -27,23 +28,26 @@ export interface OperationsLoopOptions {
   retryAfterMs?: number;
   /** Last-success gauges are refilled from the catalogue every pass, so they survive a restart or a change of leader. */
   metrics?: Pick<Metrics, 'backupLastSuccess' | 'backupBytes'>;
+  /** Removes expired restore sandboxes (controller/sandbox/sandbox-sweep.ts); returns their names. */
+  sweepSandboxes?(now: Date): Promise<string[]>;
 }
 
 export interface OperationsTicker {
   /** One pass (tests call it directly). */
-  tick(): Promise<{ advanced: number; started: string[]; pruned: string[] }>;
+  tick(): Promise<{ advanced: number; started: string[]; pruned: string[]; sandboxesRemoved: string[] }>;
 }
 
 export function createOperationsTicker(options: OperationsLoopOptions): OperationsTicker {
   const now = options.now ?? (() => new Date());
   return {
     async tick() {
-      const result = { advanced: 0, started: [] as string[], pruned: [] as string[] };
+      const result = { advanced: 0, started: [] as string[], pruned: [] as string[], sandboxesRemoved: [] as string[] };
       if (!options.isLeader()) return result;
       result.advanced = (await options.engine.pass()).length;
+      if (options.sweepSandboxes) result.sandboxesRemoved = await options.sweepSandboxes(now());
       const good = options.config();
       if (!good) return result;
-      result.started = [...(await startDue(options, good, now())), ...(await startDrills(options, good, now()))];
+      result.started = [...(await startDuePromotions(options.engine, options.store, good, now(), options.logger)), ...(await startDue(options, good, now())), ...(await startDrills(options, good, now()))];
       result.pruned = await prune(options, good, now());
       if (options.metrics) await recordCatalogue(options.store, options.metrics);
       return result;
@@ -114,11 +118,13 @@ async function startDrills(options: OperationsLoopOptions, good: GoodConfig, now
 }
 
 async function prune(options: OperationsLoopOptions, good: GoodConfig, now: Date): Promise<string[]> {
-  const retention = good.platform.spec.backups?.retention ?? { daily: 7, weekly: 4, monthly: 12 };
+  const { plans } = good.platform.spec;
+  const planOf = new Map(good.config.tenants.map((t) => [t.name, plans[t.tenant.spec.plan]]));
+  const retentionOf = (tenant: string) => retentionFor({ retention: good.platform.spec.backups?.retention }, planOf.get(tenant));
   const backups = await options.store.backups.list(undefined, 100_000);
   const local = backups.filter((b) => b.location === options.objects.description);
   const pruned: string[] = [];
-  for (const expired of expiredBackups(local, now, () => retention)) {
+  for (const expired of expiredBackups(local, now, retentionOf)) {
     const record = local.find((b) => b.id === expired.id);
     if (!record) continue;
     // Objects first: a crash in between leaves a row whose objects are gone, and the next pass deletes it again.

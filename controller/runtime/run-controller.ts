@@ -32,10 +32,16 @@ import type { OperationEngine } from '../operations/engine.js';
 import { upgradeWiring } from '../upgrades/controller-wiring.js';
 import { revertPrOpener } from '../upgrades/revert-pr.js';
 import type { UpgradeHook } from '../upgrades/reconcile-hook.js';
+import { sandboxRuntime } from '../sandbox/sandbox-runtime.js';
+import { sweepSandboxes } from '../sandbox/sandbox-sweep.js';
 import { findDocker, dockerFoundText } from './docker-found.js';
 import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
+import { startContainerAddressCheck } from './container-address-check.js';
+import { startMembersLoop } from './members-loop.js';
+import { memberFields } from '../shared-tenants/member-fields.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
+import { promotionKinds } from '../promotion/controller-kind.js';
 import { StartupError, startupProblems } from './startup-checks.js';
 
 export interface RunningController {
@@ -87,6 +93,17 @@ export async function runController(settings: ControllerSettings, logger: Logger
   let storeError: string | undefined;
   let environment = 'default';
   let gitState: DepState = { status: 'down', error: 'not fetched yet' };
+  // RP9_CONTAINER_POSTGRES / RP9_CONTAINER_REDIS probed from a container on the tenants' network.
+  const addressCheck = startContainerAddressCheck({
+    docker,
+    network: settings.network,
+    targets: [
+      { variable: 'RP9_CONTAINER_POSTGRES', ...settings.containerPostgres },
+      { variable: 'RP9_CONTAINER_REDIS', ...settings.containerRedis },
+    ],
+    config: () => tracker.lastGood(),
+    logger,
+  });
 
   // The HTTP server listens before the loop starts: the loop's first pass
   // already posts commit statuses, and they link the status page it serves.
@@ -169,10 +186,14 @@ export async function runController(settings: ControllerSettings, logger: Logger
           probe(() => docker.ping()),
           databases ? probe(() => databases.observe(environment)) : Promise.resolve<DepState>({ status: 'disabled' }),
         ]);
-        return { role: loop?.role() ?? 'unknown', database, docker: dockerState, git: gitState, tenantDatabase };
+        return { role: loop?.role() ?? 'unknown', database, docker: dockerState, git: gitState, tenantDatabase, containerAddresses: addressCheck.state() };
       },
       tenants: tenantRows,
       events: async ({ tenant, limit }) => (store ? store.events.recent({ ...(tenant ? { tenant } : {}), limit }) : []),
+      member: async (tenant) => {
+        const member = await store?.sharedMembers.get(tenant);
+        return member ? memberFields(member) : undefined;
+      },
       async lastCommit() {
         const good = tracker.lastGood();
         if (!good) return undefined;
@@ -204,6 +225,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     });
   } catch (error) {
     storeError = error instanceof Error ? error.message : String(error);
+    await addressCheck.stop();
     await http.close().catch(() => undefined);
     await databases?.close().catch(() => undefined);
     throw error;
@@ -261,8 +283,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
     operations: store.operations,
     engine: () => upgradeEngine,
   }) : undefined;
+  const sandboxes = databases ? sandboxRuntime({ settings, docker, databases, store, objects: backupObjects, config: () => { const good = tracker.lastGood(); return good ? { platform: good.platform, tenants: good.config.tenants } : undefined; } }) : undefined;
   const { engine } = backupRuntime({
-    ...(upgrades ? { extraKinds: upgrades.kinds } : {}),
     store,
     objects: backupObjects,
     tenantDatabaseAdminUrl: settings.tenantDatabaseUrl,
@@ -276,6 +298,11 @@ export async function runController(settings: ControllerSettings, logger: Logger
     logger,
     runner: 'controller',
     metrics,
+    ...(sandboxes ? { restore: sandboxes.restore, inPlace: sandboxes.inPlace } : {}),
+    extraKinds: {
+      ...promotionKinds({ env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform) }),
+      ...upgrades?.kinds,
+    },
   });
   upgradeEngine = engine;
   upgradeHook = upgrades?.hook;
@@ -288,7 +315,10 @@ export async function runController(settings: ControllerSettings, logger: Logger
     isLeader: () => started.role() === 'leader',
     logger,
     metrics,
+    ...(sandboxes ? { sweepSandboxes: (now: Date) => (tracker.lastGood() ? sweepSandboxes(sandboxes.stack(), store.operations, now, logger) : Promise.resolve([])) } : {}),
   });
+
+  const stopMembers = startMembersLoop({ settings, store, config: tracker.lastGood, isLeader: () => started.role() === 'leader', logger });
 
   const stopDrift = watchDockerDrift(docker, () => environment, () => started.trigger('drift'), logger);
 
@@ -301,6 +331,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
     async stop(options = {}) {
       stopDrift();
       stopTelemetry();
+      await addressCheck.stop();
+      stopMembers();
       await stopOperations();
       commitStatus.close();
       await started.stop(options);

@@ -7,11 +7,13 @@ import { MASTER_KEY_BYTES, masterKeyId } from '../secrets/cipher.js';
 import { SecretError } from '../secrets/errors.js';
 import { loadOrCreateMasterKeyFile, masterKeyFromEnv } from '../secrets/master-key.js';
 import { backupsApi, type BackupsApi } from './backups-repo.js';
+import { deliveriesApi, type DeliveriesApi } from './deliveries-repo.js';
 import { eventsApi, type EventsApi } from './events-repo.js';
 import { leaseApi, type LeaseApi } from './lease-repo.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
 import { operationsApi, type OperationsApi } from './operations-repo.js';
+import { sharedMembersApi, type SharedMembersApi } from './shared-members-repo.js';
 import { secretsApi, type MasterKeyProvider, type SecretsApi } from './secrets-repo.js';
 import type { Sql } from './sql.js';
 import { statusApi, type StatusApi } from './status-repo.js';
@@ -40,6 +42,10 @@ export interface Store {
   /** The backup catalogue. */
   readonly backups: BackupsApi;
   readonly lease: LeaseApi;
+  /** Notifications sent and Stripe events accepted: what must not happen twice. */
+  readonly deliveries: DeliveriesApi;
+  /** Shared tenants' members on the shared n8n. */
+  readonly sharedMembers: SharedMembersApi;
   /** The master key secrets (and backup data keys) are wrapped with. */
   masterKey(): Promise<Buffer>;
   close(): Promise<void>;
@@ -79,6 +85,8 @@ export async function storeOn(sql: Sql, options: Omit<StoreOptions, 'databaseUrl
     operations: operationsApi(sql),
     backups: backupsApi(sql),
     lease: leaseApi(sql),
+    deliveries: deliveriesApi(sql),
+    sharedMembers: sharedMembersApi(sql),
     masterKey,
     close: () => sql.close(),
   };

@@ -51,6 +51,7 @@ describe('renderRoute', () => {
     ['suspended', route({ target: { type: 'suspended', url: 'http://rp9:8080/suspended' } }), options],
     ['twenty custom domains', route({ hosts: Array.from({ length: 21 }, (_, i) => `h${i}.example.com`) }), options],
     ['default certificate', route(), { entryPoints: ['websecure'], certResolver: null }],
+    ['throttled (rateLimit middleware)', route({ rateLimit: { perMinute: 17, burst: 17 } }), options],
   ])('produces a file that validates against the Traefik v3 file-provider schema: %s', (_name, value, opts) => {
     const text = serializeRoute(value, opts);
     const ok = validate(parse(text));

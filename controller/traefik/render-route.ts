@@ -25,6 +25,16 @@ export function hostRule(hosts: readonly string[]): string {
   return parts.join(' || ');
 }
 
+/** Name of a throttled tenant's rate-limit middleware. */
+export function rateLimitName(tenant: string): string {
+  return `${routerName(tenant)}-ratelimit`;
+}
+
+function positiveCount(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new TraefikError('traefik.unsafe-option', `${what} must be a whole number of at least 1 (got ${value})`);
+  return value;
+}
+
 export function renderRoute(route: DesiredRoute, options: TraefikRouteOptions = DEFAULT_TRAEFIK_OPTIONS): TraefikDynamicConfig {
   const tenant = assertSafeName(route.tenant, 'tenant name');
   if (route.name !== tenant) throw new TraefikError('traefik.unsafe-name', `route name ${JSON.stringify(route.name)} differs from its tenant "${tenant}"`);
@@ -32,12 +42,19 @@ export function renderRoute(route: DesiredRoute, options: TraefikRouteOptions = 
   const entryPoints = options.entryPoints.map((entryPoint) => assertSafeOption(entryPoint, 'entry point'));
   const tls = options.certResolver === null ? {} : { certResolver: assertSafeOption(options.certResolver, 'certificate resolver') };
   const name = routerName(tenant);
-  return {
+  const config: TraefikDynamicConfig = {
     http: {
       routers: { [name]: { rule: hostRule(route.hosts), entryPoints, service: name, tls } },
       services: { [name]: { loadBalancer: { servers: [{ url: assertSafeUrl(route.target.url) }], passHostHeader: true } } },
     },
   };
+  if (!route.rateLimit) return config;
+  // Keyed on the request host rather than the client address (Traefik's default), so the limit holds for the tenant as a whole.
+  const middleware = rateLimitName(tenant);
+  const rateLimit = { average: positiveCount(route.rateLimit.perMinute, 'rate limit'), period: '1m', burst: positiveCount(route.rateLimit.burst, 'rate limit burst'), sourceCriterion: { requestHost: true as const } };
+  config.http.routers[name]!.middlewares = [middleware];
+  config.http.middlewares = { [middleware]: { rateLimit } };
+  return config;
 }
 
 export const ROUTE_FILE_BANNER = '# Written by rp9 from the config repo. Do not edit: the next apply overwrites it.';

@@ -14,6 +14,11 @@ export interface TraefikRouter {
   entryPoints: string[];
   service: string;
   tls: { certResolver?: string };
+  middlewares?: string[];
+}
+
+export interface TraefikRateLimitMiddleware {
+  rateLimit: { average: number; period: string; burst: number; sourceCriterion: { requestHost: true } };
 }
 
 export interface TraefikService {
@@ -27,6 +32,7 @@ export interface TraefikDynamicConfig {
   http: {
     routers: Record<string, TraefikRouter>;
     services: Record<string, TraefikService>;
+    middlewares?: Record<string, TraefikRateLimitMiddleware>;
   };
 }
 

@@ -38,7 +38,7 @@ export interface UpgradeRuntimeOptions {
 function stackFrom(good: GoodConfig, context: CompileContext, tenant: string, colour: Colour): ColourStack | undefined {
   const loaded = good.config.tenants.find((t) => t.name === tenant);
   if (!loaded || loaded.tenant.spec.mode !== 'dedicated') return undefined;
-  const desired = compileTenantWith(good.platform, loaded, containerTemplate(context), new Date(), colour);
+  const desired = compileTenantWith(good.platform, loaded, containerTemplate(context), new Date(), undefined, colour);
   const database = desired.resources.find((r): r is DesiredDatabase => r.kind === 'database');
   const route = desired.resources.find((r): r is DesiredRoute => r.kind === 'route');
   const containers = desired.resources.filter((r): r is DesiredContainer => r.kind === 'container');

@@ -25,6 +25,7 @@ import { until } from './support/wait.js';
 import { readRouteFiles } from '../../controller/traefik/route-files.js';
 import { databaseExists } from '../../controller/upgrades/database-copy.js';
 import { callWebhook, callWebhookUntilServed, createWorkload, executionsOf, migrationCount, N8N_REST_TIMEOUT_MS, OWNER, ownerConnection } from './support/n8n-workload.js';
+import { realN8nTenantYaml } from './support/n8n-tenant.js';
 
 const id = randomBytes(3).toString('hex');
 const tenant = 'upg';
@@ -38,21 +39,7 @@ const blueWorker = `rp9-${tenant}-blue-worker-1`;
 const blueDatabase = `${database}_blue`;
 
 function tenantYaml(version: string): string {
-  return [
-    'apiVersion: rp9.io/v1',
-    'kind: Tenant',
-    'metadata:',
-    `  name: ${tenant}`,
-    `  email: ops@${tenant}.example`,
-    'spec:',
-    '  plan: starter',
-    '  mode: dedicated',
-    '  region: us-east',
-    `  subdomain: ${tenant}`,
-    `  n8n: { version: "${version}" }`,
-    '  resources: { workers: 1, memoryMb: 1536, cpu: 1 }',
-    '',
-  ].join('\n');
+  return realN8nTenantYaml(tenant, { version });
 }
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });
@@ -105,15 +92,9 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     tenantDb.pathname = `/${database}`;
 
     // Arrange: the tenant on 1.x, with a workload made through the 1.x adapter.
-    // n8n 1.x has no migration lock: on a fresh database main and worker may
-    // both run the migrations and one fails (a transient failure; Docker
-    // restarts it). The controller's loop retries on its next pass; so does
-    // this test, at most three passes.
-    let first = await ctl.reconcile();
-    for (let pass = 1; pass < 3 && first.failures.length > 0; pass++) {
-      console.warn(`[controller-n8n-upgrade] pass ${pass} failed (${first.failures.map((f) => f.message ?? f).join('; ').slice(0, 300)}), reconciling again`);
-      first = await ctl.reconcile();
-    }
+    // n8n 1.x has no migration lock; the controller starts the worker only
+    // once main is healthy (its migrations done), so one pass is enough.
+    const first = await ctl.reconcile();
     if (first.failures.length > 0) console.error(await diagnose());
     expect(first.failures).toEqual([]);
     const v1Info = await docker.getContainer(main).inspect();

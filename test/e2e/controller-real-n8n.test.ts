@@ -30,6 +30,7 @@ import { containerLogs, httpGet, plainLog } from './n8n-containers.js';
 import { callWebhook, callWebhookUntilServed, createWorkload, executionsOf, ownerConnection } from './support/n8n-workload.js';
 import { startN8nController, type N8nController } from './support/n8n-controller.js';
 import { until } from './support/wait.js';
+import { realN8nTenantYaml } from './support/n8n-tenant.js';
 
 const N8N_VERSION = DEFAULT_N8N_VERSION;
 const id = randomBytes(3).toString('hex');
@@ -43,20 +44,7 @@ const worker = `rp9-${tenant}-worker-1`;
 const HEALTH_TIMEOUT_S = 180;
 const files = {
   'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': 'rp9/n8n', 'spec.dedicated.n8nVersion': N8N_VERSION }),
-  [`tenants/${tenant}.yaml`]: [
-    'apiVersion: rp9.io/v1',
-    'kind: Tenant',
-    'metadata:',
-    `  name: ${tenant}`,
-    `  email: ops@${tenant}.example`,
-    'spec:',
-    '  plan: starter',
-    '  mode: dedicated',
-    '  region: us-east',
-    `  subdomain: ${tenant}`,
-    '  resources: { workers: 1, memoryMb: 1536, cpu: 1 }',
-    '',
-  ].join('\n'),
+  [`tenants/${tenant}.yaml`]: realN8nTenantYaml(tenant),
 };
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });

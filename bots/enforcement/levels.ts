@@ -1,0 +1,74 @@
+// Where a tenant stands against each usage limit of its plan: the figure, the
+// limit (the plan's, or the tenant's spec.limits override), the percentage and
+// the level that percentage reaches under policies.enforcement. Pure.
+import type { Platform } from '../../types/platform.js';
+import type { Tenant } from '../../types/tenant.js';
+
+export type LimitType = 'executionsMonthly' | 'concurrentExecutions' | 'apiCallsHourly';
+
+export const LIMIT_TYPES: readonly LimitType[] = ['executionsMonthly', 'concurrentExecutions', 'apiCallsHourly'];
+
+/** A tenant's usage; a figure is undefined when it was not measured. */
+export interface TenantUsage {
+  /** Executions since the start of the billing period (rp9_tenant_executions_month). */
+  executionsMonth?: number;
+  /** The most executions running at once over the last hour (peak of rp9_tenant_concurrent_executions). */
+  concurrentPeak?: number;
+  /** Requests through the tenant's route over the last hour. */
+  apiCallsHour?: number;
+}
+
+export type Level = 'ok' | 'warning' | 'throttle' | 'limit';
+
+export interface LimitStatus {
+  limit: LimitType;
+  used: number;
+  allowed: number;
+  /** used / allowed × 100; Infinity when the allowance is 0 and something was used. */
+  percent: number;
+  level: Level;
+}
+
+const FIGURE: Record<LimitType, keyof TenantUsage> = {
+  executionsMonthly: 'executionsMonth',
+  concurrentExecutions: 'concurrentPeak',
+  apiCallsHourly: 'apiCallsHour',
+};
+
+/** The effective allowance of a limit: the tenant's override, else its plan's; undefined without a plan. */
+export function allowanceOf(tenant: Tenant, platform: Platform, limit: LimitType): number | undefined {
+  const override = tenant.spec.limits?.[limit];
+  if (override !== undefined) return override;
+  return platform.spec.plans[tenant.spec.plan]?.[limit];
+}
+
+export function levelOf(percent: number, platform: Platform): Level {
+  const policy = platform.spec.policies.enforcement;
+  if (percent >= policy.suspendPercent) return 'limit';
+  if (percent >= policy.throttlePercent) return 'throttle';
+  if (percent >= policy.warningPercent) return 'warning';
+  return 'ok';
+}
+
+/** One status per measured limit, in LIMIT_TYPES order. */
+export function limitStatuses(tenant: Tenant, usage: TenantUsage, platform: Platform): LimitStatus[] {
+  const out: LimitStatus[] = [];
+  for (const limit of LIMIT_TYPES) {
+    const used = usage[FIGURE[limit]];
+    const allowed = allowanceOf(tenant, platform, limit);
+    if (used === undefined || !Number.isFinite(used) || allowed === undefined) continue;
+    const percent = allowed > 0 ? (used / allowed) * 100 : used > 0 ? Number.POSITIVE_INFINITY : 0;
+    out.push({ limit, used, allowed, percent, level: levelOf(percent, platform) });
+  }
+  return out;
+}
+
+/** The billing period of an instant: the calendar month in UTC, `2026-12`. */
+export function billingPeriod(now: Date): string {
+  return now.toISOString().slice(0, 7);
+}
+
+/** The hour an instant falls in, `2026-12-06T01`: the meter events' idempotency unit. */
+export function billingHour(now: Date): string {
+  return now.toISOString().slice(0, 13);
+}

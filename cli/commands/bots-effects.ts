@@ -1,0 +1,28 @@
+// Opens what the enforcement bot's effects need for one run (the store at
+// DATABASE_URL for the record of notices sent, the SMTP, Slack and Stripe
+// clients) and closes it after. Without DATABASE_URL nothing is sent: a
+// record only in this process could send a notice twice after a restart.
+import { openStore } from '../../controller/store/index.js';
+import { createEnforcementEffects, effectsSettingsFromEnv } from '../../bots/runner/enforcement-effects.js';
+import type { RunBotDeps } from '../../bots/runner/types.js';
+import type { Logger } from '../../kernel/log/logger.js';
+
+export async function withEnforcementEffects<T>(deps: RunBotDeps, env: NodeJS.ProcessEnv, logger: Logger, run: (deps: RunBotDeps) => Promise<T>): Promise<T> {
+  const settings = effectsSettingsFromEnv(env);
+  const databaseUrl = env.DATABASE_URL?.trim();
+  const configured = Boolean(settings.smtpUrl || settings.slackWebhookUrl || settings.stripeSecretKey);
+  if (deps.dryRun || !configured) return run(deps);
+  if (!databaseUrl) {
+    logger.warn('notices and meter events are not sent without DATABASE_URL (the record that keeps them from being sent twice lives in the store)', { code: 'bots.effects-no-store' });
+    return run(deps);
+  }
+  const store = await openStore({ databaseUrl, notify: (message) => logger.info(message) });
+  const meterName = deps.base.config.platform?.spec.billing.overageMeter ?? 'rp9_executions_overage';
+  const created = createEnforcementEffects(settings, store.deliveries, meterName);
+  try {
+    return await run(created ? { ...deps, effects: created.effects } : deps);
+  } finally {
+    created?.close();
+    await store.close();
+  }
+}

@@ -1,0 +1,96 @@
+// Assembly of restore sandboxes from settings: the stack edge on the
+// controller's apply ports (the same Docker, database and route edges as the
+// reconcile loop), the sandbox's desired state compiled from the tenant in
+// git, and the restore kind's dependencies.
+import type Docker from 'dockerode';
+import type { LoadedTenant, Platform } from '../../config/types.js';
+import { exportItems } from '../../edges/n8n/cli-export.js';
+import type { ObjectStore } from '../../edges/object-store/index.js';
+import { compileTenant, compileTenantWith } from '../compile/compile-tenant.js';
+import { containerTemplate } from '../compile/containers.js';
+import { liveStackOf } from '../upgrades/live-stack.js';
+import type { DesiredTenant } from '../model.js';
+import type { RestoreDeps } from '../operations/restore.js';
+import type { InPlaceDeps } from '../operations/restore-in-place.js';
+import { tenantData } from '../backups/tenant-data.js';
+import type { BackupDeps } from '../operations/backup.js';
+import type { DatabaseAdmin } from '../postgres/tenant-databases.js';
+import { createApplyPorts } from '../runtime/apply-ports.js';
+import { compileContextFor, type ControllerSettings } from '../runtime/settings.js';
+import type { Store } from '../store/index.js';
+import { sandboxTenant, withSandboxLabels } from './sandbox.js';
+import { createSandboxStack, type SandboxStack } from './sandbox-stack.js';
+
+export interface SandboxConfig {
+  platform: Platform;
+  tenants: readonly LoadedTenant[];
+}
+
+export interface SandboxRuntimeOptions {
+  settings: ControllerSettings;
+  docker: Docker;
+  databases: DatabaseAdmin;
+  store: Store;
+  objects: ObjectStore;
+  /** The config in force (the working tree for the CLI, the last good commit for the controller). */
+  config(): SandboxConfig | undefined;
+}
+
+export function sandboxDesiredFor(settings: ControllerSettings, config: SandboxConfig | undefined, tenant: string, sandbox: string, expiresAt: string): DesiredTenant | undefined {
+  const loaded = config?.tenants.find((t) => t.name === tenant);
+  if (!config || !loaded) return undefined;
+  const desired = compileTenant(config.platform, sandboxTenant(loaded, sandbox), compileContextFor(settings, config.platform));
+  return withSandboxLabels(desired, tenant, expiresAt);
+}
+
+/** What the in-place restore needs beyond a backup's dependencies (backupRuntime adds those). */
+export type InPlaceExtras = Omit<InPlaceDeps, keyof BackupDeps>;
+
+export function sandboxRuntime(options: SandboxRuntimeOptions): { restore: RestoreDeps; inPlace: InPlaceExtras; stack(): SandboxStack } {
+  const { settings, docker, databases, store } = options;
+  const platformNow = () => {
+    const platform = options.config()?.platform;
+    if (!platform) throw Object.assign(new Error('no valid config to take the environment from'), { code: 'sandbox.no-config' });
+    return platform;
+  };
+  const portsFor = (platform: Platform) =>
+    createApplyPorts({
+      environment: platform.spec.environment,
+      network: settings.network,
+      docker,
+      databases,
+      routesDir: settings.routesDir,
+      traefik: compileContextFor(settings, platform).traefik,
+      secrets: store.secrets,
+      healthTimeoutMs: settings.healthTimeoutMs,
+    });
+  const stack = (): SandboxStack => {
+    const platform = platformNow();
+    return createSandboxStack({ environment: platform.spec.environment, docker, databases, routesDir: settings.routesDir, ports: portsFor(platform), secrets: store.secrets, readyTimeoutMs: settings.healthTimeoutMs });
+  };
+  const restore: RestoreDeps = {
+    objects: options.objects,
+    catalogue: store.backups,
+    secrets: store.secrets,
+    masterKey: () => store.masterKey(),
+    adminUrl: settings.tenantDatabaseUrl,
+    sandboxDesired: (tenant, sandbox, expiresAt) => sandboxDesiredFor(settings, options.config(), tenant, sandbox, expiresAt),
+    stack,
+    exportItems: (container, what) => exportItems(docker, container, what),
+  };
+  const inPlace: InPlaceExtras = {
+    secrets: store.secrets,
+    adminUrl: settings.tenantDatabaseUrl,
+    // The live colour's stack (blue after a blue/green upgrade): its database and containers are the ones restored.
+    tenantDesired: async (tenant) => {
+      const config = options.config();
+      const loaded = config?.tenants.find((t) => t.name === tenant);
+      if (!config || !loaded) return undefined;
+      const { colour } = await liveStackOf(store.operations, tenant);
+      return compileTenantWith(config.platform, loaded, containerTemplate(compileContextFor(settings, config.platform)), undefined, undefined, colour);
+    },
+    tenantData: () => tenantData(portsFor(platformNow()), databases, docker, settings.healthTimeoutMs),
+    exportItems: restore.exportItems,
+  };
+  return { restore, inPlace, stack };
+}
