@@ -199,6 +199,17 @@ export interface TenantPlan {
   generation?: string;
   /** Ordered: apply carries them out in this order. */
   actions: Action[];
+  /** A journaled operation that replaces container actions (an n8n version change runs as a blue/green upgrade, not a recreate). */
+  operation?: PlannedOperation;
+}
+
+export interface PlannedOperation {
+  kind: 'upgrade';
+  /** start: the pass starts it; running: one is under way and the tenant's containers are left to it; failed: the last one to this version rolled back (held). */
+  status: 'start' | 'running' | 'failed';
+  from: string;
+  to: string;
+  reason: string;
 }
 
 export interface PlanRefusal {

@@ -260,6 +260,10 @@ export interface Policies {
     canaryLabel: string;
     soakHours: number;
     /**
+     * Minutes the controller watches a tenant's new (blue) stack after the swap of a blue/green upgrade; a failure in that time rolls back to green.
+     */
+    watchMinutes: number;
+    /**
      * Whether the bot proposes a new n8n major once nothing newer is left in the tenant's major: hold (the default; held as upgrades.major-held) or propose (for review unless autoMerge.upgrades.major). n8n majors change the runtime (n8n 2.x needs Node 24), so operators opt in.
      */
     majors: 'hold' | 'propose';

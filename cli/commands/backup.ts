@@ -139,7 +139,7 @@ export const backupCreateCommand: Command = {
         store,
         objects,
         tenantDatabaseAdminUrl: settings.tenantDatabaseUrl,
-        ...(values['skip-n8n'] ? {} : { n8n: cliExporter({ docker: dockerClient(settings.dockerHost, 60_000), ...(io.env.RP9_SHARED_N8N_CONTAINER ? { sharedContainer: io.env.RP9_SHARED_N8N_CONTAINER } : {}), ...(settings.sharedDatabaseUrl ? { sharedDatabaseUrl: settings.sharedDatabaseUrl } : {}), emailOf: (t) => emails.get(t) }) }),
+        ...(values['skip-n8n'] ? {} : { n8n: cliExporter({ docker: dockerClient(settings.dockerHost, 60_000), operations: store.operations, ...(io.env.RP9_SHARED_N8N_CONTAINER ? { sharedContainer: io.env.RP9_SHARED_N8N_CONTAINER } : {}), ...(settings.sharedDatabaseUrl ? { sharedDatabaseUrl: settings.sharedDatabaseUrl } : {}), emailOf: (t) => emails.get(t) }) }),
         logger: createLogger({ stream: { write: () => true }, level: 'error', env: {} }),
         runner: processRunner(cliActor(io.env)),
         onProgress: format === 'text' ? progressPrinter(io) : () => undefined,

@@ -119,7 +119,7 @@ export const restoreCommand: Command = {
         tenantDatabaseAdminUrl: settings.tenantDatabaseUrl,
         restore,
         inPlace,
-        n8n: cliExporter({ docker, emailOf: (t) => emails.get(t) }),
+        n8n: cliExporter({ docker, operations: store.operations, emailOf: (t) => emails.get(t) }),
         logger: createLogger({ stream: { write: () => true }, level: 'error', env: {} }),
         runner: processRunner(cliActor(io.env)),
         onProgress: format === 'text' ? progressPrinter(io) : () => undefined,

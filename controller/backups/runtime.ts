@@ -10,7 +10,6 @@ import { exportItems } from '../../edges/n8n/cli-export.js';
 import { fsObjectStore, s3ClientConfig, s3ObjectStore, type ObjectStore } from '../../edges/object-store/index.js';
 import type { Logger } from '../../kernel/log/logger.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
-import { databaseName, mainContainerName } from '../compile/names.js';
 import { backupKind, type BackupDeps, type N8nExporter } from '../operations/backup.js';
 import { drillKind, type DrillDeps } from '../operations/drill.js';
 import { restoreKind, type RestoreDeps } from '../operations/restore.js';
@@ -18,6 +17,7 @@ import { restoreInPlaceKind, type InPlaceDeps } from '../operations/restore-in-p
 import { createOperationEngine, type OperationEngine } from '../operations/engine.js';
 import { bindKind, type BoundKind, type OperationProgress } from '../operations/kind.js';
 import type { Store } from '../store/index.js';
+import { liveStackOf, type LiveJournal } from '../upgrades/live-stack.js';
 import { readPersonalProjects } from '../telemetry/personal-projects.js';
 import { BackupError } from './errors.js';
 
@@ -27,16 +27,18 @@ export function objectStoreFor(platform: Platform, env: NodeJS.ProcessEnv, state
   return fsObjectStore(join(stateDir, 'backups'));
 }
 
-/** The URL of a dedicated tenant's database on the tenant database server (its admin role dumps it). */
-export function tenantDatabaseUrl(adminUrl: string | undefined, tenant: string): string | undefined {
+/** The URL of a dedicated tenant's live database (green's or blue's, `liveStackOf`) on the tenant database server (its admin role dumps it). */
+export async function tenantDatabaseUrl(adminUrl: string | undefined, operations: LiveJournal, tenant: string): Promise<string | undefined> {
   if (!adminUrl) return undefined;
   const url = new URL(adminUrl);
-  url.pathname = `/${databaseName(tenant)}`;
+  url.pathname = `/${(await liveStackOf(operations, tenant)).database}`;
   return url.toString();
 }
 
 export interface N8nExporterOptions {
   docker: Docker;
+  /** The journal, for a dedicated tenant's live main container (green's or blue's). */
+  operations: LiveJournal;
   /** The shared n8n's container and database, for shared tenants. */
   sharedContainer?: string;
   sharedDatabaseUrl?: string;
@@ -47,7 +49,7 @@ export interface N8nExporterOptions {
 export function cliExporter(options: N8nExporterOptions): N8nExporter {
   return {
     async exportItems(tenant, what, { mode, projectId }) {
-      if (mode === 'dedicated') return exportItems(options.docker, mainContainerName(tenant), what);
+      if (mode === 'dedicated') return exportItems(options.docker, (await liveStackOf(options.operations, tenant)).mainContainer, what);
       if (!options.sharedContainer) throw new BackupError('backup.export-failed', `tenant ${tenant} is shared: set RP9_SHARED_N8N_CONTAINER to the shared n8n's container to export its workflows`);
       const project = projectId ?? (await personalProject(options, tenant));
       return exportItems(options.docker, options.sharedContainer, what, { projectId: project });
@@ -84,7 +86,7 @@ export interface BackupRuntimeOptions {
   inPlace?: Omit<InPlaceDeps, keyof BackupDeps>;
   /** Which verified backup a drill picks (default Math.random). */
   random?(): number;
-  /** More kinds on the same engine (the controller's promotion). */
+  /** More kinds on the same engine (the controller's upgrades and promotion). */
   extraKinds?: Record<string, BoundKind>;
 }
 
@@ -94,7 +96,7 @@ export function backupRuntime(options: BackupRuntimeOptions): { engine: Operatio
     objects: options.objects,
     catalogue: options.store.backups,
     masterKey: () => options.store.masterKey(),
-    databaseUrl: (tenant) => tenantDatabaseUrl(options.tenantDatabaseAdminUrl, tenant),
+    databaseUrl: (tenant) => tenantDatabaseUrl(options.tenantDatabaseAdminUrl, options.store.operations, tenant),
     n8nEncryptionKey: async (tenant) => (await options.store.secrets.get(tenant, 'encryption-key'))?.reveal(),
     ...(options.n8n ? { n8n: options.n8n } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),

@@ -7,8 +7,9 @@ import type { CompileContext } from './context.js';
 import type { CompileCache } from './compile-cache.js';
 import { CompileError } from './errors.js';
 import { stableHash } from './hash.js';
+import type { Colour } from './names.js';
 
-export function compileDesired(platform: Platform, tenants: LoadedTenant[], context: CompileContext, meta: { commit?: string; now?: Date; cache?: CompileCache; promotions?: ReadonlyMap<string, PromotionRoute> } = {}): DesiredState {
+export function compileDesired(platform: Platform, tenants: LoadedTenant[], context: CompileContext, meta: { commit?: string; now?: Date; cache?: CompileCache; promotions?: ReadonlyMap<string, PromotionRoute>; colours?: ReadonlyMap<string, Colour> } = {}): DesiredState {
   const seen = new Map<string, string>();
   for (const loaded of tenants) {
     const earlier = seen.get(loaded.name);
@@ -23,10 +24,13 @@ export function compileDesired(platform: Platform, tenants: LoadedTenant[], cont
   const sorted = [...tenants].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const compiled = sorted.map((loaded) => {
     const promotion = promotions ? (promotions.get(loaded.name) ?? null) : undefined;
-    const hit = cache?.get(platform, loaded, contextKey, now, promotion);
+    // The live colour of a tenant's stack (blue/green upgrades) is part of the cache key.
+    const colour = meta.colours?.get(loaded.name) ?? 'green';
+    const key = colour === 'green' ? contextKey : `${contextKey}:${colour}`;
+    const hit = cache?.get(platform, loaded, key, now, promotion);
     if (hit) return hit;
-    const result = compileTenantWith(platform, loaded, template, now, promotion);
-    cache?.set(platform, loaded, contextKey, now, result, promotion);
+    const result = compileTenantWith(platform, loaded, template, now, promotion, colour);
+    cache?.set(platform, loaded, key, now, result, promotion);
     return result;
   });
   cache?.retain(seen);

@@ -5,7 +5,7 @@ import { containerTemplate, tenantContainers, type ContainerTemplate } from './c
 import type { CompileContext } from './context.js';
 import { CompileError } from './errors.js';
 import { digest, stableHash } from './hash.js';
-import { databaseName, mainContainerName, routeName, volumeName } from './names.js';
+import { databaseName, databaseRole, mainContainerName, routeName, volumeName, type Colour } from './names.js';
 
 export function compileTenant(platform: Platform, loaded: LoadedTenant, context: CompileContext, now?: Date): DesiredTenant {
   return compileTenantWith(platform, loaded, containerTemplate(context), now);
@@ -39,8 +39,9 @@ export function servedBy(spec: LoadedTenant['tenant']['spec'], now: Date | undef
 /**
  * compileTenant with the per-context container parts built once (compileDesired shares them across tenants).
  * `promotion`: undefined without a journal, null when the journal has no promotion of this tenant.
+ * `colour`: which of the tenant's two stacks (blue/green upgrades) to compile; green is the original names.
  */
-export function compileTenantWith(platform: Platform, loaded: LoadedTenant, template: ContainerTemplate, now?: Date, promotion?: PromotionRoute | null): DesiredTenant {
+export function compileTenantWith(platform: Platform, loaded: LoadedTenant, template: ContainerTemplate, now?: Date, promotion?: PromotionRoute | null, colour: Colour = 'green'): DesiredTenant {
   const { context } = template;
   const { spec } = loaded.tenant;
   const name = loaded.name;
@@ -53,7 +54,7 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
   const resources: DesiredResource[] = [];
 
   if (spec.mode === 'dedicated') {
-    const database = desiredDatabase(name);
+    const database = desiredDatabase(name, colour);
     const volume = desiredVolume(name, spec.resources?.storageGb ?? plan.storageGb, context);
     resources.push(database, volume);
     const n8nVersion = spec.n8n?.version ?? platform.spec.dedicated.n8nVersion;
@@ -71,6 +72,7 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
         workers: spec.resources?.workers ?? plan.workers,
         running: !suspended && !(spec.promotion && promotion?.stopped),
         ...(spec.throttle?.concurrency !== undefined ? { concurrencyLimit: spec.throttle.concurrency } : {}),
+        colour,
       },
       template,
     );
@@ -79,7 +81,7 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
 
   const hosts = spec.mode === 'dedicated' ? [host, ...(spec.customDomains ?? [])] : [host];
   const rateLimit = spec.throttle ? { perMinute: spec.throttle.requestsPerMinute, burst: spec.throttle.burst } : undefined;
-  resources.push(desiredRoute(name, hosts, routeTarget(platform, name, servedBy(spec, now, promotion), suspended, context), context, rateLimit));
+  resources.push(desiredRoute(name, hosts, routeTarget(platform, name, servedBy(spec, now, promotion), suspended, context, colour), context, rateLimit));
 
   return {
     name,
@@ -92,9 +94,10 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
   };
 }
 
-function desiredDatabase(tenant: string): DesiredDatabase {
-  const name = databaseName(tenant);
-  return { kind: 'database', name, tenant, database: name, role: name, hash: stableHash({ database: name, kind: 'database', name, role: name }) };
+function desiredDatabase(tenant: string, colour: Colour): DesiredDatabase {
+  const name = databaseName(tenant, colour);
+  const role = databaseRole(tenant);
+  return { kind: 'database', name, tenant, database: name, role, hash: stableHash({ database: name, kind: 'database', name, role }) };
 }
 
 function desiredVolume(tenant: string, sizeGb: number, context: CompileContext): DesiredVolume {
@@ -103,11 +106,11 @@ function desiredVolume(tenant: string, sizeGb: number, context: CompileContext):
   return { kind: 'volume', name, tenant, labels, sizeGb, hash: stableHash({ kind: 'volume', labels, name, sizeGb }) };
 }
 
-function routeTarget(platform: Platform, tenant: string, mode: PromotionRoute['route'], suspended: boolean, context: CompileContext): RouteTarget {
+function routeTarget(platform: Platform, tenant: string, mode: PromotionRoute['route'], suspended: boolean, context: CompileContext, colour: Colour): RouteTarget {
   // A promotion's freeze answers like a suspended workspace: 503 with Retry-After.
   if (suspended || mode === 'frozen') return { type: 'suspended', url: context.suspendedUrl };
   if (mode === 'shared') return { type: 'shared', url: platform.spec.sharedN8n.url };
-  return { type: 'dedicated', url: `http://${mainContainerName(tenant)}:${context.n8nPort}` };
+  return { type: 'dedicated', url: `http://${mainContainerName(tenant, colour)}:${context.n8nPort}` };
 }
 
 function desiredRoute(tenant: string, hosts: string[], target: RouteTarget, context: CompileContext, rateLimit: RouteRateLimit | undefined): DesiredRoute {

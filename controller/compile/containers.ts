@@ -12,7 +12,7 @@ import { canonicalJson, digest, stableHash } from './hash.js';
 import { envText, envTextTemplate, type EnvTextTemplate } from './env-canonical.js';
 import { n8nEnv, n8nLineOf, runnersBrokerPortOf, type N8nLine } from './n8n-env.js';
 import { CompileError } from './errors.js';
-import { mainContainerName, workerContainerName } from './names.js';
+import { mainContainerName, workerContainerName, type Colour } from './names.js';
 
 const RESTART_POLICY = 'unless-stopped';
 /** Shared by every container of a role: desired state is a value nobody mutates. */
@@ -51,6 +51,8 @@ export interface TenantContainersInput {
   volume: string;
   workers: number;
   running: boolean;
+  /** The stack's colour (blue/green upgrades); absent is green, the original names. */
+  colour?: Colour;
   /** spec.throttle.concurrency: N8N_CONCURRENCY_PRODUCTION_LIMIT on every process while the tenant is throttled. */
   concurrencyLimit?: number;
 }
@@ -62,6 +64,9 @@ export function withConcurrencyLimit(env: RoleEnv, limit: number | undefined): R
   const value = { ...env.value, N8N_CONCURRENCY_PRODUCTION_LIMIT: String(limit) };
   return { value, canonical: canonicalJson(value) };
 }
+
+/** Label carried by blue containers only: green's are the original, unlabelled ones, so their hashes never changed. */
+export const COLOUR_LABEL = 'rp9.io/colour';
 
 export interface RoleEnv {
   value: Record<string, EnvValue>;
@@ -101,7 +106,8 @@ function container(
   template: ContainerTemplate,
 ): DesiredContainer {
   const { context } = template;
-  const name = role === 'main' ? mainContainerName(input.tenant) : workerContainerName(input.tenant, index);
+  const colour = input.colour ?? 'green';
+  const name = role === 'main' ? mainContainerName(input.tenant, colour) : workerContainerName(input.tenant, index, colour);
   const command = COMMAND[role];
   const own = canonicalJson({ command, image: input.image, name, role, tenant: input.tenant, volume: input.volume });
   const hash = digest(`${template.digest}\n${env.canonical}\n${own}`);
@@ -126,6 +132,7 @@ function container(
       [LABEL.tenant]: input.tenant,
       [LABEL.role]: role,
       [LABEL.specHash]: hash,
+      ...(colour === 'blue' ? { [COLOUR_LABEL]: colour } : {}),
     },
     running: input.running,
     hash,

@@ -1,21 +1,43 @@
 // Names of everything rp9 creates for a tenant. One place, so compile, plan,
 // observe and apply can never disagree.
 
-export function databaseName(tenant: string): string {
-  return `rp9_${tenant.replaceAll('-', '_')}`;
+/**
+ * Which of a dedicated tenant's two stacks (blue/green upgrades): `green` is
+ * the original, un-suffixed names, so every tenant that never upgraded keeps
+ * the names and hashes it always had; `blue` adds `-blue` / `_blue`. An
+ * upgrade builds the other colour beside the live one and swaps the route.
+ */
+export type Colour = 'green' | 'blue';
+
+export function otherColour(colour: Colour): Colour {
+  return colour === 'green' ? 'blue' : 'green';
+}
+
+/** The tenant's database of a colour; its login role is always the green name (`databaseRole`). */
+export function databaseName(tenant: string, colour: Colour = 'green'): string {
+  return `rp9_${tenant.replaceAll('-', '_')}${colour === 'blue' ? '_blue' : ''}`;
+}
+
+/** The login role of a tenant's databases, shared by both colours (one password secret). */
+export function databaseRole(tenant: string): string {
+  return databaseName(tenant, 'green');
 }
 
 export function volumeName(tenant: string): string {
   return `rp9-${tenant}-data`;
 }
 
-export function mainContainerName(tenant: string): string {
-  return `rp9-${tenant}-main`;
+function stackPrefix(tenant: string, colour: Colour): string {
+  return colour === 'blue' ? `rp9-${tenant}-blue` : `rp9-${tenant}`;
+}
+
+export function mainContainerName(tenant: string, colour: Colour = 'green'): string {
+  return `${stackPrefix(tenant, colour)}-main`;
 }
 
 /** `index` is 1-based. */
-export function workerContainerName(tenant: string, index: number): string {
-  return `rp9-${tenant}-worker-${index}`;
+export function workerContainerName(tenant: string, index: number, colour: Colour = 'green'): string {
+  return `${stackPrefix(tenant, colour)}-worker-${index}`;
 }
 
 /** The route's name is the stem of its Traefik file: `<tenant>`. */

@@ -30,8 +30,8 @@ export interface BackupDeps {
   objects: ObjectStore;
   catalogue: BackupsApi;
   masterKey(): Promise<Buffer>;
-  /** URL of a dedicated tenant's database (a role that may dump it); undefined when none is configured. */
-  databaseUrl(tenant: string): string | undefined;
+  /** URL of a dedicated tenant's live database (a role that may dump it); undefined when none is configured. */
+  databaseUrl(tenant: string): string | undefined | Promise<string | undefined>;
   /** A dedicated tenant's n8n encryption key (the secret store's), kept wrapped in the manifest so a restore needs only the master key. */
   n8nEncryptionKey?(tenant: string): Promise<string | undefined>;
   /** Absent: workflows and credentials are not exported (the manifest says so). */
@@ -115,7 +115,7 @@ export const backupKind: OperationKind<BackupDeps> = {
         const { backupId, prefix, mode } = input(ctx);
         if (mode !== 'dedicated') return;
         if (await alreadyStored(ctx, 'database')) return;
-        const url = ctx.deps.databaseUrl(ctx.operation.tenant);
+        const url = await ctx.deps.databaseUrl(ctx.operation.tenant);
         if (!url) throw new BackupError('backup.dump-failed', `backup ${backupId}: no tenant database server is configured (RP9_TENANT_DATABASE_URL)`);
         const tables = await countTables(url);
         const dump = pgDump(url);

@@ -3,7 +3,7 @@ import { silentLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
 import { openStore, type Store } from '../store/index.js';
 import { createOperationEngine, SimulatedCrash, type FaultInjector } from './engine.js';
-import { bindKind, OperationError, type OperationKind } from './kind.js';
+import { bindKind, OperationError, StepWaiting, type OperationKind } from './kind.js';
 
 // A toy kind over a toy system (a set of effects): each step adds its effect
 // once (it looks before it acts) and its undo removes it.
@@ -12,6 +12,8 @@ interface Toy {
   runs: string[];
   failAt?: string;
   slowAt?: string;
+  /** The step named here waits (StepWaiting) this many more calls before it runs. */
+  waitAt?: { step: string; calls: number };
 }
 
 function toyKind(names: string[]): OperationKind<Toy> {
@@ -25,6 +27,7 @@ function toyKind(names: string[]): OperationKind<Toy> {
         ctx.deps.runs.push(`${ctx.operation.tenant}:${name}`);
         if (ctx.deps.failAt === name) throw new OperationError('toy.broken', `step ${name} broke`);
         if (ctx.deps.slowAt === name) await new Promise((resolve) => setTimeout(resolve, 2_000));
+        if (ctx.deps.waitAt?.step === name && ctx.deps.waitAt.calls-- > 0) throw new StepWaiting(`waiting in ${name}`);
         const effect = `${ctx.operation.tenant}:${name}`;
         if (!ctx.deps.effects.has(effect)) ctx.deps.effects.add(effect);
         return { [`${name}Done`]: true, seen: Object.keys(ctx.state).length };
@@ -98,6 +101,22 @@ describe('operation engine', () => {
     expect(undone).toEqual(['c', 'b', 'a']);
     expect([...toy.effects].filter((x) => x.startsWith(`${tenant}:`))).toEqual([]);
     expect(await metrics.registry.metrics()).toContain('rp9_operations_total{kind="toy",result="rolled-back"} 1');
+  });
+
+  it('a step that throws StepWaiting stays running, journals nothing and runs again on the next call', async () => {
+    const toy: Toy = { effects: new Set(), runs: [], waitAt: { step: 'b', calls: 2 } };
+    const { e } = engine(toy);
+    const tenant = nextTenant();
+    const op = await e.start('toy', tenant);
+    await e.step(op.id);
+    const waiting1 = await e.step(op.id);
+    const waiting2 = await e.step(op.id);
+    expect(waiting2.steps.map((s) => s.status)).toEqual(['done', 'running', 'pending']);
+    expect(waiting2.status).toBe('running');
+    expect(waiting1.updatedAt).toEqual(waiting2.updatedAt);
+    const moved = await e.step(op.id);
+    expect(moved.steps.map((s) => s.status)).toEqual(['done', 'done', 'running']);
+    expect(toy.runs).toEqual([`${tenant}:a`, `${tenant}:b`, `${tenant}:b`, `${tenant}:b`]);
   });
 
   it('fails a step that outlives its timeout and an operation past its deadline', async () => {

@@ -11,7 +11,7 @@ import type { Logger } from '../../kernel/log/logger.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import type { OperationsApi } from '../store/operations-repo.js';
 import type { Operation } from '../store/types.js';
-import { OperationError, type BoundKind, type OperationProgress, type OperationStepSpec, type StepContext } from './kind.js';
+import { OperationError, StepWaiting, type BoundKind, type OperationProgress, type OperationStepSpec, type StepContext } from './kind.js';
 
 /** Test hook: throw SimulatedCrash to stop as a kill -9 would (nothing journaled), or any error to fail the step. */
 export interface FaultInjector {
@@ -100,6 +100,8 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
       await options.faults?.afterRun?.(op, spec.name);
     } catch (error) {
       if (error instanceof SimulatedCrash) throw error;
+      // Not done yet (a watch): the step stays running and runs again next pass.
+      if (error instanceof StepWaiting) return op;
       options.metrics?.operationStepDuration.observe({ kind: op.kind, step: spec.name }, (Date.now() - started) / 1000);
       return fail(op, error);
     }

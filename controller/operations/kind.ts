@@ -64,3 +64,15 @@ export class OperationError extends Error {
     this.name = 'OperationError';
   }
 }
+
+/**
+ * Thrown by a step that is not finished yet and wants to be called again on a
+ * later pass (an upgrade's watch): the step stays running, nothing is
+ * journaled, and the engine moves on to other operations instead of blocking.
+ */
+export class StepWaiting extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'StepWaiting';
+  }
+}

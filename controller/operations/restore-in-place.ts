@@ -25,7 +25,7 @@ export interface InPlaceDeps extends BackupDeps {
   secrets: SecretsApi;
   adminUrl: string | undefined;
   /** The tenant's desired state compiled from git; undefined when it is not in git. */
-  tenantDesired(tenant: string): DesiredTenant | undefined;
+  tenantDesired(tenant: string): DesiredTenant | undefined | Promise<DesiredTenant | undefined>;
   tenantData(): TenantData;
   exportItems(container: string, what: 'workflows' | 'credentials'): Promise<Record<string, unknown>[]>;
 }
@@ -49,25 +49,25 @@ async function recordOf(ctx: Ctx, id: string): Promise<BackupRecord> {
   return record;
 }
 
-function desired(ctx: Ctx): DesiredTenant {
-  const tenant = ctx.deps.tenantDesired(ctx.operation.tenant);
+async function desired(ctx: Ctx): Promise<DesiredTenant> {
+  const tenant = await ctx.deps.tenantDesired(ctx.operation.tenant);
   if (!tenant) throw new OperationError('restore.tenant-unknown', `tenant ${ctx.operation.tenant} is not in the config (tenants/${ctx.operation.tenant}.yaml); only tenants in git are restored`);
   if (tenant.mode !== 'dedicated') throw new OperationError('restore.not-dedicated', `tenant ${ctx.operation.tenant} is shared; an in-place restore replaces a dedicated tenant's database`);
   return tenant;
 }
 
-function database(ctx: Ctx): DesiredDatabase {
-  return desired(ctx).resources.find((r): r is DesiredDatabase => r.kind === 'database') as DesiredDatabase;
+async function database(ctx: Ctx): Promise<DesiredDatabase> {
+  return (await desired(ctx)).resources.find((r): r is DesiredDatabase => r.kind === 'database') as DesiredDatabase;
 }
 
-function containers(ctx: Ctx): DesiredContainer[] {
-  return desired(ctx).resources.filter((r): r is DesiredContainer => r.kind === 'container');
+async function containers(ctx: Ctx): Promise<DesiredContainer[]> {
+  return (await desired(ctx)).resources.filter((r): r is DesiredContainer => r.kind === 'container');
 }
 
 /** Replaces the tenant's database with a backup's dump, restored as the tenant's role. */
 async function replaceDatabase(ctx: Ctx, backupId: string): Promise<number> {
   if (!ctx.deps.adminUrl) throw new OperationError('restore.no-database-server', `restore ${ctx.operation.id}: no tenant database server is configured (RP9_TENANT_DATABASE_URL)`);
-  const db = database(ctx);
+  const db = await database(ctx);
   await ctx.deps.tenantData().freshDatabase(db);
   const read = await restoreDatabase(ctx.deps.objects, await ctx.deps.masterKey(), await recordOf(ctx, backupId), withDatabase(ctx.deps.adminUrl, db.database), { role: db.role });
   return read.plainBytes;
@@ -96,7 +96,7 @@ export const restoreInPlaceKind: OperationKind<InPlaceDeps> = {
       timeoutSeconds: 5 * 3600,
       async run(ctx) {
         const { restoreFrom } = input(ctx);
-        desired(ctx);
+        await desired(ctx);
         const record = await recordOf(ctx, restoreFrom);
         if (record.location !== ctx.deps.objects.description) throw new OperationError('restore.location-mismatch', `backup ${restoreFrom} is in ${record.location}, the configured backup store is ${ctx.deps.objects.description}`);
         ctx.progress({ phase: 'verify' });
@@ -116,10 +116,10 @@ export const restoreInPlaceKind: OperationKind<InPlaceDeps> = {
       timeoutSeconds: 300,
       async run(ctx) {
         ctx.progress({ phase: 'stop' });
-        await ctx.deps.tenantData().stop(containers(ctx));
+        await ctx.deps.tenantData().stop(await containers(ctx));
       },
       async undo(ctx) {
-        await ctx.deps.tenantData().start(containers(ctx));
+        await ctx.deps.tenantData().start(await containers(ctx));
       },
     },
     {
@@ -131,7 +131,7 @@ export const restoreInPlaceKind: OperationKind<InPlaceDeps> = {
       },
       async undo(ctx) {
         // Back to the data as it was: the pre-restore backup (stop first: a later step may have started them).
-        await ctx.deps.tenantData().stop(containers(ctx));
+        await ctx.deps.tenantData().stop(await containers(ctx));
         await replaceDatabase(ctx, input(ctx).backupId);
       },
     },
@@ -140,7 +140,7 @@ export const restoreInPlaceKind: OperationKind<InPlaceDeps> = {
       timeoutSeconds: 30 * 60,
       async run(ctx) {
         ctx.progress({ phase: 'start' });
-        await ctx.deps.tenantData().start(containers(ctx));
+        await ctx.deps.tenantData().start(await containers(ctx));
       },
     },
     {
@@ -150,7 +150,8 @@ export const restoreInPlaceKind: OperationKind<InPlaceDeps> = {
         ctx.progress({ phase: 'check' });
         const { restoreFrom } = input(ctx);
         const manifest = await readManifest(ctx.deps.objects, await recordOf(ctx, restoreFrom));
-        const main = mainContainerName(ctx.operation.tenant);
+        // The live colour's main (blue after a blue/green upgrade): tenantDesired compiles the live stack.
+        const main = (await containers(ctx)).find((c) => c.role === 'main')?.name ?? mainContainerName(ctx.operation.tenant);
         const wrong: string[] = [];
         for (const [what, content] of [['workflows', workflowContent], ['credentials', credentialContent]] as const) {
           const expected = manifest[what];

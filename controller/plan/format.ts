@@ -1,5 +1,5 @@
 // Shared pieces of the plan renderers: symbols, values, change lists, the summary line.
-import type { Action, ActionOp, FieldChange, Plan, TenantPlan } from '../model.js';
+import type { PlannedOperation, Action, ActionOp, FieldChange, Plan, TenantPlan } from '../model.js';
 
 export const SYMBOL: Record<ActionOp, string> = {
   create: '+',
@@ -113,4 +113,10 @@ export function overrideLine(plan: Plan): string | undefined {
   if (!override) return undefined;
   const what = override.by === 'safety.allowDeletion' ? 'spec.safety.allowDeletion in platform.yaml' : `the controller flag ${override.by}`;
   return `Removal of ${override.tenants.join(', ')} allowed by ${what}: ${override.reason}`;
+}
+
+/** `upgrade 1.123.81 → 2.41.1 (blue/green, no downtime)`; `(running)` while one is under way. */
+export function operationLine(operation: PlannedOperation): string {
+  const status = operation.status === 'running' ? 'running' : operation.status === 'failed' ? `failed, held: ${operation.reason}` : 'blue/green, no downtime';
+  return `${operation.kind} ${operation.from} → ${operation.to} (${status})`;
 }

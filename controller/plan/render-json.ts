@@ -30,6 +30,7 @@ function tenantJson(tenant: TenantPlan) {
     change: tenant.change,
     specHash: tenant.specHash ?? null,
     generation: tenant.generation ?? null,
+    operation: tenant.operation ? { ...tenant.operation } : null,
     actions: tenant.actions.map(actionJson),
   };
 }

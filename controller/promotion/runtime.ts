@@ -34,7 +34,7 @@ export interface PromotionRuntimeOptions {
 
 export function promotionDeps(options: PromotionRuntimeOptions): PromotionDeps {
   const { docker, store } = options;
-  const exporter = cliExporter({ docker, sharedContainer: options.shared.container, sharedDatabaseUrl: options.shared.databaseUrl, emailOf: options.emailOf });
+  const exporter = cliExporter({ docker, operations: store.operations, sharedContainer: options.shared.container, sharedDatabaseUrl: options.shared.databaseUrl, emailOf: options.emailOf });
   const backupDeps = { objects: options.objects, catalogue: store.backups, masterKey: () => store.masterKey(), databaseUrl: () => undefined, n8n: exporter };
   return {
     shared: sharedSide({ docker, container: options.shared.container, connection: options.shared.connection, api: n8nApiFor(options.shared.version), databaseUrl: options.shared.databaseUrl, emailOf: options.emailOf }),

@@ -19,6 +19,7 @@ import { gatePlan, WAITING_FOR_DOCKER, type HeldTenant } from './gate.js';
 import { recordOutcome, recordRemoval, type RecordContext } from './record-status.js';
 import { recordOverride, recordRefusal, recordRefusalCleared } from './refusal-event.js';
 import { reasonFromCode, type TenantOutcome } from './tenant-status.js';
+import type { UpgradeHook } from '../upgrades/reconcile-hook.js';
 
 export interface ReconcilerDeps {
   tracker: ConfigTracker;
@@ -30,6 +31,8 @@ export interface ReconcilerDeps {
   ports(good: GoodConfig): ApplyPorts;
   /** Whether a PostgreSQL server for tenant databases is configured. */
   tenantDatabases: boolean;
+  /** Blue/green upgrades: live colours, and version changes run as operations instead of recreates. */
+  upgrades?: UpgradeHook;
   store: Store;
   commitStatus: CommitStatusReporter;
   metrics: Metrics;
@@ -109,17 +112,26 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     return finish({ kind: tracked.kind === 'unreachable' ? 'unreachable' : 'idle', ...(invalidCommit ? { invalidCommit } : {}), failures, retrySoon: true });
   }
 
+  const upgradeView = await deps.upgrades?.view();
   // A promoting tenant's route and stack follow its promotion's journal (controller/promotion/views.ts).
   const promotions = promotionRoutes(promotionViews(await deps.store.operations.listByKind('promotion', 1000), new Date()));
-  const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), { commit: good.commit, now: new Date(), promotions, ...(deps.compileCache ? { cache: deps.compileCache } : {}) });
+  const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), {
+    commit: good.commit,
+    now: new Date(),
+    promotions,
+    ...(deps.compileCache ? { cache: deps.compileCache } : {}),
+    ...(upgradeView ? { colours: upgradeView.colours } : {}),
+  });
   const observed = await deps.observe();
   recordContainers(deps.metrics, observed.resources.filter((r): r is ObservedContainer => r.kind === 'container'));
-  const plan = computePlan(desired, observed, {
+  const computed = computePlan(desired, observed, {
     maxDeletionPercent: good.platform.spec.safety.maxDeletionPercent,
     allowDeletion: good.platform.spec.safety.allowDeletion,
     allowMassDeletionCommit: deps.options.allowMassDeletionCommit,
   });
 
+  const diverted = deps.upgrades && upgradeView && !computed.refused ? deps.upgrades.divert(computed, upgradeView) : { plan: computed, start: [], held: [] };
+  const plan = diverted.plan;
   if (plan.refused) {
     log.error('plan refused by a safety rail', { code: plan.refused.code, reason: plan.refused.message });
     // GitHub keeps 140 characters of a description: the override comes first, the counts after.
@@ -134,7 +146,9 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     log.warn('removals allowed past the mass-deletion rail by an override', { override: by, tenants, reason });
     await recordOverride(deps.store, { commit: good.commit, override: plan.deletionOverride, actor: 'controller', correlationId });
   }
-  const { plan: runnable, held } = gatePlan(plan, observed.availability, { tenantDatabases: deps.tenantDatabases });
+  const gated = gatePlan(plan, observed.availability, { tenantDatabases: deps.tenantDatabases });
+  const runnable = gated.plan;
+  const held = [...gated.held, ...diverted.held];
   // Every line about one tenant carries its own id next to the pass's id.
   const tenantLogs = new Map<string, Logger>();
   const tenantLog = (tenant: string): Logger => {
@@ -156,6 +170,10 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     },
   });
 
+  if (deps.upgrades && upgradeView && diverted.start.length > 0) {
+    const started = await deps.upgrades.start(diverted.start.filter((u) => !held.some((h) => h.tenant === u.tenant)), upgradeView);
+    if (started.length > 0) log.info('upgrades started', { operations: started });
+  }
   const previous = new Map((await deps.store.status.list()).map((s) => [s.tenant, s]));
   const results = new Map<string, TenantApplyResult>(report.tenants.map((r) => [r.tenant, r]));
   const heldBy = new Map<string, HeldTenant>(held.map((h) => [h.tenant, h]));

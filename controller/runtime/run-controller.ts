@@ -28,6 +28,10 @@ import { dockerClient } from './docker-client.js';
 import { watchDockerDrift } from './docker-drift.js';
 import { backupRuntime, cliExporter, followingObjectStore } from '../backups/runtime.js';
 import { startOperationsLoop } from './operations-loop.js';
+import type { OperationEngine } from '../operations/engine.js';
+import { upgradeWiring } from '../upgrades/controller-wiring.js';
+import { revertPrOpener } from '../upgrades/revert-pr.js';
+import type { UpgradeHook } from '../upgrades/reconcile-hook.js';
 import { sandboxRuntime } from '../sandbox/sandbox-runtime.js';
 import { sweepSandboxes } from '../sandbox/sandbox-sweep.js';
 import { findDocker, dockerFoundText } from './docker-found.js';
@@ -105,6 +109,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
   // already posts commit statuses, and they link the status page it serves.
   let loop: ReconcileLoop | undefined;
 
+  let upgradeHook: UpgradeHook | undefined;
   const reconcileWith = (commitStatus: CommitStatusReporter, store: Store) => () => {
     // Ports are made for the config in force after tracking: made before it,
     // the first pass would label databases and the network with the wrong
@@ -141,6 +146,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
       observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, routeCache, ...(databases ? { databases } : {}) }),
       ports: portsFor,
       tenantDatabases: databases !== undefined,
+      ...(upgradeHook ? { upgrades: upgradeHook } : {}),
       store,
       commitStatus,
       metrics,
@@ -255,6 +261,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     docker,
     tenantDatabaseUrl: settings.tenantDatabaseUrl,
     sharedDatabaseUrl: settings.sharedDatabaseUrl,
+    operations: store.operations,
     config: tracker.lastGood,
     isLeader: () => started.role() === 'leader',
     metrics,
@@ -263,6 +270,19 @@ export async function runController(settings: ControllerSettings, logger: Logger
 
   // Backups (and later restores, drills, promotions) run as journaled operations on the leader.
   const backupObjects = followingObjectStore(() => tracker.lastGood()?.platform, env, settings.stateDir);
+  let upgradeEngine: OperationEngine | undefined;
+  const upgrades = databases && settings.tenantDatabaseUrl ? upgradeWiring({
+    config: tracker.lastGood,
+    compileContext: (platform) => compileContextFor(settings, platform),
+    ports: (good) => createApplyPorts({ environment: good.platform.spec.environment, network: settings.network, docker, databases, routesDir: settings.routesDir, traefik: compileContextFor(settings, good.platform).traefik, secrets: store.secrets, healthTimeoutMs: settings.healthTimeoutMs }),
+    adminUrl: settings.tenantDatabaseUrl,
+    docker,
+    backup: { objects: backupObjects, catalogue: store.backups, masterKey: () => store.masterKey(), metrics },
+    events: store.events,
+    ...(forge ? { revertPr: revertPrOpener({ forge, baseBranch: settings.branch, config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }) } : {}),
+    operations: store.operations,
+    engine: () => upgradeEngine,
+  }) : undefined;
   const sandboxes = databases ? sandboxRuntime({ settings, docker, databases, store, objects: backupObjects, config: () => { const good = tracker.lastGood(); return good ? { platform: good.platform, tenants: good.config.tenants } : undefined; } }) : undefined;
   const { engine } = backupRuntime({
     store,
@@ -270,6 +290,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     tenantDatabaseAdminUrl: settings.tenantDatabaseUrl,
     n8n: cliExporter({
       docker,
+      operations: store.operations,
       ...(env.RP9_SHARED_N8N_CONTAINER ? { sharedContainer: env.RP9_SHARED_N8N_CONTAINER } : {}),
       ...(settings.sharedDatabaseUrl ? { sharedDatabaseUrl: settings.sharedDatabaseUrl } : {}),
       emailOf: (tenant) => tracker.lastGood()?.config.tenants.find((t) => t.name === tenant)?.tenant.metadata.email,
@@ -278,8 +299,13 @@ export async function runController(settings: ControllerSettings, logger: Logger
     runner: 'controller',
     metrics,
     ...(sandboxes ? { restore: sandboxes.restore, inPlace: sandboxes.inPlace } : {}),
-    extraKinds: promotionKinds({ env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform) }),
+    extraKinds: {
+      ...promotionKinds({ env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform) }),
+      ...upgrades?.kinds,
+    },
   });
+  upgradeEngine = engine;
+  upgradeHook = upgrades?.hook;
   const stopOperations = startOperationsLoop({
     intervalMs: settings.operationsIntervalMs,
     engine,

@@ -8,12 +8,20 @@ import type { GoodConfig } from '../reconcile/config-tracker.js';
 import { N8N_USER_PROJECT_TABLES, personalProjectSql } from '../telemetry/fixtures/n8n-schema.js';
 import { projectOwnersOf, startTelemetryLoop, targetsOf } from './telemetry-loop.js';
 import { runSql } from '../../test/harness/scratch-databases.js';
+import { openStore, type Store } from '../store/index.js';
+import { journalSwappedUpgrade } from '../upgrades/fixtures/journal.js';
 import { until } from '../../test/harness/wait.js';
 
 const adminUrl = inject('postgresUrl');
 const database = 'rp9_tl_acme';
 const waynesDatabase = 'rp9_tl_wayne';
 const sharedDatabase = 'rp9_tl_shared';
+// tl-umbrella upgraded blue/green: green's database is still there, blue's is live.
+const umbrellaGreen = 'rp9_tl_umbrella';
+const umbrellaBlue = 'rp9_tl_umbrella_blue';
+const EXECUTIONS_TABLE = `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
+    "startedAt" timestamp(3) with time zone, "stoppedAt" timestamp(3) with time zone, status varchar not null, "workflowId" varchar(36) not null)`;
+let store: Store;
 const encode = (text: string) => new TextEncoder().encode(text);
 
 function urlOf(db: string): string {
@@ -44,14 +52,23 @@ async function config(tenants = [
 }
 
 beforeAll(async () => {
+  store = await openStore({ memory: true, notify: () => undefined });
+  await journalSwappedUpgrade(store.operations, 'tl-umbrella', { finish: true });
+  for (const [db, runs] of [[umbrellaGreen, 1], [umbrellaBlue, 3]] as const) {
+    await runSql(adminUrl, `drop database if exists ${db} with (force)`);
+    await runSql(adminUrl, `create database ${db}`);
+    await runSql(urlOf(db), EXECUTIONS_TABLE);
+    for (let i = 0; i < runs; i += 1) {
+      const at = new Date(Date.now() - 20_000 - i * 1_000).toISOString();
+      await runSql(urlOf(db), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $1, $1, 'success', 'w1')`, [at]);
+    }
+  }
   await runSql(adminUrl, `drop database if exists ${database} with (force)`);
   await runSql(adminUrl, `create database ${database}`);
-  await runSql(urlOf(database), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
-    "startedAt" timestamp(3) with time zone, "stoppedAt" timestamp(3) with time zone, status varchar not null, "workflowId" varchar(36) not null)`);
+  await runSql(urlOf(database), EXECUTIONS_TABLE);
   await runSql(adminUrl, `drop database if exists ${waynesDatabase} with (force)`);
   await runSql(adminUrl, `create database ${waynesDatabase}`);
-  await runSql(urlOf(waynesDatabase), `create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null,
-    "startedAt" timestamp(3) with time zone, "stoppedAt" timestamp(3) with time zone, status varchar not null, "workflowId" varchar(36) not null)`);
+  await runSql(urlOf(waynesDatabase), EXECUTIONS_TABLE);
   const now = Date.now();
   for (const ago of [30_000, 20_000]) {
     await runSql(urlOf(database), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $2, $3, 'success', 'w1')`,
@@ -71,10 +88,36 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await store?.close();
+  for (const db of [umbrellaGreen, umbrellaBlue]) await runSql(adminUrl, `drop database if exists ${db} with (force)`);
   await runSql(adminUrl, `drop database if exists ${database} with (force)`);
   await runSql(adminUrl, `drop database if exists ${sharedDatabase} with (force)`);
   await runSql(adminUrl, `drop database if exists ${waynesDatabase} with (force)`);
 });
+
+/** Runs the loop as leader until `seen` holds on /metrics (bounded: a timeout fails the test), then stops it; the /metrics text. */
+async function firstCollection(good: GoodConfig, sharedDatabaseUrl: string | undefined, what: string, seen: (text: string) => boolean): Promise<string> {
+  const metrics = createMetrics({ defaultMetrics: false });
+  const stop = startTelemetryLoop({
+    intervalMs: 200,
+    docker: new Docker({ socketPath: inject('dockerSocket') }),
+    tenantDatabaseUrl: adminUrl,
+    sharedDatabaseUrl,
+    operations: store.operations,
+    config: () => good,
+    isLeader: () => true,
+    metrics,
+    logger: silentLogger(),
+  });
+  try {
+    return await until(what, async () => {
+      const current = await metrics.registry.metrics();
+      return seen(current) ? current : undefined;
+    }, { timeoutMs: 15_000 });
+  } finally {
+    stop();
+  }
+}
 
 describe('telemetry loop', () => {
   it('measures tenants that are not suspended', async () => {
@@ -95,28 +138,9 @@ describe('telemetry loop', () => {
   it("exports a dedicated tenant's executions from its own database, and a shared tenant's from its personal project, on /metrics, while leader", async () => {
     // Arrange
     const good = await config();
-    const metrics = createMetrics({ defaultMetrics: false });
-    const stop = startTelemetryLoop({
-      intervalMs: 200,
-      docker: new Docker({ socketPath: inject('dockerSocket') }),
-      tenantDatabaseUrl: adminUrl,
-      sharedDatabaseUrl: urlOf(sharedDatabase),
-      config: () => good,
-      isLeader: () => true,
-      metrics,
-      logger: silentLogger(),
-    });
 
     // Act: bounded wait for the first collection (a timeout fails the test).
-    let text: string;
-    try {
-      text = await until('tl-acme and tl-hooli on /metrics', async () => {
-        const current = await metrics.registry.metrics();
-        return current.includes('tenant="tl-acme"') && current.includes('tenant="tl-hooli"') ? current : undefined;
-      }, { timeoutMs: 15_000 });
-    } finally {
-      stop();
-    }
+    const text = await firstCollection(good, urlOf(sharedDatabase), 'tl-acme and tl-hooli on /metrics', (current) => current.includes('tenant="tl-acme"') && current.includes('tenant="tl-hooli"'));
 
     // Assert
     expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-acme"[^}]*\} 2/);
@@ -124,6 +148,19 @@ describe('telemetry loop', () => {
     // The label names a project that owns no workflow: measured, and zero.
     expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-soylent"[^}]*\} 0/);
     expect(text).not.toContain('tenant="tl-idle"');
+  });
+});
+
+describe('telemetry loop: a tenant upgraded blue/green', () => {
+  it("reads the executions from the live colour's database (blue), not green's", async () => {
+    // Arrange: the journal says tl-umbrella's swap to blue is done; green's database has 1 execution, blue's 3.
+    const good = await config([{ path: 'tenants/tl-umbrella.yaml', bytes: encode(tenant('tl-umbrella', 'mode: dedicated')) }]);
+
+    // Act: bounded wait for the first collection (a timeout fails the test).
+    const text = await firstCollection(good, undefined, 'tl-umbrella executions on /metrics', (current) => /rp9_tenant_executions_month\{[^}]*tenant="tl-umbrella"/.test(current));
+
+    // Assert
+    expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-umbrella"[^}]*\} 3/);
   });
 });
 
@@ -147,6 +184,7 @@ describe('telemetry loop: queue-wait histogram', () => {
       docker: new Docker({ socketPath: inject('dockerSocket') }),
       tenantDatabaseUrl: adminUrl,
       sharedDatabaseUrl: undefined,
+      operations: store.operations,
       config: () => { passes += 1; return good; },
       isLeader: () => leader,
       metrics,

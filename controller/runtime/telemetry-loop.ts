@@ -11,7 +11,7 @@ import type { Logger } from '../../kernel/log/logger.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import { recordQueueWaits } from '../../controller/metrics/record-queue-waits.js';
 import { recordTenantUsage } from '../../controller/metrics/record.js';
-import { databaseName } from '../compile/names.js';
+import { liveStacks, type LiveJournal } from '../upgrades/live-stack.js';
 import { collectTenantMetrics } from '../telemetry/collect.js';
 import { createContainerUsageSource } from '../telemetry/docker-source.js';
 import { createSqlExecutionSource } from '../telemetry/execution-source.js';
@@ -32,6 +32,8 @@ export interface TelemetryLoopOptions {
   tenantDatabaseUrl: string | undefined;
   /** The shared n8n's database, for shared tenants. */
   sharedDatabaseUrl: string | undefined;
+  /** The journal: a dedicated tenant's live database after a blue/green upgrade. */
+  operations: LiveJournal;
   config(): GoodConfig | undefined;
   isLeader(): boolean;
   metrics: Metrics;
@@ -82,12 +84,13 @@ export function startTelemetryLoop(options: TelemetryLoopOptions): () => void {
     if (good && options.isLeader()) {
       try {
         const projects = await sharedProjects(good, options.sharedDatabaseUrl);
+        const live = await liveStacks(options.operations);
         const sources: TelemetrySources = {
           containerUsage: createContainerUsageSource(options.docker, good.platform.spec.environment),
           ...(options.tenantDatabaseUrl || options.sharedDatabaseUrl
             ? {
                 executions: createSqlExecutionSource({
-                  dedicatedDatabase: (tenant) => withDatabase(options.tenantDatabaseUrl ?? '', databaseName(tenant)),
+                  dedicatedDatabase: (tenant) => withDatabase(options.tenantDatabaseUrl ?? '', live(tenant).database),
                   ...(options.sharedDatabaseUrl ? { sharedDatabase: options.sharedDatabaseUrl } : {}),
                   projectIdFor: (tenant) => projectIdOf(projects, tenant),
                 }),

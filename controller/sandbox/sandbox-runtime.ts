@@ -6,7 +6,9 @@ import type Docker from 'dockerode';
 import type { LoadedTenant, Platform } from '../../config/types.js';
 import { exportItems } from '../../edges/n8n/cli-export.js';
 import type { ObjectStore } from '../../edges/object-store/index.js';
-import { compileTenant } from '../compile/compile-tenant.js';
+import { compileTenant, compileTenantWith } from '../compile/compile-tenant.js';
+import { containerTemplate } from '../compile/containers.js';
+import { liveStackOf } from '../upgrades/live-stack.js';
 import type { DesiredTenant } from '../model.js';
 import type { RestoreDeps } from '../operations/restore.js';
 import type { InPlaceDeps } from '../operations/restore-in-place.js';
@@ -79,10 +81,13 @@ export function sandboxRuntime(options: SandboxRuntimeOptions): { restore: Resto
   const inPlace: InPlaceExtras = {
     secrets: store.secrets,
     adminUrl: settings.tenantDatabaseUrl,
-    tenantDesired: (tenant) => {
+    // The live colour's stack (blue after a blue/green upgrade): its database and containers are the ones restored.
+    tenantDesired: async (tenant) => {
       const config = options.config();
       const loaded = config?.tenants.find((t) => t.name === tenant);
-      return config && loaded ? compileTenant(config.platform, loaded, compileContextFor(settings, config.platform)) : undefined;
+      if (!config || !loaded) return undefined;
+      const { colour } = await liveStackOf(store.operations, tenant);
+      return compileTenantWith(config.platform, loaded, containerTemplate(compileContextFor(settings, config.platform)), undefined, undefined, colour);
     },
     tenantData: () => tenantData(portsFor(platformNow()), databases, docker, settings.healthTimeoutMs),
     exportItems: restore.exportItems,

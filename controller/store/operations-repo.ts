@@ -26,6 +26,8 @@ export interface OperationsApi {
   list(tenant: string, limit?: number): Promise<Operation[]>;
   /** Operations of one kind across tenants, newest first. */
   listByKind(kind: string, limit?: number): Promise<Operation[]>;
+  /** Each tenant's newest operation of one kind (finished or not), by tenant. */
+  latestByKind(kind: string): Promise<Operation[]>;
 }
 
 interface Row {
@@ -89,6 +91,10 @@ export function operationsApi(sql: Sql): OperationsApi {
     async listByKind(kind, limit = 100) {
       checkPositiveInt('limit', limit, 10_000);
       const rows = await sql.query<Row>(`select ${COLUMNS} from operations where kind = $1 order by started_at desc, id limit $2`, [kind, limit]);
+      return rows.map(toOperation);
+    },
+    async latestByKind(kind) {
+      const rows = await sql.query<Row>(`select distinct on (tenant) ${COLUMNS} from operations where kind = $1 order by tenant, started_at desc, id`, [kind]);
       return rows.map(toOperation);
     },
   };

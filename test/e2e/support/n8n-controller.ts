@@ -15,6 +15,13 @@ import { createCommitStatusReporter } from '../../../controller/reconcile/commit
 import { createConfigTracker } from '../../../controller/reconcile/config-tracker.js';
 import { reconcileOnce, type ReconcileResult } from '../../../controller/reconcile/reconciler.js';
 import { createApplyPorts } from '../../../controller/runtime/apply-ports.js';
+import { createOperationEngine, type OperationEngine } from '../../../controller/operations/engine.js';
+import { bindKind } from '../../../controller/operations/kind.js';
+import { upgradeKind } from '../../../controller/operations/upgrade.js';
+import type { GoodConfig } from '../../../controller/reconcile/config-tracker.js';
+import { createUpgradeHook } from '../../../controller/upgrades/reconcile-hook.js';
+import { upgradeDeps } from '../../../controller/upgrades/runtime.js';
+import { fsObjectStore } from '../../../edges/object-store/index.js';
 import { compileContextFor, controllerSettings, type ControllerSettings } from '../../../controller/runtime/settings.js';
 import { openSource } from '../../../edges/git/index.js';
 import { openStore, type Store } from '../../../controller/store/index.js';
@@ -34,6 +41,8 @@ export interface N8nControllerOptions {
   /** Tenant databases to drop before and after. */
   databases: string[];
   healthTimeoutSeconds: number;
+  /** Blue/green upgrades: the watch after the swap, shortened for tests. */
+  watchSeconds?: number;
 }
 
 export interface N8nController {
@@ -41,6 +50,8 @@ export interface N8nController {
   store: Store;
   settings: ControllerSettings;
   reconcile(): Promise<ReconcileResult>;
+  /** The operation engine with the upgrade kind, driven by the test (the operations loop's job in the controller). */
+  engine: OperationEngine;
   /** Removes what the controller created (containers, volumes, network, databases) and stops the repo server. */
   stop(): Promise<void>;
 }
@@ -48,7 +59,10 @@ export interface N8nController {
 export async function startN8nController(options: N8nControllerOptions): Promise<N8nController> {
   const { docker, environment, network } = options;
   const databases = createDatabaseAdmin(options.postgresUrl);
-  const dropDatabases = () => Promise.all(options.databases.map((name) => databases.drop({ database: name, role: name }).catch(() => undefined)));
+  // One at a time, in the order given: a role is dropped only after every database it owns (blue before green).
+  const dropDatabases = async () => {
+    for (const name of options.databases) await databases.drop({ database: name, role: name }).catch(() => undefined);
+  };
   await dropDatabases();
   const repo = await createConfigRepo(options.files);
   const git: GitServer = await startGitServer(repo.root);
@@ -64,23 +78,43 @@ export async function startN8nController(options: N8nControllerOptions): Promise
   }, process.cwd());
   const tracker = createConfigTracker(openSource({ url: settings.repo, cacheDir: join(stateDir, 'git'), env: {} }), createParseCache());
   const compileCache = createCompileCache();
+  const ports = (good: GoodConfig) => createApplyPorts({
+    environment,
+    network: settings.network,
+    docker,
+    databases,
+    routesDir: settings.routesDir,
+    traefik: compileContextFor(settings, good.platform).traefik,
+    secrets: store.secrets,
+    healthTimeoutMs: settings.healthTimeoutMs,
+  });
+  const engine = createOperationEngine({
+    operations: store.operations,
+    kinds: {
+      upgrade: bindKind(upgradeKind, upgradeDeps({
+        config: tracker.lastGood,
+        compileContext: (platform) => compileContextFor(settings, platform),
+        ports,
+        adminUrl: options.postgresUrl,
+        docker,
+        backup: { objects: fsObjectStore(join(stateDir, 'backups')), catalogue: store.backups, masterKey: () => store.masterKey() },
+        events: store.events,
+        ...(options.watchSeconds !== undefined ? { watchSeconds: options.watchSeconds } : {}),
+      })),
+    },
+    logger: silentLogger(),
+    runner: 'controller',
+  });
+  const upgrades = createUpgradeHook({ operations: store.operations, startOperation: (kind, tenant, state) => engine.start(kind, tenant, state) });
   const reconcile = () =>
     reconcileOnce({
       tracker,
       compileContext: (platform) => compileContextFor(settings, platform),
       compileCache,
       observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, databases }),
-      ports: (good) => createApplyPorts({
-        environment,
-        network: settings.network,
-        docker,
-        databases,
-        routesDir: settings.routesDir,
-        traefik: compileContextFor(settings, good.platform).traefik,
-        secrets: store.secrets,
-        healthTimeoutMs: settings.healthTimeoutMs,
-      }),
+      ports,
       tenantDatabases: true,
+      upgrades,
       store,
       commitStatus: createCommitStatusReporter(undefined, { environment: () => environment }),
       metrics: createMetrics({ defaultMetrics: false }),
@@ -99,5 +133,5 @@ export async function startN8nController(options: N8nControllerOptions): Promise
     await repo.cleanup();
     await rm(stateDir, { recursive: true, force: true });
   };
-  return { repo, store, settings, reconcile, stop };
+  return { repo, store, settings, reconcile, engine, stop };
 }

@@ -1,0 +1,227 @@
+// The blue/green upgrade of a dedicated tenant's n8n, top to bottom:
+//   backup          a pre-upgrade backup (the backup kind's own steps, inline)
+//   copy-database   the live ("green") database copied into the other colour's
+//                   ("blue") with pg_dump | pg_restore while green runs
+//   blue-up         blue's main, then its workers, on the new version and the
+//                   copy: the migrations run on the copy, never on green's
+//   gate            blue healthy, its migrations at least green's, the same
+//                   workflows and credentials (count and hashes) as green
+//   swap            green unchanged since the copy (else fail: no re-copy),
+//                   the route file moves to blue in one rename, green stops
+//                   (its workers finish their jobs within the stop timeout)
+//   watch           blue stays healthy for the watch (waits across passes)
+//   cleanup         green's containers and database are removed
+// Any failure up to the swap discards blue; a failure in the watch undoes the
+// swap (green starts again, the route returns, green's database untouched)
+// and then discards blue: what was written on blue after the swap is lost.
+// After cleanup, the way back is `rp9 restore` of the pre-upgrade backup.
+import type { ApplyPorts } from '../apply/apply-plan.js';
+import { databaseName, type Colour } from '../compile/names.js';
+import type { DesiredContainer, DesiredDatabase, DesiredRoute } from '../model.js';
+import { copyDatabase, databaseExists, databaseUrl, dropDatabase } from '../upgrades/database-copy.js';
+import type { UpgradeInput } from '../upgrades/live-colour.js';
+import { digestDifferences, n8nDigest, type N8nDigest } from '../upgrades/n8n-digest.js';
+import type { Operation } from '../store/types.js';
+import { backupKind, type BackupDeps } from './backup.js';
+import { OperationError, StepWaiting, type OperationKind, type StepContext } from './kind.js';
+
+/** One colour's stack as git wants it now (compiled with that colour). */
+export interface ColourStack {
+  database: DesiredDatabase;
+  containers: DesiredContainer[];
+  route: DesiredRoute;
+}
+
+export interface UpgradeDeps {
+  /** The tenant's stack of `colour` from the config in force; undefined when it is no longer a dedicated tenant. */
+  stack(tenant: string, colour: Colour): ColourStack | undefined;
+  ports(): ApplyPorts;
+  /** Admin URL of the tenant database server. */
+  adminUrl: string;
+  /** The pre-upgrade backup's dependencies, reading the live colour's database and main. */
+  backup(tenant: string, colour: Colour): BackupDeps;
+  /** Seconds blue is watched after the swap (policies.upgrades.watchMinutes × 60). */
+  watchSeconds(tenant: string): number;
+  /** Undefined while the tenant's blue stack is healthy, else why not (a container down or unhealthy). */
+  unhealthy(containers: readonly string[]): Promise<string | undefined>;
+  /** After an upgrade rolled back or was given up: an event, a revert PR, the tenant stalled (UpgradeFailed). */
+  onFailed?(op: Operation): Promise<void>;
+  /** After an upgrade finished: an event. */
+  onDone?(op: Operation): Promise<void>;
+  now?(): Date;
+}
+
+/** What the reconcile hook journals when it starts an upgrade. */
+export interface UpgradeStart extends UpgradeInput {
+  /** Green's containers as observed at the start (started again on rollback, removed at cleanup). */
+  greenContainers: string[];
+  /** The backup kind's input (backupInput(tenant, 'pre-upgrade', …)), fixed at the start so a re-run reuses its prefix. */
+  backup: Record<string, unknown> & { backupId: string; prefix: string };
+}
+
+type Ctx = StepContext<UpgradeDeps>;
+
+function input(ctx: Ctx): UpgradeStart & Record<string, unknown> {
+  return ctx.state as UpgradeStart & Record<string, unknown>;
+}
+
+function stackOf(ctx: Ctx, colour: Colour): ColourStack {
+  const stack = ctx.deps.stack(ctx.operation.tenant, colour);
+  if (!stack) throw new OperationError('upgrade.not-dedicated', `tenant ${ctx.operation.tenant} is no longer a dedicated tenant in the config in force`);
+  return stack;
+}
+
+function colourUrl(ctx: Ctx, colour: Colour): string {
+  return databaseUrl(ctx.deps.adminUrl, databaseName(ctx.operation.tenant, colour));
+}
+
+function now(ctx: Ctx): Date {
+  return ctx.deps.now?.() ?? new Date();
+}
+
+function blueNames(ctx: Ctx): string[] {
+  return (ctx.state.blueContainers as string[] | undefined) ?? stackOf(ctx, input(ctx).toColour).containers.map((c) => c.name);
+}
+
+/** The backup kind's steps run inline, each journaled in this step's state only once all are done. */
+async function runBackup(ctx: Ctx): Promise<Record<string, unknown>> {
+  const deps = ctx.deps.backup(ctx.operation.tenant, input(ctx).fromColour);
+  let state: Record<string, unknown> = { ...input(ctx).backup };
+  for (const step of backupKind.steps) {
+    const sub: StepContext<BackupDeps> = { ...ctx, deps, state, operation: { ...ctx.operation, state } };
+    const result = await step.run(sub);
+    if (result) state = { ...state, ...result };
+  }
+  return state;
+}
+
+async function startGreen(ctx: Ctx): Promise<void> {
+  const ports = ctx.deps.ports();
+  const green = input(ctx).greenContainers;
+  for (const name of green) await ports.startContainer(name);
+  await Promise.all(green.map((name) => ports.waitHealthy(name)));
+}
+
+export const upgradeKind: OperationKind<UpgradeDeps> = {
+  name: 'upgrade',
+  deadlineSeconds: 8 * 3600,
+  steps: [
+    {
+      name: 'backup',
+      timeoutSeconds: 5 * 3600,
+      async run(ctx) {
+        if (typeof ctx.state.backupId === 'string') return;
+        const done = await runBackup(ctx);
+        return { backupId: done.backupId, backupPrefix: done.prefix };
+      },
+      // The backup is kept: it is the way back after cleanup, and evidence after a failure.
+    },
+    {
+      name: 'copy-database',
+      timeoutSeconds: 2 * 3600,
+      async run(ctx) {
+        const { fromColour, toColour } = input(ctx);
+        const tenant = ctx.operation.tenant;
+        const blue = stackOf(ctx, toColour).database;
+        // A re-run after a crash starts the copy over: a half-restored database is never trusted.
+        if (await databaseExists(ctx.deps.adminUrl, blue.database)) await dropDatabase(ctx.deps.adminUrl, blue.database);
+        await ctx.deps.ports().ensureDatabase(blue);
+        const greenDigest = await n8nDigest(colourUrl(ctx, fromColour));
+        const started = Date.now();
+        ctx.progress({ phase: 'copy' });
+        const { bytes } = await copyDatabase(ctx.deps.adminUrl, databaseName(tenant, fromColour), blue.database, blue.role, ctx.signal);
+        return { greenDigest, copy: { method: 'pg_dump|pg_restore', bytes, seconds: (Date.now() - started) / 1000 } };
+      },
+      async undo(ctx) {
+        await dropDatabase(ctx.deps.adminUrl, databaseName(ctx.operation.tenant, input(ctx).toColour));
+      },
+    },
+    {
+      name: 'blue-up',
+      timeoutSeconds: 30 * 60,
+      async run(ctx) {
+        const ports = ctx.deps.ports();
+        const [main, ...workers] = stackOf(ctx, input(ctx).toColour).containers;
+        if (!main) throw new OperationError('upgrade.no-containers', `tenant ${ctx.operation.tenant}: the new stack has no main container`);
+        // Main first: it runs the migrations on the copy; the workers start on a migrated database.
+        await ports.createContainer(main);
+        await ports.waitHealthy(main.name);
+        for (const worker of workers) await ports.createContainer(worker);
+        await Promise.all(workers.map((w) => ports.waitHealthy(w.name)));
+        return { blueContainers: [main.name, ...workers.map((w) => w.name)] };
+      },
+      async undo(ctx) {
+        const ports = ctx.deps.ports();
+        for (const name of blueNames(ctx)) await ports.removeContainer(name);
+      },
+    },
+    {
+      name: 'gate',
+      timeoutSeconds: 10 * 60,
+      async run(ctx) {
+        const { fromColour, toColour } = input(ctx);
+        const problem = await ctx.deps.unhealthy(blueNames(ctx));
+        if (problem) throw new OperationError('upgrade.gate-failed', `blue is not healthy: ${problem}`);
+        const green = await n8nDigest(colourUrl(ctx, fromColour));
+        const blue = await n8nDigest(colourUrl(ctx, toColour));
+        const differences = digestDifferences(green, blue);
+        if (differences.length > 0) throw new OperationError('upgrade.gate-failed', `blue does not hold what green holds: ${differences.join('; ')}`);
+        return { gate: { passedAt: now(ctx).toISOString(), green, blue, smoke: 'not built' } };
+      },
+    },
+    {
+      name: 'swap',
+      timeoutSeconds: 10 * 60,
+      async run(ctx) {
+        const { fromColour, toColour, greenContainers } = input(ctx);
+        const ports = ctx.deps.ports();
+        if (ctx.state.swappedAt === undefined) {
+          const atCopy = ctx.state.greenDigest as N8nDigest;
+          const current = await n8nDigest(colourUrl(ctx, fromColour));
+          const changed = digestDifferences(atCopy, current);
+          if (changed.length > 0) throw new OperationError('upgrade.green-changed', `green changed after the copy (${changed.join('; ')}); blue is discarded and the upgrade must run again`);
+        }
+        // One rename of the route file: Traefik serves green, then blue, never both.
+        await ports.writeRoute(stackOf(ctx, toColour).route);
+        // Green stops (main first: no new triggers); docker stop lets its workers finish their jobs within the stop timeout.
+        for (const name of greenContainers) await ports.stopContainer(name);
+        return { swappedAt: typeof ctx.state.swappedAt === 'string' ? ctx.state.swappedAt : now(ctx).toISOString() };
+      },
+      async undo(ctx) {
+        // Green comes back on its own, untouched database; then the route returns to it.
+        await startGreen(ctx);
+        await ctx.deps.ports().writeRoute(stackOf(ctx, input(ctx).fromColour).route);
+      },
+    },
+    {
+      name: 'watch',
+      timeoutSeconds: 60,
+      async run(ctx) {
+        const swappedAt = Date.parse(String(ctx.state.swappedAt));
+        const problem = await ctx.deps.unhealthy(blueNames(ctx));
+        if (problem) throw new OperationError('upgrade.watch-failed', `blue turned unhealthy during the watch: ${problem}`);
+        const elapsed = (now(ctx).getTime() - swappedAt) / 1000;
+        const watch = ctx.deps.watchSeconds(ctx.operation.tenant);
+        if (elapsed < watch) throw new StepWaiting(`watching blue: ${Math.floor(elapsed)} of ${watch} s`);
+        return { watchedSeconds: Math.round(elapsed) };
+      },
+    },
+    {
+      name: 'cleanup',
+      timeoutSeconds: 10 * 60,
+      async run(ctx) {
+        // The watch passed: a failure here must not roll back. What is left is logged; the plan deletes leftover containers.
+        const ports = ctx.deps.ports();
+        const errors: string[] = [];
+        for (const name of input(ctx).greenContainers) await ports.removeContainer(name).catch((e: Error) => errors.push(`${name}: ${e.message}`));
+        await dropDatabase(ctx.deps.adminUrl, databaseName(ctx.operation.tenant, input(ctx).fromColour)).catch((e: Error) => errors.push(`database: ${e.message}`));
+        if (errors.length > 0) ctx.log.warn('upgrade cleanup left green parts behind', { errors });
+        return { cleanedAt: now(ctx).toISOString(), cleanupErrors: errors };
+      },
+    },
+  ],
+  async onFinished(op, deps) {
+    if (op.status === 'done') await deps.onDone?.(op);
+    else await deps.onFailed?.(op);
+  },
+};

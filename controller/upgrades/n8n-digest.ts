@@ -1,0 +1,52 @@
+// What the upgrade's health gate compares between green and blue, read with
+// SQL from each colour's n8n database: the workflows (id, name, active,
+// nodes, connections) and the credentials (id, name, type, encrypted data),
+// counted and hashed in id order, and how many migrations ran. The columns
+// read exist in n8n 1.x and 2.x alike (2.x adds columns, it keeps these).
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+
+export interface N8nDigest {
+  workflows: number;
+  workflowsSha256: string;
+  credentials: number;
+  credentialsSha256: string;
+  migrations: number;
+}
+
+function hashRows(rows: readonly Record<string, unknown>[]): string {
+  const hash = createHash('sha256');
+  for (const row of rows) hash.update(JSON.stringify(Object.values(row))).update('\n');
+  return hash.digest('hex');
+}
+
+export async function n8nDigest(databaseUrl: string): Promise<N8nDigest> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const workflows = await client.query('select id, name, active, nodes::text as nodes, connections::text as connections from workflow_entity order by id');
+    const credentials = await client.query('select id, name, type, data from credentials_entity order by id');
+    const migrations = await client.query<{ count: string }>('select count(*) as count from migrations');
+    return {
+      workflows: workflows.rowCount ?? 0,
+      workflowsSha256: hashRows(workflows.rows),
+      credentials: credentials.rowCount ?? 0,
+      credentialsSha256: hashRows(credentials.rows),
+      migrations: Number(migrations.rows[0]?.count ?? 0),
+    };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The differences that fail the gate, empty when blue holds what green holds. */
+export function digestDifferences(green: N8nDigest, blue: N8nDigest): string[] {
+  const out: string[] = [];
+  if (green.workflows !== blue.workflows) out.push(`workflows ${green.workflows} on green, ${blue.workflows} on blue`);
+  else if (green.workflowsSha256 !== blue.workflowsSha256) out.push('workflow contents differ');
+  if (green.credentials !== blue.credentials) out.push(`credentials ${green.credentials} on green, ${blue.credentials} on blue`);
+  else if (green.credentialsSha256 !== blue.credentialsSha256) out.push('credential contents differ');
+  if (blue.migrations < green.migrations) out.push(`blue ran ${blue.migrations} migrations, fewer than green's ${green.migrations}`);
+  return out;
+}

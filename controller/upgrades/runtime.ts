@@ -1,0 +1,111 @@
+// Assembly of the upgrade kind's dependencies from the controller's edges:
+// the config in force (compiled per colour), the apply ports, the tenant
+// database server, the backup edges pointed at the live colour, Docker for
+// blue's health, and the store for events.
+import type Docker from 'dockerode';
+import type { Platform } from '../../config/types.js';
+import { exportItems } from '../../edges/n8n/cli-export.js';
+import type { ApplyPorts } from '../apply/apply-plan.js';
+import { compileTenantWith } from '../compile/compile-tenant.js';
+import { containerTemplate } from '../compile/containers.js';
+import type { CompileContext } from '../compile/context.js';
+import { databaseName, mainContainerName, type Colour } from '../compile/names.js';
+import type { DesiredContainer, DesiredDatabase, DesiredRoute } from '../model.js';
+import type { BackupDeps } from '../operations/backup.js';
+import type { ColourStack, UpgradeDeps } from '../operations/upgrade.js';
+import type { GoodConfig } from '../reconcile/config-tracker.js';
+import type { EventsApi } from '../store/events-repo.js';
+import type { Operation } from '../store/types.js';
+import { databaseUrl } from './database-copy.js';
+import { upgradeInput } from './live-colour.js';
+
+export interface UpgradeRuntimeOptions {
+  config(): GoodConfig | undefined;
+  compileContext(platform: Platform): CompileContext;
+  ports(good: GoodConfig): ApplyPorts;
+  adminUrl: string;
+  docker: Docker;
+  /** The backup edges (object store, catalogue, master key); databaseUrl and n8n are set per colour here. */
+  backup: Omit<BackupDeps, 'databaseUrl' | 'n8n'>;
+  events: EventsApi;
+  /** Overrides policies.upgrades.watchMinutes (tests shorten the watch). */
+  watchSeconds?: number;
+  /** Opens the PR that sets the version back (absent: no forge configured; the event says so). */
+  revertPr?(op: Operation): Promise<string | undefined>;
+  now?(): Date;
+}
+
+function stackFrom(good: GoodConfig, context: CompileContext, tenant: string, colour: Colour): ColourStack | undefined {
+  const loaded = good.config.tenants.find((t) => t.name === tenant);
+  if (!loaded || loaded.tenant.spec.mode !== 'dedicated') return undefined;
+  const desired = compileTenantWith(good.platform, loaded, containerTemplate(context), new Date(), undefined, colour);
+  const database = desired.resources.find((r): r is DesiredDatabase => r.kind === 'database');
+  const route = desired.resources.find((r): r is DesiredRoute => r.kind === 'route');
+  const containers = desired.resources.filter((r): r is DesiredContainer => r.kind === 'container');
+  if (!database || !route) return undefined;
+  return { database, route, containers };
+}
+
+/** Undefined when every container runs and is healthy (or has no healthcheck). */
+export async function dockerUnhealthy(docker: Docker, names: readonly string[]): Promise<string | undefined> {
+  for (const name of names) {
+    const info = await docker.getContainer(name).inspect().catch(() => undefined);
+    if (!info) return `${name} does not exist`;
+    if (!info.State.Running) return `${name} is ${info.State.Status} (exit ${info.State.ExitCode})`;
+    const health = info.State.Health?.Status;
+    if (health && health !== 'healthy' && health !== 'starting') return `${name} is ${health}`;
+  }
+  return undefined;
+}
+
+function requireConfig(options: UpgradeRuntimeOptions): GoodConfig {
+  const good = options.config();
+  if (!good) throw new Error('no valid config loaded yet');
+  return good;
+}
+
+export function upgradeDeps(options: UpgradeRuntimeOptions): UpgradeDeps {
+  return {
+    stack(tenant, colour) {
+      const good = requireConfig(options);
+      return stackFrom(good, options.compileContext(good.platform), tenant, colour);
+    },
+    ports: () => options.ports(requireConfig(options)),
+    adminUrl: options.adminUrl,
+    backup: (tenant, colour): BackupDeps => ({
+      ...options.backup,
+      databaseUrl: () => databaseUrl(options.adminUrl, databaseName(tenant, colour)),
+      n8n: { exportItems: (_t, what) => exportItems(options.docker, mainContainerName(tenant, colour), what) },
+    }),
+    watchSeconds: () => options.watchSeconds ?? (options.config()?.platform.spec.policies.upgrades.watchMinutes ?? 15) * 60,
+    unhealthy: (names) => dockerUnhealthy(options.docker, names),
+    async onFailed(op) {
+      const input = upgradeInput(op);
+      const swapped = op.steps.some((s) => s.name === 'swap' && s.status === 'rolled-back');
+      const lost = swapped
+        ? 'blue served the tenant between the swap and the rollback: what was written there (executions, edits) is lost with blue\'s database; green\'s database is as it was at the swap'
+        : 'blue never served the tenant: nothing was lost';
+      const pr = await options.revertPr?.(op).catch((e: Error) => `could not open the revert PR: ${e.message}`);
+      await options.events.record({
+        tenant: op.tenant,
+        type: 'Warning',
+        reason: 'UpgradeFailed',
+        message: `upgrade to n8n ${input.toVersion} ${op.status === 'rolled-back' ? 'rolled back' : 'given up (needs a human)'}: ${op.error ?? ''}; ${lost}; ${pr ?? 'no forge configured: set the version back in git'}`,
+        actor: 'controller',
+        data: { operationId: op.id, from: input.fromVersion, to: input.toVersion, swapped, backupId: op.state.backupId ?? null },
+      });
+    },
+    async onDone(op) {
+      const input = upgradeInput(op);
+      await options.events.record({
+        tenant: op.tenant,
+        type: 'Normal',
+        reason: 'Upgraded',
+        message: `n8n ${input.fromVersion} → ${input.toVersion} (blue/green, now ${input.toColour}); pre-upgrade backup ${String(op.state.backupId)}`,
+        actor: 'controller',
+        data: { operationId: op.id, copy: op.state.copy ?? null, watchedSeconds: op.state.watchedSeconds ?? null },
+      });
+    },
+    ...(options.now ? { now: options.now } : {}),
+  };
+}
