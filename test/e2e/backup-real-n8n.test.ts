@@ -107,7 +107,7 @@ describe('backup of a real dedicated n8n, restored into a sandbox', () => {
     const config = loadConfig({ platform: source('platform.yaml'), tenants: [source(`tenants/${tenant}.yaml`)], problems: [] });
     expect(config.tenants.map((t) => t.name)).toEqual([tenant]);
     const runtime = sandboxRuntime({ settings, docker, databases, store, objects, config: () => ({ platform: config.platform!, tenants: config.tenants }) });
-    const { engine } = backupRuntime({ store, objects, tenantDatabaseAdminUrl: postgresUrl, n8n: cliExporter({ docker, emailOf: () => undefined }), restore: runtime.restore, logger: silentLogger(), runner: 'test' });
+    const { engine } = backupRuntime({ store, objects, tenantDatabaseAdminUrl: postgresUrl, n8n: cliExporter({ docker, emailOf: () => undefined }), restore: runtime.restore, inPlace: runtime.inPlace, logger: silentLogger(), runner: 'test' });
     const input = backupInput(tenant, 'manual', new Date(), { mode: 'dedicated', n8nVersion: DEFAULT_N8N_VERSION });
     const backup = await engine.runToEnd((await engine.start('backup', tenant, { ...input })).id);
     expect(backup.status, backup.error ?? '').toBe('done');
