@@ -1,4 +1,5 @@
 import { commands, type CommandEntry } from './commands/index.js';
+import { withSecretFiles } from '../controller/runtime/secret-files.js';
 import { EXIT_ERROR, EXIT_OK, UsageError, formatHelp, parseCommandArgs, type CommandIo } from './command.js';
 
 function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } | undefined {
@@ -48,7 +49,7 @@ export async function main(argv: string[], io: CommandIo = defaultIo()): Promise
       return EXIT_OK;
     }
     const parsed = parseCommandArgs(command, rest);
-    return await command.run(parsed, io);
+    return await command.run(parsed, { ...io, env: withSecretFiles(io.env) });
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`rp9 ${command.name.join(' ')}: ${error.message}\n\n${formatHelp(command)}`);

@@ -115,6 +115,7 @@ const cases: BadCase[] = [
   { name: 'throttle without a rate', text: `${BASE}  throttle: { reason: r, limit: apiCallsHourly, burst: 5 }\n`, code: 'schema.required', line: 11, path: 'spec.throttle.requestsPerMinute' },
   { name: 'suspension reason without suspension', text: `${BASE}  suspendedReason: "enforcement: x"\n`, code: 'tenant.suspended-reason-unsuspended', line: 11, path: 'spec.suspendedReason' },
   { name: 'n8n pin on shared', text: `${BASE.replace('mode: dedicated', 'mode: shared')}  n8n: { version: "1.123.4" }\n`, code: 'tenant.dedicated-only', line: 11, path: 'spec.n8n' },
+  { name: 'promotion on a shared tenant', text: `${BASE.replace('mode: dedicated', 'mode: shared')}  promotion: { window: "2026-12-05T22:00:00Z" }\n`, code: 'tenant.promotion-needs-dedicated', line: 11, path: 'spec.promotion' },
   { name: 'enterprise on shared without promotion', text: BASE.replace('plan: pro', 'plan: enterprise').replace('mode: dedicated', 'mode: shared'), code: 'tenant.enterprise-requires-dedicated', line: 8, path: 'spec.mode' },
   { name: 'residency mismatch', text: `${BASE}  compliance: { dataResidency: eu }\n`, code: 'tenant.residency-region-mismatch', line: 11, path: 'spec.compliance.dataResidency' },
   { name: 'n8n version not semver', text: `${BASE}  n8n: { version: latest }\n`, code: 'tenant.version-invalid', line: 11, path: 'spec.n8n.version' },

@@ -51,6 +51,10 @@ export function checkTenantOwnRules(input: TenantRuleInput, platform: Platform |
     if (spec.n8n) dedicatedOnly(['spec', 'n8n'], 'spec.n8n (a pinned n8n version)');
     if (spec.resources) dedicatedOnly(['spec', 'resources'], 'spec.resources');
     if (spec.throttle?.concurrency !== undefined) dedicatedOnly(['spec', 'throttle', 'concurrency'], 'spec.throttle.concurrency (n8n\'s production concurrency limit)');
+    // A promotion moves a tenant whose file says `mode: dedicated`; on a shared tenant it would wait forever.
+    if (spec.promotion) {
+      report('tenant.promotion-needs-dedicated', ['spec', 'promotion'], 'spec.promotion moves a tenant to its dedicated n8n only when spec.mode is "dedicated"; on a shared tenant nothing ever moves. Set spec.mode: dedicated (the promotion bot\'s PR does both) or remove spec.promotion', 'key');
+    }
   }
   if (spec.suspendedReason !== undefined && !spec.suspended) {
     report('tenant.suspended-reason-unsuspended', ['spec', 'suspendedReason'], 'spec.suspendedReason is set but spec.suspended is not true; remove the reason or suspend the tenant', 'key');
@@ -123,7 +127,7 @@ export function checkTenantPlatformRules(input: TenantRuleInput, platform: Platf
 
   if (plan && spec.mode === 'dedicated' && spec.resources) checkResourceRange(spec.resources, spec.plan, plan.ceiling, report);
   if (plan?.requiresDedicated && spec.mode === 'shared' && !spec.promotion) {
-    report('tenant.enterprise-requires-dedicated', ['spec', 'mode'], `plan ${quote(spec.plan)} requires dedicated infrastructure: set spec.mode: dedicated or schedule a move with spec.promotion`);
+    report('tenant.enterprise-requires-dedicated', ['spec', 'mode'], `plan ${quote(spec.plan)} requires dedicated infrastructure: set spec.mode: dedicated, with a spec.promotion window to schedule the move of its workflows`);
   }
   const residency = spec.compliance?.dataResidency;
   if (residency !== undefined && region && region.geography !== residency) {

@@ -104,6 +104,16 @@ export interface DesiredTenant {
   resources: DesiredResource[];
 }
 
+/**
+ * Where a promoting tenant's route points, as its promotion's journal says
+ * (controller/promotion/views.ts): still on shared, frozen (503), or moved;
+ * `stopped` keeps the dedicated stack stopped after a failed promotion.
+ */
+export interface PromotionRoute {
+  route: 'shared' | 'frozen' | 'dedicated';
+  stopped: boolean;
+}
+
 export interface DesiredState {
   commit?: string;
   environment: string;

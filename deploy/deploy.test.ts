@@ -4,7 +4,8 @@ import { parse } from 'yaml';
 import { referenceValidator } from '../test/reference-schemas.js';
 
 function yamlFile(path: string): unknown {
-  return parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+  // merge: compose applies YAML merge keys (`<<: *anchor`), as docker-compose.yml uses them.
+  return parse(readFileSync(new URL(path, import.meta.url), 'utf8'), { merge: true });
 }
 
 describe('deploy configuration', () => {

@@ -73,8 +73,10 @@ export const purgeCommand: Command = {
     'A tenant removed from git loses its containers and route; its data is retained until',
     'an explicit purge. This reads the config and observes the platform like `rp9 plan`,',
     'and lists what would be deleted: Docker volumes carrying rp9\'s owner labels for the',
-    'tenant, its PostgreSQL database and login role, and its secrets and status in the',
-    'state store. Nothing without rp9\'s labels or owner comment is touched.',
+    'tenant, its PostgreSQL database and login role, a shared tenant\'s user on the shared',
+    'n8n (with its personal project\'s workflows and credentials; needs RP9_SHARED_N8N_API_KEY),',
+    'and its secrets and status in the state store. Nothing without rp9\'s labels or owner',
+    'comment is touched.',
     'With --confirm <tenant> it deletes them and records an audit event in the store.',
     '',
     'Refused (exit 1) while the tenant is still in the config or still has containers or a',
@@ -126,7 +128,9 @@ export const purgeCommand: Command = {
       io.stderr.write(`rp9 purge: ${store.error}\n`);
       return EXIT_ERROR;
     }
-    const edges = openPurgeEdges({ environment, docker: dockerClient(settings.dockerHost, 10_000), routesDir: settings.routesDir, tenantDatabaseUrl: settings.tenantDatabaseUrl, store });
+    const { url: sharedUrl, apiKey } = settings.sharedN8nApi;
+    const sharedN8n = apiKey ? { baseUrl: sharedUrl ?? config.platform.spec.sharedN8n.url, apiKey } : undefined;
+    const edges = openPurgeEdges({ environment, docker: dockerClient(settings.dockerHost, 10_000), routesDir: settings.routesDir, tenantDatabaseUrl: settings.tenantDatabaseUrl, store, sharedN8n });
     try {
       const plan = planPurge(await edges.observe(tenant, configTenants), tenant);
       if (plan.refused) return printRefusal(io, format, plan, plan.refused);

@@ -3,21 +3,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openStore } from '../../controller/store/store.js';
 import type { TenantStatus } from '../../controller/store/types.js';
-import type { CommandIo } from '../command.js';
+import { captureIo } from '../../test/fixtures/capture-io.js';
 import { main } from '../main.js';
 import { renderStatusTable, renderTenantDetail } from './status.js';
 
-function capture(env: NodeJS.ProcessEnv, cwd: string): { io: CommandIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) => new Writable({ write(chunk, _enc, done) { append(String(chunk)); done(); } });
-  return { io: { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env, cwd }, out: () => out, err: () => err };
-}
+const capture = captureIo;
 
 const now = new Date('2026-03-01T12:00:00Z');
 const at = (iso: string) => new Date(iso);

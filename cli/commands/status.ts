@@ -4,6 +4,9 @@ import { resolve } from 'node:path';
 import { EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
 import { DEFAULT_STATE_DIR, embeddedStoreExists, openStore, type StoreOptions } from '../../controller/store/store.js';
 import type { Operation, StoreEvent, TenantStatus } from '../../controller/store/types.js';
+import { promotionView, type PromotionView } from '../../controller/promotion/views.js';
+import type { SharedMember } from '../../controller/store/shared-members-repo.js';
+import { memberFields } from '../../controller/shared-tenants/member-fields.js';
 
 const RECENT_EVENTS = 10;
 
@@ -11,6 +14,10 @@ export interface TenantDetail {
   status: TenantStatus;
   operations: Operation[];
   events: StoreEvent[];
+  /** The tenant's promotion in progress: phase migrating, its step and elapsed freeze. */
+  promotion?: PromotionView;
+  /** A shared tenant's member on the shared n8n, when rp9 made one. */
+  member?: SharedMember;
 }
 
 export const statusCommand: Command = {
@@ -52,11 +59,16 @@ export const statusCommand: Command = {
         io.stderr.write(`rp9 status: no status recorded for tenant "${tenant}" in ${backend} (known: ${known.join(', ')})\n`);
         return EXIT_INVALID;
       }
+      const operations = await store.operations.listUnfinished(tenant);
+      const promoting = operations.find((o) => o.kind === 'promotion');
       const detail: TenantDetail = {
-        status,
-        operations: await store.operations.listUnfinished(tenant),
+        status: promoting ? { ...status, phase: 'migrating' } : status,
+        operations,
         events: await store.events.recent({ tenant, limit: RECENT_EVENTS }),
+        ...(promoting ? { promotion: promotionView(promoting, new Date()) } : {}),
       };
+      const member = await store.sharedMembers.get(tenant);
+      if (member) detail.member = member;
       io.stdout.write(format === 'json' ? `${JSON.stringify({ backend, ...detail }, null, 2)}\n` : renderTenantDetail(detail, new Date()));
       return EXIT_OK;
     } finally {
@@ -95,6 +107,8 @@ export function renderTenantDetail(detail: TenantDetail, now: Date): string {
     ['Observed commit', status.observedCommit ?? '-'],
     ['Generation', status.observedGeneration ?? '-'],
     ['Updated', when(status.updatedAt, now)],
+    ...(detail.promotion ? [['Promotion', `operation ${detail.promotion.operationId}, step ${detail.promotion.step ?? '-'}, freeze ${detail.promotion.freezeSeconds.toFixed(0)} s`] as [string, string]] : []),
+    ...(detail.member ? memberFields(detail.member) : []),
   ];
   const width = Math.max(...fields.map(([k]) => k.length)) + 1;
   const out = fields.map(([k, v]) => `${`${k}:`.padEnd(width)}  ${clean(v)}`);
@@ -109,12 +123,13 @@ export function renderTenantDetail(detail: TenantDetail, now: Date): string {
     out.push(indent(table(['KIND', 'ID', 'STATUS', 'STEP', 'STARTED'], operations.map((o) => [o.kind, o.id, o.status, stepLabel(o), when(o.startedAt, now)]))));
   }
   out.push('', 'Recent events:');
-  out.push(
-    events.length === 0
-      ? '  (none)'
-      : indent(table(['TIME', 'TYPE', 'REASON', 'ACTOR', 'COMMIT', 'MESSAGE'], events.map((e) => [when(e.time, now), e.type, e.reason, e.actor, shortCommit(e.commit), e.message]))),
-  );
+  out.push(events.length === 0 ? '  (none)' : indent(renderEventTable(events, now)));
   return `${out.join('\n')}\n`;
+}
+
+/** Events as a table: time, type, reason, actor, commit, message (one line each). */
+export function renderEventTable(events: readonly StoreEvent[], now: Date): string {
+  return table(['TIME', 'TYPE', 'REASON', 'ACTOR', 'COMMIT', 'MESSAGE'], events.map((e) => [when(e.time, now), e.type, e.reason, e.actor, shortCommit(e.commit), e.message]));
 }
 
 function stepLabel(op: Operation): string {

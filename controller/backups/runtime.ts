@@ -16,7 +16,7 @@ import { drillKind, type DrillDeps } from '../operations/drill.js';
 import { restoreKind, type RestoreDeps } from '../operations/restore.js';
 import { restoreInPlaceKind, type InPlaceDeps } from '../operations/restore-in-place.js';
 import { createOperationEngine, type OperationEngine } from '../operations/engine.js';
-import { bindKind, type OperationProgress } from '../operations/kind.js';
+import { bindKind, type BoundKind, type OperationProgress } from '../operations/kind.js';
 import type { Store } from '../store/index.js';
 import { readPersonalProjects } from '../telemetry/personal-projects.js';
 import { BackupError } from './errors.js';
@@ -84,6 +84,8 @@ export interface BackupRuntimeOptions {
   inPlace?: Omit<InPlaceDeps, keyof BackupDeps>;
   /** Which verified backup a drill picks (default Math.random). */
   random?(): number;
+  /** More kinds on the same engine (the controller's promotion). */
+  extraKinds?: Record<string, BoundKind>;
 }
 
 /** The engine with the backup, drill and (given its edges) restore kinds bound. */
@@ -110,6 +112,7 @@ export function backupRuntime(options: BackupRuntimeOptions): { engine: Operatio
     operations: options.store.operations,
     kinds: { backup: bindKind(backupKind, deps), drill: bindKind(drillKind, drillDeps), ...(options.restore ? { restore: bindKind(restoreKind, options.restore) } : {}),
       ...(options.inPlace ? { 'restore-in-place': bindKind(restoreInPlaceKind, { ...deps, ...options.inPlace }) } : {}),
+      ...options.extraKinds,
     },
     logger: options.logger,
     runner: options.runner,

@@ -1,6 +1,6 @@
 // compileTenant: one LoadedTenant -> the resources that should exist for it. Pure.
 import type { LoadedTenant, Platform } from '../../config/types.js';
-import { LABEL, MANAGED_BY, type DesiredDatabase, type DesiredResource, type DesiredRoute, type DesiredTenant, type DesiredVolume, type RouteRateLimit, type RouteTarget } from '../model.js';
+import { LABEL, MANAGED_BY, type PromotionRoute, type DesiredDatabase, type DesiredResource, type DesiredRoute, type DesiredTenant, type DesiredVolume, type RouteRateLimit, type RouteTarget } from '../model.js';
 import { containerTemplate, tenantContainers, type ContainerTemplate } from './containers.js';
 import type { CompileContext } from './context.js';
 import { CompileError } from './errors.js';
@@ -13,16 +13,34 @@ export function compileTenant(platform: Platform, loaded: LoadedTenant, context:
 
 /**
  * A dedicated tenant whose promotion window is still ahead is provisioned now
- * but keeps being served by the shared n8n until the window opens; then its
- * route moves to its own n8n. Without `now`, promotions are taken as due.
+ * but keeps being served by the shared n8n until the window opens. Without
+ * `now`, promotions are taken as due.
  */
 export function awaitingPromotion(spec: LoadedTenant['tenant']['spec'], now: Date | undefined): boolean {
   if (spec.mode !== 'dedicated' || !spec.promotion || !now) return false;
   return Date.parse(spec.promotion.window) > now.getTime();
 }
 
-/** compileTenant with the per-context container parts built once (compileDesired shares them across tenants). */
-export function compileTenantWith(platform: Platform, loaded: LoadedTenant, template: ContainerTemplate, now?: Date): DesiredTenant {
+/**
+ * Who serves a tenant. Once the window is open, the promotion operation moves
+ * the data and the route; its journal (`promotion`, from
+ * controller/promotion/views.ts) says where the route is: shared until the
+ * operation starts, the freeze response while it runs, dedicated once it
+ * switched. Without a journal view (`rp9 plan` offline) a due promotion is
+ * shown as moved.
+ */
+export function servedBy(spec: LoadedTenant['tenant']['spec'], now: Date | undefined, promotion: PromotionRoute | null | undefined): PromotionRoute['route'] {
+  if (spec.mode !== 'dedicated') return 'shared';
+  if (awaitingPromotion(spec, now)) return 'shared';
+  if (!spec.promotion || promotion === undefined) return 'dedicated';
+  return promotion?.route ?? 'shared';
+}
+
+/**
+ * compileTenant with the per-context container parts built once (compileDesired shares them across tenants).
+ * `promotion`: undefined without a journal, null when the journal has no promotion of this tenant.
+ */
+export function compileTenantWith(platform: Platform, loaded: LoadedTenant, template: ContainerTemplate, now?: Date, promotion?: PromotionRoute | null): DesiredTenant {
   const { context } = template;
   const { spec } = loaded.tenant;
   const name = loaded.name;
@@ -51,7 +69,7 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
         dbUser: database.role,
         volume: volume.name,
         workers: spec.resources?.workers ?? plan.workers,
-        running: !suspended,
+        running: !suspended && !(spec.promotion && promotion?.stopped),
         ...(spec.throttle?.concurrency !== undefined ? { concurrencyLimit: spec.throttle.concurrency } : {}),
       },
       template,
@@ -60,9 +78,8 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
   }
 
   const hosts = spec.mode === 'dedicated' ? [host, ...(spec.customDomains ?? [])] : [host];
-  const servedBy = awaitingPromotion(spec, now) ? 'shared' : spec.mode;
   const rateLimit = spec.throttle ? { perMinute: spec.throttle.requestsPerMinute, burst: spec.throttle.burst } : undefined;
-  resources.push(desiredRoute(name, hosts, routeTarget(platform, name, servedBy, suspended, context), context, rateLimit));
+  resources.push(desiredRoute(name, hosts, routeTarget(platform, name, servedBy(spec, now, promotion), suspended, context), context, rateLimit));
 
   return {
     name,
@@ -86,8 +103,9 @@ function desiredVolume(tenant: string, sizeGb: number, context: CompileContext):
   return { kind: 'volume', name, tenant, labels, sizeGb, hash: stableHash({ kind: 'volume', labels, name, sizeGb }) };
 }
 
-function routeTarget(platform: Platform, tenant: string, mode: 'shared' | 'dedicated', suspended: boolean, context: CompileContext): RouteTarget {
-  if (suspended) return { type: 'suspended', url: context.suspendedUrl };
+function routeTarget(platform: Platform, tenant: string, mode: PromotionRoute['route'], suspended: boolean, context: CompileContext): RouteTarget {
+  // A promotion's freeze answers like a suspended workspace: 503 with Retry-After.
+  if (suspended || mode === 'frozen') return { type: 'suspended', url: context.suspendedUrl };
   if (mode === 'shared') return { type: 'shared', url: platform.spec.sharedN8n.url };
   return { type: 'dedicated', url: `http://${mainContainerName(tenant)}:${context.n8nPort}` };
 }

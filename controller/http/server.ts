@@ -224,9 +224,9 @@ async function statusPage(req: IncomingMessage, res: ServerResponse, ctx: Contex
   }
   try {
     if (tenant !== null) {
-      const [tenants, events] = await Promise.all([ctx.deps.tenants(), ctx.deps.events?.({ tenant, limit: EVENTS_PER_TENANT })]);
+      const [tenants, events, member] = await Promise.all([ctx.deps.tenants(), ctx.deps.events?.({ tenant, limit: EVENTS_PER_TENANT }), ctx.deps.member?.(tenant)]);
       const row = tenants.find((t) => t.name === tenant);
-      sendHtml(res, row || (events?.length ?? 0) > 0 ? 200 : 404, renderTenantPage({ name: tenant, row, events, generatedAt: new Date() }));
+      sendHtml(res, row || (events?.length ?? 0) > 0 ? 200 : 404, renderTenantPage({ name: tenant, row, events, generatedAt: new Date(), ...(member ? { member } : {}) }));
       return;
     }
     const [tenants, lastCommit, readiness, events] = await Promise.all([ctx.deps.tenants(), ctx.deps.lastCommit(), checkReadiness(ctx, log), ctx.deps.events?.({ limit: EVENTS_OVERALL })]);

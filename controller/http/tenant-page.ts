@@ -11,6 +11,14 @@ export interface TenantPageInput {
   row: TenantRow | undefined;
   events: readonly EventRow[] | undefined;
   generatedAt: Date;
+  /** A shared tenant's member on the shared n8n (label, value), with its invitation link until accepted. */
+  member?: readonly [string, string][];
+}
+
+function memberList(member: readonly [string, string][] | undefined): string {
+  if (!member || member.length === 0) return '';
+  const rows = member.map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${/^https?:\/\//.test(value) ? `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>` : escapeHtml(value)}</td></tr>`).join('\n');
+  return `\n<h2>Shared n8n</h2>\n<table><tbody>\n${rows}\n</tbody></table>`;
 }
 
 export function renderTenantPage(input: TenantPageInput): string {
@@ -20,7 +28,7 @@ export function renderTenantPage(input: TenantPageInput): string {
     `rp9 · ${input.name}`,
     `<h1>Tenant ${escapeHtml(input.name)}</h1>
 <p><a href="/">All tenants</a> · <span class="muted">generated ${escapeHtml(formatTime(input.generatedAt))}</span></p>
-${status}
+${status}${memberList(input.member)}
 <h2>Recent events</h2>
 ${events}`,
     '<meta http-equiv="refresh" content="30">',

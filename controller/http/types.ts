@@ -104,6 +104,8 @@ export interface HttpDeps {
   lastCommit(): Promise<ConfigCommit | undefined>;
   /** The newest events, newest first: of one tenant, or of every tenant and the platform. Without it the status page shows none. */
   events?(query: { tenant?: string; limit: number }): Promise<EventRow[]>;
+  /** A shared tenant's member on the shared n8n, as (label, value) lines for its page; undefined when it has none. */
+  member?(tenant: string): Promise<[string, string][] | undefined>;
   /** Called once per verified, new push delivery; must not block (enqueue a reconcile). Throwing answers 500 so GitHub can redeliver. */
   onGithubPush(event: GithubPushEvent): void;
   /** Exposed on /metrics. */

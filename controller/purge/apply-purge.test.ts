@@ -14,7 +14,7 @@ function memoryPorts(existing: Set<string>, broken?: string): { ports: PurgePort
     if (key === broken) throw Object.assign(new Error('database rp9_acme is not marked as rp9\'s'), { code: 'postgres.not-owned' });
     return existing.delete(key);
   };
-  return { ports: { volume: port('volume'), database: port('database'), role: port('role'), secret: port('secret'), status: port('status') }, calls };
+  return { ports: { volume: port('volume'), database: port('database'), role: port('role'), secret: port('secret'), status: port('status'), 'n8n-user': port('n8n-user') }, calls };
 }
 
 describe('applyPurge', () => {

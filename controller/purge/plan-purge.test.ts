@@ -71,6 +71,19 @@ const cases: Case[] = [
     expected: { steps: [{ kind: 'database', name: 'rp9_t1_acme' }, { kind: 'role', name: 'rp9_t1_acme' }], notes: [] },
   },
   {
+    name: 'a removed shared tenant: its n8n user on the shared n8n, before the store rows',
+    input: inventory({
+      observed: { availability: ALL_UP, resources: [] }, roles: [], store: { secrets: [], status: true },
+      sharedMember: { userId: 'u-1', email: 'owner@acme.example', api: { available: true } },
+    }),
+    expected: { steps: [{ kind: 'n8n-user', name: 'u-1' }, { kind: 'status', name: 'acme' }], notes: [] },
+  },
+  {
+    name: 'refused: a shared n8n user to delete but no API to delete it with',
+    input: inventory({ observed: { availability: ALL_UP, resources: [] }, roles: [], sharedMember: { userId: 'u-1', email: 'owner@acme.example', api: { available: false, reason: 'set RP9_SHARED_N8N_API_KEY' } } }),
+    expected: { steps: [], notes: [], refused: 'purge.unobservable' },
+  },
+  {
     name: 'refused: the tenant is still in the config',
     input: inventory({ configTenants: ['acme', 'globex'] }),
     expected: { refused: 'purge.tenant-in-config', steps: [], notes: [] },

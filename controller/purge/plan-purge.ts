@@ -6,7 +6,7 @@
 import { databaseName } from '../compile/names.js';
 import type { ObservedState } from '../model.js';
 
-export type PurgeKind = 'volume' | 'database' | 'role' | 'secret' | 'status';
+export type PurgeKind = 'volume' | 'database' | 'role' | 'n8n-user' | 'secret' | 'status';
 
 export interface PurgeStep {
   kind: PurgeKind;
@@ -30,6 +30,8 @@ export interface PurgeInventory {
   roles: readonly string[];
   /** The tenant's rows in the state store. */
   store: { secrets: readonly string[]; status: boolean };
+  /** A shared tenant's member on the shared n8n (recorded in the store), and whether the shared n8n's API is configured to delete it. */
+  sharedMember?: { userId: string; email: string; api: { available: boolean; reason?: string } };
 }
 
 export interface PurgePlan {
@@ -70,6 +72,8 @@ export function planPurge(inventory: PurgeInventory, tenant: string): PurgePlan 
     ...volumes.map((name): PurgeStep => ({ kind: 'volume', name })),
     ...databases.map((name): PurgeStep => ({ kind: 'database', name })),
     ...roles.map((name): PurgeStep => ({ kind: 'role', name })),
+    // The n8n user and, with it, its personal project's workflows and credentials (n8n deletes them with the user).
+    ...(inventory.sharedMember ? [{ kind: 'n8n-user', name: inventory.sharedMember.userId } as const] : []),
     ...[...inventory.store.secrets].sort().map((name): PurgeStep => ({ kind: 'secret', name })),
     ...(inventory.store.status ? [{ kind: 'status', name: tenant } as const] : []),
   ];
@@ -94,6 +98,8 @@ function refusal(inventory: PurgeInventory, tenant: string): PurgeRefusal | unde
     database.available ? undefined : `tenant databases: ${database.reason ?? 'not available'}`,
     routes.available ? undefined : `routes: ${routes.reason ?? 'not available'}`,
   ].filter((reason): reason is string => reason !== undefined);
+  const member = inventory.sharedMember;
+  if (member && !member.api.available) unreadable.push(`shared n8n user ${member.userId} (${member.email}): ${member.api.reason ?? 'the shared n8n API is not configured'}`);
   if (unreadable.length > 0) {
     return { code: 'purge.unobservable', message: `cannot see everything tenant ${tenant} may hold, so nothing is purged (${unreadable.join('; ')})` };
   }

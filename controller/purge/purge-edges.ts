@@ -7,6 +7,7 @@ import type { ObservedState } from '../model.js';
 import { observePlatform } from '../observe/observe-platform.js';
 import { createTenantDatabaseDropper, type TenantDatabaseDropper } from '../postgres/drop-tenant-database.js';
 import { createDatabaseAdmin } from '../postgres/tenant-databases.js';
+import { deleteUser, type N8nConnection } from '../../edges/n8n/index.js';
 import type { Store } from '../store/store.js';
 import type { PurgePorts } from './apply-purge.js';
 import { purgeRoleCandidates, type PurgeInventory } from './plan-purge.js';
@@ -17,7 +18,9 @@ export interface PurgeEdgeSettings {
   routesDir: string;
   /** Admin URL of the tenant database server; undefined: not configured (the purge is then refused). */
   tenantDatabaseUrl: string | undefined;
-  store: Pick<Store, 'secrets' | 'status'>;
+  store: Pick<Store, 'secrets' | 'status' | 'sharedMembers'>;
+  /** The shared n8n's public API (an owner's key), to delete a shared tenant's user; undefined: not configured. */
+  sharedN8n?: N8nConnection | undefined;
 }
 
 export interface PurgeEdges {
@@ -50,8 +53,12 @@ export function openPurgeEdges(settings: PurgeEdgeSettings): PurgeEdges {
         observed = { ...observed, availability: { ...observed.availability, database: { available: false, reason: `cannot list roles: ${message(error)}` } } };
       }
     }
-    const [secrets, status] = await Promise.all([store.secrets.names(tenant), store.status.get(tenant)]);
-    return { environment, configTenants, observed, roles, store: { secrets, status: status !== undefined } };
+    const [secrets, status, member] = await Promise.all([store.secrets.names(tenant), store.status.get(tenant), store.sharedMembers.get(tenant)]);
+    const api = settings.sharedN8n ? { available: true } : { available: false, reason: 'set RP9_SHARED_N8N_API_KEY (and RP9_SHARED_N8N_URL) to delete it' };
+    return {
+      environment, configTenants, observed, roles, store: { secrets, status: status !== undefined },
+      ...(member ? { sharedMember: { userId: member.userId, email: member.email, api } } : {}),
+    };
   }
 
   function ports(tenant: string): PurgePorts {
@@ -66,6 +73,12 @@ export function openPurgeEdges(settings: PurgeEdgeSettings): PurgeEdges {
       role: (name) => needDropper().dropRole(name),
       secret: async (name) => (await store.secrets.remove(tenant, name)) > 0,
       status: () => store.status.remove(tenant),
+      'n8n-user': async (userId) => {
+        if (!settings.sharedN8n) throw Object.assign(new Error('the shared n8n API is not configured'), { code: 'purge.unobservable' });
+        const deleted = await deleteUser(settings.sharedN8n, userId);
+        await store.sharedMembers.remove(tenant);
+        return deleted === 'deleted';
+      },
     };
   }
 

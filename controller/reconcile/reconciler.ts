@@ -11,6 +11,7 @@ import type { Metrics } from '../../kernel/metrics/registry.js';
 import { recordAppliedCommit, recordContainers, recordReconcile } from '../../controller/metrics/record.js';
 import type { Action, ObservedContainer, ObservedState, Plan } from '../model.js';
 import { plan as computePlan } from '../plan/plan.js';
+import { promotionRoutes, promotionViews } from '../promotion/views.js';
 import type { Store } from '../store/index.js';
 import { passStatus, type CommitStatusReporter } from './commit-status.js';
 import type { ConfigTracker, GoodConfig } from './config-tracker.js';
@@ -108,7 +109,9 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     return finish({ kind: tracked.kind === 'unreachable' ? 'unreachable' : 'idle', ...(invalidCommit ? { invalidCommit } : {}), failures, retrySoon: true });
   }
 
-  const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), { commit: good.commit, now: new Date(), ...(deps.compileCache ? { cache: deps.compileCache } : {}) });
+  // A promoting tenant's route and stack follow its promotion's journal (controller/promotion/views.ts).
+  const promotions = promotionRoutes(promotionViews(await deps.store.operations.listByKind('promotion', 1000), new Date()));
+  const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), { commit: good.commit, now: new Date(), promotions, ...(deps.compileCache ? { cache: deps.compileCache } : {}) });
   const observed = await deps.observe();
   recordContainers(deps.metrics, observed.resources.filter((r): r is ObservedContainer => r.kind === 'container'));
   const plan = computePlan(desired, observed, {

@@ -34,7 +34,10 @@ import { findDocker, dockerFoundText } from './docker-found.js';
 import { statusPageUrl } from './status-url.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
 import { startContainerAddressCheck } from './container-address-check.js';
+import { startMembersLoop } from './members-loop.js';
+import { memberFields } from '../shared-tenants/member-fields.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
+import { promotionKinds } from '../promotion/controller-kind.js';
 import { StartupError, startupProblems } from './startup-checks.js';
 
 export interface RunningController {
@@ -181,6 +184,10 @@ export async function runController(settings: ControllerSettings, logger: Logger
       },
       tenants: tenantRows,
       events: async ({ tenant, limit }) => (store ? store.events.recent({ ...(tenant ? { tenant } : {}), limit }) : []),
+      member: async (tenant) => {
+        const member = await store?.sharedMembers.get(tenant);
+        return member ? memberFields(member) : undefined;
+      },
       async lastCommit() {
         const good = tracker.lastGood();
         if (!good) return undefined;
@@ -271,6 +278,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     runner: 'controller',
     metrics,
     ...(sandboxes ? { restore: sandboxes.restore, inPlace: sandboxes.inPlace } : {}),
+    extraKinds: promotionKinds({ env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform) }),
   });
   const stopOperations = startOperationsLoop({
     intervalMs: settings.operationsIntervalMs,
@@ -284,6 +292,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
     ...(sandboxes ? { sweepSandboxes: (now: Date) => (tracker.lastGood() ? sweepSandboxes(sandboxes.stack(), store.operations, now, logger) : Promise.resolve([])) } : {}),
   });
 
+  const stopMembers = startMembersLoop({ settings, store, config: tracker.lastGood, isLeader: () => started.role() === 'leader', logger });
+
   const stopDrift = watchDockerDrift(docker, () => environment, () => started.trigger('drift'), logger);
 
   logger.info('controller started', { url: http.url, status_url: statusUrl, repo: settings.repo.replace(/\/\/[^@/]*@/, '//***@'), branch: settings.branch, store: opened.backend.description, routes_dir: settings.routesDir, holder });
@@ -296,6 +306,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
       stopDrift();
       stopTelemetry();
       await addressCheck.stop();
+      stopMembers();
       await stopOperations();
       commitStatus.close();
       await started.stop(options);

@@ -12,6 +12,7 @@ const READERS = [
   'controller/runtime/settings.ts',
   'controller/runtime/run-controller.ts',
   'controller/runtime/startup-checks.ts',
+  'controller/promotion/controller-kind.ts',
   'controller/secrets/master-key.ts',
   'edges/git/source.ts',
   'kernel/log/logger.ts',

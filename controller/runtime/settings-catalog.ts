@@ -9,45 +9,56 @@ export interface SettingDoc {
   /** Command-line flag of `rp9 controller` that overrides the variable. */
   flag?: string;
   meaning: string;
+  /** Which of `env` are secrets: each also works as `NAME_FILE` (a file holding the value, as compose and Kubernetes secrets mount). */
+  secrets?: readonly string[];
 }
 
 export const CONTROLLER_SETTINGS: readonly SettingDoc[] = [
   { env: ['RP9_REPO_URL', 'RP9_REPO_BRANCH'], flag: '--repo, --branch', meaning: 'config repo (http(s) URL or local path; default the current directory) and branch (default `main`)' },
-  { env: ['RP9_GIT_TOKEN'], meaning: 'token for an http(s) repo (basic auth), never logged' },
+  { env: ['RP9_GIT_TOKEN'], secrets: ['RP9_GIT_TOKEN'], meaning: 'token for an http(s) repo (basic auth), never logged' },
   { env: ['RP9_STATE_DIR'], flag: '--state-dir', meaning: 'embedded store, git cache and generated master key (default `.rp9`)' },
   { env: ['RP9_ROUTES_DIR'], flag: '--routes-dir', meaning: 'directory Traefik\'s file provider watches (default `<state-dir>/traefik`)' },
   { env: ['RP9_LISTEN'], flag: '--listen', meaning: '`host:port` of the status page, health and metrics (default `127.0.0.1:9090`)' },
   { env: ['RP9_INTERVAL_SECONDS'], flag: '--interval', meaning: 'seconds between reconcile passes (default 60)' },
   { env: ['RP9_CONCURRENCY'], flag: '--concurrency', meaning: 'tenants applied at once (default 4)' },
   { env: [], flag: '--allow-mass-deletion <commit>', meaning: 'lets the plan of that one commit (sha or 7+ hex digit prefix) remove more than `safety.maxDeletionPercent` of tenants; later commits are not covered. Prefer `spec.safety.allowDeletion` in `platform.yaml` ([plan.md](plan.md#safety-rails))' },
-  { env: ['DATABASE_URL'], meaning: 'PostgreSQL for the state store (default: embedded in `<state-dir>`)' },
-  { env: ['RP9_TENANT_DATABASE_URL'], meaning: 'admin URL of the server holding tenant databases (default `DATABASE_URL`); probed by `/readyz` and `/health/detailed`' },
-  { env: ['RP9_MASTER_KEY'], meaning: '32-byte key (base64 or hex) that encrypts tenant secrets; required with `DATABASE_URL` (checked at start); generated into `<state-dir>/master.key` for the embedded store' },
+  { env: ['DATABASE_URL'], secrets: ['DATABASE_URL'], meaning: 'PostgreSQL for the state store (default: embedded in `<state-dir>`)' },
+  { env: ['RP9_TENANT_DATABASE_URL'], secrets: ['RP9_TENANT_DATABASE_URL'], meaning: 'admin URL of the server holding tenant databases (default `DATABASE_URL`); probed by `/readyz` and `/health/detailed`' },
+  { env: ['RP9_MASTER_KEY'], secrets: ['RP9_MASTER_KEY'], meaning: '32-byte key (base64 or hex) that encrypts tenant secrets; required with `DATABASE_URL` (checked at start); generated into `<state-dir>/master.key` for the embedded store' },
   { env: ['DOCKER_HOST'], meaning: '`unix:///path` or `tcp://host:port` (default `/var/run/docker.sock`)' },
   { env: ['RP9_CONTAINER_POSTGRES', 'RP9_CONTAINER_REDIS'], meaning: '`host:port` as tenant containers reach PostgreSQL and Redis (default: the host and port of `RP9_TENANT_DATABASE_URL`, else `postgres:5432`; `redis:6379`); a loopback address is refused at start, and both are probed from a container (`settings.container-address-unreachable`)' },
   { env: ['RP9_DOCKER_NETWORK'], meaning: 'network tenant containers join (default `rp9`)' },
   { env: ['RP9_SUSPENDED_URL'], meaning: 'where suspended tenants are routed (default `http://controller:9090`)' },
   { env: ['RP9_N8N_PORT', 'RP9_N8N_RUNNERS_BROKER_PORT'], meaning: 'ports n8n listens on inside its containers: HTTP (default 5678) and the task-runner broker (default 5679)' },
   { env: ['RP9_HEALTH_TIMEOUT_SECONDS'], meaning: 'how long apply waits for a new or recreated container to turn healthy, and a restore for its sandbox or restarted tenant to pass its health checks (default 180)' },
-  { env: ['RP9_GITHUB_TOKEN', 'RP9_GITHUB_REPOSITORY', 'RP9_GITHUB_API_URL'], meaning: 'commit statuses on each commit read, context `rp9/<environment>`' },
+  { env: ['RP9_GITHUB_TOKEN', 'RP9_GITHUB_REPOSITORY', 'RP9_GITHUB_API_URL'], secrets: ['RP9_GITHUB_TOKEN'], meaning: 'commit statuses on each commit read, context `rp9/<environment>`' },
   { env: ['RP9_PUBLIC_URL'], meaning: 'http(s) URL of the status page as people reach it (e.g. `https://rp9.example.com/`); commit statuses link to it. **Set it in production.** Unset, statuses link `http://<host>:<port>/` of `--listen` when that names one address (the loopback default suits a local run only), and carry no link when it is `0.0.0.0` or `::`' },
-  { env: ['RP9_GITHUB_WEBHOOK_SECRET'], meaning: 'secret of the push webhook' },
+  { env: ['RP9_GITHUB_WEBHOOK_SECRET'], secrets: ['RP9_GITHUB_WEBHOOK_SECRET'], meaning: 'secret of the push webhook' },
   { env: ['RP9_LEASE_TTL_SECONDS', 'RP9_LEASE_RENEW_SECONDS'], meaning: 'leader lease timing (default 15 s / 5 s)' },
   { env: ['RP9_TELEMETRY_INTERVAL_SECONDS'], meaning: 'how often the leader measures per-tenant usage for `/metrics` (default 60)' },
-  { env: ['RP9_SHARED_N8N_DATABASE_URL'], meaning: 'the shared n8n\'s database: executions of shared tenants, attributed to the personal project of the n8n user whose email is the tenant\'s `metadata.email` (the tenant label `rp9.io/n8n-project: <project id>` overrides it)' },
+  { env: ['RP9_SHARED_N8N_DATABASE_URL'], secrets: ['RP9_SHARED_N8N_DATABASE_URL'], meaning: 'the shared n8n\'s database: executions of shared tenants, attributed to the personal project of the n8n user whose email is the tenant\'s `metadata.email` (the tenant label `rp9.io/n8n-project: <project id>` overrides it)' },
+  { env: ['RP9_SHARED_N8N_URL', 'RP9_SHARED_N8N_API_KEY'], secrets: ['RP9_SHARED_N8N_API_KEY'], meaning: 'the shared n8n\'s public API as the controller reaches it (default `spec.sharedN8n.url` of `platform.yaml`) and an API key of its owner (also `RP9_SHARED_N8N_API_KEY_FILE`): with the key, each shared tenant gets a member user for its `metadata.email`, suspending deactivates its active workflows (and unsuspending reactivates exactly those), removal from git disables the user (needs `RP9_SHARED_N8N_DATABASE_URL`). With `RP9_SHARED_N8N_CONTAINER` and `RP9_SHARED_N8N_DATABASE_URL` as well, promotions move the tenant\'s workflows. Without the key shared tenants get a route only, and a due promotion is logged as `promotion.not-configured`' },
   { env: ['RP9_OPERATIONS_INTERVAL_SECONDS'], meaning: 'how often the leader advances long operations (backups, drills) by one step each, starts due scheduled backups and drills, and prunes expired backups (default 30)' },
   { env: ['RP9_SHARED_N8N_CONTAINER'], meaning: 'the shared n8n\'s container, where `n8n export:*` runs for shared tenants\' backups' },
   { env: ['RP9_LOG_LEVEL'], meaning: '`debug`, `info` (default), `warn`, `error`' },
   { env: ['RP9_DEBUG'], meaning: 'any value: a failing command also prints its stack trace' },
 ];
 
+/** Every secret setting: `withSecretFiles` reads each one's `NAME_FILE`. */
+export const SECRET_SETTINGS: readonly string[] = CONTROLLER_SETTINGS.flatMap((s) => s.secrets ?? []);
+
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
+function secretNote(setting: SettingDoc): string {
+  if (!setting.secrets?.length) return '';
+  return `; secret: also \`${setting.secrets.map((name) => `${name}_FILE`).join('`, `')}\``;
+}
+
 /** The Markdown table of docs/operations.md (between its `settings-table` markers). */
 export function settingsTable(settings: readonly SettingDoc[] = CONTROLLER_SETTINGS): string {
-  const rows = settings.map((s) => `| ${s.env.map((name) => `\`${name}\``).join(', ')} | ${s.flag ? s.flag.split(', ').map((f) => `\`${f}\``).join(', ') : ''} | ${cell(s.meaning)} |`);
+  const rows = settings.map((s) => `| ${s.env.map((name) => `\`${name}\``).join(', ')} | ${s.flag ? s.flag.split(', ').map((f) => `\`${f}\``).join(', ') : ''} | ${cell(s.meaning)}${secretNote(s)} |`);
   return ['| variable | flag | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 

@@ -48,7 +48,6 @@ describe('controller settings', () => {
     [{ listen: 'nowhere' }, {}, /--listen must be host:port/],
     [{ interval: '-3' }, {}, /--interval must be a positive number/],
     [{}, { DATABASE_URL: 'not a url' }, /not a valid URL/],
-    [{}, { RP9_GITHUB_TOKEN_FILE: '/nonexistent/token' }, /RP9_GITHUB_TOKEN_FILE: cannot read/],
     [{}, { RP9_PUBLIC_URL: 'rp9.example.com' }, /RP9_PUBLIC_URL must be an http\(s\) URL/],
     [{}, { RP9_PUBLIC_URL: 'ftp://rp9.example.com/' }, /RP9_PUBLIC_URL must be an http\(s\) URL/],
     [{ 'allow-mass-deletion': 'yes' }, {}, /--allow-mass-deletion takes the commit it allows/],

@@ -1,10 +1,10 @@
 // Controller settings: command-line flags over environment variables over
 // defaults. One place, so `rp9 plan`, `rp9 controller` and `rp9 check-pr`
 // compile the same desired state (and so the same hashes).
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Platform } from '../../config/types.js';
 import { createCompileContext, type CompileContext } from '../compile/context.js';
+import { secretFromEnv } from './secret-files.js';
 
 export interface ControllerSettings {
   /** Config repo: a URL or a local path (default: the current directory). */
@@ -25,6 +25,8 @@ export interface ControllerSettings {
   tenantDatabaseUrl: string | undefined;
   /** The shared n8n's database (per-tenant executions of shared tenants). */
   sharedDatabaseUrl: string | undefined;
+  /** How rp9 reaches the shared n8n's public API (shared tenants' members): URL (default platform.yaml sharedN8n.url) and an owner's API key. */
+  sharedN8nApi: { url: string | undefined; apiKey: string | undefined };
   /** How often per-tenant usage is measured for /metrics. */
   telemetryIntervalMs: number;
   /** How often the leader advances long operations (backups) and checks backup schedules and retention. */
@@ -47,17 +49,9 @@ export class SettingsError extends Error {
   readonly code = 'settings.invalid';
 }
 
-/** `NAME` from the environment, or the contents of the file named by `NAME_FILE`. */
+/** `NAME` from the environment, or the contents of the file named by `NAME_FILE` (see secret-files.ts). */
 export function envSecret(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const direct = env[name]?.trim();
-  if (direct) return direct;
-  const file = env[`${name}_FILE`]?.trim();
-  if (!file) return undefined;
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new SettingsError(`${name}_FILE: cannot read ${file}: ${(error as Error).message}`);
-  }
+  return secretFromEnv(env, name);
 }
 
 function hostPort(text: string, what: string): { host: string; port: number } {
@@ -142,6 +136,7 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
     dockerHost: env.DOCKER_HOST?.trim() || undefined,
     tenantDatabaseUrl,
     sharedDatabaseUrl: envSecret(env, 'RP9_SHARED_N8N_DATABASE_URL'),
+    sharedN8nApi: { url: env.RP9_SHARED_N8N_URL?.trim() || undefined, apiKey: envSecret(env, 'RP9_SHARED_N8N_API_KEY') },
     telemetryIntervalMs: positiveNumber(env.RP9_TELEMETRY_INTERVAL_SECONDS, 'RP9_TELEMETRY_INTERVAL_SECONDS', 60) * 1000,
     operationsIntervalMs: positiveNumber(env.RP9_OPERATIONS_INTERVAL_SECONDS, 'RP9_OPERATIONS_INTERVAL_SECONDS', 30) * 1000,
     containerPostgres: env.RP9_CONTAINER_POSTGRES ? hostPort(env.RP9_CONTAINER_POSTGRES, 'RP9_CONTAINER_POSTGRES') : dbFromUrl,

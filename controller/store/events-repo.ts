@@ -55,6 +55,10 @@ export function eventsApi(sql: Sql): EventsApi {
         params.push(query.correlationId);
         where.push(`correlation_id = $${params.length}`);
       }
+      if (query.since !== undefined) {
+        params.push(query.since);
+        where.push(`time >= $${params.length}`);
+      }
       params.push(limit);
       const rows = await sql.query<Row>(
         `select ${COLUMNS} from events ${where.length > 0 ? `where ${where.join(' and ')}` : ''} order by id desc limit $${params.length}`,

@@ -9,6 +9,7 @@ export type { SecretsApi, MasterKeyProvider } from './secrets-repo.js';
 export type { OperationsApi } from './operations-repo.js';
 export type { BackupsApi, BackupRecord, BackupInsert } from './backups-repo.js';
 export type { LeaseApi } from './lease-repo.js';
+export type { SharedMember, SharedMembersApi, SharedMemberUpdate } from './shared-members-repo.js';
 export type { Sql, SqlQuery, SqlParam } from './sql.js';
 export type * from './types.js';
 export { Secret, generateSecretValue } from '../secrets/secret-value.js';

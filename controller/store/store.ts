@@ -13,6 +13,7 @@ import { leaseApi, type LeaseApi } from './lease-repo.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
 import { operationsApi, type OperationsApi } from './operations-repo.js';
+import { sharedMembersApi, type SharedMembersApi } from './shared-members-repo.js';
 import { secretsApi, type MasterKeyProvider, type SecretsApi } from './secrets-repo.js';
 import type { Sql } from './sql.js';
 import { statusApi, type StatusApi } from './status-repo.js';
@@ -43,6 +44,8 @@ export interface Store {
   readonly lease: LeaseApi;
   /** Notifications sent and Stripe events accepted: what must not happen twice. */
   readonly deliveries: DeliveriesApi;
+  /** Shared tenants' members on the shared n8n. */
+  readonly sharedMembers: SharedMembersApi;
   /** The master key secrets (and backup data keys) are wrapped with. */
   masterKey(): Promise<Buffer>;
   close(): Promise<void>;
@@ -83,6 +86,7 @@ export async function storeOn(sql: Sql, options: Omit<StoreOptions, 'databaseUrl
     backups: backupsApi(sql),
     lease: leaseApi(sql),
     deliveries: deliveriesApi(sql),
+    sharedMembers: sharedMembersApi(sql),
     masterKey,
     close: () => sql.close(),
   };

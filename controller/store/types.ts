@@ -73,6 +73,8 @@ export interface EventQuery {
   /** A tenant's events; `null` for platform events (no tenant); omitted for all. */
   tenant?: string | null;
   correlationId?: string;
+  /** Only events at or after this time. */
+  since?: Date;
   /** Newest first; default 20, at most 1000. */
   limit?: number;
 }

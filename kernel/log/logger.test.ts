@@ -16,7 +16,7 @@ describe('createLogger', () => {
     logger.info('Tenant promotion completed', { tenant: 'acme', duration_ms: 8500, correlation_id: 'req-1' });
 
     expect(chunks).toEqual([
-      '{"timestamp":"2025-08-15T14:30:00.000Z","level":"INFO","msg":"Tenant promotion completed","correlation_id":"req-1","tenant":"acme","duration_ms":8500}\n',
+      '{"timestamp":"2025-08-15T14:30:00.000Z","level":"INFO","msg":"Tenant promotion completed","correlation_id":"req-1","tenant":"acme","tenant_id":"acme","duration_ms":8500}\n',
     ]);
   });
 
@@ -28,8 +28,8 @@ describe('createLogger', () => {
     child.child({ tenant: 'globex' }).info('switched');
 
     expect(lines()).toEqual([
-      { timestamp: '2025-08-15T14:30:00.000Z', level: 'WARN', msg: 'slow', correlation_id: 'c-42', tenant: 'acme', step: 'observe' },
-      { timestamp: '2025-08-15T14:30:00.000Z', level: 'INFO', msg: 'switched', correlation_id: 'c-42', tenant: 'globex' },
+      { timestamp: '2025-08-15T14:30:00.000Z', level: 'WARN', msg: 'slow', correlation_id: 'c-42', tenant: 'acme', tenant_id: 'acme', step: 'observe' },
+      { timestamp: '2025-08-15T14:30:00.000Z', level: 'INFO', msg: 'switched', correlation_id: 'c-42', tenant: 'globex', tenant_id: 'globex' },
     ]);
   });
 

@@ -1,5 +1,5 @@
 // Structured JSON logs: one line per event on a given stream, secrets redacted.
-// Line shape: {timestamp, level, msg, correlation_id?, tenant?, ...fields}; lines
+// Line shape: {timestamp, level, msg, correlation_id?, tenant?, tenant_id?, ...fields}; lines
 // about one tenant in a reconcile pass also carry tenant_correlation_id.
 import { randomUUID } from 'node:crypto';
 import { redact } from './redact.js';
@@ -98,7 +98,8 @@ export function formatLine(at: Date, level: LogLevel, msg: string, fields: LogFi
   const line: Record<string, unknown> = { timestamp: at.toISOString(), level: level.toUpperCase(), msg: String(msg) };
   const { correlation_id: correlationId, tenant, ...rest } = fields;
   if (correlationId !== undefined) line.correlation_id = correlationId;
-  if (tenant !== undefined) line.tenant = tenant;
+  // tenant_id: the seed's field name (Loki queries, docs/observability.md); tenant stays for existing consumers.
+  if (tenant !== undefined) Object.assign(line, { tenant, tenant_id: tenant });
   for (const [key, value] of Object.entries(rest)) {
     if (value === undefined) continue;
     line[RESERVED.has(key) ? `field_${key}` : key] = value;

@@ -42,6 +42,8 @@ export interface Metrics {
   backupBytes: Gauge<'tenant' | 'type'>;
   restoreDrills: Counter<'result'>;
   restoreRto: Gauge<'tenant'>;
+  promotions: Counter<'result'>;
+  promotionFreeze: Histogram<'result'>;
 }
 
 export interface MetricsOptions {
@@ -58,6 +60,8 @@ export const RECONCILE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 1
  */
 /** Operation step duration, seconds: from a quick check to a long dump or restore. */
 export const OPERATION_STEP_BUCKETS = [0.1, 0.5, 1, 5, 15, 60, 300, 900, 1800, 3600];
+/** Promotion freeze, seconds: around the 60 s target, up to the seed's 10 min. */
+export const FREEZE_BUCKETS = [5, 10, 20, 30, 45, 60, 90, 120, 300, 600];
 export const QUEUE_WAIT_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120];
 const TENANT_LABELS: TenantLabel[] = ['tenant', 'mode', 'plan'];
 
@@ -118,6 +122,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     backupLastSuccess: gauge('rp9_backup_last_success_timestamp_seconds', 'Unix time of the last successful backup per tenant and type.', ['tenant', 'type']),
     backupBytes: gauge('rp9_backup_bytes', 'Stored size in bytes of the last successful backup per tenant and type.', ['tenant', 'type']),
     restoreDrills: counter('rp9_restore_drills_total', 'Restore drills by result (success, failure).', ['result']),
+    promotions: counter('rp9_promotions_total', 'Promotions shared -> dedicated by result (success, rolled-back, failed).', ['result']),
+    promotionFreeze: new Histogram<'result'>({
+      name: 'rp9_promotion_freeze_seconds',
+      help: 'How long a promotion froze the tenant (workflows deactivated, route answering 503), by result.',
+      labelNames: ['result'],
+      buckets: FREEZE_BUCKETS,
+      registers,
+    }),
     restoreRto: gauge('rp9_restore_rto_seconds', 'Seconds from start to verified of the last restore drill per tenant.', ['tenant']),
   };
 }

@@ -3,6 +3,7 @@
 import { initial } from './001-initial.js';
 import { backups } from './002-backups.js';
 import { deliveries } from './003-deliveries.js';
+import { sharedMembers } from './004-shared-members.js';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   statements: string[];
 }
 
-export const migrations: readonly Migration[] = [initial, backups, deliveries];
+export const migrations: readonly Migration[] = [initial, backups, deliveries, sharedMembers];

@@ -1,0 +1,270 @@
+// The promotion of a shared tenant to its dedicated n8n, top to bottom:
+// a pre-migration backup; the dedicated stack up and healthy (not routed);
+// record which of the tenant's workflows are active on shared; freeze (route
+// answers 503, those workflows deactivated on shared); export its project
+// (sealed file); import into the dedicated n8n (ids kept, owned by the
+// tenant's user there); activate exactly the recorded workflows; verify
+// (same content on both sides, dedicated healthy, a webhook answers there);
+// switch the route. The freeze (freeze … switch) is bounded by ttlMinutes.
+//
+// n8n 2.x order (NOTES-2x.md): the CLI import deactivates what it imports
+// and leaves a running instance's in-memory webhooks stale, and
+// --activeState=fromJson works in queue mode only. So nothing is active on
+// the dedicated instance before the import, the import deactivates, and the
+// recorded workflows are activated afterwards through the public API, which
+// makes the database and the in-memory registrations agree.
+//
+// Invariant: a workflow is never active on both instances. Undo runs in
+// reverse, so the dedicated side is deactivated (or its stack stopped) before
+// the shared side is reactivated.
+import type { Metrics } from '../../kernel/metrics/registry.js';
+import { contentDifferences, freezeState, tenantContent, webhookPaths, type TenantContent } from '../promotion/content.js';
+import { readSealedExport, removeSealedExport, writeSealedExport } from '../promotion/sealed-export.js';
+import type { EventsApi } from '../store/events-repo.js';
+import type { Operation } from '../store/types.js';
+import { OperationError, type OperationKind, type StepContext } from './kind.js';
+
+export interface WorkflowState {
+  id: string;
+  active: boolean;
+}
+
+/** One n8n instance as the promotion sees a tenant on it. */
+export interface PromotionN8n {
+  /** The tenant's workflows there (shared: its personal project), with whether each is active. */
+  workflows(tenant: string): Promise<WorkflowState[]>;
+  /** Activates or deactivates one workflow; a no-op when it already is. */
+  setActive(tenant: string, id: string, active: boolean): Promise<void>;
+  /** Workflows or credentials (decrypted) as n8n's CLI exports them. */
+  exportItems(tenant: string, what: 'workflows' | 'credentials'): Promise<Record<string, unknown>[]>;
+}
+
+export interface DedicatedN8n extends PromotionN8n {
+  /** Starts the stack if stopped and waits until it is healthy (bounded). */
+  ensureUp(tenant: string, signal: AbortSignal): Promise<void>;
+  healthy(tenant: string): Promise<boolean>;
+  /** Stops the stack (kept for inspection); idempotent. */
+  stop(tenant: string): Promise<void>;
+  /** The tenant's user on the instance (the owner, with the tenant's email), created headlessly once. */
+  ensureOwner(tenant: string): Promise<void>;
+  /** CLI import: ids kept, imported workflows inactive. */
+  importItems(tenant: string, what: 'workflows' | 'credentials', items: readonly Record<string, unknown>[]): Promise<void>;
+  /** HTTP status of GET <dedicated target>/webhook/<path>. */
+  probeWebhook(tenant: string, path: string): Promise<number>;
+}
+
+export type RouteState = 'shared' | 'frozen' | 'dedicated';
+
+export interface PromotionDeps {
+  shared: PromotionN8n;
+  dedicated: DedicatedN8n;
+  /** Points the tenant's route at the shared n8n, the 503 freeze response, or its dedicated n8n (one atomic write). */
+  route(tenant: string, target: RouteState): Promise<void>;
+  /** Runs (or finds, after a crash) the tenant's pre-migration backup; returns its id. */
+  preMigrationBackup(tenant: string, operationId: string, signal: AbortSignal): Promise<string>;
+  masterKey(): Promise<Buffer>;
+  /** Where the sealed export lives between export and import. */
+  workDir: string;
+  events?: EventsApi;
+  metrics?: Pick<Metrics, 'promotions' | 'promotionFreeze'>;
+  /** After a rollback: status Stalled/PromotionFailed and the PR that sets mode: shared (errors are logged by the engine). */
+  onRolledBack?(op: Operation): Promise<void>;
+  now?(): Date;
+}
+
+/** What the reconcile loop journals when it starts a promotion. */
+export interface PromotionInput {
+  ttlMinutes: number;
+  window: string;
+  commit: string;
+  graceDays: number;
+}
+
+type Ctx = StepContext<PromotionDeps>;
+
+export const DEFAULT_GRACE_DAYS = 7;
+
+function recorded(ctx: Ctx): string[] {
+  const ids = ctx.state.activeOnShared;
+  if (!Array.isArray(ids)) throw new OperationError('promotion.not-recorded', `promotion ${ctx.operation.id}: the journal has no record of the tenant's active workflows`);
+  return ids as string[];
+}
+
+function now(ctx: Ctx): Date {
+  return ctx.deps.now?.() ?? new Date();
+}
+
+/** Fails the step when the freeze has outlived ttlMinutes; the undo path then unfreezes. */
+function checkFreeze(ctx: Ctx): void {
+  const ttl = Number(ctx.state.ttlMinutes);
+  const freeze = freezeState(ctx.state.frozenAt as string | undefined, ttl, now(ctx));
+  if (freeze.expired) throw new OperationError('promotion.freeze-expired', `promotion ${ctx.operation.id} of ${ctx.operation.tenant}: the freeze has lasted ${freeze.seconds.toFixed(1)} s, past ttlMinutes ${ttl}`);
+}
+
+async function setAll(n8n: PromotionN8n, tenant: string, ids: readonly string[], active: boolean): Promise<void> {
+  for (const id of ids) await n8n.setActive(tenant, id, active);
+}
+
+async function bothSides(ctx: Ctx): Promise<{ shared: TenantContent; dedicated: TenantContent; workflows: Record<string, unknown>[] }> {
+  const { tenant } = ctx.operation;
+  const sharedWorkflows = await ctx.deps.shared.exportItems(tenant, 'workflows');
+  const shared = tenantContent(sharedWorkflows, await ctx.deps.shared.exportItems(tenant, 'credentials'));
+  const dedicated = tenantContent(await ctx.deps.dedicated.exportItems(tenant, 'workflows'), await ctx.deps.dedicated.exportItems(tenant, 'credentials'));
+  return { shared, dedicated, workflows: sharedWorkflows };
+}
+
+export const promotionKind: OperationKind<PromotionDeps> = {
+  name: 'promotion',
+  deadlineSeconds: 3 * 3600,
+  steps: [
+    {
+      name: 'backup',
+      timeoutSeconds: 3600,
+      async run(ctx) {
+        if (typeof ctx.state.backupId === 'string') return;
+        ctx.progress({ phase: 'backup' });
+        return { backupId: await ctx.deps.preMigrationBackup(ctx.operation.tenant, ctx.operation.id, ctx.signal) };
+      },
+    },
+    {
+      name: 'dedicated-up',
+      timeoutSeconds: 600,
+      async run(ctx) {
+        await ctx.deps.dedicated.ensureUp(ctx.operation.tenant, ctx.signal);
+      },
+      async undo(ctx) {
+        await ctx.deps.dedicated.stop(ctx.operation.tenant);
+      },
+    },
+    {
+      // Journaled before anything is deactivated: a crash mid-freeze still knows what to reactivate.
+      name: 'record',
+      timeoutSeconds: 300,
+      async run(ctx) {
+        if (Array.isArray(ctx.state.activeOnShared)) return;
+        const workflows = await ctx.deps.shared.workflows(ctx.operation.tenant);
+        return { activeOnShared: workflows.filter((w) => w.active).map((w) => w.id).sort(), workflowCount: workflows.length, frozenAt: now(ctx).toISOString() };
+      },
+    },
+    {
+      name: 'freeze',
+      timeoutSeconds: 300,
+      async run(ctx) {
+        checkFreeze(ctx);
+        await ctx.deps.route(ctx.operation.tenant, 'frozen');
+        await setAll(ctx.deps.shared, ctx.operation.tenant, recorded(ctx), false);
+      },
+      async undo(ctx) {
+        await ctx.deps.route(ctx.operation.tenant, 'shared');
+        await setAll(ctx.deps.shared, ctx.operation.tenant, recorded(ctx), true);
+      },
+    },
+    {
+      name: 'export',
+      timeoutSeconds: 900,
+      async run(ctx) {
+        checkFreeze(ctx);
+        const { tenant, id } = ctx.operation;
+        const workflows = await ctx.deps.shared.exportItems(tenant, 'workflows');
+        const credentials = await ctx.deps.shared.exportItems(tenant, 'credentials');
+        const exportFile = await writeSealedExport(ctx.deps.workDir, id, await ctx.deps.masterKey(), { workflows, credentials });
+        const content = tenantContent(workflows, credentials);
+        return { exportFile, exported: { workflows: content.workflows.count, credentials: content.credentials.count, workflowsSha256: content.workflows.sha256, credentialsSha256: content.credentials.sha256 } };
+      },
+      async undo(ctx) {
+        if (typeof ctx.state.exportFile === 'string') await removeSealedExport(ctx.state.exportFile);
+      },
+    },
+    {
+      // Re-running overwrites (the CLI import keeps ids): no duplicates after a crash.
+      name: 'import',
+      timeoutSeconds: 900,
+      async run(ctx) {
+        checkFreeze(ctx);
+        const { tenant, id } = ctx.operation;
+        const data = await readSealedExport(String(ctx.state.exportFile), id, await ctx.deps.masterKey());
+        await ctx.deps.dedicated.ensureOwner(tenant);
+        // Credentials first: the workflows' nodes refer to them by id.
+        await ctx.deps.dedicated.importItems(tenant, 'credentials', data.credentials);
+        await ctx.deps.dedicated.importItems(tenant, 'workflows', data.workflows);
+      },
+    },
+    {
+      name: 'activate',
+      timeoutSeconds: 600,
+      async run(ctx) {
+        checkFreeze(ctx);
+        await setAll(ctx.deps.dedicated, ctx.operation.tenant, recorded(ctx), true);
+      },
+      async undo(ctx) {
+        const { tenant } = ctx.operation;
+        try {
+          await setAll(ctx.deps.dedicated, tenant, recorded(ctx), false);
+        } catch (error) {
+          // Unreachable dedicated n8n: stopping it is what keeps its triggers from firing next to shared's.
+          ctx.log.warn('cannot deactivate on the dedicated n8n; stopping its stack', { error: error instanceof Error ? error.message : String(error) });
+          await ctx.deps.dedicated.stop(tenant);
+        }
+      },
+    },
+    {
+      name: 'verify',
+      timeoutSeconds: 600,
+      async run(ctx) {
+        checkFreeze(ctx);
+        const { tenant, id } = ctx.operation;
+        const sides = await bothSides(ctx);
+        const differences = contentDifferences(sides.shared, sides.dedicated);
+        if (differences.length > 0) throw new OperationError('promotion.verify-mismatch', `promotion ${id}: the dedicated n8n does not hold what the shared one does: ${differences.slice(0, 10).join('; ')}`);
+        if (!(await ctx.deps.dedicated.healthy(tenant))) throw new OperationError('promotion.dedicated-unhealthy', `promotion ${id}: the dedicated n8n of ${tenant} is not healthy`);
+        const probed: Record<string, number> = {};
+        for (const path of webhookPaths(sides.workflows, new Set(recorded(ctx))).slice(0, 3)) {
+          const status = await ctx.deps.dedicated.probeWebhook(tenant, path);
+          probed[path] = status;
+          if (status === 404 || status >= 500) throw new OperationError('promotion.webhook-not-served', `promotion ${id}: webhook ${path} answers ${status} on the dedicated n8n`);
+        }
+        return { verified: { workflows: sides.dedicated.workflows.count, credentials: sides.dedicated.credentials.count, webhooks: probed } };
+      },
+    },
+    {
+      name: 'switch',
+      timeoutSeconds: 120,
+      async run(ctx) {
+        checkFreeze(ctx);
+        if (!(await ctx.deps.dedicated.healthy(ctx.operation.tenant))) throw new OperationError('promotion.dedicated-unhealthy', `promotion ${ctx.operation.id}: the dedicated n8n of ${ctx.operation.tenant} turned unhealthy before the switch`);
+        await ctx.deps.route(ctx.operation.tenant, 'dedicated');
+        const at = now(ctx);
+        const grace = Number(ctx.state.graceDays ?? DEFAULT_GRACE_DAYS);
+        return { switchedAt: at.toISOString(), freezeSeconds: freezeState(ctx.state.frozenAt as string, Number(ctx.state.ttlMinutes), at).seconds, cleanupAfter: new Date(at.getTime() + grace * 86_400_000).toISOString() };
+      },
+      async undo(ctx) {
+        await ctx.deps.route(ctx.operation.tenant, 'frozen');
+      },
+    },
+    {
+      name: 'finish',
+      timeoutSeconds: 60,
+      async run(ctx) {
+        if (typeof ctx.state.exportFile === 'string') await removeSealedExport(ctx.state.exportFile);
+      },
+    },
+  ],
+  async onFinished(op, deps) {
+    const ok = op.status === 'done';
+    const result = ok ? 'success' : op.status === 'rolled-back' ? 'rolled-back' : 'failed';
+    deps.metrics?.promotions.inc({ result });
+    const freeze = typeof op.state.freezeSeconds === 'number' ? op.state.freezeSeconds : freezeState(op.state.frozenAt as string | undefined, Number(op.state.ttlMinutes), op.finishedAt ?? new Date()).seconds;
+    if (op.state.frozenAt) deps.metrics?.promotionFreeze.observe({ result }, freeze);
+    if (!ok && typeof op.state.exportFile === 'string') await removeSealedExport(op.state.exportFile);
+    await deps.events?.record({
+      tenant: op.tenant,
+      type: ok ? 'Normal' : 'Warning',
+      reason: ok ? 'Promoted' : 'PromotionFailed',
+      message: ok ? `moved to its dedicated n8n; freeze ${freeze.toFixed(1)} s` : `promotion ${op.status}: ${op.error ?? op.status}${op.state.undoError ? `; ${String(op.state.undoError)}` : ''}`,
+      actor: 'controller',
+      correlationId: op.id,
+      data: { operationId: op.id, freezeSeconds: freeze, activeWorkflows: Array.isArray(op.state.activeOnShared) ? op.state.activeOnShared.length : null },
+    });
+    if (!ok) await deps.onRolledBack?.(op);
+  },
+};

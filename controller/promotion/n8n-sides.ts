@@ -1,0 +1,159 @@
+// The two n8n instances a promotion talks to. Shared: rp9 does not run it;
+// its CLI runs in its container (export by the tenant's personal project,
+// found by the tenant's email in the shared database, as telemetry does) and
+// its public API (owner key) activates and deactivates. Dedicated: the
+// tenant's own stack (containers labelled rp9.io/tenant), its CLI imports,
+// its owner (the tenant's email, created headlessly, password and API key
+// kept in the secret store) activates through the public API.
+import type Docker from 'dockerode';
+import pg from 'pg';
+import { exportItems, importItems } from '../../edges/n8n/cli-export.js';
+import { bootstrapOwner, createApiKey, isN8nError, login, type N8nApi, type N8nConnection } from '../../edges/n8n/index.js';
+import { mainContainerName } from '../compile/names.js';
+import { LABEL } from '../model.js';
+import { OperationError } from '../operations/kind.js';
+import type { DedicatedN8n, PromotionN8n, WorkflowState } from '../operations/promotion.js';
+import type { SecretsApi } from '../store/secrets-repo.js';
+import { readPersonalProjects } from '../telemetry/personal-projects.js';
+
+/** Polls of the dedicated n8n's readiness while it starts: 1 s apart, at most this many. */
+const READY_POLLS = 300;
+
+function states(items: readonly Record<string, unknown>[]): WorkflowState[] {
+  return items.map((w) => ({ id: String(w.id), active: w.active === true })).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+async function setActive(api: N8nApi, connection: N8nConnection, id: string, active: boolean): Promise<void> {
+  const current = await api.getWorkflow(connection, id);
+  if (current.active === active) return;
+  if (active) await api.publishWorkflow(connection, id);
+  else await api.unpublishWorkflow(connection, id);
+}
+
+export interface SharedSideOptions {
+  docker: Docker;
+  /** The shared n8n main container, where its CLI runs. */
+  container: string;
+  connection: N8nConnection;
+  api: N8nApi;
+  databaseUrl: string;
+  emailOf(tenant: string): string | undefined;
+}
+
+export function sharedSide(options: SharedSideOptions): PromotionN8n {
+  async function projectOf(tenant: string): Promise<string> {
+    const email = options.emailOf(tenant)?.toLowerCase();
+    if (!email) throw new OperationError('promotion.no-email', `tenant ${tenant} has no metadata.email: its project on the shared n8n cannot be found`);
+    const client = new pg.Client({ connectionString: options.databaseUrl, connectionTimeoutMillis: 10_000 });
+    await client.connect();
+    try {
+      const [row] = await readPersonalProjects(client, [email]);
+      if (!row) throw new OperationError('promotion.no-project', `tenant ${tenant}: the shared n8n has no user ${email} with a personal project`);
+      return row.projectId;
+    } finally {
+      await client.end();
+    }
+  }
+  return {
+    async workflows(tenant) {
+      return states(await exportItems(options.docker, options.container, 'workflows', { projectId: await projectOf(tenant) }));
+    },
+    async setActive(_tenant, id, active) {
+      await setActive(options.api, options.connection, id, active);
+    },
+    async exportItems(tenant, what) {
+      return exportItems(options.docker, options.container, what, { projectId: await projectOf(tenant) });
+    },
+  };
+}
+
+export interface DedicatedSideOptions {
+  docker: Docker;
+  api: N8nApi;
+  secrets: SecretsApi;
+  /** The dedicated n8n's URL as rp9 reaches it (the route's target). */
+  baseUrl(tenant: string): string;
+  emailOf(tenant: string): string | undefined;
+}
+
+const OWNER_PASSWORD = 'n8n-owner-password';
+const API_KEY = 'n8n-api-key';
+
+export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
+  async function tenantContainers(tenant: string): Promise<Docker.ContainerInfo[]> {
+    return options.docker.listContainers({ all: true, filters: { label: [`${LABEL.tenant}=${tenant}`] } });
+  }
+  async function ready(tenant: string): Promise<boolean> {
+    try {
+      const response = await fetch(`${options.baseUrl(tenant)}/healthz/readiness`, { signal: AbortSignal.timeout(3_000) });
+      return response.status === 200;
+    } catch {
+      return false;
+    }
+  }
+  async function connection(tenant: string): Promise<N8nConnection> {
+    const baseUrl = options.baseUrl(tenant);
+    const key = await options.secrets.get(tenant, API_KEY);
+    if (key) return { baseUrl, apiKey: key.reveal() };
+    throw new OperationError('promotion.no-owner', `tenant ${tenant}: the dedicated n8n has no owner API key yet (the import step creates it)`);
+  }
+  async function ensureOwner(tenant: string): Promise<void> {
+    if (await options.secrets.get(tenant, API_KEY)) return;
+    const email = options.emailOf(tenant);
+    if (!email) throw new OperationError('promotion.no-email', `tenant ${tenant} has no metadata.email: its user on the dedicated n8n cannot be created`);
+    // The password is kept before the owner exists, so a crash in between can still log in.
+    const password = (await options.secrets.ensure(tenant, OWNER_PASSWORD, () => `Rp9-${randomPart()}`)).reveal();
+    const baseUrl = options.baseUrl(tenant);
+    const owner = { email, firstName: tenant, lastName: 'owner', password };
+    let apiKey: string;
+    try {
+      apiKey = (await bootstrapOwner(baseUrl, owner, 'rp9-promotion')).apiKey as string;
+    } catch (error) {
+      if (!isN8nError(error)) throw error;
+      // Set up by an earlier run that crashed before keeping the key: log in instead.
+      apiKey = await createApiKey({ baseUrl, cookie: await login(baseUrl, email, password) }, 'rp9-promotion');
+    }
+    await options.secrets.set(tenant, API_KEY, apiKey);
+  }
+  return {
+    async ensureUp(tenant, signal) {
+      const containers = await tenantContainers(tenant);
+      if (!containers.some((c) => c.Names.includes(`/${mainContainerName(tenant)}`))) throw new OperationError('promotion.no-dedicated-stack', `tenant ${tenant}: no ${mainContainerName(tenant)} container; the reconcile loop provisions it before the window`);
+      for (const c of containers) if (c.State !== 'running') await options.docker.getContainer(c.Id).start().catch((e: { statusCode?: number }) => { if (e.statusCode !== 304) throw e; });
+      for (let i = 0; i < READY_POLLS; i += 1) {
+        if (await ready(tenant)) return;
+        if (signal.aborted) break;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      throw new OperationError('promotion.dedicated-unhealthy', `tenant ${tenant}: the dedicated n8n at ${options.baseUrl(tenant)} did not become ready`);
+    },
+    healthy: ready,
+    async stop(tenant) {
+      for (const c of await tenantContainers(tenant)) {
+        if (c.State === 'running') await options.docker.getContainer(c.Id).stop({ t: 10 }).catch((e: { statusCode?: number }) => { if (e.statusCode !== 304 && e.statusCode !== 404) throw e; });
+      }
+    },
+    ensureOwner,
+    async workflows(tenant) {
+      return states(await exportItems(options.docker, mainContainerName(tenant), 'workflows'));
+    },
+    async setActive(tenant, id, active) {
+      await setActive(options.api, await connection(tenant), id, active);
+    },
+    async exportItems(tenant, what) {
+      return exportItems(options.docker, mainContainerName(tenant), what);
+    },
+    async importItems(tenant, what, items) {
+      if (items.length > 0) await importItems(options.docker, mainContainerName(tenant), what, items);
+    },
+    async probeWebhook(tenant, path) {
+      const response = await fetch(`${options.baseUrl(tenant)}/webhook/${path}`, { signal: AbortSignal.timeout(15_000) });
+      await response.arrayBuffer();
+      return response.status;
+    },
+  };
+}
+
+function randomPart(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64url');
+}

@@ -1,0 +1,53 @@
+// After a promotion rolled back, git must tell the truth: a pull request that
+// sets the tenant back to `mode: shared` and removes `spec.promotion`, with
+// the failure in its body. One per tenant (the forge's hidden bot/tenant
+// marker), on rp9's own branch; the same commit is not retried meanwhile
+// (controller/promotion/views.ts: duePromotions).
+import { parseDocument } from 'yaml';
+import type { Forge } from '../../edges/forge/forge.js';
+import { OperationError } from '../operations/kind.js';
+import type { Operation } from '../store/types.js';
+
+export const ROLLBACK_BOT = 'promotion-rollback';
+
+/** The tenant file with `spec.mode: shared` and without `spec.promotion`; comments and the rest kept. */
+export function rollbackEdit(text: string, file: string): string {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw new OperationError('promotion.rollback-edit-failed', `${file}: cannot edit: ${doc.errors[0]?.message}`);
+  doc.setIn(['spec', 'mode'], 'shared');
+  doc.deleteIn(['spec', 'promotion']);
+  return doc.toString();
+}
+
+export function rollbackPrBody(op: Operation): string {
+  const failed = op.steps.find((s) => s.status === 'rolled-back' && s.error) ?? op.steps.find((s) => s.error);
+  return [
+    `The promotion of **${op.tenant}** to its dedicated n8n failed and was rolled back automatically.`,
+    '',
+    `- Operation: \`${op.id}\``,
+    `- Failed at step: \`${failed?.name ?? 'unknown'}\``,
+    `- Error: ${op.error ?? 'unknown'}`,
+    ...(op.state.undoError ? [`- Undo error (needs a person): ${String(op.state.undoError)}`] : []),
+    '',
+    'The tenant is served by the shared n8n again with the workflows that were active reactivated; its dedicated stack is stopped for inspection.',
+    'This PR makes git say so (`mode: shared`, no `spec.promotion`). The controller does not retry the same commit; fix the cause and schedule a new window to try again.',
+  ].join('\n');
+}
+
+export interface RollbackPrInput {
+  forge: Forge;
+  baseBranch: string;
+  baseSha: string;
+  file: string;
+  text: string;
+  op: Operation;
+}
+
+export async function ensureRollbackPr(input: RollbackPrInput): Promise<{ number: number; url: string }> {
+  const { forge, op } = input;
+  const branch = `rp9/${ROLLBACK_BOT}/${op.tenant}`;
+  await forge.ensureBranch({ branch, fromSha: input.baseSha });
+  await forge.commitFiles({ branch, baseSha: input.baseSha, message: `${op.tenant}: back to shared after failed promotion ${op.id}`, files: [{ path: input.file, content: rollbackEdit(input.text, input.file) }] });
+  const pr = await forge.ensurePullRequest({ bot: ROLLBACK_BOT, tenant: op.tenant, head: branch, base: input.baseBranch, title: `${op.tenant}: promotion failed, back to shared`, body: rollbackPrBody(op), labels: ['rp9', 'promotion'] });
+  return { number: pr.number, url: pr.url };
+}
