@@ -12,7 +12,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.js';
-import { readConfigDir } from '../../config/read-config-dir.js';
 import { summarizeExport, workflowContent } from '../../controller/backups/manifest.js';
 import { backupInput } from '../../controller/backups/naming.js';
 import { backupRuntime, cliExporter } from '../../controller/backups/runtime.js';
@@ -25,13 +24,14 @@ import { sandboxRuntime } from '../../controller/sandbox/sandbox-runtime.js';
 import { sweepSandboxes } from '../../controller/sandbox/sandbox-sweep.js';
 import { routeFileName } from '../../controller/traefik/index.js';
 import { exportItems } from '../../edges/n8n/cli-export.js';
-import { n8nApiFor } from '../../edges/n8n/index.js';
+import { createApiKey, login, n8nApiFor } from '../../edges/n8n/index.js';
 import { silentLogger } from '../../kernel/log/logger.js';
 import { DEFAULT_N8N_VERSION, ensureN8nImage, N8N_IMAGE_BUILD_TIMEOUT_MS } from '../harness/n8n-image.js';
 import { testBucket } from '../harness/s3-bucket.js';
 import { platformYaml } from './bots-support.js';
-import { callWebhook, callWebhookUntilServed, createWorkload, ownerConnection, WEBHOOK_HEADER } from './support/n8n-workload.js';
+import { callWebhook, callWebhookUntilServed, createWorkload, OWNER, ownerConnection, WEBHOOK_HEADER } from './support/n8n-workload.js';
 import { startN8nController, type N8nController } from './support/n8n-controller.js';
+import { httpGet } from './n8n-containers.js';
 import { until } from './support/wait.js';
 import { tenantFile } from './support/config.js';
 import { existsSync } from 'node:fs';
@@ -54,6 +54,11 @@ const postgresUrl = inject('postgresUrl');
 let ctl: N8nController | undefined;
 let databases: DatabaseAdmin;
 
+/** An operation's wall time, start to finish, from its journal. */
+function seconds(op: { startedAt: Date; finishedAt: Date | null }): string {
+  return (((op.finishedAt ?? new Date()).getTime() - op.startedAt.getTime()) / 1000).toFixed(1);
+}
+
 async function ipOf(container: string): Promise<string> {
   return (await docker.getContainer(container).inspect()).NetworkSettings.Networks[network]!.IPAddress;
 }
@@ -71,7 +76,7 @@ afterAll(async () => {
 
 describe('backup of a real dedicated n8n, restored into a sandbox', () => {
   it('restores workflows and the decrypted credential equal to the backup; the sandbox webhook answers; TTL removes it', async () => {
-    const { store, settings, repo } = ctl!;
+    const { store, settings } = ctl!;
     // On a loaded machine n8n's first start (migrations) can outlast Docker's health check: the
     // controller's next pass finishes the apply, as it would in production. Bounded: three passes.
     let failures: unknown[] = [];
@@ -82,23 +87,31 @@ describe('backup of a real dedicated n8n, restored into a sandbox', () => {
     expect(failures).toEqual([]);
     const api = n8nApiFor(DEFAULT_N8N_VERSION);
     const baseUrl = `http://${await ipOf(mainContainerName(tenant))}:5678`;
-    // Under load n8n answers /rest/settings while it still says "n8n is starting up" elsewhere: retry, bounded.
-    const connection = await until('the owner setup', () => ownerConnection(baseUrl).catch((error: Error) => {
-      if (/starting up/.test(error.message)) return undefined;
-      throw error;
-    }), { timeoutMs: 180_000, intervalMs: 2_000 });
+    // A loaded machine can hold n8n's first start (migrations) for minutes: wait for its REST, bounded and generous,
+    // then set the owner up, retrying while n8n still says "n8n is starting up" (it answers /rest/settings before).
+    await until(`n8n REST at ${baseUrl}`, async () => (await httpGet(`${baseUrl}/rest/settings`, 5_000)).status === 200, { timeoutMs: 600_000, intervalMs: 2_000 });
+    const connection = await until('the owner setup', () => ownerConnection(baseUrl).catch(async (error: Error) => {
+      // A retry after the setup went through but a later call did not: log in as that owner instead.
+      if (!/already/i.test(error.message)) throw error;
+      const cookie = await login(baseUrl, OWNER.email, OWNER.password);
+      return { baseUrl, cookie, apiKey: await createApiKey({ baseUrl, cookie }, 'rp9') };
+    }), { timeoutMs: 300_000, intervalMs: 2_000 });
     const workload = await createWorkload(api, connection, `restore-${id}`);
     await api.createWorkflow(connection, { name: 'plain', nodes: [{ id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }], connections: {}, settings: { executionOrder: 'v1' } });
     expect(JSON.parse((await callWebhookUntilServed(baseUrl, workload.webhookPath)).body)).toEqual({ msg: `hello restore-${id}` });
 
     // Backup to S3.
     const objects = await testBucket();
-    const config = loadConfig(await readConfigDir(repo.root));
+    // The config in force is the committed one (repo.root holds only the bare repo): load it from the same files.
+    const source = (path: string) => ({ path, bytes: Buffer.from(files[path as keyof typeof files]!) });
+    const config = loadConfig({ platform: source('platform.yaml'), tenants: [source(`tenants/${tenant}.yaml`)], problems: [] });
+    expect(config.tenants.map((t) => t.name)).toEqual([tenant]);
     const runtime = sandboxRuntime({ settings, docker, databases, store, objects, config: () => ({ platform: config.platform!, tenants: config.tenants }) });
-    const { engine } = backupRuntime({ store, objects, tenantDatabaseAdminUrl: postgresUrl, n8n: cliExporter({ docker, operations: store.operations, emailOf: () => undefined }), restore: runtime.restore, logger: silentLogger(), runner: 'test' });
+    const { engine } = backupRuntime({ store, objects, tenantDatabaseAdminUrl: postgresUrl, n8n: cliExporter({ docker, operations: store.operations, emailOf: () => undefined }), restore: runtime.restore, inPlace: runtime.inPlace, logger: silentLogger(), runner: 'test' });
     const input = backupInput(tenant, 'manual', new Date(), { mode: 'dedicated', n8nVersion: DEFAULT_N8N_VERSION });
     const backup = await engine.runToEnd((await engine.start('backup', tenant, { ...input })).id);
     expect(backup.status, backup.error ?? '').toBe('done');
+    console.info(`[backup-real-n8n] backup in ${seconds(backup)} s`);
     const record = (await store.backups.get(input.backupId))!;
     const manifest = record.manifest as { workflows: { count: number; sha256: string }; credentials: { count: number; sha256: string }; encryption: { wrappedN8nKey?: string } };
     expect(manifest.workflows.count).toBe(2);
@@ -110,6 +123,7 @@ describe('backup of a real dedicated n8n, restored into a sandbox', () => {
     const restoreInput: RestoreInput = { backupId: record.id, target: 'sandbox', sandbox, expiresAt };
     const restored = await engine.runToEnd((await engine.start('restore', tenant, { ...restoreInput })).id);
     expect(restored.status, restored.error ?? '').toBe('done');
+    console.info(`[backup-real-n8n] sandbox restore in ${seconds(restored)} s (RTO ${Number(restored.state.rtoSeconds).toFixed(1)} s)`);
     expect(restored.state).toMatchObject({
       url: `https://${sandbox}.${config.platform!.spec.domain}/`,
       integrity: {
@@ -155,6 +169,7 @@ describe('backup of a real dedicated n8n, restored into a sandbox', () => {
     const pre = backupInput(tenant, 'pre-restore', new Date(Date.now() + 1_000), { mode: 'dedicated', n8nVersion: DEFAULT_N8N_VERSION });
     const inPlace = await engine.runToEnd((await engine.start('restore-in-place', tenant, { ...pre, target: 'in-place', restoreFrom: record.id })).id);
     expect(inPlace.status, inPlace.error ?? '').toBe('done');
+    console.info(`[backup-real-n8n] in-place restore (pre-restore backup included) in ${seconds(inPlace)} s`);
     const preRecord = (await store.backups.get(pre.backupId))!;
     expect(preRecord).toMatchObject({ kind: 'pre-restore', status: 'verified', manifest: { workflows: { count: 3 } } });
     const now = summarizeExport(await exportItems(docker, mainContainerName(tenant), 'workflows'), workflowContent);
