@@ -6,6 +6,7 @@
 import { parseDocument } from 'yaml';
 import type { Forge } from '../../edges/forge/forge.js';
 import { OperationError } from '../operations/kind.js';
+import { ensureTenantFilePr } from '../operations/tenant-file-pr.js';
 import type { Operation } from '../store/types.js';
 
 export const ROLLBACK_BOT = 'promotion-rollback';
@@ -44,10 +45,11 @@ export interface RollbackPrInput {
 }
 
 export async function ensureRollbackPr(input: RollbackPrInput): Promise<{ number: number; url: string }> {
-  const { forge, op } = input;
-  const branch = `rp9/${ROLLBACK_BOT}/${op.tenant}`;
-  await forge.ensureBranch({ branch, fromSha: input.baseSha });
-  await forge.commitFiles({ branch, baseSha: input.baseSha, message: `${op.tenant}: back to shared after failed promotion ${op.id}`, files: [{ path: input.file, content: rollbackEdit(input.text, input.file) }] });
-  const pr = await forge.ensurePullRequest({ bot: ROLLBACK_BOT, tenant: op.tenant, head: branch, base: input.baseBranch, title: `${op.tenant}: promotion failed, back to shared`, body: rollbackPrBody(op), labels: ['rp9', 'promotion'] });
-  return { number: pr.number, url: pr.url };
+  const { op } = input;
+  return ensureTenantFilePr({
+    forge: input.forge, bot: ROLLBACK_BOT, tenant: op.tenant, baseBranch: input.baseBranch, baseSha: input.baseSha, file: input.file,
+    content: rollbackEdit(input.text, input.file),
+    message: `${op.tenant}: back to shared after failed promotion ${op.id}`,
+    title: `${op.tenant}: promotion failed, back to shared`, body: rollbackPrBody(op), labels: ['rp9', 'promotion'],
+  });
 }

@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import type { ConfigFiles } from '../../config/types.js';
 import type { Forge } from '../../edges/forge/forge.js';
 import { OperationError } from '../operations/kind.js';
+import { ensureTenantFilePr } from '../operations/tenant-file-pr.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Operation } from '../store/types.js';
 import { upgradeInput } from './live-colour.js';
@@ -50,14 +51,14 @@ export interface RevertPrInput {
 }
 
 export async function ensureRevertPr(input: RevertPrInput): Promise<{ number: number; url: string }> {
-  const { forge, op } = input;
-  const branch = `rp9/${REVERT_BOT}/${op.tenant}`;
-  await forge.ensureBranch({ branch, fromSha: input.baseSha });
-  const content = revertEdit(input.text, input.file, upgradeInput(op).fromVersion);
-  await forge.commitFiles({ branch, baseSha: input.baseSha, message: `${op.tenant}: back to n8n ${upgradeInput(op).fromVersion} after failed upgrade ${op.id}`, files: [{ path: input.file, content }] });
-  const title = `${op.tenant}: n8n upgrade to ${upgradeInput(op).toVersion} failed, back to ${upgradeInput(op).fromVersion}`;
-  const pr = await forge.ensurePullRequest({ bot: REVERT_BOT, tenant: op.tenant, head: branch, base: input.baseBranch, title, body: revertPrBody(op), labels: ['rp9', 'upgrade'] });
-  return { number: pr.number, url: pr.url };
+  const { op } = input;
+  const { fromVersion, toVersion } = upgradeInput(op);
+  return ensureTenantFilePr({
+    forge: input.forge, bot: REVERT_BOT, tenant: op.tenant, baseBranch: input.baseBranch, baseSha: input.baseSha, file: input.file,
+    content: revertEdit(input.text, input.file, fromVersion),
+    message: `${op.tenant}: back to n8n ${fromVersion} after failed upgrade ${op.id}`,
+    title: `${op.tenant}: n8n upgrade to ${toVersion} failed, back to ${fromVersion}`, body: revertPrBody(op), labels: ['rp9', 'upgrade'],
+  });
 }
 
 export interface RevertPrWiring {
