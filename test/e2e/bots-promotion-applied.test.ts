@@ -3,9 +3,10 @@
 // bot's PR left for review on the contract server, merged there by a person
 // through the REST API, the merged tenant file pushed to the git smart-HTTP
 // repo the controller reads. The controller provisions the dedicated database,
-// volume and containers at once and keeps the route on the shared n8n until
-// the promotion window opens (docs/operations.md: "rp9 provisions now and
-// moves the route when the window opens").
+// volume and containers at once and keeps the route on the shared n8n; once
+// the window opens the tenant is due for the promotion operation, which moves
+// its workflows and then the route (docs/operations.md, "Promote shared →
+// dedicated").
 import { randomBytes } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
 import { parse } from 'yaml';
@@ -13,6 +14,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { changedFields } from '../../bots/core/ownership.js';
 import { formatWindow, nextMaintenanceWindow } from '../../bots/promotion/window.js';
 import { runBot } from '../../bots/runner/run-bot.js';
+import { loadConfig } from '../../config/load-config.js';
+import { duePromotions } from '../../controller/promotion/views.js';
 import { readRoute } from './support/routes.js';
 import { exposition, FULL_NAME, OWNER, platformYaml, REPO, runDeps, startConfigStack, startControllerRig, startMetricsStack, type ConfigStack, type ControllerRig, type MetricsStack } from './bots-support.js';
 import { tenantYaml } from '../../bots/core/fixtures.js';
@@ -62,7 +65,7 @@ async function routeTarget(): Promise<string | undefined> {
 }
 
 describe('a promotion PR that the controller then applies', () => {
-  it('provisions the dedicated stack when the reviewed PR is merged and moves the route only when the window opens', { timeout: 120_000 }, async () => {
+  it('provisions the dedicated stack when the reviewed PR is merged and leaves the route to the promotion operation that is due once the window opens', { timeout: 120_000 }, async () => {
     const dedicated = [`rp9-${tenant}-main`, `rp9-${tenant}-worker-1`];
     const initial = await rig.reconcile();
     expect(initial).toMatchObject({ kind: 'applied', commit: rig.repo.head, failures: [] });
@@ -108,13 +111,21 @@ describe('a promotion PR that the controller then applies', () => {
     expect(await routeTarget()).toBe(SHARED_N8N);
     expect((await rig.store.status.get(tenant))?.appliedCommit).toBe(mergeCommit);
 
-    // Same commit, the clock one minute into the window: the route switches to the tenant's own n8n.
+    // Same commit, the clock one minute into the window: the reconcile pass does
+    // not move the route by itself (that would land the tenant on an empty n8n);
+    // the tenant is now due for a promotion operation, which moves its data and
+    // then the route (controller/operations/promotion.ts, started by the
+    // operations loop).
     vi.setSystemTime(window.getTime() + 60_000);
-    const switched = await rig.reconcile();
+    const atWindow = await rig.reconcile();
 
-    expect(switched).toMatchObject({ kind: 'applied', commit: mergeCommit, failures: [] });
-    expect(switched.plan?.tenants.find((t) => t.tenant === tenant)?.actions.map((a) => `${a.op} ${a.kind} ${a.name}`)).toEqual([`update route ${tenant}`]);
-    expect(await routeTarget()).toBe(`http://rp9-${tenant}-main:5678`);
+    expect(atWindow).toMatchObject({ kind: 'noop', commit: mergeCommit, failures: [] });
+    expect(await routeTarget()).toBe(SHARED_N8N);
     expect(await rig.running()).toEqual(dedicated);
+    const source = (path: string, text: string) => ({ path, bytes: Buffer.from(text) });
+    const config = loadConfig({ platform: source('platform.yaml', files['platform.yaml']), tenants: [source(file, merged)], problems: [] });
+    expect(duePromotions(config.tenants, new Map(), new Date(), mergeCommit).map((d) => [d.tenant, d.input.window])).toEqual([[tenant, formatWindow(window)]]);
+    vi.setSystemTime(window.getTime() - 60_000);
+    expect(duePromotions(config.tenants, new Map(), new Date(), mergeCommit)).toEqual([]);
   });
 });
