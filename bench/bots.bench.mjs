@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { random } from './seeded-random.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist/bots');
@@ -33,14 +34,6 @@ const platform = examplePlatform(pathToFileURL(`${root}/`));
 const now = new Date('2026-03-10T12:00:00Z');
 const plans = ['starter', 'pro', 'enterprise'];
 
-/** Deterministic pseudo-random numbers, so every run decides over the same fleet. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 /** A tenant as the loader hands it over (schema defaults applied). */
 function tenant(i, mode, extra = {}) {

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { random } from './seeded-random.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist/bots');
@@ -26,13 +27,6 @@ const platform = examplePlatform(pathToFileURL(`${root}/`));
 const now = new Date('2026-12-06T01:30:00Z');
 const plans = ['starter', 'pro', 'enterprise'];
 
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 function inputs() {
   const next = random(7);
