@@ -58,7 +58,7 @@ describe('readTraceDir', () => {
     { name: 'a duplicate row', files: { 'a.csv': `${HEADER}\n2026-11-02T00:00:00Z,a,1,0,1,1\n2026-11-02T00:00:00Z,a,2,0,1,1\n` }, code: 'simulate.trace-duplicate', where: 'a.csv:3: time' },
     { name: 'an unknown plan', files: { 'a.csv': `${HEADER}\n2026-11-02T00:00:00Z,a,1,0,1,1\n`, 'tenants.jsonl': '{"tenant":"a","plan":"gold"}\n' }, code: 'simulate.unknown-plan', where: 'tenants.jsonl:1: plan' },
     { name: 'no rows', files: { 'notes.txt': 'x' }, code: 'simulate.traces-empty', where: '' },
-  ])('refuses $name with file, line and field', async ({ name, files, code, where }) => {
+  ] as { name: string; files: Record<string, string>; code: string; where: string }[])('refuses $name with file, line and field', async ({ name, files, code, where }) => {
     const path = await traceDir(name.replaceAll(' ', '-'), files);
     const error = await readTraceDir(path, plans, 'pro').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SimError);
