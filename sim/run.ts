@@ -3,7 +3,7 @@ import type { Platform } from '../config/types.js';
 import { createCompileContext } from '../controller/compile/index.js';
 import { renderChart } from './chart.js';
 import { worstTenants, type Comparison } from './report.js';
-import { simulate, type PolicyName, type SimulationResult } from './simulate.js';
+import { simulateAll, type PolicyName, type SimulationResult } from './simulate.js';
 import type { DemandSource } from './trace.js';
 
 export interface CompareOptions {
@@ -35,20 +35,19 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   const applyDelayMinutes = options.applyDelayMinutes ?? 2;
   const sloSeconds = options.sloSeconds ?? 5;
   const context = simulatedContext(options.platform);
-  const results: { policy: PolicyName; result: SimulationResult }[] = [];
-  for (const policy of policies) {
-    const result = await simulate({
+  const all = await simulateAll(
+    {
       platform: options.platform,
       source: options.source,
-      policy,
       context,
       mergeDelayMinutes,
       reviewDelayMinutes: options.reviewDelayMinutes ?? Number.POSITIVE_INFINITY,
       applyDelayMinutes,
       sloSeconds,
-    });
-    results.push({ policy, result });
-  }
+    },
+    policies,
+  );
+  const results = policies.map((policy, k) => ({ policy, result: all[k]! }));
   const comparison: Comparison = {
     tenants: options.source.tenants.length,
     days: options.source.minutes / 1440,

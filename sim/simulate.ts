@@ -22,7 +22,7 @@ import { cronMatcher, type CronMatcher } from './cron.js';
 import { countFlaps, type ResourceChangeRecord } from './flaps.js';
 import { NAIVE_SPEC, naiveAutoscale, naivePromotes } from './policies/naive.js';
 import { minuteOut, mixtureP95Columns, p95Of, queueMinuteInto, type ShapeColumns } from './queueing.js';
-import { EXECUTIONS_PER_WORKER, MINUTE_MS, emptyDemand, type DemandSource, type TenantMeta } from './trace.js';
+import { EXECUTIONS_PER_WORKER, MINUTE_MS, emptyDemand, type Demand, type DemandSource, type TenantMeta } from './trace.js';
 
 export type PolicyName = 'rp9' | 'naive';
 
@@ -136,8 +136,39 @@ function minutesOf(window: string): number {
   return Number(match[1]) * (match[2] === 'h' ? 60 : 1);
 }
 
+/** One policy's simulation, advanced minute by minute by `simulateAll` (all policies share each minute's demand). */
+interface PolicyRun {
+  /** Events and bot runs at the start of `minute`; they see the minutes before it. */
+  begin(minute: number): Promise<void>;
+  /** Tenant `i`'s queue and figures in `minute`, for its demand. */
+  step(i: number, minute: number, demand: Demand): void;
+  finish(): SimulationResult;
+}
+
 /** Runs one policy over the whole source. */
 export async function simulate(options: SimulationOptions): Promise<SimulationResult> {
+  const [result] = await simulateAll(options, [options.policy]);
+  return result!;
+}
+
+/** Runs several policies over the same source in lockstep: each minute's demand is computed once. */
+export async function simulateAll(options: Omit<SimulationOptions, 'policy'>, policies: readonly PolicyName[]): Promise<SimulationResult[]> {
+  const runs = policies.map((policy) => createRun({ ...options, policy }));
+  const { source } = options;
+  const n = source.tenants.length;
+  const demand = emptyDemand();
+  for (let minute = 0; minute <= source.minutes; minute++) {
+    for (const run of runs) await run.begin(minute);
+    if (minute === source.minutes) break;
+    for (let i = 0; i < n; i++) {
+      source.demand(i, minute, demand);
+      for (const run of runs) run.step(i, minute, demand);
+    }
+  }
+  return runs.map((run) => run.finish());
+}
+
+function createRun(options: SimulationOptions): PolicyRun {
   const { platform, source, context } = options;
   const n = source.tenants.length;
   const startMs = source.start.getTime();
@@ -397,26 +428,25 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   }
 
   for (let i = 0; i < n; i++) applyTenant(i, 0);
-  const demand = emptyDemand();
   const out = minuteOut();
   const serviceSeconds = Float64Array.from(source.tenants, (meta) => meta.serviceSeconds);
   const sloSeconds = options.sloSeconds;
   let coreMinutes = 0;
   let mbMinutes = 0;
   let month = at(0).getUTCMonth();
+  let hour = 0;
+  let closesBlock = false;
 
-  for (let minute = 0; minute <= source.minutes; minute++) {
-    // Events and bots at the start of the minute; they see the minutes before it.
+  async function begin(minute: number): Promise<void> {
     const due = events.get(minute);
     if (due) {
       events.delete(minute);
       for (const event of due) {
         if (event.kind === 'merge') merge(event.pr, minute);
-        else if (event.kind === 'apply') applyTenant(event.tenant, minute);
         else applyTenant(event.tenant, minute);
       }
     }
-    if (minute === source.minutes) break;
+    if (minute === source.minutes) return;
     const now = at(minute);
     if (now.getUTCMonth() !== month) {
       month = now.getUTCMonth();
@@ -430,72 +460,75 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       if (rp9) await runRp9Promotion(minute);
       else runNaivePromotion(minute);
     }
+    hour = Math.floor(minute / 60);
+    closesBlock = (minute + 1) % LOW_STEP_MINUTES === 0;
+  }
 
-    const hour = Math.floor(minute / 60);
-    const closesBlock = (minute + 1) % LOW_STEP_MINUTES === 0;
-    for (let i = 0; i < n; i++) {
-      source.demand(i, minute, demand);
-      const isDedicated = dedicated[i] === 1;
-      const allocated = cores[i]!;
-      // CPU below demand slows every execution in proportion.
-      const service = isDedicated && demand.cpuCores > allocated ? (serviceSeconds[i]! * demand.cpuCores) / allocated : serviceSeconds[i]!;
-      const restarting = restartAt[i] === minute;
-      const slots = servers[i]!;
-      queueMinuteInto(demand.executionsPerMinute, restarting ? 0 : slots, slots, service, backlog[i]!, out);
-      backlog[i] = out.backlog;
-      const slot = i * ring + (minute % ring);
-      shapes.delay[slot] = out.delay;
-      shapes.waitProbability[slot] = out.waitProbability;
-      shapes.rate[slot] = out.rate;
-      shapes.weight[slot] = out.weight;
-      if (isDedicated) {
-        const cpuPercent = (demand.cpuCores / allocated) * 100;
-        const memPercent = (demand.memoryMb / memoryMb[i]!) * 100;
-        if (memPercent > 100) totals.memoryOverMinutes += 1;
-        cpuRing[slot] = cpuPercent > 100 ? 100 : cpuPercent;
-        memRing[slot] = memPercent > 100 ? 100 : memPercent;
-        // Containers count from the moment they exist (a promoted tenant's before its window too); shared tenants have none.
-        coreMinutes += allocated;
-        mbMinutes += memoryMb[i]!;
-      } else {
-        cpuRing[slot] = 0;
-        memRing[slot] = 0;
-        coreMinutes += allocated;
-        mbMinutes += memoryMb[i]!;
+  function step(i: number, minute: number, demand: Demand): void {
+    const isDedicated = dedicated[i] === 1;
+    const allocated = cores[i]!;
+    // CPU below demand slows every execution in proportion.
+    const service = isDedicated && demand.cpuCores > allocated ? (serviceSeconds[i]! * demand.cpuCores) / allocated : serviceSeconds[i]!;
+    const restarting = restartAt[i] === minute;
+    const slots = servers[i]!;
+    queueMinuteInto(demand.executionsPerMinute, restarting ? 0 : slots, slots, service, backlog[i]!, out);
+    backlog[i] = out.backlog;
+    const slot = i * ring + (minute % ring);
+    shapes.delay[slot] = out.delay;
+    shapes.waitProbability[slot] = out.waitProbability;
+    shapes.rate[slot] = out.rate;
+    shapes.weight[slot] = out.weight;
+    if (isDedicated) {
+      const cpuPercent = (demand.cpuCores / allocated) * 100;
+      const memPercent = (demand.memoryMb / memoryMb[i]!) * 100;
+      if (memPercent > 100) totals.memoryOverMinutes += 1;
+      cpuRing[slot] = cpuPercent > 100 ? 100 : cpuPercent;
+      memRing[slot] = memPercent > 100 ? 100 : memPercent;
+      // Containers count from the moment they exist (a promoted tenant's before its window too); shared tenants have none.
+      coreMinutes += allocated;
+      mbMinutes += memoryMb[i]!;
+    } else {
+      cpuRing[slot] = 0;
+      memRing[slot] = 0;
+      coreMinutes += allocated;
+      mbMinutes += memoryMb[i]!;
+    }
+    epmRing[slot] = demand.executionsPerMinute;
+    busyRing[slot] = out.busy;
+    monthExecutions[i] = monthExecutions[i]! + demand.executionsPerMinute;
+    if ((out.delay > 0 || out.waitProbability > 0.05) && p95Of(out.delay, out.waitProbability, out.rate) > sloSeconds) {
+      totals.sloMinutes += 1;
+      tenantSloMinutes[i] = tenantSloMinutes[i]! + 1;
+    }
+    const h = i * hours + hour;
+    hourlyDemand[h] = hourlyDemand[h]! + demand.executionsPerMinute / 60;
+    hourlyCapacity[h] = hourlyCapacity[h]! + (restarting ? 0 : slots / service);
+    if (closesBlock) {
+      const block = Math.floor(minute / LOW_STEP_MINUTES);
+      const bslot = i * blockRing + (block % blockRing);
+      let cpuMax = 0;
+      let memMax = 0;
+      let epmMax = 0;
+      for (let k = 0; k < LOW_STEP_MINUTES; k++) {
+        const s = i * ring + ((minute - k) % ring);
+        pick[k] = s;
+        if (cpuRing[s]! > cpuMax) cpuMax = cpuRing[s]!;
+        if (memRing[s]! > memMax) memMax = memRing[s]!;
+        if (epmRing[s]! > epmMax) epmMax = epmRing[s]!;
       }
-      epmRing[slot] = demand.executionsPerMinute;
-      busyRing[slot] = out.busy;
-      monthExecutions[i] = monthExecutions[i]! + demand.executionsPerMinute;
-      if ((out.delay > 0 || out.waitProbability > 0.05) && p95Of(out.delay, out.waitProbability, out.rate) > sloSeconds) {
-        totals.sloMinutes += 1;
-        tenantSloMinutes[i] = tenantSloMinutes[i]! + 1;
-      }
-      const h = i * hours + hour;
-      hourlyDemand[h] = hourlyDemand[h]! + demand.executionsPerMinute / 60;
-      hourlyCapacity[h] = hourlyCapacity[h]! + (restarting ? 0 : slots / service);
-      if (closesBlock) {
-        const block = Math.floor(minute / LOW_STEP_MINUTES);
-        const bslot = i * blockRing + (block % blockRing);
-        let cpuMax = 0;
-        let memMax = 0;
-        let epmMax = 0;
-        for (let k = 0; k < LOW_STEP_MINUTES; k++) {
-          const s = i * ring + ((minute - k) % ring);
-          pick[k] = s;
-          if (cpuRing[s]! > cpuMax) cpuMax = cpuRing[s]!;
-          if (memRing[s]! > memMax) memMax = memRing[s]!;
-          if (epmRing[s]! > epmMax) epmMax = epmRing[s]!;
-        }
-        blockLow.cpu[bslot] = cpuMax;
-        blockLow.mem[bslot] = memMax;
-        blockLow.epm[bslot] = epmMax;
-        blockLow.p95[bslot] = mixtureP95Columns(shapes, pick.subarray(0, LOW_STEP_MINUTES));
-      }
+      blockLow.cpu[bslot] = cpuMax;
+      blockLow.mem[bslot] = memMax;
+      blockLow.epm[bslot] = epmMax;
+      blockLow.p95[bslot] = mixtureP95Columns(shapes, pick.subarray(0, LOW_STEP_MINUTES));
     }
   }
 
-  totals.coreHours = coreMinutes / 60;
-  totals.gbHours = mbMinutes / 1024 / 60;
-  for (const list of changes) totals.flaps += countFlaps(list, stabilisationMs);
-  return { totals, tenantSloMinutes, hours, hourlyDemand, hourlyCapacity, changes };
+  function finish(): SimulationResult {
+    totals.coreHours = coreMinutes / 60;
+    totals.gbHours = mbMinutes / 1024 / 60;
+    for (const list of changes) totals.flaps += countFlaps(list, stabilisationMs);
+    return { totals, tenantSloMinutes, hours, hourlyDemand, hourlyCapacity, changes };
+  }
+
+  return { begin, step, finish };
 }
