@@ -98,6 +98,8 @@ async function startDue(options: OperationsLoopOptions, good: GoodConfig, now: D
 }
 
 async function startDrills(options: OperationsLoopOptions, good: GoodConfig, now: Date): Promise<string[]> {
+  // A drill brings up a whole sandbox stack (n8n main + workers): one at a time on the platform; the others wait for a later pass.
+  if ((await options.store.operations.listUnfinished()).some((op) => op.kind === 'drill')) return [];
   const lastDrill = new Map<string, Date>();
   for (const op of await options.store.operations.listByKind('drill', 10_000)) if (!lastDrill.has(op.tenant)) lastDrill.set(op.tenant, op.startedAt);
   const tenants = [];
@@ -105,16 +107,19 @@ async function startDrills(options: OperationsLoopOptions, good: GoodConfig, now
     const verified = (await options.store.backups.list(name, 50)).some((b) => b.status === 'verified' && b.location === options.objects.description);
     tenants.push({ tenant: name, hasVerifiedBackup: verified, lastDrill: lastDrill.get(name) });
   }
-  const started: string[] = [];
   for (const tenant of dueDrills(now, tenants)) {
     try {
-      started.push((await options.engine.start('drill', tenant)).id);
-      options.logger.info('restore drill started', { tenant });
+      const op = await options.engine.start('drill', tenant);
+      options.logger.info('restore drill started', { tenant, operation_id: op.id });
+      return [op.id];
     } catch (error) {
-      if ((error as { code?: string }).code !== 'store.operation-in-progress') throw error;
+      const code = (error as { code?: string }).code;
+      // Another operation of this tenant runs: try the next tenant. No sandbox edges (no tenant database server): no drills.
+      if (code === 'operations.unknown-kind') return [];
+      if (code !== 'store.operation-in-progress') throw error;
     }
   }
-  return started;
+  return [];
 }
 
 async function prune(options: OperationsLoopOptions, good: GoodConfig, now: Date): Promise<string[]> {

@@ -32,6 +32,7 @@ import type { OperationEngine } from '../operations/engine.js';
 import { upgradeWiring } from '../upgrades/controller-wiring.js';
 import { revertPrOpener } from '../upgrades/revert-pr.js';
 import type { UpgradeHook } from '../upgrades/reconcile-hook.js';
+import { operatorNotify } from './operator-notifier.js';
 import { sandboxRuntime } from '../sandbox/sandbox-runtime.js';
 import { sweepSandboxes } from '../sandbox/sandbox-sweep.js';
 import { findDocker, dockerFoundText } from './docker-found.js';
@@ -298,7 +299,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     logger,
     runner: 'controller',
     metrics,
-    ...(sandboxes ? { restore: sandboxes.restore, inPlace: sandboxes.inPlace } : {}),
+    ...(sandboxes ? { restore: sandboxes.restore, inPlace: sandboxes.inPlace, drill: { ...sandboxes.drill, ...operatorNotify(settings, store.deliveries) } } : {}),
     extraKinds: {
       ...promotionKinds({ env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform) }),
       ...upgrades?.kinds,

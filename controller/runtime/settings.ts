@@ -43,6 +43,8 @@ export interface ControllerSettings {
   github: { token: string; repository: string; apiUrl: string | undefined } | undefined;
   /** RP9_PUBLIC_URL: where people open the status page; commit statuses link it. */
   publicUrl: string | undefined;
+  /** RP9_SLACK_WEBHOOK_URL: the platform channel, told about failed restore drills. */
+  slackWebhookUrl: string | undefined;
 }
 
 export class SettingsError extends Error {
@@ -149,6 +151,7 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
     webhookSecret: envSecret(env, 'RP9_GITHUB_WEBHOOK_SECRET'),
     github: token && repository ? { token, repository, apiUrl: env.RP9_GITHUB_API_URL?.trim() || undefined } : undefined,
     publicUrl: publicUrlSetting(env.RP9_PUBLIC_URL),
+    slackWebhookUrl: envSecret(env, 'RP9_SLACK_WEBHOOK_URL'),
   };
 }
 

@@ -42,7 +42,7 @@ export interface SandboxStack {
 }
 
 function sandboxOnly(name: string): void {
-  if (!isSandboxName(name)) throw new OperationError('sandbox.not-a-sandbox', `${name} is not a sandbox name (<tenant>-restore-<yyyymmdd>); refusing to touch it`);
+  if (!isSandboxName(name)) throw new OperationError('sandbox.not-a-sandbox', `${name} is not a sandbox name (<tenant>-restore-<yyyymmdd> or <tenant>-drill-<yyyymmdd>); refusing to touch it`);
 }
 
 export function createSandboxStack(edges: SandboxStackEdges): SandboxStack {

@@ -3,7 +3,7 @@
 import { checkOneOf, checkReason } from './validate.js';
 import type { Condition, ConditionInput, ConditionStatus, ConditionType } from './types.js';
 
-export const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'Reconciling', 'Stalled'];
+export const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'Reconciling', 'Stalled', 'Restorable'];
 export const CONDITION_STATUSES: readonly ConditionStatus[] = ['True', 'False', 'Unknown'];
 
 /**
