@@ -33,6 +33,7 @@ import { upgradeWiring } from '../upgrades/controller-wiring.js';
 import { revertPrOpener } from '../upgrades/revert-pr.js';
 import type { UpgradeHook } from '../upgrades/reconcile-hook.js';
 import { operatorNotify } from './operator-notifier.js';
+import { conditionWarnings } from '../store/conditions.js';
 import { sandboxRuntime } from '../sandbox/sandbox-runtime.js';
 import { sweepSandboxes } from '../sandbox/sandbox-sweep.js';
 import { findDocker, dockerFoundText } from './docker-found.js';
@@ -162,6 +163,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     return (good?.config.tenants ?? []).map(({ name, tenant }) => {
       const status = statuses.get(name);
       const ready = status?.conditions.find((c) => c.type === 'Ready');
+      const warnings = conditionWarnings(status?.conditions ?? []);
       return {
         name,
         mode: tenant.spec.mode,
@@ -172,6 +174,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
         ...(ready?.status === 'False' && ready.reason === WAITING_FOR_DOCKER_REASON ? { waitingForDocker: true } : {}),
         ...(status?.appliedCommit ? { appliedCommit: status.appliedCommit } : {}),
         ...(status?.updatedAt ? { updatedAt: status.updatedAt } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
       };
     });
   }

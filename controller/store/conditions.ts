@@ -39,3 +39,8 @@ export function findCondition(conditions: readonly Condition[], type: ConditionT
 export function isConditionTrue(conditions: readonly Condition[], type: ConditionType): boolean {
   return findCondition(conditions, type)?.status === 'True';
 }
+
+/** Conditions beyond the reconcile's own (Ready, Reconciling, Stalled) that are False, as `Reason: message`: a failed restore drill. */
+export function conditionWarnings(conditions: readonly Condition[]): string[] {
+  return conditions.filter((c) => !['Ready', 'Reconciling', 'Stalled'].includes(c.type) && c.status === 'False').map((c) => `${c.reason}: ${c.message}`);
+}
