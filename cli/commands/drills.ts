@@ -8,6 +8,7 @@ import { createDatabaseAdmin } from '../../controller/postgres/tenant-databases.
 import { dockerClient } from '../../controller/runtime/docker-client.js';
 import { operatorNotify } from '../../controller/runtime/operator-notifier.js';
 import { sandboxRuntime } from '../../controller/sandbox/sandbox-runtime.js';
+import { isDrillable } from '../../controller/operations/drill.js';
 import type { Operation } from '../../controller/store/index.js';
 import { embeddedStoreExists, openStore, storeOptionsFromEnv } from '../../controller/store/index.js';
 import { controllerSettings } from '../../controller/runtime/settings.js';
@@ -79,7 +80,7 @@ export const drillsRunCommand: Command = {
       });
       const results: Operation[] = [];
       for (const tenant of names) {
-        const verified = (await store.backups.list(tenant)).some((b) => b.status === 'verified');
+        const verified = (await store.backups.list(tenant)).some((b) => isDrillable(b, objects.description));
         if (!verified && !positionals[0]) continue;
         if (format === 'text') io.stderr.write(`drilling ${tenant}…\n`);
         let op;

@@ -14,6 +14,7 @@ import type { Notification } from '../../edges/notify/types.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import { mainContainerName } from '../compile/names.js';
 import { drillSandboxName } from '../sandbox/sandbox.js';
+import type { BackupRecord } from '../store/backups-repo.js';
 import type { EventsApi } from '../store/events-repo.js';
 import type { StatusApi } from '../store/status-repo.js';
 import type { Operation } from '../store/types.js';
@@ -46,14 +47,17 @@ function sandboxOf(ctx: Ctx): string {
   return sandbox;
 }
 
+/** A backup a drill can restore: verified, in the configured store, with a database (a shared tenant's export-only backup cannot be restored to a sandbox yet). */
+export function isDrillable(backup: Pick<BackupRecord, 'status' | 'location' | 'manifest'>, location: string): boolean {
+  return backup.status === 'verified' && backup.location === location && Boolean(backup.manifest.objects) && 'database' in (backup.manifest.objects as object);
+}
+
 const pickBackup: OperationStepSpec<DrillDeps> = {
   name: 'pick-backup',
   timeoutSeconds: 30,
   async run(ctx) {
     if (typeof ctx.state.backupId === 'string') return;
-    const verified = (await ctx.deps.catalogue.list(ctx.operation.tenant)).filter(
-      (b) => b.status === 'verified' && b.location === ctx.deps.objects.description && b.manifest.objects && 'database' in (b.manifest.objects as object),
-    );
+    const verified = (await ctx.deps.catalogue.list(ctx.operation.tenant)).filter((b) => isDrillable(b, ctx.deps.objects.description));
     if (verified.length === 0) throw new OperationError('drill.no-backup', `tenant ${ctx.operation.tenant} has no verified backup with a database in ${ctx.deps.objects.description} to drill`);
     const choice = verified[Math.min(verified.length - 1, Math.floor(ctx.deps.random() * verified.length))];
     const started = ctx.operation.startedAt;

@@ -10,6 +10,7 @@ import type { Metrics } from '../../kernel/metrics/registry.js';
 import { backupInput } from '../backups/naming.js';
 import { expiredBackups, retentionFor } from '../backups/retention.js';
 import { dueBackups, dueDrills, SCHEDULE_KINDS, type ScheduleKind, type TenantSchedule } from '../backups/schedule.js';
+import { isDrillable } from '../operations/drill.js';
 import type { OperationEngine } from '../operations/engine.js';
 import { startDuePromotions } from '../promotion/start-due.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
@@ -104,7 +105,7 @@ async function startDrills(options: OperationsLoopOptions, good: GoodConfig, now
   for (const op of await options.store.operations.listByKind('drill', 10_000)) if (!lastDrill.has(op.tenant)) lastDrill.set(op.tenant, op.startedAt);
   const tenants = [];
   for (const { name } of good.config.tenants) {
-    const verified = (await options.store.backups.list(name, 50)).some((b) => b.status === 'verified' && b.location === options.objects.description);
+    const verified = (await options.store.backups.list(name, 50)).some((b) => isDrillable(b, options.objects.description));
     tenants.push({ tenant: name, hasVerifiedBackup: verified, lastDrill: lastDrill.get(name) });
   }
   for (const tenant of dueDrills(now, tenants)) {
