@@ -5,7 +5,7 @@
 // RSS (target < 150 MB), and the time to restore it (verify + decrypt +
 // pg_restore into an empty database: the database part of the RTO).
 // Starts its own PostgreSQL and s3rver (test harness, via tsx). Needs root.
-//   npm run build && node bench/backup.bench.mjs [sizeMb=1024]
+//   npm run build && node bench/backup.bench.mjs [--size-gb 1 | sizeMb=1024]
 // Prints figures; asserts nothing about time.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,7 +21,13 @@ if (!existsSync(join(root, 'dist/controller/backups/runtime.js'))) {
   console.error('dist/ is missing: run `npm run build` first.');
   process.exit(2);
 }
-const SIZE_MB = Number(process.argv[2] ?? 1024);
+const args = process.argv.slice(2);
+const gbAt = args.indexOf('--size-gb');
+const SIZE_MB = gbAt >= 0 ? Math.round(Number(args[gbAt + 1]) * 1024) : Number(args[0] ?? 1024);
+if (!Number.isFinite(SIZE_MB) || SIZE_MB <= 0) {
+  console.error('usage: node bench/backup.bench.mjs [--size-gb 1 | sizeMb]');
+  process.exit(2);
+}
 register();
 const { startPostgres } = await import('../test/harness/postgres.ts');
 const { startS3 } = await import('../test/harness/s3.ts');

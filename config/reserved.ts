@@ -5,5 +5,5 @@ export const BUILTIN_RESERVED_SUBDOMAINS: readonly string[] = [
   'mail', 'smtp', 'n8n', 'shared', 'metrics', 'hooks', 'auth', 'login', 'dashboard',
 ];
 
-/** `<tenant>-restore-<yyyymmdd>` names restore sandboxes (controller/sandbox/): no tenant name or subdomain may take it. */
-export const SANDBOX_NAME_PATTERN = /-restore-\d{8}$/;
+/** `<tenant>-restore-<yyyymmdd>` names restore sandboxes, `<tenant>-drill-<yyyymmdd>` restore drills' (controller/sandbox/): no tenant name or subdomain may take them. */
+export const SANDBOX_NAME_PATTERN = /-(restore|drill)-\d{8}$/;

@@ -39,7 +39,7 @@ export function checkTenantOwnRules(input: TenantRuleInput, platform: Platform |
     report('tenant.name-mismatch', ['metadata', 'name'], `metadata.name ${quote(metadata.name)} does not match the file name ${quote(input.file)}; the file must be tenants/${metadata.name}.yaml (or set metadata.name: ${expected})`);
   }
   if (SANDBOX_NAME_PATTERN.test(metadata.name)) {
-    report('tenant.name-reserved', ['metadata', 'name'], `metadata.name ${quote(metadata.name)} ends in -restore-<yyyymmdd>, which names restore sandboxes (rp9 restore --sandbox); choose another name`);
+    report('tenant.name-reserved', ['metadata', 'name'], `metadata.name ${quote(metadata.name)} ends in -restore-<yyyymmdd> or -drill-<yyyymmdd>, which name restore sandboxes (rp9 restore --sandbox, rp9 drills run); choose another name`);
   }
   if (spec.n8n && !isExactVersion(spec.n8n.version)) {
     report('tenant.version-invalid', ['spec', 'n8n', 'version'], `spec.n8n.version ${quote(spec.n8n.version)} is not an exact semantic version like "1.123.4"`);
@@ -62,7 +62,7 @@ export function checkTenantOwnRules(input: TenantRuleInput, platform: Platform |
   const reserved = BUILTIN_RESERVED_SUBDOMAINS.includes(spec.subdomain)
     ? 'built in'
     : SANDBOX_NAME_PATTERN.test(spec.subdomain)
-      ? 'it ends in -restore-<yyyymmdd>, which serves restore sandboxes'
+      ? 'it ends in -restore-<yyyymmdd> or -drill-<yyyymmdd>, which serve restore sandboxes'
     : platform?.spec.reservedSubdomains.includes(spec.subdomain)
       ? 'listed in platform.yaml spec.reservedSubdomains'
       : undefined;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { databaseName } from '../../controller/compile/names.js';
+import { openStore } from '../../controller/store/index.js';
 import { s3ObjectStore } from '../../edges/object-store/index.js';
 import { s3ClientConfig } from '../../edges/object-store/s3-store.js';
 import { minimalPlatformYaml } from '../../test/fixtures/minimal-platform.js';
@@ -92,12 +93,6 @@ describe('rp9 backup', () => {
     expect(verified.code).toBe(0);
     expect(verified.out).toMatch(new RegExp(`backup ${row.id}: ok \\(database `));
 
-    const drill = await rp9(['drills', 'run', tenant]);
-    expect(drill.out).toMatch(new RegExp(`^${tenant}: passed, backup ${row.id}, RTO [0-9.]+ s$`, 'm'));
-    expect(drill.code).toBe(0);
-    const drills = await rp9(['drills', 'list', '-o', 'json']);
-    expect(JSON.parse(drills.out)).toEqual([expect.objectContaining({ tenant, status: 'done', backupId: row.id })]);
-
     const wrongKey = await rp9(['backup', 'verify', row.id], env({ RP9_MASTER_KEY: randomBytes(32).toString('hex') }));
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.err).toContain(`[backup.wrong-master-key] backup ${row.id}`);
@@ -113,7 +108,44 @@ describe('rp9 backup', () => {
     const corrupt = await rp9(['backup', 'verify', row.id]);
     expect(corrupt.code).toBe(1);
     expect(corrupt.err).toContain(`[backup.object-corrupt] backup ${row.id}: object database (s3://${bucket}/${key})`);
+
+    // A drill of the damaged backup fails at verification, before any sandbox exists (the passing drill runs against
+    // real n8n in test/e2e/backup-real-n8n.test.ts); `drills list` and the tenant's Restorable condition say so.
+    const drill = await rp9(['drills', 'run', tenant]);
+    expect(drill.out).toMatch(new RegExp(`^${tenant}: FAILED \\[backup\\.object-corrupt\\] backup ${row.id}: .* \\(sandbox ${tenant}-drill-\\d{8} removed\\)$`, 'm'));
+    expect(drill.code).toBe(1);
+    const drills = await rp9(['drills', 'list', '-o', 'json']);
+    expect(JSON.parse(drills.out)).toEqual([expect.objectContaining({ tenant, status: 'rolled-back', backupId: row.id, sandbox: expect.stringMatching(/-drill-\d{8}$/) })]);
+    const status = await rp9(['status', tenant]);
+    expect(status.out).toMatch(/Restorable\s+False\s+RestoreDrillFailed/);
    }, 120_000);
+
+  it('backup create waits while another operation of the tenant runs, with progress, and gives up with a clear message', async () => {
+    const store = await openStore({ databaseUrl: storeUrl, masterKey: Buffer.from(masterKey, 'hex'), notify: () => undefined });
+    try {
+      const busy = await store.operations.start({ tenant, kind: 'upgrade', steps: ['copy'], state: {} });
+      const refused = await rp9(['backup', 'create', tenant, '--skip-n8n', '--wait', '3s']);
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(new RegExp(`^waiting for upgrade operation ${busy.id} \\(step copy, started .*\\) of ${tenant} to end: \\d+ s of 3 s$`, 'm'));
+      expect(refused.err).toContain(`rp9 backup create: [backup.wait-timeout] tenant ${tenant} still has upgrade operation ${busy.id} (step copy`);
+      expect((await store.operations.list(tenant, 50)).filter((op) => op.kind === 'backup' && op.startedAt > busy.startedAt)).toEqual([]);
+
+      // The other operation ends while the command waits: the backup starts then and completes.
+      const waiting = rp9(['backup', 'create', tenant, '--skip-n8n', '--wait', '2m']);
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await store.operations.advance(busy.id);
+      const done = await waiting;
+      expect(done.err).toContain(`waiting for upgrade operation ${busy.id}`);
+      expect(done.out).toMatch(/: verified/);
+      expect(done.code).toBe(0);
+
+      const usage = await rp9(['backup', 'create', tenant, '--wait', 'forever']);
+      expect(usage.code).toBe(2);
+      expect(usage.err).toContain('--wait must be 0 or a number of seconds, minutes or hours');
+    } finally {
+      await store.close();
+    }
+  }, 180_000);
 
   it('refuses a tenant that is not in git, a bad --keep and an unknown id', async () => {
     const unknown = await rp9(['backup', 'create', 'nobody', '--skip-n8n']);

@@ -16,6 +16,7 @@ import { embeddedStoreExists, openStore, storeOptionsFromEnv, type BackupRecord,
 import { createLogger } from '../../kernel/log/logger.js';
 import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
 import { readFiles } from './plan.js';
+import { describeBlocking, startWhenFree } from '../../controller/operations/start-when-free.js';
 import { processRunner } from '../../controller/operations/engine.js';
 import { cliActor } from './purge.js';
 
@@ -102,6 +103,7 @@ export const backupCreateCommand: Command = {
     kind: { type: 'string', valueName: 'kind', default: 'manual', description: `Backup kind: ${BACKUP_KINDS.join(', ')}` },
     keep: { type: 'string', valueName: 'duration', description: 'Keep it at least this long: 12h, 30d, 2w' },
     'skip-n8n': { type: 'boolean', description: 'Dump the database only; do not export workflows and credentials through the n8n CLI' },
+    wait: { type: 'string', valueName: 'duration', default: '30m', description: 'While another operation of the tenant runs (an upgrade, a restore, a scheduled backup), wait this long for it to end: 90s, 30m, 2h; 0 fails at once' },
     ...configOptions,
     ...helpOption,
   },
@@ -118,6 +120,7 @@ export const backupCreateCommand: Command = {
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+    const waitMs = parseWait(String(values.wait ?? '30m'));
     const opened = await openAll(values, io, 'backup create', true);
     if (typeof opened === 'number') return opened;
     const { settings, config, store } = opened;
@@ -145,7 +148,27 @@ export const backupCreateCommand: Command = {
         onProgress: format === 'text' ? progressPrinter(io) : () => undefined,
       });
       const input = backupInput(tenant, kind as BackupKindName, now, { mode, n8nVersion, keepUntil });
-      const op = await engine.start('backup', tenant, { ...input });
+      let op;
+      let printedAt = -1;
+      try {
+        op = await startWhenFree(engine, store.operations, 'backup', tenant, { ...input }, {
+          timeoutMs: waitMs,
+          onWait: (blocking, waitedMs) => {
+            if (format !== 'text') return;
+            const line = `waiting for ${describeBlocking(blocking)} of ${tenant} to end: ${Math.round(waitedMs / 1000)} s of ${Math.round(waitMs / 1000)} s`;
+            if (io.stderr.isTTY) io.stderr.write(`\r\x1b[K${line}`);
+            else if (printedAt < 0 || waitedMs - printedAt >= 30_000) {
+              printedAt = waitedMs;
+              io.stderr.write(`${line}\n`);
+            }
+          },
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'operations.wait-timeout') throw error;
+        if (io.stderr.isTTY && format === 'text') io.stderr.write('\r\x1b[K');
+        io.stderr.write(`rp9 backup create: [backup.wait-timeout] ${(error as Error).message}\n`);
+        return EXIT_INVALID;
+      }
       const end = await engine.runToEnd(op.id);
       if (io.stderr.isTTY && format === 'text') io.stderr.write('\r\x1b[K');
       const record = end.status === 'done' ? await store.backups.get(input.backupId) : undefined;
@@ -173,6 +196,15 @@ export const backupCreateCommand: Command = {
     }
   },
 };
+
+/** `--wait`: 0, or seconds, minutes or hours (90s, 30m, 2h); at most a day. */
+export function parseWait(text: string): number {
+  const match = /^(\d+)(s|m|h)?$/.exec(text.trim());
+  if (!match) throw new UsageError(`--wait must be 0 or a number of seconds, minutes or hours: 90s, 30m, 2h (got "${text}")`);
+  const ms = Number(match[1]) * ({ s: 1_000, m: 60_000, h: 3_600_000 } as const)[(match[2] ?? 's') as 's' | 'm' | 'h'];
+  if (ms > 86_400_000) throw new UsageError(`--wait must be at most 24h (got "${text}")`);
+  return ms;
+}
 
 export const backupListCommand: Command = {
   name: ['backup', 'list'],

@@ -86,11 +86,13 @@ export interface BackupRuntimeOptions {
   inPlace?: Omit<InPlaceDeps, keyof BackupDeps>;
   /** Which verified backup a drill picks (default Math.random). */
   random?(): number;
+  /** A drill's smoke execution and its failure notice; with `restore`, the engine knows the drill kind. */
+  drill?: Pick<DrillDeps, 'executeWorkflow' | 'notify'>;
   /** More kinds on the same engine (the controller's upgrades and promotion). */
   extraKinds?: Record<string, BoundKind>;
 }
 
-/** The engine with the backup, drill and (given its edges) restore kinds bound. */
+/** The engine with the backup kind, and (given their edges) the restore, in-place restore and drill kinds bound. */
 export function backupRuntime(options: BackupRuntimeOptions): { engine: OperationEngine; deps: BackupDeps } {
   const deps: BackupDeps = {
     objects: options.objects,
@@ -101,18 +103,20 @@ export function backupRuntime(options: BackupRuntimeOptions): { engine: Operatio
     ...(options.n8n ? { n8n: options.n8n } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   };
-  const drillDeps: DrillDeps = {
-    objects: options.objects,
-    catalogue: options.store.backups,
-    events: options.store.events,
-    masterKey: () => options.store.masterKey(),
-    adminUrl: options.tenantDatabaseAdminUrl,
-    random: options.random ?? Math.random,
-    ...(options.metrics ? { metrics: options.metrics } : {}),
-  };
+  // A drill restores into a sandbox: it needs the restore kind's edges and a way to execute a workflow there.
+  const drillDeps: DrillDeps | undefined = options.restore && options.drill
+    ? {
+        ...options.restore,
+        ...options.drill,
+        events: options.store.events,
+        status: options.store.status,
+        random: options.random ?? Math.random,
+        ...(options.metrics ? { metrics: options.metrics } : {}),
+      }
+    : undefined;
   const engine = createOperationEngine({
     operations: options.store.operations,
-    kinds: { backup: bindKind(backupKind, deps), drill: bindKind(drillKind, drillDeps), ...(options.restore ? { restore: bindKind(restoreKind, options.restore) } : {}),
+    kinds: { backup: bindKind(backupKind, deps), ...(drillDeps ? { drill: bindKind(drillKind, drillDeps) } : {}), ...(options.restore ? { restore: bindKind(restoreKind, options.restore) } : {}),
       ...(options.inPlace ? { 'restore-in-place': bindKind(restoreInPlaceKind, { ...deps, ...options.inPlace }) } : {}),
       ...options.extraKinds,
     },

@@ -107,7 +107,7 @@ export function tenantTable(tenants: readonly TenantRow[]): string {
   const rows = tenants
     .map(
       (t) => `<tr><td>${tenantLink(t.name)}${t.displayName ? ` <span class="muted">${escapeHtml(t.displayName)}</span>` : ''}</td><td>${escapeHtml(t.mode)}</td><td>${escapeHtml(t.plan)}</td><td>${escapeHtml(t.phase)}</td>` +
-        `${readyCell(t)}<td>${escapeHtml(t.reason)}</td>` +
+        `${readyCell(t)}<td>${escapeHtml(t.reason)}${(t.warnings ?? []).map((w) => `<br><span class="no">${escapeHtml(w)}</span>`).join('')}</td>` +
         `<td><code title="${escapeHtml(t.appliedCommit)}">${escapeHtml(t.appliedCommit?.slice(0, 12))}</code></td><td>${escapeHtml(formatTime(t.updatedAt))}</td></tr>`,
     )
     .join('\n');

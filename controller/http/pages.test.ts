@@ -71,6 +71,9 @@ describe('html', () => {
       generatedAt: new Date(0),
       events: [{ time: evil, tenant: evil, type: 'Warning', reason: evil, message: evil, actor: evil, commit: evil }],
     });
+    const warned = renderTenantPage({ name: 'acme', row: { name: 'acme', mode: 'dedicated', plan: 'pro', phase: 'active', ready: true, warnings: [`RestoreDrillFailed: ${evil}`] }, events: [], generatedAt: new Date(0) });
+    expect(warned).toContain('<span class="no">RestoreDrillFailed: ');
+    expect(warned).not.toContain(evil);
     const tenantPage = renderTenantPage({ name: evil, row: undefined, events: [{ time: evil, tenant: evil, type: 'Normal', reason: evil, message: evil, actor: evil, commit: evil }], generatedAt: new Date(0) });
 
     expect(html).not.toContain('<img');

@@ -45,6 +45,8 @@ export interface TenantRow {
   waitingForDocker?: boolean;
   appliedCommit?: string;
   updatedAt?: Date | string;
+  /** Conditions beyond Ready that are False (a failed restore drill), as `Reason: message`. */
+  warnings?: string[];
 }
 
 /** One event of the store's log as the status page shows it (fits StoreEvent). */

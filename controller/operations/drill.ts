@@ -1,117 +1,121 @@
 // The restore drill, top to bottom: pick a verified backup of the tenant at
-// random, restore its database into a throwaway database (the whole backup
-// is verified first, workflows and credentials included), check the restored
-// row counts against the manifest, record the RTO, drop the database. A
-// failed drill is an operation that failed: its database is dropped by undo,
-// rp9_restore_drills_total{result="failure"} rises (RestoreDrillFailed) and
-// a Warning event names the tenant and the reason.
+// random, restore it into a sandbox of its own (`<tenant>-drill-<yyyymmdd>`)
+// with the restore kind's own steps (verify the whole backup, fresh database,
+// pg_restore, the sandbox stack through compile/plan/apply, n8n healthy,
+// workflow and credential counts and hashes equal to the manifest), execute
+// one restored workflow in the sandbox (the smoke execution), record the RTO
+// (start → verified and executed), and remove the sandbox. A failed drill is
+// an operation that failed: undo removes the sandbox whole,
+// rp9_restore_drills_total{result="failure"} rises (RestoreDrillFailed
+// alert), the tenant's Restorable condition turns False with reason
+// RestoreDrillFailed, a Warning event names the reason, and the operators are
+// notified when a channel is configured.
+import type { Notification } from '../../edges/notify/types.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
-import type { ObjectStore } from '../../edges/object-store/index.js';
-import { dropDatabase, drillDatabaseName, recreateDatabase, withDatabase } from '../backups/drill-database.js';
-import { restoreDatabase } from '../backups/restore-database.js';
-import { countTables } from '../backups/table-counts.js';
-import type { BackupsApi } from '../store/backups-repo.js';
+import { mainContainerName } from '../compile/names.js';
+import { drillSandboxName } from '../sandbox/sandbox.js';
+import type { BackupRecord } from '../store/backups-repo.js';
 import type { EventsApi } from '../store/events-repo.js';
-import type { OperationKind, StepContext } from './kind.js';
+import type { StatusApi } from '../store/status-repo.js';
+import type { Operation } from '../store/types.js';
+import type { OperationKind, OperationStepSpec, StepContext } from './kind.js';
 import { OperationError } from './kind.js';
+import { restoreKind, type RestoreDeps } from './restore.js';
+import { smokeCandidate, type SmokeResult } from './smoke-candidate.js';
 
-export interface DrillDeps {
-  objects: ObjectStore;
-  catalogue: BackupsApi;
+export interface DrillDeps extends RestoreDeps {
   events: EventsApi;
-  masterKey(): Promise<Buffer>;
-  /** Admin URL of the tenant database server. */
-  adminUrl: string | undefined;
+  /** The tenant's Restorable condition. */
+  status: Pick<StatusApi, 'update'>;
   /** [0, 1): which verified backup to pick. */
   random(): number;
+  /** Runs one workflow to its end in a container (n8n's CLI `execute`). */
+  executeWorkflow(container: string, workflowId: string): Promise<SmokeResult>;
+  /** Tells the operators about a failed drill (edges/notify); absent when no channel is configured. */
+  notify?(notification: Notification): Promise<unknown>;
   metrics?: Pick<Metrics, 'restoreDrills' | 'restoreRto'>;
 }
 
 type Ctx = StepContext<DrillDeps>;
 
-function adminUrl(ctx: Ctx): string {
-  if (!ctx.deps.adminUrl) throw new OperationError('drill.no-database-server', `drill ${ctx.operation.id}: no tenant database server is configured (RP9_TENANT_DATABASE_URL)`);
-  return ctx.deps.adminUrl;
+/** How long a drill's sandbox may outlive the drill's start: past the drill's deadline, so the sweep removes what a lost drill left. */
+export const DRILL_SANDBOX_TTL_MS = 7 * 3600_000;
+
+function sandboxOf(ctx: Ctx): string {
+  const sandbox = ctx.state.sandbox;
+  if (typeof sandbox !== 'string') throw new OperationError('drill.no-sandbox', `drill ${ctx.operation.id}: no sandbox in its journal`);
+  return sandbox;
 }
 
-async function picked(ctx: Ctx) {
-  const record = await ctx.deps.catalogue.get(String(ctx.state.backupId));
-  if (!record) throw new OperationError('drill.backup-gone', `drill ${ctx.operation.id}: backup ${String(ctx.state.backupId)} is no longer in the catalogue`);
-  return record;
+/** A backup a drill can restore: verified, in the configured store, with a database (a shared tenant's export-only backup cannot be restored to a sandbox yet). */
+export function isDrillable(backup: Pick<BackupRecord, 'status' | 'location' | 'manifest'>, location: string): boolean {
+  return backup.status === 'verified' && backup.location === location && Boolean(backup.manifest.objects) && 'database' in (backup.manifest.objects as object);
+}
+
+const pickBackup: OperationStepSpec<DrillDeps> = {
+  name: 'pick-backup',
+  timeoutSeconds: 30,
+  async run(ctx) {
+    if (typeof ctx.state.backupId === 'string') return;
+    const verified = (await ctx.deps.catalogue.list(ctx.operation.tenant)).filter((b) => isDrillable(b, ctx.deps.objects.description));
+    if (verified.length === 0) throw new OperationError('drill.no-backup', `tenant ${ctx.operation.tenant} has no verified backup with a database in ${ctx.deps.objects.description} to drill`);
+    const choice = verified[Math.min(verified.length - 1, Math.floor(ctx.deps.random() * verified.length))];
+    const started = ctx.operation.startedAt;
+    return { backupId: choice?.id, target: 'sandbox', sandbox: drillSandboxName(ctx.operation.tenant, started), expiresAt: new Date(started.getTime() + DRILL_SANDBOX_TTL_MS).toISOString() };
+  },
+};
+
+const smoke: OperationStepSpec<DrillDeps> = {
+  name: 'smoke-execution',
+  timeoutSeconds: 15 * 60,
+  async run(ctx) {
+    ctx.progress({ phase: 'smoke' });
+    const main = mainContainerName(sandboxOf(ctx));
+    const candidate = smokeCandidate(await ctx.deps.exportItems(main, 'workflows'));
+    if (!candidate) {
+      throw new OperationError('drill.no-smoke-workflow', `backup ${String(ctx.state.backupId)} restored, but none of its workflows can be executed by the drill (one with a Manual Trigger or an Execute Workflow Trigger, or tagged rp9-smoke)`);
+    }
+    const result = await ctx.deps.executeWorkflow(main, candidate.id);
+    if (!result.ok) throw new OperationError('drill.smoke-failed', `workflow ${candidate.id} (${candidate.name}) of backup ${String(ctx.state.backupId)} did not execute in sandbox ${sandboxOf(ctx)}: ${result.detail}`);
+    return { smoke: { workflowId: candidate.id, workflowName: candidate.name, why: candidate.why, nodesRun: result.nodesRun }, rtoSeconds: (Date.now() - ctx.operation.startedAt.getTime()) / 1000 };
+  },
+};
+
+const removeSandbox: OperationStepSpec<DrillDeps> = {
+  name: 'remove-sandbox',
+  timeoutSeconds: 300,
+  async run(ctx) {
+    await ctx.deps.stack().remove(sandboxOf(ctx));
+  },
+};
+
+async function onFinished(op: Operation, deps: DrillDeps): Promise<void> {
+  const ok = op.status === 'done';
+  deps.metrics?.restoreDrills.inc({ result: ok ? 'success' : 'failure' });
+  if (ok && typeof op.state.rtoSeconds === 'number') deps.metrics?.restoreRto.set({ tenant: op.tenant }, op.state.rtoSeconds);
+  const smokeOf = op.state.smoke as { workflowId?: string; workflowName?: string } | undefined;
+  const message = ok
+    ? `restore drill of backup ${String(op.state.backupId)} passed: n8n healthy, workflows and credentials equal to the manifest, workflow ${smokeOf?.workflowId} (${smokeOf?.workflowName}) executed; RTO ${Number(op.state.rtoSeconds).toFixed(1)} s`
+    : `restore drill${op.state.backupId ? ` of backup ${String(op.state.backupId)}` : ''} failed: ${op.error ?? op.status}`;
+  const reason = ok ? 'RestoreDrillPassed' : 'RestoreDrillFailed';
+  await deps.status.update(op.tenant, { conditions: [{ type: 'Restorable', status: ok ? 'True' : 'False', reason, message }] });
+  await deps.events.record({
+    tenant: op.tenant,
+    type: ok ? 'Normal' : 'Warning',
+    reason,
+    message,
+    actor: 'controller',
+    correlationId: op.id,
+    data: { operationId: op.id, backupId: op.state.backupId ?? null, rtoSeconds: op.state.rtoSeconds ?? null, smoke: op.state.smoke ?? null },
+  });
+  if (!ok && deps.notify) {
+    await deps.notify({ key: `drill/${op.id}`, subject: `rp9: restore drill of ${op.tenant} failed`, text: `${message}\n\nOperation ${op.id}; see rp9 drills list and rp9 status ${op.tenant}.` });
+  }
 }
 
 export const drillKind: OperationKind<DrillDeps> = {
   name: 'drill',
   deadlineSeconds: 6 * 3600,
-  steps: [
-    {
-      name: 'pick-backup',
-      timeoutSeconds: 30,
-      async run(ctx) {
-        if (typeof ctx.state.backupId === 'string') return;
-        const verified = (await ctx.deps.catalogue.list(ctx.operation.tenant)).filter((b) => b.status === 'verified' && b.manifest.objects && 'database' in (b.manifest.objects as object));
-        if (verified.length === 0) throw new OperationError('drill.no-backup', `tenant ${ctx.operation.tenant} has no verified backup with a database to drill`);
-        const choice = verified[Math.min(verified.length - 1, Math.floor(ctx.deps.random() * verified.length))];
-        return { backupId: choice?.id };
-      },
-    },
-    {
-      name: 'create-database',
-      timeoutSeconds: 60,
-      async run(ctx) {
-        await recreateDatabase(adminUrl(ctx), drillDatabaseName(ctx.operation.tenant));
-      },
-      async undo(ctx) {
-        if (ctx.deps.adminUrl) await dropDatabase(ctx.deps.adminUrl, drillDatabaseName(ctx.operation.tenant));
-      },
-    },
-    {
-      name: 'restore',
-      timeoutSeconds: 5 * 3600,
-      async run(ctx) {
-        // Idempotent: a re-run after a crash starts from an empty database again.
-        const url = adminUrl(ctx);
-        const name = drillDatabaseName(ctx.operation.tenant);
-        await recreateDatabase(url, name);
-        ctx.progress({ phase: 'restore' });
-        const read = await restoreDatabase(ctx.deps.objects, await ctx.deps.masterKey(), await picked(ctx), withDatabase(url, name));
-        return { restoredBytes: read.plainBytes };
-      },
-    },
-    {
-      name: 'check',
-      timeoutSeconds: 300,
-      async run(ctx) {
-        const record = await picked(ctx);
-        const expected = (record.manifest.tables ?? {}) as Record<string, number>;
-        const actual = await countTables(withDatabase(adminUrl(ctx), drillDatabaseName(ctx.operation.tenant)));
-        const wrong = Object.keys({ ...expected, ...actual }).filter((t) => expected[t] !== actual[t]);
-        if (wrong.length > 0) {
-          throw new OperationError('drill.mismatch', `backup ${record.id} restored with row counts that differ from its manifest: ${wrong.map((t) => `${t} ${actual[t] ?? 'missing'} (manifest ${expected[t] ?? 'missing'})`).join(', ')}`);
-        }
-        return { rtoSeconds: (Date.now() - ctx.operation.startedAt.getTime()) / 1000, checkedTables: Object.keys(actual).length };
-      },
-    },
-    {
-      name: 'drop-database',
-      timeoutSeconds: 60,
-      async run(ctx) {
-        await dropDatabase(adminUrl(ctx), drillDatabaseName(ctx.operation.tenant));
-      },
-    },
-  ],
-  async onFinished(op, deps) {
-    const ok = op.status === 'done';
-    deps.metrics?.restoreDrills.inc({ result: ok ? 'success' : 'failure' });
-    if (ok && typeof op.state.rtoSeconds === 'number') deps.metrics?.restoreRto.set({ tenant: op.tenant }, op.state.rtoSeconds);
-    await deps.events.record({
-      tenant: op.tenant,
-      type: ok ? 'Normal' : 'Warning',
-      reason: ok ? 'RestoreDrillPassed' : 'RestoreDrillFailed',
-      message: ok ? `restore drill of backup ${String(op.state.backupId)} passed; RTO ${Number(op.state.rtoSeconds).toFixed(1)} s` : `restore drill failed: ${op.error ?? op.status}`,
-      actor: 'controller',
-      correlationId: op.id,
-      data: { operationId: op.id, backupId: op.state.backupId ?? null, rtoSeconds: op.state.rtoSeconds ?? null },
-    });
-  },
+  steps: [pickBackup, ...(restoreKind.steps as readonly OperationStepSpec<DrillDeps>[]), smoke, removeSandbox],
+  onFinished,
 };

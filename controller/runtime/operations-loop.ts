@@ -10,6 +10,7 @@ import type { Metrics } from '../../kernel/metrics/registry.js';
 import { backupInput } from '../backups/naming.js';
 import { expiredBackups, retentionFor } from '../backups/retention.js';
 import { dueBackups, dueDrills, SCHEDULE_KINDS, type ScheduleKind, type TenantSchedule } from '../backups/schedule.js';
+import { isDrillable } from '../operations/drill.js';
 import type { OperationEngine } from '../operations/engine.js';
 import { startDuePromotions } from '../promotion/start-due.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
@@ -98,23 +99,28 @@ async function startDue(options: OperationsLoopOptions, good: GoodConfig, now: D
 }
 
 async function startDrills(options: OperationsLoopOptions, good: GoodConfig, now: Date): Promise<string[]> {
+  // A drill brings up a whole sandbox stack (n8n main + workers): one at a time on the platform; the others wait for a later pass.
+  if ((await options.store.operations.listUnfinished()).some((op) => op.kind === 'drill')) return [];
   const lastDrill = new Map<string, Date>();
   for (const op of await options.store.operations.listByKind('drill', 10_000)) if (!lastDrill.has(op.tenant)) lastDrill.set(op.tenant, op.startedAt);
   const tenants = [];
   for (const { name } of good.config.tenants) {
-    const verified = (await options.store.backups.list(name, 50)).some((b) => b.status === 'verified' && b.location === options.objects.description);
+    const verified = (await options.store.backups.list(name, 50)).some((b) => isDrillable(b, options.objects.description));
     tenants.push({ tenant: name, hasVerifiedBackup: verified, lastDrill: lastDrill.get(name) });
   }
-  const started: string[] = [];
   for (const tenant of dueDrills(now, tenants)) {
     try {
-      started.push((await options.engine.start('drill', tenant)).id);
-      options.logger.info('restore drill started', { tenant });
+      const op = await options.engine.start('drill', tenant);
+      options.logger.info('restore drill started', { tenant, operation_id: op.id });
+      return [op.id];
     } catch (error) {
-      if ((error as { code?: string }).code !== 'store.operation-in-progress') throw error;
+      const code = (error as { code?: string }).code;
+      // Another operation of this tenant runs: try the next tenant. No sandbox edges (no tenant database server): no drills.
+      if (code === 'operations.unknown-kind') return [];
+      if (code !== 'store.operation-in-progress') throw error;
     }
   }
-  return started;
+  return [];
 }
 
 async function prune(options: OperationsLoopOptions, good: GoodConfig, now: Date): Promise<string[]> {

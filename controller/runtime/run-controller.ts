@@ -32,6 +32,8 @@ import type { OperationEngine } from '../operations/engine.js';
 import { upgradeWiring } from '../upgrades/controller-wiring.js';
 import { revertPrOpener } from '../upgrades/revert-pr.js';
 import type { UpgradeHook } from '../upgrades/reconcile-hook.js';
+import { operatorNotify } from './operator-notifier.js';
+import { conditionWarnings } from '../store/conditions.js';
 import { sandboxRuntime } from '../sandbox/sandbox-runtime.js';
 import { sweepSandboxes } from '../sandbox/sandbox-sweep.js';
 import { findDocker, dockerFoundText } from './docker-found.js';
@@ -161,6 +163,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     return (good?.config.tenants ?? []).map(({ name, tenant }) => {
       const status = statuses.get(name);
       const ready = status?.conditions.find((c) => c.type === 'Ready');
+      const warnings = conditionWarnings(status?.conditions ?? []);
       return {
         name,
         ...(tenant.metadata.displayName ? { displayName: tenant.metadata.displayName } : {}),
@@ -172,6 +175,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
         ...(ready?.status === 'False' && ready.reason === WAITING_FOR_DOCKER_REASON ? { waitingForDocker: true } : {}),
         ...(status?.appliedCommit ? { appliedCommit: status.appliedCommit } : {}),
         ...(status?.updatedAt ? { updatedAt: status.updatedAt } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
       };
     });
   }
@@ -301,7 +305,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     logger,
     runner: 'controller',
     metrics,
-    ...(sandboxes ? { restore: sandboxes.restore, inPlace: sandboxes.inPlace } : {}),
+    ...(sandboxes ? { restore: sandboxes.restore, inPlace: sandboxes.inPlace, drill: { ...sandboxes.drill, ...operatorNotify(settings, store.deliveries) } } : {}),
     extraKinds: {
       ...promotionKinds({ env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform) }),
       ...upgrades?.kinds,

@@ -45,6 +45,8 @@ export interface ControllerSettings {
   publicUrl: string | undefined;
   /** RP9_STATUS_REFRESH_SECONDS: how often the status pages reload themselves. */
   statusRefreshSeconds: number;
+  /** RP9_SLACK_WEBHOOK_URL: the platform channel, told about failed restore drills. */
+  slackWebhookUrl: string | undefined;
 }
 
 export class SettingsError extends Error {
@@ -152,6 +154,7 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
     webhookSecret: envSecret(env, 'RP9_GITHUB_WEBHOOK_SECRET'),
     github: token && repository ? { token, repository, apiUrl: env.RP9_GITHUB_API_URL?.trim() || undefined } : undefined,
     publicUrl: publicUrlSetting(env.RP9_PUBLIC_URL),
+    slackWebhookUrl: envSecret(env, 'RP9_SLACK_WEBHOOK_URL'),
   };
 }
 

@@ -5,6 +5,8 @@
 import type Docker from 'dockerode';
 import type { LoadedTenant, Platform } from '../../config/types.js';
 import { exportItems } from '../../edges/n8n/cli-export.js';
+import { executeWorkflow } from '../../edges/n8n/cli-execute.js';
+import type { DrillDeps } from '../operations/drill.js';
 import type { ObjectStore } from '../../edges/object-store/index.js';
 import { compileTenant, compileTenantWith } from '../compile/compile-tenant.js';
 import { containerTemplate } from '../compile/containers.js';
@@ -46,7 +48,7 @@ export function sandboxDesiredFor(settings: ControllerSettings, config: SandboxC
 /** What the in-place restore needs beyond a backup's dependencies (backupRuntime adds those). */
 export type InPlaceExtras = Omit<InPlaceDeps, keyof BackupDeps>;
 
-export function sandboxRuntime(options: SandboxRuntimeOptions): { restore: RestoreDeps; inPlace: InPlaceExtras; stack(): SandboxStack } {
+export function sandboxRuntime(options: SandboxRuntimeOptions): { restore: RestoreDeps; inPlace: InPlaceExtras; drill: Pick<DrillDeps, 'executeWorkflow'>; stack(): SandboxStack } {
   const { settings, docker, databases, store } = options;
   const platformNow = () => {
     const platform = options.config()?.platform;
@@ -92,5 +94,5 @@ export function sandboxRuntime(options: SandboxRuntimeOptions): { restore: Resto
     tenantData: () => tenantData(portsFor(platformNow()), databases, docker, settings.healthTimeoutMs),
     exportItems: restore.exportItems,
   };
-  return { restore, inPlace, stack };
+  return { restore, inPlace, drill: { executeWorkflow: (container, id) => executeWorkflow(docker, container, id) }, stack };
 }

@@ -8,7 +8,7 @@ import type Docker from 'dockerode';
 import { applyPlan, type ApplyPorts } from '../apply/apply-plan.js';
 import { removeTenantVolume } from '../docker/remove-volume.js';
 import { databaseName, volumeName } from '../compile/names.js';
-import { LABEL, MANAGED_BY, type DesiredDatabase, type DesiredTenant, type ObservedState } from '../model.js';
+import { LABEL, MANAGED_BY, type DesiredContainer, type DesiredDatabase, type DesiredTenant, type ObservedState } from '../model.js';
 import { observePlatform } from '../observe/observe-platform.js';
 import { OperationError } from '../operations/kind.js';
 import { plan } from '../plan/plan.js';
@@ -42,7 +42,7 @@ export interface SandboxStack {
 }
 
 function sandboxOnly(name: string): void {
-  if (!isSandboxName(name)) throw new OperationError('sandbox.not-a-sandbox', `${name} is not a sandbox name (<tenant>-restore-<yyyymmdd>); refusing to touch it`);
+  if (!isSandboxName(name)) throw new OperationError('sandbox.not-a-sandbox', `${name} is not a sandbox name (<tenant>-restore-<yyyymmdd> or <tenant>-drill-<yyyymmdd>); refusing to touch it`);
 }
 
 export function createSandboxStack(edges: SandboxStackEdges): SandboxStack {
@@ -69,16 +69,20 @@ export function createSandboxStack(edges: SandboxStackEdges): SandboxStack {
     async apply(desired) {
       sandboxOnly(desired.name);
       // A slow n8n fails apply's health wait (Docker says unhealthy) before it turns ready:
-      // wait for it here, bounded, then apply again, which writes the route.
-      for (let pass = 1; pass <= 2; pass += 1) {
+      // wait for what exists so far (workers are created only once main is healthy), bounded,
+      // then apply again, which creates the rest and writes the route.
+      for (let pass = 1; pass <= 3; pass += 1) {
         const observed = await observe();
         const mine = { availability: observed.availability, resources: observed.resources.filter((r) => r.tenant === desired.name) };
         const planned = plan({ environment: edges.environment, tenants: [desired] }, mine, { maxDeletionPercent: 100 });
         const report = await applyPlan(planned, edges.ports, { concurrency: 1, retry: { attempts: 3, baseMs: 500, maxMs: 4_000 } });
         const failed = report.tenants.find((t) => t.outcome === 'failed');
         if (!failed) return;
-        if (failed.error?.code !== 'docker.unhealthy' || pass === 2) throw new OperationError('sandbox.apply-failed', `sandbox ${desired.name}: ${failed.error?.message ?? 'apply failed'}`);
-        await waitReady(edges.docker, desired.resources.filter((r) => r.kind === 'container'), edges.readyTimeoutMs);
+        if (failed.error?.code !== 'docker.unhealthy' || pass === 3) throw new OperationError('sandbox.apply-failed', `sandbox ${desired.name}: ${failed.error?.message ?? 'apply failed'}`);
+        const containers = desired.resources.filter((r): r is DesiredContainer => r.kind === 'container');
+        const existing = [];
+        for (const c of containers) if (await edges.docker.getContainer(c.name).inspect().then(() => true, () => false)) existing.push(c);
+        await waitReady(edges.docker, existing, edges.readyTimeoutMs);
       }
     },
     async inventory() {

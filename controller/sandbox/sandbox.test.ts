@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileTenant } from '../compile/compile-tenant.js';
 import { exampleCompileContext, examplePlatform, loadedTenant } from '../compile/fixtures.js';
 import { LABEL } from '../model.js';
-import { isSandboxName, SANDBOX_LABEL, sandboxesToRemove, sandboxName, sandboxNameProblem, sandboxTenant, withSandboxLabels } from './sandbox.js';
+import { drillSandboxName, isSandboxName, SANDBOX_LABEL, sandboxesToRemove, sandboxName, sandboxNameProblem, sandboxTenant, withSandboxLabels } from './sandbox.js';
 
 describe('sandbox names', () => {
   it.each([
@@ -13,7 +13,13 @@ describe('sandbox names', () => {
     expect(isSandboxName(name)).toBe(true);
   });
 
-  it.each(['acme', 'acme-restore', 'acme-restore-2026120', 'acme-restore-20261206x', 'restore-20261206'])('%s is not a sandbox name', (name) => {
+  it('a drill of acme on 2026-12-06 runs in acme-drill-20261206, a sandbox name of its own', () => {
+    expect(drillSandboxName('acme', new Date('2026-12-06T05:00:00Z'))).toBe('acme-drill-20261206');
+    expect(isSandboxName('acme-drill-20261206')).toBe(true);
+    expect(drillSandboxName('acme', new Date('2026-12-06T05:00:00Z'))).not.toBe(sandboxName('acme', new Date('2026-12-06T05:00:00Z')));
+  });
+
+  it.each(['acme', 'acme-restore', 'acme-drill', 'acme-drill-2026120', 'acme-restore-2026120', 'acme-restore-20261206x', 'restore-20261206'])('%s is not a sandbox name', (name) => {
     expect(isSandboxName(name)).toBe(false);
   });
 

@@ -25,7 +25,12 @@ export function sandboxName(tenant: string, now: Date): string {
   return `${tenant}-restore-${now.toISOString().slice(0, 10).replaceAll('-', '')}`;
 }
 
-/** Names ending in `-restore-<8 digits>` are sandboxes; validation keeps tenants in git from taking them. */
+/** A restore drill's sandbox: `acme` drilled on 2026-12-06 → `acme-drill-20261206` (never the name of a sandbox someone restored by hand). */
+export function drillSandboxName(tenant: string, now: Date): string {
+  return `${tenant}-drill-${now.toISOString().slice(0, 10).replaceAll('-', '')}`;
+}
+
+/** Names ending in `-restore-<8 digits>` or `-drill-<8 digits>` are sandboxes; validation keeps tenants in git from taking them. */
 export function isSandboxName(name: string): boolean {
   return SANDBOX_NAME_PATTERN.test(name);
 }

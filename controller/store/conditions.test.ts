@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCondition, isConditionTrue, setCondition } from './conditions.js';
+import { conditionWarnings, findCondition, isConditionTrue, setCondition } from './conditions.js';
 import type { Condition, ConditionInput } from './types.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
@@ -96,5 +96,17 @@ describe('findCondition / isConditionTrue', () => {
     expect(findCondition(conditions, 'Stalled')).toBeUndefined();
     expect(isConditionTrue(conditions, 'Reconciling')).toBe(true);
     expect(isConditionTrue(conditions, 'Ready')).toBe(false);
+  });
+});
+
+describe('conditionWarnings', () => {
+  const at = new Date(0);
+  it('lists the False conditions beyond Ready, Reconciling and Stalled', () => {
+    expect(conditionWarnings([
+      { type: 'Ready', status: 'False', reason: 'ImageMissing', message: 'x', lastTransitionTime: at },
+      { type: 'Stalled', status: 'True', reason: 'ImageMissing', message: 'x', lastTransitionTime: at },
+      { type: 'Restorable', status: 'False', reason: 'RestoreDrillFailed', message: 'restore drill failed: [backup.object-corrupt] …', lastTransitionTime: at },
+    ])).toEqual(['RestoreDrillFailed: restore drill failed: [backup.object-corrupt] …']);
+    expect(conditionWarnings([{ type: 'Restorable', status: 'True', reason: 'RestoreDrillPassed', message: 'ok', lastTransitionTime: at }])).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 import { checkOneOf, checkReason } from './validate.js';
 import type { Condition, ConditionInput, ConditionStatus, ConditionType } from './types.js';
 
-export const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'Reconciling', 'Stalled'];
+export const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'Reconciling', 'Stalled', 'Restorable'];
 export const CONDITION_STATUSES: readonly ConditionStatus[] = ['True', 'False', 'Unknown'];
 
 /**
@@ -38,4 +38,9 @@ export function findCondition(conditions: readonly Condition[], type: ConditionT
 
 export function isConditionTrue(conditions: readonly Condition[], type: ConditionType): boolean {
   return findCondition(conditions, type)?.status === 'True';
+}
+
+/** Conditions beyond the reconcile's own (Ready, Reconciling, Stalled) that are False, as `Reason: message`: a failed restore drill. */
+export function conditionWarnings(conditions: readonly Condition[]): string[] {
+  return conditions.filter((c) => !['Ready', 'Reconciling', 'Stalled'].includes(c.type) && c.status === 'False').map((c) => `${c.reason}: ${c.message}`);
 }

@@ -1,7 +1,7 @@
 // The state store's public surface.
 export { openStore, storeOn, storeOptionsFromEnv, embeddedStoreExists, DEFAULT_STATE_DIR, type Store, type StoreOptions } from './store.js';
 export { StoreError, redactDatabaseUrl, type StoreErrorCode } from './errors.js';
-export { setCondition, findCondition, isConditionTrue, CONDITION_TYPES, CONDITION_STATUSES } from './conditions.js';
+export { setCondition, findCondition, isConditionTrue, conditionWarnings, CONDITION_TYPES, CONDITION_STATUSES } from './conditions.js';
 export { applyTransition, initialSteps, type OperationTransition } from './operation-steps.js';
 export { TENANT_PHASES, type StatusApi } from './status-repo.js';
 export { EVENT_TYPES, type EventsApi } from './events-repo.js';

@@ -21,10 +21,10 @@ export interface ExecResult {
 }
 
 /** Runs `argv` in the container and collects its output (bounded by `maxBytes`, default 512 MiB). */
-export async function execIn(docker: Docker, container: string, argv: string[], options: { maxBytes?: number; user?: string } = {}): Promise<ExecResult> {
+export async function execIn(docker: Docker, container: string, argv: string[], options: { maxBytes?: number; user?: string; env?: string[] } = {}): Promise<ExecResult> {
   let exec;
   try {
-    exec = await docker.getContainer(container).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, ...(options.user ? { User: options.user } : {}) });
+    exec = await docker.getContainer(container).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, ...(options.user ? { User: options.user } : {}), ...(options.env ? { Env: options.env } : {}) });
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 404 || status === 409) throw new N8nCliError('n8n.container-missing', `container ${container} is not running: ${(error as Error).message}`);

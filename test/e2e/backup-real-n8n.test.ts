@@ -7,7 +7,11 @@
 // database and route, with the tenant's n8n key recovered from the backup by
 // the master key alone. The sandbox's workflows and decrypted credential equal
 // the backup's, its webhook answers, the reconcile loop leaves it alone, and
-// the operations loop's sweep removes it whole when its TTL ends.
+// the operations loop's sweep removes it whole when its TTL ends. A restore
+// drill then restores the same backup into <tenant>-drill-<yyyymmdd> through
+// the restore kind's steps, executes the restored manual workflow there
+// (n8n execute), records its RTO, result and the tenant's Restorable
+// condition, and removes that sandbox.
 import { randomBytes, randomUUID } from 'node:crypto';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -19,7 +23,8 @@ import { mainContainerName } from '../../controller/compile/names.js';
 import { LABEL } from '../../controller/model.js';
 import type { RestoreInput } from '../../controller/operations/restore.js';
 import { createDatabaseAdmin, type DatabaseAdmin } from '../../controller/postgres/tenant-databases.js';
-import { sandboxName, SANDBOX_LABEL } from '../../controller/sandbox/sandbox.js';
+import { drillSandboxName, sandboxName, SANDBOX_LABEL } from '../../controller/sandbox/sandbox.js';
+import { createMetrics } from '../../kernel/metrics/registry.js';
 import { sandboxRuntime } from '../../controller/sandbox/sandbox-runtime.js';
 import { sweepSandboxes } from '../../controller/sandbox/sandbox-sweep.js';
 import { routeFileName } from '../../controller/traefik/index.js';
@@ -44,6 +49,7 @@ const network = `rp9-restore-e2e-${id}`;
 const today = new Date();
 const sandbox = sandboxName(tenant, today);
 const sandboxDb = `rp9_${sandbox.replaceAll('-', '_')}`;
+const drillDb = `rp9_${drillSandboxName(tenant, today).replaceAll('-', '_')}`;
 const files = {
   'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': 'rp9/n8n', 'spec.dedicated.n8nVersion': DEFAULT_N8N_VERSION }),
   ...tenantFile({ name: tenant, cpu: 1, memoryMb: 1536, workers: 1 }),
@@ -66,7 +72,7 @@ async function ipOf(container: string): Promise<string> {
 beforeAll(async () => {
   await ensureN8nImage(docker, DEFAULT_N8N_VERSION);
   databases = createDatabaseAdmin(postgresUrl);
-  ctl = await startN8nController({ docker, postgresUrl, redisUrl: inject('redisUrl'), hostFromContainers: inject('hostFromContainers'), environment, network, files, databases: [`rp9_${tenant}`, sandboxDb], healthTimeoutSeconds: 240 });
+  ctl = await startN8nController({ docker, postgresUrl, redisUrl: inject('redisUrl'), hostFromContainers: inject('hostFromContainers'), environment, network, files, databases: [`rp9_${tenant}`, sandboxDb, drillDb], healthTimeoutSeconds: 240 });
 }, N8N_IMAGE_BUILD_TIMEOUT_MS + 60_000);
 
 afterAll(async () => {
@@ -97,7 +103,16 @@ describe('backup of a real dedicated n8n, restored into a sandbox', () => {
       return { baseUrl, cookie, apiKey: await createApiKey({ baseUrl, cookie }, 'rp9') };
     }), { timeoutMs: 300_000, intervalMs: 2_000 });
     const workload = await createWorkload(api, connection, `restore-${id}`);
-    await api.createWorkflow(connection, { name: 'plain', nodes: [{ id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }], connections: {}, settings: { executionOrder: 'v1' } });
+    // A manual workflow of two nodes: the one a restore drill executes.
+    await api.createWorkflow(connection, {
+      name: 'plain',
+      nodes: [
+        { id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+        { id: randomUUID(), name: 'Pass', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
+      ],
+      connections: { Start: { main: [[{ node: 'Pass', type: 'main', index: 0 }]] } },
+      settings: { executionOrder: 'v1' },
+    });
     expect(JSON.parse((await callWebhookUntilServed(baseUrl, workload.webhookPath)).body)).toEqual({ msg: `hello restore-${id}` });
 
     // Backup to S3.
@@ -107,7 +122,8 @@ describe('backup of a real dedicated n8n, restored into a sandbox', () => {
     const config = loadConfig({ platform: source('platform.yaml'), tenants: [source(`tenants/${tenant}.yaml`)], problems: [] });
     expect(config.tenants.map((t) => t.name)).toEqual([tenant]);
     const runtime = sandboxRuntime({ settings, docker, databases, store, objects, config: () => ({ platform: config.platform!, tenants: config.tenants }) });
-    const { engine } = backupRuntime({ store, objects, tenantDatabaseAdminUrl: postgresUrl, n8n: cliExporter({ docker, operations: store.operations, emailOf: () => undefined }), restore: runtime.restore, inPlace: runtime.inPlace, logger: silentLogger(), runner: 'test' });
+    const metrics = createMetrics({ defaultMetrics: false });
+    const { engine } = backupRuntime({ store, objects, tenantDatabaseAdminUrl: postgresUrl, n8n: cliExporter({ docker, operations: store.operations, emailOf: () => undefined }), restore: runtime.restore, inPlace: runtime.inPlace, drill: runtime.drill, random: () => 0, metrics, logger: silentLogger(), runner: 'test' });
     const input = backupInput(tenant, 'manual', new Date(), { mode: 'dedicated', n8nVersion: DEFAULT_N8N_VERSION });
     const backup = await engine.runToEnd((await engine.start('backup', tenant, { ...input })).id);
     expect(backup.status, backup.error ?? '').toBe('done');
@@ -163,6 +179,25 @@ describe('backup of a real dedicated n8n, restored into a sandbox', () => {
     expect(await store.secrets.names(sandbox)).toEqual([]);
     // The tenant itself is untouched.
     expect((await callWebhook(baseUrl, workload.webhookPath)).status).toBe(200);
+
+    // A restore drill: the same backup into the drill's own sandbox, checked, one workflow executed, removed.
+    const drill = await engine.runToEnd((await engine.start('drill', tenant)).id);
+    expect(drill.status, drill.error ?? '').toBe('done');
+    console.info(`[backup-real-n8n] restore drill in ${seconds(drill)} s (RTO ${Number(drill.state.rtoSeconds).toFixed(1)} s)`);
+    expect(drill.state).toMatchObject({
+      backupId: record.id,
+      sandbox: drillSandboxName(tenant, drill.startedAt),
+      integrity: { healthy: true, workflows: { count: 2, equal: true }, credentials: { count: 1, equal: true } },
+      smoke: { workflowName: 'plain', why: 'manual trigger', nodesRun: 2 },
+    });
+    expect(Number(drill.state.rtoSeconds)).toBeGreaterThan(0);
+    expect(await stack.inventory()).toEqual([]);
+    expect((await databases.observe(environment)).map((d) => d.name)).toEqual([`rp9_${tenant}`]);
+    expect(await store.secrets.names(drillSandboxName(tenant, drill.startedAt))).toEqual([]);
+    const drillMetrics = await metrics.registry.metrics();
+    expect(drillMetrics).toContain('rp9_restore_drills_total{result="success"} 1');
+    expect(drillMetrics).toMatch(new RegExp(`rp9_restore_rto_seconds\\{tenant="${tenant}"\\} ${Number(drill.state.rtoSeconds)}`));
+    expect((await store.status.get(tenant))?.conditions.find((c) => c.type === 'Restorable')).toMatchObject({ status: 'True', reason: 'RestoreDrillPassed' });
 
     // In place: a workflow added after the backup is gone after the restore; the pre-restore backup keeps it.
     await api.createWorkflow(connection, { name: 'after the backup', nodes: [], connections: {}, settings: { executionOrder: 'v1' } });
