@@ -3,13 +3,13 @@ import type { Platform } from '../../config/types.js';
 import { silentLogger } from '../../kernel/log/logger.js';
 import { waitFor } from '../../test/harness/processes.js';
 import { examplePlatform } from '../core/fixtures.js';
-import { schedulesOf, startScheduler } from './schedule.js';
+import { policyKey, schedulesOf, startScheduler } from './schedule.js';
 import type { RunnableBot } from './types.js';
 
 const repoRoot = new URL('../../', import.meta.url);
 
 function withSchedule(platform: Platform, bot: RunnableBot, schedule: string): Platform {
-  return { ...platform, spec: { ...platform.spec, policies: { ...platform.spec.policies, [bot]: { ...platform.spec.policies[bot], schedule } } } };
+  return { ...platform, spec: { ...platform.spec, policies: { ...platform.spec.policies, [policyKey(bot)]: { ...platform.spec.policies[policyKey(bot)], schedule } } } };
 }
 
 describe('schedulesOf', () => {
