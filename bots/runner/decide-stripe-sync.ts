@@ -11,6 +11,8 @@ export interface StripeSyncSources {
   platform: Platform;
   tenants: Tenant[];
   subscriptions?: () => Promise<ReadonlyMap<string, readonly SubscriptionView[]>>;
+  /** Decide for this tenant only (a webhook): nothing else is read, and no other pull request is closed. */
+  only?: string;
 }
 
 export async function decideStripeSyncRun(sources: StripeSyncSources): Promise<Decision> {
@@ -22,8 +24,10 @@ export async function decideStripeSyncRun(sources: StripeSyncSources): Promise<D
   } catch (error) {
     return blind((error as Error).message);
   }
-  const decision = decideStripeSync(sources.tenants, subscriptions, sources.platform);
+  const tenants = sources.only ? sources.tenants.filter((t) => t.metadata.name === sources.only) : sources.tenants;
+  const decision = decideStripeSync(tenants, subscriptions, sources.platform);
   const notes: string[] = [];
   if (decision.noSubscription.length > 0) notes.push(`no live Stripe subscription for ${decision.noSubscription.join(', ')}: left as they are`);
-  return { proposals: decision.proposals, wanted: new Set(decision.proposals.map((p) => p.tenant)), held: decision.held, notes };
+  const wanted = sources.only ? undefined : new Set(decision.proposals.map((p) => p.tenant));
+  return { proposals: decision.proposals, wanted, held: decision.held, notes };
 }

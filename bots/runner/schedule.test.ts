@@ -14,7 +14,7 @@ function withSchedule(platform: Platform, bot: RunnableBot, schedule: string): P
 
 describe('schedulesOf', () => {
   it('reads each bot\'s cron expression from the policies', () => {
-    expect(Object.fromEntries(schedulesOf(examplePlatform(repoRoot)))).toEqual({ autoscale: '*/15 * * * *', promotion: '0 */4 * * *', upgrades: '0 6 * * *', enforcement: '0 * * * *' });
+    expect(Object.fromEntries(schedulesOf(examplePlatform(repoRoot)))).toEqual({ autoscale: '*/15 * * * *', promotion: '0 */4 * * *', upgrades: '0 6 * * *', enforcement: '0 * * * *', 'stripe-sync': '0 * * * *' });
   });
 
   it('refuses an invalid expression naming the setting', () => {

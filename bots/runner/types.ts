@@ -39,6 +39,8 @@ export interface RunBotDeps {
   effects?: EnforcementEffects;
   /** Every Stripe subscription by customer (stripe-sync); absent = Stripe not configured (a blind run). */
   subscriptions?: () => Promise<ReadonlyMap<string, readonly SubscriptionView[]>>;
+  /** stripe-sync from a webhook: this tenant only, closing nothing. */
+  onlyTenant?: string;
   /** Tenant health (upgrades); default: metrics.ready. */
   health?: (now: Date) => Promise<Map<string, boolean>>;
   now: Date;
