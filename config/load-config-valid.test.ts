@@ -157,8 +157,8 @@ describe('loadConfig and platform.yaml', () => {
   });
 
   it('refuses a Stripe price mapped to a plan that does not exist, naming the line and field', () => {
-    const text = platformText.replace('  safety:\n', '  billing:\n    stripePlans: { price_Pro01: pro, price_Gold01: gold }\n  safety:\n');
-    const line = text.split('\n').findIndex((l) => l.includes('stripePlans')) + 1;
+    const text = platformText.replace('      price_ProMonthly: pro\n', '      price_ProMonthly: pro\n      price_Gold01: gold\n');
+    const line = text.split('\n').findIndex((l) => l.includes('price_Gold01')) + 1;
 
     const config = loadConfig({ platform: source('platform.yaml', text), tenants: [], problems: [] });
 

@@ -268,6 +268,15 @@ export interface Policies {
      */
     majors: 'hold' | 'propose';
   };
+  /**
+   * The stripe-sync bot's hourly reconcile of Stripe subscriptions against the tenants' plans (webhooks can be missed).
+   */
+  stripeSync: {
+    /**
+     * cron
+     */
+    schedule: string;
+  };
   bots: {
     maxOpenPrsPerBot: number;
     maxPrsPerHourPerBot: number;

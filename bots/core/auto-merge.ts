@@ -8,6 +8,7 @@ export function autoMergeDecision(proposal: Proposal, platform: Platform): AutoM
   const switches = (platform.spec.autoMerge as unknown as Record<string, Record<string, unknown> | undefined> | undefined)?.[section];
   const value = switches?.[proposal.riskClass];
   const setting = `autoMerge.${section}.${proposal.riskClass}`;
+  if (proposal.review) return { autoMerge: false, rule: proposal.review };
   if (typeof value !== 'boolean') return { autoMerge: false, rule: `${setting} is not set (human review)` };
   return { autoMerge: value, rule: `${setting} = ${value}` };
 }

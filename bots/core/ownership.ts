@@ -14,7 +14,7 @@ export const ownedFields: Readonly<Record<BotName, readonly string[]>> = {
   promotion: ['spec.mode', 'spec.promotion'],
   upgrades: ['spec.n8n.version'],
   enforcement: ['spec.suspended', 'spec.suspendedReason', 'spec.throttle'],
-  'stripe-sync': ['spec.plan', 'spec.limits', 'spec.billing'],
+  'stripe-sync': ['spec.plan', 'spec.limits', 'spec.billing', 'spec.resources.ceilingException'],
 };
 
 export interface OwnershipViolation {

@@ -80,6 +80,8 @@ interface ProposalBase<B extends BotName> {
   summary: string;
   title: string;
   labels: string[];
+  /** Set when this proposal must wait for a human whatever the auto-merge switch says: why. */
+  review?: string;
 }
 
 /** A proposal of one bot for one tenant file; the union keeps bot and risk class consistent. */

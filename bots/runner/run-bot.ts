@@ -7,6 +7,7 @@ import { decideAutoscaleRun } from './decide-autoscale.js';
 import { decideEnforcementRun } from './decide-enforcement.js';
 import { executeEffects, plannedEffects } from './effects.js';
 import { decidePromotionRun } from './decide-promotion.js';
+import { decideStripeSyncRun } from './decide-stripe-sync.js';
 import { decideUpgradesRun } from './decide-upgrades.js';
 import { executeOperations } from './execute.js';
 import { planRun, type PullRequestState } from './plan.js';
@@ -46,6 +47,8 @@ async function decide(name: RunnableBot, deps: RunBotDeps): Promise<Decision> {
       return decideEnforcementRun({ platform, tenants, now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
     case 'promotion':
       return decidePromotionRun({ platform, tenants, now, window: promotionWindow(platform.spec.policies.promotion.windowHours), ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+    case 'stripe-sync':
+      return decideStripeSyncRun({ platform, tenants, ...(deps.subscriptions ? { subscriptions: deps.subscriptions } : {}), ...(deps.onlyTenant ? { only: deps.onlyTenant } : {}) });
     case 'upgrades': {
       if (!deps.versions) throw new BotError('bots.no-versions', 'the upgrades bot needs a source of available versions (policies.upgrades.registryUrl)');
       const metrics = deps.metrics;

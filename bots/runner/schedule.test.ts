@@ -3,18 +3,18 @@ import type { Platform } from '../../config/types.js';
 import { silentLogger } from '../../kernel/log/logger.js';
 import { waitFor } from '../../test/harness/processes.js';
 import { examplePlatform } from '../core/fixtures.js';
-import { schedulesOf, startScheduler } from './schedule.js';
+import { policyKey, schedulesOf, startScheduler } from './schedule.js';
 import type { RunnableBot } from './types.js';
 
 const repoRoot = new URL('../../', import.meta.url);
 
 function withSchedule(platform: Platform, bot: RunnableBot, schedule: string): Platform {
-  return { ...platform, spec: { ...platform.spec, policies: { ...platform.spec.policies, [bot]: { ...platform.spec.policies[bot], schedule } } } };
+  return { ...platform, spec: { ...platform.spec, policies: { ...platform.spec.policies, [policyKey(bot)]: { ...platform.spec.policies[policyKey(bot)], schedule } } } };
 }
 
 describe('schedulesOf', () => {
   it('reads each bot\'s cron expression from the policies', () => {
-    expect(Object.fromEntries(schedulesOf(examplePlatform(repoRoot)))).toEqual({ autoscale: '*/15 * * * *', promotion: '0 */4 * * *', upgrades: '0 6 * * *', enforcement: '0 * * * *' });
+    expect(Object.fromEntries(schedulesOf(examplePlatform(repoRoot)))).toEqual({ autoscale: '*/15 * * * *', promotion: '0 */4 * * *', upgrades: '0 6 * * *', enforcement: '0 * * * *', 'stripe-sync': '0 * * * *' });
   });
 
   it('refuses an invalid expression naming the setting', () => {

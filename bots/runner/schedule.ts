@@ -7,8 +7,13 @@ import type { Logger } from '../../kernel/log/logger.js';
 import { BotError } from '../core/errors.js';
 import { RUNNABLE_BOTS, type RunnableBot } from './types.js';
 
+/** The key of a bot's section in platform.yaml spec.policies (`stripe-sync` → `stripeSync`). */
+export function policyKey(bot: RunnableBot): Exclude<RunnableBot, 'stripe-sync'> | 'stripeSync' {
+  return bot === 'stripe-sync' ? 'stripeSync' : bot;
+}
+
 export function scheduleOf(platform: Platform, bot: RunnableBot): string {
-  return platform.spec.policies[bot].schedule;
+  return platform.spec.policies[policyKey(bot)].schedule;
 }
 
 /** Every runnable bot's cron expression; throws `bots.schedule-invalid` naming the setting. */
@@ -16,7 +21,7 @@ export function schedulesOf(platform: Platform): Map<RunnableBot, string> {
   const schedules = new Map<RunnableBot, string>();
   for (const bot of RUNNABLE_BOTS) {
     const expression = scheduleOf(platform, bot);
-    if (!validate(expression)) throw new BotError('bots.schedule-invalid', `policies.${bot}.schedule ${JSON.stringify(expression)} is not a valid cron expression`);
+    if (!validate(expression)) throw new BotError('bots.schedule-invalid', `policies.${policyKey(bot)}.schedule ${JSON.stringify(expression)} is not a valid cron expression`);
     schedules.set(bot, expression);
   }
   return schedules;

@@ -3,12 +3,13 @@
 import type { AutoMergeDecision, Candidate, Proposal, RiskClass } from '../index.js';
 import type { AvailableVersion } from '../upgrades/npm.js';
 import type { MeterEvent, Notice } from '../enforcement/decide.js';
+import type { SubscriptionView } from '../stripe-sync/decide.js';
 import type { Forge, MergeMethod } from '../../edges/forge/index.js';
 import type { Logger } from '../../kernel/log/logger.js';
 import type { BaseConfig, BotMetrics, FieldHistory } from '../sources/types.js';
 
-export type RunnableBot = 'autoscale' | 'promotion' | 'upgrades' | 'enforcement';
-export const RUNNABLE_BOTS: readonly RunnableBot[] = ['autoscale', 'promotion', 'upgrades', 'enforcement'];
+export type RunnableBot = 'autoscale' | 'promotion' | 'upgrades' | 'enforcement' | 'stripe-sync';
+export const RUNNABLE_BOTS: readonly RunnableBot[] = ['autoscale', 'promotion', 'upgrades', 'enforcement', 'stripe-sync'];
 
 export function isRunnableBot(name: string): name is RunnableBot {
   return (RUNNABLE_BOTS as readonly string[]).includes(name);
@@ -36,6 +37,10 @@ export interface RunBotDeps {
   installable?: (versions: string[]) => Promise<Map<string, boolean>>;
   /** Enforcement's notifications and Stripe meter events; absent = listed in the report, not sent. */
   effects?: EnforcementEffects;
+  /** Every Stripe subscription by customer (stripe-sync); absent = Stripe not configured (a blind run). */
+  subscriptions?: () => Promise<ReadonlyMap<string, readonly SubscriptionView[]>>;
+  /** stripe-sync from a webhook: this tenant only, closing nothing. */
+  onlyTenant?: string;
   /** Tenant health (upgrades); default: metrics.ready. */
   health?: (now: Date) => Promise<Map<string, boolean>>;
   now: Date;

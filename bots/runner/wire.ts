@@ -9,6 +9,8 @@ import { createInstallableSource, DEFAULT_RESOLVE_SCRIPT } from '../sources/npm-
 import { botCacheDir, readLocalGitBase, readRemoteGitBase, type GitBase } from '../sources/git-base-remote.js';
 import { fetchNpmVersions } from '../sources/npm-versions.js';
 import { createPrometheusMetrics } from '../sources/prometheus-metrics.js';
+import { createStripeClient } from '../../edges/stripe/client.js';
+import { listSubscriptionsByCustomer } from '../../edges/stripe/subscriptions.js';
 import type { RunBotDeps } from './types.js';
 
 export interface RunSetup {
@@ -36,6 +38,10 @@ export async function runDepsFrom(settings: BotsSettings, setup: RunSetup): Prom
   if (read.history) deps.history = read.history;
   if (github) deps.forge = github.forge;
   if (settings.prometheusUrl) deps.metrics = createPrometheusMetrics(createPrometheusClient({ url: settings.prometheusUrl }));
+  if (settings.stripe) {
+    const stripe = createStripeClient(settings.stripe);
+    deps.subscriptions = async () => (await listSubscriptionsByCustomer(stripe)).byCustomer;
+  }
   const registryUrl = base.config.platform?.spec.policies.upgrades.registryUrl;
   if (registryUrl) deps.versions = () => fetchNpmVersions(registryUrl);
   // resolve.sh ships with a checkout (GitHub Actions, the controller image), not with the npm package.

@@ -25,6 +25,8 @@ export interface BotsSettings {
   /** undefined when no GitHub credentials or repository are set. */
   github?: GitHubSettings;
   prometheusUrl?: string;
+  /** RP9_STRIPE_SECRET_KEY (or _FILE) and RP9_STRIPE_API_URL: the stripe-sync bot's reads. */
+  stripe?: { apiKey: string; apiUrl?: string };
   requiredContexts: string[];
   mergeMethod: MergeMethod;
   /** Where fetched base branches are kept between runs (RP9_BOTS_GIT_CACHE_DIR; default `<tmp>/rp9-bots-git`). */
@@ -87,6 +89,14 @@ export function botsSettingsFromEnv(env: NodeJS.ProcessEnv, readFile: (path: str
   };
   const prometheusUrl = value(env, 'RP9_PROMETHEUS_URL');
   if (prometheusUrl) settings.prometheusUrl = prometheusUrl;
+  let stripeKey: string | undefined;
+  try {
+    stripeKey = envSecret(env, 'RP9_STRIPE_SECRET_KEY');
+  } catch (error) {
+    throw invalid((error as Error).message);
+  }
+  const stripeApiUrl = value(env, 'RP9_STRIPE_API_URL');
+  if (stripeKey) settings.stripe = { apiKey: stripeKey, ...(stripeApiUrl ? { apiUrl: stripeApiUrl } : {}) };
   if (!token && !app) return settings;
   if (!repository) throw invalid('RP9_GITHUB_REPOSITORY (owner/repo) is required with GitHub credentials');
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repository);

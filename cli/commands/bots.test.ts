@@ -75,8 +75,8 @@ describe('rp9 bots run', () => {
   });
 
   it.each([
-    [['bots', 'run'], 'expected one bot name (autoscale, promotion, upgrades, enforcement)'],
-    [['bots', 'run', 'stripe-sync'], 'unknown bot "stripe-sync"; bots: autoscale, promotion, upgrades, enforcement'],
+    [['bots', 'run'], 'expected one bot name (autoscale, promotion, upgrades, enforcement, stripe-sync)'],
+    [['bots', 'run', 'billing'], 'unknown bot "billing"; bots: autoscale, promotion, upgrades, enforcement, stripe-sync'],
     [['bots', 'run', 'promotion', '--dir', '.'], '--dir is only allowed with --dry-run'],
     [['bots', 'nightly'], 'did you mean `rp9 bots run nightly`?'],
   ])('refuses %j with exit 2', async (args, message) => {

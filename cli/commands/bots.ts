@@ -26,7 +26,7 @@ const ENVIRONMENT = [
   '  RP9_SMTP_URL, RP9_SMTP_FROM        smtp://user:pass@host:587 and the From address of tenant emails',
   '  RP9_SLACK_WEBHOOK_URL             the platform channel\'s Slack incoming webhook',
   '  RP9_NOTIFY_PER_TENANT_PER_HOUR    notices per tenant and hour (default 10)',
-  '  RP9_STRIPE_SECRET_KEY             Stripe key for overage meter events (RP9_STRIPE_API_URL: another endpoint)',
+  '  RP9_STRIPE_SECRET_KEY             Stripe key (or _FILE): overage meter events; stripe-sync lists subscriptions (RP9_STRIPE_API_URL: another endpoint)',
   '  DATABASE_URL                      the controller\'s PostgreSQL store',
 ].join('\n');
 
@@ -52,7 +52,7 @@ function loggerFor(io: CommandIo, quiet = false): Logger {
 
 export const botsRunCommand: Command = {
   name: ['bots', 'run'],
-  summary: 'Run one bot now: autoscale, promotion, upgrades or enforcement',
+  summary: 'Run one bot now: autoscale, promotion, upgrades, enforcement or stripe-sync',
   args: '<name>',
   description: [
     'Reads the config from the base branch on GitHub, decides, and opens or updates one pull',

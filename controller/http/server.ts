@@ -63,6 +63,7 @@ const ROUTES: Record<string, Route> = {
   '/metrics': { methods: GET, handler: metricsHandler, quiet: true },
   '/suspended': { methods: GET, handler: suspendedHandler },
   '/hooks/github': { methods: ['POST'], handler: githubHook },
+  '/hooks/stripe': { methods: ['POST'], handler: stripeHook },
 };
 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
@@ -269,4 +270,26 @@ async function githubHook(req: IncomingMessage, res: ServerResponse, ctx: Contex
   else if (answer.status >= 400) log.warn('webhook delivery rejected', { ...fields, code: `webhook.${answer.result}` });
   else log.info('webhook delivery', { ...fields, ref: answer.event?.ref, after: answer.event?.after });
   sendJson(res, answer.status, answer.body);
+}
+
+async function stripeHook(req: IncomingMessage, res: ServerResponse, ctx: Context, log: Logger): Promise<void> {
+  const handle = ctx.deps.stripeWebhook;
+  if (!handle) {
+    sendJson(res, 503, { error: 'stripe.not-configured' }, { connection: 'close' });
+    return;
+  }
+  const read = await readBody(req, ctx.maxBodyBytes);
+  if (!read.ok) {
+    if (read.reason === 'aborted') return;
+    sendJson(res, 413, { error: 'stripe.too-large', limit_bytes: ctx.maxBodyBytes }, read.close ? { connection: 'close' } : {});
+    return;
+  }
+  try {
+    const answer = await handle(read.body, req.headers);
+    if (answer.status >= 400) log.warn('stripe webhook rejected', { status: answer.status, code: answer.body.code });
+    sendJson(res, answer.status, answer.body);
+  } catch (error) {
+    log.error('stripe webhook failed', { code: 'stripe.handler-failed', err: error });
+    sendJson(res, 500, { ok: false, code: 'stripe.handler-failed' });
+  }
 }

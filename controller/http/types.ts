@@ -116,6 +116,8 @@ export interface HttpDeps {
   metricsRegistry: Registry;
   /** Counts requests and webhook deliveries when given (use the handles of the same createMetrics()). */
   requestMetrics?: Pick<Metrics, 'httpRequests' | 'webhookDeliveries'>;
+  /** POST /hooks/stripe (raw body and headers → answer); without it the route answers 503. */
+  stripeWebhook?: (body: Buffer, headers: Readonly<Record<string, string | string[] | undefined>>) => Promise<{ status: number; body: Record<string, unknown> }>;
   /** HMAC secret of the GitHub webhook; without it /hooks/github answers 503. */
   webhookSecret?: string;
   suspendedPage?: SuspendedPageInfo;

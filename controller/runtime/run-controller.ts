@@ -8,6 +8,8 @@ import type Docker from 'dockerode';
 import { createParseCache } from '../../config/load-config.js';
 import { createCompileCache } from '../compile/compile-cache.js';
 import { createGitHubForge, type Forge } from '../../edges/forge/index.js';
+import { createStripeClient } from '../../edges/stripe/client.js';
+import { createStripeHook, type StripeHook } from './stripe-hook.js';
 import { startHttpServer } from '../http/server.js';
 import type { DepState, Readiness, TenantRow } from '../http/types.js';
 import type { Logger } from '../../kernel/log/logger.js';
@@ -89,6 +91,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
   const tracker = createConfigTracker(source, createParseCache());
   const compileCache = createCompileCache();
   const forge = forgeFor(settings, logger);
+  const stripeSettings = settings.stripe;
+  let stripeHook: StripeHook | undefined;
   const holder = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const routeCache = createRouteCache();
   let store: Store | undefined;
@@ -215,6 +219,11 @@ export async function runController(settings: ControllerSettings, logger: Logger
       metricsRegistry: metrics.registry,
       requestMetrics: metrics,
       ...(settings.webhookSecret ? { webhookSecret: settings.webhookSecret } : {}),
+      ...(stripeSettings ? { stripeWebhook: (body: Buffer, headers: Readonly<Record<string, string | string[] | undefined>>) => {
+        if (!store) return Promise.resolve({ status: 503, body: { ok: false, code: 'stripe.store-unavailable', message: 'the store is not open yet; Stripe retries the delivery' } });
+        stripeHook ??= createStripeHook({ stripe: createStripeClient({ apiKey: stripeSettings.apiKey, ...(stripeSettings.apiUrl ? { apiUrl: stripeSettings.apiUrl } : {}) }), secret: stripeSettings.webhookSecret, store, config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files, ...(forge ? { forge } : {}), baseBranch: settings.branch, logger: logger.child({ component: 'stripe-webhook' }) });
+        return stripeHook(body, headers);
+      } } : {}),
       version: '0.1.0',
       statusRefreshSeconds: settings.statusRefreshSeconds,
     },

@@ -40,6 +40,8 @@ export interface ControllerSettings {
   runnersBrokerPort: number;
   healthTimeoutMs: number;
   webhookSecret: string | undefined;
+  /** POST /hooks/stripe: signing secret, API key and endpoint (all from RP9_STRIPE_*). */
+  stripe: { webhookSecret: string; apiKey: string; apiUrl?: string } | undefined;
   github: { token: string; repository: string; apiUrl: string | undefined } | undefined;
   /** RP9_PUBLIC_URL: where people open the status page; commit statuses link it. */
   publicUrl: string | undefined;
@@ -152,6 +154,7 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
     runnersBrokerPort: positiveNumber(env.RP9_N8N_RUNNERS_BROKER_PORT, 'RP9_N8N_RUNNERS_BROKER_PORT', 5679),
     healthTimeoutMs: positiveNumber(env.RP9_HEALTH_TIMEOUT_SECONDS, 'RP9_HEALTH_TIMEOUT_SECONDS', 180) * 1000,
     webhookSecret: envSecret(env, 'RP9_GITHUB_WEBHOOK_SECRET'),
+    stripe: stripeSettings(env),
     github: token && repository ? { token, repository, apiUrl: env.RP9_GITHUB_API_URL?.trim() || undefined } : undefined,
     publicUrl: publicUrlSetting(env.RP9_PUBLIC_URL),
     slackWebhookUrl: envSecret(env, 'RP9_SLACK_WEBHOOK_URL'),
@@ -168,4 +171,13 @@ export function compileContextFor(settings: ControllerSettings, platform: Platfo
     n8nPort: settings.n8nPort,
     runnersBrokerPort: settings.runnersBrokerPort,
   });
+}
+
+function stripeSettings(env: NodeJS.ProcessEnv): ControllerSettings['stripe'] {
+  const webhookSecret = envSecret(env, 'RP9_STRIPE_WEBHOOK_SECRET');
+  if (!webhookSecret) return undefined;
+  // The client only verifies signatures here; a key is still required to build it.
+  const apiKey = envSecret(env, 'RP9_STRIPE_SECRET_KEY') ?? 'sk_unused_signature_only';
+  const apiUrl = env.RP9_STRIPE_API_URL?.trim();
+  return { webhookSecret, apiKey, ...(apiUrl ? { apiUrl } : {}) };
 }

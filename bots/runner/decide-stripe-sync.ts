@@ -1,0 +1,33 @@
+// The stripe-sync bot's inputs and decision: every subscription read from
+// Stripe's list endpoint (deps.subscriptions), decided by the pure
+// decideStripeSync. Without Stripe settings the run is blind: it proposes and
+// closes nothing.
+import type { Platform } from '../../config/types.js';
+import type { Tenant } from '../../types/tenant.js';
+import { decideStripeSync, type SubscriptionView } from '../stripe-sync/decide.js';
+import type { Decision } from './types.js';
+
+export interface StripeSyncSources {
+  platform: Platform;
+  tenants: Tenant[];
+  subscriptions?: () => Promise<ReadonlyMap<string, readonly SubscriptionView[]>>;
+  /** Decide for this tenant only (a webhook): nothing else is read, and no other pull request is closed. */
+  only?: string;
+}
+
+export async function decideStripeSyncRun(sources: StripeSyncSources): Promise<Decision> {
+  const blind = (reason: string): Decision => ({ proposals: [], wanted: undefined, held: [], notes: [`Stripe unavailable (${reason}): stripe-sync proposes and closes nothing`], metricsUnavailable: reason });
+  if (!sources.subscriptions) return blind('RP9_STRIPE_SECRET_KEY is not set');
+  let subscriptions: ReadonlyMap<string, readonly SubscriptionView[]>;
+  try {
+    subscriptions = await sources.subscriptions();
+  } catch (error) {
+    return blind((error as Error).message);
+  }
+  const tenants = sources.only ? sources.tenants.filter((t) => t.metadata.name === sources.only) : sources.tenants;
+  const decision = decideStripeSync(tenants, subscriptions, sources.platform);
+  const notes: string[] = [];
+  if (decision.noSubscription.length > 0) notes.push(`no live Stripe subscription for ${decision.noSubscription.join(', ')}: left as they are`);
+  const wanted = sources.only ? undefined : new Set(decision.proposals.map((p) => p.tenant));
+  return { proposals: decision.proposals, wanted, held: decision.held, notes };
+}

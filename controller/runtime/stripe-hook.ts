@@ -1,0 +1,81 @@
+// POST /hooks/stripe wired: the signed-event core (controller/http/stripe-webhook.ts:
+// signature with tolerance, replay refused by the event id in the store), then
+// for a subscription that names another plan the stripe-sync bot's own
+// decision and pull request for that one tenant (same PR as the hourly
+// reconcile: rp9/stripe-sync/<tenant>), against the config in force. An
+// unknown price or customer is a Warning event and no PR.
+import type { ConfigFiles } from '../../config/types.js';
+import { runBot } from '../../bots/runner/run-bot.js';
+import type { SubscriptionView } from '../../bots/stripe-sync/decide.js';
+import type { Forge } from '../../edges/forge/index.js';
+import type { StripeClient } from '../../edges/stripe/client.js';
+import type { Logger } from '../../kernel/log/logger.js';
+import { handleStripeWebhook } from '../http/stripe-webhook.js';
+import type { GoodConfig } from '../reconcile/config-tracker.js';
+import type { Store } from '../store/index.js';
+
+export interface StripeHookWiring {
+  stripe: StripeClient;
+  secret: string;
+  toleranceSeconds?: number;
+  store: Pick<Store, 'deliveries' | 'events'>;
+  config(): GoodConfig | undefined;
+  files(commit: string): Promise<ConfigFiles>;
+  /** Without a forge the event is recorded and nothing is proposed. */
+  forge?: Forge;
+  baseBranch: string;
+  logger: Logger;
+}
+
+export type StripeHook = (body: Buffer, headers: Readonly<Record<string, string | string[] | undefined>>) => Promise<{ status: number; body: Record<string, unknown> }>;
+
+export function createStripeHook(wiring: StripeHookWiring): StripeHook {
+  return async (body, headers) => {
+    const good = wiring.config();
+    const tenants = good?.config.tenants ?? [];
+    const result = await handleStripeWebhook(body, headers, {
+      stripe: wiring.stripe,
+      secret: wiring.secret,
+      ...(wiring.toleranceSeconds !== undefined ? { toleranceSeconds: wiring.toleranceSeconds } : {}),
+      accept: (id, type) => wiring.store.deliveries.acceptStripeEvent(id, type),
+      plans: good?.platform.spec.billing.stripePlans ?? {},
+      tenantOf: (customer) => tenants.find((t) => t.tenant.spec.billing?.stripeCustomerId === customer)?.name,
+    });
+    const answer = { status: result.status, body: result.body as Record<string, unknown> };
+    if (result.warning) {
+      wiring.logger.warn('stripe event changes nothing', { code: result.warning.code, message: result.warning.message });
+      await wiring.store.events.record({ type: 'Warning', reason: 'StripeEventIgnored', message: result.warning.message, actor: 'stripe-webhook', data: { code: result.warning.code, event: result.body.event } });
+    }
+    const outcome = result.outcome;
+    if (outcome?.kind !== 'plan' || !good) return answer;
+    if (!wiring.forge) {
+      wiring.logger.warn('stripe plan change not proposed: no GitHub forge configured', { tenant: outcome.tenant, plan: outcome.plan });
+      return answer;
+    }
+    const event = JSON.parse(body.toString('utf8')) as { data: { object: { id: string; customer: string; status: string; items?: { data?: { price?: { id?: string; product?: string | { id: string } } }[] } } } };
+    const object = event.data.object;
+    const subscription: SubscriptionView = {
+      id: object.id,
+      customer: object.customer,
+      status: object.status,
+      items: (object.items?.data ?? []).map((i) => ({ price: i.price?.id ?? '', product: typeof i.price?.product === 'string' ? i.price.product : i.price?.product?.id ?? '' })),
+    };
+    const files = await wiring.files(good.commit);
+    const texts = new Map([...(files.platform ? [files.platform] : []), ...files.tenants].map((f) => [f.path, new TextDecoder().decode(f.bytes)]));
+    const report = await runBot('stripe-sync', {
+      base: { branch: wiring.baseBranch, sha: good.commit, files, config: good.config, readFile: (path) => texts.get(path) },
+      forge: wiring.forge,
+      subscriptions: async () => new Map([[subscription.customer, [subscription]]]),
+      onlyTenant: outcome.tenant,
+      now: new Date(),
+      dryRun: false,
+      logger: wiring.logger,
+    });
+    const opened = report.results.find((r) => r.kind === 'propose');
+    if (opened?.kind === 'propose') {
+      await wiring.store.events.record({ tenant: outcome.tenant, type: 'Normal', reason: 'PlanChangeProposed', message: `Stripe ${outcome.subscription}: plan ${outcome.plan} proposed in PR #${opened.number}`, actor: 'stripe-webhook', commit: good.commit, data: { pr: opened.number, plan: outcome.plan } });
+      return { status: 200, body: { ...answer.body, pullRequest: opened.number } };
+    }
+    return answer;
+  };
+}
