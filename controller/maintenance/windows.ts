@@ -14,6 +14,9 @@ export type { MaintenanceWindow };
 
 export { MAINTENANCE_OVERRIDE_LABEL };
 
+/** The Ready condition's reason of a tenant whose downtime change waits for its window. */
+export const MAINTENANCE_WINDOW_REASON = 'MaintenanceWindow';
+
 export interface TenantMaintenance {
   /** Empty: the tenant has no windows, downtime changes apply at once. */
   windows: readonly MaintenanceWindow[];
@@ -80,6 +83,12 @@ export function windowDecision(maintenance: TenantMaintenance, now: Date): Windo
 /** `2026-12-06 22:00 UTC` */
 export function formatWindowTime(time: Date): string {
   return `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** The `Pending (window opens …)` part of a MaintenanceWindow condition message (`<pending>: <what waits>`). */
+export function pendingOf(message: string): string {
+  const end = message.indexOf('): ');
+  return end >= 0 ? message.slice(0, end + 1) : message;
 }
 
 /** `Pending (window opens 2026-12-06 22:00 UTC)`: how a waiting downtime change shows in status, the status page and plans. */
