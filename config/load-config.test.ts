@@ -118,6 +118,8 @@ const cases: BadCase[] = [
   { name: 'promotion on a shared tenant', text: `${BASE.replace('mode: dedicated', 'mode: shared')}  promotion: { window: "2026-12-05T22:00:00Z" }\n`, code: 'tenant.promotion-needs-dedicated', line: 11, path: 'spec.promotion' },
   { name: 'enterprise on shared without promotion', text: BASE.replace('plan: pro', 'plan: enterprise').replace('mode: dedicated', 'mode: shared'), code: 'tenant.enterprise-requires-dedicated', line: 8, path: 'spec.mode' },
   { name: 'residency mismatch', text: `${BASE}  compliance: { dataResidency: eu }\n`, code: 'tenant.residency-region-mismatch', line: 11, path: 'spec.compliance.dataResidency' },
+  { name: 'maintenance override not a time', text: BASE.replace('  email: ops@bad.example\n', '  email: ops@bad.example\n  labels: { rp9.io/maintenance-override: "tonight" }\n'), code: 'tenant.maintenance-override-invalid', line: 6, path: 'metadata.labels["rp9.io/maintenance-override"]' },
+  { name: 'maintenance window with no weekday', text: `${BASE}  maintenance: { windows: [{ weekdays: [], startHourUtc: 22 }] }\n`, code: 'schema.range', line: 11, path: 'spec.maintenance.windows[0].weekdays' },
   { name: 'n8n version not semver', text: `${BASE}  n8n: { version: latest }\n`, code: 'tenant.version-invalid', line: 11, path: 'spec.n8n.version' },
   // Across tenants
   { name: 'duplicate subdomain', text: tenantYaml('bad', 'taken'), code: 'tenant.subdomain-duplicate', line: 10, path: 'spec.subdomain', others: [source('tenants/alpha.yaml', tenantYaml('alpha', 'taken'))] },

@@ -8,6 +8,13 @@ import type { Diagnostic, Platform, Tenant } from './types.js';
 import type { Resources } from '../types/tenant.js';
 import { isExactVersion } from './version.js';
 
+/** The emergency override of maintenance windows (controller/maintenance/windows.ts reads it). */
+export const MAINTENANCE_OVERRIDE_LABEL = 'rp9.io/maintenance-override';
+
+export function isOverrideTime(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(new Date(value).getTime());
+}
+
 export interface TenantRuleInput {
   file: string;
   tenant: Tenant;
@@ -55,6 +62,10 @@ export function checkTenantOwnRules(input: TenantRuleInput, platform: Platform |
     if (spec.promotion) {
       report('tenant.promotion-needs-dedicated', ['spec', 'promotion'], 'spec.promotion moves a tenant to its dedicated n8n only when spec.mode is "dedicated"; on a shared tenant nothing ever moves. Set spec.mode: dedicated (the promotion bot\'s PR does both) or remove spec.promotion', 'key');
     }
+  }
+  const override = metadata.labels?.[MAINTENANCE_OVERRIDE_LABEL];
+  if (override !== undefined && !isOverrideTime(override)) {
+    report('tenant.maintenance-override-invalid', ['metadata', 'labels', MAINTENANCE_OVERRIDE_LABEL], `label ${MAINTENANCE_OVERRIDE_LABEL} ${quote(override)} is not an RFC 3339 time with a zone, like "2026-12-06T18:00:00Z": downtime changes apply at once until that time`);
   }
   if (spec.suspendedReason !== undefined && !spec.suspended) {
     report('tenant.suspended-reason-unsuspended', ['spec', 'suspendedReason'], 'spec.suspendedReason is set but spec.suspended is not true; remove the reason or suspend the tenant', 'key');

@@ -187,6 +187,8 @@ export interface Action {
   changes: FieldChange[];
   /** True when carrying it out interrupts the tenant's service. */
   downtime: boolean;
+  /** Set by the maintenance-window schedule (controller/maintenance): whether it applies now or waits for the tenant's next window. */
+  at?: 'now' | 'window';
   desired?: DesiredResource;
   observed?: ObservedResource;
 }
@@ -201,6 +203,8 @@ export interface TenantPlan {
   actions: Action[];
   /** A journaled operation that replaces container actions (an n8n version change runs as a blue/green upgrade, not a recreate). */
   operation?: PlannedOperation;
+  /** Set when a downtime change of this tenant waits for its next maintenance window (RFC 3339). */
+  windowOpensAt?: string;
 }
 
 export interface PlannedOperation {
@@ -210,6 +214,8 @@ export interface PlannedOperation {
   from: string;
   to: string;
   reason: string;
+  /** A starting upgrade (its swap is downtime) starts now or at the tenant's next maintenance window. */
+  at?: 'now' | 'window';
 }
 
 export interface PlanRefusal {

@@ -171,6 +171,13 @@ export interface Plan {
     monthly?: number;
   };
   overageBilling: boolean;
+  /**
+   * Windows in which downtime changes (a recreate or restart, an upgrade's swap) of this plan's dedicated tenants apply; outside them such a change waits for the next window. Left out: downtime changes apply at once. A tenant may override them (spec.maintenance).
+   *
+   * @minItems 1
+   * @maxItems 14
+   */
+  maintenanceWindows?: [MaintenanceWindow, ...MaintenanceWindow[]];
 }
 /**
  * This interface was referenced by `Platform`'s JSON-Schema
@@ -181,6 +188,28 @@ export interface PlanResources {
   memoryMb: number;
   workers: number;
   storageGb: number;
+}
+/**
+ * A weekly maintenance window in UTC: it opens at startHourUtc on each listed weekday and stays open durationHours (it may run past midnight).
+ *
+ * This interface was referenced by `Platform`'s JSON-Schema
+ * via the `definition` "MaintenanceWindow".
+ */
+export interface MaintenanceWindow {
+  /**
+   * Days the window opens on, 0 = Sunday.
+   *
+   * @minItems 1
+   */
+  weekdays: [number, ...number[]];
+  /**
+   * Hour (UTC) the window opens.
+   */
+  startHourUtc: number;
+  /**
+   * How long the window stays open.
+   */
+  durationHours: number;
 }
 /**
  * This interface was referenced by `Platform`'s JSON-Schema

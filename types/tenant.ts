@@ -110,6 +110,16 @@ export interface TenantSpec {
     reason?: string;
   };
   /**
+   * This tenant's maintenance windows, instead of its plan's (platform.yaml plans.<plan>.maintenanceWindows). For an emergency, the label rp9.io/maintenance-override: "<RFC 3339 UTC time>" applies downtime changes at once until that time.
+   */
+  maintenance?: {
+    /**
+     * @minItems 1
+     * @maxItems 14
+     */
+    windows: [MaintenanceWindow, ...MaintenanceWindow[]];
+  };
+  /**
    * Overrides of the plan's limits.
    */
   limits?: {
@@ -177,4 +187,26 @@ export interface CeilingException {
    * Why the tenant may exceed its plan's ceiling; shown by rp9 validate and rp9 plan.
    */
   reason: string;
+}
+/**
+ * A weekly maintenance window in UTC: it opens at startHourUtc on each listed weekday and stays open durationHours (it may run past midnight).
+ *
+ * This interface was referenced by `Tenant`'s JSON-Schema
+ * via the `definition` "MaintenanceWindow".
+ */
+export interface MaintenanceWindow {
+  /**
+   * Days the window opens on, 0 = Sunday.
+   *
+   * @minItems 1
+   */
+  weekdays: [number, ...number[]];
+  /**
+   * Hour (UTC) the window opens.
+   */
+  startHourUtc: number;
+  /**
+   * How long the window stays open.
+   */
+  durationHours: number;
 }

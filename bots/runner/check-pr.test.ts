@@ -70,6 +70,15 @@ describe('checkPullRequest', () => {
     expect(renderCheckMarkdown(result)).toContain('no action causes downtime');
   });
 
+  it('the PR comment shows a downtime change of a tenant with windows as Pending (window opens …), each action at window', () => {
+    const windowed = (version: string) => tenantYaml('acme', ['plan: pro', 'mode: dedicated', `n8n: { version: "${version}" }`, 'resources: { cpu: 2, workers: 1 }', 'maintenance: { windows: [{ weekdays: [6], startHourUtc: 22 }] }']);
+    const result = checkPullRequest({ base: files({ acme: windowed('2.40.0') }), head: files({ acme: windowed('2.41.1') }), changedPaths: [], now: new Date('2026-12-06T12:00:00Z') });
+
+    const markdown = renderCheckMarkdown(result);
+    expect(markdown).toContain('**Pending (window opens 2026-12-12 22:00 UTC)**');
+    expect(markdown).toMatch(/recreate \| container `rp9-acme-main` \| .*at window/);
+  });
+
   it('shows no plan and fails when head does not validate', () => {
     const result = checkPullRequest({ base: files({ acme: acme(2) }), head: files({ acme: acme(9) }), changedPaths: [] });
 

@@ -9,6 +9,7 @@ import { createCompileContext, type CompileContext } from '../../controller/comp
 import type { DesiredState, Plan } from '../../controller/model.js';
 import { convergedObserved } from '../../controller/plan/converged-observed.js';
 import { plan } from '../../controller/plan/plan.js';
+import { maintenanceByTenant, schedulePlan } from '../../controller/maintenance/schedule-plan.js';
 import { BotError } from '../core/errors.js';
 import { fieldPosition } from '../core/field-position.js';
 import { changedFields, checkOwnership } from '../core/ownership.js';
@@ -52,6 +53,8 @@ export interface CheckPrInput {
   bot?: BotBranch;
   /** How the controller compiles (default: checkCompileContext); the CLI passes the controller's settings. */
   compileContext?: (platform: Platform) => CompileContext;
+  /** The clock maintenance windows are read against (default now). */
+  now?: Date;
 }
 
 export interface CheckPrResult {
@@ -101,6 +104,8 @@ function desiredOf(platform: Platform, tenants: LoadedConfig['tenants'], context
 export interface BaseToHeadOptions {
   /** How the controller compiles (default: checkCompileContext). */
   compileContext?: (platform: Platform) => CompileContext;
+  /** The clock maintenance windows are read against (default now). */
+  now?: Date;
 }
 
 /**
@@ -117,10 +122,12 @@ export function planBaseToHead(base: ConfigFiles, head: { platform: Platform; te
   const observed = loadedBase.platform
     ? convergedObserved(desiredOf(loadedBase.platform, loadedBase.tenants, context))
     : { availability: convergedObserved(desiredHead).availability, resources: [] };
-  return plan(desiredHead, observed, {
+  const planned = plan(desiredHead, observed, {
     maxDeletionPercent: head.platform.spec.safety.maxDeletionPercent,
     allowDeletion: head.platform.spec.safety.allowDeletion,
   });
+  // Downtime changes of tenants with maintenance windows show `at window` and when it opens, as the controller will apply them.
+  return schedulePlan(planned, maintenanceByTenant(head.platform, head.tenants), options.now ?? new Date());
 }
 
 export function checkPullRequest(input: CheckPrInput): CheckPrResult {
@@ -133,7 +140,7 @@ export function checkPullRequest(input: CheckPrInput): CheckPrResult {
     return result;
   }
   try {
-    result.plan = planBaseToHead(input.base, { platform: head.platform, tenants: head.tenants }, input.compileContext ? { compileContext: input.compileContext } : {});
+    result.plan = planBaseToHead(input.base, { platform: head.platform, tenants: head.tenants }, { ...(input.compileContext ? { compileContext: input.compileContext } : {}), ...(input.now ? { now: input.now } : {}) });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     result.planNote = `No plan: compiling failed${typeof code === 'string' ? ` [${code}]` : ''}: ${(error as Error).message}`;

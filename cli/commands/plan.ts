@@ -15,6 +15,7 @@ import type { ObservedState, Plan } from '../../controller/model.js';
 import { observePlatform } from '../../controller/observe/observe-platform.js';
 import { hasChanges } from '../../controller/plan/format.js';
 import { plan as computePlan } from '../../controller/plan/plan.js';
+import { maintenanceByTenant, schedulePlan } from '../../controller/maintenance/schedule-plan.js';
 import { renderPlanJson } from '../../controller/plan/render-json.js';
 import { renderPlanMarkdown } from '../../controller/plan/render-markdown.js';
 import { renderPlanText } from '../../controller/plan/render-text.js';
@@ -139,7 +140,9 @@ export const planCommand: Command = {
     } else {
       const desired = compileDesired(platform, config.tenants, context(platform), { ...(read.commit ? { commit: read.commit } : {}), now: new Date() });
       const observed = await observe(settings, platform.spec.environment);
-      result = computePlan(desired, observed, { maxDeletionPercent: platform.spec.safety.maxDeletionPercent, allowDeletion: platform.spec.safety.allowDeletion });
+      const computed = computePlan(desired, observed, { maxDeletionPercent: platform.spec.safety.maxDeletionPercent, allowDeletion: platform.spec.safety.allowDeletion });
+      // Each action of a tenant with maintenance windows is marked now or at window, as the controller will apply it.
+      result = schedulePlan(computed, maintenanceByTenant(platform, config.tenants), new Date());
       for (const note of availabilityNotes(observed)) io.stderr.write(`note: ${note}\n`);
     }
     const rendered = format === 'json' ? renderPlanJson(result) : format === 'markdown' ? renderPlanMarkdown(result) : renderPlanText(result, { color: useColor(io) });

@@ -39,6 +39,12 @@ describe('status rendering', () => {
     ].join('\n'));
   });
 
+  it('a downtime change waiting for its maintenance window reads Pending (window opens <time>)', () => {
+    const message = 'Pending (window opens 2026-03-07 22:00 UTC): recreate container rp9-acme-main';
+    const text = renderStatusTable([status({ conditions: [{ type: 'Ready', status: 'False', reason: 'MaintenanceWindow', message, lastTransitionTime: at('2026-03-01T11:00:00Z') }] })], now);
+    expect(text.split('\n')[1]).toMatch(/^acme\s+active\s+False\s+Pending \(window opens 2026-03-07 22:00 UTC\)\s+-/);
+  });
+
   it('renders one tenant with conditions, operations and events, one line per message', () => {
     const text = renderTenantDetail({
       status: status({

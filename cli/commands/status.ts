@@ -1,5 +1,6 @@
 // `rp9 status [tenant]`: what the controller last recorded, read from the
 // state store (DATABASE_URL, or the embedded store in --state-dir).
+import { MAINTENANCE_WINDOW_REASON, pendingOf } from '../../controller/maintenance/windows.js';
 import { resolve } from 'node:path';
 import { EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
 import { DEFAULT_STATE_DIR, embeddedStoreExists, openStore, type StoreOptions } from '../../controller/store/store.js';
@@ -91,7 +92,9 @@ function printEmpty(io: CommandIo, format: string, where: string, tenant: string
 export function renderStatusTable(tenants: readonly TenantStatus[], now: Date): string {
   const rows = tenants.map((s) => {
     const ready = s.conditions.find((c) => c.type === 'Ready');
-    return [s.tenant, s.phase, ready?.status ?? '-', ready?.reason ?? '-', shortCommit(s.appliedCommit), when(s.updatedAt, now)];
+    // A downtime change waiting for the tenant's window reads `Pending (window opens <time>)`, not a bare reason.
+    const reason = ready?.reason === MAINTENANCE_WINDOW_REASON ? pendingOf(ready.message) : (ready?.reason ?? '-');
+    return [s.tenant, s.phase, ready?.status ?? '-', reason, shortCommit(s.appliedCommit), when(s.updatedAt, now)];
   });
   return table(['TENANT', 'PHASE', 'READY', 'REASON', 'APPLIED', 'UPDATED'], rows);
 }

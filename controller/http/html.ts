@@ -50,6 +50,8 @@ export interface CommitProgress {
   failing: number;
   /** Not ready only because no Docker engine is reachable yet. */
   waitingForDocker: number;
+  /** A downtime change waits for the tenant's maintenance window. */
+  waitingForWindow: number;
   /** Not ready and no reconcile has reported on them yet. */
   pending: number;
   /** Ready, but at an older commit. */
@@ -57,11 +59,12 @@ export interface CommitProgress {
 }
 
 export function commitProgress(tenants: readonly TenantRow[], sha: string): CommitProgress {
-  const progress: CommitProgress = { total: tenants.length, applied: 0, failing: 0, waitingForDocker: 0, pending: 0, older: 0 };
+  const progress: CommitProgress = { total: tenants.length, applied: 0, failing: 0, waitingForDocker: 0, waitingForWindow: 0, pending: 0, older: 0 };
   for (const t of tenants) {
     if (t.ready && t.appliedCommit === sha) progress.applied++;
     else if (t.ready) progress.older++;
     else if (t.waitingForDocker) progress.waitingForDocker++;
+    else if (t.pendingWindow) progress.waitingForWindow++;
     else if (t.reason !== undefined) progress.failing++;
     else progress.pending++;
   }
@@ -77,6 +80,7 @@ function commitLines(commit: ConfigCommit | undefined, tenants: readonly TenantR
   const parts = [`${p.applied} of ${p.total} tenants applied at this commit`];
   if (p.failing > 0) parts.push(`<span class="no">${p.failing} failing</span>`);
   if (p.waitingForDocker > 0) parts.push(`<span class="wait">${p.waitingForDocker} waiting for Docker</span>`);
+  if (p.waitingForWindow > 0) parts.push(`<span class="wait">${p.waitingForWindow} waiting for a maintenance window</span>`);
   if (p.pending > 0) parts.push(`${p.pending} pending`);
   if (p.older > 0) parts.push(`${p.older} still at an older commit`);
   const invalid = commit.newerInvalid
@@ -89,6 +93,7 @@ function commitLines(commit: ConfigCommit | undefined, tenants: readonly TenantR
 function readyCell(t: TenantRow): string {
   if (t.ready) return '<td class="yes">yes</td>';
   if (t.waitingForDocker) return '<td class="wait">waiting for Docker</td>';
+  if (t.pendingWindow) return `<td class="wait">${escapeHtml(t.pendingWindow)}</td>`;
   return '<td class="no">no</td>';
 }
 

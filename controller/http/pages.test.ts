@@ -103,7 +103,7 @@ describe('html', () => {
 
     const html = renderStatusPage({ tenants, lastCommit: { sha, newerInvalid: 'd'.repeat(40) }, version: '1', generatedAt: new Date(0) });
 
-    expect(commitProgress(tenants, sha)).toEqual({ total: 5, applied: 2, failing: 1, waitingForDocker: 0, pending: 1, older: 1 });
+    expect(commitProgress(tenants, sha)).toEqual({ total: 5, applied: 2, failing: 1, waitingForDocker: 0, waitingForWindow: 0, pending: 1, older: 1 });
     expect(html).not.toContain('Last applied commit');
     expect(html).toContain(`Last valid commit read <code title="${sha}">cccccccccccc</code>`);
     expect(html).toContain('<p>2 of 5 tenants applied at this commit · <span class="no">1 failing</span> · 1 pending · 1 still at an older commit</p>');
@@ -122,13 +122,22 @@ describe('html', () => {
     const html = renderStatusPage({ tenants, lastCommit: { sha }, docker: 'down', version: '1', generatedAt: new Date(0) });
     const upHtml = renderStatusPage({ tenants: tenants.slice(0, 1), lastCommit: { sha }, docker: 'up', version: '1', generatedAt: new Date(0) });
 
-    expect(commitProgress(tenants, sha)).toEqual({ total: 3, applied: 1, failing: 0, waitingForDocker: 2, pending: 0, older: 0 });
+    expect(commitProgress(tenants, sha)).toEqual({ total: 3, applied: 1, failing: 0, waitingForDocker: 2, waitingForWindow: 0, pending: 0, older: 0 });
     expect(html).toContain('<p>1 of 3 tenants applied at this commit · <span class="wait">2 waiting for Docker</span></p>');
     expect(html).not.toContain('failing');
     expect(html).not.toContain('<td class="no">');
     expect(html.match(/<td class="wait">waiting for Docker<\/td>/g)).toHaveLength(2);
     expect(html).toContain('Docker is not reachable: routes of shared tenants are applied; dedicated tenants wait for Docker');
     expect(upHtml).not.toContain('Docker is not reachable');
+  });
+
+  it('shows a tenant whose downtime change waits for its maintenance window as Pending, not failing', () => {
+    const sha = 'c'.repeat(40);
+    const tenants: TenantRow[] = [{ name: 'a', mode: 'dedicated', plan: 'pro', phase: 'active', ready: false, reason: 'MaintenanceWindow: Pending (window opens 2026-12-12 22:00 UTC): recreate container rp9-a-main', pendingWindow: 'Pending (window opens 2026-12-12 22:00 UTC)' }];
+    const html = renderStatusPage({ tenants, lastCommit: { sha }, version: '1', generatedAt: new Date(0) });
+    expect(commitProgress(tenants, sha)).toMatchObject({ failing: 0, waitingForWindow: 1 });
+    expect(html).toContain('<td class="wait">Pending (window opens 2026-12-12 22:00 UTC)</td>');
+    expect(html).toContain('<span class="wait">1 waiting for a maintenance window</span>');
   });
 
   it('names unreachable container addresses with their code; says nothing while they answer', () => {

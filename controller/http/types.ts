@@ -43,6 +43,8 @@ export interface TenantRow {
   reason?: string;
   /** Not ready only because it needs Docker and no engine is reachable: its own state, not a failure. */
   waitingForDocker?: boolean;
+  /** A downtime change waits for the tenant's maintenance window: `Pending (window opens <time>)`. Its own state, not a failure. */
+  pendingWindow?: string;
   appliedCommit?: string;
   updatedAt?: Date | string;
   /** Conditions beyond Ready that are False (a failed restore drill), as `Reason: message`. */

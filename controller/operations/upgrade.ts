@@ -6,9 +6,11 @@
 //                   copy: the migrations run on the copy, never on green's
 //   gate            blue healthy, its migrations at least green's, the same
 //                   workflows and credentials (count and hashes) as green
-//   swap            green unchanged since the copy (else fail: no re-copy),
-//                   the route file moves to blue in one rename, green stops
-//                   (its workers finish their jobs within the stop timeout)
+//   swap            the route holds new work (503 with Retry-After, the
+//                   promotion freeze's response), green unchanged since the
+//                   copy (else fail: no re-copy), the route file moves to blue
+//                   in one rename, green stops (its workers finish their jobs
+//                   within the stop timeout)
 //   watch           blue stays healthy for the watch (waits across passes)
 //   cleanup         green's containers and database are removed
 // Any failure up to the swap discards blue; a failure in the watch undoes the
@@ -43,6 +45,8 @@ export interface UpgradeDeps {
   backup(tenant: string, colour: Colour): BackupDeps;
   /** Seconds blue is watched after the swap (policies.upgrades.watchMinutes × 60). */
   watchSeconds(tenant: string): number;
+  /** The tenant's route answering 503 with Retry-After (the suspended page, as a promotion's freeze): new work waits during the swap. */
+  heldRoute(tenant: string): DesiredRoute;
   /** Undefined while the tenant's blue stack is healthy, else why not (a container down or unhealthy). */
   unhealthy(containers: readonly string[]): Promise<string | undefined>;
   /** After an upgrade rolled back or was given up: an event, a revert PR, the tenant stalled (UpgradeFailed). */
@@ -186,7 +190,10 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
       async run(ctx) {
         const { fromColour, toColour, greenContainers } = input(ctx);
         const ports = ctx.deps.ports();
+        const held = Date.now();
         if (ctx.state.swappedAt === undefined) {
+          // Hold new work first: nothing reaches green between the check below and the switch (clients get 503 + Retry-After).
+          await ports.writeRoute(ctx.deps.heldRoute(ctx.operation.tenant));
           const atCopy = ctx.state.greenDigest as N8nDigest;
           const current = await n8nDigest(colourUrl(ctx, fromColour));
           const changed = digestDifferences(atCopy, current);
@@ -195,8 +202,9 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         // One rename of the route file: Traefik serves green, then blue, never both.
         await ports.writeRoute(stackOf(ctx, toColour).route);
         // Green stops (main first: no new triggers); docker stop lets its workers finish their jobs within the stop timeout.
+        const holdSeconds = (Date.now() - held) / 1000;
         for (const name of greenContainers) await ports.stopContainer(name);
-        return { swappedAt: typeof ctx.state.swappedAt === 'string' ? ctx.state.swappedAt : now(ctx).toISOString() };
+        return { swappedAt: typeof ctx.state.swappedAt === 'string' ? ctx.state.swappedAt : now(ctx).toISOString(), holdSeconds };
       },
       async undo(ctx) {
         // Green comes back on its own, untouched database; then the route returns to it.

@@ -1,4 +1,5 @@
 // Shared pieces of the plan renderers: symbols, values, change lists, the summary line.
+import { pendingText } from '../maintenance/windows.js';
 import type { PlannedOperation, Action, ActionOp, FieldChange, Plan, TenantPlan } from '../model.js';
 
 export const SYMBOL: Record<ActionOp, string> = {
@@ -80,7 +81,13 @@ export function actionTags(action: Action, tenantChange: TenantPlan['change']): 
       break;
   }
   if (action.downtime) tags.push('downtime');
+  if (action.at) tags.push(action.at === 'window' ? 'at window' : 'now');
   return tags;
+}
+
+/** `Pending (window opens 2026-12-12 22:00 UTC)` for a tenant whose downtime change waits for its maintenance window. */
+export function windowLine(tenant: TenantPlan): string | undefined {
+  return tenant.windowOpensAt ? pendingText(new Date(tenant.windowOpensAt)) : undefined;
 }
 
 export function hasChanges(summary: Plan['summary']): boolean {
@@ -118,5 +125,6 @@ export function overrideLine(plan: Plan): string | undefined {
 /** `upgrade 1.123.81 → 2.41.1 (blue/green, no downtime)`; `(running)` while one is under way. */
 export function operationLine(operation: PlannedOperation): string {
   const status = operation.status === 'running' ? 'running' : operation.status === 'failed' ? `failed, held: ${operation.reason}` : 'blue/green, no downtime';
-  return `${operation.kind} ${operation.from} → ${operation.to} (${status})`;
+  const at = operation.at === 'window' ? ', at window' : operation.at === 'now' ? ', now' : '';
+  return `${operation.kind} ${operation.from} → ${operation.to} (${status}${at})`;
 }

@@ -31,6 +31,7 @@ function tenantJson(tenant: TenantPlan) {
     specHash: tenant.specHash ?? null,
     generation: tenant.generation ?? null,
     operation: tenant.operation ? { ...tenant.operation } : null,
+    windowOpensAt: tenant.windowOpensAt ?? null,
     actions: tenant.actions.map(actionJson),
   };
 }
@@ -42,6 +43,7 @@ function actionJson(action: Action) {
     name: action.name,
     reason: action.reason,
     downtime: action.downtime,
+    at: action.at ?? 'now',
     changes: action.changes.map((change) => ({ field: change.field, from: redact(change.from) ?? null, to: redact(change.to) ?? null })),
     desired: action.desired ? redact(action.desired) : null,
     observed: action.observed ? redact(action.observed) : null,

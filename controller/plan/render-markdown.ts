@@ -1,6 +1,6 @@
 // The plan as Markdown for pull-request comments: one table per changing tenant.
 import type { Action, Plan, TenantPlan } from '../model.js';
-import { actionTags, operationLine, formatChanges, hasChanges, overrideLine, refusalLine, retainedNote, summaryLine, SYMBOL, TENANT_SYMBOL, visibleChanges } from './format.js';
+import { actionTags, operationLine, windowLine, formatChanges, hasChanges, overrideLine, refusalLine, retainedNote, summaryLine, SYMBOL, TENANT_SYMBOL, visibleChanges } from './format.js';
 
 /** Text safe inside a table cell: no pipes, newlines or HTML. */
 function cell(text: string): string {
@@ -26,6 +26,8 @@ export function renderPlanMarkdown(plan: Plan): string {
     if (tenant.change === 'noop') continue;
     const downtime = tenant.actions.some((a) => a.downtime);
     out.push(`#### ${TENANT_SYMBOL[tenant.change]} ${code(tenant.tenant)}: ${tenant.change}${downtime ? ' (downtime)' : ''}`, '');
+    const pending = windowLine(tenant);
+    if (pending) out.push(`⏳ **${cell(pending)}**: the downtime change waits for the tenant's maintenance window (label \`rp9.io/maintenance-override\` applies it at once).`, '');
     if (tenant.operation) out.push(`» operation ${cell(operationLine(tenant.operation))}`, '');
     out.push('| | Action | Resource | Details | Downtime |', '|---|---|---|---|---|');
     for (const action of tenant.actions) out.push(row(action, tenant.change));

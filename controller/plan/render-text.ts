@@ -1,6 +1,6 @@
 // `terraform plan`-style text of a plan, for terminals and logs.
 import type { Action, ActionOp, Plan, TenantPlan } from '../model.js';
-import { actionTags, operationLine, formatChanges, hasChanges, overrideLine, refusalLine, retainedNote, summaryLine, SYMBOL, TENANT_SYMBOL, visibleChanges } from './format.js';
+import { actionTags, operationLine, windowLine, formatChanges, hasChanges, overrideLine, refusalLine, retainedNote, summaryLine, SYMBOL, TENANT_SYMBOL, visibleChanges } from './format.js';
 
 export interface TextOptions {
   color: boolean;
@@ -30,7 +30,8 @@ export function renderPlanText(plan: Plan, options: TextOptions = { color: false
 
   for (const tenant of plan.tenants) {
     if (tenant.change === 'noop') continue;
-    out.push(paint(TENANT_COLOR[tenant.change], `${TENANT_SYMBOL[tenant.change]} tenant ${tenant.tenant} (${tenant.change})`));
+    const pending = windowLine(tenant);
+    out.push(paint(TENANT_COLOR[tenant.change], `${TENANT_SYMBOL[tenant.change]} tenant ${tenant.tenant} (${tenant.change})${pending ? `: ${pending}` : ''}`));
     if (tenant.operation) out.push(paint(ANSI.cyan, `  » operation ${operationLine(tenant.operation)}`));
     for (const action of tenant.actions) out.push(actionLine(action, tenant.change, paint));
     out.push('');

@@ -20,6 +20,8 @@ import { recordOutcome, recordRemoval, type RecordContext } from './record-statu
 import { recordOverride, recordRefusal, recordRefusalCleared } from './refusal-event.js';
 import { reasonFromCode, type TenantOutcome } from './tenant-status.js';
 import type { UpgradeHook } from '../upgrades/reconcile-hook.js';
+import { maintenanceByTenant, pendingWindows, runnableNow, schedulePlan } from '../maintenance/schedule-plan.js';
+import { formatWindowTime, MAINTENANCE_WINDOW_REASON, pendingText } from '../maintenance/windows.js';
 
 export interface ReconcilerDeps {
   tracker: ConfigTracker;
@@ -33,6 +35,8 @@ export interface ReconcilerDeps {
   tenantDatabases: boolean;
   /** Blue/green upgrades: live colours, and version changes run as operations instead of recreates. */
   upgrades?: UpgradeHook;
+  /** The clock maintenance windows are read against (tests move it). */
+  now?(): Date;
   store: Store;
   commitStatus: CommitStatusReporter;
   metrics: Metrics;
@@ -131,7 +135,10 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   });
 
   const diverted = deps.upgrades && upgradeView && !computed.refused ? deps.upgrades.divert(computed, upgradeView) : { plan: computed, start: [], held: [] };
-  const plan = diverted.plan;
+  // Downtime changes outside the tenant's maintenance window wait for it: the plan shows them `at window`, the pass leaves them out.
+  const now = deps.now?.() ?? new Date();
+  const plan = schedulePlan(diverted.plan, maintenanceByTenant(good.platform, good.config.tenants), now);
+  const pending = pendingWindows(plan);
   if (plan.refused) {
     log.error('plan refused by a safety rail', { code: plan.refused.code, reason: plan.refused.message });
     // GitHub keeps 140 characters of a description: the override comes first, the counts after.
@@ -146,7 +153,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     log.warn('removals allowed past the mass-deletion rail by an override', { override: by, tenants, reason });
     await recordOverride(deps.store, { commit: good.commit, override: plan.deletionOverride, actor: 'controller', correlationId });
   }
-  const gated = gatePlan(plan, observed.availability, { tenantDatabases: deps.tenantDatabases });
+  const gated = gatePlan(runnableNow(plan), observed.availability, { tenantDatabases: deps.tenantDatabases });
   const runnable = gated.plan;
   const held = [...gated.held, ...diverted.held];
   // Every line about one tenant carries its own id next to the pass's id.
@@ -172,7 +179,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   });
 
   if (deps.upgrades && upgradeView && diverted.start.length > 0) {
-    const started = await deps.upgrades.start(diverted.start.filter((u) => !held.some((h) => h.tenant === u.tenant)), upgradeView);
+    const started = await deps.upgrades.start(diverted.start.filter((u) => !held.some((h) => h.tenant === u.tenant) && !pending.has(u.tenant)), upgradeView);
     if (started.length > 0) log.info('upgrades started', { operations: started });
   }
   const previous = new Map((await deps.store.status.list()).map((s) => [s.tenant, s]));
@@ -208,6 +215,10 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
       outcome = { kind: 'failed', commit: good.commit, generation: tenantPlan.generation ?? '', code: hold.code, message: hold.message, transient: hold.transient, actions: [] };
       failures.push({ tenant, code: hold.code, message: hold.message, transient: hold.transient });
       tenantLog(tenant).warn('tenant held', { code: hold.code, error: hold.message, transient: hold.transient });
+    } else if (result?.outcome !== 'failed' && pending.has(tenant)) {
+      const waiting = tenantPlan.operation?.at === 'window' ? `upgrade ${tenantPlan.operation.from} → ${tenantPlan.operation.to}` : tenantPlan.actions.filter((a) => a.at === 'window').map(describe).join(', ');
+      outcome = { kind: 'waiting', commit: good.commit, generation: tenantPlan.generation ?? '', reason: MAINTENANCE_WINDOW_REASON, message: `${pendingText(pending.get(tenant)!)}: ${waiting}` };
+      tenantLog(tenant).info('tenant waits for its maintenance window', { opens_at: pending.get(tenant)!.toISOString(), waiting });
     } else if (result?.outcome === 'failed' && result.error) {
       outcome = { kind: 'failed', commit: good.commit, generation: tenantPlan.generation ?? '', code: result.error.code, message: result.error.message, transient: result.error.transient, actions: result.done.map(describe) };
       failures.push({ tenant, code: result.error.code, message: result.error.message, transient: result.error.transient });
@@ -230,7 +241,11 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   const failedTenants = new Set(failures.map((f) => f.tenant));
   const appliedCount = desired.tenants.filter((t) => !failedTenants.has(t.name)).length;
   // Transient failures are retried with backoff: the commit stays pending until they clear or one turns terminal.
-  await deps.commitStatus.report({ commit: good.commit, ...passStatus(appliedCount, total, failures) });
+  const opens = [...pending.values()].sort((a, b) => a.getTime() - b.getTime())[0];
+  const status = failures.length === 0 && opens
+    ? { state: 'pending' as const, description: `${pending.size === 1 ? '1 tenant waits' : `${pending.size} tenants wait`} for a maintenance window (next opens ${formatWindowTime(opens)}); the rest applied` }
+    : passStatus(appliedCount, total, failures);
+  await deps.commitStatus.report({ commit: good.commit, ...status });
   const changed = report.tenants.some((t) => t.done.length > 0);
   // The commit counts as applied when every tenant is at it, and also when this
   // pass applied it to some tenants while others wait or fail: those show on

@@ -20,6 +20,7 @@ import { createDatabaseAdmin, type DatabaseAdmin } from '../postgres/tenant-data
 import { createCommitStatusReporter, type CommitStatusReporter } from '../reconcile/commit-status.js';
 import { createConfigTracker, type GoodConfig } from '../reconcile/config-tracker.js';
 import { WAITING_FOR_DOCKER_REASON } from '../reconcile/gate.js';
+import { MAINTENANCE_WINDOW_REASON, pendingOf } from '../maintenance/windows.js';
 import { startReconcileLoop, type ReconcileLoop } from '../reconcile/loop.js';
 import { reconcileOnce } from '../reconcile/reconciler.js';
 import { masterKeyFromEnv } from '../secrets/master-key.js';
@@ -76,7 +77,12 @@ function forgeFor(settings: ControllerSettings, logger: Logger): Forge | undefin
   return createGitHubForge({ owner, repo, auth: { token: settings.github.token }, ...(settings.github.apiUrl ? { baseUrl: settings.github.apiUrl } : {}) });
 }
 
-export async function runController(settings: ControllerSettings, logger: Logger, env: NodeJS.ProcessEnv): Promise<RunningController> {
+/** Test seams of a running controller: the clock maintenance windows are read against. */
+export interface ControllerHooks {
+  now?(): Date;
+}
+
+export async function runController(settings: ControllerSettings, logger: Logger, env: NodeJS.ProcessEnv, hooks: ControllerHooks = {}): Promise<RunningController> {
   // Fail at start, not at the first secret or the first n8n that cannot reach its database.
   const problems = startupProblems(settings, env);
   if (problems.length > 0) throw new StartupError(problems);
@@ -153,6 +159,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
       ports: portsFor,
       tenantDatabases: databases !== undefined,
       ...(upgradeHook ? { upgrades: upgradeHook } : {}),
+      ...(hooks.now ? { now: hooks.now } : {}),
       store,
       commitStatus,
       metrics,
@@ -177,6 +184,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
         ready: ready?.status === 'True',
         ...(ready ? { reason: `${ready.reason}: ${ready.message}` } : {}),
         ...(ready?.status === 'False' && ready.reason === WAITING_FOR_DOCKER_REASON ? { waitingForDocker: true } : {}),
+        ...(ready?.status === 'False' && ready.reason === MAINTENANCE_WINDOW_REASON ? { pendingWindow: pendingOf(ready.message) } : {}),
         ...(status?.appliedCommit ? { appliedCommit: status.appliedCommit } : {}),
         ...(status?.updatedAt ? { updatedAt: status.updatedAt } : {}),
         ...(warnings.length > 0 ? { warnings } : {}),

@@ -74,6 +74,13 @@ export function upgradeDeps(options: UpgradeRuntimeOptions): UpgradeDeps {
       return stackFrom(good, options.compileContext(good.platform), tenant, colour);
     },
     ports: () => options.ports(requireConfig(options)),
+    heldRoute(tenant) {
+      const good = requireConfig(options);
+      const route = stackFrom(good, options.compileContext(good.platform), tenant, 'green')?.route;
+      if (!route) throw new Error(`tenant ${tenant} is no longer a dedicated tenant in the config in force`);
+      // The promotion freeze's response: the suspended page answers 503 with Retry-After.
+      return { ...route, target: { type: 'suspended', url: options.compileContext(good.platform).suspendedUrl }, hash: `${route.hash}-held` };
+    },
     adminUrl: options.adminUrl,
     backup: (tenant, colour): BackupDeps => ({
       ...options.backup,

@@ -9,7 +9,7 @@ import { runCli } from './support/cli.js';
 import { platformYaml, tenantFile, type TenantInput } from './support/config.js';
 import { tenantContainers, volumeExists } from './support/docker.js';
 import { readRoute } from './support/routes.js';
-import { until } from './support/wait.js';
+import { nothingFor, until } from './support/wait.js';
 import { createWorld, type ControllerHandle, type World } from './support/world.js';
 
 const TENANTS: Record<string, TenantInput> = {
@@ -19,7 +19,12 @@ const TENANTS: Record<string, TenantInput> = {
   gone: { name: 'lc-gone' },
   drift: { name: 'lc-drift' },
   dead: { name: 'lc-dead' },
+  // Its own window: every day 22:00–23:00 UTC, read against the test's clock (windowClock).
+  win: { name: 'lc-win', maintenanceWindows: '[{ weekdays: [0, 1, 2, 3, 4, 5, 6], startHourUtc: 22, durationHours: 1 }]' },
 };
+
+/** The clock the controller reads maintenance windows against: Sunday noon until a test moves it. */
+let windowClock = new Date('2026-12-06T12:00:00Z');
 
 let world: World;
 let controller: ControllerHandle;
@@ -49,7 +54,7 @@ beforeAll(async () => {
     images: ['rp9/n8n:1.123.4'],
     files: (environment) => Object.assign({ 'platform.yaml': platformYaml({ environment }) }, ...Object.values(TENANTS).map(tenantFile)),
   });
-  controller = await world.startController({ intervalSeconds: 2, settings: { concurrency: 8 } });
+  controller = await world.startController({ intervalSeconds: 2, settings: { concurrency: 8 }, now: () => windowClock });
   for (const tenant of Object.values(TENANTS)) await appliedAt(tenant.name, world.repo.head, 90_000);
 }, 120_000);
 
@@ -178,4 +183,33 @@ describe('controller end to end: dedicated tenants', () => {
     await appliedAt('lc-dead', world.repo.head);
     expect(controller.logs.some((line) => line.includes('"action":"recreate container rp9-lc-dead-main"') && line.includes('container is '))).toBe(true);
   }, 60_000);
+
+  it('a downtime change merged outside the tenant\'s maintenance window waits, shows Pending, and applies when the window opens', async () => {
+    const before = await running('lc-win');
+    // A new subdomain recreates the running main (downtime): outside 22:00–23:00 it waits, whole.
+    const commit = await world.push(tenantFile({ ...TENANTS.win!, subdomain: 'lc-win-new' }), 'lc-win: new subdomain');
+    const waiting = await until('lc-win pending its window', async () => {
+      const status = await controller.store.status.get('lc-win');
+      const ready = status?.conditions.find((c) => c.type === 'Ready');
+      return status?.observedCommit === commit && ready?.reason === 'MaintenanceWindow' ? ready : undefined;
+    }, { timeoutMs: 40_000, intervalMs: 200 });
+    expect(waiting.status).toBe('False');
+    expect(waiting.message).toMatch(/^Pending \(window opens 2026-12-06 22:00 UTC\): recreate container rp9-lc-win-main/);
+    // Passes go by (2 s interval): nothing of the change is applied, neither the recreate nor the route.
+    await nothingFor('lc-win changed before its window', async () => {
+      const now = await running('lc-win');
+      if (now.map((c) => c.id).join() !== before.map((c) => c.id).join()) return `containers ${now.map((c) => c.name).join(', ')} replaced`;
+      return (await routeFile('lc-win'))?.includes('lc-win-new.') ? 'the route has the new host' : undefined;
+    }, { forMs: 6_000, intervalMs: 500 });
+    const status = await runCli(['status', '--state-dir', controller.settings.stateDir], world.env(), controller.settings.stateDir);
+    expect(status.stdout).toMatch(/lc-win\s+\S+\s+False\s+Pending \(window opens 2026-12-06 22:00 UTC\)/);
+
+    windowClock = new Date('2026-12-06T22:10:00Z');
+    await appliedAt('lc-win', commit);
+
+    const after = await running('lc-win');
+    expect(after.map((c) => c.name)).toEqual(['rp9-lc-win-main', 'rp9-lc-win-worker-1']);
+    expect(after.find((c) => c.role === 'main')?.id).not.toBe(before.find((c) => c.role === 'main')?.id);
+    expect(await routeFile('lc-win')).toContain('Host(`lc-win-new.');
+  });
 });

@@ -53,6 +53,8 @@ export interface TenantInput {
   memoryMb?: number;
   workers?: number;
   suspended?: boolean;
+  /** spec.maintenance.windows as flow YAML, e.g. `[{ weekdays: [0], startHourUtc: 22 }]`. */
+  maintenanceWindows?: string;
 }
 
 export function tenantYaml(input: TenantInput): string {
@@ -72,6 +74,7 @@ export function tenantYaml(input: TenantInput): string {
   ];
   if (input.customDomains?.length) lines.push(`  customDomains: [${input.customDomains.join(', ')}]`);
   if (input.suspended !== undefined) lines.push(`  suspended: ${input.suspended}`);
+  if (input.maintenanceWindows) lines.push(`  maintenance: { windows: ${input.maintenanceWindows} }`);
   if (mode === 'dedicated') {
     const resources = [`cpu: ${input.cpu ?? 0.5}`, `memoryMb: ${input.memoryMb ?? 128}`, `workers: ${input.workers ?? 1}`];
     lines.push(`  resources: { ${resources.join(', ')} }`);

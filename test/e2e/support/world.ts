@@ -49,6 +49,8 @@ export interface ControllerOptions {
   /** Extra environment variables (e.g. lease timing). */
   env?: Record<string, string>;
   settings?: Partial<ControllerSettings>;
+  /** The clock maintenance windows are read against. */
+  now?: () => Date;
 }
 
 export interface World {
@@ -168,7 +170,7 @@ export async function createWorld(input: WorldInput): Promise<World> {
         if (logFile) appendFileSync(logFile, line);
       };
       const logger = createLogger({ stream: { write }, env: controllerEnv });
-      const running = await runController(settings, logger, controllerEnv);
+      const running = await runController(settings, logger, controllerEnv, options.now ? { now: options.now } : {});
       const handle: ControllerHandle = { ...running, settings, logs };
       controllers.push(handle);
       return handle;

@@ -1,0 +1,47 @@
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { openStore } from '../../controller/store/store.js';
+import { upgradeKind } from '../../controller/operations/upgrade.js';
+import { captureIo } from '../../test/fixtures/capture-io.js';
+import { scratchDatabases } from '../../test/harness/scratch-databases.js';
+import { main } from '../main.js';
+
+const databases = scratchDatabases(inject('postgresUrl'), 'rp9_upgrade_status');
+afterAll(() => databases.dropAll());
+
+describe('rp9 tenant upgrade-status', () => {
+  it('shows the newest upgrade from the journal: versions, live colour, step, backup, hold (text and JSON); exit 1 without one', async () => {
+    const url = await databases.create();
+    const store = await openStore({ databaseUrl: url, notify: () => undefined });
+    try {
+      const op = await store.operations.start({ tenant: 'acme', kind: 'upgrade', steps: upgradeKind.steps.map((s) => s.name), state: { fromVersion: '1.123.81', toVersion: '2.41.1', fromColour: 'green', toColour: 'blue', greenContainers: [] } });
+      await store.operations.advance(op.id, { backupId: 'acme-pre-upgrade-1' });
+      for (let i = 0; i < 3; i++) await store.operations.advance(op.id);
+      await store.operations.advance(op.id, { swappedAt: '2026-12-06T22:05:00.000Z', holdSeconds: 1.25 });
+    } finally {
+      await store.close();
+    }
+
+    const text = captureIo({ DATABASE_URL: url }, '/');
+    const json = captureIo({ DATABASE_URL: url }, '/');
+    const none = captureIo({ DATABASE_URL: url }, '/');
+    expect(await main(['tenant', 'upgrade-status', 'acme'], text.io)).toBe(0);
+    expect(await main(['tenant', 'upgrade-status', 'acme', '-o', 'json'], json.io)).toBe(0);
+    expect(await main(['tenant', 'upgrade-status', 'globex'], none.io)).toBe(1);
+
+    expect(text.out()).toContain('Upgrade of acme: n8n 1.123.81 → 2.41.1 (green → blue)');
+    expect(text.out()).toContain('Status: running, at step watch');
+    expect(text.out()).toContain('Live colour: blue');
+    expect(text.out()).toContain('Pre-upgrade backup: acme-pre-upgrade-1');
+    expect(text.out()).toContain('new work held 1.3 s');
+    expect(JSON.parse(json.out()).upgrade).toMatchObject({ from: '1.123.81', to: '2.41.1', liveColour: 'blue', step: 'watch', holdSeconds: 1.25, backupId: 'acme-pre-upgrade-1' });
+    expect(none.out()).toContain('No upgrade of tenant globex');
+  });
+
+  it('usage errors exit 2; --help', async () => {
+    const bad = captureIo({}, '/');
+    const help = captureIo({}, '/');
+    expect(await main(['tenant', 'upgrade-status'], bad.io)).toBe(2);
+    expect(await main(['tenant', 'upgrade-status', '--help'], help.io)).toBe(0);
+    expect(help.out()).toContain('rp9 tenant upgrade-status');
+  });
+});

@@ -1,0 +1,90 @@
+// The upgrade's swap step on a real PostgreSQL database shaped like n8n's
+// (the three tables the digest reads): new work is held (the route answers
+// 503 with Retry-After) before green is checked and before the route moves to
+// blue; a green that changed since the copy fails the swap while held, and the
+// undo brings the route back to green. The apply ports record their calls.
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { runSql, scratchDatabases } from '../../test/harness/scratch-databases.js';
+import { fakePorts } from '../apply/test-support.js';
+import type { DesiredRoute } from '../model.js';
+import { silentLogger } from '../../kernel/log/logger.js';
+import type { Operation } from '../store/types.js';
+import { n8nDigest } from '../upgrades/n8n-digest.js';
+import { OperationError, type StepContext } from './kind.js';
+import { upgradeKind, type UpgradeDeps } from './upgrade.js';
+
+const adminUrl = inject('postgresUrl');
+const databases = scratchDatabases(adminUrl, 'rp9_swap');
+afterAll(() => databases.dropAll());
+
+const swap = upgradeKind.steps.find((s) => s.name === 'swap')!;
+const route = (tenant: string, target: DesiredRoute['target'], hash = 'h'): DesiredRoute => ({ kind: 'route', name: tenant, tenant, hosts: [`${tenant}.test`], target, hash });
+
+async function greenDatabase(): Promise<{ tenant: string; url: string }> {
+  const url = await databases.create();
+  const tenant = new URL(url).pathname.slice(1).replace(/^rp9_/, '').replaceAll('_', '-');
+  await runSql(url, `create table workflow_entity (id text primary key, name text, active boolean, nodes json, connections json);
+    create table credentials_entity (id text primary key, name text, type text, data text);
+    create table migrations (id serial primary key, name text);
+    insert into workflow_entity values ('w1', 'hook', true, '[]', '{}');
+    insert into migrations (name) values ('m1'), ('m2');`);
+  return { tenant, url };
+}
+
+function harness(tenant: string) {
+  const ports = fakePorts();
+  const routes: string[] = [];
+  ports.writeRoute = async (r) => {
+    ports.calls.push(`writeRoute ${r.target.type}${r.target.type === 'dedicated' ? ` ${r.target.url}` : ''}`);
+    routes.push(r.target.type);
+  };
+  const colourRoute = (colour: 'green' | 'blue') => route(tenant, { type: 'dedicated', url: `http://rp9-${tenant}${colour === 'blue' ? '-blue' : ''}-main:5678` });
+  const deps = {
+    stack: (_t: string, colour: 'green' | 'blue') => ({ database: { kind: 'database', name: '', tenant, database: '', role: '', hash: '' }, containers: [], route: colourRoute(colour) }),
+    ports: () => ports,
+    adminUrl,
+    heldRoute: () => route(tenant, { type: 'suspended', url: 'http://rp9-suspended.test:9090' }, 'h-held'),
+  } as unknown as UpgradeDeps;
+  const ctx = (state: Record<string, unknown>): StepContext<UpgradeDeps> => ({
+    operation: { id: 'op', tenant, kind: 'upgrade', state } as unknown as Operation,
+    state,
+    deps,
+    signal: new AbortController().signal,
+    log: silentLogger(),
+    progress: () => undefined,
+  });
+  return { ports, routes, ctx };
+}
+
+describe('upgrade swap', () => {
+  it('holds new work (503 + Retry-After) before it checks green, then moves the route to blue, then stops green', async () => {
+    const { tenant, url } = await greenDatabase();
+    const h = harness(tenant);
+    const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`, `rp9-${tenant}-worker-1`], greenDigest: await n8nDigest(url) };
+
+    const result = await swap.run(h.ctx(state));
+
+    expect(h.ports.calls).toEqual([
+      'writeRoute suspended',
+      `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`,
+      `rp9-${tenant}-main: stopContainer`,
+      `rp9-${tenant}-worker-1: stopContainer`,
+    ]);
+    expect(result).toMatchObject({ swappedAt: expect.any(String), holdSeconds: expect.any(Number) });
+  });
+
+  it('a green that changed since the copy fails the swap while held; the undo routes back to green', async () => {
+    const { tenant, url } = await greenDatabase();
+    const h = harness(tenant);
+    const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`], greenDigest: await n8nDigest(url) };
+    await runSql(url, `insert into workflow_entity values ('w2', 'new', false, '[]', '{}')`);
+
+    const failure = await swap.run(h.ctx(state)).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(OperationError);
+    expect((failure as OperationError).code).toBe('upgrade.green-changed');
+    expect(h.routes).toEqual(['suspended']);
+
+    await swap.undo!(h.ctx(state));
+    expect(h.ports.calls.slice(1)).toEqual([`rp9-${tenant}-main: startContainer`, `rp9-${tenant}-main: waitHealthy`, `writeRoute dedicated http://rp9-${tenant}-main:5678`]);
+  });
+});
