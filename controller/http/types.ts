@@ -111,7 +111,7 @@ export interface HttpDeps {
   /** Exposed on /metrics. */
   metricsRegistry: Registry;
   /** Counts requests and webhook deliveries when given (use the handles of the same createMetrics()). */
-  requestMetrics?: Pick<Metrics, 'httpRequests' | 'webhookDeliveries'>;
+  requestMetrics?: Pick<Metrics, 'httpRequests' | 'webhookDeliveries'> & Partial<Pick<Metrics, 'apiAuthFailures'>>;
   /** HMAC secret of the GitHub webhook; without it /hooks/github answers 503. */
   webhookSecret?: string;
   suspendedPage?: SuspendedPageInfo;
