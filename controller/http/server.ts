@@ -94,8 +94,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     },
   });
   app.addHook('onRequest', async (request, reply) => noteAndRoute(request, reply, ctx));
-  for (const [path, route] of Object.entries(RAW_ROUTES)) mountRaw(app, path, route, ctx);
-  if (options.api) await registerApi(app, options.api, { metrics: options.deps.requestMetrics, logger: options.logger });
+  // Handlers first: scopes registered after them inherit them.
   app.setNotFoundHandler((request, reply) => {
     reply.hijack();
     sendText(reply.raw, 404, 'not found');
@@ -111,6 +110,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     log.error('http handler failed', { code: 'http.internal', method: request.method, path: request.url.split('?')[0], err: error });
     void reply.code(500).type('application/json; charset=utf-8').send({ error: 'http.internal', correlation_id: request.id });
   });
+  for (const [path, route] of Object.entries(RAW_ROUTES)) mountRaw(app, path, route, ctx);
+  if (options.api) await registerApi(app, options.api, { metrics: options.deps.requestMetrics, logger: options.logger });
   await app.listen({ host: options.host, port: options.port });
   const { port } = (server ?? app.server).address() as AddressInfo;
   const hostPart = options.host.includes(':') ? `[${options.host}]` : options.host;
