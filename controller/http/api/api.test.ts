@@ -3,12 +3,14 @@
 // signature, and every way of getting the signature or token wrong, refused
 // with nothing changed.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../../cli/main.js';
 import { createRp9Client } from '../../../edges/rp9-api/client.js';
+import { captureIo } from '../../../test/fixtures/capture-io.js';
 import { openStore, storeOn, type Sql, type Store } from '../../store/index.js';
 import { openPgliteSql } from '../../store/pglite-sql.js';
 import { call, type Reply } from '../test-support.js';
 import { API_ROUTES } from './api-plugin.js';
-import { apiWorld, HMAC_SECRET, REPO, signed, startApi, token, type ApiServer, type ApiWorld, type Signed } from './test-support.js';
+import { apiWorld, HMAC_SECRET, JWT_SECRET, REPO, signed, startApi, token, type ApiServer, type ApiWorld, type Signed } from './test-support.js';
 
 let world: ApiWorld;
 let store: Store;
@@ -359,5 +361,27 @@ describe('OpenAPI and limits', () => {
     expect([reply.status, json(reply).error]).toEqual([503, 'api.not-configured']);
     expect(health.status).toBe(200);
     await open.close();
+  });
+});
+
+describe('rp9 api', () => {
+  it('signs with the local settings: a minted viewer token reads, and may not start a backup', async () => {
+    const env = { RP9_API_URL: api.url, RP9_API_JWT_SECRET: JWT_SECRET, RP9_API_HMAC_SECRET: HMAC_SECRET };
+    const read = captureIo(env, process.cwd());
+    const write = captureIo(env, process.cwd());
+
+    const readCode = await main(['api', 'GET', '/tenants/acme'], read.io);
+    const writeCode = await main(['api', 'POST', '/tenants/acme/backup'], write.io);
+
+    expect([readCode, JSON.parse(read.out()).name]).toEqual([0, 'acme']);
+    expect([writeCode, JSON.parse(write.out()).error]).toEqual([1, 'api.forbidden']);
+    expect(write.err()).toContain('answered 403');
+  });
+
+  it('refuses to run without an HMAC secret, naming the settings', async () => {
+    const { io, err } = captureIo({ RP9_API_URL: api.url, RP9_API_TOKEN: await token({ role: 'admin' }) }, process.cwd());
+
+    expect(await main(['api', 'GET', '/tenants'], io)).toBe(2);
+    expect(err()).toContain('[api.not-configured]');
   });
 });
