@@ -161,15 +161,15 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
 
 /**
  * The signed API's keys: a JWT key (RP9_API_JWT_SECRET for HS256 and/or
- * RP9_API_JWKS_FILE) and RP9_API_HMAC_SECRET; undefined when none is set.
+ * RP9_API_JWKS_PATH) and RP9_API_HMAC_SECRET; undefined when none is set.
  * Half a configuration is an error, never an open API.
  */
 export function apiSettings(env: NodeJS.ProcessEnv, cwd: string): ApiAuthSettings | undefined {
   const secret = envSecret(env, 'RP9_API_JWT_SECRET');
-  const jwksFile = env.RP9_API_JWKS_FILE?.trim() ? resolve(cwd, env.RP9_API_JWKS_FILE.trim()) : undefined;
+  const jwksFile = env.RP9_API_JWKS_PATH?.trim() ? resolve(cwd, env.RP9_API_JWKS_PATH.trim()) : undefined;
   const hmacSecret = envSecret(env, 'RP9_API_HMAC_SECRET');
   if (!secret && !jwksFile && !hmacSecret) return undefined;
-  if (!secret && !jwksFile) throw new SettingsError('RP9_API_HMAC_SECRET is set but no JWT key: set RP9_API_JWT_SECRET (HS256) or RP9_API_JWKS_FILE as well (docs/api.md)');
+  if (!secret && !jwksFile) throw new SettingsError('RP9_API_HMAC_SECRET is set but no JWT key: set RP9_API_JWT_SECRET (HS256) or RP9_API_JWKS_PATH as well (docs/api.md)');
   if (!hmacSecret) throw new SettingsError('a JWT key of the API is set but RP9_API_HMAC_SECRET is not: every API request is signed with it (docs/api.md)');
   if (secret && Buffer.byteLength(secret) < 32) throw new SettingsError('RP9_API_JWT_SECRET must be at least 32 bytes');
   if (Buffer.byteLength(hmacSecret) < 32) throw new SettingsError('RP9_API_HMAC_SECRET must be at least 32 bytes');

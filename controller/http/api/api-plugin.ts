@@ -13,10 +13,11 @@ import { createAuthenticator } from './auth.js';
 import { ApiError, type ApiRoute, type Answer } from './route.js';
 import { READ_ROUTES } from './routes-read.js';
 import { MUTATION_ROUTES } from './routes-mutate.js';
+import { UNBUILT_ROUTES } from './routes-unbuilt.js';
 import { ERROR_SCHEMA } from './schemas.js';
 import type { ApiDeps, ApiStore, Caller } from './types.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...READ_ROUTES, ...MUTATION_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...READ_ROUTES, ...MUTATION_ROUTES, ...UNBUILT_ROUTES];
 
 interface RequestState {
   raw: Buffer;

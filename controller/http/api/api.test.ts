@@ -22,7 +22,7 @@ beforeAll(async () => {
   sql = await openPgliteSql({ memory: true });
   store = await storeOn(sql);
   api = await startApi(world, store);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await world?.close();
@@ -319,6 +319,19 @@ describe('mutations', () => {
     expect([bad.status, json(bad).error]).toEqual([400, 'api.bad-json']);
     expect([negative.status, negative.body.error]).toEqual([400, 'api.invalid-request']);
     expect(negative.body.message).toContain('cpu');
+  });
+});
+
+describe('endpoints not built yet', () => {
+  it.each(API_ROUTES.filter((r) => r.summary.endsWith('not built yet: 501')).map((r) => ({ method: r.method, url: r.url, role: r.role })))('$method $url answers 501 naming the feature, after authentication', async ({ method, url, role }) => {
+    const path = url.replace(':id', 'acme');
+
+    const unsigned = await call(api.port, path, { method });
+    const reply = await send(await signed(method, path, method === 'POST' ? {} : undefined, { role }));
+
+    expect(unsigned.status).toBe(401);
+    expect(reply.status).toBe(501);
+    expect(json(reply)).toMatchObject({ error: 'api.not-implemented', message: expect.stringMatching(/^not built yet: .+ \(#\d+/) });
   });
 });
 
