@@ -26,5 +26,6 @@ export const commands: CommandEntry[] = [
   { name: ['tenant', 'events'], summary: 'Show a tenant\'s events of the last hours (default 2), oldest first', load: async () => (await import('./tenant-events.js')).tenantEventsCommand },
   { name: ['tenant', 'upgrade-status'], summary: 'Show a tenant\'s newest blue/green n8n upgrade from the journal', load: async () => (await import('./tenant-upgrade-status.js')).tenantUpgradeStatusCommand },
   { name: ['simulate'], summary: "Replay workload traces through rp9's bots and the spec's naive autoscale rules, and compare them", load: async () => (await import('./simulate.js')).simulateCommand },
+  { name: ['api'], summary: 'Call the controller\'s signed API: rp9 api GET /tenants/acme', load: async () => (await import('./api.js')).apiCommand },
   { name: ['controller'], summary: 'Run the reconcile loop: converge Docker, Traefik and PostgreSQL to the config repo', load: async () => (await import('./controller.js')).controllerCommand },
 ];

@@ -1,17 +1,20 @@
-// The controller's HTTP surface on node:http: probes, metrics, status page,
-// suspended page and the GitHub webhook. Everything it knows about the rest of
-// the controller comes through HttpDeps.
+// The controller's HTTP surface on fastify: the controller's own routes
+// (probes, metrics, status page, suspended page, webhooks: raw-routes.ts,
+// handed the raw request before any body is read) and the signed JSON API
+// (api/, with JSON-schema validation, OpenAPI at /openapi.json and rate
+// limits). Everything it knows about the rest of the controller comes
+// through HttpDeps and ApiDeps.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { newCorrelationId, type Logger } from '../../kernel/log/logger.js';
-import { createDeliveryCache, handleGithubDelivery, type DeliveryCache } from './github-webhook.js';
-import { healthReport, readyz, systemInfo, unknownReadiness } from './health.js';
+import { registerApi } from './api/api-plugin.js';
+import type { ApiDeps } from './api/types.js';
+import { createDeliveryCache } from './github-webhook.js';
 import { isControllerHost } from './hosts.js';
-import { EVENTS_OVERALL, EVENTS_PER_TENANT } from './events-html.js';
-import { renderStatusPage, renderSuspendedPage, renderUnavailablePage } from './html.js';
-import { readBody, sendHtml, sendJson, sendText } from './io.js';
-import { renderTenantPage } from './tenant-page.js';
-import type { HttpDeps, Readiness } from './types.js';
+import { sendJson, sendText } from './io.js';
+import { RAW_ROUTES, suspendedHandler, type RawContext, type RawRoute } from './raw-routes.js';
+import type { HttpDeps } from './types.js';
 
 export type { ConfigCommit, ControllerRole, DepState, DepStatus, EventRow, GithubPushEvent, HttpDeps, Readiness, SuspendedPageInfo, TenantRow } from './types.js';
 
@@ -20,8 +23,10 @@ export interface HttpServerOptions {
   /** 0 picks a free port. */
   port: number;
   deps: HttpDeps;
+  /** The signed API (docs/api.md); without it the API routes are not mounted. */
+  api?: ApiDeps;
   logger: Logger;
-  /** Webhook body cap (default 1 MiB); larger bodies get 413. */
+  /** Body cap of webhooks and API requests (default 1 MiB); larger bodies get 413. */
   maxBodyBytes?: number;
   /** Bound on deps.readiness() (default 3000 ms); past it the checks report down. */
   checkTimeoutMs?: number;
@@ -36,38 +41,24 @@ export interface HttpServerHandle {
   close(): Promise<void>;
 }
 
-interface Context {
-  deps: HttpDeps;
-  logger: Logger;
-  maxBodyBytes: number;
-  checkTimeoutMs: number;
-  seen: DeliveryCache;
-  version: string;
-  checkInFlight?: Promise<Readiness>;
+/** What the request log line and the request counter need, per request. */
+interface RequestNote {
+  route: string;
+  quiet: boolean;
+  log: Logger;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, ctx: Context, log: Logger) => Promise<void> | void;
-interface Route {
-  methods: readonly string[];
-  handler: Handler;
-  /** Probe routes log at debug to keep logs readable. */
-  quiet?: boolean;
-}
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+const notes = new WeakMap<IncomingMessage, RequestNote>();
 
-const GET = ['GET', 'HEAD'] as const;
-const ROUTES: Record<string, Route> = {
-  '/': { methods: GET, handler: statusPage },
-  '/healthz': { methods: GET, handler: (_req, res) => sendText(res, 200, 'ok'), quiet: true },
-  '/readyz': { methods: GET, handler: readyzHandler, quiet: true },
-  '/health/detailed': { methods: GET, handler: healthDetailed, quiet: true },
-  '/metrics': { methods: GET, handler: metricsHandler, quiet: true },
-  '/suspended': { methods: GET, handler: suspendedHandler },
-  '/hooks/github': { methods: ['POST'], handler: githubHook },
-  '/hooks/stripe': { methods: ['POST'], handler: stripeHook },
-};
+/** The log and route label of a request (set by the first hook). */
+export function requestNote(req: IncomingMessage): RequestNote | undefined {
+  return notes.get(req);
+}
 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
-  const ctx: Context = {
+  const ctx: RawContext = {
     deps: options.deps,
     logger: options.logger,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
@@ -75,221 +66,122 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     seen: createDeliveryCache(options.deliveryCacheSize ?? 1000),
     version: options.deps.version ?? 'unknown',
   };
-  const server = createServer((req, res) => void dispatch(req, res, ctx));
-  // Expect: 100-continue with a body over the cap: answer 413 without inviting the body.
-  server.on('checkContinue', (req, res) => {
-    if (!(Number(req.headers['content-length']) > ctx.maxBodyBytes)) res.writeContinue();
-    void dispatch(req, res, ctx);
+  let server: Server | undefined;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: ctx.maxBodyBytes,
+    routerOptions: { ignoreTrailingSlash: true },
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newCorrelationId();
+    },
+    serverFactory: (handler) => {
+      const created = createServer(handler);
+      // Expect: 100-continue with a body over the cap: answer 413 without inviting the body.
+      created.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+        if (!(Number(req.headers['content-length']) > ctx.maxBodyBytes)) res.writeContinue();
+        handler(req, res);
+      });
+      created.headersTimeout = 10_000;
+      created.requestTimeout = 30_000;
+      created.keepAliveTimeout = 5_000;
+      server = created;
+      return created;
+    },
+    clientErrorHandler: (_error: Error, socket: Socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      else socket.destroy();
+    },
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
+  app.addHook('onRequest', async (request, reply) => noteAndRoute(request, reply, ctx));
+  // Handlers first: scopes registered after them inherit them.
+  app.setNotFoundHandler((request, reply) => {
+    reply.hijack();
+    sendText(reply.raw, 404, 'not found');
   });
-  await listen(server, options.host, options.port);
-  const { port } = server.address() as AddressInfo;
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      const code = error.validation ? 'api.invalid-request' : status === 413 ? 'api.too-large' : status === 429 ? 'api.rate-limited' : 'api.bad-request';
+      void reply.code(status).type('application/json; charset=utf-8').send({ error: code, message: error.message });
+      return;
+    }
+    const log = notes.get(request.raw)?.log ?? ctx.logger;
+    log.error('http handler failed', { code: 'http.internal', method: request.method, path: request.url.split('?')[0], err: error });
+    void reply.code(500).type('application/json; charset=utf-8').send({ error: 'http.internal', correlation_id: request.id });
+  });
+  for (const [path, route] of Object.entries(RAW_ROUTES)) mountRaw(app, path, route, ctx);
+  if (options.api) await registerApi(app, options.api, { metrics: options.deps.requestMetrics, logger: options.logger });
+  await app.listen({ host: options.host, port: options.port });
+  const { port } = (server ?? app.server).address() as AddressInfo;
   const hostPart = options.host.includes(':') ? `[${options.host}]` : options.host;
   options.logger.info('http server listening', { host: options.host, port });
-  return { url: `http://${hostPart}:${port}`, port, close: () => closeServer(server) };
+  return { url: `http://${hostPart}:${port}`, port, close: () => closeApp(app) };
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    const force = setTimeout(() => server.closeAllConnections(), 5_000);
-    server.close(() => {
-      clearTimeout(force);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
-}
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-async function dispatch(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
+/** First hook of every request: request id, the log line and counter at finish, and the suspended page for tenant hosts. */
+function noteAndRoute(request: FastifyRequest, reply: FastifyReply, ctx: RawContext): void {
   const started = process.hrtime.bigint();
-  const incoming = req.headers['x-request-id'];
-  const correlationId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newCorrelationId();
-  res.setHeader('x-request-id', correlationId);
-  const log = ctx.logger.child({ correlation_id: correlationId });
+  const req = request.raw;
+  const res = reply.raw;
+  res.setHeader('x-request-id', request.id);
+  const note: RequestNote = { route: 'not-found', quiet: false, log: ctx.logger.child({ correlation_id: request.id }) };
+  notes.set(req, note);
   const method = req.method ?? 'GET';
-  const path = pathOf(req.url);
-  let routeName = 'not-found';
-  let quiet = false;
+  const path = request.url.split('?')[0] ?? '/';
+  const pattern = request.routeOptions.url;
+  if (pattern !== undefined && !Object.hasOwn(RAW_ROUTES, pattern)) note.route = pattern;
   res.on('finish', () => {
     const status = res.statusCode;
-    ctx.deps.requestMetrics?.httpRequests.inc({ route: routeName, method, code: String(status) });
-    const fields = { method, path, route: routeName, status, duration_ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10 };
-    if (status >= 500 && routeName !== 'suspended') log.warn('http request', fields);
-    else if (quiet) log.debug('http request', fields);
-    else log.info('http request', fields);
+    ctx.deps.requestMetrics?.httpRequests.inc({ route: note.route, method, code: String(status) });
+    const fields = { method, path, route: note.route, status, duration_ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10 };
+    if (status >= 500 && note.route !== 'suspended') note.log.warn('http request', fields);
+    else if (note.quiet) note.log.debug('http request', fields);
+    else note.log.info('http request', fields);
   });
-  try {
-    if (path === undefined) {
-      routeName = 'bad-request';
-      sendText(res, 400, 'bad request');
-      return;
-    }
-    if (!isControllerHost(req.headers.host, ctx.deps.controllerHosts)) {
-      routeName = 'suspended';
-      suspendedHandler(req, res, ctx);
-      return;
-    }
-    const route = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
-    if (!route) {
-      sendText(res, 404, 'not found');
-      return;
-    }
-    routeName = path;
-    quiet = route.quiet === true;
-    if (!route.methods.includes(method)) {
-      sendText(res, 405, 'method not allowed', { allow: route.methods.join(', ') });
-      return;
-    }
-    await route.handler(req, res, ctx, log);
-  } catch (error) {
-    log.error('http handler failed', { code: 'http.internal', method, path, err: error });
-    if (res.headersSent) res.destroy();
-    else sendJson(res, 500, { error: 'http.internal', correlation_id: correlationId });
+  if (!isControllerHost(req.headers.host, ctx.deps.controllerHosts)) {
+    note.route = 'suspended';
+    reply.hijack();
+    suspendedHandler(req, res, ctx);
   }
 }
 
-function pathOf(url: string | undefined): string | undefined {
-  try {
-    const { pathname } = new URL(url ?? '/', 'http://controller.invalid');
-    return pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
-  } catch {
-    return undefined;
-  }
-}
-
-/** deps.readiness() bounded in time and shared between concurrent probes; failures report every dependency down. */
-async function checkReadiness(ctx: Context, log: Logger): Promise<Readiness> {
-  ctx.checkInFlight ??= withTimeout(ctx.deps.readiness(), ctx.checkTimeoutMs).finally(() => {
-    ctx.checkInFlight = undefined;
+/** A raw route: every method reaches it (so a wrong one gets 405 with Allow), and its handler gets req/res before any body is read. */
+function mountRaw(app: FastifyInstance, path: string, route: RawRoute, ctx: RawContext): void {
+  app.route({
+    method: [...ALL_METHODS],
+    url: path,
+    exposeHeadRoute: false,
+    schema: { hide: true },
+    onRequest: async (request, reply) => {
+      reply.hijack();
+      const req = request.raw;
+      const res = reply.raw;
+      const note = notes.get(req) as RequestNote;
+      note.route = path;
+      note.quiet = route.quiet === true;
+      if (!route.methods.includes(req.method ?? 'GET')) {
+        sendText(res, 405, 'method not allowed', { allow: route.methods.join(', ') });
+        return;
+      }
+      try {
+        await route.handler(req, res, ctx, note.log);
+      } catch (error) {
+        note.log.error('http handler failed', { code: 'http.internal', method: req.method, path, err: error });
+        if (res.headersSent) res.destroy();
+        else sendJson(res, 500, { error: 'http.internal', correlation_id: request.id });
+      }
+    },
+    handler: async () => undefined,
   });
+}
+
+async function closeApp(app: FastifyInstance): Promise<void> {
+  const force = setTimeout(() => app.server.closeAllConnections(), 5_000);
   try {
-    return await ctx.checkInFlight;
-  } catch (error) {
-    log.warn('readiness check failed', { code: 'http.readiness-failed', err: error });
-    return unknownReadiness(error instanceof TimeoutError ? `check timed out after ${ctx.checkTimeoutMs} ms` : 'check failed');
-  }
-}
-
-class TimeoutError extends Error {}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function readyzHandler(_req: IncomingMessage, res: ServerResponse, ctx: Context, log: Logger): Promise<void> {
-  const body = readyz(await checkReadiness(ctx, log));
-  sendJson(res, body.ready ? 200 : 503, body);
-}
-
-async function healthDetailed(_req: IncomingMessage, res: ServerResponse, ctx: Context, log: Logger): Promise<void> {
-  const report = healthReport(await checkReadiness(ctx, log), systemInfo(ctx.version));
-  sendJson(res, report.status === 'unhealthy' ? 503 : 200, report);
-}
-
-async function metricsHandler(_req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
-  const registry = ctx.deps.metricsRegistry;
-  const text = await registry.metrics();
-  res.writeHead(200, { 'content-type': registry.contentType, 'content-length': String(Buffer.byteLength(text)), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  res.end(text);
-}
-
-const TENANT_NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
-
-async function statusPage(req: IncomingMessage, res: ServerResponse, ctx: Context, log: Logger): Promise<void> {
-  const tenant = new URL(req.url ?? '/', 'http://controller.invalid').searchParams.get('tenant');
-  if (tenant !== null && (!TENANT_NAME.test(tenant) || tenant.length > 63)) {
-    sendText(res, 400, 'tenant must be a tenant name');
-    return;
-  }
-  try {
-    if (tenant !== null) {
-      const [tenants, events, member] = await Promise.all([ctx.deps.tenants(), ctx.deps.events?.({ tenant, limit: EVENTS_PER_TENANT }), ctx.deps.member?.(tenant)]);
-      const row = tenants.find((t) => t.name === tenant);
-      sendHtml(res, row || (events?.length ?? 0) > 0 ? 200 : 404, renderTenantPage({ name: tenant, row, events, generatedAt: new Date(), ...(member ? { member } : {}), ...(ctx.deps.statusRefreshSeconds ? { refreshSeconds: ctx.deps.statusRefreshSeconds } : {}) }));
-      return;
-    }
-    const [tenants, lastCommit, readiness, events] = await Promise.all([ctx.deps.tenants(), ctx.deps.lastCommit(), checkReadiness(ctx, log), ctx.deps.events?.({ limit: EVENTS_OVERALL })]);
-    sendHtml(res, 200, renderStatusPage({ tenants, lastCommit, role: readiness.role, docker: readiness.docker.status, ...(readiness.containerAddresses ? { containerAddresses: readiness.containerAddresses } : {}), version: ctx.version, generatedAt: new Date(), ...(events ? { events } : {}), ...(ctx.deps.statusRefreshSeconds ? { refreshSeconds: ctx.deps.statusRefreshSeconds } : {}) }));
-  } catch (error) {
-    const correlationId = String(res.getHeader('x-request-id') ?? '');
-    log.error('status page failed', { code: 'http.status-unavailable', err: error });
-    sendHtml(res, 503, renderUnavailablePage(correlationId), { 'retry-after': '30' });
-  }
-}
-
-function suspendedHandler(req: IncomingMessage, res: ServerResponse, ctx: Context): void {
-  const info = ctx.deps.suspendedPage ?? {};
-  const retryAfter = Math.max(1, Math.round(info.retryAfterSeconds ?? 3600));
-  const host = typeof req.headers['x-forwarded-host'] === 'string' ? req.headers['x-forwarded-host'] : req.headers.host;
-  sendHtml(res, 503, renderSuspendedPage(host, info), { 'retry-after': String(retryAfter) });
-}
-
-async function githubHook(req: IncomingMessage, res: ServerResponse, ctx: Context, log: Logger): Promise<void> {
-  const count = (event: string, result: string) => ctx.deps.requestMetrics?.webhookDeliveries.inc({ event, result });
-  const eventName = String(req.headers['x-github-event'] ?? 'unknown').slice(0, 64);
-  const secret = ctx.deps.webhookSecret;
-  if (!secret) {
-    count(eventName, 'not-configured');
-    sendJson(res, 503, { error: 'webhook.not-configured' }, { connection: 'close' });
-    return;
-  }
-  const read = await readBody(req, ctx.maxBodyBytes);
-  if (!read.ok) {
-    if (read.reason === 'aborted') return;
-    count(eventName, 'too-large');
-    log.warn('webhook body too large', { code: 'webhook.too-large', limit_bytes: ctx.maxBodyBytes });
-    sendJson(res, 413, { error: 'webhook.too-large', limit_bytes: ctx.maxBodyBytes }, read.close ? { connection: 'close' } : {});
-    return;
-  }
-  const answer = handleGithubDelivery({ headers: req.headers, body: read.body }, { secret, seen: ctx.seen, onPush: ctx.deps.onGithubPush });
-  count(eventName, answer.result);
-  const fields = { event: eventName, delivery: answer.body.delivery, result: answer.result, status: answer.status };
-  if (answer.cause !== undefined) log.error('webhook push callback failed', { ...fields, code: 'webhook.callback-failed', err: answer.cause });
-  else if (answer.status >= 400) log.warn('webhook delivery rejected', { ...fields, code: `webhook.${answer.result}` });
-  else log.info('webhook delivery', { ...fields, ref: answer.event?.ref, after: answer.event?.after });
-  sendJson(res, answer.status, answer.body);
-}
-
-async function stripeHook(req: IncomingMessage, res: ServerResponse, ctx: Context, log: Logger): Promise<void> {
-  const handle = ctx.deps.stripeWebhook;
-  if (!handle) {
-    sendJson(res, 503, { error: 'stripe.not-configured' }, { connection: 'close' });
-    return;
-  }
-  const read = await readBody(req, ctx.maxBodyBytes);
-  if (!read.ok) {
-    if (read.reason === 'aborted') return;
-    sendJson(res, 413, { error: 'stripe.too-large', limit_bytes: ctx.maxBodyBytes }, read.close ? { connection: 'close' } : {});
-    return;
-  }
-  try {
-    const answer = await handle(read.body, req.headers);
-    if (answer.status >= 400) log.warn('stripe webhook rejected', { status: answer.status, code: answer.body.code });
-    sendJson(res, answer.status, answer.body);
-  } catch (error) {
-    log.error('stripe webhook failed', { code: 'stripe.handler-failed', err: error });
-    sendJson(res, 500, { ok: false, code: 'stripe.handler-failed' });
+    app.server.closeIdleConnections();
+    await app.close();
+  } finally {
+    clearTimeout(force);
   }
 }

@@ -117,9 +117,9 @@ export interface HttpDeps {
   /** Exposed on /metrics. */
   metricsRegistry: Registry;
   /** Counts requests and webhook deliveries when given (use the handles of the same createMetrics()). */
-  requestMetrics?: Pick<Metrics, 'httpRequests' | 'webhookDeliveries'>;
   /** POST /hooks/stripe (raw body and headers → answer); without it the route answers 503. */
   stripeWebhook?: (body: Buffer, headers: Readonly<Record<string, string | string[] | undefined>>) => Promise<{ status: number; body: Record<string, unknown> }>;
+  requestMetrics?: Pick<Metrics, 'httpRequests' | 'webhookDeliveries'> & Partial<Pick<Metrics, 'apiAuthFailures'>>;
   /** HMAC secret of the GitHub webhook; without it /hooks/github answers 503. */
   webhookSecret?: string;
   suspendedPage?: SuspendedPageInfo;

@@ -120,6 +120,9 @@ export async function runController(settings: ControllerSettings, logger: Logger
   // The HTTP server listens before the loop starts: the loop's first pass
   // already posts commit statuses, and they link the status page it serves.
   let loop: ReconcileLoop | undefined;
+  // The API journals operations on the engine built once the store is open.
+  let apiEngine: OperationEngine | undefined;
+  let apiKinds: readonly string[] = [];
 
   let upgradeHook: UpgradeHook | undefined;
   const reconcileWith = (commitStatus: CommitStatusReporter, store: Store) => () => {
@@ -235,6 +238,21 @@ export async function runController(settings: ControllerSettings, logger: Logger
       version: '0.1.0',
       statusRefreshSeconds: settings.statusRefreshSeconds,
     },
+    api: {
+      ...(settings.api ? { auth: settings.api } : {}),
+      store: () => store,
+      config: tracker.lastGood,
+      configFiles: async (commit) => (await source.snapshot(commit)).files,
+      ...(forge ? { forge } : {}),
+      baseBranch: settings.branch,
+      // Journaled here, run by the leader's operations loop (the same runner name on every controller).
+      startOperation: (kind, tenant, state) => {
+        if (!apiEngine) throw Object.assign(new Error('the operation engine is not built yet'), { code: 'api.operations-unavailable' });
+        return apiEngine.start(kind, tenant, state);
+      },
+      operationKinds: () => apiKinds,
+      rateLimitPerMinute: settings.apiRateLimitPerMinute,
+    },
   });
   // The store opens after the HTTP server listens: on a first run the embedded
   // store's initdb takes seconds, and /readyz says so meanwhile.
@@ -329,6 +347,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
     },
   });
   upgradeEngine = engine;
+  apiEngine = engine;
+  apiKinds = ['backup', 'drill', ...(sandboxes ? ['restore', 'restore-in-place'] : [])];
   upgradeHook = upgrades?.hook;
   const stopOperations = startOperationsLoop({
     intervalMs: settings.operationsIntervalMs,

@@ -16,6 +16,8 @@ const KEY_HEX = 'a'.repeat(64);
 /** Each secret setting, a value for it, and what a reader of the resolved environment makes of it. */
 const CONSUMERS: Record<string, { value: string; read: (env: NodeJS.ProcessEnv) => unknown }> = {
   DATABASE_URL: { value: 'postgres://rp9:pw@db:5432/rp9', read: (env) => storeOptionsFromEnv(env, { cwd: '/w' }).databaseUrl },
+  RP9_API_HMAC_SECRET: { value: 'hmac-secret-0123456789-0123456789-ab', read: (env) => controllerSettings({}, { RP9_API_JWT_SECRET: 'j'.repeat(32), ...env }, '/w').api?.hmacSecret },
+  RP9_API_JWT_SECRET: { value: 'jwt-secret-0123456789-0123456789-abc', read: (env) => controllerSettings({}, { RP9_API_HMAC_SECRET: 'h'.repeat(32), ...env }, '/w').api?.jwt.secret },
   RP9_GIT_TOKEN: { value: 'git-token-1', read: (env) => env.RP9_GIT_TOKEN },
   RP9_GITHUB_TOKEN: { value: 'gh-token-1', read: (env) => controllerSettings({}, { ...env, RP9_GITHUB_REPOSITORY: 'acme/platform' }, '/w').github?.token },
   RP9_GITHUB_WEBHOOK_SECRET: { value: 'hook-secret', read: (env) => controllerSettings({}, env, '/w').webhookSecret },

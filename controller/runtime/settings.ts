@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import type { Platform } from '../../config/types.js';
 import { createCompileContext, type CompileContext } from '../compile/context.js';
+import type { ApiAuthSettings } from '../http/api/types.js';
 import { secretFromEnv } from './secret-files.js';
 
 export interface ControllerSettings {
@@ -49,6 +50,10 @@ export interface ControllerSettings {
   statusRefreshSeconds: number;
   /** RP9_SLACK_WEBHOOK_URL: the platform channel, told about failed restore drills. */
   slackWebhookUrl: string | undefined;
+  /** The signed API's keys (docs/api.md); undefined when none is set: the API answers 503 api.not-configured. */
+  api: ApiAuthSettings | undefined;
+  /** API requests per caller per minute. */
+  apiRateLimitPerMinute: number;
 }
 
 export class SettingsError extends Error {
@@ -158,6 +163,27 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
     github: token && repository ? { token, repository, apiUrl: env.RP9_GITHUB_API_URL?.trim() || undefined } : undefined,
     publicUrl: publicUrlSetting(env.RP9_PUBLIC_URL),
     slackWebhookUrl: envSecret(env, 'RP9_SLACK_WEBHOOK_URL'),
+    api: apiSettings(env, cwd),
+    apiRateLimitPerMinute: Math.floor(positiveNumber(env.RP9_API_RATE_LIMIT, 'RP9_API_RATE_LIMIT', 300)),
+  };
+}
+/**
+ * The signed API's keys: a JWT key (RP9_API_JWT_SECRET for HS256 and/or
+ * RP9_API_JWKS_PATH) and RP9_API_HMAC_SECRET; undefined when none is set.
+ * Half a configuration is an error, never an open API.
+ */
+export function apiSettings(env: NodeJS.ProcessEnv, cwd: string): ApiAuthSettings | undefined {
+  const secret = envSecret(env, 'RP9_API_JWT_SECRET');
+  const jwksFile = env.RP9_API_JWKS_PATH?.trim() ? resolve(cwd, env.RP9_API_JWKS_PATH.trim()) : undefined;
+  const hmacSecret = envSecret(env, 'RP9_API_HMAC_SECRET');
+  if (!secret && !jwksFile && !hmacSecret) return undefined;
+  if (!secret && !jwksFile) throw new SettingsError('RP9_API_HMAC_SECRET is set but no JWT key: set RP9_API_JWT_SECRET (HS256) or RP9_API_JWKS_PATH as well (docs/api.md)');
+  if (!hmacSecret) throw new SettingsError('a JWT key of the API is set but RP9_API_HMAC_SECRET is not: every API request is signed with it (docs/api.md)');
+  if (secret && Buffer.byteLength(secret) < 32) throw new SettingsError('RP9_API_JWT_SECRET must be at least 32 bytes');
+  if (Buffer.byteLength(hmacSecret) < 32) throw new SettingsError('RP9_API_HMAC_SECRET must be at least 32 bytes');
+  return {
+    jwt: { issuer: env.RP9_API_JWT_ISSUER?.trim() || 'rp9', audience: env.RP9_API_JWT_AUDIENCE?.trim() || 'rp9-api', ...(secret ? { secret } : {}), ...(jwksFile ? { jwksFile } : {}) },
+    hmacSecret,
   };
 }
 

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { MASTER_KEY_BYTES, masterKeyId } from '../secrets/cipher.js';
 import { SecretError } from '../secrets/errors.js';
 import { loadOrCreateMasterKeyFile, masterKeyFromEnv } from '../secrets/master-key.js';
+import { apiRequestsApi, type ApiRequestsApi } from './api-requests-repo.js';
 import { backupsApi, type BackupsApi } from './backups-repo.js';
 import { deliveriesApi, type DeliveriesApi } from './deliveries-repo.js';
 import { eventsApi, type EventsApi } from './events-repo.js';
@@ -46,6 +47,8 @@ export interface Store {
   readonly deliveries: DeliveriesApi;
   /** Shared tenants' members on the shared n8n. */
   readonly sharedMembers: SharedMembersApi;
+  /** The signed API's nonces and idempotent answers. */
+  readonly apiRequests: ApiRequestsApi;
   /** The master key secrets (and backup data keys) are wrapped with. */
   masterKey(): Promise<Buffer>;
   close(): Promise<void>;
@@ -87,6 +90,7 @@ export async function storeOn(sql: Sql, options: Omit<StoreOptions, 'databaseUrl
     lease: leaseApi(sql),
     deliveries: deliveriesApi(sql),
     sharedMembers: sharedMembersApi(sql),
+    apiRequests: apiRequestsApi(sql),
     masterKey,
     close: () => sql.close(),
   };

@@ -23,6 +23,7 @@ export interface Metrics {
   leader: Gauge<never>;
   httpRequests: Counter<'route' | 'method' | 'code'>;
   webhookDeliveries: Counter<'event' | 'result'>;
+  apiAuthFailures: Counter<'reason'>;
   // Per tenant (filled by the bots' collectors)
   tenantQueueWaitP95: Gauge<TenantLabel>;
   tenantQueueWait: Histogram<TenantLabel>;
@@ -95,6 +96,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     leader: gauge('rp9_leader', '1 while this controller holds the leader lease, else 0.'),
     httpRequests: counter('rp9_http_requests_total', 'HTTP requests served by the controller.', ['route', 'method', 'code']),
     webhookDeliveries: counter('rp9_webhook_deliveries_total', 'GitHub webhook deliveries by event and result.', ['event', 'result']),
+    apiAuthFailures: counter('rp9_api_auth_failures_total', 'API requests refused by authentication (401) or role (403), by reason.', ['reason']),
     tenantQueueWaitP95: gauge('rp9_tenant_queue_wait_p95_seconds', 'Execution queue wait p95 per tenant.', TENANT_LABELS),
     tenantQueueWait: new Histogram<TenantLabel>({
       name: 'rp9_tenant_queue_wait_seconds',

@@ -4,6 +4,7 @@ import { initial } from './001-initial.js';
 import { backups } from './002-backups.js';
 import { deliveries } from './003-deliveries.js';
 import { sharedMembers } from './004-shared-members.js';
+import { apiRequests } from './005-api-requests.js';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,4 @@ export interface Migration {
   statements: string[];
 }
 
-export const migrations: readonly Migration[] = [initial, backups, deliveries, sharedMembers];
+export const migrations: readonly Migration[] = [initial, backups, deliveries, sharedMembers, apiRequests];

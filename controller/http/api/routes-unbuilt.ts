@@ -1,0 +1,42 @@
+// Endpoints of the product spec whose feature is not built yet: each answers
+// 501 naming the feature and the issue it belongs to, after authentication,
+// so a front end can be written against the whole surface today.
+import { ApiError, type ApiRoute } from './route.js';
+import { TENANT_PARAMS } from './schemas.js';
+
+interface Unbuilt {
+  method: ApiRoute['method'];
+  url: string;
+  role: ApiRoute['role'];
+  tag: ApiRoute['tag'];
+  summary: string;
+  feature: string;
+}
+
+const UNBUILT: readonly Unbuilt[] = [
+  { method: 'POST', url: '/tenants/:id/restart', role: 'operator', tag: 'tenants', summary: 'Restart a tenant (a journaled operation)', feature: 'restart operation (#13)' },
+  { method: 'POST', url: '/tenants/:id/failover', role: 'admin', tag: 'tenants', summary: 'Fail a tenant over (a journaled operation)', feature: 'failover operation (#13)' },
+  { method: 'POST', url: '/tenants/:id/blue-green', role: 'admin', tag: 'blue-green', summary: 'create_blue, swap, rollback or cleanup_green on the upgrade operation', feature: 'blue/green through the API (#10)' },
+  { method: 'GET', url: '/tenants/:id/blue-green/status', role: 'viewer', tag: 'blue-green', summary: 'Blue/green state of a tenant', feature: 'blue/green through the API (#10)' },
+  { method: 'DELETE', url: '/sandboxes/:id', role: 'admin', tag: 'backups', summary: 'Remove a restore sandbox before its TTL', feature: 'sandbox removal through the API (#8)' },
+  { method: 'POST', url: '/autoscale/run', role: 'operator', tag: 'bots', summary: 'Run the autoscale bot once: {tenants_checked, actions_taken, actions[]}', feature: 'bot runs on demand (#13)' },
+  { method: 'POST', url: '/enforcement/run', role: 'operator', tag: 'bots', summary: 'Run the enforcement bot once: {tenants_checked, actions_taken, actions[]}', feature: 'bot runs on demand (#11, #13)' },
+  { method: 'GET', url: '/metrics/tenant/:id', role: 'viewer', tag: 'metrics', summary: 'queue_wait_p95, cpu_percent, memory_bytes, executions_min of a tenant', feature: 'tenant metrics through the API (#13)' },
+  { method: 'GET', url: '/analytics/growth', role: 'viewer', tag: 'analytics', summary: 'Tenants by plan and mode over time', feature: 'capacity analytics (#13)' },
+  { method: 'GET', url: '/analytics/utilization', role: 'viewer', tag: 'analytics', summary: 'CPU and memory against allocation, by plan', feature: 'capacity analytics (#13)' },
+  { method: 'GET', url: '/analytics/promotion-forecast', role: 'viewer', tag: 'analytics', summary: 'Promotion candidates of the next 30 days', feature: 'capacity analytics (#13)' },
+  { method: 'GET', url: '/analytics/costs', role: 'viewer', tag: 'analytics', summary: 'Cost per tenant and in total', feature: 'capacity analytics (#13)' },
+  { method: 'GET', url: '/analytics/recommendations', role: 'viewer', tag: 'analytics', summary: 'Host capacity and over-allocated tenants', feature: 'capacity analytics (#13)' },
+];
+
+export const UNBUILT_ROUTES: readonly ApiRoute[] = UNBUILT.map((u) => ({
+  method: u.method,
+  url: u.url,
+  role: u.role,
+  tag: u.tag,
+  summary: `${u.summary} — not built yet: 501`,
+  schema: u.url.includes(':id') ? { params: { ...TENANT_PARAMS, properties: { id: { type: 'string', minLength: 1, maxLength: 128 } } } } : {},
+  async handle() {
+    throw new ApiError(501, 'api.not-implemented', `not built yet: ${u.feature}`, { feature: u.feature });
+  },
+}));

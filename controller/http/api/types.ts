@@ -1,0 +1,55 @@
+// What the signed API needs from the rest of the controller. Every source is
+// a callback: the store opens after the server listens, the config follows
+// git, and the engine is built once the store is open.
+import type { ConfigFiles } from '../../../config/types.js';
+import type { Forge } from '../../../edges/forge/forge.js';
+import type { GoodConfig } from '../../reconcile/config-tracker.js';
+import type { Store } from '../../store/store.js';
+import type { Operation } from '../../store/types.js';
+
+export type Role = 'viewer' | 'operator' | 'admin';
+
+export interface Caller {
+  /** The JWT's `sub`. */
+  subject: string;
+  role: Role;
+}
+
+export interface ApiAuthSettings {
+  jwt: {
+    issuer: string;
+    audience: string;
+    /** HS256 shared secret. */
+    secret?: string;
+    /** A JWKS file (public keys by `kid`), read again when it changes. */
+    jwksFile?: string;
+  };
+  /** Key of the x-rp9-signature HMAC. */
+  hmacSecret: string;
+  /** Accepted clock skew of x-rp9-timestamp, seconds (default 300). */
+  windowSeconds?: number;
+}
+
+export type ApiStore = Pick<Store, 'status' | 'events' | 'operations' | 'backups' | 'apiRequests'>;
+
+export interface ApiDeps {
+  /** Without it every API route answers 503 api.not-configured. */
+  auth?: ApiAuthSettings;
+  /** Undefined while the store is opening (503 api.store-unavailable). */
+  store(): ApiStore | undefined;
+  /** The config in force (last valid commit read). */
+  config(): GoodConfig | undefined;
+  /** The config files of a commit: a new tenant is validated with them (POST /tenants). */
+  configFiles?(commit: string): Promise<ConfigFiles>;
+  /** Where mutations open pull requests; without it they answer 503 api.no-forge. */
+  forge?: Forge;
+  /** Branch the pull requests target (the branch the controller follows). */
+  baseBranch: string;
+  /** Journals an operation for the leader's operations loop (the engine's start); undefined until the engine is built. */
+  startOperation?(kind: string, tenant: string, state: Record<string, unknown>): Promise<Operation>;
+  /** Operation kinds the engine knows (`restore` needs a tenant database server). */
+  operationKinds?(): readonly string[];
+  /** Requests per caller per minute (default 300). */
+  rateLimitPerMinute?: number;
+  now?(): Date;
+}
