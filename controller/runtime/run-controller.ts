@@ -348,7 +348,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
   });
   upgradeEngine = engine;
   apiEngine = engine;
-  apiKinds = ['backup', 'drill', ...(sandboxes ? ['restore', 'restore-in-place'] : [])];
+  // A drill restores into a sandbox, so it needs the same edges as restore.
+  apiKinds = ['backup', ...(sandboxes ? ['restore', 'restore-in-place', 'drill'] : [])];
   upgradeHook = upgrades?.hook;
   const stopOperations = startOperationsLoop({
     intervalMs: settings.operationsIntervalMs,

@@ -9,6 +9,10 @@ import { captureIo } from '../../../test/fixtures/capture-io.js';
 import { openStore, storeOn, type Sql, type Store } from '../../store/index.js';
 import { openPgliteSql } from '../../store/pglite-sql.js';
 import { call, type Reply } from '../test-support.js';
+import { silentLogger } from '../../../kernel/log/logger.js';
+import { drillKind, type DrillDeps } from '../../operations/drill.js';
+import { createOperationEngine } from '../../operations/engine.js';
+import { bindKind } from '../../operations/kind.js';
 import { API_ROUTES } from './api-plugin.js';
 import { apiWorld, HMAC_SECRET, JWT_SECRET, REPO, signed, startApi, token, type ApiServer, type ApiWorld, type Signed } from './test-support.js';
 
@@ -288,11 +292,18 @@ describe('mutations', () => {
     expect(progress.body).toMatchObject({ id: op?.id, kind: 'backup' });
   });
 
-  it('POST /tenants/:id/restore-drill journals a drill', async () => {
-    const reply = await client().post<{ operation: { id: string } }>('/tenants/umbrella/restore-drill', {});
+  it('POST /tenants/:id/restore-drill: without sandbox edges 503 naming what a drill needs; with them, a journaled drill', async () => {
+    const unavailable = await client().post<{ error: string; message: string }>('/tenants/umbrella/restore-drill', {});
+    expect([unavailable.status, unavailable.body.error]).toEqual([503, 'api.operations-unavailable']);
+    expect(unavailable.body.message).toContain('RP9_TENANT_DATABASE_URL');
+
+    // The engine journals a drill whose steps the leader's loop runs later; start() runs none of them.
+    const engine = createOperationEngine({ operations: store.operations, kinds: { drill: bindKind(drillKind, {} as DrillDeps) }, logger: silentLogger(), runner: 'controller' });
+    const withDrills = await startApi(world, store, { operationKinds: () => ['backup', 'drill'], startOperation: (kind, tenant, state) => engine.start(kind, tenant, state) });
+    const reply = await createRp9Client({ url: withDrills.url, token: () => token({ role: 'admin', sub: 'front-end' }), hmacSecret: HMAC_SECRET }).post<{ operation: { id: string } }>('/tenants/umbrella/restore-drill', {});
 
     expect(reply.status).toBe(202);
-    expect(await store.operations.get(reply.body.operation.id)).toMatchObject({ tenant: 'umbrella', kind: 'drill' });
+    expect(await store.operations.get(reply.body.operation.id)).toMatchObject({ tenant: 'umbrella', kind: 'drill', status: 'running' });
   });
 
   it('POST /tenants/:id/restore: an unknown backup is 404; a controller without a tenant database server answers 503 naming it', async () => {

@@ -73,7 +73,7 @@ async function startOperation(context: RouteContext, kind: string, tenant: strin
   const start = context.deps.startOperation;
   if (!start) throw new ApiError(503, 'api.operations-unavailable', 'the operation engine is not running yet; retry shortly', {}, { 'retry-after': '10' });
   if (context.deps.operationKinds && !context.deps.operationKinds().includes(kind)) {
-    throw new ApiError(503, 'api.operations-unavailable', `this controller cannot run ${kind} operations (a ${kind} needs a tenant database server: RP9_TENANT_DATABASE_URL)`);
+    throw new ApiError(503, 'api.operations-unavailable', `this controller cannot run ${kind} operations (${kind === 'backup' ? 'a backup' : `a ${kind}, which restores into a sandbox,`} needs a tenant database server: RP9_TENANT_DATABASE_URL)`);
   }
   try {
     const op = await start(kind, tenant, state);

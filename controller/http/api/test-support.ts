@@ -66,7 +66,7 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** The controller's HTTP server with the API on `store`, journaling backups and drills on the real engine. */
+/** The controller's HTTP server with the API on `store`, journaling backups on the real engine. */
 export async function startApi(world: ApiWorld, store: Store, overrides: Partial<ApiDeps> = {}): Promise<ApiServer> {
   const lines: string[] = [];
   const logger = createLogger({ stream: { write: (chunk: string) => lines.push(chunk) }, level: 'debug', env: {} });
@@ -92,7 +92,8 @@ export async function startApi(world: ApiWorld, store: Store, overrides: Partial
       forge: createGitHubForge({ owner: 'acme', repo: 'config', auth: { token: 'test-token' }, baseUrl: world.gh.url }),
       baseBranch: 'main',
       startOperation: (kind, tenant, state) => engine.start(kind, tenant, state),
-      operationKinds: () => ['backup', 'drill'],
+      // No tenant database server here: the engine has the backup kind only (a drill restores into a sandbox).
+      operationKinds: () => ['backup'],
       ...overrides,
     },
   });
