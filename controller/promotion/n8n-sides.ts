@@ -145,10 +145,16 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
       // so a later start of the stack does not bring the workflows back up next to shared's.
       const running = (await tenantContainers(tenant)).filter((c) => c.State === 'running');
       const errors: string[] = [];
+      // 2.x: unpublish:workflow --all; 1.x: update:workflow --all --active=false.
+      const commands = [['n8n', 'unpublish:workflow', '--all'], ['n8n', 'update:workflow', '--all', '--active=false']];
       for (const c of running) {
-        const run = await execIn(options.docker, c.Id, ['n8n', 'update:workflow', '--all', '--active=false']).catch((error: Error) => ({ exitCode: -1, stdout: Buffer.alloc(0), stderr: error.message }));
-        if (run.exitCode === 0) return true;
-        errors.push(`${c.Names[0] ?? c.Id}: ${`${run.stdout.toString('utf8')}\n${run.stderr}`.trim().slice(-300)}`);
+        for (const argv of commands) {
+          const run = await execIn(options.docker, c.Id, argv).catch((error: Error) => ({ exitCode: -1, stdout: Buffer.alloc(0), stderr: error.message }));
+          const text = `${run.stdout.toString('utf8')}\n${run.stderr}`;
+          // Both print "Changes will not take effect if n8n is running" once the database is written; their catch exits 0 too.
+          if (run.exitCode === 0 && /will not take effect/i.test(text) && !/Error (unpublishing|updating)/i.test(text)) return true;
+          errors.push(`${c.Names[0] ?? c.Id} ${argv[1]}: ${text.trim().slice(-300)}`);
+        }
       }
       if (errors.length > 0) throw new OperationError('promotion.deactivate-failed', `tenant ${tenant}: cannot deactivate the workflows of the dedicated n8n by CLI: ${errors.join('; ')}`);
       return false;
