@@ -446,7 +446,7 @@ describe('promotion between two real n8n instances', () => {
     const shared = tenantContent(await exportItems(docker, `${SHARED_PREFIX}-main`, 'workflows', { projectId }), await exportItems(docker, `${SHARED_PREFIX}-main`, 'credentials', { projectId }));
     const dedicatedCredentials = await exportItems(docker, dedicatedMain, 'credentials');
     const dedicated = tenantContent(await exportItems(docker, dedicatedMain, 'workflows'), dedicatedCredentials);
-    expect(shared.workflows.items.map((i) => i.id)).toEqual(tenantWorkflows);
+    expect(shared.workflows.items.map((i) => i.id).sort()).toEqual(tenantWorkflows);
     expect(dedicated.workflows.count).toBe(10);
     expect(dedicated.credentials.count).toBe(1);
     expect(contentDifferences(shared, dedicated)).toEqual([]);
