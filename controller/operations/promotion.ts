@@ -45,6 +45,11 @@ export interface DedicatedN8n extends PromotionN8n {
   healthy(tenant: string): Promise<boolean>;
   /** Stops the stack (kept for inspection); idempotent. */
   stop(tenant: string): Promise<void>;
+  /**
+   * Deactivates every workflow in the instance's database without its API (n8n's CLI in a running
+   * container of the stack), so that a later start does not activate them; false when nothing runs.
+   */
+  deactivateAll(tenant: string): Promise<boolean>;
   /** The tenant's user on the instance (the owner, with the tenant's email), created headlessly once. */
   ensureOwner(tenant: string): Promise<void>;
   /** CLI import: ids kept, imported workflows inactive. */
@@ -201,9 +206,13 @@ export const promotionKind: OperationKind<PromotionDeps> = {
         try {
           await setAll(ctx.deps.dedicated, tenant, recorded(ctx), false);
         } catch (error) {
-          // Unreachable dedicated n8n: stopping it is what keeps its triggers from firing next to shared's.
-          ctx.log.warn('cannot deactivate on the dedicated n8n; stopping its stack', { error: error instanceof Error ? error.message : String(error) });
+          // Unreachable dedicated n8n: its database is deactivated by CLI (a later start must not bring the
+          // workflows up next to shared's), and the stack is stopped so that its triggers stop firing now.
+          ctx.log.warn('cannot deactivate through the dedicated n8n API; deactivating by CLI and stopping its stack', { error: error instanceof Error ? error.message : String(error) });
+          const deactivated = await ctx.deps.dedicated.deactivateAll(tenant);
           await ctx.deps.dedicated.stop(tenant);
+          // Nothing of the stack runs, so nothing fires now; its database still says active (needs a person before a restart).
+          if (!deactivated) ctx.log.error('the dedicated stack is down and its database still marks workflows active; deactivate them before starting it again', { code: 'promotion.dedicated-still-active', workflows: recorded(ctx).length });
         }
       },
     },

@@ -17,6 +17,7 @@ import { bindKind, OperationError, type BoundKind } from '../operations/kind.js'
 import { promotionKind } from '../operations/promotion.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Store } from '../store/index.js';
+import type { Operation } from '../store/types.js';
 import { promotionDeps } from './runtime.js';
 
 /** Picks the API adapter when no config is loaded yet at start: the platform default, 2.x. */
@@ -32,7 +33,12 @@ export interface ControllerPromotionOptions {
   stateDir: string;
   routesDir: string;
   sharedDatabaseUrl: string | undefined;
+  /** The tenants' Docker network: the dedicated n8n is reached at its address there. */
+  network: string;
   config(): GoodConfig | undefined;
+  /** Opens the PR that sets the tenant back to shared (controller/promotion/rollback-pr.ts); its answer goes into the PromotionFailed event. */
+  rollbackPr?(op: Operation): Promise<string>;
+  now?(): Date;
   compileContext(platform: GoodConfig['platform']): CompileContext;
 }
 
@@ -60,7 +66,15 @@ export function controllerPromotionKind(options: ControllerPromotionOptions): Bo
     logger: options.logger,
     shared: { container, get connection() { return { baseUrl: apiUrl(), apiKey }; }, databaseUrl: options.sharedDatabaseUrl, version: options.config()?.platform.spec.sharedN8n.version ?? DEFAULT_MAJOR },
     dedicatedVersion: options.config()?.platform.spec.dedicated.n8nVersion ?? DEFAULT_MAJOR,
-    dedicatedUrl: (tenant) => `http://${mainContainerName(tenant)}:${options.compileContext(good().platform).n8nPort}`,
+    // The main container's address on the tenants' network, not its name: a controller outside that network
+    // (npm start on the host) cannot resolve the name but reaches the address; one inside reaches both.
+    async dedicatedUrl(tenant) {
+      const port = options.compileContext(good().platform).n8nPort;
+      const name = mainContainerName(tenant);
+      const info = await options.docker.getContainer(name).inspect().catch(() => undefined);
+      const address = info?.NetworkSettings.Networks[options.network]?.IPAddress;
+      return `http://${address || name}:${port}`;
+    },
     emailOf: (tenant) => loaded(tenant).tenant.metadata.email,
     routes: {
       dir: options.routesDir,
@@ -75,6 +89,7 @@ export function controllerPromotionKind(options: ControllerPromotionOptions): Bo
     },
     workDir: join(options.stateDir, 'promotions'),
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.now ? { now: options.now } : {}),
     async onRolledBack(op) {
       await options.store.status.update(op.tenant, {
         phase: 'failed',
@@ -83,6 +98,12 @@ export function controllerPromotionKind(options: ControllerPromotionOptions): Bo
           { type: 'Ready', status: 'False', reason: 'PromotionFailed', message: 'served by the shared n8n again; its dedicated stack is stopped' },
         ],
       });
+      if (!options.rollbackPr) {
+        options.logger.warn('promotion rolled back; no forge configured, so no PR sets the tenant back to shared', { tenant: op.tenant, operation_id: op.id, code: 'promotion.no-forge' });
+        return;
+      }
+      const opened = await options.rollbackPr(op);
+      await options.store.events.record({ tenant: op.tenant, type: 'Warning', reason: 'PromotionRollbackPr', message: opened, actor: 'controller', correlationId: op.id, data: { operationId: op.id } });
     },
   });
   return bindKind(promotionKind, deps);

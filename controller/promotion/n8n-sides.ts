@@ -7,6 +7,7 @@
 // kept in the secret store) activates through the public API.
 import type Docker from 'dockerode';
 import pg from 'pg';
+import { execIn } from '../../edges/n8n/cli-exec.js';
 import { exportItems, importItems } from '../../edges/n8n/cli-export.js';
 import { bootstrapOwner, createApiKey, isN8nError, login, type N8nApi, type N8nConnection } from '../../edges/n8n/index.js';
 import { mainContainerName } from '../compile/names.js';
@@ -71,8 +72,8 @@ export interface DedicatedSideOptions {
   docker: Docker;
   api: N8nApi;
   secrets: SecretsApi;
-  /** The dedicated n8n's URL as rp9 reaches it (the route's target). */
-  baseUrl(tenant: string): string;
+  /** The dedicated n8n's URL as rp9 reaches it (the route's target, resolved each call: a restarted container may change address). */
+  baseUrl(tenant: string): Promise<string>;
   emailOf(tenant: string): string | undefined;
 }
 
@@ -85,14 +86,14 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
   }
   async function ready(tenant: string): Promise<boolean> {
     try {
-      const response = await fetch(`${options.baseUrl(tenant)}/healthz/readiness`, { signal: AbortSignal.timeout(3_000) });
+      const response = await fetch(`${await options.baseUrl(tenant)}/healthz/readiness`, { signal: AbortSignal.timeout(3_000) });
       return response.status === 200;
     } catch {
       return false;
     }
   }
   async function connection(tenant: string): Promise<N8nConnection> {
-    const baseUrl = options.baseUrl(tenant);
+    const baseUrl = await options.baseUrl(tenant);
     const key = await options.secrets.get(tenant, API_KEY);
     if (key) return { baseUrl, apiKey: key.reveal() };
     throw new OperationError('promotion.no-owner', `tenant ${tenant}: the dedicated n8n has no owner API key yet (the import step creates it)`);
@@ -103,7 +104,7 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
     if (!email) throw new OperationError('promotion.no-email', `tenant ${tenant} has no metadata.email: its user on the dedicated n8n cannot be created`);
     // The password is kept before the owner exists, so a crash in between can still log in.
     const password = (await options.secrets.ensure(tenant, OWNER_PASSWORD, () => `Rp9-${randomPart()}`)).reveal();
-    const baseUrl = options.baseUrl(tenant);
+    const baseUrl = await options.baseUrl(tenant);
     const owner = { email, firstName: tenant, lastName: 'owner', password };
     let apiKey: string;
     try {
@@ -117,7 +118,12 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
   }
   return {
     async ensureUp(tenant, signal) {
-      const containers = await tenantContainers(tenant);
+      // A window at merge time opens before the reconcile loop has created the stack: wait for it, bounded.
+      let containers = await tenantContainers(tenant);
+      for (let i = 0; i < READY_POLLS && !signal.aborted && !containers.some((c) => c.Names.includes(`/${mainContainerName(tenant)}`)); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        containers = await tenantContainers(tenant);
+      }
       if (!containers.some((c) => c.Names.includes(`/${mainContainerName(tenant)}`))) throw new OperationError('promotion.no-dedicated-stack', `tenant ${tenant}: no ${mainContainerName(tenant)} container; the reconcile loop provisions it before the window`);
       for (const c of containers) if (c.State !== 'running') await options.docker.getContainer(c.Id).start().catch((e: { statusCode?: number }) => { if (e.statusCode !== 304) throw e; });
       for (let i = 0; i < READY_POLLS; i += 1) {
@@ -125,7 +131,7 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
         if (signal.aborted) break;
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
-      throw new OperationError('promotion.dedicated-unhealthy', `tenant ${tenant}: the dedicated n8n at ${options.baseUrl(tenant)} did not become ready`);
+      throw new OperationError('promotion.dedicated-unhealthy', `tenant ${tenant}: the dedicated n8n at ${await options.baseUrl(tenant).catch(() => mainContainerName(tenant))} did not become ready`);
     },
     healthy: ready,
     async stop(tenant) {
@@ -134,6 +140,25 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
       }
     },
     ensureOwner,
+    async deactivateAll(tenant) {
+      // The API is out of reach (main down): n8n's CLI in any running container of the stack writes the database,
+      // so a later start of the stack does not bring the workflows back up next to shared's.
+      const running = (await tenantContainers(tenant)).filter((c) => c.State === 'running');
+      const errors: string[] = [];
+      // 2.x: unpublish:workflow --all; 1.x: update:workflow --all --active=false.
+      const commands = [['n8n', 'unpublish:workflow', '--all'], ['n8n', 'update:workflow', '--all', '--active=false']];
+      for (const c of running) {
+        for (const argv of commands) {
+          const run = await execIn(options.docker, c.Id, argv).catch((error: Error) => ({ exitCode: -1, stdout: Buffer.alloc(0), stderr: error.message }));
+          const text = `${run.stdout.toString('utf8')}\n${run.stderr}`;
+          // Both print "Changes will not take effect if n8n is running" once the database is written; their catch exits 0 too.
+          if (run.exitCode === 0 && /will not take effect/i.test(text) && !/Error (unpublishing|updating)/i.test(text)) return true;
+          errors.push(`${c.Names[0] ?? c.Id} ${argv[1]}: ${text.trim().slice(-300)}`);
+        }
+      }
+      if (errors.length > 0) throw new OperationError('promotion.deactivate-failed', `tenant ${tenant}: cannot deactivate the workflows of the dedicated n8n by CLI: ${errors.join('; ')}`);
+      return false;
+    },
     async workflows(tenant) {
       return states(await exportItems(options.docker, mainContainerName(tenant), 'workflows'));
     },
@@ -147,7 +172,7 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
       if (items.length > 0) await importItems(options.docker, mainContainerName(tenant), what, items);
     },
     async probeWebhook(tenant, path) {
-      const response = await fetch(`${options.baseUrl(tenant)}/webhook/${path}`, { signal: AbortSignal.timeout(15_000) });
+      const response = await fetch(`${await options.baseUrl(tenant)}/webhook/${path}`, { signal: AbortSignal.timeout(15_000) });
       await response.arrayBuffer();
       return response.status;
     },

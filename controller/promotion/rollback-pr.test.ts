@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/load-config.js';
+import { createGitHubForge } from '../../edges/forge/github-forge.js';
+import { parsePullRequestMarker } from '../../edges/forge/markers.js';
+import { startGitHubServer, type GitHubServer } from '../../test/github/server.js';
 import type { Operation } from '../store/types.js';
-import { rollbackEdit, rollbackPrBody } from './rollback-pr.js';
+import { ROLLBACK_BOT, rollbackEdit, rollbackPrBody, rollbackPrOpener } from './rollback-pr.js';
 
 const UMBRELLA = `apiVersion: rp9.io/v1
 kind: Tenant
@@ -47,5 +52,60 @@ describe('rollbackPrBody', () => {
     expect(body).toContain('`op-1`');
     expect(body).toContain('Failed at step: `verify`');
     expect(body).toContain('[promotion.freeze-expired] too long');
+  });
+});
+
+describe('the rollback PR of a failed promotion, through the forge (GitHub contract server)', () => {
+  const REPO = 'acme/config';
+  const FILE = 'tenants/umbrella.yaml';
+  const TENANT = UMBRELLA.replace('name: umbrella', 'name: umbrella\n  email: ops@umbrella.example').replace('plan: enterprise', 'plan: enterprise\n  region: us-east');
+  let gh: GitHubServer;
+  beforeEach(async () => {
+    gh = await startGitHubServer({ repos: [{ owner: 'acme', name: 'config', files: { [FILE]: TENANT } }] });
+  });
+  afterEach(async () => {
+    await gh.stop();
+  });
+  function failed(id: string, error: string): Operation {
+    return {
+      id, tenant: 'umbrella', kind: 'promotion', status: 'rolled-back', currentStep: 0, state: {}, error,
+      steps: [{ name: 'import', status: 'rolled-back', startedAt: null, finishedAt: null, error }],
+      startedAt: new Date(), updatedAt: new Date(), finishedAt: new Date(),
+    } as Operation;
+  }
+
+  it('opens one PR per tenant (mode: shared, no spec.promotion, the failure in its body); a later failure updates it', async () => {
+    const forge = createGitHubForge({ owner: 'acme', repo: 'config', auth: { token: 'test-token' }, baseUrl: gh.url });
+    const head = gh.state.repo(REPO).refs.get('refs/heads/main') as string;
+    const platform = { path: 'platform.yaml', bytes: new Uint8Array(await readFile(new URL('../../platform.yaml', import.meta.url))) };
+    const loaded = loadConfig({ platform, tenants: [{ path: FILE, bytes: new TextEncoder().encode(TENANT) }], problems: [] });
+    expect(loaded.tenants.map((t) => t.name)).toEqual(['umbrella']);
+    const open = rollbackPrOpener({ forge, baseBranch: 'main', config: () => ({ commit: head, platform: loaded.platform!, config: loaded }), files: async () => ({ platform: undefined, tenants: [{ path: FILE, bytes: new TextEncoder().encode(TENANT) }], problems: [] }) });
+
+    const said = await open(failed('op-1', '[n8n.cli-failed] import:credentials exited 1'));
+    const pulls = [...gh.state.repo(REPO).pulls.values()];
+    expect(pulls).toHaveLength(1);
+    expect(said).toBe(`rollback PR #${pulls[0]!.number} (${gh.url}/_web/acme/config/pull/${pulls[0]!.number}) sets umbrella back to mode: shared`);
+    expect(pulls[0]!.body).toContain('`op-1`');
+    expect(pulls[0]!.body).toContain('[n8n.cli-failed] import:credentials exited 1');
+    expect(parsePullRequestMarker(pulls[0]!.body)).toMatchObject({ bot: ROLLBACK_BOT, tenant: 'umbrella' });
+    const edited = gh.state.readFile(REPO, `rp9/${ROLLBACK_BOT}/umbrella`, FILE)!;
+    expect(edited).toContain('mode: shared');
+    expect(edited).not.toContain('promotion');
+    expect(edited).toContain('# moving');
+    expect(gh.state.readFile(REPO, 'main', FILE)).toBe(TENANT);
+
+    await open(failed('op-2', '[promotion.freeze-expired] too long'));
+    const again = [...gh.state.repo(REPO).pulls.values()];
+    expect(again).toHaveLength(1);
+    expect(again[0]!.body).toContain('`op-2`');
+    expect(again[0]!.body).toContain('[promotion.freeze-expired] too long');
+  });
+
+  it('says why when the tenant is not in the config in force (no PR)', async () => {
+    const forge = createGitHubForge({ owner: 'acme', repo: 'config', auth: { token: 'test-token' }, baseUrl: gh.url });
+    const open = rollbackPrOpener({ forge, baseBranch: 'main', config: () => undefined, files: async () => ({ platform: undefined, tenants: [], problems: [] }) });
+    await expect(open(failed('op-1', 'x'))).rejects.toMatchObject({ code: 'promotion.rollback-pr-failed' });
+    expect(gh.state.repo(REPO).pulls.size).toBe(0);
   });
 });

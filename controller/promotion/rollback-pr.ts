@@ -4,9 +4,11 @@
 // marker), on rp9's own branch; the same commit is not retried meanwhile
 // (controller/promotion/views.ts: duePromotions).
 import { parseDocument } from 'yaml';
+import type { ConfigFiles } from '../../config/types.js';
 import type { Forge } from '../../edges/forge/forge.js';
 import { OperationError } from '../operations/kind.js';
 import { ensureTenantFilePr } from '../operations/tenant-file-pr.js';
+import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Operation } from '../store/types.js';
 
 export const ROLLBACK_BOT = 'promotion-rollback';
@@ -52,4 +54,25 @@ export async function ensureRollbackPr(input: RollbackPrInput): Promise<{ number
     message: `${op.tenant}: back to shared after failed promotion ${op.id}`,
     title: `${op.tenant}: promotion failed, back to shared`, body: rollbackPrBody(op), labels: ['rp9', 'promotion'],
   });
+}
+
+export interface RollbackPrWiring {
+  forge: Forge;
+  baseBranch: string;
+  config(): GoodConfig | undefined;
+  /** The config files of a commit (the config source's snapshot). */
+  files(commit: string): Promise<ConfigFiles>;
+}
+
+/** `ControllerPromotionOptions.rollbackPr`: the tenant file of the commit in force, set back to shared; the answer goes into an event. */
+export function rollbackPrOpener(wiring: RollbackPrWiring): (op: Operation) => Promise<string> {
+  return async (op) => {
+    const good = wiring.config();
+    const entry = good?.config.tenants.find((t) => t.name === op.tenant);
+    if (!good || !entry) throw new OperationError('promotion.rollback-pr-failed', `tenant ${op.tenant} is not in the config in force: no rollback PR`);
+    const source = (await wiring.files(good.commit)).tenants.find((f) => f.path === entry.file);
+    if (!source) throw new OperationError('promotion.rollback-pr-failed', `${entry.file} is not in commit ${good.commit}: no rollback PR`);
+    const pr = await ensureRollbackPr({ forge: wiring.forge, baseBranch: wiring.baseBranch, baseSha: good.commit, file: entry.file, text: new TextDecoder().decode(source.bytes), op });
+    return `rollback PR #${pr.number} (${pr.url}) sets ${op.tenant} back to mode: shared`;
+  };
 }

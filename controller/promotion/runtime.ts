@@ -23,7 +23,7 @@ export interface PromotionRuntimeOptions {
   shared: { container: string; connection: N8nConnection; databaseUrl: string; version: string };
   /** n8n version of the dedicated instances (picks the API adapter). */
   dedicatedVersion: string;
-  dedicatedUrl(tenant: string): string;
+  dedicatedUrl(tenant: string): Promise<string>;
   emailOf(tenant: string): string | undefined;
   routes: RouteSwitchOptions;
   workDir: string;

@@ -7,7 +7,11 @@ import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Store } from '../store/index.js';
 import { duePromotions, promotionViews } from './views.js';
 
-export async function startDuePromotions(engine: OperationEngine, store: Store, good: GoodConfig, now: Date, logger: Logger): Promise<string[]> {
+/**
+ * `notConfigured`: the tenant/generation pairs already warned about (promotion.not-configured), kept by the
+ * caller across passes so that a due promotion this controller cannot run is logged once, not every pass.
+ */
+export async function startDuePromotions(engine: OperationEngine, store: Store, good: GoodConfig, now: Date, logger: Logger, notConfigured: Set<string> = new Set()): Promise<string[]> {
   const views = promotionViews(await store.operations.listByKind('promotion', 1000), now);
   const started: string[] = [];
   for (const due of duePromotions(good.config.tenants, views, now, good.commit)) {
@@ -19,7 +23,10 @@ export async function startDuePromotions(engine: OperationEngine, store: Store, 
       const code = (error as { code?: string }).code;
       if (code === 'store.operation-in-progress') continue;
       if (code === 'operations.unknown-kind') {
-        logger.warn('promotion due but this controller cannot run promotions (shared n8n settings missing)', { tenant: due.tenant, code: 'promotion.not-configured' });
+        const key = `${due.tenant}@${due.input.generation}`;
+        if (notConfigured.has(key)) continue;
+        notConfigured.add(key);
+        logger.warn('promotion due but this controller cannot run promotions (shared n8n settings missing); the tenant stays on the shared route until they are set and the controller restarts (logged once per tenant and generation)', { tenant: due.tenant, code: 'promotion.not-configured', window: due.input.window });
         continue;
       }
       throw error;

@@ -4,7 +4,7 @@ import { compileTenant, compileTenantWith } from '../compile/compile-tenant.js';
 import { containerTemplate } from '../compile/containers.js';
 import type { DesiredContainer, DesiredRoute } from '../model.js';
 import type { Operation, StepStatus } from '../store/types.js';
-import { duePromotions, promotionRoutes, promotionViews, routeOf } from './views.js';
+import { duePromotions, failedPromotions, promotionRoutes, promotionViews, routeOf } from './views.js';
 
 const STEPS = ['backup', 'dedicated-up', 'record', 'freeze', 'export', 'import', 'activate', 'verify', 'switch', 'finish'];
 const now = new Date('2026-12-06T00:30:00Z');
@@ -67,6 +67,20 @@ describe('duePromotions', () => {
     const due = duePromotions(tenants, views, now, 'abc123');
     expect(due.map((d) => d.tenant)).toEqual(['due', 'failedchanged']);
     expect(due[0]?.input).toEqual({ ttlMinutes: 15, window: '2026-12-06T00:00:00Z', commit: 'abc123', graceDays: 7, generation: 'g1' });
+  });
+});
+
+describe('failedPromotions', () => {
+  it('stalls a tenant whose promotion failed at the generation git still has, not once git changed, nor a moving or promoted one', () => {
+    const g = (name: string, generation: string) => ({ ...loadedTenant(name, { mode: 'dedicated', plan: 'pro', promotion: { window: '2026-12-06T00:00:00Z', ttlMinutes: 10 } }), generation });
+    const views = promotionViews([
+      op('same', {}, { status: 'rolled-back', finishedAt: now, error: '[n8n.cli-failed] refused' }),
+      op('changed', {}, { status: 'rolled-back', finishedAt: now }),
+      op('moving', { backup: 'running' }),
+      op('moved', done(...STEPS), { status: 'done', finishedAt: now }),
+    ], now);
+    const held = failedPromotions([g('same', 'g1'), g('changed', 'g2'), g('moving', 'g1'), g('moved', 'g1'), g('never', 'g1')], views);
+    expect(held).toEqual([{ tenant: 'same', code: 'promotion.promotion-failed', message: expect.stringContaining('[n8n.cli-failed] refused'), transient: false }]);
   });
 });
 

@@ -4,6 +4,7 @@
 // loop (which promotions are due). Pure: the operations come in, newest first.
 import type { LoadedTenant } from '../../config/types.js';
 import type { PromotionRoute } from '../model.js';
+import type { HeldTenant } from '../reconcile/gate.js';
 import type { PromotionInput } from '../operations/promotion.js';
 import { DEFAULT_GRACE_DAYS } from '../operations/promotion.js';
 import type { Operation } from '../store/types.js';
@@ -81,4 +82,21 @@ export function duePromotions(tenants: readonly LoadedTenant[], views: ReadonlyM
 /** The compile input: each promoting tenant's route and whether its stack stays stopped. */
 export function promotionRoutes(views: ReadonlyMap<string, PromotionView>): Map<string, PromotionRoute> {
   return new Map([...views].map(([tenant, v]) => [tenant, { route: v.route, stopped: v.stopped }]));
+}
+
+export const PROMOTION_FAILED = 'promotion.promotion-failed';
+
+/**
+ * Tenants whose latest promotion failed at the generation git still has:
+ * the reconcile pass reports them Stalled (PromotionFailed) instead of Ready,
+ * until git changes (the rollback PR merged, or a new window).
+ */
+export function failedPromotions(tenants: readonly LoadedTenant[], views: ReadonlyMap<string, PromotionView>): HeldTenant[] {
+  const held: HeldTenant[] = [];
+  for (const { name, generation } of tenants) {
+    const view = views.get(name);
+    if (view?.phase !== 'failed' || view.generation !== generation) continue;
+    held.push({ tenant: name, code: PROMOTION_FAILED, message: `promotion ${view.operationId} rolled back: ${view.error ?? 'failed'}; served by the shared n8n, its dedicated stack stopped, until git changes`, transient: false });
+  }
+  return held;
 }

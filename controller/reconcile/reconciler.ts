@@ -11,7 +11,7 @@ import type { Metrics } from '../../kernel/metrics/registry.js';
 import { recordAppliedCommit, recordContainers, recordReconcile } from '../../controller/metrics/record.js';
 import type { Action, ObservedContainer, ObservedState, Plan } from '../model.js';
 import { plan as computePlan } from '../plan/plan.js';
-import { promotionRoutes, promotionViews } from '../promotion/views.js';
+import { failedPromotions, promotionRoutes, promotionViews } from '../promotion/views.js';
 import type { Store } from '../store/index.js';
 import { passStatus, type CommitStatusReporter } from './commit-status.js';
 import type { ConfigTracker, GoodConfig } from './config-tracker.js';
@@ -118,7 +118,8 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
 
   const upgradeView = await deps.upgrades?.view();
   // A promoting tenant's route and stack follow its promotion's journal (controller/promotion/views.ts).
-  const promotions = promotionRoutes(promotionViews(await deps.store.operations.listByKind('promotion', 1000), new Date()));
+  const promotionJournal = promotionViews(await deps.store.operations.listByKind('promotion', 1000), new Date());
+  const promotions = promotionRoutes(promotionJournal);
   const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), {
     commit: good.commit,
     now: new Date(),
@@ -155,7 +156,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   }
   const gated = gatePlan(runnableNow(plan), observed.availability, { tenantDatabases: deps.tenantDatabases });
   const runnable = gated.plan;
-  const held = [...gated.held, ...diverted.held];
+  const held = [...gated.held, ...diverted.held, ...failedPromotions(good.config.tenants, promotionJournal)];
   // Every line about one tenant carries its own id next to the pass's id.
   const tenantLogs = new Map<string, Logger>();
   const tenantLog = (tenant: string): Logger => {

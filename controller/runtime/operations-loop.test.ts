@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.js';
 import { fsObjectStore } from '../../edges/object-store/index.js';
-import { silentLogger } from '../../kernel/log/logger.js';
+import { PassThrough } from 'node:stream';
+import { createLogger, silentLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
 import { runSql } from '../../test/harness/scratch-databases.js';
 import { backupInput } from '../backups/naming.js';
@@ -21,11 +22,11 @@ const tenant = `ol${randomBytes(3).toString('hex')}`;
 let store: Store;
 let dir: string;
 
-async function config(schedules: string, more: string[] = []): Promise<GoodConfig> {
+async function config(schedules: string, more: string[] = [], extra = ''): Promise<GoodConfig> {
   const encode = (text: string) => new TextEncoder().encode(text);
   const loaded = loadConfig({
     platform: { path: 'platform.yaml', bytes: await readFile(new URL('../../platform.yaml', import.meta.url)) },
-    tenants: [tenant, ...more].map((name) => ({ path: `tenants/${name}.yaml`, bytes: encode(`apiVersion: rp9.io/v1\nkind: Tenant\nmetadata: { name: ${name}, email: ops@acme.example.com }\nspec: { plan: starter, region: us-east, subdomain: ${name}, mode: dedicated, backups: { schedules: ${schedules} } }\n`) })),
+    tenants: [tenant, ...more].map((name) => ({ path: `tenants/${name}.yaml`, bytes: encode(`apiVersion: rp9.io/v1\nkind: Tenant\nmetadata: { name: ${name}, email: ops@acme.example.com }\nspec: { plan: starter, region: us-east, subdomain: ${name}, mode: dedicated, backups: { schedules: ${schedules} }${name === tenant ? extra : ''} }\n`) })),
     problems: [],
   });
   if (!loaded.platform) throw new Error(JSON.stringify(loaded.diagnostics));
@@ -121,4 +122,25 @@ describe('operations loop', () => {
     expect(new Set([...(await Promise.all([...first, ...second].map(async (id) => (await store.operations.get(id))?.tenant)))])).toEqual(new Set([tenant, other]));
     await runSql(admin, `drop database if exists ${databaseName(other)} with (force)`);
   }, 120_000);
+  it('warns once per tenant and generation about a due promotion this controller cannot run (promotion.not-configured)', async () => {
+    const lines: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+    const logger = createLogger({ level: 'warn', stream });
+    const objects = fsObjectStore(join(dir, 'backups-promo'));
+    // The backup runtime's engine knows no promotion kind: no shared n8n configured.
+    const { engine } = backupRuntime({ store, objects, tenantDatabaseAdminUrl: admin, logger: silentLogger(), runner: 'controller' });
+    let good = await config('[]', [], ', promotion: { window: "2026-12-05T09:00:00Z", ttlMinutes: 10 }');
+    const ticker = createOperationsTicker({ intervalMs: 1000, engine, store, objects, config: () => good, isLeader: () => true, logger, now: () => new Date('2026-12-05T10:00:00Z') });
+    for (let i = 0; i < 3; i += 1) await ticker.tick();
+    await new Promise((resolve) => setImmediate(resolve));
+    const warned = () => lines.filter((l) => l.includes('promotion.not-configured'));
+    expect(warned()).toHaveLength(1);
+    expect(warned()[0]).toContain(tenant);
+    // Git changes the tenant (a new generation): one more line, then quiet again.
+    good = await config('[]', [], ', promotion: { window: "2026-12-05T09:30:00Z", ttlMinutes: 10 }');
+    for (let i = 0; i < 2; i += 1) await ticker.tick();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warned()).toHaveLength(2);
+  });
 });

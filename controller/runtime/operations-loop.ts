@@ -40,6 +40,7 @@ export interface OperationsTicker {
 
 export function createOperationsTicker(options: OperationsLoopOptions): OperationsTicker {
   const now = options.now ?? (() => new Date());
+  const notConfigured = new Set<string>();
   return {
     async tick() {
       const result = { advanced: 0, started: [] as string[], pruned: [] as string[], sandboxesRemoved: [] as string[] };
@@ -48,7 +49,7 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
       if (options.sweepSandboxes) result.sandboxesRemoved = await options.sweepSandboxes(now());
       const good = options.config();
       if (!good) return result;
-      result.started = [...(await startDuePromotions(options.engine, options.store, good, now(), options.logger)), ...(await startDue(options, good, now())), ...(await startDrills(options, good, now()))];
+      result.started = [...(await startDuePromotions(options.engine, options.store, good, now(), options.logger, notConfigured)), ...(await startDue(options, good, now())), ...(await startDrills(options, good, now()))];
       result.pruned = await prune(options, good, now());
       if (options.metrics) await recordCatalogue(options.store, options.metrics);
       return result;

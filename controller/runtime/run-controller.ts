@@ -47,6 +47,7 @@ import { startMembersLoop } from './members-loop.js';
 import { memberFields } from '../shared-tenants/member-fields.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
 import { promotionKinds } from '../promotion/controller-kind.js';
+import { rollbackPrOpener } from '../promotion/rollback-pr.js';
 import { StartupError, startupProblems } from './startup-checks.js';
 
 export interface RunningController {
@@ -342,7 +343,10 @@ export async function runController(settings: ControllerSettings, logger: Logger
     metrics,
     ...(sandboxes ? { restore: sandboxes.restore, inPlace: sandboxes.inPlace, drill: { ...sandboxes.drill, ...operatorNotify(settings, store.deliveries) } } : {}),
     extraKinds: {
-      ...promotionKinds({ env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform) }),
+      ...promotionKinds({
+        env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, network: settings.network, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform),
+        ...(forge ? { rollbackPr: rollbackPrOpener({ forge, baseBranch: settings.branch, config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }) } : {}),
+      }),
       ...upgrades?.kinds,
     },
   });

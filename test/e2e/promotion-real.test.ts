@@ -1,0 +1,476 @@
+// End-to-end: the promotion of a shared tenant to its dedicated n8n, between
+// two real n8n 2.41.1 instances on the test dockerd. The shared n8n (main +
+// worker, queue mode on the harness's Redis and PostgreSQL) is started once
+// for the whole file; rp9 does not run it. The tenant (a member user with its
+// personal project, 10 workflows, 5 of them active, one webhook that uses a
+// header-auth credential) lives there. A promotion is merged on the GitHub
+// contract server (the config repo the controller reads over smart HTTP);
+// the controller's own parts run it: the reconcile pass (provisions the
+// dedicated stack, routes by the journal, stalls a failed promotion), the
+// operations loop's start of due promotions and its engine pass, the kind as
+// run-controller binds it (controllerPromotionKind) with the rollback PR on
+// the forge. Cases, in order, one dedicated stack for all:
+//   1. the import fails (the dedicated database refuses the credentials table) → rollback, PR opened, not retried until git changes;
+//   2. the freeze outlives ttlMinutes (the kind's clock jumps) → rollback;
+//   3. the dedicated n8n turns unhealthy before the switch (its main stopped) → rollback;
+//   4. success, with a simulated kill -9 (engine SimulatedCrash, a fresh engine resumes from the journal)
+//      after the run of freeze, import, activate and switch, before the journal records them.
+// All along, a sampler reads `active` from both n8n databases: no workflow is ever active on both.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Octokit } from '@octokit/rest';
+import Docker from 'dockerode';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createParseCache } from '../../config/load-config.js';
+import { createCompileCache } from '../../controller/compile/compile-cache.js';
+import { mainContainerName } from '../../controller/compile/names.js';
+import { LABEL } from '../../controller/model.js';
+import { observePlatform } from '../../controller/observe/observe-platform.js';
+import { createOperationEngine, SimulatedCrash, type FaultInjector, type OperationEngine } from '../../controller/operations/engine.js';
+import { createDatabaseAdmin } from '../../controller/postgres/tenant-databases.js';
+import { contentDifferences, tenantContent } from '../../controller/promotion/content.js';
+import { promotionKinds } from '../../controller/promotion/controller-kind.js';
+import { ROLLBACK_BOT, rollbackPrOpener } from '../../controller/promotion/rollback-pr.js';
+import { startDuePromotions } from '../../controller/promotion/start-due.js';
+import { createCommitStatusReporter } from '../../controller/reconcile/commit-status.js';
+import { createConfigTracker, type GoodConfig } from '../../controller/reconcile/config-tracker.js';
+import { reconcileOnce } from '../../controller/reconcile/reconciler.js';
+import { createApplyPorts } from '../../controller/runtime/apply-ports.js';
+import { compileContextFor, controllerSettings } from '../../controller/runtime/settings.js';
+import type { SharedN8n } from '../../controller/shared-tenants/observe-members.js';
+import { reconcileMemberList } from '../../controller/shared-tenants/reconcile-members.js';
+import { openStore, type Store } from '../../controller/store/index.js';
+import type { Operation } from '../../controller/store/types.js';
+import { openSource, TOKEN_ENV } from '../../edges/git/index.js';
+import { exportItems } from '../../edges/n8n/cli-export.js';
+import { createApiKey, login, n8nApiFor, type N8nConnection } from '../../edges/n8n/index.js';
+import { fsObjectStore } from '../../edges/object-store/index.js';
+import { createLogger } from '../../kernel/log/logger.js';
+import { createMetrics } from '../../kernel/metrics/registry.js';
+import { DEFAULT_N8N_VERSION, ensureN8nImage, N8N_IMAGE_BUILD_TIMEOUT_MS } from '../harness/n8n-image.js';
+import { freePort } from '../harness/processes.js';
+import { FULL_NAME, OWNER as GH_OWNER, platformYaml, REPO, startConfigStack, type ConfigStack } from './bots-support.js';
+import { createTenantDatabase, dropTenantDatabase, httpGet, queueModeEnv, waitWhileRunning, type TenantDatabase } from './n8n-containers.js';
+import { callWebhookUntilServed, createWorkload, ownerConnection, WEBHOOK_HEADER, type Workload } from './support/n8n-workload.js';
+import { until } from './support/wait.js';
+
+const id = randomBytes(3).toString('hex');
+const tenant = 'acme';
+const email = `ops@${tenant}.example`;
+const file = `tenants/${tenant}.yaml`;
+const environment = `promo-e2e-${id}`;
+const network = `rp9-promo-e2e-${id}`;
+const tenantDb = `rp9_${tenant}`;
+const SHARED_DB = 'rp9_e2e_promo_shared';
+const SHARED_PREFIX = `rp9e2e-promo-${process.pid}`;
+const PERSON = { firstName: 'Acme', lastName: 'Ops', password: 'Acme-ops-Passw0rd' };
+const api = n8nApiFor(DEFAULT_N8N_VERSION);
+const docker = new Docker({ socketPath: inject('dockerSocket') });
+const postgresUrl = inject('postgresUrl');
+// Warnings and errors only (a failed step, an undo): what a person would read after a red run.
+const logger = createLogger({ level: 'warn', stream: process.stderr });
+
+function sharedTenantYaml(): string {
+  return ['apiVersion: rp9.io/v1', 'kind: Tenant', 'metadata:', `  name: ${tenant}`, `  email: ${email}`, 'spec:', '  plan: starter', '  mode: shared', '  region: us-east', `  subdomain: ${tenant}`, ''].join('\n');
+}
+
+/** The merged promotion: dedicated, window open now; `attempt` makes each merge a new generation. */
+function promotionYaml(attempt: number, ttlMinutes = 10): string {
+  return [
+    'apiVersion: rp9.io/v1', 'kind: Tenant', 'metadata:', `  name: ${tenant}`, `  email: ${email}`, 'spec:', '  plan: starter',
+    '  # Promoted by the e2e test.', '  mode: dedicated', '  region: us-east', `  subdomain: ${tenant}`,
+    '  resources: { workers: 1, memoryMb: 1536, cpu: 1 }',
+    '  promotion:', `    window: "${new Date(Date.now() - 60_000).toISOString()}"`, `    ttlMinutes: ${ttlMinutes}`, `    reason: "attempt ${attempt}"`, '',
+  ].join('\n');
+}
+
+function webhookWorkflow(name: string) {
+  return {
+    name,
+    nodes: [{ id: randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'GET', path: `${name}-${id}`, responseMode: 'onReceived', options: {} } }],
+    connections: {},
+    settings: { executionOrder: 'v1' },
+  };
+}
+
+function plainWorkflow(name: string) {
+  return { name, nodes: [{ id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }], connections: {}, settings: { executionOrder: 'v1' } };
+}
+
+function dbUrl(db: { user: string; password: string; name: string }): string {
+  const url = new URL(postgresUrl);
+  url.username = db.user;
+  url.password = db.password;
+  url.pathname = `/${db.name}`;
+  return url.toString();
+}
+
+function superuserUrl(database: string): string {
+  const url = new URL(postgresUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Ids of these workflows marked active in an n8n database; none when the database or table is not there yet. */
+async function activeIn(url: string, ids: readonly string[]): Promise<Set<string>> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ id: string }>('select id from workflow_entity where active and id = any($1)', [ids]);
+    return new Set(rows.map((r) => r.id));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === '3D000' || code === '42P01') return new Set();
+    throw error;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function sql(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+let sharedDb: TenantDatabase;
+const sharedContainers: Docker.Container[] = [];
+let sharedUrl: string;
+let owner: N8nConnection;
+let stack: ConfigStack;
+let store: Store;
+let stateDir: string;
+let workload: Workload;
+let tenantWorkflows: string[] = [];
+let activeAtStart: string[] = [];
+let ownersOwn: string;
+let projectId: string;
+let engine: OperationEngine;
+let newEngine: () => OperationEngine;
+let tracker: ReturnType<typeof createConfigTracker>;
+let reconcile: () => Promise<unknown>;
+let routesDir: string;
+const faults: FaultInjector = {};
+let clockOffsetMs = 0;
+const metrics = createMetrics({ defaultMetrics: false });
+const databases = createDatabaseAdmin(postgresUrl);
+const sampler = { samples: 0, both: [] as string[], stop: false, done: Promise.resolve() };
+
+function startSampler(): void {
+  sampler.done = (async () => {
+    while (!sampler.stop) {
+      if (tenantWorkflows.length > 0) {
+        const [onShared, onDedicated] = await Promise.all([activeIn(dbUrl(sharedDb), tenantWorkflows), activeIn(superuserUrl(tenantDb), tenantWorkflows)]).catch(() => [new Set<string>(), new Set<string>()]);
+        sampler.samples += 1;
+        for (const w of onShared) if (onDedicated.has(w)) sampler.both.push(`${new Date().toISOString()} ${w}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  })();
+}
+
+async function startShared(): Promise<void> {
+  const image = await ensureN8nImage(docker, DEFAULT_N8N_VERSION);
+  sharedDb = await createTenantDatabase(postgresUrl, SHARED_DB);
+  const port = await freePort();
+  const env = (role: 'main' | 'worker', own: number, broker: number) => [
+    ...queueModeEnv({ db: sharedDb, redisUrl: inject('redisUrl'), port: own, brokerPort: broker, encryptionKey: 'rp9-e2e-promo-shared-key', version: DEFAULT_N8N_VERSION }),
+    `QUEUE_BULL_PREFIX=${SHARED_PREFIX}`,
+    ...(role === 'worker' ? ['QUEUE_HEALTH_CHECK_ACTIVE=true', `QUEUE_HEALTH_CHECK_PORT=${own}`, 'N8N_WORKER_SERVER_ADDRESS=127.0.0.1'] : []),
+  ];
+  const main = await docker.createContainer({ name: `${SHARED_PREFIX}-main`, Image: image, Cmd: ['start'], Env: env('main', port, await freePort()), HostConfig: { NetworkMode: 'host', Init: true } });
+  sharedContainers.push(main);
+  await main.start();
+  sharedUrl = `http://127.0.0.1:${port}`;
+  await waitWhileRunning('shared n8n readiness', main, async () => (await httpGet(`${sharedUrl}/healthz/readiness`, 2_000)).status === 200, 600, 1_000);
+  // The worker after main (main runs the migrations).
+  const workerPort = await freePort();
+  const worker = await docker.createContainer({ name: `${SHARED_PREFIX}-worker`, Image: image, Cmd: ['worker'], Env: env('worker', workerPort, await freePort()), HostConfig: { NetworkMode: 'host', Init: true } });
+  sharedContainers.push(worker);
+  await worker.start();
+  owner = { ...(await ownerConnection(sharedUrl)), timeoutMs: 60_000 };
+}
+
+/** The tenant as a member of the shared n8n (invited by rp9's members pass, accepted), with its workload. */
+async function seedTenant(): Promise<void> {
+  const shared: SharedN8n = { api, connection: { baseUrl: sharedUrl, apiKey: owner.apiKey as string, timeoutMs: 60_000 }, databaseUrl: dbUrl(sharedDb) };
+  await until('the members pass', async () => {
+    const pass = await reconcileMemberList(shared, store, [{ tenant, email, suspended: false }]);
+    if (pass.failures.length > 0) throw new Error(JSON.stringify(pass.failures));
+    return pass;
+  }, { timeoutMs: 180_000, intervalMs: 2_000 });
+  const member = (await store.sharedMembers.get(tenant))!;
+  projectId = member.projectId as string;
+  await api.acceptInvitation(shared.connection, { email, acceptUrl: member.acceptUrl as string }, PERSON);
+  const cookie = await login(sharedUrl, email, PERSON.password);
+  const conn: N8nConnection = { baseUrl: sharedUrl, cookie, apiKey: await createApiKey({ baseUrl: sharedUrl, cookie, timeoutMs: 60_000 }, tenant), timeoutMs: 60_000 };
+  workload = await createWorkload(api, conn, `promo-${id}`);
+  const ids = [workload.workflow.id];
+  const active = [workload.workflow.id];
+  for (let i = 1; i <= 4; i += 1) {
+    const w = await api.createWorkflow(conn, webhookWorkflow(`hook${i}`));
+    await api.publishWorkflow(conn, w.id);
+    ids.push(w.id);
+    active.push(w.id);
+  }
+  for (let i = 1; i <= 5; i += 1) ids.push((await api.createWorkflow(conn, plainWorkflow(`plain${i}`))).id);
+  const own = await api.createWorkflow(owner, webhookWorkflow('owners-own'));
+  await api.publishWorkflow(owner, own.id);
+  ownersOwn = own.id;
+  tenantWorkflows = ids.sort();
+  activeAtStart = active.sort();
+}
+
+function startController(): void {
+  const settings = controllerSettings({ repo: stack.gitUrl, 'state-dir': stateDir }, {
+    RP9_DOCKER_NETWORK: network,
+    RP9_TENANT_DATABASE_URL: postgresUrl,
+    RP9_CONTAINER_POSTGRES: `${inject('hostFromContainers')}:${new URL(postgresUrl).port}`,
+    RP9_CONTAINER_REDIS: `${inject('hostFromContainers')}:${new URL(inject('redisUrl')).port}`,
+    RP9_HEALTH_TIMEOUT_SECONDS: '240',
+    RP9_SHARED_N8N_DATABASE_URL: dbUrl(sharedDb),
+  }, process.cwd());
+  routesDir = settings.routesDir;
+  const source = openSource({ url: settings.repo, cacheDir: join(stateDir, 'git'), env: { [TOKEN_ENV]: 'test-token' } });
+  tracker = createConfigTracker(source, createParseCache());
+  const compileCache = createCompileCache();
+  const ports = (good: GoodConfig) => createApplyPorts({ environment, network, docker, databases, routesDir, traefik: compileContextFor(settings, good.platform).traefik, secrets: store.secrets, healthTimeoutMs: settings.healthTimeoutMs });
+  reconcile = () => reconcileOnce({
+    tracker,
+    compileContext: (platform) => compileContextFor(settings, platform),
+    compileCache,
+    observe: () => observePlatform({ environment, docker, routesDir, databases }),
+    ports,
+    tenantDatabases: true,
+    store,
+    commitStatus: createCommitStatusReporter(undefined, { environment: () => environment }),
+    metrics: createMetrics({ defaultMetrics: false }),
+    logger,
+    options: { concurrency: 2, retry: { attempts: 2, baseMs: 500, maxMs: 2_000 } },
+  });
+  // As run-controller.ts binds it: the shared n8n's container, API key and URL from RP9_SHARED_N8N_*.
+  const kinds = promotionKinds({
+    env: { RP9_SHARED_N8N_CONTAINER: `${SHARED_PREFIX}-main`, RP9_SHARED_N8N_API_KEY: owner.apiKey as string, RP9_SHARED_N8N_URL: sharedUrl },
+    docker, store, objects: fsObjectStore(join(stateDir, 'backups')), logger, metrics, stateDir, routesDir, sharedDatabaseUrl: dbUrl(sharedDb), network,
+    config: tracker.lastGood,
+    compileContext: (platform) => compileContextFor(settings, platform),
+    rollbackPr: rollbackPrOpener({ forge: stack.forge, baseBranch: 'main', config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }),
+    now: () => new Date(Date.now() + clockOffsetMs),
+  });
+  expect(Object.keys(kinds)).toEqual(['promotion']);
+  newEngine = () => createOperationEngine({ operations: store.operations, kinds, logger, runner: 'controller', faults });
+  engine = newEngine();
+}
+
+/**
+ * The controller's loops, interleaved: a reconcile pass, the due promotions started, one engine
+ * pass; until the tenant's newest promotion (not `after`) has finished. A SimulatedCrash is a
+ * kill -9: the next "process" gets a fresh engine on the same journal. Bounded.
+ */
+async function drive(after: string | undefined): Promise<{ op: Operation; crashes: string[] }> {
+  const crashes: string[] = [];
+  const began = Date.now();
+  let seen = '';
+  const op = await until('the promotion to finish', async () => {
+    await reconcile();
+    const good = tracker.lastGood();
+    if (good) await startDuePromotions(engine, store, good, new Date(), logger);
+    try {
+      await engine.pass();
+    } catch (error) {
+      if (!(error instanceof SimulatedCrash)) throw error;
+      crashes.push(error.message);
+      engine = newEngine();
+    }
+    const [latest] = await store.operations.listByKind('promotion', 5);
+    const where = latest && latest.id !== after ? `${latest.steps[latest.currentStep]?.name ?? 'end'} ${latest.status}` : 'not started';
+    if (where !== seen) console.info(`[promotion-real] +${((Date.now() - began) / 1000).toFixed(1)} s: ${(seen = where)}`);
+    if (!latest || latest.id === after || latest.finishedAt === null) throw new Error(`promotion: ${latest ? `${latest.id} at ${latest.steps[latest.currentStep]?.name}` : 'not started'}`);
+    return latest;
+  }, { timeoutMs: 25 * 60_000, intervalMs: 200 });
+  return { op, crashes };
+}
+
+async function mergePromotion(attempt: number, ttlMinutes?: number): Promise<void> {
+  stack.gh.state.commit(FULL_NAME, { files: { [file]: promotionYaml(attempt, ttlMinutes) }, message: `promote ${tenant} (attempt ${attempt})` });
+}
+
+async function routeTarget(): Promise<string> {
+  const text = await readFile(join(routesDir, `rp9-${tenant}.yaml`), 'utf8');
+  return /url:\s*"?([^\s"]+)/.exec(text)?.[1] ?? `(no url in ${text})`;
+}
+
+async function activeOnShared(): Promise<string[]> {
+  return [...(await activeIn(dbUrl(sharedDb), tenantWorkflows))].sort();
+}
+
+async function dedicatedContainersRunning(): Promise<string[]> {
+  return (await docker.listContainers({ all: true, filters: { label: [`${LABEL.tenant}=${tenant}`, `${LABEL.environment}=${environment}`] } })).filter((c) => c.State === 'running').map((c) => c.Names[0]!);
+}
+
+async function openPrs() {
+  const octokit = new Octokit({ baseUrl: stack.gh.url, auth: 'test-token' });
+  return (await octokit.pulls.list({ owner: GH_OWNER, repo: REPO, state: 'open' })).data;
+}
+
+/** What every rollback leaves: shared route, recorded workflows active on shared again, dedicated stopped, Stalled PromotionFailed, one PR. */
+async function expectRolledBack(op: Operation, code: string): Promise<void> {
+  expect(op.status, op.error ?? '').toBe('rolled-back');
+  expect(op.state.errorCode).toBe(code);
+  expect(op.state.activeOnShared).toEqual(activeAtStart);
+  await reconcile();
+  expect(await routeTarget()).toBe(sharedUrl);
+  expect(await activeOnShared()).toEqual(activeAtStart);
+  expect(await dedicatedContainersRunning()).toEqual([]);
+  const status = await store.status.get(tenant);
+  expect(status?.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Stalled', status: 'True', reason: 'PromotionFailed' })]));
+  const prs = await openPrs();
+  expect(prs.map((p) => p.head.ref)).toEqual([`rp9/${ROLLBACK_BOT}/${tenant}`]);
+  expect(prs[0]!.body).toContain(op.id);
+  expect(prs[0]!.body).toContain(code);
+  const proposed = stack.file(file, prs[0]!.head.ref)!;
+  expect(proposed).toContain('mode: shared');
+  expect(proposed).not.toContain('promotion');
+  expect(proposed).toContain('# Promoted by the e2e test.');
+  // Not retried while git stays at this commit.
+  const good = tracker.lastGood()!;
+  expect(await startDuePromotions(engine, store, good, new Date(), logger)).toEqual([]);
+}
+
+beforeAll(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'rp9-promo-e2e-'));
+  await databases.drop({ database: tenantDb, role: tenantDb }).catch(() => undefined);
+  await startShared();
+  store = await openStore({ memory: true, notify: () => undefined });
+  await seedTenant();
+  stack = await startConfigStack({
+    'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': 'rp9/n8n', 'spec.dedicated.n8nVersion': DEFAULT_N8N_VERSION, 'spec.sharedN8n.url': sharedUrl, 'spec.sharedN8n.version': DEFAULT_N8N_VERSION }),
+    [file]: sharedTenantYaml(),
+  });
+  startController();
+  await reconcile();
+  expect(await routeTarget()).toBe(sharedUrl);
+  startSampler();
+}, N8N_IMAGE_BUILD_TIMEOUT_MS + 15 * 60_000);
+
+afterAll(async () => {
+  sampler.stop = true;
+  await sampler.done;
+  const mine = { label: [`${LABEL.environment}=${environment}`] };
+  for (const info of await docker.listContainers({ all: true, filters: mine })) await docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined);
+  for (const volume of (await docker.listVolumes({ filters: mine })).Volumes ?? []) await docker.getVolume(volume.Name).remove({ force: true }).catch(() => undefined);
+  await docker.getNetwork(network).remove().catch(() => undefined);
+  for (const c of sharedContainers) await c.remove({ force: true }).catch(() => undefined);
+  await databases.drop({ database: tenantDb, role: tenantDb }).catch(() => undefined);
+  await databases.close();
+  await dropTenantDatabase(postgresUrl, SHARED_DB).catch(() => undefined);
+  await store?.close();
+  await stack?.stop();
+  if (stateDir) await rm(stateDir, { recursive: true, force: true });
+}, 180_000);
+
+describe('promotion between two real n8n instances', () => {
+  let last: string | undefined;
+
+  it('rolls back when the import fails; opens the rollback PR; does not retry the same commit', async () => {
+    const started = Date.now();
+    await mergePromotion(1);
+    // The dedicated database refuses n8n's credentials table: the CLI import fails for real.
+    faults.beforeRun = async (_op, step) => {
+      if (step === 'import') await sql(superuserUrl(tenantDb), `revoke all on table credentials_entity from ${tenantDb}`);
+    };
+    const { op } = await drive(last);
+    faults.beforeRun = undefined;
+    await sql(superuserUrl(tenantDb), `grant all on table credentials_entity to ${tenantDb}`);
+    last = op.id;
+    expect(op.steps.find((s) => s.name === 'import')?.error).toMatch(/import:credentials in \S+ exited/);
+    await expectRolledBack(op, 'n8n.cli-failed');
+    console.info(`[promotion-real] import failure and rollback in ${((Date.now() - started) / 1000).toFixed(1)} s (first dedicated start included)`);
+  }, 30 * 60_000);
+
+  it('rolls back when the freeze outlives ttlMinutes', async () => {
+    const started = Date.now();
+    await mergePromotion(2, 1);
+    faults.beforeRun = (_op, step) => {
+      if (step === 'export') clockOffsetMs = 2 * 60_000;
+    };
+    const { op } = await drive(last);
+    faults.beforeRun = undefined;
+    clockOffsetMs = 0;
+    last = op.id;
+    await expectRolledBack(op, 'promotion.freeze-expired');
+    console.info(`[promotion-real] TTL rollback in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }, 30 * 60_000);
+
+  it('rolls back when the dedicated n8n turns unhealthy before the switch; its database keeps nothing active', async () => {
+    const started = Date.now();
+    await mergePromotion(3);
+    faults.beforeRun = async (_op, step) => {
+      if (step === 'switch') await docker.getContainer(mainContainerName(tenant)).stop({ t: 5 });
+    };
+    const { op } = await drive(last);
+    faults.beforeRun = undefined;
+    last = op.id;
+    await expectRolledBack(op, 'promotion.dedicated-unhealthy');
+    // Activated there before the failure, deactivated by the undo: a later start brings nothing up next to shared's.
+    expect([...(await activeIn(superuserUrl(tenantDb), tenantWorkflows))]).toEqual([]);
+    console.info(`[promotion-real] unhealthy-before-switch rollback in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }, 30 * 60_000);
+
+  it('moves every workflow and credential, ids and content kept, through crashes at four steps', async () => {
+    const started = Date.now();
+    await mergePromotion(4);
+    const crashAfter = new Set(['freeze', 'import', 'activate', 'switch']);
+    faults.afterRun = (_op, step) => {
+      if (crashAfter.delete(step)) throw new SimulatedCrash(`after ${step}`);
+    };
+    const { op, crashes } = await drive(last);
+    faults.afterRun = undefined;
+    expect(crashes).toEqual(['simulated crash after freeze', 'simulated crash after import', 'simulated crash after activate', 'simulated crash after switch']);
+    expect(op.status, op.error ?? '').toBe('done');
+    const freeze = Number(op.state.freezeSeconds);
+    console.info(`[promotion-real] promotion done in ${((Date.now() - started) / 1000).toFixed(1)} s; freeze ${freeze.toFixed(1)} s; sampler ${sampler.samples} samples`);
+    expect(freeze).toBeGreaterThan(0);
+    expect(await metrics.registry.getSingleMetricAsString('rp9_promotion_freeze_seconds')).toMatch(/rp9_promotion_freeze_seconds_count\{result="success"\} 1/);
+    expect(await metrics.registry.getSingleMetricAsString('rp9_promotions_total')).toMatch(/rp9_promotions_total\{result="rolled-back"\} 3/);
+
+    // Same ids and content on dedicated, nothing extra, no duplicate after the re-run import.
+    const dedicatedMain = mainContainerName(tenant);
+    const shared = tenantContent(await exportItems(docker, `${SHARED_PREFIX}-main`, 'workflows', { projectId }), await exportItems(docker, `${SHARED_PREFIX}-main`, 'credentials', { projectId }));
+    const dedicatedCredentials = await exportItems(docker, dedicatedMain, 'credentials');
+    const dedicated = tenantContent(await exportItems(docker, dedicatedMain, 'workflows'), dedicatedCredentials);
+    expect(shared.workflows.items.map((i) => i.id).sort()).toEqual(tenantWorkflows);
+    expect(dedicated.workflows.count).toBe(10);
+    expect(dedicated.credentials.count).toBe(1);
+    expect(contentDifferences(shared, dedicated)).toEqual([]);
+    expect(dedicated.workflows.sha256).toBe(shared.workflows.sha256);
+    // The credential decrypts (the dedicated instance's own key) to the same data.
+    expect(dedicatedCredentials.find((c) => c.id === workload.credential.id)?.data).toEqual({ name: WEBHOOK_HEADER.name, value: WEBHOOK_HEADER.value });
+
+    // Active exactly where they should be: on dedicated, the recorded set; on shared, none of the tenant's; the owner's own untouched.
+    expect([...(await activeIn(superuserUrl(tenantDb), tenantWorkflows))].sort()).toEqual(activeAtStart);
+    expect(await activeOnShared()).toEqual([]);
+    expect((await api.getWorkflow(owner, ownersOwn)).active).toBe(true);
+
+    // The route's target is the dedicated n8n, and the tenant's webhook answers there (with its credential's header).
+    await reconcile();
+    const target = new URL(await routeTarget());
+    expect(target.hostname).toBe(dedicatedMain);
+    const address = (await docker.getContainer(target.hostname).inspect()).NetworkSettings.Networks[network]!.IPAddress;
+    const answer = await callWebhookUntilServed(`http://${address}:${target.port}`, workload.webhookPath);
+    expect(JSON.parse(answer.body)).toEqual({ msg: `hello ${workload.webhookPath}` });
+    const status = await store.status.get(tenant);
+    expect(status?.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'True' })]));
+
+    // Never active on both, over every sample of all four promotions.
+    expect(sampler.samples).toBeGreaterThan(20);
+    expect(sampler.both).toEqual([]);
+  }, 30 * 60_000);
+});
