@@ -9,12 +9,13 @@
 // embedded store (first run) and with DATABASE_URL.
 // Starts its own PostgreSQL and dockerd (test harness, via tsx). Needs root.
 //   npm run build && node bench/reconcile.bench.mjs [noopTenants=1000] [upTenants=20]
-//   RP9_BENCH_ONLY=rss,push,up,noop (default all) runs only those sections;
+//   RP9_BENCH_ONLY=rss,rss1000,push,up,noop (default all) runs only those sections;
+//   rss1000: the controller process's peak RSS with [noopTenants] shared tenants in config;
 //   RP9_BENCH_UP_CONCURRENCY=4 (default 4,<upTenants>) the bring-up's concurrencies.
 // Prints figures; asserts nothing about time.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,7 +33,7 @@ const UP_TENANTS = Number(process.argv[3] ?? 20);
 const SECRET = 'bench-webhook-secret';
 // RP9_BENCH_UP_CONCURRENCY=4 measures the bring-up at the default concurrency only (default: 4 and upTenants).
 const UP_CONCURRENCY = (process.env.RP9_BENCH_UP_CONCURRENCY ?? `4,${UP_TENANTS}`).split(',').map(Number);
-const ONLY = new Set((process.env.RP9_BENCH_ONLY ?? 'rss,push,up,noop').split(',').map((part) => part.trim()));
+const ONLY = new Set((process.env.RP9_BENCH_ONLY ?? 'rss,rss1000,push,up,noop').split(',').map((part) => part.trim()));
 
 // The harness and fixtures are TypeScript test code (not in dist/): loaded through tsx.
 register();
@@ -148,7 +149,8 @@ const temp = await mkdtemp(join(tmpdir(), 'rp9-bench-reconcile-'));
 const postgres = await startPostgres();
 const dockerd = await startDockerd(`rp9b${process.pid % 100000}`);
 const docker = new Docker({ socketPath: dockerd.socketPath });
-await ensureTestImage(docker, 'rp9/n8n:1.123.4');
+// Only the sections with dedicated tenants need the n8n stand-in (rss1000 and noop run shared tenants only: no containers).
+if (['rss', 'push', 'up'].some((section) => ONLY.has(section))) await ensureTestImage(docker, 'rp9/n8n:1.123.4');
 const proxy = await startDockerProxy(dockerd.socketPath, join(temp, 'docker-proxy.sock'));
 const worlds = [];
 const warnings = [];
@@ -212,9 +214,14 @@ const print = (line) => {
 print(`reconcile bench: node ${process.version}, ${cpus().length} cpus, load ${loadavg()[0].toFixed(2)}; dockerd ${(await docker.version()).Version}, tiny n8n image`);
 
 try {
-  // 0. Peak RSS of the controller process, embedded store (first run) and DATABASE_URL.
-  for (const backend of ONLY.has('rss') ? ['embedded', 'postgres'] : []) {
-    const id = `rss-${backend}`;
+  // 0. Peak RSS of the controller process, embedded store (first run) and DATABASE_URL,
+  //    and (rss1000) with NOOP_TENANTS shared tenants in config: routes only, no containers
+  //    (as many dedicated tenants would take an hour of container starts on the test dockerd).
+  const rssRuns = [
+    ...(ONLY.has('rss') ? [{ backend: 'embedded', id: 'rss-embedded' }, { backend: 'postgres', id: 'rss-postgres' }] : []),
+    ...(ONLY.has('rss1000') ? [{ backend: 'postgres', id: 'rss-fleet', fleet: NOOP_TENANTS }] : []),
+  ];
+  for (const { backend, id, fleet } of rssRuns) {
     const environment = `bench-${id}`;
     const dir = join(temp, id);
     await mkdir(join(dir, 'routes'), { recursive: true });
@@ -223,7 +230,9 @@ try {
     await admin.connect();
     await admin.query(`create database ${dbName}`);
     await admin.end();
-    const names = { shared: ['rs-a', 'rs-b', 'rs-c', 'rs-d', 'rs-e'], dedicated: ['rd-a', 'rd-b', 'rd-c', 'rd-d'] };
+    const names = fleet
+      ? { shared: Array.from({ length: fleet }, (_, i) => `rf-${i}`), dedicated: [] }
+      : { shared: ['rs-a', 'rs-b', 'rs-c', 'rs-d', 'rs-e'], dedicated: ['rd-a', 'rd-b', 'rd-c', 'rd-d'] };
     const repo = await createConfigRepo(Object.assign({ 'platform.yaml': platformYaml({ environment }) },
       ...names.shared.map((name) => tenantFile({ name: `${name}-${backend.slice(0, 3)}`, mode: 'shared' })),
       ...names.dedicated.map((name) => tenantFile({ name: `${name}-${backend.slice(0, 3)}` }))), { root: dir });
@@ -245,13 +254,15 @@ try {
       RP9_LOG_LEVEL: 'warn',
     };
     // Converged: every tenant Ready at the head, read from routes (shared and dedicated tenants all get one) and containers.
-    const converged = async () => {
+    const converged = fleet
+      ? async () => (await readdir(join(dir, 'routes'))).filter((file) => file.startsWith('rp9-rf-')).length === fleet
+      : async () => {
       const routes = await Promise.all([...names.shared, ...names.dedicated].map((name) => readFile(join(dir, 'routes', `rp9-${name}-${backend.slice(0, 3)}.yaml`), 'utf8').then(() => true, () => false)));
       return routes.every(Boolean);
     };
     try {
-      const result = await measureController({ root, cwd: dir, env, converged });
-      print(`controller process (bin/rp9.js controller, 5 shared + 4 dedicated tenants), ${backend === 'embedded' ? 'embedded store, first run' : 'DATABASE_URL'}: peak RSS ${result.peakMb.toFixed(0)} MB, ${result.endMb.toFixed(0)} MB after converging; with child processes (initdb) at most ${result.treePeakMb.toFixed(0)} MB; all routes written ${(result.convergedMs / 1000).toFixed(1)} s after launch`);
+      const result = await measureController({ root, cwd: dir, env, converged, ...(fleet ? { timeoutMs: 900_000 } : {}) });
+      print(`controller process (bin/rp9.js controller, ${fleet ? `${fleet} shared tenants in config: routes only, no containers` : '5 shared + 4 dedicated tenants'}), ${backend === 'embedded' ? 'embedded store, first run' : 'DATABASE_URL'}: peak RSS ${result.peakMb.toFixed(0)} MB, ${result.endMb.toFixed(0)} MB after converging; with child processes (initdb) at most ${result.treePeakMb.toFixed(0)} MB; all routes written ${(result.convergedMs / 1000).toFixed(1)} s after launch`);
     } finally {
       await git.stop();
       const containers = await docker.listContainers({ all: true, filters: { label: [`rp9.io/environment=${environment}`] } });

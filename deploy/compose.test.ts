@@ -108,20 +108,57 @@ async function health(): Promise<Record<string, string>> {
   return states;
 }
 
+/** Containers not created by compose that use the project's network: the controller's tenants and its address probes. */
+async function foreignOnNetwork(): Promise<Docker.ContainerInfo[]> {
+  const onNetwork = await docker.listContainers({ all: true, filters: { network: [network] } }).catch(() => []);
+  const owned = await docker.listContainers({ all: true, filters: { label: [`rp9.io/environment=${environment}`] } }).catch(() => []);
+  const byId = new Map([...onNetwork, ...owned].map((c) => [c.Id, c]));
+  return [...byId.values()].filter((c) => c.Labels['com.docker.compose.project'] !== project);
+}
+
+async function removeContainers(containers: Docker.ContainerInfo[], problems: string[]): Promise<void> {
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch((error: Error & { statusCode?: number }) => {
+    if (error.statusCode !== 404) problems.push(`remove container ${c.Names[0] ?? c.Id}: ${error.message}`);
+  })));
+}
+
+/**
+ * Tears the stack down and fails, naming what is left, when it could not.
+ * `docker-compose down` once exited 1: the controller kept reconciling while
+ * its tenant containers were removed, so it re-created them (and started
+ * address probes) on the project's network, and down could not remove a
+ * network with active endpoints. So: stop the controller and bots first, then
+ * remove every foreign container on the network, then down (once more after
+ * removing leftovers if it fails), then check.
+ */
 async function teardown(): Promise<void> {
   if (!env) return;
-  // The controller's tenant containers and volumes are not compose's: remove them first, or the network stays in use.
-  const owned = await docker.listContainers({ all: true, filters: { label: [`rp9.io/environment=${environment}`] } });
-  await Promise.all(owned.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
-  await compose(['down', '--volumes', '--remove-orphans', '--timeout', '5'], 5 * 60_000).catch((error: Error) => console.error(`[compose] down failed: ${error.message}`));
-  // down can race a container still detaching from the network ("has active endpoints"): remove what is left.
-  const left = await projectContainers().catch(() => []);
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
-  await docker.getNetwork(network).remove().catch(() => undefined);
-  const volumes = (await docker.listVolumes({ filters: { label: [`com.docker.compose.project=${project}`] } }).catch(() => ({ Volumes: [] }))).Volumes ?? [];
-  const tenantVolumes = (await docker.listVolumes({ filters: { label: [`rp9.io/environment=${environment}`] } }).catch(() => ({ Volumes: [] }))).Volumes ?? [];
-  volumes.push(...tenantVolumes);
-  await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  const problems: string[] = [];
+  await compose(['stop', '--timeout', '10', 'controller'], 2 * 60_000).catch((error: Error) => problems.push(`stop controller: ${error.message}`));
+  await removeContainers(await foreignOnNetwork(), problems);
+  let down = await compose(['down', '--volumes', '--remove-orphans', '--timeout', '5'], 5 * 60_000).then(() => undefined, (error: Error) => error);
+  if (down) {
+    console.error(`[compose] down failed, removing leftovers and retrying: ${down.message}`);
+    await removeContainers([...(await projectContainers().catch(() => [])), ...(await foreignOnNetwork())], problems);
+    down = await compose(['down', '--volumes', '--remove-orphans', '--timeout', '5'], 5 * 60_000).then(() => undefined, (error: Error) => error);
+    if (down) problems.push(`docker-compose down failed twice: ${down.message}`);
+  }
+  await docker.getNetwork(network).remove().catch((error: Error & { statusCode?: number }) => {
+    if (error.statusCode !== 404) problems.push(`remove network ${network}: ${error.message}`);
+  });
+  const volumes = [
+    ...((await docker.listVolumes({ filters: { label: [`com.docker.compose.project=${project}`] } }).catch(() => ({ Volumes: [] }))).Volumes ?? []),
+    ...((await docker.listVolumes({ filters: { label: [`rp9.io/environment=${environment}`] } }).catch(() => ({ Volumes: [] }))).Volumes ?? []),
+  ];
+  await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove().catch((error: Error & { statusCode?: number }) => {
+    if (error.statusCode !== 404) problems.push(`remove volume ${v.Name}: ${error.message}`);
+  })));
+  const left = [...(await projectContainers().catch(() => [])), ...(await foreignOnNetwork())].map((c) => `container ${c.Names[0] ?? c.Id}`);
+  if (problems.length > 0 || left.length > 0) {
+    const text = [...problems, ...left.map((l) => `left: ${l}`)].join('\n  ');
+    console.error(`[compose] teardown problems:\n  ${text}`);
+    if (left.length > 0) throw new Error(`compose teardown left ${left.length} container(s) of project ${project}:\n  ${text}`);
+  }
 }
 
 beforeAll(async () => {

@@ -14,6 +14,8 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 # The compose test (deploy/compose.test.ts) and the Alertmanager test (deploy/alerting.test.ts).
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+# The status page's browser test (controller/http/status-page-browser.test.ts), driven by playwright-core.
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 command -v git >/dev/null 2>&1 || missing+=(git)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
@@ -33,5 +35,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "Installing test dependencies: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Another apt run (a CI job, another checkout) may hold the dpkg lock: wait for it, up to 10 min.
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -30,7 +30,8 @@ export async function executeOperations(forge: Forge, operations: readonly Forge
     const log = logger.child({ bot: op.bot, tenant: op.tenant });
     try {
       const result = op.kind === 'propose' ? await propose(forge, op, log) : await close(forge, op);
-      log.info(op.kind === 'propose' ? 'pull request ensured' : 'obsolete pull request closed', { ...result });
+      // A PR opened, updated or closed by a bot is part of the audit trail (who proposed which change).
+      log.info(op.kind === 'propose' ? 'pull request ensured' : 'obsolete pull request closed', { audit: true, ...result });
       results.push(result);
     } catch (error) {
       const code = (error as { code?: unknown }).code;

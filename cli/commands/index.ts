@@ -24,5 +24,6 @@ export const commands: CommandEntry[] = [
   { name: ['drills', 'run'], summary: 'Run a restore drill now, for one tenant or every tenant with a verified backup', load: async () => (await import('./drills.js')).drillsRunCommand },
   { name: ['drills', 'list'], summary: 'List restore drills, newest first, with result and RTO', load: async () => (await import('./drills.js')).drillsListCommand },
   { name: ['tenant', 'events'], summary: 'Show a tenant\'s events of the last hours (default 2), oldest first', load: async () => (await import('./tenant-events.js')).tenantEventsCommand },
+  { name: ['simulate'], summary: "Replay workload traces through rp9's bots and the spec's naive autoscale rules, and compare them", load: async () => (await import('./simulate.js')).simulateCommand },
   { name: ['controller'], summary: 'Run the reconcile loop: converge Docker, Traefik and PostgreSQL to the config repo', load: async () => (await import('./controller.js')).controllerCommand },
 ];

@@ -32,6 +32,13 @@ export interface StatusPageInput {
   generatedAt: Date;
   /** The newest events of every tenant and the platform, newest first. */
   events?: readonly EventRow[];
+  /** Seconds between the page's own reloads (default 30). */
+  refreshSeconds?: number;
+}
+
+/** The page reloads itself with a meta refresh, so it works without JavaScript (the CSP allows none). */
+export function refreshHead(seconds = 30): string {
+  return `<meta http-equiv="refresh" content="${Math.max(1, Math.round(seconds))}">`;
 }
 
 /** Where the tenants stand against the commit in force. */
@@ -101,7 +108,7 @@ function addressLine(state: DepState | undefined): string {
 export function tenantTable(tenants: readonly TenantRow[]): string {
   const rows = tenants
     .map(
-      (t) => `<tr><td>${tenantLink(t.name)}</td><td>${escapeHtml(t.mode)}</td><td>${escapeHtml(t.plan)}</td><td>${escapeHtml(t.phase)}</td>` +
+      (t) => `<tr><td>${tenantLink(t.name)}${t.displayName ? ` <span class="muted">${escapeHtml(t.displayName)}</span>` : ''}</td><td>${escapeHtml(t.mode)}</td><td>${escapeHtml(t.plan)}</td><td>${escapeHtml(t.phase)}</td>` +
         `${readyCell(t)}<td>${escapeHtml(t.reason)}</td>` +
         `<td><code title="${escapeHtml(t.appliedCommit)}">${escapeHtml(t.appliedCommit?.slice(0, 12))}</code></td><td>${escapeHtml(formatTime(t.updatedAt))}</td></tr>`,
     )
@@ -125,7 +132,7 @@ export function renderStatusPage(input: StatusPageInput): string {
 ${commitLines(input.lastCommit, tenants)}${dockerLine(input.docker)}${addressLine(input.containerAddresses)}
 <p>${ready} of ${tenants.length} tenants ready · role ${escapeHtml(input.role ?? 'unknown')} · version ${escapeHtml(input.version)} · <span class="muted">generated ${escapeHtml(formatTime(input.generatedAt))}</span></p>
 ${table}${events}`,
-    '<meta http-equiv="refresh" content="30">',
+    refreshHead(input.refreshSeconds),
   );
 }
 

@@ -1,7 +1,7 @@
 // A tenant's own status page (`/?tenant=<name>`): its row of the status page
 // and its newest events. Pure; every value goes through escapeHtml.
 import { renderEvents } from './events-html.js';
-import { page, tenantTable } from './html.js';
+import { page, refreshHead, tenantTable } from './html.js';
 import { escapeHtml, formatTime } from './html-text.js';
 import type { EventRow, TenantRow } from './types.js';
 
@@ -13,6 +13,8 @@ export interface TenantPageInput {
   generatedAt: Date;
   /** A shared tenant's member on the shared n8n (label, value), with its invitation link until accepted. */
   member?: readonly [string, string][];
+  /** Seconds between the page's own reloads (default 30). */
+  refreshSeconds?: number;
 }
 
 function memberList(member: readonly [string, string][] | undefined): string {
@@ -26,11 +28,11 @@ export function renderTenantPage(input: TenantPageInput): string {
   const events = input.events ? renderEvents(input.events, { tenantColumn: false }) : '<p class="muted">Events are not available.</p>';
   return page(
     `rp9 · ${input.name}`,
-    `<h1>Tenant ${escapeHtml(input.name)}</h1>
+    `<h1>Tenant ${escapeHtml(input.name)}</h1>${input.row?.displayName ? `\n<p>${escapeHtml(input.row.displayName)}</p>` : ''}
 <p><a href="/">All tenants</a> · <span class="muted">generated ${escapeHtml(formatTime(input.generatedAt))}</span></p>
 ${status}${memberList(input.member)}
 <h2>Recent events</h2>
 ${events}`,
-    '<meta http-equiv="refresh" content="30">',
+    refreshHead(input.refreshSeconds),
   );
 }

@@ -32,6 +32,8 @@ export interface Readiness {
 /** One row of the status page; also fits recordTenants() in controller/metrics/record.ts. */
 export interface TenantRow {
   name: string;
+  /** metadata.displayName from the tenant's file: tenant-provided text, always shown escaped. */
+  displayName?: string;
   mode: 'shared' | 'dedicated';
   plan: string;
   phase: TenantPhase;
@@ -124,4 +126,6 @@ export interface HttpDeps {
   controllerHosts?: string[];
   /** Controller version shown on /health/detailed and the status page. */
   version?: string;
+  /** Seconds between the status pages' own reloads (a meta refresh: no JavaScript); default 30. */
+  statusRefreshSeconds?: number;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../kernel/log/logger.js';
+import { createLogger, silentLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
 import { openStore, type Store } from '../store/index.js';
 import { createOperationEngine, SimulatedCrash, type FaultInjector } from './engine.js';
@@ -50,12 +50,13 @@ afterAll(async () => {
   await store?.close();
 });
 
-function engine(toy: Toy, options: { faults?: FaultInjector; runner?: string; now?: () => Date; steps?: string[] } = {}) {
+function engine(toy: Toy, options: { faults?: FaultInjector; runner?: string; now?: () => Date; steps?: string[]; lines?: string[] } = {}) {
   const metrics = createMetrics({ defaultMetrics: false });
+  const lines = options.lines;
   const e = createOperationEngine({
     operations: store.operations,
     kinds: { toy: bindKind(toyKind(options.steps ?? ['a', 'b', 'c']), toy) },
-    logger: silentLogger(),
+    logger: lines ? createLogger({ stream: { write: (chunk: string) => void lines.push(chunk) }, env: {} }) : silentLogger(),
     runner: options.runner ?? 'controller',
     metrics,
     ...(options.faults ? { faults: options.faults } : {}),
@@ -65,6 +66,21 @@ function engine(toy: Toy, options: { faults?: FaultInjector; runner?: string; no
 }
 
 describe('operation engine', () => {
+  it('logs the audit trail: started, step failed and rolled back with audit, the operation id as correlation id, the tenant and the duration', async () => {
+    const lines: string[] = [];
+    const { e } = engine({ effects: new Set(), runs: [], failAt: 'b' }, { lines });
+    const tenant = nextTenant();
+    const op = await e.start('toy', tenant);
+    await e.runToEnd(op.id);
+    const logged = lines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const trail = logged.filter((l) => l.audit === true);
+
+    expect(trail.map((l) => l.msg)).toEqual(['operation started', 'operation step failed', 'operation rolled back']);
+    for (const line of trail) expect(line).toMatchObject({ correlation_id: op.id, operation_id: op.id, operation_kind: 'toy', tenant_id: tenant });
+    expect(trail[2]?.duration_ms).toEqual(expect.any(Number));
+    expect(trail[2]?.duration_ms as number).toBeGreaterThanOrEqual(0);
+  });
+
   it('advances one step per call, journaling each result, and finishes done', async () => {
     const toy: Toy = { effects: new Set(), runs: [] };
     const { e, metrics } = engine(toy);

@@ -109,10 +109,20 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
     const next = await ops.advance(op.id, result ?? undefined);
     if (next.status === 'done') {
       options.metrics?.operations.inc({ kind: op.kind, result: 'done' });
-      options.logger.info('operation done', { operation_id: op.id, operation_kind: op.kind, tenant: op.tenant });
+      options.logger.info('operation done', { ...opFields(op), duration_ms: tookMs(next) });
       await finished(next, bound);
     }
     return next;
+  }
+
+  /** An operation's log fields: its lines are the audit trail (audit: true) and its id is their correlation id. */
+  function opFields(op: Pick<Operation, 'id' | 'kind' | 'tenant'>): Record<string, unknown> {
+    return { audit: true, correlation_id: op.id, operation_id: op.id, operation_kind: op.kind, tenant: op.tenant };
+  }
+
+  /** Milliseconds from the start of the operation to its end (or now). */
+  function tookMs(op: Pick<Operation, 'startedAt' | 'finishedAt'>): number {
+    return (op.finishedAt ?? now()).getTime() - op.startedAt.getTime();
   }
 
   async function finished(op: Operation, bound: BoundKind): Promise<void> {
@@ -126,7 +136,7 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
   async function fail(op: Operation, error: unknown): Promise<Operation> {
     const code = errorCode(error);
     const message = `[${code}] ${error instanceof Error ? error.message : String(error)}`;
-    options.logger.warn('operation step failed', { operation_id: op.id, operation_kind: op.kind, tenant: op.tenant, step: op.steps[op.currentStep]?.name, error: message });
+    options.logger.warn('operation step failed', { ...opFields(op), step: op.steps[op.currentStep]?.name, error: message });
     return ops.fail(op.id, message, { errorCode: code });
   }
 
@@ -135,7 +145,7 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
     if (index === -1) {
       const closed = await ops.finish(op.id, 'rolled-back');
       options.metrics?.operations.inc({ kind: op.kind, result: 'rolled-back' });
-      options.logger.info('operation rolled back', { operation_id: op.id, operation_kind: op.kind, tenant: op.tenant, error: op.error });
+      options.logger.info('operation rolled back', { ...opFields(op), error: op.error, duration_ms: tookMs(closed) });
       await finished(closed, bound);
       return closed;
     }
@@ -148,8 +158,8 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
       if (error instanceof SimulatedCrash) throw error;
       // A compensation that fails is not retried forever: the operation is given up and the tenant needs a human.
       const message = `[${errorCode(error)}] undo of ${name} failed: ${error instanceof Error ? error.message : String(error)}`;
-      options.logger.error('operation undo failed; giving up', { operation_id: op.id, operation_kind: op.kind, tenant: op.tenant, step: name, error: message });
       const closed = await ops.finish(op.id, 'failed', { undoError: message });
+      options.logger.error('operation undo failed; giving up', { ...opFields(op), step: name, error: message, duration_ms: tookMs(closed) });
       options.metrics?.operations.inc({ kind: op.kind, result: 'failed' });
       await finished(closed, bound);
       return closed;
@@ -184,7 +194,7 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
       const bound = options.kinds[kind];
       if (!bound) throw new OperationError('operations.unknown-kind', `unknown operation kind "${kind}" (known: ${Object.keys(options.kinds).join(', ')})`);
       const op = await ops.start({ tenant, kind, steps: bound.kind.steps.map((s) => s.name), state: { ...state, runner: options.runner }, ...(id ? { id } : {}) });
-      options.logger.info('operation started', { operation_id: op.id, operation_kind: kind, tenant });
+      options.logger.info('operation started', opFields(op));
       return op;
     },
     step,

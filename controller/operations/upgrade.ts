@@ -21,6 +21,7 @@ import type { DesiredContainer, DesiredDatabase, DesiredRoute } from '../model.j
 import { copyDatabase, databaseExists, databaseUrl, dropDatabase } from '../upgrades/database-copy.js';
 import type { UpgradeInput } from '../upgrades/live-colour.js';
 import { digestDifferences, n8nDigest, type N8nDigest } from '../upgrades/n8n-digest.js';
+import type { Metrics } from '../../kernel/metrics/registry.js';
 import type { Operation } from '../store/types.js';
 import { backupKind, type BackupDeps } from './backup.js';
 import { OperationError, StepWaiting, type OperationKind, type StepContext } from './kind.js';
@@ -48,6 +49,8 @@ export interface UpgradeDeps {
   onFailed?(op: Operation): Promise<void>;
   /** After an upgrade finished: an event. */
   onDone?(op: Operation): Promise<void>;
+  /** rp9_upgrades_total, counted as each upgrade ends. */
+  metrics?: Pick<Metrics, 'upgrades'>;
   now?(): Date;
 }
 
@@ -60,6 +63,14 @@ export interface UpgradeStart extends UpgradeInput {
 }
 
 type Ctx = StepContext<UpgradeDeps>;
+
+/** The labels of rp9_upgrades_total for a finished upgrade: swapped says whether blue served the tenant before it ended. */
+export function upgradeOutcome(op: Pick<Operation, 'tenant' | 'status' | 'state'>): { tenant: string; result: 'success' | 'rolled-back' | 'failed'; swapped: 'true' | 'false' } {
+  // The swap step journals swappedAt once the route moved to blue.
+  const swapped = typeof op.state.swappedAt === 'string';
+  const result = op.status === 'done' ? 'success' : op.status === 'rolled-back' ? 'rolled-back' : 'failed';
+  return { tenant: op.tenant, result, swapped: swapped ? 'true' : 'false' };
+}
 
 function input(ctx: Ctx): UpgradeStart & Record<string, unknown> {
   return ctx.state as UpgradeStart & Record<string, unknown>;
@@ -221,6 +232,7 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
     },
   ],
   async onFinished(op, deps) {
+    deps.metrics?.upgrades.inc(upgradeOutcome(op));
     if (op.status === 'done') await deps.onDone?.(op);
     else await deps.onFailed?.(op);
   },

@@ -328,6 +328,11 @@ describe('reconcileOnce: logs', () => {
     expect(firstLines.find((l) => l.msg === 'reconcile finished')).toMatchObject({ correlation_id: first.correlationId });
     expect(firstLines.find((l) => l.msg === 'reconcile finished')).not.toHaveProperty('tenant_correlation_id');
     expect(firstLines.find((l) => l.msg === 'tenant failed')).toMatchObject({ code: 'docker.image-missing', transient: false });
+    // The audit trail: applied and failed changes and applied tenants, each with the commit; retries are not changes.
+    expect(new Set(tenantLines.filter((l) => l.audit === true).map((l) => `${String(l.tenant_id)} ${String(l.msg)}`))).toEqual(new Set([
+      'acme action applied', 'acme tenant applied', 'bad action applied', 'bad action failed', 'hooli action applied', 'hooli tenant applied',
+    ]));
+    for (const line of tenantLines.filter((l) => l.audit === true)) expect(line.commit).toEqual(expect.stringMatching(/^[0-9a-f]{40}$/));
     expect(second.correlationId).not.toBe(first.correlationId);
     expect(secondLines.filter((l) => l.tenant === 'bad').map((l) => l.tenant_correlation_id)).toContain(`${second.correlationId}/bad`);
   });

@@ -171,7 +171,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     if (tenantPlan.change === 'delete') {
       if (result?.outcome === 'applied' || result?.outcome === 'unchanged') {
         await recordRemoval(recordCtx, tenant, commit, result.done.map(describe));
-        tenantLog(tenant).info('tenant removed', { commit, actions: result.done.length });
+        tenantLog(tenant).info('tenant removed', { audit: true, commit, actions: result.done.length });
       } else if (hold || result?.error) {
         const failure = { tenant, code: hold?.code ?? result?.error?.code ?? 'apply.failed', message: hold?.message ?? result?.error?.message ?? '', transient: hold?.transient ?? result?.error?.transient ?? true };
         failureOf.set(tenant, failure);
@@ -205,7 +205,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
         suspended: desiredTenant?.suspended ?? false,
         actions: (result?.done ?? []).map(describe),
       };
-      if (result?.outcome === 'applied') tenantLog(tenant).info('tenant applied', { commit, actions: result.done.length });
+      if (result?.outcome === 'applied') tenantLog(tenant).info('tenant applied', { audit: true, commit, actions: result.done.length });
     }
     await recordOutcome(recordCtx, tenant, previous.get(tenant), outcome);
     deps.onTenantRecorded?.(tenant);
@@ -225,7 +225,8 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     retry: deps.options.retry,
     metrics: deps.metrics,
     onAction: (tenant, action, outcome, error) => {
-      const fields = { action: describe(action), reason: action.reason };
+      // Applied and failed changes are the audit trail: who (the controller, at this commit) changed what.
+      const fields = { audit: true, commit: good.commit, action: describe(action), reason: action.reason };
       if (outcome === 'done') tenantLog(tenant).info('action applied', fields);
       else tenantLog(tenant).warn('action failed', { ...fields, error: errorText(error) });
     },

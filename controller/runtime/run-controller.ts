@@ -169,6 +169,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
       const ready = status?.conditions.find((c) => c.type === 'Ready');
       return {
         name,
+        ...(tenant.metadata.displayName ? { displayName: tenant.metadata.displayName } : {}),
         mode: tenant.spec.mode,
         plan: tenant.spec.plan,
         phase: status?.phase ?? 'provisioning',
@@ -217,6 +218,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
       requestMetrics: metrics,
       ...(settings.webhookSecret ? { webhookSecret: settings.webhookSecret } : {}),
       version: '0.1.0',
+      statusRefreshSeconds: settings.statusRefreshSeconds,
     },
   });
   // The store opens after the HTTP server listens: on a first run the embedded
@@ -285,6 +287,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     docker,
     backup: { objects: backupObjects, catalogue: store.backups, masterKey: () => store.masterKey(), metrics },
     events: store.events,
+    metrics,
     ...(forge ? { revertPr: revertPrOpener({ forge, baseBranch: settings.branch, config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }) } : {}),
     operations: store.operations,
     engine: () => upgradeEngine,

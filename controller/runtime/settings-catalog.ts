@@ -40,6 +40,7 @@ export const CONTROLLER_SETTINGS: readonly SettingDoc[] = [
   { env: ['RP9_SHARED_N8N_URL', 'RP9_SHARED_N8N_API_KEY'], secrets: ['RP9_SHARED_N8N_API_KEY'], meaning: 'the shared n8n\'s public API as the controller reaches it (default `spec.sharedN8n.url` of `platform.yaml`) and an API key of its owner (also `RP9_SHARED_N8N_API_KEY_FILE`): with the key, each shared tenant gets a member user for its `metadata.email`, suspending deactivates its active workflows (and unsuspending reactivates exactly those), removal from git disables the user (needs `RP9_SHARED_N8N_DATABASE_URL`). With `RP9_SHARED_N8N_CONTAINER` and `RP9_SHARED_N8N_DATABASE_URL` as well, promotions move the tenant\'s workflows. Without the key shared tenants get a route only, and a due promotion is logged as `promotion.not-configured`' },
   { env: ['RP9_OPERATIONS_INTERVAL_SECONDS'], meaning: 'how often the leader advances long operations (backups, drills) by one step each, starts due scheduled backups and drills, and prunes expired backups (default 30)' },
   { env: ['RP9_SHARED_N8N_CONTAINER'], meaning: 'the shared n8n\'s container, where `n8n export:*` runs for shared tenants\' backups' },
+  { env: ['RP9_STATUS_REFRESH_SECONDS'], meaning: 'how often the status pages (`/`, `/?tenant=`) reload themselves, with a meta refresh that needs no JavaScript (default 30)' },
   { env: ['RP9_LOG_LEVEL'], meaning: '`debug`, `info` (default), `warn`, `error`' },
   { env: ['RP9_DEBUG'], meaning: 'any value: a failing command also prints its stack trace' },
 ];

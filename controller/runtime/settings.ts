@@ -43,6 +43,8 @@ export interface ControllerSettings {
   github: { token: string; repository: string; apiUrl: string | undefined } | undefined;
   /** RP9_PUBLIC_URL: where people open the status page; commit statuses link it. */
   publicUrl: string | undefined;
+  /** RP9_STATUS_REFRESH_SECONDS: how often the status pages reload themselves. */
+  statusRefreshSeconds: number;
 }
 
 export class SettingsError extends Error {
@@ -139,6 +141,7 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
     sharedN8nApi: { url: env.RP9_SHARED_N8N_URL?.trim() || undefined, apiKey: envSecret(env, 'RP9_SHARED_N8N_API_KEY') },
     telemetryIntervalMs: positiveNumber(env.RP9_TELEMETRY_INTERVAL_SECONDS, 'RP9_TELEMETRY_INTERVAL_SECONDS', 60) * 1000,
     operationsIntervalMs: positiveNumber(env.RP9_OPERATIONS_INTERVAL_SECONDS, 'RP9_OPERATIONS_INTERVAL_SECONDS', 30) * 1000,
+    statusRefreshSeconds: positiveNumber(env.RP9_STATUS_REFRESH_SECONDS, 'RP9_STATUS_REFRESH_SECONDS', 30),
     containerPostgres: env.RP9_CONTAINER_POSTGRES ? hostPort(env.RP9_CONTAINER_POSTGRES, 'RP9_CONTAINER_POSTGRES') : dbFromUrl,
     containerRedis: env.RP9_CONTAINER_REDIS ? hostPort(env.RP9_CONTAINER_REDIS, 'RP9_CONTAINER_REDIS') : { host: 'redis', port: 6379 },
     network: env.RP9_DOCKER_NETWORK?.trim() || 'rp9',

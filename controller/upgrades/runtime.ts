@@ -4,6 +4,7 @@
 // blue's health, and the store for events.
 import type Docker from 'dockerode';
 import type { Platform } from '../../config/types.js';
+import type { Metrics } from '../../kernel/metrics/registry.js';
 import { exportItems } from '../../edges/n8n/cli-export.js';
 import type { ApplyPorts } from '../apply/apply-plan.js';
 import { compileTenantWith } from '../compile/compile-tenant.js';
@@ -32,6 +33,8 @@ export interface UpgradeRuntimeOptions {
   watchSeconds?: number;
   /** Opens the PR that sets the version back (absent: no forge configured; the event says so). */
   revertPr?(op: Operation): Promise<string | undefined>;
+  /** Counts rp9_upgrades_total as each upgrade ends. */
+  metrics?: Pick<Metrics, 'upgrades'>;
   now?(): Date;
 }
 
@@ -106,6 +109,7 @@ export function upgradeDeps(options: UpgradeRuntimeOptions): UpgradeDeps {
         data: { operationId: op.id, copy: op.state.copy ?? null, watchedSeconds: op.state.watchedSeconds ?? null },
       });
     },
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.now ? { now: options.now } : {}),
   };
 }

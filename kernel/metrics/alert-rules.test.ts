@@ -63,7 +63,7 @@ describe('deploy/prometheus/rp9-rules.yml', () => {
     const alerts = new Map(doc.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
 
     expect([...alerts.keys()].sort()).toEqual(
-      ['AutoscalingFailed', 'BackupMissed', 'ContainersFailed', 'ControllerMultipleLeaders', 'ControllerNoLeader', 'ReconcileFailing', 'RestoreDrillFailed', 'TenantNotReady', 'TenantQueueWaitHigh'],
+      ['AutoscalingFailed', 'BackupMissed', 'ContainersFailed', 'ControllerMultipleLeaders', 'ControllerNoLeader', 'PromotionFailed', 'ReconcileFailing', 'RestoreDrillFailed', 'TenantNotReady', 'TenantQueueWaitHigh', 'UpgradeRolledBack'],
     );
     expect(alerts.get('TenantQueueWaitHigh')).toMatchObject({ expr: 'rp9_tenant_queue_wait_p95_seconds > 10', for: '5m', labels: { severity: 'critical' } });
     expect(alerts.get('AutoscalingFailed')).toMatchObject({ expr: 'increase(rp9_autoscale_events_total{success="false"}[1h]) > 0', labels: { severity: 'warning' } });
@@ -84,7 +84,7 @@ describe('deploy/prometheus/rp9-rules.yml', () => {
   it('passes promtool check rules', async () => {
     const output = await run('promtool', ['check', 'rules', rulesFile]);
 
-    expect(output).toContain('SUCCESS: 9 rules found');
+    expect(output).toContain('SUCCESS: 11 rules found');
   });
 
   it('passes its promtool unit tests', async () => {

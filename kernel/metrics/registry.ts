@@ -44,6 +44,7 @@ export interface Metrics {
   restoreRto: Gauge<'tenant'>;
   promotions: Counter<'result'>;
   promotionFreeze: Histogram<'result'>;
+  upgrades: Counter<'tenant' | 'result' | 'swapped'>;
 }
 
 export interface MetricsOptions {
@@ -130,6 +131,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       buckets: FREEZE_BUCKETS,
       registers,
     }),
+    upgrades: counter('rp9_upgrades_total', 'Blue/green upgrades per tenant by result (success, rolled-back, failed) and whether blue had served the tenant (swapped: true, false).', ['tenant', 'result', 'swapped']),
     restoreRto: gauge('rp9_restore_rto_seconds', 'Seconds from start to verified of the last restore drill per tenant.', ['tenant']),
   };
 }

@@ -45,6 +45,8 @@ ${input.allowDeletion ? `    allowDeletion: { tenants: [${input.allowDeletion.te
 export interface TenantInput {
   name: string;
   mode?: 'shared' | 'dedicated';
+  /** metadata.displayName, written as a double-quoted YAML scalar. */
+  displayName?: string;
   subdomain?: string;
   customDomains?: string[];
   cpu?: number;
@@ -60,6 +62,7 @@ export function tenantYaml(input: TenantInput): string {
     'kind: Tenant',
     'metadata:',
     `  name: ${input.name}`,
+    ...(input.displayName !== undefined ? [`  displayName: ${JSON.stringify(input.displayName)}`] : []),
     `  email: ops@${input.name}.test`,
     'spec:',
     '  plan: starter',

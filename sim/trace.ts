@@ -1,0 +1,56 @@
+// What the simulator replays: each tenant's demand, minute by minute, and what
+// it needs to know about the tenant. See docs/simulate.md#trace-format.
+
+export type TenantMode = 'shared' | 'dedicated';
+
+/** The allocation a trace's cpu % and mem % were measured against. */
+export interface RecordedAllocation {
+  cpu: number;
+  memoryMb: number;
+  workers: number;
+}
+
+export interface TenantMeta {
+  name: string;
+  plan: string;
+  mode: TenantMode;
+  /** Mean execution time in seconds with the CPU it needs (the queueing model's S). */
+  serviceSeconds: number;
+  recorded: RecordedAllocation;
+}
+
+/** One tenant's demand in one minute, independent of what it is given. */
+export interface Demand {
+  executionsPerMinute: number;
+  /** Cores the work would use unthrottled (cpu % × the recorded allocation's cores). */
+  cpuCores: number;
+  /** Memory the work uses, MB. */
+  memoryMb: number;
+}
+
+export interface DemandSource {
+  /** Minute 0; every tenant shares the grid. */
+  start: Date;
+  minutes: number;
+  tenants: TenantMeta[];
+  /** Writes tenant `index`'s demand at `minute` into `out`. */
+  demand(index: number, minute: number, out: Demand): void;
+}
+
+/** Containers of a dedicated tenant: main plus the workers (cpu and memoryMb are per container). */
+export function recordedCores(recorded: RecordedAllocation): number {
+  return (1 + recorded.workers) * recorded.cpu;
+}
+
+export function recordedMemoryMb(recorded: RecordedAllocation): number {
+  return (1 + recorded.workers) * recorded.memoryMb;
+}
+
+/** Executions one n8n worker runs at once (n8n's default `--concurrency`; rp9 sets no other). */
+export const EXECUTIONS_PER_WORKER = 10;
+
+export const MINUTE_MS = 60_000;
+
+export function emptyDemand(): Demand {
+  return { executionsPerMinute: 0, cpuCores: 0, memoryMb: 0 };
+}
