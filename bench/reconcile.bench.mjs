@@ -10,7 +10,8 @@
 // Starts its own PostgreSQL and dockerd (test harness, via tsx). Needs root.
 //   npm run build && node bench/reconcile.bench.mjs [noopTenants=1000] [upTenants=20]
 //   RP9_BENCH_ONLY=rss,rss1000,push,up,noop (default all) runs only those sections;
-//   rss1000: the controller process's peak RSS with [noopTenants] shared tenants in config.
+//   rss1000: the controller process's peak RSS with [noopTenants] shared tenants in config;
+//   RP9_BENCH_UP_CONCURRENCY=4 (default 4,<upTenants>) the bring-up's concurrencies.
 // Prints figures; asserts nothing about time.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -30,6 +31,8 @@ if (!existsSync(join(dist, 'runtime/run-controller.js'))) {
 const NOOP_TENANTS = Number(process.argv[2] ?? 1000);
 const UP_TENANTS = Number(process.argv[3] ?? 20);
 const SECRET = 'bench-webhook-secret';
+// RP9_BENCH_UP_CONCURRENCY=4 measures the bring-up at the default concurrency only (default: 4 and upTenants).
+const UP_CONCURRENCY = (process.env.RP9_BENCH_UP_CONCURRENCY ?? `4,${UP_TENANTS}`).split(',').map(Number);
 const ONLY = new Set((process.env.RP9_BENCH_ONLY ?? 'rss,rss1000,push,up,noop').split(',').map((part) => part.trim()));
 
 // The harness and fixtures are TypeScript test code (not in dist/): loaded through tsx.
@@ -323,7 +326,7 @@ try {
   }
 
   // 2. Bring-up of dedicated tenants (database, volume, main + 1 worker, healthy, route).
-  for (const concurrency of ONLY.has('up') ? [4, UP_TENANTS] : []) {
+  for (const concurrency of ONLY.has('up') ? UP_CONCURRENCY : []) {
     const before = proxy.snapshot();
     const up = await startWorld(`up-c${concurrency}`, (environment) => Object.assign({ 'platform.yaml': platformYaml({ environment }) }, ...Array.from({ length: UP_TENANTS }, (_, i) => tenantFile({ name: `bu${concurrency}-${i}` }))), { concurrency });
     await until(`${UP_TENANTS} dedicated tenants ready`, () => allReady(up, UP_TENANTS), 600_000, 100);

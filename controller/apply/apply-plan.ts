@@ -38,6 +38,13 @@ export interface ApplyOptions {
   metrics?: Pick<Metrics, 'autoscaleEvents'>;
   /** A step of `action` failed transiently and is tried again after `delayMs`. */
   onRetry?(tenant: string, action: Action, error: unknown, attempt: number, delayMs: number): void;
+  /**
+   * One tenant's apply ended (its result is final): awaited before that
+   * tenant's worker takes the next tenant, so its status can be recorded
+   * while slower tenants still apply. It must not throw: the other tenants'
+   * applies would go on unawaited (the reconciler keeps its error for later).
+   */
+  onTenant?(result: TenantApplyResult): Promise<void>;
 }
 
 export interface ApplyError {
@@ -184,6 +191,7 @@ export async function applyPlan(plan: Plan, ports: ApplyPorts, options: ApplyOpt
   const results = await mapLimit(plan.tenants, options.concurrency, async (tenantPlan) => {
     const result = await applyTenant(tenantPlan, ports, options);
     if (options.metrics) recordAutoscaleEvents(options.metrics, autoscaleEvents(tenantPlan, result.done));
+    await options.onTenant?.(result);
     return result;
   });
   return {

@@ -25,8 +25,21 @@ export interface WaitHealthyOptions {
   intervalMs?: number;
   /** Run the healthcheck command through exec while the engine says "starting" (default true). */
   probe?: boolean;
-  /** Least time between two exec probes of the container (default 1 s): each exec costs the engine a runc exec. */
+  /**
+   * Most time between two exec probes of the container (default 1 s): each
+   * exec costs the engine a runc exec. The first gaps are shorter (see probeGapMs).
+   */
   probeIntervalMs?: number;
+}
+
+/**
+ * The gap after the `probesRun`-th exec probe: the poll interval, doubling up
+ * to `maxMs` (250 ms, 500 ms, then 1 s by default). A container that starts
+ * in a fraction of a second is seen within a poll, not a second later; one
+ * that takes longer (n8n: seconds) is probed about once a second, as before.
+ */
+export function probeGapMs(probesRun: number, options: { firstMs: number; maxMs: number }): number {
+  return Math.min(options.maxMs, options.firstMs * 2 ** Math.max(0, probesRun - 1));
 }
 
 const NS_PER_MS = 1_000_000;
@@ -52,6 +65,7 @@ export async function waitHealthy(docker: Docker, name: string, options: WaitHea
   let firstRestartCount: number | undefined;
   const probeIntervalMs = Math.max(intervalMs, options.probeIntervalMs ?? 1_000);
   let nextProbeAt = started;
+  let probesRun = 0;
   const probeExec = execProber(docker, name);
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const waitedMs = Date.now() - started;
@@ -80,7 +94,8 @@ export async function waitHealthy(docker: Docker, name: string, options: WaitHea
       if (health === 'unhealthy') return { ok: false, status: 'unhealthy', waitedMs, detail };
       const command = options.probe === false ? undefined : probeCommand(info.Config.Healthcheck?.Test);
       if (health === 'starting' && command && Date.now() >= nextProbeAt) {
-        nextProbeAt = Date.now() + probeIntervalMs;
+        probesRun += 1;
+        nextProbeAt = Date.now() + probeGapMs(probesRun, { firstMs: intervalMs, maxMs: probeIntervalMs });
         const configured = (info.Config.Healthcheck?.Timeout ?? 0) / NS_PER_MS;
         const left = options.timeoutMs - (Date.now() - started);
         const probe = await probeExec(command, Math.max(10, Math.min(configured > 0 ? configured : DEFAULT_PROBE_TIMEOUT_MS, left)));

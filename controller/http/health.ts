@@ -23,8 +23,13 @@ export interface ReadyzBody {
   git: boolean;
   /** The tenant database server answers (false when down or not configured). */
   tenantDatabase: boolean;
-  /** The container-side PostgreSQL and Redis addresses answered a probe from a container (false when not checked yet or unreachable). */
-  containerAddresses: boolean;
+  /**
+   * The container-side PostgreSQL and Redis addresses: true when both answered
+   * a probe from a container, false when one did not (see `problems`),
+   * 'not-probed' while no probe could run yet (no Docker, the n8n image not on
+   * the engine yet): unknown, not unreachable.
+   */
+  containerAddresses: boolean | 'not-probed';
   /** Stable codes of what is wrong now, e.g. `settings.container-address-unreachable`; absent when nothing is. */
   problems?: string[];
 }
@@ -32,7 +37,8 @@ export interface ReadyzBody {
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 
 export interface DependencyReport {
-  status: DepStatus;
+  /** 'not-probed': the container addresses were not probed yet (a 'disabled' state of them). */
+  status: DepStatus | 'not-probed';
   latencyMs?: number;
   error?: string;
 }
@@ -67,7 +73,7 @@ export function readyz(readiness: Readiness): ReadyzBody {
     docker: readiness.docker.status === 'up',
     git: readiness.git.status === 'up',
     tenantDatabase: tenantDatabase(readiness).status === 'up',
-    containerAddresses: containerAddresses(readiness).status === 'up',
+    containerAddresses: addressesFlag(containerAddresses(readiness)),
     ...(problemCodes(readiness).length > 0 ? { problems: problemCodes(readiness) } : {}),
   };
 }
@@ -77,7 +83,15 @@ function tenantDatabase(readiness: Readiness): DepState {
 }
 
 function containerAddresses(readiness: Readiness): DepState {
-  return readiness.containerAddresses ?? { status: 'disabled', error: 'not checked yet' };
+  return readiness.containerAddresses ?? { status: 'disabled', error: NOT_PROBED };
+}
+
+/** The reason of a container-address state before any probe could run. */
+export const NOT_PROBED = 'not probed yet';
+
+function addressesFlag(state: DepState): ReadyzBody['containerAddresses'] {
+  if (state.status === 'disabled') return 'not-probed';
+  return state.status === 'up';
 }
 
 /** The `area.kebab-code` a down dependency's error starts with, when it has one. */
@@ -87,7 +101,7 @@ function problemCodes(readiness: Readiness): string[] {
   return code ? [code] : [];
 }
 
-/** unhealthy: database down; degraded: docker, git, the tenant database server or the container addresses down, or role unknown; healthy otherwise ('disabled' is not a fault). */
+/** unhealthy: database down; degraded: docker, git, the tenant database server or the container addresses down, or role unknown; healthy otherwise ('disabled' and 'not-probed' are not faults). */
 export function healthStatus(readiness: Readiness): HealthStatus {
   if (readiness.database.status !== 'up') return 'unhealthy';
   if (readiness.docker.status === 'down' || readiness.git.status === 'down' || tenantDatabase(readiness).status === 'down' || containerAddresses(readiness).status === 'down' || readiness.role === 'unknown') return 'degraded';
@@ -99,7 +113,7 @@ export function healthReport(readiness: Readiness, system: SystemInfo): HealthRe
     status: healthStatus(readiness),
     role: readiness.role,
     mode: operatingMode(readiness),
-    dependencies: { database: dependency(readiness.database), docker: dependency(readiness.docker), git: dependency(readiness.git), tenantDatabase: dependency(tenantDatabase(readiness)), containerAddresses: dependency(containerAddresses(readiness)) },
+    dependencies: { database: dependency(readiness.database), docker: dependency(readiness.docker), git: dependency(readiness.git), tenantDatabase: dependency(tenantDatabase(readiness)), containerAddresses: addressesDependency(containerAddresses(readiness)) },
     system,
   };
 }
@@ -120,6 +134,12 @@ export function systemInfo(version: string): SystemInfo {
     pid: process.pid,
     version,
   };
+}
+
+/** The addresses are never disabled on purpose: 'disabled' there means not probed yet, and says so. */
+function addressesDependency(state: DepState): DependencyReport {
+  const report = dependency(state);
+  return state.status === 'disabled' ? { ...report, status: 'not-probed' } : report;
 }
 
 function dependency(state: DepState): DependencyReport {

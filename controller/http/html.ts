@@ -102,9 +102,11 @@ function dockerLine(docker: DepStatus | undefined): string {
   return '\n<p class="wait">Docker is not reachable: routes of shared tenants are applied; dedicated tenants wait for Docker and are applied as soon as it answers.</p>';
 }
 
+/** Red when an address did not answer; a muted line while none could be probed yet (unknown is not a failure). */
 function addressLine(state: DepState | undefined): string {
-  if (state?.status !== 'down') return '';
-  return `\n<p class="no">${escapeHtml(state.error)}</p>`;
+  if (state?.status === 'down') return `\n<p class="no">${escapeHtml(state.error)}</p>`;
+  if (state?.status === 'disabled') return `\n<p class="muted">Container addresses (RP9_CONTAINER_POSTGRES, RP9_CONTAINER_REDIS): ${escapeHtml(state.error ?? 'not probed yet')}</p>`;
+  return '';
 }
 
 /** The tenant table of the status page (and of a tenant's page, with one row). */

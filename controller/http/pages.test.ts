@@ -140,15 +140,19 @@ describe('html', () => {
     expect(html).toContain('<span class="wait">1 waiting for a maintenance window</span>');
   });
 
-  it('names unreachable container addresses with their code; says nothing while they answer', () => {
+  it('names unreachable container addresses with their code; says "not probed yet" in grey, not red, before any probe; nothing while they answer', () => {
     const error = 'settings.container-address-unreachable: not reachable from a container on network "rp9": RP9_CONTAINER_POSTGRES postgres:5432 (bad address)';
     const input = { tenants: [], version: '1', generatedAt: new Date(0) };
 
     const down = renderStatusPage({ ...input, containerAddresses: { status: 'down', error } });
+    const notProbed = renderStatusPage({ ...input, docker: 'down', containerAddresses: { status: 'disabled', error: 'not probed yet: the Docker engine did not answer (connect ENOENT /var/run/docker.sock)' } });
     const up = renderStatusPage({ ...input, containerAddresses: { status: 'up' } });
 
     expect(down).toContain('<p class="no">settings.container-address-unreachable: not reachable from a container on network &quot;rp9&quot;: RP9_CONTAINER_POSTGRES postgres:5432 (bad address)</p>');
+    expect(notProbed).toContain('<p class="muted">Container addresses (RP9_CONTAINER_POSTGRES, RP9_CONTAINER_REDIS): not probed yet: the Docker engine did not answer (connect ENOENT /var/run/docker.sock)</p>');
+    expect(notProbed).not.toContain('class="no"');
     expect(up).not.toContain('container-address');
+    expect(up).not.toContain('Container addresses');
   });
 
   it('says only how many are applied when every tenant is applied at the commit', () => {

@@ -17,13 +17,14 @@ describe('probes', () => {
   });
 
   it.each([
-    { name: 'leader, all up', readiness: healthy, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true, containerAddresses: false } },
-    { name: 'standby', readiness: { ...healthy, role: 'standby' }, status: 200, body: { ready: true, role: 'standby', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true, containerAddresses: false } },
-    { name: 'docker down: waiting for Docker', readiness: { ...healthy, docker: { status: 'down', error: 'ENOENT' } }, status: 200, body: { ready: true, role: 'leader', mode: 'waiting-for-docker', database: true, docker: false, git: true, tenantDatabase: true, containerAddresses: false } },
-    { name: 'database down', readiness: { ...healthy, database: { status: 'down' } }, status: 503, body: { ready: false, role: 'leader', mode: 'apply', database: false, docker: true, git: true, tenantDatabase: true, containerAddresses: false } },
-    { name: 'role unknown', readiness: { ...healthy, role: 'unknown' }, status: 503, body: { ready: false, role: 'unknown', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true, containerAddresses: false } },
-    { name: 'tenant database down: still ready', readiness: { ...healthy, tenantDatabase: { status: 'down', error: 'ECONNREFUSED' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: false, containerAddresses: false } },
-    { name: 'no tenant database configured', readiness: { ...healthy, tenantDatabase: { status: 'disabled' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: false, containerAddresses: false } },
+    { name: 'leader, all up', readiness: healthy, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true, containerAddresses: 'not-probed' } },
+    { name: 'standby', readiness: { ...healthy, role: 'standby' }, status: 200, body: { ready: true, role: 'standby', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true, containerAddresses: 'not-probed' } },
+    { name: 'docker down: waiting for Docker', readiness: { ...healthy, docker: { status: 'down', error: 'ENOENT' } }, status: 200, body: { ready: true, role: 'leader', mode: 'waiting-for-docker', database: true, docker: false, git: true, tenantDatabase: true, containerAddresses: 'not-probed' } },
+    { name: 'database down', readiness: { ...healthy, database: { status: 'down' } }, status: 503, body: { ready: false, role: 'leader', mode: 'apply', database: false, docker: true, git: true, tenantDatabase: true, containerAddresses: 'not-probed' } },
+    { name: 'role unknown', readiness: { ...healthy, role: 'unknown' }, status: 503, body: { ready: false, role: 'unknown', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true, containerAddresses: 'not-probed' } },
+    { name: 'tenant database down: still ready', readiness: { ...healthy, tenantDatabase: { status: 'down', error: 'ECONNREFUSED' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: false, containerAddresses: 'not-probed' } },
+    { name: 'no tenant database configured', readiness: { ...healthy, tenantDatabase: { status: 'disabled' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: false, containerAddresses: 'not-probed' } },
+    { name: 'docker down, addresses never probed: not-probed, not unreachable', readiness: { ...healthy, docker: { status: 'down', error: 'ENOENT' }, containerAddresses: { status: 'disabled', error: 'not probed yet: the Docker engine did not answer (connect ENOENT /var/run/docker.sock)' } }, status: 200, body: { ready: true, role: 'leader', mode: 'waiting-for-docker', database: true, docker: false, git: true, tenantDatabase: true, containerAddresses: 'not-probed' } },
     { name: 'container addresses reachable', readiness: { ...healthy, containerAddresses: { status: 'up' } }, status: 200, body: { ready: true, role: 'leader', mode: 'apply', database: true, docker: true, git: true, tenantDatabase: true, containerAddresses: true } },
     {
       name: 'container addresses unreachable: still ready, with the code',
@@ -93,6 +94,19 @@ describe('probes', () => {
 
     expect(body.status).toBe('degraded');
     expect(body.dependencies.containerAddresses).toEqual({ status: 'down', error });
+  });
+
+  it('GET /health/detailed says not-probed, not down, while no probe could run (no Docker), and stays healthy for it', async () => {
+    const error = 'not probed yet: the Docker engine did not answer (connect ENOENT /var/run/docker.sock)';
+    const notProbed = await start({ readiness: async () => ({ ...healthy, containerAddresses: { status: 'disabled', error } }) });
+    const unreported = await start({ readiness: async () => healthy });
+
+    const body = JSON.parse((await call(notProbed.port, '/health/detailed')).body);
+    const before = JSON.parse((await call(unreported.port, '/health/detailed')).body);
+
+    expect(body.status).toBe('healthy');
+    expect(body.dependencies.containerAddresses).toEqual({ status: 'not-probed', error });
+    expect(before.dependencies.containerAddresses).toEqual({ status: 'not-probed', error: 'not probed yet' });
   });
 
   it('GET /health/detailed is 503 unhealthy when the database is down', async () => {

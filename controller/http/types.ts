@@ -25,7 +25,7 @@ export interface Readiness {
   git: DepState;
   /** The PostgreSQL server of tenant databases (RP9_TENANT_DATABASE_URL); absent or 'disabled' when none is configured. */
   tenantDatabase?: DepState;
-  /** RP9_CONTAINER_POSTGRES and RP9_CONTAINER_REDIS probed from a container; 'disabled' until checked. */
+  /** RP9_CONTAINER_POSTGRES and RP9_CONTAINER_REDIS probed from a container; 'disabled' until a probe could run (reported as 'not-probed'). */
   containerAddresses?: DepState;
 }
 

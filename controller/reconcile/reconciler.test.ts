@@ -7,6 +7,7 @@ import { createParseCache } from '../../config/load-config.js';
 import { platformYaml, tenantFile } from '../../test/e2e/support/config.js';
 import { commitFiles, createConfigRepo, type ConfigRepo } from '../../test/fixtures/git-repo.js';
 import { tempDir } from '../../test/harness/temp-dirs.js';
+import { until } from '../../test/harness/wait.js';
 import { scratchDatabases } from '../../test/harness/scratch-databases.js';
 import { fakePorts, PortError, type FakePorts } from '../apply/test-support.js';
 import { exampleCompileContext } from '../compile/fixtures.js';
@@ -54,6 +55,8 @@ interface HarnessOptions {
   allowCommit?: (firstCommit: string) => string;
   /** Receives every commit status the pass reports. */
   statuses?: CommitStatus[];
+  /** Receives each tenant whose status the pass recorded, as it is recorded. */
+  recorded?: string[];
 }
 
 async function harness(files: Record<string, string>, options: HarnessOptions = {}): Promise<Harness> {
@@ -83,6 +86,7 @@ async function harness(files: Record<string, string>, options: HarnessOptions = 
         : createCommitStatusReporter(undefined, { environment: () => 'rtest' }),
       metrics: h.metrics,
       logger,
+      ...(options.recorded ? { onTenantRecorded: (tenant: string) => void options.recorded!.push(tenant) } : {}),
       options: { concurrency: 2, retry: { attempts: 3, baseMs: 1, maxMs: 2 }, allowMassDeletionCommit },
     }),
   };
@@ -231,6 +235,67 @@ describe('reconcileOnce: commit statuses', () => {
       'second pending: applying',
       'second failure: bad: create container rp9-bad-main: no such image',
     ]);
+  });
+});
+
+describe('reconcileOnce: each tenant recorded as its apply ends', () => {
+  const ready = async (store: Store, tenant: string) => (await store.status.get(tenant))?.conditions.find((c) => c.type === 'Ready')?.status;
+
+  it('shows a fast tenant Ready while a slow one is still applying, and the slow one once it is healthy', async () => {
+    let releaseSlow!: () => void;
+    const slowHealthy = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const ports = fakePorts({ gate: (call) => (call === 'rp9-slow-main: waitHealthy' ? slowHealthy : Promise.resolve()) });
+    const statuses: CommitStatus[] = [];
+    const recorded: string[] = [];
+    const h = await harness({ ...tenantFile({ name: 'slow' }), ...tenantFile({ name: 'fast', mode: 'shared' }) }, { ports, statuses, recorded });
+
+    const pass = h.pass();
+    let meanwhile: { slow: string | undefined; recorded: string[]; statuses: string[]; lastCall: string | undefined };
+    try {
+      await until('fast to be Ready while slow waits for its health check', async () => (await ready(h.store, 'fast')) === 'True', { timeoutMs: 15_000 });
+      meanwhile = { slow: await ready(h.store, 'slow'), recorded: [...recorded], statuses: statuses.map((s) => s.state), lastCall: h.ports.calls.at(-1) };
+    } finally {
+      releaseSlow(); // whatever the wait found: no pass is left hanging
+    }
+    const result = await pass;
+
+    expect(meanwhile.lastCall).toBe('rp9-slow-main: waitHealthy');
+    expect(meanwhile.slow).not.toBe('True');
+    expect(meanwhile.recorded).toEqual(['fast']);
+    // The commit status speaks for the whole pass: still "applying" until every tenant is done.
+    expect(meanwhile.statuses).toEqual(['pending']);
+    expect(await ready(h.store, 'slow')).toBe('True');
+    expect(recorded.sort()).toEqual(['fast', 'slow']);
+    expect(result.kind).toBe('applied');
+    expect(statuses.map((s) => `${s.state}: ${s.description}`)).toEqual(['pending: applying', 'success: applied 2/2 tenants']);
+    // Recorded once each: one Applied event per tenant.
+    const events = await h.store.events.recent({ limit: 50 });
+    expect(events.map((e) => `${String(e.tenant)} ${e.reason}`).sort()).toEqual(['fast Applied', 'slow Applied']);
+  });
+
+  it('lists failures in plan order whatever order the tenants finished in', async () => {
+    let releaseAlpha!: () => void;
+    const alphaGate = new Promise<void>((resolve) => (releaseAlpha = resolve));
+    const ports = fakePorts({
+      gate: (call) => (call === 'alpha: writeRoute alpha' ? alphaGate : Promise.resolve()),
+      fail: new Map([
+        ['alpha: writeRoute alpha', [new PortError('terminal', 'read-only file system')]],
+        ['beta: writeRoute beta', [new PortError('terminal', 'read-only file system')]],
+      ]),
+    });
+    const recorded: string[] = [];
+    const h = await harness({ ...tenantFile({ name: 'alpha', mode: 'shared' }), ...tenantFile({ name: 'beta', mode: 'shared' }) }, { ports, recorded });
+
+    const pass = h.pass();
+    try {
+      await until('beta to be recorded first', () => recorded.includes('beta'), { timeoutMs: 15_000 });
+    } finally {
+      releaseAlpha();
+    }
+    const result = await pass;
+
+    expect(recorded).toEqual(['beta', 'alpha']);
+    expect(result.failures.map((f) => f.tenant)).toEqual(['alpha', 'beta']);
   });
 });
 

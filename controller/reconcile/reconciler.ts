@@ -9,7 +9,7 @@ import type { CompileContext } from '../compile/context.js';
 import { newCorrelationId, tenantCorrelationId, type Logger } from '../../kernel/log/logger.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import { recordAppliedCommit, recordContainers, recordReconcile } from '../../controller/metrics/record.js';
-import type { Action, ObservedContainer, ObservedState, Plan } from '../model.js';
+import type { Action, ObservedContainer, ObservedState, Plan, TenantPlan } from '../model.js';
 import { plan as computePlan } from '../plan/plan.js';
 import { failedPromotions, promotionRoutes, promotionViews } from '../promotion/views.js';
 import type { Store } from '../store/index.js';
@@ -37,6 +37,8 @@ export interface ReconcilerDeps {
   upgrades?: UpgradeHook;
   /** The clock maintenance windows are read against (tests move it). */
   now?(): Date;
+  /** A tenant's status for this pass was written, as soon as its apply ended (the runtime refreshes rp9_tenant_ready). */
+  onTenantRecorded?(tenant: string): void;
   store: Store;
   commitStatus: CommitStatusReporter;
   metrics: Metrics;
@@ -164,6 +166,72 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     if (!child) tenantLogs.set(tenant, (child = log.child({ tenant, tenant_correlation_id: tenantCorrelationId(correlationId, tenant) })));
     return child;
   };
+  const previous = new Map((await deps.store.status.list()).map((s) => [s.tenant, s]));
+  const heldBy = new Map<string, HeldTenant>(held.map((h) => [h.tenant, h]));
+  const failureOf = new Map<string, ReconcileResult['failures'][number]>();
+  const generation = new Map(desired.tenants.map((t) => [t.name, t]));
+  const commit = good.commit;
+
+  /** Records one tenant's outcome (status, events, log) once its part of the pass is final. */
+  async function recordTenant(tenantPlan: TenantPlan, result: TenantApplyResult | undefined): Promise<void> {
+    const tenant = tenantPlan.tenant;
+    const hold = heldBy.get(tenant);
+    if (tenantPlan.change === 'delete') {
+      if (result?.outcome === 'applied' || result?.outcome === 'unchanged') {
+        await recordRemoval(recordCtx, tenant, commit, result.done.map(describe));
+        tenantLog(tenant).info('tenant removed', { audit: true, commit, actions: result.done.length });
+      } else if (hold || result?.error) {
+        const failure = { tenant, code: hold?.code ?? result?.error?.code ?? 'apply.failed', message: hold?.message ?? result?.error?.message ?? '', transient: hold?.transient ?? result?.error?.transient ?? true };
+        failureOf.set(tenant, failure);
+        tenantLog(tenant).warn(hold ? 'tenant held' : 'tenant failed', { code: failure.code, error: failure.message, transient: failure.transient });
+      }
+      deps.onTenantRecorded?.(tenant);
+      return;
+    }
+    const desiredTenant = generation.get(tenant);
+    let outcome: TenantOutcome;
+    if (invalidTenants.has(tenant) && invalidCommit) {
+      outcome = { kind: 'invalid', commit: invalidCommit, message: invalidTenants.get(tenant)! };
+    } else if (hold?.code === WAITING_FOR_DOCKER) {
+      outcome = { kind: 'waiting', commit, generation: tenantPlan.generation ?? '', reason: reasonFromCode(hold.code), message: hold.message };
+      failureOf.set(tenant, { tenant, code: hold.code, message: hold.message, transient: true });
+      tenantLog(tenant).info('tenant waiting for Docker', { code: hold.code, reason: hold.message });
+    } else if (hold) {
+      outcome = { kind: 'failed', commit, generation: tenantPlan.generation ?? '', code: hold.code, message: hold.message, transient: hold.transient, actions: [] };
+      failureOf.set(tenant, { tenant, code: hold.code, message: hold.message, transient: hold.transient });
+      tenantLog(tenant).warn('tenant held', { code: hold.code, error: hold.message, transient: hold.transient });
+    } else if (result?.outcome !== 'failed' && pending.has(tenant)) {
+      const waiting = tenantPlan.operation?.at === 'window' ? `upgrade ${tenantPlan.operation.from} → ${tenantPlan.operation.to}` : tenantPlan.actions.filter((a) => a.at === 'window').map(describe).join(', ');
+      outcome = { kind: 'waiting', commit, generation: tenantPlan.generation ?? '', reason: MAINTENANCE_WINDOW_REASON, message: `${pendingText(pending.get(tenant)!)}: ${waiting}` };
+      tenantLog(tenant).info('tenant waits for its maintenance window', { opens_at: pending.get(tenant)!.toISOString(), waiting });
+    } else if (result?.outcome === 'failed' && result.error) {
+      outcome = { kind: 'failed', commit, generation: tenantPlan.generation ?? '', code: result.error.code, message: result.error.message, transient: result.error.transient, actions: result.done.map(describe) };
+      failureOf.set(tenant, { tenant, code: result.error.code, message: result.error.message, transient: result.error.transient });
+      tenantLog(tenant).warn('tenant failed', { code: result.error.code, error: result.error.message, transient: result.error.transient, actions: result.done.length });
+    } else {
+      outcome = {
+        kind: 'applied',
+        commit,
+        generation: tenantPlan.generation ?? desiredTenant?.generation ?? '',
+        specHash: tenantPlan.specHash ?? desiredTenant?.specHash ?? '',
+        suspended: desiredTenant?.suspended ?? false,
+        actions: (result?.done ?? []).map(describe),
+      };
+      if (result?.outcome === 'applied') tenantLog(tenant).info('tenant applied', { audit: true, commit, actions: result.done.length });
+    }
+    await recordOutcome(recordCtx, tenant, previous.get(tenant), outcome);
+    deps.onTenantRecorded?.(tenant);
+  }
+
+  // Tenants the gate held back apply nothing: their status is final now. The
+  // others are recorded as each one's apply ends, so a tenant that is ready
+  // shows Ready while slower ones still apply (not at the end of the pass).
+  const runnableTenants = new Set(runnable.tenants.map((t) => t.tenant));
+  for (const tenantPlan of plan.tenants) {
+    if (!runnableTenants.has(tenantPlan.tenant)) await recordTenant(tenantPlan, undefined);
+  }
+  const planOf = new Map(runnable.tenants.map((t) => [t.tenant, t]));
+  let recordError: unknown;
   const report = await applyPlan(runnable, deps.ports(good), {
     concurrency: deps.options.concurrency,
     retry: deps.options.retry,
@@ -177,66 +245,25 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     onRetry: (tenant, action, error, attempt, delayMs) => {
       tenantLog(tenant).info('action retrying', { action: describe(action), attempt, delay_ms: delayMs, error: errorText(error) });
     },
+    onTenant: async (result) => {
+      try {
+        await recordTenant(planOf.get(result.tenant)!, result);
+      } catch (error) {
+        recordError ??= error;
+      }
+    },
   });
+  if (recordError !== undefined) throw recordError;
 
   if (deps.upgrades && upgradeView && diverted.start.length > 0) {
     const started = await deps.upgrades.start(diverted.start.filter((u) => !held.some((h) => h.tenant === u.tenant) && !pending.has(u.tenant)), upgradeView);
     if (started.length > 0) log.info('upgrades started', { operations: started });
   }
-  const previous = new Map((await deps.store.status.list()).map((s) => [s.tenant, s]));
-  const results = new Map<string, TenantApplyResult>(report.tenants.map((r) => [r.tenant, r]));
-  const heldBy = new Map<string, HeldTenant>(held.map((h) => [h.tenant, h]));
-  const failures: ReconcileResult['failures'] = [];
-  const generation = new Map(desired.tenants.map((t) => [t.name, t]));
-
-  for (const tenantPlan of plan.tenants) {
-    const tenant = tenantPlan.tenant;
-    const result = results.get(tenant);
-    const hold = heldBy.get(tenant);
-    if (tenantPlan.change === 'delete') {
-      if (result?.outcome === 'applied' || result?.outcome === 'unchanged') {
-        await recordRemoval(recordCtx, tenant, good.commit, result.done.map(describe));
-        tenantLog(tenant).info('tenant removed', { audit: true, commit: good.commit, actions: result.done.length });
-      } else if (hold || result?.error) {
-        const failure = { tenant, code: hold?.code ?? result?.error?.code ?? 'apply.failed', message: hold?.message ?? result?.error?.message ?? '', transient: hold?.transient ?? result?.error?.transient ?? true };
-        failures.push(failure);
-        tenantLog(tenant).warn(hold ? 'tenant held' : 'tenant failed', { code: failure.code, error: failure.message, transient: failure.transient });
-      }
-      continue;
-    }
-    const desiredTenant = generation.get(tenant);
-    let outcome: TenantOutcome;
-    if (invalidTenants.has(tenant) && invalidCommit) {
-      outcome = { kind: 'invalid', commit: invalidCommit, message: invalidTenants.get(tenant)! };
-    } else if (hold?.code === WAITING_FOR_DOCKER) {
-      outcome = { kind: 'waiting', commit: good.commit, generation: tenantPlan.generation ?? '', reason: reasonFromCode(hold.code), message: hold.message };
-      failures.push({ tenant, code: hold.code, message: hold.message, transient: true });
-      tenantLog(tenant).info('tenant waiting for Docker', { code: hold.code, reason: hold.message });
-    } else if (hold) {
-      outcome = { kind: 'failed', commit: good.commit, generation: tenantPlan.generation ?? '', code: hold.code, message: hold.message, transient: hold.transient, actions: [] };
-      failures.push({ tenant, code: hold.code, message: hold.message, transient: hold.transient });
-      tenantLog(tenant).warn('tenant held', { code: hold.code, error: hold.message, transient: hold.transient });
-    } else if (result?.outcome !== 'failed' && pending.has(tenant)) {
-      const waiting = tenantPlan.operation?.at === 'window' ? `upgrade ${tenantPlan.operation.from} → ${tenantPlan.operation.to}` : tenantPlan.actions.filter((a) => a.at === 'window').map(describe).join(', ');
-      outcome = { kind: 'waiting', commit: good.commit, generation: tenantPlan.generation ?? '', reason: MAINTENANCE_WINDOW_REASON, message: `${pendingText(pending.get(tenant)!)}: ${waiting}` };
-      tenantLog(tenant).info('tenant waits for its maintenance window', { opens_at: pending.get(tenant)!.toISOString(), waiting });
-    } else if (result?.outcome === 'failed' && result.error) {
-      outcome = { kind: 'failed', commit: good.commit, generation: tenantPlan.generation ?? '', code: result.error.code, message: result.error.message, transient: result.error.transient, actions: result.done.map(describe) };
-      failures.push({ tenant, code: result.error.code, message: result.error.message, transient: result.error.transient });
-      tenantLog(tenant).warn('tenant failed', { code: result.error.code, error: result.error.message, transient: result.error.transient, actions: result.done.length });
-    } else {
-      outcome = {
-        kind: 'applied',
-        commit: good.commit,
-        generation: tenantPlan.generation ?? desiredTenant?.generation ?? '',
-        specHash: tenantPlan.specHash ?? desiredTenant?.specHash ?? '',
-        suspended: desiredTenant?.suspended ?? false,
-        actions: (result?.done ?? []).map(describe),
-      };
-      if (result?.outcome === 'applied') tenantLog(tenant).info('tenant applied', { audit: true, commit: good.commit, actions: result.done.length });
-    }
-    await recordOutcome(recordCtx, tenant, previous.get(tenant), outcome);
-  }
+  // In plan order, whatever order the tenants finished in.
+  const failures: ReconcileResult['failures'] = plan.tenants.flatMap((t) => {
+    const failure = failureOf.get(t.tenant);
+    return failure ? [failure] : [];
+  });
 
   const total = desired.tenants.length;
   const failedTenants = new Set(failures.map((f) => f.tenant));

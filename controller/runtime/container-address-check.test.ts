@@ -89,11 +89,13 @@ describe('container-side addresses, probed from a container', () => {
     expect(healthStatus(readiness)).toBe('degraded');
   }, 60_000);
 
-  it('says "not checked yet" while the n8n image is not on the engine', async () => {
+  it('says "not probed yet" while the n8n image is not on the engine, and /readyz says not-probed', async () => {
     const { state, lines } = await check([{ variable: 'RP9_CONTAINER_REDIS', host, port: 6379 }], 'rp9/no-such-image');
 
-    expect(state).toEqual({ status: 'disabled', error: expect.stringContaining('not checked yet: image rp9/no-such-image:1.0.0 is not on the engine yet') });
+    expect(state).toEqual({ status: 'disabled', error: expect.stringContaining('not probed yet: image rp9/no-such-image:1.0.0 is not on the engine yet') });
     expect(lines).toEqual([]);
+    expect(readyz({ ...healthy, containerAddresses: state })).toMatchObject({ containerAddresses: 'not-probed' });
+    expect(readyz({ ...healthy, containerAddresses: state }).problems).toBeUndefined();
   }, 60_000);
 });
 
@@ -101,7 +103,7 @@ describe('addressState', () => {
   const redis: AddressTarget = { variable: 'RP9_CONTAINER_REDIS', host: 'redis', port: 6379 };
   it.each([
     { name: 'all reachable', probes: [{ status: 'reachable' }], want: { status: 'up' } },
-    { name: 'nothing learnt', probes: [{ status: 'unknown', detail: 'no image' }], want: { status: 'disabled', error: 'not checked yet: no image' } },
+    { name: 'nothing learnt', probes: [{ status: 'unknown', detail: 'no image' }], want: { status: 'disabled', error: 'not probed yet: no image' } },
     { name: 'unreachable wins over unknown', probes: [{ status: 'unknown', detail: 'x' }, { status: 'unreachable', detail: 'bad address' }], want: { status: 'down' } },
   ] as const)('$name', ({ probes, want }) => {
     expect(addressState(probes.map((probe) => ({ target: redis, probe })), 'rp9')).toMatchObject(want);

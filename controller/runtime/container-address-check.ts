@@ -6,12 +6,14 @@
 // as soon as Docker answers and a config names the n8n image, before and
 // beside the first dedicated apply; it reports in the log (code
 // `settings.container-address-unreachable`), in /readyz and /health/detailed
-// (`containerAddresses`) and on the status page. Until both answer it probes
+// (`containerAddresses`: true, false, or 'not-probed' while no probe could run,
+// e.g. without Docker) and on the status page. Until both answer it probes
 // again every `retryMs`; then every `recheckMs`.
 import type Docker from 'dockerode';
 import type { Logger } from '../../kernel/log/logger.js';
 import { ensureNetwork } from '../docker/apply-docker.js';
 import { probeAddressFromContainer, type AddressProbe } from '../docker/probe-address.js';
+import { NOT_PROBED } from '../http/health.js';
 import type { DepState } from '../http/types.js';
 import { LABEL, MANAGED_BY } from '../model.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
@@ -39,7 +41,7 @@ export interface ContainerAddressCheckOptions {
 }
 
 export interface ContainerAddressCheck {
-  /** 'disabled' until a first check learnt something; 'down' with the code and both findings when an address did not answer. */
+  /** 'disabled' ("not probed yet: why") until a first check learnt something; 'down' with the code and both findings when an address did not answer. */
   state(): DepState;
   /** Runs one check now (the loop's own runs are serialised with it). */
   checkNow(): Promise<DepState>;
@@ -61,7 +63,7 @@ export function addressState(results: { target: AddressTarget; probe: AddressPro
     return { status: 'down', error: `${CONTAINER_ADDRESS_UNREACHABLE}: not reachable from a container on network "${network}": ${what}. Set it to host:port as n8n containers on that network reach the server` };
   }
   const unknown = results.find((r) => r.probe.status === 'unknown');
-  if (unknown && unknown.probe.status === 'unknown') return { status: 'disabled', error: `not checked yet: ${unknown.probe.detail}` };
+  if (unknown && unknown.probe.status === 'unknown') return { status: 'disabled', error: `${NOT_PROBED}: ${unknown.probe.detail}` };
   return { status: 'up' };
 }
 
@@ -69,7 +71,7 @@ export function startContainerAddressCheck(options: ContainerAddressCheckOptions
   const retryMs = options.retryMs ?? 30_000;
   const recheckMs = options.recheckMs ?? 600_000;
   const probeTimeoutMs = options.probeTimeoutMs ?? 20_000;
-  let current: DepState = { status: 'disabled', error: 'not checked yet' };
+  let current: DepState = { status: 'disabled', error: NOT_PROBED };
   let running: Promise<DepState> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -84,7 +86,8 @@ export function startContainerAddressCheck(options: ContainerAddressCheckOptions
     try {
       await ensureNetwork(options.docker, options.network, { [LABEL.managedBy]: MANAGED_BY, [LABEL.environment]: good.platform.spec.environment });
     } catch (error) {
-      return current.status === 'disabled' ? { status: 'disabled', error: `not checked yet: ${error instanceof Error ? error.message : String(error)}` } : current;
+      // Most often no Docker engine answers: the addresses are unknown, not unreachable.
+      return current.status === 'disabled' ? { status: 'disabled', error: `${NOT_PROBED}: the Docker engine did not answer (${error instanceof Error ? error.message : String(error)})` } : current;
     }
     const results = await Promise.all(options.targets.map(async (target) => ({
       target,

@@ -14,6 +14,7 @@ import { startHttpServer } from '../http/server.js';
 import type { DepState, Readiness, TenantRow } from '../http/types.js';
 import type { Logger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
+import { coalesce } from '../../kernel/concurrency/coalesce.js';
 import { recordTenants } from '../../controller/metrics/record.js';
 import { createRouteCache, observePlatform } from '../observe/observe-platform.js';
 import { createDatabaseAdmin, type DatabaseAdmin } from '../postgres/tenant-databases.js';
@@ -164,6 +165,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
       tenantDatabases: databases !== undefined,
       ...(upgradeHook ? { upgrades: upgradeHook } : {}),
       ...(hooks.now ? { now: hooks.now } : {}),
+      onTenantRecorded: refreshTenantMetrics,
       store,
       commitStatus,
       metrics,
@@ -171,6 +173,10 @@ export async function runController(settings: ControllerSettings, logger: Logger
       options: { allowMassDeletionCommit: settings.allowMassDeletionCommit, concurrency: settings.concurrency, retry: { attempts: 4, baseMs: 500, maxMs: 8_000 } },
     });
   };
+
+  // rp9_tenants_total and rp9_tenant_ready follow each tenant's status as the
+  // pass records it (a burst of tenants finishing costs one or two reads).
+  const refreshTenantMetrics = coalesce(async () => recordTenants(metrics, await tenantRows()));
 
   async function tenantRows(): Promise<TenantRow[]> {
     const good = tracker.lastGood();

@@ -69,5 +69,15 @@ describe('controller: the first minute without Docker', () => {
     expect(page.text).toContain('Docker is not reachable');
     const stamp = Number(/^rp9_last_applied_timestamp_seconds (\S+)$/m.exec(metrics.text)?.[1]);
     expect(stamp).toBeGreaterThan(Date.now() / 1000 - 600);
+ 
+    // No engine to probe from: the container-side addresses are unknown, not unreachable.
+    expect(readyz.body).toMatchObject({ containerAddresses: 'not-probed' });
+    expect(readyz.body).not.toHaveProperty('problems');
+    const detailed = await until('the address check to have tried the engine', async () => {
+      const body = (await getJson(`${url}/health/detailed`)).body as { dependencies: { containerAddresses: { status: string; error?: string } } };
+      return body.dependencies.containerAddresses.error?.includes('the Docker engine did not answer') ? body : undefined;
+    }, { timeoutMs: 30_000 });
+    expect(detailed.dependencies.containerAddresses).toMatchObject({ status: 'not-probed', error: expect.stringMatching(/^not probed yet: the Docker engine did not answer \(/) });
+    expect((await get(`${url}/`)).text).toContain('<p class="muted">Container addresses (RP9_CONTAINER_POSTGRES, RP9_CONTAINER_REDIS): not probed yet: the Docker engine did not answer');
   });
 });
