@@ -169,6 +169,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   const previous = new Map((await deps.store.status.list()).map((s) => [s.tenant, s]));
   const heldBy = new Map<string, HeldTenant>(held.map((h) => [h.tenant, h]));
   const failureOf = new Map<string, ReconcileResult['failures'][number]>();
+  const fullPlanOf = new Map(plan.tenants.map((t) => [t.tenant, t]));
   const generation = new Map(desired.tenants.map((t) => [t.name, t]));
   const commit = good.commit;
 
@@ -201,7 +202,9 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
       failureOf.set(tenant, { tenant, code: hold.code, message: hold.message, transient: hold.transient });
       tenantLog(tenant).warn('tenant held', { code: hold.code, error: hold.message, transient: hold.transient });
     } else if (result?.outcome !== 'failed' && pending.has(tenant)) {
-      const waiting = tenantPlan.operation?.at === 'window' ? `upgrade ${tenantPlan.operation.from} → ${tenantPlan.operation.to}` : tenantPlan.actions.filter((a) => a.at === 'window').map(describe).join(', ');
+      // The whole plan's entry: the runnable one has its at-window actions taken out.
+      const full = fullPlanOf.get(tenant) ?? tenantPlan;
+      const waiting = full.operation?.at === 'window' ? `upgrade ${full.operation.from} → ${full.operation.to}` : full.actions.filter((a) => a.at === 'window').map(describe).join(', ');
       outcome = { kind: 'waiting', commit, generation: tenantPlan.generation ?? '', reason: MAINTENANCE_WINDOW_REASON, message: `${pendingText(pending.get(tenant)!)}: ${waiting}` };
       tenantLog(tenant).info('tenant waits for its maintenance window', { opens_at: pending.get(tenant)!.toISOString(), waiting });
     } else if (result?.outcome === 'failed' && result.error) {
