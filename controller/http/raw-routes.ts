@@ -84,6 +84,11 @@ async function metricsHandler(_req: IncomingMessage, res: ServerResponse, ctx: R
   res.end(text);
 }
 
+/** The pages' own reload period, when the settings give one (RP9_STATUS_REFRESH_SECONDS). */
+function refreshOf(ctx: RawContext): { refreshSeconds?: number } {
+  return ctx.deps.statusRefreshSeconds === undefined ? {} : { refreshSeconds: ctx.deps.statusRefreshSeconds };
+}
+
 const TENANT_NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
 async function statusPage(req: IncomingMessage, res: ServerResponse, ctx: RawContext, log: Logger): Promise<void> {
@@ -96,11 +101,11 @@ async function statusPage(req: IncomingMessage, res: ServerResponse, ctx: RawCon
     if (tenant !== null) {
       const [tenants, events, member] = await Promise.all([ctx.deps.tenants(), ctx.deps.events?.({ tenant, limit: EVENTS_PER_TENANT }), ctx.deps.member?.(tenant)]);
       const row = tenants.find((t) => t.name === tenant);
-      sendHtml(res, row || (events?.length ?? 0) > 0 ? 200 : 404, renderTenantPage({ name: tenant, row, events, generatedAt: new Date(), ...(member ? { member } : {}) }));
+      sendHtml(res, row || (events?.length ?? 0) > 0 ? 200 : 404, renderTenantPage({ name: tenant, row, events, generatedAt: new Date(), ...(member ? { member } : {}), ...refreshOf(ctx) }));
       return;
     }
     const [tenants, lastCommit, readiness, events] = await Promise.all([ctx.deps.tenants(), ctx.deps.lastCommit(), checkReadiness(ctx, log), ctx.deps.events?.({ limit: EVENTS_OVERALL })]);
-    sendHtml(res, 200, renderStatusPage({ tenants, lastCommit, role: readiness.role, docker: readiness.docker.status, ...(readiness.containerAddresses ? { containerAddresses: readiness.containerAddresses } : {}), version: ctx.version, generatedAt: new Date(), ...(events ? { events } : {}) }));
+    sendHtml(res, 200, renderStatusPage({ tenants, lastCommit, role: readiness.role, docker: readiness.docker.status, ...(readiness.containerAddresses ? { containerAddresses: readiness.containerAddresses } : {}), version: ctx.version, generatedAt: new Date(), ...(events ? { events } : {}), ...refreshOf(ctx) }));
   } catch (error) {
     const correlationId = String(res.getHeader('x-request-id') ?? '');
     log.error('status page failed', { code: 'http.status-unavailable', err: error });

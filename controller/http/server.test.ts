@@ -206,6 +206,15 @@ describe('GET / (status page)', () => {
     expect(reply.body).toContain(text);
   });
 
+  it('reloads both pages at the period the settings give (RP9_STATUS_REFRESH_SECONDS), 30 s by default', async () => {
+    const h = await start({ statusRefreshSeconds: 2, events: eventsOf([]) });
+    const plain = await start({ events: eventsOf([]) });
+
+    expect((await call(h.port, '/')).body).toContain('<meta http-equiv="refresh" content="2">');
+    expect((await call(h.port, '/?tenant=acme')).body).toContain('<meta http-equiv="refresh" content="2">');
+    expect((await call(plain.port, '/')).body).toContain('<meta http-equiv="refresh" content="30">');
+  });
+
   it('shows no events section without an event source', async () => {
     const h = await start();
 
