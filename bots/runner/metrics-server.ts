@@ -31,7 +31,7 @@ export async function startMetricsServer(registry: Registry, listen: { host: str
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(new BotError('bots.metrics-listen-failed', `cannot serve the bots' metrics on ${listen.host}:${listen.port} (RP9_BOTS_METRICS_LISTEN): ${error.code ?? error.message}`)));
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new BotError('bots.metrics-listen-failed', `cannot serve the bots' metrics on ${listen.host}:${listen.port} (RP9_BOTS_METRICS_LISTEN or --metrics-listen): ${error.code ?? error.message}`)));
     server.listen(listen.port, listen.host, () => resolve());
   });
   const address = server.address();
