@@ -27,4 +27,15 @@ describe('deploy configuration', () => {
   it('the Prometheus config satisfies the Prometheus schema', () => {
     expect(referenceValidator('prometheus.json')(yamlFile('./prometheus/prometheus.yml'))).toEqual([]);
   });
+
+  it('Prometheus scrapes the bots runner where the bots service serves its metrics', () => {
+    const compose = yamlFile('./docker-compose.yml') as { services: Record<string, { environment?: Record<string, string>; command?: string[] }> };
+    const prometheus = yamlFile('./prometheus/prometheus.yml') as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
+    const bots = compose.services.bots;
+    expect(bots?.command).toEqual(['bots']);
+    const port = /^0\.0\.0\.0:(\d+)$/.exec(bots?.environment?.RP9_BOTS_METRICS_LISTEN ?? '')?.[1];
+    expect(port).toBeDefined();
+    const job = prometheus.scrape_configs.find((c) => c.job_name === 'rp9-bots');
+    expect(job?.static_configs.flatMap((c) => c.targets)).toEqual([`bots:${port}`]);
+  });
 });

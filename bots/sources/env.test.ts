@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { botsSettingsFromEnv, gitBaseFromApi } from './env.js';
+import { botsMetricsListen, botsSettingsFromEnv, gitBaseFromApi } from './env.js';
 
 const noFile = (path: string): string => {
   throw new Error(`ENOENT: ${path}`);
@@ -66,5 +66,25 @@ describe('botsSettingsFromEnv', () => {
     [{ RP9_GITHUB_TOKEN_FILE: '/nonexistent/rp9-token' }, 'RP9_GITHUB_TOKEN_FILE: cannot read /nonexistent/rp9-token'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => botsSettingsFromEnv(env, noFile)).toThrow(expect.objectContaining({ code: 'sources.env-invalid', message: expect.stringContaining(message) }));
+  });
+});
+
+describe('botsMetricsListen', () => {
+  it.each([
+    [{}, undefined, { host: '127.0.0.1', port: 9091 }],
+    [{ RP9_BOTS_METRICS_LISTEN: '0.0.0.0:9100' }, undefined, { host: '0.0.0.0', port: 9100 }],
+    [{ RP9_BOTS_METRICS_LISTEN: '[::1]:9091' }, undefined, { host: '::1', port: 9091 }],
+    [{ RP9_BOTS_METRICS_LISTEN: '0.0.0.0:9100' }, '127.0.0.1:0', { host: '127.0.0.1', port: 0 }],
+    [{ RP9_BOTS_METRICS_LISTEN: 'off' }, undefined, undefined],
+  ])('reads %j with flag %j as %j', (env, flag, expected) => {
+    expect(botsMetricsListen(env, flag)).toEqual(expected);
+  });
+
+  it.each([
+    [{ RP9_BOTS_METRICS_LISTEN: '9091' }, undefined, 'RP9_BOTS_METRICS_LISTEN must be host:port or off (got "9091")'],
+    [{ RP9_BOTS_METRICS_LISTEN: 'localhost:70000' }, undefined, 'RP9_BOTS_METRICS_LISTEN must be host:port or off (got "localhost:70000")'],
+    [{}, ':9091', '--metrics-listen must be host:port or off (got ":9091")'],
+  ])('refuses %j (flag %j) naming the setting', (env, flag, message) => {
+    expect(() => botsMetricsListen(env, flag)).toThrow(message);
   });
 });

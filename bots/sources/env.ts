@@ -155,3 +155,19 @@ async function installationToken(app: AppCredentials, apiUrl: string | undefined
     throw new SourceReadError('sources.github-auth', `GitHub App ${app.appId}: cannot get an installation token for git: ${(error as Error).message}`);
   }
 }
+
+export const DEFAULT_BOTS_METRICS_LISTEN = '127.0.0.1:9091';
+
+/**
+ * Where `rp9 bots` serves /metrics: `--metrics-listen`, else RP9_BOTS_METRICS_LISTEN, else 127.0.0.1:9091;
+ * `off` serves nothing (undefined). Throws `sources.env-invalid` naming the setting.
+ */
+export function botsMetricsListen(env: NodeJS.ProcessEnv, flag?: string): { host: string; port: number } | undefined {
+  const what = flag !== undefined ? '--metrics-listen' : 'RP9_BOTS_METRICS_LISTEN';
+  const text = (flag ?? value(env, 'RP9_BOTS_METRICS_LISTEN') ?? DEFAULT_BOTS_METRICS_LISTEN).trim();
+  if (text === 'off') return undefined;
+  const match = /^\[?([^\]]*?)\]?:(\d{1,5})$/.exec(text);
+  const port = Number(match?.[2]);
+  if (!match || !match[1] || port > 65_535) throw invalid(`${what} must be host:port or off (got "${text}")`);
+  return { host: match[1], port };
+}

@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../test/harness/processes.js';
 import { main } from '../main.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -99,5 +102,39 @@ describe('rp9 bots run', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('[bots.no-forge] no GitHub credentials: set RP9_GITHUB_TOKEN');
+  });
+});
+
+describe('rp9 bots: its metrics endpoint', () => {
+  it('refuses a bad --metrics-listen with exit 2, naming the flag', async () => {
+    const result = await rp9(['bots', '--metrics-listen', '9091']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('[sources.env-invalid] --metrics-listen must be host:port or off (got "9091")');
+  });
+
+  it('exits 2 with bots.metrics-listen-failed when the port is taken', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const result = await rp9(['bots'], { RP9_BOTS_METRICS_LISTEN: `127.0.0.1:${port}` });
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`[bots.metrics-listen-failed] cannot serve the bots' metrics on 127.0.0.1:${port}`);
+      expect(result.stderr).toContain('EADDRINUSE');
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('closes the endpoint when it cannot start (no GitHub credentials)', async () => {
+    const port = await freePort();
+
+    const result = await rp9(['bots'], { RP9_BOTS_METRICS_LISTEN: `127.0.0.1:${port}` });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('[bots.no-forge]');
+    await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
   });
 });

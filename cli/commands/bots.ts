@@ -6,10 +6,12 @@ import { createLogger, type Logger } from '../../kernel/log/logger.js';
 import { hasFailures, renderReportJson, renderReportText } from '../../bots/runner/render.js';
 import { runBot } from '../../bots/runner/run-bot.js';
 import { schedulesOf, startScheduler } from '../../bots/runner/schedule.js';
-import { isRunnableBot, RUNNABLE_BOTS, type RunnableBot } from '../../bots/runner/types.js';
+import { isRunnableBot, RUNNABLE_BOTS, type RunBotDeps, type RunnableBot, type RunReport } from '../../bots/runner/types.js';
 import { runDepsFrom } from '../../bots/runner/wire.js';
 import { withEnforcementEffects } from './bots-effects.js';
-import { botsSettingsFromEnv, type BotsSettings } from '../../bots/sources/env.js';
+import { botsMetricsListen, botsSettingsFromEnv, type BotsSettings } from '../../bots/sources/env.js';
+import { createBotMetricsRegistry, recordBotRun, recordBotRunError, type BotMetricsRegistry } from '../../bots/runner/metrics.js';
+import { startMetricsServer, type MetricsServer } from '../../bots/runner/metrics-server.js';
 import { EXIT_BLIND, EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command, type CommandIo } from '../command.js';
 
 const ENVIRONMENT = [
@@ -22,6 +24,7 @@ const ENVIRONMENT = [
   '  RP9_PROMETHEUS_URL                Prometheus with the controller\'s rp9_tenant_* series',
   '  RP9_BOTS_REQUIRED_CONTEXTS        comma-separated checks that must pass before the bot merges itself',
   '  RP9_BOTS_MERGE_METHOD             squash (default), merge or rebase',
+  '  RP9_BOTS_METRICS_LISTEN           `rp9 bots` only: host:port of its /metrics (default 127.0.0.1:9091; off: none)',
   'Enforcement (notices and overage; sent only with DATABASE_URL, where the record of what was sent lives):',
   '  RP9_SMTP_URL, RP9_SMTP_FROM        smtp://user:pass@host:587 and the From address of tenant emails',
   '  RP9_SLACK_WEBHOOK_URL             the platform channel\'s Slack incoming webhook',
@@ -89,9 +92,17 @@ export const botsRunCommand: Command = {
   },
 };
 
-async function runOnce(bot: RunnableBot, settings: BotsSettings, io: CommandIo, logger: Logger, json: boolean) {
-  const deps = await runDepsFrom(settings, { bot, dryRun: false, now: new Date(), logger });
-  const report = bot === 'enforcement' ? await withEnforcementEffects(deps, io.env, logger, (d) => runBot(bot, d)) : await runBot(bot, deps);
+async function runOnce(bot: RunnableBot, settings: BotsSettings, io: CommandIo, logger: Logger, json: boolean, metrics: BotMetricsRegistry) {
+  let deps: RunBotDeps;
+  let report: RunReport;
+  try {
+    deps = await runDepsFrom(settings, { bot, dryRun: false, now: new Date(), logger });
+    report = bot === 'enforcement' ? await withEnforcementEffects(deps, io.env, logger, (d) => runBot(bot, d)) : await runBot(bot, deps);
+  } catch (error) {
+    recordBotRunError(metrics, bot);
+    throw error;
+  }
+  recordBotRun(metrics, report);
   io.stdout.write(json ? `${JSON.stringify(report)}\n` : renderReportText(report));
   if (report.metricsUnavailable !== undefined) logger.warn('bot run decided without metrics', { bot, code: 'bots.metrics-unavailable', reason: report.metricsUnavailable });
   return deps.base.config.platform;
@@ -118,20 +129,32 @@ export const botsCommand: Command = {
   description: ['Schedules are cron expressions in UTC, read from platform.yaml on the base branch.', '', ENVIRONMENT].join('\n'),
   options: {
     output: { type: 'string', short: 'o', valueName: 'format', default: 'text', description: 'Report format per run: text or json (one line per run)' },
+    'metrics-listen': { type: 'string', valueName: 'host:port', description: 'Serve /metrics here (env RP9_BOTS_METRICS_LISTEN; default 127.0.0.1:9091; off: none)' },
     ...helpOption,
   },
   async run({ values, positionals }, io) {
     const format = outputFormat(values, ['text', 'json']);
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (did you mean \`rp9 bots run ${positionals[0]}\`?)`);
     const settings = botsSettingsFromEnv(io.env);
+    const listen = botsMetricsListen(io.env, values['metrics-listen'] === undefined ? undefined : String(values['metrics-listen']));
     const logger = loggerFor(io);
-    const first = await runDepsFrom(settings, { bot: 'schedules', dryRun: false, now: new Date(), logger });
-    const platform = first.base.config.platform;
-    if (!platform) throw new UsageError(`platform.yaml on ${first.base.branch} is missing or invalid; cannot read the schedules`);
-    const scheduler = startScheduler({ schedules: schedulesOf(platform), run: (bot) => runOnce(bot, settings, io, logger, format === 'json'), logger });
-    const signal = await untilSignal();
-    logger.info('stopping the bots', { signal });
-    await scheduler.stop();
-    return EXIT_OK;
+    const metrics = createBotMetricsRegistry();
+    let server: MetricsServer | undefined;
+    if (listen) {
+      server = await startMetricsServer(metrics.registry, listen);
+      logger.info('serving the bots\' metrics', { url: `${server.url}/metrics` });
+    }
+    try {
+      const first = await runDepsFrom(settings, { bot: 'schedules', dryRun: false, now: new Date(), logger });
+      const platform = first.base.config.platform;
+      if (!platform) throw new UsageError(`platform.yaml on ${first.base.branch} is missing or invalid; cannot read the schedules`);
+      const scheduler = startScheduler({ schedules: schedulesOf(platform), run: (bot) => runOnce(bot, settings, io, logger, format === 'json', metrics), logger });
+      const signal = await untilSignal();
+      logger.info('stopping the bots', { signal });
+      await scheduler.stop();
+      return EXIT_OK;
+    } finally {
+      await server?.stop();
+    }
   },
 };

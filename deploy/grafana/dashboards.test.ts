@@ -1,11 +1,13 @@
 // The dashboards as code: the provisioned files are the generated ones, every
 // PromQL expression parses with Prometheus's own parser (promtool), and names
-// only metrics rp9's /metrics exposes (the registry createMetrics builds).
+// only metrics rp9 exposes (the controller's createMetrics registry and the
+// bots runner's createBotMetricsRegistry).
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { createBotMetricsRegistry } from '../../bots/runner/metrics.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
 import { run } from '../../test/harness/processes.js';
 import { tempDir } from '../../test/harness/temp-dirs.js';
@@ -14,7 +16,8 @@ import { dashboardExpressions, dashboardJson, dashboards } from './dashboards.js
 /** Every series name /metrics can carry: counters and gauges by name, histograms with their suffixes. */
 function exposedNames(): Set<string> {
   const names = new Set<string>();
-  for (const metric of createMetrics({ defaultMetrics: false }).registry.getMetricsAsArray()) {
+  const registries = [createMetrics({ defaultMetrics: false }).registry, createBotMetricsRegistry().registry];
+  for (const metric of registries.flatMap((registry) => registry.getMetricsAsArray())) {
     names.add(metric.name);
     for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${metric.name}${suffix}`);
   }

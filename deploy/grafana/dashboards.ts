@@ -46,6 +46,8 @@ export const ORCHESTRATOR_PANELS: PanelSpec[] = [
   { title: 'Enforcement events (24 h)', kind: 'timeseries', queries: [{ expr: 'sum by (action, limit_type) (increase(rp9_enforcement_events_total[24h]))', legend: '{{action}} {{limit_type}}' }] },
   { title: 'Promotions (24 h)', kind: 'timeseries', queries: [{ expr: 'sum by (result) (increase(rp9_operations_total{kind="promotion"}[24h]))', legend: '{{result}}' }] },
   { title: 'Reconcile passes', kind: 'timeseries', queries: [{ expr: 'sum by (result) (rate(rp9_reconcile_total[5m]))', legend: '{{result}}' }] },
+  // From `rp9 bots` (job rp9-bots); BotPrStorm fires at 10 opened + closed in an hour.
+  { title: 'Bot pull requests (1 h)', kind: 'timeseries', queries: [{ expr: 'sum by (bot, action) (increase(rp9_bot_prs_total[1h]))', legend: '{{bot}} {{action}}' }] },
 ];
 
 export const TENANT_PANELS: PanelSpec[] = [

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { run } from '../../test/harness/processes.js';
 import { referenceSchemaPath } from '../../test/reference-schemas.js';
+import { createBotMetricsRegistry } from '../../bots/runner/metrics.js';
 import { createMetrics } from './registry.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -63,7 +64,7 @@ describe('deploy/prometheus/rp9-rules.yml', () => {
     const alerts = new Map(doc.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
 
     expect([...alerts.keys()].sort()).toEqual(
-      ['AutoscalingFailed', 'BackupMissed', 'ContainersFailed', 'ControllerMultipleLeaders', 'ControllerNoLeader', 'PromotionFailed', 'ReconcileFailing', 'RestoreDrillFailed', 'TenantNotReady', 'TenantQueueWaitHigh', 'UpgradeRolledBack'],
+      ['AutoscalingFailed', 'BackupMissed', 'BotPrStorm', 'ContainersFailed', 'ControllerMultipleLeaders', 'ControllerNoLeader', 'PromotionFailed', 'ReconcileFailing', 'RestoreDrillFailed', 'TenantNotReady', 'TenantQueueWaitHigh', 'UpgradeRolledBack'],
     );
     expect(alerts.get('TenantQueueWaitHigh')).toMatchObject({ expr: 'rp9_tenant_queue_wait_p95_seconds > 10', for: '5m', labels: { severity: 'critical' } });
     expect(alerts.get('AutoscalingFailed')).toMatchObject({ expr: 'increase(rp9_autoscale_events_total{success="false"}[1h]) > 0', labels: { severity: 'warning' } });
@@ -71,9 +72,10 @@ describe('deploy/prometheus/rp9-rules.yml', () => {
     expect(alerts.get('ContainersFailed')).toMatchObject({ expr: 'rp9_container_stats{stat_type="failed"} > 2', for: '2m', labels: { severity: 'critical' } });
   });
 
-  it('refers only to metrics that createMetrics registers', async () => {
+  it('refers only to metrics that createMetrics (the controller) or createBotMetricsRegistry (rp9 bots) registers', async () => {
     const doc = parse(await readFile(rulesFile, 'utf8')) as RuleDoc;
-    const registered = new Set(createMetrics({ defaultMetrics: false }).registry.getMetricsAsArray().map((m) => m.name));
+    const registries = [createMetrics({ defaultMetrics: false }).registry, createBotMetricsRegistry().registry];
+    const registered = new Set(registries.flatMap((registry) => registry.getMetricsAsArray().map((m) => m.name)));
 
     const used = new Set(doc.groups.flatMap((g) => g.rules).flatMap((r) => r.expr.match(/\brp9_[a-z0-9_]+/g) ?? []));
 
@@ -84,7 +86,7 @@ describe('deploy/prometheus/rp9-rules.yml', () => {
   it('passes promtool check rules', async () => {
     const output = await run('promtool', ['check', 'rules', rulesFile]);
 
-    expect(output).toContain('SUCCESS: 11 rules found');
+    expect(output).toContain('SUCCESS: 12 rules found');
   });
 
   it('passes its promtool unit tests', async () => {
@@ -103,5 +105,23 @@ describe('deploy/prometheus/rp9-rules.yml', () => {
     const failure = await run('promtool', ['test', 'rules', join(dir, 'rp9-rules.test.yml')]).then(() => undefined, (error: Error) => error);
 
     expect(failure?.message).toContain('alertname: TenantQueueWaitHigh');
+  });
+
+  it.each([
+    ['a higher threshold', '{action=~"opened|closed"}[1h])) >= 10', '{action=~"opened|closed"}[1h])) > 10'],
+    ['opened PRs only (flapping missed)', '{action=~"opened|closed"}[1h])) >= 10', '{action="opened"}[1h])) >= 10'],
+    ['no wait before firing', 'sum by (bot) (increase(rp9_bot_prs_total{action=~"opened|closed"}[1h])) >= 10\n        for: 10m\n', 'sum by (bot) (increase(rp9_bot_prs_total{action=~"opened|closed"}[1h])) >= 10\n'],
+    ['updates counted', '{action=~"opened|closed"}', '{action=~"opened|closed|updated"}'],
+  ])('the unit tests catch a BotPrStorm with %s', async (_, from, to) => {
+    const dir = await mkdtemp(join(tmpdir(), 'rp9-rules-'));
+    scratch.push(dir);
+    const rules = await readFile(rulesFile, 'utf8');
+    expect(rules).toContain(from);
+    await writeFile(join(dir, 'rp9-rules.yml'), rules.replace(from, to));
+    await copyFile(rulesTestFile, join(dir, 'rp9-rules.test.yml'));
+
+    const failure = await run('promtool', ['test', 'rules', join(dir, 'rp9-rules.test.yml')]).then(() => undefined, (error: Error) => error);
+
+    expect(failure?.message).toContain('alertname: BotPrStorm');
   });
 });
