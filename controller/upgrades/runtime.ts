@@ -8,6 +8,7 @@ import type { Metrics } from '../../kernel/metrics/registry.js';
 import { exportItems } from '../../edges/n8n/cli-export.js';
 import type { ApplyPorts } from '../apply/apply-plan.js';
 import { compileTenantWith } from '../compile/compile-tenant.js';
+import { stableHash } from '../compile/hash.js';
 import { containerTemplate } from '../compile/containers.js';
 import type { CompileContext } from '../compile/context.js';
 import { databaseName, mainContainerName, type Colour } from '../compile/names.js';
@@ -79,7 +80,9 @@ export function upgradeDeps(options: UpgradeRuntimeOptions): UpgradeDeps {
       const route = stackFrom(good, options.compileContext(good.platform), tenant, 'green')?.route;
       if (!route) throw new Error(`tenant ${tenant} is no longer a dedicated tenant in the config in force`);
       // The promotion freeze's response: the suspended page answers 503 with Retry-After.
-      return { ...route, target: { type: 'suspended', url: options.compileContext(good.platform).suspendedUrl }, hash: `${route.hash}-held` };
+      const target = { type: 'suspended' as const, url: options.compileContext(good.platform).suspendedUrl };
+      // A hash of its own (lowercase hex, as the route writer requires): the held route differs from green's.
+      return { ...route, target, hash: stableHash({ held: true, route: route.hash, target }) };
     },
     adminUrl: options.adminUrl,
     backup: (tenant, colour): BackupDeps => ({
