@@ -48,7 +48,7 @@ export interface ControllerSettings {
   publicUrl: string | undefined;
   /** RP9_STATUS_REFRESH_SECONDS: how often the status pages reload themselves. */
   statusRefreshSeconds: number;
-  /** RP9_SLACK_WEBHOOK_URL: the platform channel, told about failed restore drills. */
+  /** RP9_SLACK_WEBHOOK_URL: the platform channel, told about failed restore drills, failed promotions and upgrades, Stalled tenants. */
   slackWebhookUrl: string | undefined;
   /** The signed API's keys (docs/api.md); undefined when none is set: the API answers 503 api.not-configured. */
   api: ApiAuthSettings | undefined;
