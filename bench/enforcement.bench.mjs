@@ -3,8 +3,8 @@
 // over dist/:
 //   npm run build && npm run bench:enforcement
 // Prints figures; asserts nothing. Target: < 1 s per decision.
-// (The hourly Stripe reconcile of 10,000 customers is not built yet: see
-// docs/bots.md#stripe-sync.)
+// The hourly Stripe reconcile of 10,000 customers is the second half of
+// `npm run bench:enforcement`: bench/stripe-reconcile.bench.ts.
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -71,4 +71,3 @@ const byRisk = {};
 for (const p of last.proposals) byRisk[p.riskClass] = (byRisk[p.riskClass] ?? 0) + 1;
 console.log(`  proposals ${last.proposals.length} (${Object.entries(byRisk).map(([k, v]) => `${k} ${v}`).join(', ')}), notices ${last.notices.length}, meter events ${last.meterEvents.length}`);
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-console.log('stripe reconcile of 10,000 customers: not built yet (stripe-sync bot)');

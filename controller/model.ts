@@ -96,6 +96,10 @@ export interface DesiredTenant {
   mode: 'shared' | 'dedicated';
   plan: string;
   suspended: boolean;
+  /** spec.suspendedReason of a suspended tenant (the enforcement bot's start with "enforcement:"). */
+  suspendedReason?: string;
+  /** spec.throttle's limit and reason while the tenant is throttled. */
+  throttle?: { limit: string; reason: string };
   /** Hash of the tenant's whole desired state; stored as the applied spec hash. */
   specHash: string;
   /** Generation of the source document (content hash of the tenant file). */

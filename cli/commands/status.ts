@@ -8,6 +8,7 @@ import type { Operation, StoreEvent, TenantStatus } from '../../controller/store
 import { promotionView, type PromotionView } from '../../controller/promotion/views.js';
 import type { SharedMember } from '../../controller/store/shared-members-repo.js';
 import { memberFields } from '../../controller/shared-tenants/member-fields.js';
+import { readUsage, usageCell, usageRows, type TenantUsageView, type UsageRead } from './status-usage.js';
 
 const RECENT_EVENTS = 10;
 
@@ -19,6 +20,8 @@ export interface TenantDetail {
   promotion?: PromotionView;
   /** A shared tenant's member on the shared n8n, when rp9 made one. */
   member?: SharedMember;
+  /** Usage against the plan's limits (RP9_PROMETHEUS_URL): the figures, or why there are none. */
+  usage?: TenantUsageView | { unavailable: string };
 }
 
 export const statusCommand: Command = {
@@ -28,10 +31,17 @@ export const statusCommand: Command = {
   description: [
     'Reads the state store only: PostgreSQL when DATABASE_URL is set, otherwise the',
     'embedded store in the state directory. Nothing is changed.',
+    '',
+    'With RP9_PROMETHEUS_URL (or --prometheus), usage too: executions this billing',
+    'period, peak concurrent executions and API calls over the last hour (the',
+    'enforcement bot\'s read), against the plan\'s limits when --dir (default .)',
+    'holds the config (platform.yaml and tenants/).',
   ].join('\n'),
   options: {
     output: { type: 'string', short: 'o', default: 'text', valueName: 'text|json', description: 'Output format' },
     'state-dir': { type: 'string', default: DEFAULT_STATE_DIR, valueName: 'dir', description: 'State directory of the embedded store' },
+    prometheus: { type: 'string', valueName: 'url', description: 'Prometheus to read usage from (default RP9_PROMETHEUS_URL)' },
+    dir: { type: 'string', default: '.', valueName: 'dir', description: 'Config directory with the plans\' limits (usage only)' },
     ...helpOption,
   },
   async run({ values, positionals }, io) {
@@ -44,13 +54,22 @@ export const statusCommand: Command = {
       return printEmpty(io, format, `no state store in ${stateDir}`, tenant);
     }
     const options: StoreOptions = databaseUrl ? { databaseUrl } : { dir: stateDir };
+    const prometheusUrl = (typeof values.prometheus === 'string' ? values.prometheus : io.env.RP9_PROMETHEUS_URL)?.trim() || undefined;
+    const usage = prometheusUrl ? readUsage(prometheusUrl, resolve(io.cwd, String(values.dir ?? '.')), new Date()) : undefined;
     const store = await openStore({ ...options, notify: (message) => io.stderr.write(`rp9: ${message}\n`) });
     try {
       const backend = store.backend.description;
       if (tenant === undefined) {
         const tenants = await store.status.list();
         if (tenants.length === 0) return printEmpty(io, format, backend, undefined);
-        io.stdout.write(format === 'json' ? `${JSON.stringify({ backend, tenants }, null, 2)}\n` : renderStatusTable(tenants, new Date()));
+        const read = await usage;
+        const byTenant = read?.kind === 'read' ? read.byTenant : undefined;
+        if (format === 'json') {
+          io.stdout.write(`${JSON.stringify({ backend, tenants, ...(read ? { usage: usageJson(read) } : {}) }, null, 2)}\n`);
+          return EXIT_OK;
+        }
+        io.stdout.write(renderStatusTable(tenants, new Date(), byTenant));
+        if (read?.kind === 'unavailable') io.stdout.write(`Usage unavailable: ${read.reason}\n`);
         return EXIT_OK;
       }
       const status = await store.status.get(tenant);
@@ -70,6 +89,8 @@ export const statusCommand: Command = {
       };
       const member = await store.sharedMembers.get(tenant);
       if (member) detail.member = member;
+      const read = await usage;
+      if (read) detail.usage = read.kind === 'read' ? (read.byTenant.get(tenant) ?? { unavailable: `Prometheus ${read.prometheus} has no usage figures for ${tenant}` }) : { unavailable: read.reason };
       io.stdout.write(format === 'json' ? `${JSON.stringify({ backend, ...detail }, null, 2)}\n` : renderTenantDetail(detail, new Date()));
       return EXIT_OK;
     } finally {
@@ -88,15 +109,23 @@ function printEmpty(io: CommandIo, format: string, where: string, tenant: string
   return EXIT_OK;
 }
 
-/** The all-tenants table: tenant, phase, Ready, reason, applied commit (short), updated. */
-export function renderStatusTable(tenants: readonly TenantStatus[], now: Date): string {
+/** The usage part of the JSON output: per tenant its figures and limit statuses, or why there are none. */
+function usageJson(read: UsageRead): Record<string, unknown> {
+  if (read.kind === 'unavailable') return { unavailable: read.reason };
+  return { prometheus: read.prometheus, limitsFrom: read.limitsFrom ?? null, tenants: Object.fromEntries([...read.byTenant].map(([tenant, view]) => [tenant, { figures: view.figures, limits: view.limits }])) };
+}
+
+/** The all-tenants table: tenant, phase, Ready, reason, applied commit (short), updated; with usage, the limit nearest its allowance. */
+export function renderStatusTable(tenants: readonly TenantStatus[], now: Date, usage?: ReadonlyMap<string, TenantUsageView>): string {
   const rows = tenants.map((s) => {
     const ready = s.conditions.find((c) => c.type === 'Ready');
     // A downtime change waiting for the tenant's window reads `Pending (window opens <time>)`, not a bare reason.
     const reason = ready?.reason === MAINTENANCE_WINDOW_REASON ? pendingOf(ready.message) : (ready?.reason ?? '-');
-    return [s.tenant, s.phase, ready?.status ?? '-', reason, shortCommit(s.appliedCommit), when(s.updatedAt, now)];
+    const row = [s.tenant, s.phase, ready?.status ?? '-', reason, shortCommit(s.appliedCommit), when(s.updatedAt, now)];
+    return usage ? [...row.slice(0, 4), usageCell(usage.get(s.tenant)), ...row.slice(4)] : row;
   });
-  return table(['TENANT', 'PHASE', 'READY', 'REASON', 'APPLIED', 'UPDATED'], rows);
+  const header = ['TENANT', 'PHASE', 'READY', 'REASON', 'APPLIED', 'UPDATED'];
+  return table(usage ? [...header.slice(0, 4), 'USAGE', ...header.slice(4)] : header, rows);
 }
 
 /** One tenant: phase, conditions, last applied commit, spec hash, operations in progress, recent events. */
@@ -121,6 +150,14 @@ export function renderTenantDetail(detail: TenantDetail, now: Date): string {
       ? '  (none)'
       : indent(table(['TYPE', 'STATUS', 'REASON', 'SINCE', 'MESSAGE'], status.conditions.map((c) => [c.type, c.status, c.reason, when(c.lastTransitionTime, now), c.message]))),
   );
+  if (detail.usage) {
+    out.push('', 'Usage:');
+    if ('unavailable' in detail.usage) out.push(`  (unavailable: ${clean(detail.usage.unavailable)})`);
+    else {
+      const rows = usageRows(detail.usage);
+      out.push(rows.length === 0 ? '  (no figures)' : indent(table(['LIMIT', 'USED', 'ALLOWED', 'PERCENT', 'LEVEL'], rows)));
+    }
+  }
   if (operations.length > 0) {
     out.push('', 'Operations in progress:');
     out.push(indent(table(['KIND', 'ID', 'STATUS', 'STEP', 'STARTED'], operations.map((o) => [o.kind, o.id, o.status, stepLabel(o), when(o.startedAt, now)]))));

@@ -88,6 +88,8 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
     mode: spec.mode,
     plan: spec.plan,
     suspended,
+    ...(suspended && spec.suspendedReason ? { suspendedReason: spec.suspendedReason } : {}),
+    ...(spec.throttle ? { throttle: { limit: spec.throttle.limit, reason: spec.throttle.reason } } : {}),
     specHash: tenantSpecHash(resources),
     generation: loaded.generation,
     resources,

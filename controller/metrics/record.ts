@@ -133,6 +133,11 @@ export function recordAutoscaleEvents(metrics: Pick<Metrics, 'autoscaleEvents'>,
   for (const event of events) metrics.autoscaleEvents.inc({ tenant: event.tenant, action: event.action, success: event.success ? 'true' : 'false' });
 }
 
+/** Counts each enforcement action the controller applied on rp9_enforcement_events_total{tenant, action, limit_type}. */
+export function recordEnforcementEvents(metrics: Pick<Metrics, 'enforcementEvents'>, tenant: string, events: readonly { action: string; limitType: string }[]): void {
+  for (const event of events) metrics.enforcementEvents.inc({ tenant, action: event.action, limit_type: event.limitType });
+}
+
 /** Drops a deleted tenant's series from the per-tenant counters. */
 export async function forgetTenant(metrics: Pick<Metrics, 'autoscaleEvents' | 'backups' | 'enforcementEvents'>, tenant: string): Promise<void> {
   const counters: Counter<string>[] = [metrics.autoscaleEvents, metrics.backups, metrics.enforcementEvents];

@@ -369,3 +369,40 @@ describe('reconcileOnce: without Docker', () => {
     expect(second.kind).toBe('failed');
   });
 });
+
+describe('reconcileOnce: rp9_enforcement_events_total counts what the controller applied', () => {
+  const throttle = '{ reason: "enforcement: apiCallsHourly at 96 % of 1,000 in 2026-12", limit: apiCallsHourly, requestsPerMinute: 17, burst: 17 }';
+  const suspendedReason = 'enforcement: executionsMonthly at 100 % of 1,000 in 2026-12';
+
+  async function counts(metrics: Metrics): Promise<string[]> {
+    return (await metrics.enforcementEvents.get()).values.map((v) => `${v.labels.tenant} ${v.labels.action} ${v.labels.limit_type} ${v.value}`).sort();
+  }
+
+  it('a throttle, an enforcement suspension and their lifting count once each; a suspension by hand and passes over the same commit count nothing', async () => {
+    const h = await harness({ ...tenantFile({ name: 'hooli', mode: 'shared' }), ...tenantFile({ name: 'byhand', mode: 'shared' }) });
+    await h.pass();
+    expect(await counts(h.metrics)).toEqual([]);
+
+    await commitFiles(h.repo, { ...tenantFile({ name: 'hooli', mode: 'shared', throttle }), ...tenantFile({ name: 'byhand', mode: 'shared', suspended: true }) });
+    await h.pass();
+    await h.pass();
+    expect(await counts(h.metrics)).toEqual(['hooli throttle apiCallsHourly 1']);
+    const throttled = await h.store.status.get('hooli');
+    expect(throttled?.conditions.find((c) => c.type === 'Throttled')).toMatchObject({ status: 'True', reason: 'ApiCallsHourly' });
+    expect((await h.store.status.get('byhand'))?.conditions.find((c) => c.type === 'Suspended')).toMatchObject({ status: 'True', reason: 'Manual' });
+
+    await commitFiles(h.repo, tenantFile({ name: 'hooli', mode: 'shared', throttle, suspended: true, suspendedReason }));
+    await h.pass();
+    await h.pass();
+    expect(await counts(h.metrics)).toEqual(['hooli suspend executionsMonthly 1', 'hooli throttle apiCallsHourly 1']);
+
+    await commitFiles(h.repo, { ...tenantFile({ name: 'hooli', mode: 'shared' }), ...tenantFile({ name: 'byhand', mode: 'shared' }) });
+    await h.pass();
+    await h.pass();
+    expect(await counts(h.metrics)).toEqual(['hooli lift apiCallsHourly 1', 'hooli lift executionsMonthly 1', 'hooli suspend executionsMonthly 1', 'hooli throttle apiCallsHourly 1']);
+    const lifted = await h.store.status.get('hooli');
+    expect(lifted?.conditions.filter((c) => c.type === 'Throttled' || c.type === 'Suspended').map((c) => `${c.type} ${c.status}`).sort()).toEqual(['Suspended False', 'Throttled False']);
+    const events = await h.store.events.recent({ tenant: 'hooli', limit: 20 });
+    expect(events.map((e) => e.reason).filter((r) => ['Throttled', 'ThrottleLifted', 'Suspended', 'Activated'].includes(r)).reverse()).toEqual(['Throttled', 'Suspended', 'Activated', 'ThrottleLifted']);
+  });
+});

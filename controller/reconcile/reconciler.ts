@@ -93,7 +93,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   };
 
   const tracked = await deps.tracker.track();
-  const recordCtx: RecordContext = { store: deps.store, actor: 'controller', correlationId };
+  const recordCtx: RecordContext = { store: deps.store, actor: 'controller', correlationId, metrics: deps.metrics };
   const invalidTenants = new Map<string, string>();
   let invalidCommit: string | undefined;
   if (tracked.kind === 'unreachable') {
@@ -219,6 +219,10 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
         specHash: tenantPlan.specHash ?? desiredTenant?.specHash ?? '',
         suspended: desiredTenant?.suspended ?? false,
         actions: (result?.done ?? []).map(describe),
+        enforcement: {
+          ...(desiredTenant?.suspendedReason ? { suspendedReason: desiredTenant.suspendedReason } : {}),
+          ...(desiredTenant?.throttle ? { throttle: desiredTenant.throttle } : {}),
+        },
       };
       if (result?.outcome === 'applied') tenantLog(tenant).info('tenant applied', { audit: true, commit, actions: result.done.length });
     }

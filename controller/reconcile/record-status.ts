@@ -1,5 +1,7 @@
 // Writes what a reconcile learned about each tenant into the store: status
 // only when it changed, events only when something happened.
+import type { Metrics } from '../../kernel/metrics/registry.js';
+import { recordEnforcementEvents } from '../metrics/record.js';
 import type { Store } from '../store/index.js';
 import type { TenantStatus } from '../store/types.js';
 import { deriveTenantStatus, type StatusUpdate, type TenantOutcome } from './tenant-status.js';
@@ -22,13 +24,17 @@ export interface RecordContext {
   store: Store;
   actor: string;
   correlationId: string;
+  /** rp9_enforcement_events_total counts the throttles, suspensions and liftings applied. */
+  metrics?: Pick<Metrics, 'enforcementEvents'>;
 }
 
 export async function recordOutcome(ctx: RecordContext, tenant: string, previous: TenantStatus | undefined, outcome: TenantOutcome): Promise<{ written: boolean; events: number }> {
-  const { update, events } = deriveTenantStatus(previous, outcome);
+  const { update, events, enforcement } = deriveTenantStatus(previous, outcome);
   const commit = 'commit' in outcome ? outcome.commit : null;
   const written = !statusUnchanged(previous, update);
   if (written) await ctx.store.status.update(tenant, update);
+  // Counted once the status says so: the next pass compares with it and does not count again.
+  if (ctx.metrics) recordEnforcementEvents(ctx.metrics, tenant, enforcement);
   for (const event of events) {
     await ctx.store.events.record({ ...event, tenant, actor: ctx.actor, commit, correlationId: ctx.correlationId });
   }

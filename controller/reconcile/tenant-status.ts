@@ -3,6 +3,7 @@
 // to record. Events are written only when something changed.
 import type { TenantPhase } from '../model.js';
 import type { Condition, ConditionInput } from '../store/types.js';
+import { enforcementStatus, type AppliedEnforcement, type EnforcementCount } from './enforcement-status.js';
 
 export type { ConditionInput };
 
@@ -13,7 +14,7 @@ export interface PreviousStatus {
 }
 
 export type TenantOutcome =
-  | { kind: 'applied'; commit: string; generation: string; specHash: string; suspended: boolean; actions: string[] }
+  | { kind: 'applied'; commit: string; generation: string; specHash: string; suspended: boolean; actions: string[]; enforcement?: Omit<AppliedEnforcement, 'suspended'> }
   | { kind: 'failed'; commit: string; generation: string; code: string; message: string; transient: boolean; actions: string[] }
   /** Held until a dependency comes (Docker): not a failure; Ready False with reason `reason`, Reconciling True. */
   | { kind: 'waiting'; commit: string; generation: string; reason: string; message: string }
@@ -54,7 +55,8 @@ function ready(previous: PreviousStatus | undefined): ConditionInput | undefined
   return previous?.conditions.find((c) => c.type === 'Ready');
 }
 
-export function deriveTenantStatus(previous: PreviousStatus | undefined, outcome: TenantOutcome): { update: StatusUpdate; events: StatusEvent[] } {
+/** `enforcement`: the throttle, suspend and lift actions an applied outcome carried out (rp9_enforcement_events_total). */
+export function deriveTenantStatus(previous: PreviousStatus | undefined, outcome: TenantOutcome): { update: StatusUpdate; events: StatusEvent[]; enforcement: EnforcementCount[] } {
   const before = ready(previous);
   switch (outcome.kind) {
     case 'applied': {
@@ -69,13 +71,17 @@ export function deriveTenantStatus(previous: PreviousStatus | undefined, outcome
       if (previous && previous.phase !== phase) {
         events.push({ type: 'Normal', reason: phase === 'suspended' ? 'Suspended' : 'Activated', message: `Phase ${previous.phase} → ${phase}` });
       }
+      const enforced = enforcementStatus(previous, { suspended: outcome.suspended, ...outcome.enforcement }, outcome.specHash);
+      events.push(...enforced.events);
       return {
+        enforcement: enforced.counts,
         update: {
           phase,
           conditions: [
             { type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message },
             { type: 'Reconciling', status: 'False', reason: 'ReconciliationSucceeded', message },
             { type: 'Stalled', status: 'False', reason: 'ReconciliationSucceeded', message },
+            ...enforced.conditions,
           ],
           observedCommit: outcome.commit,
           observedGeneration: outcome.generation,
@@ -90,6 +96,7 @@ export function deriveTenantStatus(previous: PreviousStatus | undefined, outcome
       const changed = !before || before.status !== 'False' || before.reason !== reason || before.message !== outcome.message;
       const phase: TenantPhase = outcome.transient ? (previous?.phase ?? 'provisioning') : 'failed';
       return {
+        enforcement: [],
         update: {
           phase,
           conditions: outcome.transient
@@ -112,6 +119,7 @@ export function deriveTenantStatus(previous: PreviousStatus | undefined, outcome
     case 'waiting': {
       const changed = !before || before.reason !== outcome.reason || before.message !== outcome.message;
       return {
+        enforcement: [],
         update: {
           phase: previous?.phase ?? 'provisioning',
           conditions: [
@@ -130,6 +138,7 @@ export function deriveTenantStatus(previous: PreviousStatus | undefined, outcome
       const reason = outcome.kind === 'invalid' ? 'ValidationFailed' : reasonFromCode(outcome.code);
       const changed = !before || before.reason !== reason || before.message !== outcome.message;
       return {
+        enforcement: [],
         update: {
           conditions: [
             { type: 'Ready', status: 'False', reason, message: outcome.message },

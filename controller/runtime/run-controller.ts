@@ -36,7 +36,9 @@ import type { OperationEngine } from '../operations/engine.js';
 import { upgradeWiring } from '../upgrades/controller-wiring.js';
 import { revertPrOpener } from '../upgrades/revert-pr.js';
 import type { UpgradeHook } from '../upgrades/reconcile-hook.js';
-import { operatorNotify } from './operator-notifier.js';
+import { withFailureNotices } from './operation-notices.js';
+import { stalledNotifier } from './stalled-notices.js';
+import { operatorNotifier, operatorNotify } from './operator-notifier.js';
 import { conditionWarnings } from '../store/conditions.js';
 import { sandboxRuntime } from '../sandbox/sandbox-runtime.js';
 import { sweepSandboxes } from '../sandbox/sandbox-sweep.js';
@@ -127,7 +129,17 @@ export async function runController(settings: ControllerSettings, logger: Logger
   let apiKinds: readonly string[] = [];
 
   let upgradeHook: UpgradeHook | undefined;
-  const reconcileWith = (commitStatus: CommitStatusReporter, store: Store) => () => {
+  const reconcileWith = (commitStatus: CommitStatusReporter, store: Store) => {
+    const notify = operatorNotifier(settings, store.deliveries);
+    // Stalled tenants are told to the operators' channel once per change of the set (stalled-notice.ts).
+    const tellStalled = notify ? stalledNotifier({ status: store.status, notify, logger }) : undefined;
+    return async () => {
+      const result = await reconcilePass(commitStatus, store);
+      await tellStalled?.();
+      return result;
+    };
+  };
+  const reconcilePass = (commitStatus: CommitStatusReporter, store: Store) => {
     // Ports are made for the config in force after tracking: made before it,
     // the first pass would label databases and the network with the wrong
     // environment (and write routes with default router options).
@@ -348,13 +360,14 @@ export async function runController(settings: ControllerSettings, logger: Logger
     runner: 'controller',
     metrics,
     ...(sandboxes ? { restore: sandboxes.restore, inPlace: sandboxes.inPlace, drill: { ...sandboxes.drill, ...operatorNotify(settings, store.deliveries) } } : {}),
-    extraKinds: {
+    // A failed or rolled-back promotion or upgrade is told to the operators once (operation-notices.ts).
+    extraKinds: withFailureNotices({
       ...promotionKinds({
         env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, network: settings.network, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform),
         ...(forge ? { rollbackPr: rollbackPrOpener({ forge, baseBranch: settings.branch, config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }) } : {}),
       }),
       ...upgrades?.kinds,
-    },
+    }, operatorNotifier(settings, store.deliveries)),
   });
   upgradeEngine = engine;
   apiEngine = engine;

@@ -25,6 +25,7 @@ const CONSUMERS: Record<string, { value: string; read: (env: NodeJS.ProcessEnv) 
   RP9_SHARED_N8N_API_KEY: { value: 'n8n-api-key-1', read: (env) => controllerSettings({}, env, '/w').sharedN8nApi.apiKey },
   RP9_SHARED_N8N_DATABASE_URL: { value: 'postgres://n8n:pw@postgres:5432/n8n_shared', read: (env) => controllerSettings({}, env, '/w').sharedDatabaseUrl },
   RP9_SLACK_WEBHOOK_URL: { value: 'https://hooks.slack.example/services/T/B/x', read: (env) => controllerSettings({}, env, '/w').slackWebhookUrl },
+  RP9_SMTP_URL: { value: 'smtp://rp9:pw@mail.example:587', read: (env) => controllerSettings({}, { ...env, RP9_OPERATOR_EMAIL: 'ops@platform.example', RP9_SMTP_FROM: 'rp9@platform.example' }, '/w').operatorEmail?.smtpUrl },
   RP9_STRIPE_WEBHOOK_SECRET: { value: 'whsec_file1', read: (env) => controllerSettings({}, env, '/w').stripe?.webhookSecret },
   RP9_STRIPE_SECRET_KEY: { value: 'sk_test_file1', read: (env) => controllerSettings({}, { ...env, RP9_STRIPE_WEBHOOK_SECRET: 'whsec_x' }, '/w').stripe?.apiKey },
   RP9_TENANT_DATABASE_URL: { value: 'postgres://admin:pw@tenants.internal:6543/postgres', read: (env) => controllerSettings({}, env, '/w').tenantDatabaseUrl },

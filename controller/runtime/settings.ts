@@ -48,8 +48,10 @@ export interface ControllerSettings {
   publicUrl: string | undefined;
   /** RP9_STATUS_REFRESH_SECONDS: how often the status pages reload themselves. */
   statusRefreshSeconds: number;
-  /** RP9_SLACK_WEBHOOK_URL: the platform channel, told about failed restore drills. */
+  /** RP9_SLACK_WEBHOOK_URL: the platform channel, told about failed restore drills, failed promotions and upgrades, Stalled tenants. */
   slackWebhookUrl: string | undefined;
+  /** RP9_OPERATOR_EMAIL over RP9_SMTP_URL from RP9_SMTP_FROM: the same notices by email; undefined without RP9_OPERATOR_EMAIL. */
+  operatorEmail: OperatorEmailSettings | undefined;
   /** The signed API's keys (docs/api.md); undefined when none is set: the API answers 503 api.not-configured. */
   api: ApiAuthSettings | undefined;
   /** API requests per caller per minute. */
@@ -163,6 +165,7 @@ export function controllerSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv,
     github: token && repository ? { token, repository, apiUrl: env.RP9_GITHUB_API_URL?.trim() || undefined } : undefined,
     publicUrl: publicUrlSetting(env.RP9_PUBLIC_URL),
     slackWebhookUrl: envSecret(env, 'RP9_SLACK_WEBHOOK_URL'),
+    operatorEmail: operatorEmailSettings(env),
     api: apiSettings(env, cwd),
     apiRateLimitPerMinute: Math.floor(positiveNumber(env.RP9_API_RATE_LIMIT, 'RP9_API_RATE_LIMIT', 300)),
   };
@@ -197,6 +200,23 @@ export function compileContextFor(settings: ControllerSettings, platform: Platfo
     n8nPort: settings.n8nPort,
     runnersBrokerPort: settings.runnersBrokerPort,
   });
+}
+
+export interface OperatorEmailSettings {
+  smtpUrl: string;
+  from: string;
+  to: string;
+}
+
+/** The operators' address and the SMTP server to reach it; half a configuration is an error naming what is missing. */
+function operatorEmailSettings(env: NodeJS.ProcessEnv): OperatorEmailSettings | undefined {
+  const to = env.RP9_OPERATOR_EMAIL?.trim();
+  if (!to) return undefined;
+  if (!/^[^\s@]+@[^\s@]+$/.test(to)) throw new SettingsError(`RP9_OPERATOR_EMAIL must be an email address (got "${to}")`);
+  const smtpUrl = envSecret(env, 'RP9_SMTP_URL');
+  const from = env.RP9_SMTP_FROM?.trim();
+  if (!smtpUrl || !from) throw new SettingsError(`RP9_OPERATOR_EMAIL is set but ${!smtpUrl ? 'RP9_SMTP_URL' : 'RP9_SMTP_FROM'} is not: the controller cannot send email without both`);
+  return { smtpUrl, from, to };
 }
 
 function stripeSettings(env: NodeJS.ProcessEnv): ControllerSettings['stripe'] {

@@ -3,7 +3,7 @@
 import { checkOneOf, checkReason } from './validate.js';
 import type { Condition, ConditionInput, ConditionStatus, ConditionType } from './types.js';
 
-export const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'Reconciling', 'Stalled', 'Restorable'];
+export const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'Reconciling', 'Stalled', 'Restorable', 'Throttled', 'Suspended'];
 export const CONDITION_STATUSES: readonly ConditionStatus[] = ['True', 'False', 'Unknown'];
 
 /**
@@ -40,7 +40,7 @@ export function isConditionTrue(conditions: readonly Condition[], type: Conditio
   return findCondition(conditions, type)?.status === 'True';
 }
 
-/** Conditions beyond the reconcile's own (Ready, Reconciling, Stalled) that are False, as `Reason: message`: a failed restore drill. */
+/** Conditions beyond the reconcile's own (Ready, Reconciling, Stalled) and enforcement's (Throttled, Suspended: False is fine) that are False, as `Reason: message`: a failed restore drill. */
 export function conditionWarnings(conditions: readonly Condition[]): string[] {
-  return conditions.filter((c) => !['Ready', 'Reconciling', 'Stalled'].includes(c.type) && c.status === 'False').map((c) => `${c.reason}: ${c.message}`);
+  return conditions.filter((c) => !['Ready', 'Reconciling', 'Stalled', 'Throttled', 'Suspended'].includes(c.type) && c.status === 'False').map((c) => `${c.reason}: ${c.message}`);
 }

@@ -3,7 +3,7 @@ import type { TenantPhase } from '../model.js';
 
 export type { TenantPhase };
 
-export type ConditionType = 'Ready' | 'Reconciling' | 'Stalled' | 'Restorable';
+export type ConditionType = 'Ready' | 'Reconciling' | 'Stalled' | 'Restorable' | 'Throttled' | 'Suspended';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 export interface Condition {

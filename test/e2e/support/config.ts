@@ -53,6 +53,9 @@ export interface TenantInput {
   memoryMb?: number;
   workers?: number;
   suspended?: boolean;
+  suspendedReason?: string;
+  /** spec.throttle as flow YAML, e.g. `{ reason: "enforcement: …", limit: apiCallsHourly, requestsPerMinute: 17, burst: 17 }`. */
+  throttle?: string;
   /** spec.maintenance.windows as flow YAML, e.g. `[{ weekdays: [0], startHourUtc: 22 }]`. */
   maintenanceWindows?: string;
 }
@@ -74,6 +77,8 @@ export function tenantYaml(input: TenantInput): string {
   ];
   if (input.customDomains?.length) lines.push(`  customDomains: [${input.customDomains.join(', ')}]`);
   if (input.suspended !== undefined) lines.push(`  suspended: ${input.suspended}`);
+  if (input.suspendedReason !== undefined) lines.push(`  suspendedReason: ${JSON.stringify(input.suspendedReason)}`);
+  if (input.throttle) lines.push(`  throttle: ${input.throttle}`);
   if (input.maintenanceWindows) lines.push(`  maintenance: { windows: ${input.maintenanceWindows} }`);
   if (mode === 'dedicated') {
     const resources = [`cpu: ${input.cpu ?? 0.5}`, `memoryMb: ${input.memoryMb ?? 128}`, `workers: ${input.workers ?? 1}`];
