@@ -86,7 +86,8 @@ describe('bots end to end, the real chain', () => {
     const connection = { ...(await ownerConnection(baseUrl)), timeoutMs: 90_000 };
     const workload = await createWorkload(api, connection, `chain-${randomBytes(3).toString('hex')}`);
     const answers = [await callWebhookUntilServed(baseUrl, workload.webhookPath)];
-    for (let i = 1; i < CALLS; i += 1) answers.push(await callWebhook(baseUrl, workload.webhookPath));
+    // In queue mode each call waits for a worker to run the execution: on a loaded 2-core machine that has taken over 30 s.
+    for (let i = 1; i < CALLS; i += 1) answers.push(await callWebhook(baseUrl, workload.webhookPath, true, 120_000));
     expect(answers.map((a) => a.status)).toEqual(Array(CALLS).fill(200));
     const tenantDb = new URL(world!.tenantDatabaseUrl);
     tenantDb.pathname = `/${database}`;

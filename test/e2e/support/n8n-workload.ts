@@ -99,9 +99,9 @@ export interface WebhookAnswer {
 }
 
 /** Calls the workflow's production webhook, with or without the credential's header. */
-export async function callWebhook(baseUrl: string, path: string, withKey = true): Promise<WebhookAnswer> {
+export async function callWebhook(baseUrl: string, path: string, withKey = true, timeoutMs = 30_000): Promise<WebhookAnswer> {
   const headers: Record<string, string> = withKey ? { [WEBHOOK_HEADER.name]: WEBHOOK_HEADER.value } : {};
-  const response = await fetch(`${baseUrl}/webhook/${path}`, { headers, signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(`${baseUrl}/webhook/${path}`, { headers, signal: AbortSignal.timeout(timeoutMs) });
   return { status: response.status, body: await response.text() };
 }
 
