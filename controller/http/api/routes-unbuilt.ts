@@ -16,8 +16,6 @@ interface Unbuilt {
 const UNBUILT: readonly Unbuilt[] = [
   { method: 'POST', url: '/tenants/:id/restart', role: 'operator', tag: 'tenants', summary: 'Restart a tenant (a journaled operation)', feature: 'restart operation (#13)' },
   { method: 'POST', url: '/tenants/:id/failover', role: 'admin', tag: 'tenants', summary: 'Fail a tenant over (a journaled operation)', feature: 'failover operation (#13)' },
-  { method: 'POST', url: '/tenants/:id/blue-green', role: 'admin', tag: 'blue-green', summary: 'create_blue, swap, rollback or cleanup_green on the upgrade operation', feature: 'blue/green through the API (#10)' },
-  { method: 'GET', url: '/tenants/:id/blue-green/status', role: 'viewer', tag: 'blue-green', summary: 'Blue/green state of a tenant', feature: 'blue/green through the API (#10)' },
   { method: 'DELETE', url: '/sandboxes/:id', role: 'admin', tag: 'backups', summary: 'Remove a restore sandbox before its TTL', feature: 'sandbox removal through the API (#8)' },
   { method: 'GET', url: '/analytics/growth', role: 'viewer', tag: 'analytics', summary: 'Tenants by plan and mode over time', feature: 'capacity analytics (#13)' },
   { method: 'GET', url: '/analytics/utilization', role: 'viewer', tag: 'analytics', summary: 'CPU and memory against allocation, by plan', feature: 'capacity analytics (#13)' },
