@@ -1,8 +1,11 @@
-// What the API's bot runs and tenant figures need, from the same settings as
-// `rp9 bots run` (RP9_GITHUB_*, RP9_PROMETHEUS_URL, RP9_BOTS_*, the
-// notification and Stripe variables): one run on demand gets exactly what a
-// scheduled run gets, and enforcement's notices are recorded in the
-// controller's store so none is sent twice.
+// What the API's bot runs and tenant figures need, read as `rp9 bots run`
+// reads it (bots/sources/env.ts, docs/bots.md): the GitHub repository
+// (RP9_GITHUB_TOKEN, RP9_GITHUB_REPOSITORY, RP9_GITHUB_API_URL), Prometheus
+// (RP9_PROMETHEUS_URL), the bots' git cache (RP9_BOTS_GIT_CACHE_DIR), and for
+// enforcement's notices RP9_SMTP_URL, RP9_SMTP_FROM, RP9_SLACK_WEBHOOK_URL and
+// RP9_STRIPE_SECRET_KEY. One run on demand gets exactly what a scheduled run
+// gets; enforcement's notices are recorded in the controller's store so none
+// is sent twice.
 import { createPrometheusClient, type PrometheusClient } from '../../bots/metrics/prometheus-client.js';
 import { createEnforcementEffects, effectsSettingsFromEnv } from '../../bots/runner/enforcement-effects.js';
 import type { EnforcementEffects, RunBotDeps } from '../../bots/runner/types.js';
