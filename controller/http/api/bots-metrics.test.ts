@@ -94,6 +94,20 @@ describe('GET /metrics/tenant/:id', () => {
   });
 });
 
+describe('GET /analytics/utilization', () => {
+  it('by plan, against allocation: figures computed by hand from the constant series served', async () => {
+    const reply = await send('GET', '/analytics/utilization?period=1h', undefined, { role: 'viewer' });
+
+    expect(reply.status).toBe(200);
+    const plans = (reply.json as { plans: { plan: string; tenants: number; measured: number; allocated: { cpu: number }; cpu_percent: unknown; memory_percent: unknown }[] }).plans;
+    // pro: acme 95 % cpu / 62.5 % memory, hooli, soylent and wayne 50 / 40: means (95+3·50)/4 and (62.5+3·40)/4; p95 (nearest rank of 4) the highest.
+    expect(plans.find((p) => p.plan === 'pro')).toMatchObject({ tenants: 4, measured: 4, cpu_percent: { avg: 61.25, p95: 95 }, memory_percent: { avg: 45.625, p95: 62.5 } });
+    // starter: initech and stark 50 / 40; vandelay has no series.
+    expect(plans.find((p) => p.plan === 'starter')).toMatchObject({ tenants: 3, measured: 2, cpu_percent: { avg: 50, p95: 50 }, memory_percent: { avg: 40, p95: 40 } });
+    expect(plans.find((p) => p.plan === 'pro')?.allocated.cpu).toBe(world.good.config.tenants.filter((t) => t.tenant.spec.plan === 'pro').reduce((a, t) => a + (t.tenant.spec.resources?.cpu ?? world.good.platform.spec.plans.pro!.cpu), 0));
+  });
+});
+
 describe('POST /autoscale/run and /enforcement/run', () => {
   it('autoscale runs once: the hot tenant gets a pull request raising its cpu, in the seed summary shape', async () => {
     const reply = await send('POST', '/autoscale/run', {}, { key: 'autoscale-run-1' });
