@@ -13,11 +13,13 @@ import { readRemoteGitBase } from '../../../bots/sources/git-base-remote.js';
 import { createPrometheusMetrics } from '../../../bots/sources/prometheus-metrics.js';
 import { createGitHubForge } from '../../../edges/forge/index.js';
 import { silentLogger } from '../../../kernel/log/logger.js';
+import { main } from '../../../cli/main.js';
+import { captureIo } from '../../../test/fixtures/capture-io.js';
 import { exposition, startMetricsStack, type MetricsStack } from '../../../test/e2e/bots-support.js';
 import { storeOn, type Store } from '../../store/index.js';
 import { openPgliteSql } from '../../store/pglite-sql.js';
 import { call, type Reply } from '../test-support.js';
-import { apiWorld, REPO, signed, startApi, type ApiServer, type ApiWorld } from './test-support.js';
+import { apiWorld, HMAC_SECRET, JWT_SECRET, REPO, signed, startApi, type ApiServer, type ApiWorld } from './test-support.js';
 
 const MIB = 1024 * 1024;
 let world: ApiWorld;
@@ -105,6 +107,31 @@ describe('GET /analytics/utilization', () => {
     // starter: initech and stark 50 / 40; vandelay has no series.
     expect(plans.find((p) => p.plan === 'starter')).toMatchObject({ tenants: 3, measured: 2, cpu_percent: { avg: 50, p95: 50 }, memory_percent: { avg: 40, p95: 40 } });
     expect(plans.find((p) => p.plan === 'pro')?.allocated.cpu).toBe(world.good.config.tenants.filter((t) => t.tenant.spec.plan === 'pro').reduce((a, t) => a + (t.tenant.spec.resources?.cpu ?? world.good.platform.spec.plans.pro!.cpu), 0));
+  });
+});
+
+describe('rp9 analytics', () => {
+  const env = () => ({ RP9_API_URL: api.url, RP9_API_JWT_SECRET: JWT_SECRET, RP9_API_HMAC_SECRET: HMAC_SECRET });
+
+  it('utilization as a table and as JSON, signed with the local settings', async () => {
+    const table = captureIo(env(), process.cwd());
+    const json = captureIo(env(), process.cwd());
+
+    const tableCode = await main(['analytics', 'utilization', '--period', '1h'], table.io);
+    const jsonCode = await main(['analytics', 'utilization', '--period', '1h', '-o', 'json'], json.io);
+
+    expect([tableCode, jsonCode]).toEqual([0, 0]);
+    const proRow = table.out().split('\n').find((l) => l.startsWith('pro '));
+    expect(proRow?.split(/\s+/).slice(1, 3)).toEqual(['4', '4']);
+    expect(proRow?.split(/\s+/).slice(5)).toEqual(['61.3', '95.0', '45.6', '62.5']);
+    expect((JSON.parse(json.out()) as { plans: { plan: string; cpu_percent: { avg: number } }[] }).plans.find((p) => p.plan === 'pro')?.cpu_percent.avg).toBe(61.25);
+  });
+
+  it('a report not built yet: exit 1 naming the 501', async () => {
+    const { io, err } = captureIo(env(), process.cwd());
+
+    expect(await main(['analytics', 'costs'], io)).toBe(1);
+    expect(err()).toContain('answered 501: [api.not-implemented]');
   });
 });
 
