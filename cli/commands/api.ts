@@ -5,8 +5,8 @@
 import { userInfo } from 'node:os';
 import { SignJWT } from 'jose';
 import { apiSettings, envSecret } from '../../controller/runtime/settings.js';
-import { createRp9Client } from '../../edges/rp9-api/client.js';
-import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, type Command } from '../command.js';
+import { createRp9Client, type Rp9Client } from '../../edges/rp9-api/client.js';
+import { EXIT_ERROR, EXIT_INVALID, EXIT_OK, UsageError, helpOption, type Command, type CommandIo } from '../command.js';
 
 const METHODS = ['GET', 'POST', 'DELETE'] as const;
 const ROLES = ['viewer', 'operator', 'admin'] as const;
@@ -53,23 +53,12 @@ export const apiCommand: Command = {
         throw new UsageError('--data must be JSON');
       }
     }
-    const settings = apiSettings(io.env, io.cwd);
-    if (!settings) {
-      io.stderr.write('rp9 api: [api.not-configured] set RP9_API_HMAC_SECRET and RP9_API_TOKEN or RP9_API_JWT_SECRET (docs/api.md)\n');
+    const connection = apiConnection(io, role, values.url);
+    if ('problem' in connection) {
+      io.stderr.write(`rp9 api: ${connection.problem}\n`);
       return EXIT_ERROR;
     }
-    const given = envSecret(io.env, 'RP9_API_TOKEN');
-    const secret = settings.jwt.secret;
-    if (!given && !secret) {
-      io.stderr.write('rp9 api: [api.no-token] set RP9_API_TOKEN (a JWT), or RP9_API_JWT_SECRET to mint one\n');
-      return EXIT_ERROR;
-    }
-    const mint = async () => {
-      const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ role }).setProtectedHeader({ alg: 'HS256' }).setIssuer(settings.jwt.issuer).setAudience(settings.jwt.audience).setSubject(`cli:${safeUser()}`).setIssuedAt(now).setExpirationTime(now + MINTED_SECONDS).sign(new TextEncoder().encode(secret));
-    };
-    const url = String(values.url ?? io.env.RP9_API_URL ?? `http://${io.env.RP9_LISTEN ?? '127.0.0.1:9090'}`);
-    const client = createRp9Client({ url, token: given ?? mint, hmacSecret: settings.hmacSecret });
+    const { client, url } = connection;
     let answer;
     try {
       answer = await client.request(method, path, { ...(body !== undefined ? { body } : method === 'POST' ? { body: {} } : {}), ...(values['idempotency-key'] ? { idempotencyKey: String(values['idempotency-key']) } : {}) });
@@ -83,6 +72,21 @@ export const apiCommand: Command = {
     return answer.status < 500 ? EXIT_INVALID : EXIT_ERROR;
   },
 };
+
+/** The signed client of the local settings (RP9_API_*), or why there is none. */
+export function apiConnection(io: CommandIo, role: string, urlOption: unknown): { client: Rp9Client; url: string } | { problem: string } {
+  const settings = apiSettings(io.env, io.cwd);
+  if (!settings) return { problem: '[api.not-configured] set RP9_API_HMAC_SECRET and RP9_API_TOKEN or RP9_API_JWT_SECRET (docs/api.md)' };
+  const given = envSecret(io.env, 'RP9_API_TOKEN');
+  const secret = settings.jwt.secret;
+  if (!given && !secret) return { problem: '[api.no-token] set RP9_API_TOKEN (a JWT), or RP9_API_JWT_SECRET to mint one' };
+  const mint = async () => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ role }).setProtectedHeader({ alg: 'HS256' }).setIssuer(settings.jwt.issuer).setAudience(settings.jwt.audience).setSubject(`cli:${safeUser()}`).setIssuedAt(now).setExpirationTime(now + MINTED_SECONDS).sign(new TextEncoder().encode(secret));
+  };
+  const url = String(urlOption ?? io.env.RP9_API_URL ?? `http://${io.env.RP9_LISTEN ?? '127.0.0.1:9090'}`);
+  return { client: createRp9Client({ url, token: given ?? mint, hmacSecret: settings.hmacSecret }), url };
+}
 
 function safeUser(): string {
   try {

@@ -4,34 +4,12 @@
 import { resolve } from 'node:path';
 import { EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command } from '../command.js';
 import { DEFAULT_STATE_DIR, embeddedStoreExists, openStore } from '../../controller/store/store.js';
-import type { Operation } from '../../controller/store/types.js';
-import { routedColour, upgradeInput, UPGRADE_KIND } from '../../controller/upgrades/live-colour.js';
+import { UPGRADE_KIND } from '../../controller/upgrades/live-colour.js';
+import { upgradeView } from '../../controller/upgrades/upgrade-view.js';
 
 const TENANT_NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
-/** What the command prints, in JSON as is. */
-export function upgradeView(op: Operation) {
-  const input = upgradeInput(op);
-  const current = op.steps[op.currentStep];
-  return {
-    id: op.id,
-    from: input.fromVersion,
-    to: input.toVersion,
-    fromColour: input.fromColour,
-    toColour: input.toColour,
-    liveColour: routedColour(op),
-    status: op.status,
-    step: op.finishedAt ? null : (current?.name ?? null),
-    error: op.error,
-    backupId: typeof op.state.backupId === 'string' ? op.state.backupId : null,
-    holdSeconds: typeof op.state.holdSeconds === 'number' ? op.state.holdSeconds : null,
-    swappedAt: typeof op.state.swappedAt === 'string' ? op.state.swappedAt : null,
-    watchedSeconds: typeof op.state.watchedSeconds === 'number' ? op.state.watchedSeconds : null,
-    startedAt: op.startedAt.toISOString(),
-    finishedAt: op.finishedAt?.toISOString() ?? null,
-    steps: op.steps.map((s) => ({ name: s.name, status: s.status, error: s.error })),
-  };
-}
+export { upgradeView };
 
 export function renderUpgradeText(tenant: string, view: ReturnType<typeof upgradeView>): string {
   const lines = [

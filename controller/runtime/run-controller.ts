@@ -49,6 +49,7 @@ import { startContainerAddressCheck } from './container-address-check.js';
 import { startMembersLoop } from './members-loop.js';
 import { memberFields } from '../shared-tenants/member-fields.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
+import { apiBotsFromEnv } from './api-bots.js';
 import { promotionKinds } from '../promotion/controller-kind.js';
 import { rollbackPrOpener } from '../promotion/rollback-pr.js';
 import { StartupError, startupProblems } from './startup-checks.js';
@@ -270,6 +271,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
         return apiEngine.start(kind, tenant, state);
       },
       operationKinds: () => apiKinds,
+      ...apiBotsFromEnv(env, () => store, logger),
       rateLimitPerMinute: settings.apiRateLimitPerMinute,
     },
   });

@@ -11,6 +11,7 @@ const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta
 const READERS = [
   'controller/runtime/settings.ts',
   'controller/runtime/run-controller.ts',
+  'controller/runtime/api-bots.ts',
   'controller/runtime/startup-checks.ts',
   'controller/promotion/controller-kind.ts',
   'controller/secrets/master-key.ts',

@@ -14,10 +14,13 @@ import { ApiError, type ApiRoute, type Answer } from './route.js';
 import { READ_ROUTES } from './routes-read.js';
 import { MUTATION_ROUTES } from './routes-mutate.js';
 import { UNBUILT_ROUTES } from './routes-unbuilt.js';
+import { BOT_AND_METRICS_ROUTES } from './routes-bots-metrics.js';
+import { BLUE_GREEN_ROUTES } from './routes-blue-green.js';
+import { ANALYTICS_ROUTES } from './routes-analytics.js';
 import { ERROR_SCHEMA } from './schemas.js';
 import type { ApiDeps, ApiStore, Caller } from './types.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...READ_ROUTES, ...MUTATION_ROUTES, ...UNBUILT_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...READ_ROUTES, ...MUTATION_ROUTES, ...BOT_AND_METRICS_ROUTES, ...BLUE_GREEN_ROUTES, ...ANALYTICS_ROUTES, ...UNBUILT_ROUTES];
 
 interface RequestState {
   raw: Buffer;
@@ -29,6 +32,11 @@ interface RequestState {
 const states = new WeakMap<IncomingMessage, RequestState>();
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 const SECURITY = [{ bearer: [], signature: [] }];
+/** How long a request waits for a concurrent request with its Idempotency-Key to answer before 409 api.idempotency-in-progress. */
+const CLAIM_WAIT_MS = 15_000;
+const CLAIM_POLL_MS = 50;
+/** An unanswered claim this old is a dead controller's: the next request with the key acts. */
+const STALE_CLAIM_MS = 10 * 60_000;
 
 export interface ApiOptions {
   metrics?: Partial<Pick<Metrics, 'apiAuthFailures'>>;
@@ -118,7 +126,7 @@ async function apiScope(scope: FastifyInstance, deps: ApiDeps, options: ApiOptio
       handler: async (request, reply) => {
         const state = stateOf(request.raw);
         const context = { request, caller: state.caller as Caller, store: state.store as ApiStore, deps, now: now() };
-        const answer = route.mutation ? await idempotent(request, state, () => run(route, context)) : await run(route, context);
+        const answer = route.mutation ? await idempotent(request, state, now, () => run(route, context)) : await run(route, context);
         for (const [name, value] of Object.entries(answer.headers ?? {})) void reply.header(name, value);
         return reply.code(answer.status).send(answer.body);
       },
@@ -135,21 +143,54 @@ async function run(route: ApiRoute, context: Parameters<ApiRoute['handle']>[0]):
   }
 }
 
-/** The first answer to (caller, Idempotency-Key) is kept and replayed; the same key on another request is 422. Answers of 5xx are not kept. */
-async function idempotent(request: FastifyRequest, state: RequestState, act: () => Promise<Answer>): Promise<Answer> {
+/**
+ * The first answer to (caller, Idempotency-Key) is kept and replayed; the same
+ * key on another request is 422. The key is claimed in the store before the
+ * request acts, so of concurrent requests with one key (on any controller of
+ * the store) one acts and the others wait for its answer. Answers of 5xx are
+ * not kept: the claim is released and a retry acts again.
+ */
+async function idempotent(request: FastifyRequest, state: RequestState, now: () => Date, act: () => Promise<Answer>): Promise<Answer> {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string') return act();
   const store = state.store as ApiStore;
   const caller = (state.caller as Caller).subject;
   const requestHash = createHash('sha256').update(`${request.method}\n${request.raw.url ?? request.url}\n`).update(state.raw).digest('hex');
-  const first = await store.apiRequests.answerFor(caller, key);
-  if (first) {
-    if (first.requestHash !== requestHash) return { status: 422, body: { error: 'api.idempotency-key-reused', message: 'this Idempotency-Key was used for another request' } };
-    return { status: first.status, body: first.body, headers: { 'idempotent-replayed': 'true' } };
+  const deadline = Date.now() + CLAIM_WAIT_MS;
+  for (;;) {
+    const at = now();
+    const claim = await store.apiRequests.claim(caller, key, requestHash, at, new Date(at.getTime() - STALE_CLAIM_MS));
+    if (claim.kind === 'answered') {
+      if (claim.answer.requestHash !== requestHash) return reused();
+      return { status: claim.answer.status, body: claim.answer.body, headers: { 'idempotent-replayed': 'true' } };
+    }
+    if (claim.kind === 'pending') {
+      if (claim.requestHash !== requestHash) return reused();
+      if (Date.now() >= deadline) {
+        return { status: 409, body: { error: 'api.idempotency-in-progress', message: 'a request with this Idempotency-Key is still being answered; retry shortly for its answer' }, headers: { 'retry-after': '1' } };
+      }
+      await sleep(CLAIM_POLL_MS);
+      continue;
+    }
+    let answer: Answer;
+    try {
+      answer = await act();
+    } catch (error) {
+      await store.apiRequests.releaseClaim(caller, key, requestHash);
+      throw error;
+    }
+    if (answer.status < 500) await store.apiRequests.recordAnswer(caller, key, { requestHash, status: answer.status, body: answer.body });
+    else await store.apiRequests.releaseClaim(caller, key, requestHash);
+    return answer;
   }
-  const answer = await act();
-  if (answer.status < 500) await store.apiRequests.recordAnswer(caller, key, { requestHash, status: answer.status, body: answer.body });
-  return answer;
+}
+
+function reused(): Answer {
+  return { status: 422, body: { error: 'api.idempotency-key-reused', message: 'this Idempotency-Key was used for another request' } };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function stateOf(req: IncomingMessage): RequestState {

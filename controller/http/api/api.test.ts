@@ -65,6 +65,12 @@ const VALID: { method: 'GET' | 'POST'; path: string; body?: unknown }[] = [
   { method: 'POST', path: '/tenants/globex/backup', body: {} },
   { method: 'POST', path: '/tenants/globex/restore', body: { backupId: 'globex-20250101T000000Z-manual' } },
   { method: 'POST', path: '/tenants/stark/restore-drill', body: {} },
+  { method: 'GET', path: '/tenants/acme/blue-green/status' },
+  { method: 'POST', path: '/tenants/acme/blue-green', body: { action: 'create_blue', n8n_version: '2.42.0' } },
+  { method: 'POST', path: '/autoscale/run', body: {} },
+  { method: 'POST', path: '/enforcement/run', body: {} },
+  { method: 'GET', path: '/metrics/tenant/acme?window=5m' },
+  { method: 'GET', path: '/analytics/utilization?period=1d' },
 ];
 
 describe('authentication and signature', () => {

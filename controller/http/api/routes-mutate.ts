@@ -58,7 +58,7 @@ async function openPr(context: RouteContext, good: GoodConfig, input: { bot: str
 }
 
 /** Edits one tenant file in place (comments and order kept), validates the result, and proposes it. */
-async function proposeEdits(context: RouteContext, id: string, bot: string, edits: FieldEdit[], title: string, body: string): Promise<Answer> {
+export async function proposeEdits(context: RouteContext, id: string, bot: string, edits: FieldEdit[], title: string, body: string): Promise<Answer> {
   const { good, entry } = tenantInConfig(context, id);
   const files = await filesOf(context, good);
   const source = files.tenants.find((f) => f.path === entry.file);

@@ -38,11 +38,13 @@ export interface ApiWorld {
   close(): Promise<void>;
 }
 
-/** The repo's own config, served by a GitHub contract server as acme/config@main. */
-export async function apiWorld(): Promise<ApiWorld> {
+/** The repo's own config, served by a GitHub contract server as acme/config@main; its first commit is dated `seededHoursAgo` (default 0) ago. */
+export async function apiWorld(options: { seededHoursAgo?: number } = {}): Promise<ApiWorld> {
   const files = await readConfigDir(ROOT);
   const seed = Object.fromEntries([files.platform!, ...files.tenants].map((f) => [f.path, new TextDecoder().decode(f.bytes)]));
-  const gh = await startGitHubServer({ repos: [{ owner: 'acme', name: 'config', files: seed }] });
+  let offset = -(options.seededHoursAgo ?? 0) * 3_600_000;
+  const gh = await startGitHubServer({ repos: [{ owner: 'acme', name: 'config', files: seed }], now: () => Date.now() + offset });
+  offset = 0;
   const commit = gh.state.repo(REPO).refs.get('refs/heads/main') as string;
   const config = loadConfig(files);
   const servers: HttpServerHandle[] = [];

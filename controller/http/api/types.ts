@@ -1,6 +1,8 @@
 // What the signed API needs from the rest of the controller. Every source is
 // a callback: the store opens after the server listens, the config follows
 // git, and the engine is built once the store is open.
+import type { PrometheusClient } from '../../../bots/metrics/prometheus-client.js';
+import type { RunBotDeps } from '../../../bots/runner/types.js';
 import type { ConfigFiles } from '../../../config/types.js';
 import type { Forge } from '../../../edges/forge/forge.js';
 import type { GoodConfig } from '../../reconcile/config-tracker.js';
@@ -8,6 +10,9 @@ import type { Store } from '../../store/store.js';
 import type { Operation } from '../../store/types.js';
 
 export type Role = 'viewer' | 'operator' | 'admin';
+
+/** The bots the API runs on demand. */
+export type OnDemandBot = 'autoscale' | 'enforcement';
 
 export interface Caller {
   /** The JWT's `sub`. */
@@ -49,6 +54,10 @@ export interface ApiDeps {
   startOperation?(kind: string, tenant: string, state: Record<string, unknown>): Promise<Operation>;
   /** Operation kinds the engine knows (`restore` needs a tenant database server). */
   operationKinds?(): readonly string[];
+  /** Prometheus (RP9_PROMETHEUS_URL): GET /metrics/tenant/:id; without it 503 api.no-prometheus. */
+  prometheus?: PrometheusClient;
+  /** Everything one scheduled run of the bot gets (base branch read with git and its history, forge, metrics, effects); without it 503 api.bots-unavailable. */
+  botRunDeps?(bot: OnDemandBot, now: Date): Promise<RunBotDeps>;
   /** Requests per caller per minute (default 300). */
   rateLimitPerMinute?: number;
   now?(): Date;

@@ -5,6 +5,7 @@ import { backups } from './002-backups.js';
 import { deliveries } from './003-deliveries.js';
 import { sharedMembers } from './004-shared-members.js';
 import { apiRequests } from './005-api-requests.js';
+import { apiIdempotencyClaims } from './006-api-idempotency-claims.js';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,4 @@ export interface Migration {
   statements: string[];
 }
 
-export const migrations: readonly Migration[] = [initial, backups, deliveries, sharedMembers, apiRequests];
+export const migrations: readonly Migration[] = [initial, backups, deliveries, sharedMembers, apiRequests, apiIdempotencyClaims];
