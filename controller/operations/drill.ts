@@ -1,8 +1,9 @@
 // The restore drill, top to bottom: pick a verified backup of the tenant at
 // random, restore it into a sandbox of its own (`<tenant>-drill-<yyyymmdd>`)
 // with the restore kind's own steps (verify the whole backup, fresh database,
-// pg_restore, the sandbox stack through compile/plan/apply, n8n healthy,
-// workflow and credential counts and hashes equal to the manifest), execute
+// pg_restore, the sandbox stack through compile/plan/apply, a shared tenant's
+// export imported, n8n healthy, workflow and credential counts and hashes
+// equal to the manifest), execute
 // one restored workflow in the sandbox (the smoke execution), record the RTO
 // (start → verified and executed), and remove the sandbox. A failed drill is
 // an operation that failed: undo removes the sandbox whole,
@@ -47,9 +48,11 @@ function sandboxOf(ctx: Ctx): string {
   return sandbox;
 }
 
-/** A backup a drill can restore: verified, in the configured store, with a database (a shared tenant's export-only backup cannot be restored to a sandbox yet). */
+/** A backup a drill can restore: verified, in the configured store, with a database (dedicated) or a workflows export (shared: imported into the sandbox). */
 export function isDrillable(backup: Pick<BackupRecord, 'status' | 'location' | 'manifest'>, location: string): boolean {
-  return backup.status === 'verified' && backup.location === location && Boolean(backup.manifest.objects) && 'database' in (backup.manifest.objects as object);
+  const objects = backup.manifest.objects;
+  if (backup.status !== 'verified' || backup.location !== location || !objects || typeof objects !== 'object') return false;
+  return 'database' in objects || 'workflows' in objects;
 }
 
 const pickBackup: OperationStepSpec<DrillDeps> = {
@@ -58,7 +61,7 @@ const pickBackup: OperationStepSpec<DrillDeps> = {
   async run(ctx) {
     if (typeof ctx.state.backupId === 'string') return;
     const verified = (await ctx.deps.catalogue.list(ctx.operation.tenant)).filter((b) => isDrillable(b, ctx.deps.objects.description));
-    if (verified.length === 0) throw new OperationError('drill.no-backup', `tenant ${ctx.operation.tenant} has no verified backup with a database in ${ctx.deps.objects.description} to drill`);
+    if (verified.length === 0) throw new OperationError('drill.no-backup', `tenant ${ctx.operation.tenant} has no verified backup with a database or a workflows export in ${ctx.deps.objects.description} to drill`);
     const choice = verified[Math.min(verified.length - 1, Math.floor(ctx.deps.random() * verified.length))];
     const started = ctx.operation.startedAt;
     return { backupId: choice?.id, target: 'sandbox', sandbox: drillSandboxName(ctx.operation.tenant, started), expiresAt: new Date(started.getTime() + DRILL_SANDBOX_TTL_MS).toISOString() };

@@ -8,12 +8,23 @@
 // and credential counts and content hashes equal. A failure anywhere undoes
 // it all: the sandbox is removed whole. The sandbox lives until its TTL; the
 // operations loop removes it then (controller/sandbox/sandbox-sweep.ts).
+//
+// A shared tenant's backup holds no database: its workflows and credentials
+// exported from the shared n8n by its personal project, the credentials
+// decrypted inside the backup's own encryption (so the master key alone reads
+// them). The sandbox then starts on an empty database with a fresh n8n key of
+// its own, and the `import-export` step imports the export into it with the
+// promotion's edge (controller/promotion/n8n-sides.ts: an owner with the
+// tenant's email, CLI import with ids kept, which encrypts the credentials
+// under the sandbox's key) and activates the workflows that were active in
+// the backup through the public API.
 import type { ObjectStore } from '../../edges/object-store/index.js';
 import { unwrapN8nKey } from '../backups/envelope.js';
 import { BackupError } from '../backups/errors.js';
-import { credentialContent, summarizeExport, workflowContent, type ContentSummary } from '../backups/manifest.js';
+import { credentialContent, summarizeExport, workflowContent, type BackupManifest, type ContentSummary } from '../backups/manifest.js';
 import { restoreDatabase } from '../backups/restore-database.js';
 import { withDatabase } from '../backups/drill-database.js';
+import { readExport } from '../backups/read-export.js';
 import { readManifest, verifyBackup } from '../backups/verify.js';
 import { mainContainerName } from '../compile/names.js';
 import type { DesiredDatabase, DesiredTenant } from '../model.js';
@@ -22,6 +33,22 @@ import type { BackupRecord, BackupsApi } from '../store/backups-repo.js';
 import type { SecretsApi } from '../store/secrets-repo.js';
 import type { OperationKind, StepContext } from './kind.js';
 import { OperationError } from './kind.js';
+import type { DedicatedN8n } from './promotion.js';
+
+/** The sandbox's own n8n as a shared tenant's restore fills it: the promotion's dedicated side, addressed by the sandbox's name. */
+export type SandboxN8n = Pick<DedicatedN8n, 'ensureOwner' | 'importItems' | 'setActive'>;
+
+/** What a backup restores from: a database dump (dedicated tenant), or only the n8n export (shared tenant). */
+export type RestoreSource = 'database' | 'export';
+
+export function restoreSource(manifest: Pick<BackupManifest, 'objects'>): RestoreSource {
+  return manifest.objects.database ? 'database' : 'export';
+}
+
+/** Ids of the workflows an export marks active, sorted. */
+export function activeWorkflowIds(workflows: readonly Record<string, unknown>[]): string[] {
+  return workflows.filter((w) => w.active === true).map((w) => String(w.id)).sort();
+}
 
 export interface RestoreDeps {
   objects: ObjectStore;
@@ -35,6 +62,8 @@ export interface RestoreDeps {
   stack(): SandboxStack;
   /** n8n's CLI export (decrypted) in a container. */
   exportItems(container: string, what: 'workflows' | 'credentials'): Promise<Record<string, unknown>[]>;
+  /** Imports a shared tenant's export into a sandbox; absent: shared tenants' backups are refused (restore.no-importer). */
+  sandboxN8n?: SandboxN8n;
 }
 
 /** What `rp9 restore --sandbox` journals when it starts a restore. */
@@ -117,11 +146,16 @@ export const restoreKind: OperationKind<RestoreDeps> = {
         const masterKey = await ctx.deps.masterKey();
         await verifyBackup(ctx.deps.objects, masterKey, record);
         const manifest = await readManifest(ctx.deps.objects, record);
-        if (!manifest.objects.database) throw new OperationError('restore.not-dedicated', `backup ${backupId} holds no database (a shared tenant's backup); a sandbox restores a dedicated tenant's database`);
+        const source = restoreSource(manifest);
+        if (await ctx.deps.stack().inUse(sandbox)) throw new OperationError('restore.name-in-use', `sandbox ${sandbox} already exists (a container, volume, database, route or secret has its name); remove it or wait for its TTL`);
+        if (source === 'export') {
+          if (!manifest.objects.workflows) throw new OperationError('restore.nothing-to-restore', `backup ${backupId} holds neither a database nor a workflows export (taken without n8n); there is nothing to restore`);
+          if (!ctx.deps.sandboxN8n) throw new OperationError('restore.no-importer', `backup ${backupId} is a shared tenant's export; this restore has no way to import it into a sandbox`);
+          return { host, url: `https://${host}/`, source };
+        }
         if (!manifest.encryption.wrappedN8nKey) throw new OperationError('restore.no-encryption-key', `backup ${backupId} does not hold the tenant's n8n encryption key (taken before rp9 kept it); its credentials cannot be read by a sandbox`);
         unwrapN8nKey(manifest.encryption.wrappedN8nKey, masterKey, backupId);
-        if (await ctx.deps.stack().inUse(sandbox)) throw new OperationError('restore.name-in-use', `sandbox ${sandbox} already exists (a container, volume, database, route or secret has its name); remove it or wait for its TTL`);
-        return { host, url: `https://${host}/` };
+        return { host, url: `https://${host}/`, source };
       },
     },
     {
@@ -130,8 +164,11 @@ export const restoreKind: OperationKind<RestoreDeps> = {
       async run(ctx) {
         const { sandbox, backupId } = input(ctx);
         const manifest = await readManifest(ctx.deps.objects, await backupOf(ctx));
-        // The sandbox runs with the tenant's n8n key: n8n 2.x cannot read its own database under another.
-        await ctx.deps.secrets.set(sandbox, 'encryption-key', unwrapN8nKey(String(manifest.encryption.wrappedN8nKey), await ctx.deps.masterKey(), backupId));
+        // An export's sandbox gets a fresh n8n key (apply creates it): the import encrypts the credentials under it.
+        if (restoreSource(manifest) === 'database') {
+          // The sandbox runs with the tenant's n8n key: n8n 2.x cannot read its own database under another.
+          await ctx.deps.secrets.set(sandbox, 'encryption-key', unwrapN8nKey(String(manifest.encryption.wrappedN8nKey), await ctx.deps.masterKey(), backupId));
+        }
         await ctx.deps.stack().freshDatabase(sandboxDatabase(ctx));
       },
       undo: removeSandbox,
@@ -140,6 +177,8 @@ export const restoreKind: OperationKind<RestoreDeps> = {
       name: 'restore-database',
       timeoutSeconds: 5 * 3600,
       async run(ctx) {
+        // An export's sandbox starts on the empty database create-database made; n8n migrates it at start.
+        if (ctx.state.source === 'export') return;
         // Idempotent: a re-run after a crash starts from an empty database again.
         const database = sandboxDatabase(ctx);
         await ctx.deps.stack().freshDatabase(database);
@@ -156,6 +195,31 @@ export const restoreKind: OperationKind<RestoreDeps> = {
         await ctx.deps.stack().apply(desired(ctx));
       },
       undo: removeSandbox,
+    },
+    {
+      // Re-running overwrites (the CLI import keeps ids): no duplicates after a crash.
+      name: 'import-export',
+      timeoutSeconds: 15 * 60,
+      async run(ctx) {
+        if (ctx.state.source !== 'export') return;
+        const importer = ctx.deps.sandboxN8n;
+        const { sandbox, backupId } = input(ctx);
+        if (!importer) throw new OperationError('restore.no-importer', `backup ${backupId} is a shared tenant's export; this restore has no way to import it into a sandbox`);
+        ctx.progress({ phase: 'import' });
+        const record = await backupOf(ctx);
+        const masterKey = await ctx.deps.masterKey();
+        const manifest = await readManifest(ctx.deps.objects, record);
+        const workflows = await readExport(ctx.deps.objects, masterKey, record, 'workflows');
+        const credentials = manifest.objects.credentials ? await readExport(ctx.deps.objects, masterKey, record, 'credentials') : [];
+        await importer.ensureOwner(sandbox);
+        // Credentials first: the workflows' nodes refer to them by id.
+        await importer.importItems(sandbox, 'credentials', credentials);
+        await importer.importItems(sandbox, 'workflows', workflows);
+        // The import leaves every workflow inactive; the public API activates what was active when the backup was taken.
+        const activated = activeWorkflowIds(workflows);
+        for (const id of activated) await importer.setActive(sandbox, id, true);
+        return { imported: { workflows: workflows.length, credentials: credentials.length }, activated };
+      },
     },
     {
       name: 'check-integrity',

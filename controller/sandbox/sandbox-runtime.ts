@@ -1,10 +1,14 @@
 // Assembly of restore sandboxes from settings: the stack edge on the
 // controller's apply ports (the same Docker, database and route edges as the
 // reconcile loop), the sandbox's desired state compiled from the tenant in
-// git, and the restore kind's dependencies.
+// git, the importer of a shared tenant's export (the promotion's dedicated
+// side, on the sandbox's main container), and the restore kind's dependencies.
 import type Docker from 'dockerode';
 import type { LoadedTenant, Platform } from '../../config/types.js';
 import { exportItems } from '../../edges/n8n/cli-export.js';
+import { n8nApiFor } from '../../edges/n8n/index.js';
+import { mainContainerName } from '../compile/names.js';
+import { dedicatedSide } from '../promotion/n8n-sides.js';
 import { executeWorkflow } from '../../edges/n8n/cli-execute.js';
 import type { DrillDeps } from '../operations/drill.js';
 import type { ObjectStore } from '../../edges/object-store/index.js';
@@ -20,7 +24,7 @@ import type { DatabaseAdmin } from '../postgres/tenant-databases.js';
 import { createApplyPorts } from '../runtime/apply-ports.js';
 import { compileContextFor, type ControllerSettings } from '../runtime/settings.js';
 import type { Store } from '../store/index.js';
-import { sandboxTenant, withSandboxLabels } from './sandbox.js';
+import { sandboxOf, sandboxTenant, withSandboxLabels } from './sandbox.js';
 import { createSandboxStack, type SandboxStack } from './sandbox-stack.js';
 
 export interface SandboxConfig {
@@ -70,6 +74,28 @@ export function sandboxRuntime(options: SandboxRuntimeOptions): { restore: Resto
     const platform = platformNow();
     return createSandboxStack({ environment: platform.spec.environment, docker, databases, routesDir: settings.routesDir, ports: portsFor(platform), secrets: store.secrets, readyTimeoutMs: settings.healthTimeoutMs });
   };
+  const loadedOf = (sandbox: string) => {
+    const config = options.config();
+    const tenant = sandboxOf(sandbox);
+    const loaded = config?.tenants.find((t) => t.name === tenant);
+    return config && loaded ? { platform: config.platform, loaded } : undefined;
+  };
+  // A shared tenant's export goes into the sandbox's n8n through the promotion's edge: the sandbox's owner
+  // has the tenant's email; its password and API key are the sandbox's secrets (removed with it).
+  const sandboxN8n = (sandbox: string) => {
+    const found = loadedOf(sandbox);
+    return dedicatedSide({
+      docker,
+      api: n8nApiFor(found?.loaded.tenant.spec.n8n?.version ?? found?.platform.spec.dedicated.n8nVersion ?? platformNow().spec.dedicated.n8nVersion),
+      secrets: store.secrets,
+      // The main container's address on the tenants' network (a controller outside that network cannot resolve its name).
+      async baseUrl(name) {
+        const info = await docker.getContainer(mainContainerName(name)).inspect().catch(() => undefined);
+        return `http://${info?.NetworkSettings.Networks[settings.network]?.IPAddress || mainContainerName(name)}:${settings.n8nPort}`;
+      },
+      emailOf: (name) => loadedOf(name)?.loaded.tenant.metadata.email,
+    });
+  };
   const restore: RestoreDeps = {
     objects: options.objects,
     catalogue: store.backups,
@@ -79,6 +105,11 @@ export function sandboxRuntime(options: SandboxRuntimeOptions): { restore: Resto
     sandboxDesired: (tenant, sandbox, expiresAt) => sandboxDesiredFor(settings, options.config(), tenant, sandbox, expiresAt),
     stack,
     exportItems: (container, what) => exportItems(docker, container, what),
+    sandboxN8n: {
+      ensureOwner: (sandbox) => sandboxN8n(sandbox).ensureOwner(sandbox),
+      importItems: (sandbox, what, items) => sandboxN8n(sandbox).importItems(sandbox, what, items),
+      setActive: (sandbox, id, active) => sandboxN8n(sandbox).setActive(sandbox, id, active),
+    },
   };
   const inPlace: InPlaceExtras = {
     secrets: store.secrets,

@@ -30,6 +30,11 @@ export function drillSandboxName(tenant: string, now: Date): string {
   return `${tenant}-drill-${now.toISOString().slice(0, 10).replaceAll('-', '')}`;
 }
 
+/** The tenant a sandbox restores, from its name (`acme-restore-20261206` → `acme`); undefined for a name that is not a sandbox's. */
+export function sandboxOf(name: string): string | undefined {
+  return isSandboxName(name) ? name.replace(SANDBOX_NAME_PATTERN, '') : undefined;
+}
+
 /** Names ending in `-restore-<8 digits>` or `-drill-<8 digits>` are sandboxes; validation keeps tenants in git from taking them. */
 export function isSandboxName(name: string): boolean {
   return SANDBOX_NAME_PATTERN.test(name);
