@@ -25,10 +25,18 @@ export interface BotBranch {
   tenant: string;
 }
 
-/** `rp9/<bot>/<tenant>` → the bot and tenant; undefined for any other branch. Throws `bots.unknown-bot` for an rp9/ branch of no known bot. */
+/**
+ * rp9's own branches that are not a bot's, and the bot whose fields they may change: `rp9 tenant promote`
+ * and `rp9 tenant failover` (cli/tenant-pr) and the promotion's rollback PR set only spec.mode and spec.promotion.
+ */
+export const PURPOSE_FIELDS_OF: Readonly<Record<string, BotName>> = { promote: 'promotion', failover: 'promotion', 'promotion-rollback': 'promotion' };
+
+/** `rp9/<bot>/<tenant>` → the bot and tenant; undefined for any other branch. Throws `bots.unknown-bot` for an rp9/ branch of no known bot or purpose. */
 export function parseBotBranch(branch: string | undefined): BotBranch | undefined {
   const match = /^rp9\/([^/]+)\/([^/]+)$/.exec(branch ?? '');
   if (!match) return undefined;
+  const purpose = Object.hasOwn(PURPOSE_FIELDS_OF, match[1]!) ? PURPOSE_FIELDS_OF[match[1]!] : undefined;
+  if (purpose) return { bot: purpose, tenant: match[2]! };
   const bot = match[1]!;
   if (!(BOT_NAMES as readonly string[]).includes(bot)) throw new BotError('bots.unknown-bot', `branch ${branch} names no known bot (bots: ${BOT_NAMES.join(', ')})`);
   return { bot: bot as BotName, tenant: match[2]! };
