@@ -18,9 +18,9 @@ describe('parseBotBranch', () => {
   it.each([
     ['rp9/autoscale/acme', { bot: 'autoscale', tenant: 'acme' }],
     ['rp9/stripe-sync/acme-eu', { bot: 'stripe-sync', tenant: 'acme-eu' }],
-    ['rp9/promote/soylent', { bot: 'promotion', tenant: 'soylent' }],
-    ['rp9/failover/acme', { bot: 'promotion', tenant: 'acme' }],
-    ['rp9/promotion-rollback/umbrella', { bot: 'promotion', tenant: 'umbrella' }],
+    ['rp9/promote/soylent', { bot: 'promote', tenant: 'soylent' }],
+    ['rp9/failover/acme', { bot: 'failover', tenant: 'acme' }],
+    ['rp9/promotion-rollback/umbrella', { bot: 'promotion-rollback', tenant: 'umbrella' }],
     ['feature/bigger-acme', undefined],
     ['rp9/autoscale', undefined],
     [undefined, undefined],

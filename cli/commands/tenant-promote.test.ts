@@ -1,22 +1,16 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parsePullRequestMarker } from '../../edges/forge/markers.js';
 import { captureIo } from '../../test/fixtures/capture-io.js';
+import { exampleConfigFiles } from '../../test/fixtures/example-config.js';
 import { startGitHubServer, type GitHubServer } from '../../test/github/server.js';
 import { main } from '../main.js';
 import { windowOption } from './tenant-promote.js';
 
 const REPO = 'acme/config';
-const ROOT = new URL('../../', import.meta.url);
-
-export async function exampleConfigFiles(): Promise<Record<string, string>> {
-  const files: Record<string, string> = { 'platform.yaml': await readFile(new URL('platform.yaml', ROOT), 'utf8') };
-  for (const name of await readdir(new URL('tenants/', ROOT))) files[`tenants/${name}`] = await readFile(new URL(`tenants/${name}`, ROOT), 'utf8');
-  return files;
-}
 
 let gh: GitHubServer;
 let cache: string;
