@@ -26,6 +26,7 @@ export const commands: CommandEntry[] = [
   { name: ['tenant', 'events'], summary: 'Show a tenant\'s events of the last hours (default 2), oldest first', load: async () => (await import('./tenant-events.js')).tenantEventsCommand },
   { name: ['tenant', 'promote'], summary: 'Open (or update) the pull request that promotes a shared tenant to dedicated (playbook 1)', load: async () => (await import('./tenant-promote.js')).tenantPromoteCommand },
   { name: ['tenant', 'failover'], summary: 'Open (or update) the emergency pull request that moves a dedicated tenant back to shared, and follow it (playbook 5)', load: async () => (await import('./tenant-failover.js')).tenantFailoverCommand },
+  { name: ['tenant', 'restart'], summary: 'Restart a dedicated tenant\'s containers, record it, and wait for health (playbook 5)', load: async () => (await import('./tenant-restart.js')).tenantRestartCommand },
   { name: ['tenant', 'upgrade-status'], summary: 'Show a tenant\'s newest blue/green n8n upgrade from the journal', load: async () => (await import('./tenant-upgrade-status.js')).tenantUpgradeStatusCommand },
   { name: ['simulate'], summary: "Replay workload traces through rp9's bots and the spec's naive autoscale rules, and compare them", load: async () => (await import('./simulate.js')).simulateCommand },
   { name: ['api'], summary: 'Call the controller\'s signed API: rp9 api GET /tenants/acme', load: async () => (await import('./api.js')).apiCommand },
