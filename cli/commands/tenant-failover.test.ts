@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
+import { changedFields, checkOwnership } from '../../bots/core/ownership.js';
+import { parseBotBranch } from '../../bots/runner/check-pr.js';
 import { openStore, type Store } from '../../controller/store/store.js';
 import { parsePullRequestMarker } from '../../edges/forge/markers.js';
 import { captureIo } from '../../test/fixtures/capture-io.js';
@@ -71,6 +73,10 @@ describe('rp9 tenant failover (GitHub contract server, PostgreSQL store)', () =>
     expect(edited.spec.n8n).toBeUndefined();
     expect(edited.spec.region).toBe('us-east');
     expect(pr.body).toContain('automations.acme.com stop routing');
+    // rp9 check-pr accepts it: only fields the failover branch owns changed.
+    const fields = changedFields(gh.state.readFile(REPO, 'main', 'tenants/acme.yaml')!, gh.state.readFile(REPO, 'rp9/failover/acme', 'tenants/acme.yaml')!);
+    expect(fields).toEqual(['spec.customDomains[0]', 'spec.mode', 'spec.n8n.version', 'spec.resources.cpu', 'spec.resources.memoryMb', 'spec.resources.storageGb', 'spec.resources.workers']);
+    expect(checkOwnership(parseBotBranch('rp9/failover/acme')!.bot, fields)).toEqual([]);
 
     await new Octokit({ auth: 'test-token', baseUrl: gh.url }).pulls.merge({ owner: 'acme', repo: 'config', pull_number: pr.number, merge_method: 'squash' });
     await store.events.record({ tenant: 'acme', type: 'Normal', reason: 'RouteSwitched', message: 'route to the shared n8n', actor: 'controller' });
@@ -79,7 +85,6 @@ describe('rp9 tenant failover (GitHub contract server, PostgreSQL store)', () =>
     const result = await running;
     expect(result.err).toBe('');
     expect(result.out).toContain(`Failover pull request #${pr.number} opened`);
-    expect(result.out).toMatch(/PR #\d+ open \(waiting for a person to merge\); controller: phase active, applied commit c0ffee0/);
     expect(result.out).toContain('event Warning FailoverRequested: failover to shared requested');
     expect(result.out).toContain('event Normal RouteSwitched: route to the shared n8n (controller)');
     expect(result.out).toContain('merged; controller: phase active, applied commit beef123');

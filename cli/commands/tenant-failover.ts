@@ -6,6 +6,7 @@ import { demotionEdits } from '../../bots/promotion/edits.js';
 import type { FieldEdit } from '../../bots/core/types.js';
 import { REVIEW_LABEL } from '../../bots/runner/plan.js';
 import type { Forge } from '../../edges/forge/forge.js';
+import type { BaseConfig } from '../../bots/sources/types.js';
 import type { Store } from '../../controller/store/store.js';
 import type { StoreEvent } from '../../controller/store/types.js';
 import { createLogger } from '../../kernel/log/logger.js';
@@ -126,6 +127,69 @@ async function recordRequest(store: Store | undefined, tenant: string, actor: st
   });
 }
 
+interface FailoverRun {
+  io: CommandIo;
+  forge: Forge;
+  base: BaseConfig;
+  store: Store | undefined;
+  /** Why there is no store, when there is none. */
+  unseen: string | undefined;
+  appliedAtStart: string | null;
+  tenant: string;
+  reason: string;
+  actor: string;
+  now: Date;
+  noWait: boolean;
+  waitMs: number;
+  intervalMs: number;
+  json: boolean;
+}
+
+async function failover(run: FailoverRun): Promise<number> {
+  const { io, forge, base, store, tenant, reason, actor, now, waitMs, intervalMs } = run;
+  const entry = base.config.tenants.find((t) => t.name === tenant);
+  let outcome: TenantPrOutcome | undefined = baseRefusal(base, tenant);
+  if (!outcome && entry && entry.tenant.spec.mode !== 'dedicated') {
+    outcome = { kind: 'refused', code: 'tenant-failover.not-dedicated', message: `tenant ${tenant} is mode: ${entry.tenant.spec.mode} on ${base.branch}: it is on the shared n8n already`, diagnostics: [] };
+  }
+  if (!outcome) {
+    const title = `failover: move ${tenant} back to shared (emergency)`;
+    const edits = demotionEdits(entry?.tenant.spec);
+    outcome = await openTenantPr(forge, base, {
+      purpose: 'failover', tenant, edits, title, body: failoverBody(tenant, reason, actor, edits),
+      commitMessage: `${title}\n\nReason: ${reason}\nRequested with rp9 tenant failover by ${actor}.\n\nRp9-Purpose: failover`,
+      labels: ['rp9', 'failover', 'emergency', REVIEW_LABEL],
+    });
+  }
+  const final = outcome;
+  const json = (extra: Record<string, unknown>): void => void io.stdout.write(`${JSON.stringify({ tenant, to: 'shared', reason, ...outcomeJson(final), ...extra }, null, 2)}\n`);
+  if (final.kind !== 'opened') {
+    if (run.json) json({});
+    else io.stdout.write(renderOutcomeText(final, 'Failover'));
+    return final.kind === 'refused' ? EXIT_INVALID : EXIT_OK;
+  }
+  if (!run.json) io.stdout.write(renderOutcomeText(final, 'Failover'));
+  if (final.action !== 'unchanged') await recordRequest(store, tenant, actor, reason, final, io);
+  if (run.noWait) {
+    if (run.json) json({ progress: null });
+    return EXIT_OK;
+  }
+  if (!run.json) io.stdout.write(`\nFollowing for up to ${waitMs / 1000} s${run.unseen ? ` (${run.unseen}: the pull request only)` : ''}:\n`);
+  try {
+    const result = await watch({
+      forge, store, tenant, number: final.number, waitMs, intervalMs, since: now, appliedAtStart: run.appliedAtStart,
+      ...(run.json ? {} : { print: (line: string) => io.stdout.write(`${line}\n`) }),
+    });
+    if (run.json) json({ progress: result });
+    else io.stdout.write(`${VERDICT_TEXT[result.verdict]}\n`);
+    if (result.verdict === 'done') return EXIT_OK;
+    return result.verdict === 'closed' ? EXIT_INVALID : EXIT_UNCONFIRMED;
+  } catch (error) {
+    io.stderr.write(`rp9 tenant failover: following PR #${final.number} failed: ${(error as Error).message}\n`);
+    return EXIT_ERROR;
+  }
+}
+
 export const tenantFailoverCommand: Command = {
   name: ['tenant', 'failover'],
   summary: 'Open (or update) the emergency pull request that moves a dedicated tenant back to shared, and follow it (playbook 5)',
@@ -174,51 +238,12 @@ export const tenantFailoverCommand: Command = {
     const now = new Date();
     const logger = createLogger({ stream: io.stderr, env: io.env, ...(io.env.RP9_LOG_LEVEL ? {} : { level: 'warn' as const }) });
     const { forge, base } = await connectForge(io.env, 'failover', now, logger);
-
-    const entry = base.config.tenants.find((t) => t.name === tenant);
-    let outcome: TenantPrOutcome | undefined = baseRefusal(base, tenant);
-    if (!outcome && entry && entry.tenant.spec.mode !== 'dedicated') {
-      outcome = { kind: 'refused', code: 'tenant-failover.not-dedicated', message: `tenant ${tenant} is mode: ${entry.tenant.spec.mode} on ${base.branch}: it is on the shared n8n already`, diagnostics: [] };
-    }
-    if (!outcome) {
-      const title = `failover: move ${tenant} back to shared (emergency)`;
-      const edits = demotionEdits(entry?.tenant.spec);
-      outcome = await openTenantPr(forge, base, {
-        purpose: 'failover', tenant, edits, title, body: failoverBody(tenant, reason, actor, edits),
-        commitMessage: `${title}\n\nReason: ${reason}\nRequested with rp9 tenant failover by ${actor}.\n\nRp9-Purpose: failover`,
-        labels: ['rp9', 'failover', 'emergency', REVIEW_LABEL],
-      });
-    }
-    const json = (extra: Record<string, unknown>) => io.stdout.write(`${JSON.stringify({ tenant, to: 'shared', reason, ...outcomeJson(outcome!), ...extra }, null, 2)}\n`);
-    if (outcome.kind !== 'opened') {
-      if (format === 'json') json({});
-      else io.stdout.write(renderOutcomeText(outcome, 'Failover'));
-      return outcome.kind === 'refused' ? EXIT_INVALID : EXIT_OK;
-    }
-    if (format === 'text') io.stdout.write(renderOutcomeText(outcome, 'Failover'));
-
+    // Before the pull request exists: the applied commit the controller must move past.
     const opened = await openCliStore(io, values['state-dir']);
     const store = 'store' in opened ? opened.store : undefined;
     try {
-      if (outcome.action !== 'unchanged') await recordRequest(store, tenant, actor, reason, outcome, io);
-      if (noWait) {
-        if (format === 'json') json({ progress: null });
-        return EXIT_OK;
-      }
-      const unseen = 'error' in opened ? ` (${opened.error}: the pull request only)` : '';
-      if (format === 'text') io.stdout.write(`\nFollowing for up to ${waitMs / 1000} s${unseen}:\n`);
       const appliedAtStart = store ? ((await store.status.get(tenant))?.appliedCommit ?? null) : null;
-      const result = await watch({
-        forge, store, tenant, number: outcome.number, waitMs, intervalMs, since: now, appliedAtStart,
-        ...(format === 'text' ? { print: (line: string) => io.stdout.write(`${line}\n`) } : {}),
-      });
-      if (format === 'json') json({ progress: result });
-      else io.stdout.write(`${VERDICT_TEXT[result.verdict]}\n`);
-      if (result.verdict === 'done') return EXIT_OK;
-      return result.verdict === 'closed' ? EXIT_INVALID : EXIT_UNCONFIRMED;
-    } catch (error) {
-      io.stderr.write(`rp9 tenant failover: following PR #${outcome.number} failed: ${(error as Error).message}\n`);
-      return EXIT_ERROR;
+      return await failover({ io, forge, base, store, unseen: 'error' in opened ? opened.error : undefined, appliedAtStart, tenant, reason, actor, now, noWait, waitMs, intervalMs, json: format === 'json' });
     } finally {
       await store?.close();
     }
