@@ -196,8 +196,10 @@ export const tenantFailoverCommand: Command = {
   args: '<tenant>',
   description: [
     'Reads the config from the base branch, sets the tenant\'s spec.mode: shared and removes',
-    'spec.promotion, checks the result like `rp9 validate`, and opens one pull request per tenant',
-    'on rp9/failover/<tenant> (run it again: the same PR is updated). Then, unless --no-wait, it',
+    'spec.promotion and what a shared tenant may not carry (spec.customDomains, spec.n8n,',
+    'spec.resources, spec.throttle.concurrency: custom domains stop routing), checks the result',
+    'like `rp9 validate`, and opens one pull request per tenant on rp9/failover/<tenant> (run it',
+    'again: the same PR is updated). Then, unless --no-wait, it',
     'shows progress until --wait ends: the pull request\'s state, and, with a state store',
     '(DATABASE_URL or --state-dir), the tenant\'s phase, applied commit and new events.',
     'No auto-merge: platform.yaml has no autoMerge switch for a failover; a person merges.',
