@@ -8,6 +8,8 @@ export const EXIT_INVALID = 1;
 export const EXIT_ERROR = 2;
 /** `rp9 bots run`: the run finished, but without the metrics it needs (Prometheus missing or unreachable): it decided blind. */
 export const EXIT_BLIND = 3;
+/** `rp9 tenant restart` and `rp9 tenant failover`: done what they own, but health or the controller did not confirm it within the wait. */
+export const EXIT_UNCONFIRMED = 3;
 
 export type OutputFormat = 'text' | 'json' | 'github' | 'markdown';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BotError } from './errors.js';
-import { changedFields, checkOwnership } from './ownership.js';
+import { changedFields, checkOwnership, type BranchOwner } from './ownership.js';
 import type { BotName } from './types.js';
 import { applyEdits } from './yaml-edit.js';
 
@@ -50,7 +50,7 @@ describe('changedFields', () => {
 });
 
 describe('checkOwnership', () => {
-  it.each<[BotName, string[], string[]]>([
+  it.each<[BranchOwner, string[], string[]]>([
     ['autoscale', ['spec.resources.cpu', 'spec.resources.workers'], []],
     ['autoscale', ['spec.resources'], []],
     ['autoscale', ['spec.resourcesExtra'], ['spec.resourcesExtra']],
@@ -65,6 +65,11 @@ describe('checkOwnership', () => {
     ['stripe-sync', ['spec.plan', 'spec.limits.apiCallsHourly', 'spec.billing.stripeSubscriptionId'], []],
     ['stripe-sync', ['spec.suspended', 'metadata.labels["rp9.io/canary"]'], ['spec.suspended', 'metadata.labels["rp9.io/canary"]']],
     ['upgrades', [''], ['']],
+    ['promote', ['spec.mode', 'spec.promotion.window', 'spec.promotion.reason'], []],
+    ['promote', ['spec.mode', 'spec.resources.cpu'], ['spec.resources.cpu']],
+    ['promotion-rollback', ['spec.mode', 'spec.promotion'], []],
+    ['failover', ['spec.mode', 'spec.promotion', 'spec.customDomains[0]', 'spec.n8n', 'spec.resources', 'spec.throttle.concurrency'], []],
+    ['failover', ['spec.mode', 'spec.plan', 'spec.throttle.requestsPerMinute'], ['spec.plan', 'spec.throttle.requestsPerMinute']],
   ])('%s changing %j → violations %j', (bot, fields, violations) => {
     // Act
     const result = checkOwnership(bot, fields);
@@ -80,8 +85,10 @@ describe('checkOwnership', () => {
   it('refuses an unknown bot', () => {
     // Act
     const act = () => checkOwnership('janitor' as BotName, ['spec.plan']);
+    const inherited = () => checkOwnership('constructor' as BotName, ['spec.plan']);
 
     // Assert
     expect(act).toThrow(/unknown bot "janitor"/);
+    expect(inherited).toThrow(/unknown bot "constructor"/);
   });
 });

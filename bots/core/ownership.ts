@@ -17,9 +17,28 @@ export const ownedFields: Readonly<Record<BotName, readonly string[]>> = {
   'stripe-sync': ['spec.plan', 'spec.limits', 'spec.billing', 'spec.resources.ceilingException'],
 };
 
+/**
+ * rp9's own branches that are no bot's (`rp9/<purpose>/<tenant>`) and the fields each may change:
+ * `rp9 tenant promote` and the promotion's rollback PR set spec.mode and spec.promotion; `rp9 tenant failover`
+ * also removes the fields a shared tenant may not carry (bots/promotion/edits.ts, DEDICATED_ONLY_FIELDS).
+ */
+export const purposeOwnedFields = {
+  promote: ['spec.mode', 'spec.promotion'],
+  'promotion-rollback': ['spec.mode', 'spec.promotion'],
+  failover: ['spec.mode', 'spec.promotion', 'spec.customDomains', 'spec.n8n', 'spec.resources', 'spec.throttle.concurrency'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type BranchPurpose = keyof typeof purposeOwnedFields;
+/** Who a branch `rp9/<owner>/<tenant>` belongs to: a bot or a purpose. */
+export type BranchOwner = BotName | BranchPurpose;
+
+export function isBranchPurpose(name: string): name is BranchPurpose {
+  return Object.hasOwn(purposeOwnedFields, name);
+}
+
 export interface OwnershipViolation {
   code: 'bots.field-not-owned';
-  bot: BotName;
+  bot: BranchOwner;
   field: string;
   message: string;
 }
@@ -81,8 +100,8 @@ function isUnder(field: string, prefix: string): boolean {
 }
 
 /** The changed fields a bot doesn't own; empty when the change is the bot's to make. */
-export function checkOwnership(bot: BotName, fields: readonly string[]): OwnershipViolation[] {
-  const owned = ownedFields[bot];
+export function checkOwnership(bot: BranchOwner, fields: readonly string[]): OwnershipViolation[] {
+  const owned: readonly string[] | undefined = isBranchPurpose(bot) ? purposeOwnedFields[bot] : Object.hasOwn(ownedFields, bot) ? ownedFields[bot] : undefined;
   if (!owned) throw new BotError('bots.unknown-bot', `unknown bot "${String(bot)}"`);
   return fields
     .filter((field) => !owned.some((prefix) => isUnder(field, prefix)))

@@ -4,6 +4,7 @@
 import type { Platform } from '../../types/platform.js';
 import type { Tenant } from '../../types/tenant.js';
 import { proposalLabels, tenantFile, type ProposalOf } from '../core/types.js';
+import { promotionEdits } from './edits.js';
 import { evaluateCandidate, type Candidate, type PromotionMetrics } from './score.js';
 import { formatWindow, nextMaintenanceWindow } from './window.js';
 
@@ -52,10 +53,7 @@ export function decidePromotion(inputs: PromotionInputs, platform: Platform, now
     bot: 'promotion',
     tenant: candidate.tenant,
     file: tenantFile(candidate.tenant),
-    edits: [
-      { path: ['spec', 'mode'], value: 'dedicated', previous: 'shared' },
-      { path: ['spec', 'promotion'], value: { window, ttlMinutes: policy.ttlMinutes, reason: reasonText(candidate) }, previous: undefined },
-    ],
+    edits: promotionEdits({ window, ttlMinutes: policy.ttlMinutes, reason: reasonText(candidate) }),
     riskClass: candidate.priority,
     trigger: triggerText(candidate),
     evidence: candidate.evidence,

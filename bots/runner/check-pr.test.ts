@@ -18,6 +18,9 @@ describe('parseBotBranch', () => {
   it.each([
     ['rp9/autoscale/acme', { bot: 'autoscale', tenant: 'acme' }],
     ['rp9/stripe-sync/acme-eu', { bot: 'stripe-sync', tenant: 'acme-eu' }],
+    ['rp9/promote/soylent', { bot: 'promote', tenant: 'soylent' }],
+    ['rp9/failover/acme', { bot: 'failover', tenant: 'acme' }],
+    ['rp9/promotion-rollback/umbrella', { bot: 'promotion-rollback', tenant: 'umbrella' }],
     ['feature/bigger-acme', undefined],
     ['rp9/autoscale', undefined],
     [undefined, undefined],
@@ -27,6 +30,7 @@ describe('parseBotBranch', () => {
 
   it('refuses an rp9/ branch of no known bot', () => {
     expect(() => parseBotBranch('rp9/janitor/acme')).toThrow(/names no known bot/);
+    expect(() => parseBotBranch('rp9/constructor/acme')).toThrow(/names no known bot/);
   });
 });
 

@@ -12,7 +12,7 @@ import { plan } from '../../controller/plan/plan.js';
 import { maintenanceByTenant, schedulePlan } from '../../controller/maintenance/schedule-plan.js';
 import { BotError } from '../core/errors.js';
 import { fieldPosition } from '../core/field-position.js';
-import { changedFields, checkOwnership } from '../core/ownership.js';
+import { changedFields, checkOwnership, isBranchPurpose, type BranchOwner } from '../core/ownership.js';
 import { BOT_NAMES, tenantFile, type BotName } from '../core/types.js';
 
 /** The controller's default compile settings (service addresses inside the platform network). */
@@ -21,14 +21,16 @@ export function checkCompileContext(platform: Platform): CompileContext {
 }
 
 export interface BotBranch {
-  bot: BotName;
+  /** A bot, or the purpose of one of rp9's own branches (bots/core/ownership.ts, purposeOwnedFields). */
+  bot: BranchOwner;
   tenant: string;
 }
 
-/** `rp9/<bot>/<tenant>` → the bot and tenant; undefined for any other branch. Throws `bots.unknown-bot` for an rp9/ branch of no known bot. */
+/** `rp9/<bot>/<tenant>` → the bot and tenant; undefined for any other branch. Throws `bots.unknown-bot` for an rp9/ branch of no known bot or purpose. */
 export function parseBotBranch(branch: string | undefined): BotBranch | undefined {
   const match = /^rp9\/([^/]+)\/([^/]+)$/.exec(branch ?? '');
   if (!match) return undefined;
+  if (isBranchPurpose(match[1]!)) return { bot: match[1], tenant: match[2]! };
   const bot = match[1]!;
   if (!(BOT_NAMES as readonly string[]).includes(bot)) throw new BotError('bots.unknown-bot', `branch ${branch} names no known bot (bots: ${BOT_NAMES.join(', ')})`);
   return { bot: bot as BotName, tenant: match[2]! };

@@ -5,6 +5,7 @@
 import { stringify } from 'yaml';
 import { applyEdits } from '../../../bots/core/yaml-edit.js';
 import type { FieldEdit } from '../../../bots/core/types.js';
+import { promotionEdits } from '../../../bots/promotion/edits.js';
 import { formatWindow, nextMaintenanceWindow } from '../../../bots/promotion/window.js';
 import { loadConfig } from '../../../config/load-config.js';
 import type { ConfigFiles, Diagnostic } from '../../../config/types.js';
@@ -147,10 +148,7 @@ export const MUTATION_ROUTES: readonly ApiRoute[] = [
       const policy = good.platform.spec.policies.promotion;
       const window = formatWindow(nextMaintenanceWindow(policy.maintenanceWindow, context.now));
       const reason = (context.request.body as { reason?: string } | null)?.reason ?? `requested through the API by ${context.caller.subject}`;
-      const edits: FieldEdit[] = [
-        { path: ['spec', 'mode'], value: 'dedicated' },
-        { path: ['spec', 'promotion'], value: { window, ttlMinutes: policy.ttlMinutes, reason } },
-      ];
+      const edits = promotionEdits({ window, ttlMinutes: policy.ttlMinutes, reason });
       return proposeEdits(context, id, 'api-promote', edits, `promotion: move ${id} to dedicated`, `Moves **${id}** to dedicated at the maintenance window ${window}, with a freeze of at most ${policy.ttlMinutes} minutes.`);
     },
   },
