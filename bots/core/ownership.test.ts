@@ -70,6 +70,16 @@ describe('checkOwnership', () => {
     ['promotion-rollback', ['spec.mode', 'spec.promotion'], []],
     ['failover', ['spec.mode', 'spec.promotion', 'spec.customDomains[0]', 'spec.n8n', 'spec.resources', 'spec.throttle.concurrency'], []],
     ['failover', ['spec.mode', 'spec.plan', 'spec.throttle.requestsPerMinute'], ['spec.plan', 'spec.throttle.requestsPerMinute']],
+    ['upgrade-revert', ['spec.n8n.version'], []],
+    ['upgrade-revert', ['spec.n8n.version', 'spec.n8n.image', 'spec.mode'], ['spec.n8n.image', 'spec.mode']],
+    ['api-scale', ['spec.resources.cpu', 'spec.resources.workers'], []],
+    ['api-scale', ['spec.resources.cpu', 'spec.plan'], ['spec.plan']],
+    ['api-promote', ['spec.mode', 'spec.promotion.window'], []],
+    ['api-promote', ['spec.mode', 'spec.customDomains[0]'], ['spec.customDomains[0]']],
+    ['api-upgrade', ['spec.n8n.version'], []],
+    ['api-upgrade', ['spec.n8n.version', 'spec.resources.cpu'], ['spec.resources.cpu']],
+    ['api-create', [], []],
+    ['api-create', ['spec.plan'], ['spec.plan']],
   ])('%s changing %j → violations %j', (bot, fields, violations) => {
     // Act
     const result = checkOwnership(bot, fields);
@@ -80,6 +90,14 @@ describe('checkOwnership', () => {
       expect(violation.code).toBe('bots.field-not-owned');
       expect(violation.message).toContain(`${bot} may not change`);
     }
+  });
+
+  it('says when an owner has no field of an existing file', () => {
+    // Act
+    const result = checkOwnership('api-create', ['spec.plan']);
+
+    // Assert
+    expect(result.map((v) => v.message)).toEqual(['api-create may not change spec.plan (it owns no field of an existing file)']);
   });
 
   it('refuses an unknown bot', () => {

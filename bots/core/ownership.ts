@@ -20,12 +20,21 @@ export const ownedFields: Readonly<Record<BotName, readonly string[]>> = {
 /**
  * rp9's own branches that are no bot's (`rp9/<purpose>/<tenant>`) and the fields each may change:
  * `rp9 tenant promote` and the promotion's rollback PR set spec.mode and spec.promotion; `rp9 tenant failover`
- * also removes the fields a shared tenant may not carry (bots/promotion/edits.ts, DEDICATED_ONLY_FIELDS).
+ * (and the API's POST /tenants/:id/failover, on the same branch) also removes the fields a shared tenant may not
+ * carry (bots/promotion/edits.ts, DEDICATED_ONLY_FIELDS); the upgrade's revert PR
+ * (controller/upgrades/revert-pr.ts) sets spec.n8n.version back. The HTTP API's branches (controller/http/api/)
+ * own what their route edits; `api-create` owns no field of an existing file: it may only add its tenant's file
+ * (fileCreatingPurposes).
  */
 export const purposeOwnedFields = {
   promote: ['spec.mode', 'spec.promotion'],
   'promotion-rollback': ['spec.mode', 'spec.promotion'],
   failover: ['spec.mode', 'spec.promotion', 'spec.customDomains', 'spec.n8n', 'spec.resources', 'spec.throttle.concurrency'],
+  'upgrade-revert': ['spec.n8n.version'],
+  'api-create': [],
+  'api-scale': ['spec.resources'],
+  'api-promote': ['spec.mode', 'spec.promotion'],
+  'api-upgrade': ['spec.n8n.version'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type BranchPurpose = keyof typeof purposeOwnedFields;
@@ -34,6 +43,13 @@ export type BranchOwner = BotName | BranchPurpose;
 
 export function isBranchPurpose(name: string): name is BranchPurpose {
   return Object.hasOwn(purposeOwnedFields, name);
+}
+
+/** Purposes whose branch adds the tenant's file (POST /tenants); no other owner may create or delete one. */
+const FILE_CREATING_PURPOSES: readonly BranchOwner[] = ['api-create'];
+
+export function mayCreateTenantFile(owner: BranchOwner): boolean {
+  return FILE_CREATING_PURPOSES.includes(owner);
 }
 
 export interface OwnershipViolation {
@@ -109,6 +125,6 @@ export function checkOwnership(bot: BranchOwner, fields: readonly string[]): Own
       code: 'bots.field-not-owned' as const,
       bot,
       field,
-      message: `${bot} may not change ${field === '' ? 'the whole document' : field} (it owns ${owned.join(', ')})`,
+      message: `${bot} may not change ${field === '' ? 'the whole document' : field} (it owns ${owned.length > 0 ? owned.join(', ') : 'no field of an existing file'})`,
     }));
 }

@@ -5,6 +5,8 @@ import { tenantYaml } from '../core/fixtures.js';
 import { loadConfig } from '../../config/load-config.js';
 import { checkBotOwnership, checkPullRequest, parseBotBranch, planBaseToHead } from './check-pr.js';
 import { checkFailed, renderCheckMarkdown } from './check-pr-render.js';
+import { REVERT_BOT, revertEdit } from '../../controller/upgrades/revert-pr.js';
+import type { BranchOwner } from '../core/ownership.js';
 
 const platformText = readFileSync(new URL('../../platform.yaml', import.meta.url), 'utf8');
 const acme = (cpu: number, plan = 'pro') => tenantYaml('acme', [`plan: ${plan}`, 'mode: dedicated', `resources: { cpu: ${cpu}, workers: 2 }`]);
@@ -21,6 +23,11 @@ describe('parseBotBranch', () => {
     ['rp9/promote/soylent', { bot: 'promote', tenant: 'soylent' }],
     ['rp9/failover/acme', { bot: 'failover', tenant: 'acme' }],
     ['rp9/promotion-rollback/umbrella', { bot: 'promotion-rollback', tenant: 'umbrella' }],
+    ['rp9/upgrade-revert/acme', { bot: 'upgrade-revert', tenant: 'acme' }],
+    ['rp9/api-create/newco', { bot: 'api-create', tenant: 'newco' }],
+    ['rp9/api-scale/acme', { bot: 'api-scale', tenant: 'acme' }],
+    ['rp9/api-promote/soylent', { bot: 'api-promote', tenant: 'soylent' }],
+    ['rp9/api-upgrade/acme', { bot: 'api-upgrade', tenant: 'acme' }],
     ['feature/bigger-acme', undefined],
     ['rp9/autoscale', undefined],
     [undefined, undefined],
@@ -31,6 +38,11 @@ describe('parseBotBranch', () => {
   it('refuses an rp9/ branch of no known bot', () => {
     expect(() => parseBotBranch('rp9/janitor/acme')).toThrow(/names no known bot/);
     expect(() => parseBotBranch('rp9/constructor/acme')).toThrow(/names no known bot/);
+    expect(() => parseBotBranch('rp9/api-delete/acme')).toThrow(/names no known bot/);
+  });
+
+  it('knows the branch the controller names its upgrade revert PR', () => {
+    expect(parseBotBranch(`rp9/${REVERT_BOT}/acme`)).toEqual({ bot: REVERT_BOT, tenant: 'acme' });
   });
 });
 
@@ -62,6 +74,35 @@ describe('checkBotOwnership', () => {
 
     expect(created.map((p) => p.message)).toEqual(['autoscale may not create tenants/acme.yaml']);
     expect(deleted.map((p) => p.message)).toEqual(['autoscale may not delete tenants/acme.yaml']);
+  });
+});
+
+describe("checkBotOwnership of rp9's own branches", () => {
+  const dedicated = (lines: string[] = []) => tenantYaml('acme', ['plan: pro', 'mode: dedicated', 'n8n: { version: "2.40.0" }', 'resources: { cpu: 2, workers: 2 }', ...lines]);
+  const revert = (text: string) => revertEdit(text, 'tenants/acme.yaml', '2.39.0');
+
+  it.each<[string, BranchOwner, Record<string, string>, Record<string, string>, string[]]>([
+    ['the upgrade revert PR', 'upgrade-revert', { acme: dedicated() }, { acme: revert(dedicated()) }, []],
+    ['the upgrade revert branch changing resources too', 'upgrade-revert', { acme: dedicated() }, { acme: revert(dedicated()).replace('cpu: 2', 'cpu: 3') }, ['bots.field-not-owned spec.resources.cpu']],
+    ['the API scaling', 'api-scale', { acme: dedicated() }, { acme: dedicated().replace('workers: 2', 'workers: 3') }, []],
+    ['the API scaling and changing the plan', 'api-scale', { acme: dedicated() }, { acme: dedicated().replace('workers: 2', 'workers: 3').replace('plan: pro', 'plan: enterprise') }, ['bots.field-not-owned spec.plan']],
+    ['the API promoting', 'api-promote', { acme: acme(2).replace('mode: dedicated', 'mode: shared') }, { acme: acme(2).replace('mode: dedicated', 'mode: dedicated\n  promotion: { window: "2026-12-12T22:00Z/2026-12-13T02:00Z", ttlMinutes: 30 }') }, []],
+    ['the API upgrading', 'api-upgrade', { acme: dedicated() }, { acme: dedicated().replace('2.40.0', '2.41.1') }, []],
+    ['the API upgrading and adding a domain', 'api-upgrade', { acme: dedicated() }, { acme: dedicated(['customDomains: [n8n.acme.example]']).replace('2.40.0', '2.41.1') }, ['bots.field-not-owned spec.customDomains[0]']],
+    ['the API creating a tenant', 'api-create', {}, { acme: dedicated() }, []],
+    ['the API create branch changing an existing tenant', 'api-create', { acme: dedicated() }, { acme: dedicated().replace('plan: pro', 'plan: enterprise') }, ['bots.field-not-owned spec.plan']],
+    ['the API create branch deleting its tenant', 'api-create', { acme: dedicated() }, {}, ['bots.file-not-owned ']],
+    ['the revert branch creating a tenant', 'upgrade-revert', {}, { acme: dedicated() }, ['bots.file-not-owned ']],
+  ])('%s', (_name, owner, base, head, expected) => {
+    const problems = checkBotOwnership({ base: files(base), head: files(head), changedPaths: ['tenants/acme.yaml'] }, { bot: owner, tenant: 'acme' });
+
+    expect(problems.map((p) => `${p.code} ${p.field}`)).toEqual(expected);
+  });
+
+  it('lets api-create add only its own tenant file', () => {
+    const problems = checkBotOwnership({ base: files({}), head: files({ acme: dedicated(), globex: tenantYaml('globex', ['plan: pro']) }), changedPaths: ['tenants/acme.yaml', 'tenants/globex.yaml'] }, { bot: 'api-create', tenant: 'acme' });
+
+    expect(problems.map((p) => `${p.code} ${p.file}`)).toEqual(['bots.file-not-owned tenants/globex.yaml']);
   });
 });
 

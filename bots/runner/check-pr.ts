@@ -12,7 +12,7 @@ import { plan } from '../../controller/plan/plan.js';
 import { maintenanceByTenant, schedulePlan } from '../../controller/maintenance/schedule-plan.js';
 import { BotError } from '../core/errors.js';
 import { fieldPosition } from '../core/field-position.js';
-import { changedFields, checkOwnership, isBranchPurpose, type BranchOwner } from '../core/ownership.js';
+import { changedFields, checkOwnership, isBranchPurpose, mayCreateTenantFile, purposeOwnedFields, type BranchOwner } from '../core/ownership.js';
 import { BOT_NAMES, tenantFile, type BotName } from '../core/types.js';
 
 /** The controller's default compile settings (service addresses inside the platform network). */
@@ -32,7 +32,7 @@ export function parseBotBranch(branch: string | undefined): BotBranch | undefine
   if (!match) return undefined;
   if (isBranchPurpose(match[1]!)) return { bot: match[1], tenant: match[2]! };
   const bot = match[1]!;
-  if (!(BOT_NAMES as readonly string[]).includes(bot)) throw new BotError('bots.unknown-bot', `branch ${branch} names no known bot (bots: ${BOT_NAMES.join(', ')})`);
+  if (!(BOT_NAMES as readonly string[]).includes(bot)) throw new BotError('bots.unknown-bot', `branch ${branch} names no known bot (bots: ${BOT_NAMES.join(', ')}; rp9's branches: ${Object.keys(purposeOwnedFields).join(', ')})`);
   return { bot: bot as BotName, tenant: match[2]! };
 }
 
@@ -83,6 +83,7 @@ export function checkBotOwnership(input: CheckPrInput, bot: BotBranch): Ownershi
   }
   const before = text(input.base, own);
   const after = text(input.head, own);
+  if (before === undefined && after !== undefined && mayCreateTenantFile(bot.bot)) return problems;
   if (before === undefined || after === undefined) {
     if (before !== after) problems.push({ code: 'bots.file-not-owned', file: own, field: '', line: 1, column: 1, message: `${bot.bot} may not ${before === undefined ? 'create' : 'delete'} ${own}` });
     return problems;
