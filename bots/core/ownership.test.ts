@@ -68,6 +68,8 @@ describe('checkOwnership', () => {
     ['promote', ['spec.mode', 'spec.promotion.window', 'spec.promotion.reason'], []],
     ['promote', ['spec.mode', 'spec.resources.cpu'], ['spec.resources.cpu']],
     ['promotion-rollback', ['spec.mode', 'spec.promotion'], []],
+    ['promotion-rollback', ['spec.mode', 'spec.customDomains[0]', 'spec.n8n.version', 'spec.resources.cpu', 'spec.throttle.concurrency'], []],
+    ['promotion-rollback', ['spec.mode', 'spec.plan', 'spec.throttle.requestsPerMinute'], ['spec.plan', 'spec.throttle.requestsPerMinute']],
     ['failover', ['spec.mode', 'spec.promotion', 'spec.customDomains[0]', 'spec.n8n', 'spec.resources', 'spec.throttle.concurrency'], []],
     ['failover', ['spec.mode', 'spec.plan', 'spec.throttle.requestsPerMinute'], ['spec.plan', 'spec.throttle.requestsPerMinute']],
     ['upgrade-revert', ['spec.n8n.version'], []],

@@ -19,16 +19,15 @@ export const ownedFields: Readonly<Record<BotName, readonly string[]>> = {
 
 /**
  * rp9's own branches that are no bot's (`rp9/<purpose>/<tenant>`) and the fields each may change:
- * `rp9 tenant promote` and the promotion's rollback PR set spec.mode and spec.promotion; `rp9 tenant failover`
- * (and the API's POST /tenants/:id/failover, on the same branch) also removes the fields a shared tenant may not
- * carry (bots/promotion/edits.ts, DEDICATED_ONLY_FIELDS); the upgrade's revert PR
- * (controller/upgrades/revert-pr.ts) sets spec.n8n.version back. The HTTP API's branches (controller/http/api/)
- * own what their route edits; `api-create` owns no field of an existing file: it may only add its tenant's file
- * (fileCreatingPurposes).
+ * `rp9 tenant promote` sets spec.mode and spec.promotion; `rp9 tenant failover` and the promotion's
+ * rollback PR also remove the fields a shared tenant may not carry (bots/promotion/edits.ts, demotionEdits);
+ * the upgrade's revert PR (controller/upgrades/revert-pr.ts) sets spec.n8n.version back. The HTTP API's
+ * branches (controller/http/api/) own what their route edits; `api-create` owns no field of an existing
+ * file: it may only add its tenant's file (mayCreateTenantFile).
  */
 export const purposeOwnedFields = {
   promote: ['spec.mode', 'spec.promotion'],
-  'promotion-rollback': ['spec.mode', 'spec.promotion'],
+  'promotion-rollback': ['spec.mode', 'spec.promotion', 'spec.customDomains', 'spec.n8n', 'spec.resources', 'spec.throttle.concurrency'],
   failover: ['spec.mode', 'spec.promotion', 'spec.customDomains', 'spec.n8n', 'spec.resources', 'spec.throttle.concurrency'],
   'upgrade-revert': ['spec.n8n.version'],
   'api-create': [],

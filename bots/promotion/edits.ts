@@ -1,7 +1,8 @@
 // The tenant-file edits of a move between shared and dedicated, in one place:
 // the promotion bot, the API's promote route and `rp9 tenant promote` set
-// `spec.mode: dedicated` and `spec.promotion`; `rp9 tenant failover` sets
-// `spec.mode: shared` and removes `spec.promotion`. Pure.
+// `spec.mode: dedicated` and `spec.promotion`; `rp9 tenant failover` and the
+// controller's promotion rollback PR set `spec.mode: shared` and remove
+// `spec.promotion` and the dedicated-only fields. Pure.
 import type { FieldEdit } from '../core/types.js';
 
 export interface PromotionFields {

@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { changedFields, checkOwnership } from '../../bots/core/ownership.js';
+import { parseBotBranch } from '../../bots/runner/check-pr.js';
 import { loadConfig } from '../../config/load-config.js';
 import { createGitHubForge } from '../../edges/forge/github-forge.js';
 import { parsePullRequestMarker } from '../../edges/forge/markers.js';
@@ -35,6 +38,26 @@ spec:
   subdomain: umbrella
   billing: { stripeCustomerId: cus_Umbrella9 }
 `);
+  });
+  it('removes the dedicated-only fields too, so the edited file of a tenant that has them validates and passes check-pr', async () => {
+    const platform = { path: 'platform.yaml', bytes: new Uint8Array(await readFile(new URL('../../platform.yaml', import.meta.url))) };
+    const validate = (text: string) => loadConfig({ platform, tenants: [{ path: 'tenants/umbrella.yaml', bytes: new TextEncoder().encode(text) }], problems: [] }).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+    const dedicated = UMBRELLA.replace('name: umbrella', 'name: umbrella\n  email: ops@umbrella.example').replace('plan: enterprise', 'plan: pro\n  region: us-east')
+      .replace('  billing:', '  customDomains: [automations.umbrella.example]\n  n8n: { version: "2.41.1" }\n  resources: { cpu: 2, memoryMb: 4096, workers: 2, storageGb: 20 }\n  throttle: { reason: \"over limit\", limit: executionsMonthly, requestsPerMinute: 600, burst: 50, concurrency: 4 }\n  billing:');
+    expect(validate(dedicated)).toEqual([]);
+
+    const edited = rollbackEdit(dedicated, 'tenants/umbrella.yaml');
+
+    expect(validate(edited)).toEqual([]);
+    const spec = parse(edited).spec;
+    expect(spec.mode).toBe('shared');
+    expect(spec).not.toHaveProperty('promotion');
+    expect(spec).not.toHaveProperty('customDomains');
+    expect(spec).not.toHaveProperty('n8n');
+    expect(spec).not.toHaveProperty('resources');
+    expect(spec.throttle).toEqual({ reason: 'over limit', limit: 'executionsMonthly', requestsPerMinute: 600, burst: 50 });
+    expect(edited).toContain('# moving');
+    expect(checkOwnership(parseBotBranch(`rp9/${ROLLBACK_BOT}/umbrella`)!.bot, changedFields(dedicated, edited))).toEqual([]);
   });
   it('refuses a file it cannot parse, naming it', () => {
     expect(() => rollbackEdit('spec: [', 'tenants/x.yaml')).toThrow(/tenants\/x.yaml: cannot edit/);

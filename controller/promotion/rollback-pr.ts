@@ -1,9 +1,12 @@
 // After a promotion rolled back, git must tell the truth: a pull request that
-// sets the tenant back to `mode: shared` and removes `spec.promotion`, with
+// sets the tenant back to `mode: shared` and removes `spec.promotion` and the
+// dedicated-only fields (the failover's edit, so the file validates), with
 // the failure in its body. One per tenant (the forge's hidden bot/tenant
 // marker), on rp9's own branch; the same commit is not retried meanwhile
 // (controller/promotion/views.ts: duePromotions).
-import { parseDocument } from 'yaml';
+import { BotError } from '../../bots/core/errors.js';
+import { applyEdits, parseYamlStrict } from '../../bots/core/yaml-edit.js';
+import { demotionEdits } from '../../bots/promotion/edits.js';
 import type { ConfigFiles } from '../../config/types.js';
 import type { Forge } from '../../edges/forge/forge.js';
 import { OperationError } from '../operations/kind.js';
@@ -13,13 +16,19 @@ import type { Operation } from '../store/types.js';
 
 export const ROLLBACK_BOT = 'promotion-rollback';
 
-/** The tenant file with `spec.mode: shared` and without `spec.promotion`; comments and the rest kept. */
+/**
+ * The tenant file moved back to shared with the failover's edit (bots/promotion/edits.ts, demotionEdits):
+ * `spec.mode: shared`, and `spec.promotion` and the dedicated-only fields the tenant has removed, so the
+ * file validates; comments and the rest kept.
+ */
 export function rollbackEdit(text: string, file: string): string {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) throw new OperationError('promotion.rollback-edit-failed', `${file}: cannot edit: ${doc.errors[0]?.message}`);
-  doc.setIn(['spec', 'mode'], 'shared');
-  doc.deleteIn(['spec', 'promotion']);
-  return doc.toString();
+  try {
+    const spec = (parseYamlStrict(text, file).toJS() as { spec?: unknown } | null)?.spec;
+    return applyEdits(text, demotionEdits(spec), { file });
+  } catch (error) {
+    if (error instanceof BotError) throw new OperationError('promotion.rollback-edit-failed', `${file}: cannot edit: ${error.message}`);
+    throw error;
+  }
 }
 
 export function rollbackPrBody(op: Operation): string {
@@ -33,7 +42,7 @@ export function rollbackPrBody(op: Operation): string {
     ...(op.state.undoError ? [`- Undo error (needs a person): ${String(op.state.undoError)}`] : []),
     '',
     'The tenant is served by the shared n8n again with the workflows that were active reactivated; its dedicated stack is stopped for inspection.',
-    'This PR makes git say so (`mode: shared`, no `spec.promotion`). The controller does not retry the same commit; fix the cause and schedule a new window to try again.',
+    'This PR makes git say so (`mode: shared`, no `spec.promotion`, and none of the fields a shared tenant may not carry: custom domains, pinned n8n version, resources, concurrency throttle). The controller does not retry the same commit; fix the cause and schedule a new window to try again.',
   ].join('\n');
 }
 
