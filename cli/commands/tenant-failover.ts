@@ -3,8 +3,7 @@
 // spec.promotion removed) and follows it: the pull request's state and what
 // the controller records for the tenant, for a bounded time.
 import { demotionEdits } from '../../bots/promotion/edits.js';
-import type { FieldEdit } from '../../bots/core/types.js';
-import { REVIEW_LABEL } from '../../bots/runner/plan.js';
+import { AFTER_MERGE, FAILOVER_LABELS, failoverBody, failoverTitle } from '../../bots/promotion/failover-pr.js';
 import type { Forge } from '../../edges/forge/forge.js';
 import type { BaseConfig } from '../../bots/sources/types.js';
 import type { Store } from '../../controller/store/store.js';
@@ -24,44 +23,12 @@ import { tenantArgument } from './tenant-promote.js';
 const REASON_MAX = 500;
 const MAX_WAIT_SECONDS = 3600;
 
-export const AFTER_MERGE = [
-  'What happens after the merge today: the controller switches the tenant\'s route to the shared n8n',
-  'first, then removes its dedicated containers; its database and volume are retained (rp9 purge',
-  'never runs by itself). Workflows and credentials are NOT moved back: the dedicated → shared data',
-  'move is not built yet, so the tenant finds on the shared n8n what it had there before its',
-  'promotion (deactivated by the promotion, until the grace-period cleanup). Move data by hand',
-  '(backup, n8n export/import) if the tenant needs its dedicated workflows on shared.',
-];
-
 function secondsOption(raw: unknown, name: string, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
   const text = String(raw).trim();
   const value = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text) || value > max) throw new UsageError(`--${name} must be a number of seconds from 0 to ${max} (got "${text}")`);
   return value;
-}
-
-/** `spec.resources`, `spec.customDomains (automations.acme.com stop routing)`: what the demotion removes. */
-export function removedFieldsText(edits: FieldEdit[]): string[] {
-  return edits.filter((e) => e.value === undefined).map((e) => {
-    const name = `\`${e.path.join('.')}\``;
-    return e.path.join('.') === 'spec.customDomains' && Array.isArray(e.previous) ? `${name} (${e.previous.join(', ')} stop routing: custom domains are dedicated-only)` : name;
-  });
-}
-
-function failoverBody(tenant: string, reason: string, actor: string, edits: FieldEdit[]): string {
-  const removed = removedFieldsText(edits);
-  return [
-    `**Emergency failover** of **${tenant}** from its dedicated n8n to the shared n8n. Requested with \`rp9 tenant failover\` by \`${actor}\`.`,
-    '',
-    `- Reason: ${reason}`,
-    '- Sets `spec.mode: shared`.',
-    ...(removed.length > 0 ? [`- Removes what a shared tenant may not carry (\`tenant.dedicated-only\`): ${removed.join(', ')}. Git history keeps them for the way back.`] : []),
-    '',
-    AFTER_MERGE.join(' '),
-    '',
-    'A person merges this pull request: platform.yaml has no `autoMerge` switch for a failover, so no policy merges it.',
-  ].join('\n');
 }
 
 function at(started: number): string {
@@ -153,12 +120,12 @@ async function failover(run: FailoverRun): Promise<number> {
     outcome = { kind: 'refused', code: 'tenant-failover.not-dedicated', message: `tenant ${tenant} is mode: ${entry.tenant.spec.mode} on ${base.branch}: it is on the shared n8n already`, diagnostics: [] };
   }
   if (!outcome) {
-    const title = `failover: move ${tenant} back to shared (emergency)`;
+    const title = failoverTitle(tenant);
     const edits = demotionEdits(entry?.tenant.spec);
     outcome = await openTenantPr(forge, base, {
-      purpose: 'failover', tenant, edits, title, body: failoverBody(tenant, reason, actor, edits),
+      purpose: 'failover', tenant, edits, title, body: failoverBody(tenant, reason, `with \`rp9 tenant failover\` by \`${actor}\``, edits),
       commitMessage: `${title}\n\nReason: ${reason}\nRequested with rp9 tenant failover by ${actor}.\n\nRp9-Purpose: failover`,
-      labels: ['rp9', 'failover', 'emergency', REVIEW_LABEL],
+      labels: [...FAILOVER_LABELS],
     });
   }
   const final = outcome;

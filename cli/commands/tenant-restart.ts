@@ -3,7 +3,8 @@
 // the state store, and waits (bounded) for them to be healthy again.
 import { formatText } from '../../config/format/index.js';
 import { createParseCache, loadConfig } from '../../config/load-config.js';
-import { restartTenantContainers, tenantContainers, type RestartOutcome } from '../../controller/docker/restart-tenant.js';
+import { restartRecorded } from '../../controller/docker/restart-recorded.js';
+import { tenantContainers, type RestartOutcome } from '../../controller/docker/restart-tenant.js';
 import { engineMessage } from '../../controller/docker/docker-errors.js';
 import { dockerClient } from '../../controller/runtime/docker-client.js';
 import { controllerSettings } from '../../controller/runtime/settings.js';
@@ -114,16 +115,12 @@ export const tenantRestartCommand: Command = {
         return EXIT_ERROR;
       }
       if (containers.length === 0) return refuse(io, json, tenant, 'restart.no-containers', `tenant ${tenant} has no containers in environment ${config.platform.spec.environment} on this Docker engine (rp9 status ${tenant}: has the controller created them?)`);
-      const names = containers.map((c) => c.name);
-      await store.events.record({ tenant, type: 'Normal', reason: 'RestartStarted', message: `restarting ${names.join(', ')}`, actor, data: { containers: names } });
-      if (!json) io.stdout.write(`Restarting ${tenant}: ${names.join(', ')} (at most ${timeoutSeconds} s)\n`);
-      const outcome = await restartTenantContainers(docker, containers, { timeoutMs: timeoutSeconds * 1000 });
-      const summary = outcome.steps.map((s) => `${s.name} ${s.outcome}`).join(', ');
-      await store.events.record(
-        outcome.ok
-          ? { tenant, type: 'Normal', reason: 'Restarted', message: `restarted and healthy after ${outcome.seconds} s: ${summary}`, actor, data: { seconds: outcome.seconds } }
-          : { tenant, type: 'Warning', reason: 'RestartFailed', message: `restart not healthy after ${outcome.seconds} s: ${summary}`, actor, data: { seconds: outcome.seconds } },
-      );
+      const outcome = await restartRecorded({
+        docker, tenant, containers, actor, timeoutMs: timeoutSeconds * 1000, events: store.events,
+        onStarted(names) {
+          if (!json) io.stdout.write(`Restarting ${tenant}: ${names.join(', ')} (at most ${timeoutSeconds} s)\n`);
+        },
+      });
       io.stdout.write(json ? `${JSON.stringify({ tenant, ...outcome }, null, 2)}\n` : renderRestartText(tenant, outcome));
       return outcome.ok ? EXIT_OK : EXIT_UNCONFIRMED;
     } finally {
