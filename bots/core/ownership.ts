@@ -19,8 +19,9 @@ export const ownedFields: Readonly<Record<BotName, readonly string[]>> = {
 
 /**
  * rp9's own branches that are no bot's (`rp9/<purpose>/<tenant>`) and the fields each may change:
- * `rp9 tenant promote` sets spec.mode and spec.promotion; `rp9 tenant failover` and the promotion's
- * rollback PR also remove the fields a shared tenant may not carry (bots/promotion/edits.ts, demotionEdits);
+ * `rp9 tenant promote` sets spec.mode and spec.promotion; `rp9 tenant failover` (and the API's failover
+ * route, on the same branch) and the promotion's rollback PR also remove the fields a shared tenant may not
+ * carry (bots/promotion/edits.ts, demotionEdits);
  * the upgrade's revert PR (controller/upgrades/revert-pr.ts) sets spec.n8n.version back. The HTTP API's
  * branches (controller/http/api/) own what their route edits; `api-create` owns no field of an existing
  * file: it may only add its tenant's file (mayCreateTenantFile).

@@ -32,6 +32,8 @@ import { dockerClient } from './docker-client.js';
 import { watchDockerDrift } from './docker-drift.js';
 import { backupRuntime, cliExporter, followingObjectStore } from '../backups/runtime.js';
 import { startOperationsLoop } from './operations-loop.js';
+import { RESTART_KIND, restartKind } from '../operations/restart.js';
+import { bindKind } from '../operations/kind.js';
 import type { OperationEngine } from '../operations/engine.js';
 import { upgradeWiring } from '../upgrades/controller-wiring.js';
 import { revertPrOpener } from '../upgrades/revert-pr.js';
@@ -362,19 +364,23 @@ export async function runController(settings: ControllerSettings, logger: Logger
     runner: 'controller',
     metrics,
     ...(sandboxes ? { restore: sandboxes.restore, inPlace: sandboxes.inPlace, drill: { ...sandboxes.drill, ...operatorNotify(settings, store.deliveries) } } : {}),
-    // A failed or rolled-back promotion or upgrade is told to the operators once (operation-notices.ts).
-    extraKinds: withFailureNotices({
-      ...promotionKinds({
-        env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, network: settings.network, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform),
-        ...(forge ? { rollbackPr: rollbackPrOpener({ forge, baseBranch: settings.branch, config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }) } : {}),
-      }),
-      ...upgrades?.kinds,
-    }, operatorNotifier(settings, store.deliveries)),
+    extraKinds: {
+      // A failed or rolled-back promotion or upgrade is told to the operators once (operation-notices.ts).
+      ...withFailureNotices({
+        ...promotionKinds({
+          env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, network: settings.network, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform),
+          ...(forge ? { rollbackPr: rollbackPrOpener({ forge, baseBranch: settings.branch, config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }) } : {}),
+        }),
+        ...upgrades?.kinds,
+      }, operatorNotifier(settings, store.deliveries)),
+      // POST /tenants/:id/restart: what rp9 tenant restart does, journaled.
+      [RESTART_KIND]: bindKind(restartKind, { docker, environment: () => environment, events: store.events }),
+    },
   });
   upgradeEngine = engine;
   apiEngine = engine;
   // A drill restores into a sandbox, so it needs the same edges as restore.
-  apiKinds = ['backup', ...(sandboxes ? ['restore', 'restore-in-place', 'drill'] : [])];
+  apiKinds = ['backup', RESTART_KIND, ...(sandboxes ? ['restore', 'restore-in-place', 'drill'] : [])];
   upgradeHook = upgrades?.hook;
   const stopOperations = startOperationsLoop({
     intervalMs: settings.operationsIntervalMs,

@@ -65,6 +65,8 @@ const VALID: { method: 'GET' | 'POST'; path: string; body?: unknown }[] = [
   { method: 'POST', path: '/tenants/globex/backup', body: {} },
   { method: 'POST', path: '/tenants/globex/restore', body: { backupId: 'globex-20250101T000000Z-manual' } },
   { method: 'POST', path: '/tenants/stark/restore-drill', body: {} },
+  { method: 'POST', path: '/tenants/wayne/restart', body: {} },
+  { method: 'POST', path: '/tenants/wayne/failover', body: { reason: 'INC-1' } },
   { method: 'GET', path: '/tenants/acme/blue-green/status' },
   { method: 'POST', path: '/tenants/acme/blue-green', body: { action: 'create_blue', n8n_version: '2.42.0' } },
   { method: 'POST', path: '/autoscale/run', body: {} },

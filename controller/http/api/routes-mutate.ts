@@ -10,7 +10,7 @@ import { formatWindow, nextMaintenanceWindow } from '../../../bots/promotion/win
 import { loadConfig } from '../../../config/load-config.js';
 import type { ConfigFiles, Diagnostic } from '../../../config/types.js';
 import { backupInput } from '../../backups/naming.js';
-import { ensureTenantFilePr } from '../../operations/tenant-file-pr.js';
+import { ensureTenantFilePr, type TenantFilePrResult } from '../../operations/tenant-file-pr.js';
 import type { GoodConfig } from '../../reconcile/config-tracker.js';
 import { sandboxName } from '../../sandbox/sandbox.js';
 import { configInForce, tenantInConfig } from './routes-read.js';
@@ -39,7 +39,14 @@ function invalid(diagnostics: Diagnostic[]): ApiError {
   return new ApiError(422, 'api.invalid-tenant', `the change does not validate (${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'}; the same as rp9 validate)`, { diagnostics });
 }
 
-async function openPr(context: RouteContext, good: GoodConfig, input: { bot: string; tenant: string; file: string; content: string; title: string; body: string }): Promise<Answer> {
+/** How a route's pull request differs from the default (labels rp9 and api; nothing after it is opened). */
+export interface PrOptions {
+  labels?: readonly string[];
+  /** Called once the pull request exists (created, updated or unchanged), before the answer. */
+  onOpened?(pr: TenantFilePrResult): Promise<void>;
+}
+
+async function openPr(context: RouteContext, good: GoodConfig, input: { bot: string; tenant: string; file: string; content: string; title: string; body: string }, options: PrOptions = {}): Promise<Answer> {
   const forge = context.deps.forge;
   if (!forge) throw new ApiError(503, 'api.no-forge', 'no GitHub repository is configured (RP9_GITHUB_TOKEN, RP9_GITHUB_REPOSITORY): changes cannot be proposed');
   const pr = await ensureTenantFilePr({
@@ -53,13 +60,14 @@ async function openPr(context: RouteContext, good: GoodConfig, input: { bot: str
     message: `${input.title}\n\nRequested through the rp9 API by ${context.caller.subject}.`,
     title: input.title,
     body: `${input.body}\n\nRequested through the rp9 API by \`${context.caller.subject}\` (${context.caller.role}).`,
-    labels: ['rp9', 'api'],
+    labels: [...(options.labels ?? ['rp9', 'api'])],
   });
+  await options.onOpened?.(pr);
   return { status: 202, body: { pullRequest: { number: pr.number, url: pr.url, branch: `rp9/${input.bot}/${input.tenant}` }, file: input.file } };
 }
 
 /** Edits one tenant file in place (comments and order kept), validates the result, and proposes it. */
-export async function proposeEdits(context: RouteContext, id: string, bot: string, edits: FieldEdit[], title: string, body: string): Promise<Answer> {
+export async function proposeEdits(context: RouteContext, id: string, bot: string, edits: FieldEdit[], title: string, body: string, options: PrOptions = {}): Promise<Answer> {
   const { good, entry } = tenantInConfig(context, id);
   const files = await filesOf(context, good);
   const source = files.tenants.find((f) => f.path === entry.file);
@@ -67,10 +75,10 @@ export async function proposeEdits(context: RouteContext, id: string, bot: strin
   const content = applyEdits(new TextDecoder().decode(source.bytes), edits, { file: entry.file });
   const errors = validateWith(files, entry.file, content);
   if (errors.length > 0) throw invalid(errors);
-  return openPr(context, good, { bot, tenant: id, file: entry.file, content, title, body });
+  return openPr(context, good, { bot, tenant: id, file: entry.file, content, title, body }, options);
 }
 
-async function startOperation(context: RouteContext, kind: string, tenant: string, state: Record<string, unknown>): Promise<Answer> {
+export async function startOperation(context: RouteContext, kind: string, tenant: string, state: Record<string, unknown>): Promise<Answer> {
   const start = context.deps.startOperation;
   if (!start) throw new ApiError(503, 'api.operations-unavailable', 'the operation engine is not running yet; retry shortly', {}, { 'retry-after': '10' });
   if (context.deps.operationKinds && !context.deps.operationKinds().includes(kind)) {

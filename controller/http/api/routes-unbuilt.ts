@@ -14,8 +14,6 @@ interface Unbuilt {
 }
 
 const UNBUILT: readonly Unbuilt[] = [
-  { method: 'POST', url: '/tenants/:id/restart', role: 'operator', tag: 'tenants', summary: 'Restart a tenant (a journaled operation)', feature: 'restart operation (#13)' },
-  { method: 'POST', url: '/tenants/:id/failover', role: 'admin', tag: 'tenants', summary: 'Fail a tenant over (a journaled operation)', feature: 'failover operation (#13)' },
   { method: 'DELETE', url: '/sandboxes/:id', role: 'admin', tag: 'backups', summary: 'Remove a restore sandbox before its TTL', feature: 'sandbox removal through the API (#8)' },
   { method: 'GET', url: '/analytics/growth', role: 'viewer', tag: 'analytics', summary: 'Tenants by plan and mode over time', feature: 'capacity analytics (#13)' },
   { method: 'GET', url: '/analytics/promotion-forecast', role: 'viewer', tag: 'analytics', summary: 'Promotion candidates of the next 30 days', feature: 'capacity analytics (#13)' },
