@@ -147,14 +147,15 @@ export const restoreKind: OperationKind<RestoreDeps> = {
         await verifyBackup(ctx.deps.objects, masterKey, record);
         const manifest = await readManifest(ctx.deps.objects, record);
         const source = restoreSource(manifest);
-        if (await ctx.deps.stack().inUse(sandbox)) throw new OperationError('restore.name-in-use', `sandbox ${sandbox} already exists (a container, volume, database, route or secret has its name); remove it or wait for its TTL`);
+        // What the backup itself forbids comes first (no Docker needed to say it); then whether the name is free.
         if (source === 'export') {
           if (!manifest.objects.workflows) throw new OperationError('restore.nothing-to-restore', `backup ${backupId} holds neither a database nor a workflows export (taken without n8n); there is nothing to restore`);
           if (!ctx.deps.sandboxN8n) throw new OperationError('restore.no-importer', `backup ${backupId} is a shared tenant's export; this restore has no way to import it into a sandbox`);
-          return { host, url: `https://${host}/`, source };
+        } else {
+          if (!manifest.encryption.wrappedN8nKey) throw new OperationError('restore.no-encryption-key', `backup ${backupId} does not hold the tenant's n8n encryption key (taken before rp9 kept it); its credentials cannot be read by a sandbox`);
+          unwrapN8nKey(manifest.encryption.wrappedN8nKey, masterKey, backupId);
         }
-        if (!manifest.encryption.wrappedN8nKey) throw new OperationError('restore.no-encryption-key', `backup ${backupId} does not hold the tenant's n8n encryption key (taken before rp9 kept it); its credentials cannot be read by a sandbox`);
-        unwrapN8nKey(manifest.encryption.wrappedN8nKey, masterKey, backupId);
+        if (await ctx.deps.stack().inUse(sandbox)) throw new OperationError('restore.name-in-use', `sandbox ${sandbox} already exists (a container, volume, database, route or secret has its name); remove it or wait for its TTL`);
         return { host, url: `https://${host}/`, source };
       },
     },
