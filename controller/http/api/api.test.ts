@@ -74,6 +74,7 @@ const VALID: { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown }
   { method: 'POST', path: '/enforcement/run', body: {} },
   { method: 'GET', path: '/metrics/tenant/acme?window=5m' },
   { method: 'GET', path: '/analytics/utilization?period=1d' },
+  { method: 'GET', path: '/analytics/costs' },
 ];
 
 describe('authentication and signature', () => {
