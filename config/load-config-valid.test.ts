@@ -166,6 +166,18 @@ describe('loadConfig and platform.yaml', () => {
     expect(config.diagnostics[0]?.message).toContain('plan "gold", which spec.plans does not define');
   });
 
+  it('reads spec.prices with its defaults, and refuses a price for a plan that does not exist, naming the line and field', () => {
+    const priced = platformText.replace('  billing:\n', '  prices:\n    coreHour: 0.01\n    plans: { pro: 4, gold: 9 }\n  billing:\n');
+    const line = priced.split('\n').findIndex((l) => l.includes('gold: 9')) + 1;
+    const valid = loadConfig({ platform: source('platform.yaml', priced.replace(', gold: 9', '')), tenants: [], problems: [] });
+    const invalid = loadConfig({ platform: source('platform.yaml', priced), tenants: [], problems: [] });
+
+    expect(valid.diagnostics).toEqual([]);
+    expect(valid.platform?.spec.prices).toEqual({ currency: 'USD', hoursPerMonth: 730, plans: { pro: 4 }, coreHour: 0.01, memoryGbHour: 0, storageGbMonth: 0, sharedSeatMonthly: 0 });
+    expect(invalid.diagnostics.map((d) => [d.code, d.line, d.path])).toEqual([['platform.unknown-plan', line, 'spec.prices.plans.gold']]);
+    expect(loadConfig({ platform: source('platform.yaml', platformText), tenants: [], problems: [] }).platform?.spec.prices).toBeUndefined();
+  });
+
   it('refuses spec.safety.allowDeletion naming a tenant that still has a file: the override is spent once the tenant is gone', () => {
     const text = platformText.replace('maxDeletionPercent: 25', 'maxDeletionPercent: 25\n    allowDeletion: { tenants: [gone, alpha], reason: "trials ended" }');
     const line = text.split('\n').findIndex((l) => l.includes('allowDeletion')) + 1;

@@ -34,5 +34,10 @@ export function checkPlatformRules(file: string, platform: Platform, locator: Lo
       report('platform.unknown-plan', ['spec', 'billing', 'stripePlans', id], `spec.billing.stripePlans maps ${quote(id)} to plan ${quote(plan)}, which spec.plans does not define (plans: ${Object.keys(spec.plans).join(', ')})`);
     }
   }
+  for (const plan of Object.keys(spec.prices?.plans ?? {})) {
+    if (!(plan in spec.plans)) {
+      report('platform.unknown-plan', ['spec', 'prices', 'plans', plan], `spec.prices.plans prices plan ${quote(plan)}, which spec.plans does not define (plans: ${Object.keys(spec.plans).join(', ')})`);
+    }
+  }
   return out;
 }

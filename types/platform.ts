@@ -108,6 +108,41 @@ export interface PlatformSpec {
      */
     overageMeter: string;
   };
+  /**
+   * What the platform's infrastructure costs, for GET /analytics/costs (rp9 never bills with it; Stripe does). A tenant's monthly cost: its plan's flat monthly cost (plans), plus for a dedicated tenant its allocated cores and memory (cpu and memoryMb of main and of each worker) per hour over hoursPerMonth and its volume (storageGb) per GB-month, or for a shared tenant one shared seat. A suspended tenant's containers are stopped: no core or memory cost. Without it GET /analytics/costs answers 409 api.no-prices.
+   */
+  prices?: {
+    /**
+     * ISO 4217 code the figures are in.
+     */
+    currency: string;
+    /**
+     * Hours in a month.
+     */
+    hoursPerMonth: number;
+    /**
+     * Plan name in spec.plans → flat monthly cost of each tenant on it.
+     */
+    plans: {
+      [k: string]: number;
+    };
+    /**
+     * One allocated CPU core for one hour (dedicated tenants).
+     */
+    coreHour: number;
+    /**
+     * One allocated GB (1024 MB) of memory for one hour (dedicated tenants).
+     */
+    memoryGbHour: number;
+    /**
+     * One GB of a dedicated tenant's volume for a month.
+     */
+    storageGbMonth: number;
+    /**
+     * One shared tenant's seat on the shared n8n for a month.
+     */
+    sharedSeatMonthly: number;
+  };
   safety: {
     maxDeletionPercent: Percent;
     /**

@@ -27,13 +27,34 @@ export function renderUtilization(answer: UtilizationAnswer): string {
   return [`Utilization against allocation over ${answer.period}, by plan`, line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
+interface CostsAnswer {
+  currency: string;
+  tenants: { tenant: string; plan: string; mode: string; suspended: boolean; monthly: { total: number } }[];
+  plans: { plan: string; tenants: number; monthly: number }[];
+  total_monthly_cost: number;
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+export function renderCosts(answer: CostsAnswer): string {
+  const money = (value: number) => value.toFixed(2);
+  const tenants = table(['TENANT', 'PLAN', 'MODE', `MONTHLY ${answer.currency}`], answer.tenants.map((t) => [t.tenant, t.plan, `${t.mode}${t.suspended ? ' (suspended)' : ''}`, money(t.monthly.total)]));
+  const plans = table(['PLAN', 'TENANTS', `MONTHLY ${answer.currency}`], answer.plans.map((p) => [p.plan, String(p.tenants), money(p.monthly)]));
+  return [`Monthly cost per tenant (${answer.currency})`, ...tenants, '', 'By plan', ...plans, '', `Total: ${money(answer.total_monthly_cost)} ${answer.currency} a month`].join('\n') + '\n';
+}
+
 export const analyticsCommand: Command = {
   name: ['analytics'],
   summary: 'Capacity analytics from the controller\'s API: rp9 analytics utilization',
   args: '<growth|utilization|promotion-forecast|costs|recommendations>',
   description: [
     'GET /analytics/<name> on the controller (RP9_API_URL), signed like rp9 api with a viewer',
-    'token. Built: utilization (CPU and memory against allocation, by plan, from Prometheus).',
+    'token. Built: utilization (CPU and memory against allocation, by plan, from Prometheus)',
+    'and costs (monthly, per tenant, per plan and in total, from spec.prices of platform.yaml).',
     'The others answer 501 until they are built (docs/api.md).',
     '',
     'Exit 0: shown; 1: refused or not built (4xx, 501); 2: usage error, unreachable controller or 5xx.',
@@ -41,6 +62,7 @@ export const analyticsCommand: Command = {
     'Examples:',
     '  rp9 analytics utilization',
     '  rp9 analytics utilization --period 30d -o json',
+    '  rp9 analytics costs',
   ].join('\n'),
   options: {
     period: { type: 'string', valueName: 'period', description: 'Period of the report: <n>h, <n>d or <n>w (the controller\'s default otherwise)' },
@@ -73,7 +95,8 @@ export const analyticsCommand: Command = {
       io.stderr.write(`rp9 analytics: GET ${path} answered ${answer.status}: [${body?.error ?? 'unknown'}] ${body?.message ?? ''}\n`);
       return answer.status < 500 || answer.status === 501 ? EXIT_INVALID : EXIT_ERROR;
     }
-    if (format === 'json' || name !== 'utilization') io.stdout.write(`${JSON.stringify(answer.body, null, 2)}\n`);
+    if (format === 'json' || (name !== 'utilization' && name !== 'costs')) io.stdout.write(`${JSON.stringify(answer.body, null, 2)}\n`);
+    else if (name === 'costs') io.stdout.write(renderCosts(answer.body as CostsAnswer));
     else io.stdout.write(renderUtilization(answer.body as UtilizationAnswer));
     return EXIT_OK;
   },

@@ -33,6 +33,9 @@ import { watchDockerDrift } from './docker-drift.js';
 import { backupRuntime, cliExporter, followingObjectStore } from '../backups/runtime.js';
 import { startOperationsLoop } from './operations-loop.js';
 import { RESTART_KIND, restartKind } from '../operations/restart.js';
+import { SANDBOX_REMOVE_KIND, sandboxRemoveKind } from '../operations/sandbox-remove.js';
+import { ApiError } from '../http/api/route.js';
+import type { SandboxStack } from '../sandbox/sandbox-stack.js';
 import { bindKind } from '../operations/kind.js';
 import type { OperationEngine } from '../operations/engine.js';
 import { upgradeWiring } from '../upgrades/controller-wiring.js';
@@ -130,6 +133,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
   // The API journals operations on the engine built once the store is open.
   let apiEngine: OperationEngine | undefined;
   let apiKinds: readonly string[] = [];
+  let apiSandboxStack: (() => SandboxStack) | undefined;
 
   let upgradeHook: UpgradeHook | undefined;
   const reconcileWith = (commitStatus: CommitStatusReporter, store: Store) => {
@@ -273,6 +277,11 @@ export async function runController(settings: ControllerSettings, logger: Logger
         return apiEngine.start(kind, tenant, state);
       },
       operationKinds: () => apiKinds,
+      // DELETE /sandboxes/:id checks the inventory here (404) before journaling the removal for the leader.
+      sandboxInventory: async () => {
+        if (!apiSandboxStack) throw new ApiError(503, 'api.sandboxes-unavailable', 'this controller has no sandbox stack (a tenant database server is needed: RP9_TENANT_DATABASE_URL), or its store is still opening');
+        return apiSandboxStack().inventory();
+      },
       ...apiBotsFromEnv(env, () => store, logger),
       rateLimitPerMinute: settings.apiRateLimitPerMinute,
     },
@@ -375,12 +384,15 @@ export async function runController(settings: ControllerSettings, logger: Logger
       }, operatorNotifier(settings, store.deliveries)),
       // POST /tenants/:id/restart: what rp9 tenant restart does, journaled.
       [RESTART_KIND]: bindKind(restartKind, { docker, environment: () => environment, events: store.events }),
+      // DELETE /sandboxes/:id: the sweep's removal, before the TTL.
+      ...(sandboxes ? { [SANDBOX_REMOVE_KIND]: bindKind(sandboxRemoveKind, { stack: sandboxes.stack, operations: store.operations, events: store.events }) } : {}),
     },
   });
   upgradeEngine = engine;
   apiEngine = engine;
   // A drill restores into a sandbox, so it needs the same edges as restore.
-  apiKinds = ['backup', RESTART_KIND, ...(sandboxes ? ['restore', 'restore-in-place', 'drill'] : [])];
+  apiKinds = ['backup', RESTART_KIND, ...(sandboxes ? ['restore', 'restore-in-place', 'drill', SANDBOX_REMOVE_KIND] : [])];
+  apiSandboxStack = sandboxes?.stack;
   upgradeHook = upgrades?.hook;
   const stopOperations = startOperationsLoop({
     intervalMs: settings.operationsIntervalMs,

@@ -53,7 +53,7 @@ async function footprint(): Promise<string> {
   return JSON.stringify({ pulls, ops, branches: [...world.gh.state.repo(REPO).refs.keys()].sort() });
 }
 
-const VALID: { method: 'GET' | 'POST'; path: string; body?: unknown }[] = [
+const VALID: { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown }[] = [
   { method: 'GET', path: '/tenants' },
   { method: 'GET', path: '/tenants/acme' },
   { method: 'GET', path: '/tenants/acme/events?hours=6' },
@@ -67,12 +67,14 @@ const VALID: { method: 'GET' | 'POST'; path: string; body?: unknown }[] = [
   { method: 'POST', path: '/tenants/stark/restore-drill', body: {} },
   { method: 'POST', path: '/tenants/wayne/restart', body: {} },
   { method: 'POST', path: '/tenants/wayne/failover', body: { reason: 'INC-1' } },
+  { method: 'DELETE', path: '/sandboxes/acme-restore-20261206' },
   { method: 'GET', path: '/tenants/acme/blue-green/status' },
   { method: 'POST', path: '/tenants/acme/blue-green', body: { action: 'create_blue', n8n_version: '2.42.0' } },
   { method: 'POST', path: '/autoscale/run', body: {} },
   { method: 'POST', path: '/enforcement/run', body: {} },
   { method: 'GET', path: '/metrics/tenant/acme?window=5m' },
   { method: 'GET', path: '/analytics/utilization?period=1d' },
+  { method: 'GET', path: '/analytics/costs' },
 ];
 
 describe('authentication and signature', () => {

@@ -1,12 +1,34 @@
 // Capacity analytics (seed playbook 6). Built: utilization by plan, from
-// Prometheus. The others stay in routes-unbuilt.ts (501) until what they
+// Prometheus, and costs, from spec.prices of the config in force. The others stay in routes-unbuilt.ts (501) until what they
 // need exists.
 import { PrometheusError } from '../../../bots/metrics/prometheus-response.js';
 import { configInForce } from './routes-read.js';
 import { ApiError, type ApiRoute } from './route.js';
+import { costReport } from './costs.js';
 import { readUtilization, utilizationByPlan, type PlanTenant } from './utilization.js';
 
 const PERIOD = /^\d+(h|d|w)$/;
+const MONEY = { type: 'number' } as const;
+const COST_ANSWER = {
+  type: 'object',
+  properties: {
+    currency: { type: 'string' },
+    hours_per_month: { type: 'number' },
+    commit: { type: 'string' },
+    tenants: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          tenant: { type: 'string' }, plan: { type: 'string' }, mode: { type: 'string' }, suspended: { type: 'boolean' }, cores: { type: 'number' }, memory_gb: { type: 'number' }, storage_gb: { type: 'number' },
+          monthly: { type: 'object', properties: { plan: MONEY, cores: MONEY, memory: MONEY, storage: MONEY, seat: MONEY, total: MONEY } },
+        },
+      },
+    },
+    plans: { type: 'array', items: { type: 'object', properties: { plan: { type: 'string' }, tenants: { type: 'integer' }, monthly: MONEY } } },
+    total_monthly_cost: MONEY,
+  },
+} as const;
 const SHARE = { type: 'object', properties: { avg: { type: ['number', 'null'] }, p95: { type: ['number', 'null'] } } } as const;
 
 export const ANALYTICS_ROUTES: readonly ApiRoute[] = [
@@ -49,6 +71,21 @@ export const ANALYTICS_ROUTES: readonly ApiRoute[] = [
         if (error instanceof PrometheusError) throw new ApiError(503, 'api.metrics-unavailable', `Prometheus could not answer: [${error.code}] ${error.message}`, {}, { 'retry-after': '30' });
         throw error;
       }
+    },
+  },
+  {
+    method: 'GET',
+    url: '/analytics/costs',
+    role: 'viewer',
+    tag: 'analytics',
+    summary: "Monthly cost per tenant, per plan and in total, from spec.prices of the config in force",
+    description: "A tenant costs its plan's flat monthly price (spec.prices.plans); a dedicated one also its allocated cores and memory (main and each worker) × coreHour and memoryGbHour × hoursPerMonth unless suspended, and its volume × storageGbMonth; a shared one sharedSeatMonthly. Figures in cents; sums rounded once. 409 api.no-prices when platform.yaml has no spec.prices.",
+    schema: { response: { 200: COST_ANSWER } },
+    async handle(context) {
+      const good = configInForce(context);
+      const prices = good.platform.spec.prices;
+      if (!prices) throw new ApiError(409, 'api.no-prices', 'platform.yaml has no spec.prices: add a price table to compute costs');
+      return { status: 200, body: { ...costReport(good.config.tenants, good.platform, prices), commit: good.commit } };
     },
   },
 ];

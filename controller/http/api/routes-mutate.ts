@@ -78,11 +78,13 @@ export async function proposeEdits(context: RouteContext, id: string, bot: strin
   return openPr(context, good, { bot, tenant: id, file: entry.file, content, title, body }, options);
 }
 
+const NEEDS_DATABASE_SERVER: Readonly<Record<string, string>> = { backup: 'a backup', 'sandbox-remove': "removing a sandbox, which drops the sandbox's database," };
+
 export async function startOperation(context: RouteContext, kind: string, tenant: string, state: Record<string, unknown>): Promise<Answer> {
   const start = context.deps.startOperation;
   if (!start) throw new ApiError(503, 'api.operations-unavailable', 'the operation engine is not running yet; retry shortly', {}, { 'retry-after': '10' });
   if (context.deps.operationKinds && !context.deps.operationKinds().includes(kind)) {
-    throw new ApiError(503, 'api.operations-unavailable', `this controller cannot run ${kind} operations (${kind === 'backup' ? 'a backup' : `a ${kind}, which restores into a sandbox,`} needs a tenant database server: RP9_TENANT_DATABASE_URL)`);
+    throw new ApiError(503, 'api.operations-unavailable', `this controller cannot run ${kind} operations (${NEEDS_DATABASE_SERVER[kind] ?? `a ${kind}, which restores into a sandbox,`} needs a tenant database server: RP9_TENANT_DATABASE_URL)`);
   }
   try {
     const op = await start(kind, tenant, state);

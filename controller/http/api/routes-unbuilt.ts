@@ -14,10 +14,8 @@ interface Unbuilt {
 }
 
 const UNBUILT: readonly Unbuilt[] = [
-  { method: 'DELETE', url: '/sandboxes/:id', role: 'admin', tag: 'backups', summary: 'Remove a restore sandbox before its TTL', feature: 'sandbox removal through the API (#8)' },
   { method: 'GET', url: '/analytics/growth', role: 'viewer', tag: 'analytics', summary: 'Tenants by plan and mode over time', feature: 'capacity analytics (#13)' },
   { method: 'GET', url: '/analytics/promotion-forecast', role: 'viewer', tag: 'analytics', summary: 'Promotion candidates of the next 30 days', feature: 'capacity analytics (#13)' },
-  { method: 'GET', url: '/analytics/costs', role: 'viewer', tag: 'analytics', summary: 'Cost per tenant and in total', feature: 'capacity analytics (#13)' },
   { method: 'GET', url: '/analytics/recommendations', role: 'viewer', tag: 'analytics', summary: 'Host capacity and over-allocated tenants', feature: 'capacity analytics (#13)' },
 ];
 

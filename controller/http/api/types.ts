@@ -6,6 +6,7 @@ import type { RunBotDeps } from '../../../bots/runner/types.js';
 import type { ConfigFiles } from '../../../config/types.js';
 import type { Forge } from '../../../edges/forge/forge.js';
 import type { GoodConfig } from '../../reconcile/config-tracker.js';
+import type { SandboxInventoryEntry } from '../../sandbox/sandbox.js';
 import type { Store } from '../../store/store.js';
 import type { Operation } from '../../store/types.js';
 
@@ -54,6 +55,8 @@ export interface ApiDeps {
   startOperation?(kind: string, tenant: string, state: Record<string, unknown>): Promise<Operation>;
   /** Operation kinds the engine knows (`restore` needs a tenant database server). */
   operationKinds?(): readonly string[];
+  /** The restore sandboxes on this controller's Docker host and tenant database server (sandbox-stack.ts inventory); without it DELETE /sandboxes/:id answers 503 api.sandboxes-unavailable. */
+  sandboxInventory?(): Promise<SandboxInventoryEntry[]>;
   /** Prometheus (RP9_PROMETHEUS_URL): GET /metrics/tenant/:id; without it 503 api.no-prometheus. */
   prometheus?: PrometheusClient;
   /** Everything one scheduled run of the bot gets (base branch read with git and its history, forge, metrics, effects); without it 503 api.bots-unavailable. */
