@@ -130,7 +130,7 @@ describe('rp9 analytics', () => {
   it('a report not built yet: exit 1 naming the 501', async () => {
     const { io, err } = captureIo(env(), process.cwd());
 
-    expect(await main(['analytics', 'costs'], io)).toBe(1);
+    expect(await main(['analytics', 'growth'], io)).toBe(1);
     expect(err()).toContain('answered 501: [api.not-implemented]');
   });
 });
