@@ -96,9 +96,10 @@ export interface TenantUsageSample {
   executionsPerMinute?: number;
   executionsMonth?: number;
   concurrentExecutions?: number;
+  executionSuccessRatio?: number;
 }
 
-type UsageGauge = 'tenantQueueWaitP95' | 'tenantCpuPercent' | 'tenantMemBytes' | 'tenantMemPercent' | 'tenantExecutionsMin' | 'tenantExecutionsMonth' | 'tenantConcurrentExecutions';
+type UsageGauge = 'tenantQueueWaitP95' | 'tenantCpuPercent' | 'tenantMemBytes' | 'tenantMemPercent' | 'tenantExecutionsMin' | 'tenantExecutionsMonth' | 'tenantConcurrentExecutions' | 'tenantExecutionSuccessRatio';
 const USAGE_FIELDS: [keyof TenantUsageSample, UsageGauge][] = [
   ['queueWaitP95Seconds', 'tenantQueueWaitP95'],
   ['cpuPercent', 'tenantCpuPercent'],
@@ -107,6 +108,7 @@ const USAGE_FIELDS: [keyof TenantUsageSample, UsageGauge][] = [
   ['executionsPerMinute', 'tenantExecutionsMin'],
   ['executionsMonth', 'tenantExecutionsMonth'],
   ['concurrentExecutions', 'tenantConcurrentExecutions'],
+  ['executionSuccessRatio', 'tenantExecutionSuccessRatio'],
 ];
 
 /** Replaces every per-tenant usage gauge with `samples` (tenants missing from it disappear). */

@@ -55,7 +55,7 @@ describe('summarizeExecutions', () => {
 
     const summary = summarizeExecutions({ rows, monthCount: 1234 }, WINDOW);
 
-    expect(summary).toEqual({ executionsPerMinute: 2, executionsMonth: 1234, concurrentExecutions: 0, queueWaitP95Seconds: 10 });
+    expect(summary).toEqual({ executionsPerMinute: 2, executionsMonth: 1234, concurrentExecutions: 0, queueWaitP95Seconds: 10, executionSuccessRatio: 1 });
   });
 
   it('leaves out executions started before the window, but counts them as running if not stopped', () => {
@@ -107,6 +107,20 @@ describe('summarizeExecutions', () => {
     const summary = summarizeExecutions({ rows: [], monthCount: 77 }, WINDOW);
 
     expect(summary).toEqual({ executionsPerMinute: 0, executionsMonth: 77, concurrentExecutions: 0, queueWaitP95Seconds: 0 });
+  });
+
+  it.each([
+    ['3 successes, 1 error', ['success', 'success', 'success', 'error'], 0.75],
+    ['a crash counts as a failure', ['success', 'crashed'], 0.5],
+    ['canceled and still-running ones are left out', ['success', 'canceled', 'running', null], 1],
+    ['only failures', ['error', 'error'], 0],
+    ['nothing finished: no ratio at all (not 0, not 1)', ['running', 'canceled', 'waiting'], undefined],
+  ] as const)('the success ratio of the executions started in the window: %s', (_name, statuses, ratio) => {
+    const rows = statuses.map((status) => row(100, 90, status === 'running' || status === null ? null : 80, status));
+    // Started before the window: not in the ratio, whatever it ended as.
+    rows.push(row(900, 800, 700, 'error'));
+
+    expect(summarizeExecutions({ rows, monthCount: 0 }, WINDOW).executionSuccessRatio).toBe(ratio);
   });
 
   it('ignores Wait-node executions and rows created after now', () => {

@@ -34,12 +34,16 @@ export interface ExecutionSummary {
   executionsMonth: number;
   concurrentExecutions: number;
   queueWaitP95Seconds: number;
+  /** success / (success + error + crashed) over the executions started in the window that have finished; absent when none has. */
+  executionSuccessRatio?: number;
 }
 
 // Statuses that are not "running" even with stoppedAt null: finished ones, and
 // 'waiting' (a Wait node: the execution sleeps, it holds no worker).
 const NOT_RUNNING: ReadonlySet<string> = new Set(['success', 'error', 'crashed', 'canceled', 'waiting']);
 const QUEUED: ReadonlySet<string> = new Set(['new']);
+// Finished statuses that count for the success rate ('canceled' is a person's choice, not a failure).
+const FAILED: ReadonlySet<string> = new Set(['error', 'crashed']);
 
 /** Midnight UTC on the first day of `now`'s month. */
 export function monthStart(now: Date): Date {
@@ -79,18 +83,24 @@ function startedIn(row: ExecutionRow, window: ExecutionWindow): row is Execution
  * - queueWaitP95Seconds: p95 of startedAt − createdAt over the executions started
  *   in the window, where the ones still queued count with their wait so far
  *   (now − createdAt), so a stalled queue shows as a growing wait, not as none;
- * - executionsMonth: the source's count, as is.
+ * - executionsMonth: the source's count, as is;
+ * - executionSuccessRatio: of the executions started in the window that ended
+ *   in success, error or crashed, the share that succeeded (absent when none did).
  */
 export function summarizeExecutions(activity: ExecutionActivity, window: ExecutionWindow): ExecutionSummary {
   const minutes = (window.now.getTime() - window.windowStart.getTime()) / 60_000;
   if (!(minutes > 0)) throw new RangeError(`execution window must end after it starts (${window.windowStart.toISOString()} .. ${window.now.toISOString()})`);
   let started = 0;
   let running = 0;
+  let succeeded = 0;
+  let failed = 0;
   const waits: number[] = [];
   for (const row of activity.rows) {
     if (startedIn(row, window)) {
       started += 1;
       waits.push(Math.max(0, row.startedAt.getTime() - row.createdAt.getTime()) / 1000);
+      if (row.status === 'success') succeeded += 1;
+      else if (row.status !== null && FAILED.has(row.status)) failed += 1;
     } else if (isQueued(row) && row.createdAt.getTime() <= window.now.getTime()) {
       waits.push(Math.max(0, window.now.getTime() - row.createdAt.getTime()) / 1000);
     }
@@ -101,5 +111,6 @@ export function summarizeExecutions(activity: ExecutionActivity, window: Executi
     executionsMonth: activity.monthCount,
     concurrentExecutions: running,
     queueWaitP95Seconds: p95(waits),
+    ...(succeeded + failed > 0 ? { executionSuccessRatio: succeeded / (succeeded + failed) } : {}),
   };
 }

@@ -32,6 +32,7 @@ export interface Metrics {
   tenantMemPercent: Gauge<TenantLabel>;
   tenantExecutionsMin: Gauge<TenantLabel>;
   tenantExecutionsMonth: Gauge<TenantLabel>;
+  tenantExecutionSuccessRatio: Gauge<TenantLabel>;
   tenantConcurrentExecutions: Gauge<TenantLabel>;
   autoscaleEvents: Counter<'tenant' | 'action' | 'success'>;
   backups: Counter<'tenant' | 'status' | 'type'>;
@@ -110,6 +111,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     tenantMemPercent: gauge('rp9_tenant_mem_percent', 'Memory use per tenant, percent of its plan limit.', TENANT_LABELS),
     tenantExecutionsMin: gauge('rp9_tenant_executions_min', 'Workflow executions per minute per tenant.', TENANT_LABELS),
     tenantExecutionsMonth: gauge('rp9_tenant_executions_month', 'Workflow executions this calendar month per tenant.', TENANT_LABELS),
+    tenantExecutionSuccessRatio: gauge('rp9_tenant_execution_success_ratio', 'Share of the executions started in the collector window and finished that succeeded (success / success+error+crashed); absent when none finished.', TENANT_LABELS),
     tenantConcurrentExecutions: gauge('rp9_tenant_concurrent_executions', 'Workflow executions running now per tenant.', TENANT_LABELS),
     autoscaleEvents: counter('rp9_autoscale_events_total', 'Autoscale events per tenant by action and success.', ['tenant', 'action', 'success']),
     backups: counter('rp9_backups_total', 'Backups per tenant by status and type.', ['tenant', 'status', 'type']),

@@ -102,7 +102,7 @@ describe('bots end to end, the real chain', () => {
     await until('the executions on the controller\'s /metrics', async () => {
       const text = await (await fetch(`${controller!.url.replace(/\/$/, '')}/metrics`)).text();
       // Each execution's queue wait observed once (after the collector's settle time).
-      return [series('rp9_tenant_executions_month', rows.length), series('rp9_tenant_executions_min', perMinute), series('rp9_tenant_queue_wait_seconds_count', rows.length)]
+      return [series('rp9_tenant_executions_month', rows.length), series('rp9_tenant_executions_min', perMinute), series('rp9_tenant_queue_wait_seconds_count', rows.length), series('rp9_tenant_execution_success_ratio', 1)]
         .every((re) => re.test(text));
     }, { timeoutMs: 90_000, intervalMs: 500 });
 
