@@ -50,7 +50,7 @@ describe('collectTenantMetrics', () => {
     expect(result.errors).toEqual([]);
     expect(dockerCalls).toEqual(['acme']); // shared tenants have no containers of their own
     expect(queries[0]).toEqual({ now: NOW, windowStart: at('2026-03-10T11:55:00Z'), monthStart: at('2026-03-01T00:00:00Z') });
-    const executions = { executionsPerMinute: 2 / 5, executionsMonth: 42, concurrentExecutions: 1, queueWaitP95Seconds: 3 };
+    const executions = { executionsPerMinute: 2 / 5, executionsMonth: 42, concurrentExecutions: 1, queueWaitP95Seconds: 3, executionSuccessRatio: 1 };
     expect(result.samples).toEqual([
       { tenant: 'acme', mode: 'dedicated', plan: 'pro', cpuPercent: (BUSY_CORES / 0.5) * 100, memBytes: 20_635_648, memPercent: (20_635_648 / (64 * MiB)) * 100, ...executions },
       { tenant: 'hooli', mode: 'shared', plan: 'pro', ...executions },
@@ -78,7 +78,7 @@ describe('collectTenantMetrics', () => {
     expect(aborted).toHaveLength(1);
     expect(result.samples.map((s) => s.tenant)).toEqual(['acme', 'globex']);
     // acme keeps the figures that did answer.
-    expect(result.samples[0]).toEqual({ tenant: 'acme', mode: 'dedicated', plan: 'pro', executionsPerMinute: 2 / 5, executionsMonth: 42, concurrentExecutions: 1, queueWaitP95Seconds: 3 });
+    expect(result.samples[0]).toEqual({ tenant: 'acme', mode: 'dedicated', plan: 'pro', executionsPerMinute: 2 / 5, executionsMonth: 42, concurrentExecutions: 1, queueWaitP95Seconds: 3, executionSuccessRatio: 1 });
     expect(result.samples[1]?.cpuPercent).toBeCloseTo((BUSY_CORES / 0.5) * 100, 9);
   });
 

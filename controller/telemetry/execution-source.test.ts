@@ -115,7 +115,8 @@ describe('SQL execution source (test PostgreSQL, n8n-shaped tables)', () => {
     // Running: the one started in the window and the one from before it; not the
     // crash leftover (older than the 24 h lookback) nor the Wait-node one.
     // This month: all rows but the one created on Feb 28.
-    expect(summary).toEqual({ executionsPerMinute: 4 / 5, executionsMonth: 12, concurrentExecutions: 2, queueWaitP95Seconds: 30 });
+    // Finished among those 4: two successes and one error (the fourth still runs).
+    expect(summary).toEqual({ executionsPerMinute: 4 / 5, executionsMonth: 12, concurrentExecutions: 2, queueWaitP95Seconds: 30, executionSuccessRatio: 2 / 3 });
     expect(activity.truncated).toBeUndefined();
   });
 
@@ -126,8 +127,8 @@ describe('SQL execution source (test PostgreSQL, n8n-shaped tables)', () => {
     const hooli = summarizeExecutions(await source({ tenant: 'hooli', mode: 'shared', plan: 'starter' }, QUERY, AbortSignal.timeout(10_000)), WINDOW);
     const initech = summarizeExecutions(await source({ tenant: 'initech', mode: 'shared', plan: 'starter' }, QUERY, AbortSignal.timeout(10_000)), WINDOW);
 
-    expect(hooli).toEqual({ executionsPerMinute: 2 / 5, executionsMonth: 2, concurrentExecutions: 1, queueWaitP95Seconds: 3 });
-    expect(initech).toEqual({ executionsPerMinute: 3 / 5, executionsMonth: 4, concurrentExecutions: 0, queueWaitP95Seconds: 10 });
+    expect(hooli).toEqual({ executionsPerMinute: 2 / 5, executionsMonth: 2, concurrentExecutions: 1, queueWaitP95Seconds: 3, executionSuccessRatio: 1 });
+    expect(initech).toEqual({ executionsPerMinute: 3 / 5, executionsMonth: 4, concurrentExecutions: 0, queueWaitP95Seconds: 10, executionSuccessRatio: 1 });
   });
 
   it('refuses a shared tenant without a personal project, with its own code', async () => {
