@@ -2,27 +2,16 @@
 // GitHub contract server holding the repo's own config: create_blue is a pull
 // request setting spec.n8n.version; the status is the journal's newest
 // upgrade operation; swap and cleanup_green are the operation's own steps.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeOn, type Store } from '../../store/index.js';
-import { openPgliteSql } from '../../store/pglite-sql.js';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../store/index.js';
 import { call, type Reply } from '../test-support.js';
-import { apiWorld, REPO, signed, startApi, type ApiServer, type ApiWorld } from './test-support.js';
+import { REPO, signed, type ApiServer, type ApiWorld, useApiSuite } from './test-support.js';
 
 const UPGRADE_STEPS = ['backup', 'copy-database', 'blue-up', 'gate', 'swap', 'watch', 'cleanup'];
 let world: ApiWorld;
 let store: Store;
 let api: ApiServer;
-
-beforeAll(async () => {
-  world = await apiWorld();
-  store = await storeOn(await openPgliteSql({ memory: true }));
-  api = await startApi(world, store);
-}, 120_000);
-
-afterAll(async () => {
-  await world?.close();
-  await store?.close();
-});
+useApiSuite((suite) => ({ world, store, api } = suite));
 
 async function send(method: string, path: string, body?: unknown, role: 'viewer' | 'operator' | 'admin' = 'admin'): Promise<Reply & { json: Record<string, unknown> }> {
   const r = await signed(method, path, body, { role });

@@ -1,27 +1,16 @@
 // GET /analytics/costs over real HTTP, signed, on the repo's own config: 409
 // without a price table, then the figures of the config in force once
 // platform.yaml has one (acme worked out by hand).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeOn, type Store } from '../../store/index.js';
-import { openPgliteSql } from '../../store/pglite-sql.js';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../store/index.js';
 import { call } from '../test-support.js';
 import { costReport } from './costs.js';
-import { apiWorld, signed, startApi, type ApiServer, type ApiWorld } from './test-support.js';
+import { signed, type ApiServer, type ApiWorld, useApiSuite } from './test-support.js';
 
 let world: ApiWorld;
 let store: Store;
 let api: ApiServer;
-
-beforeAll(async () => {
-  world = await apiWorld();
-  store = await storeOn(await openPgliteSql({ memory: true }));
-  api = await startApi(world, store);
-}, 120_000);
-
-afterAll(async () => {
-  await world?.close();
-  await store?.close();
-});
+useApiSuite((suite) => ({ world, store, api } = suite));
 
 async function costs(): Promise<{ status: number; json: Record<string, unknown> }> {
   const r = await signed('GET', '/analytics/costs', undefined, { role: 'viewer' });

@@ -2,28 +2,17 @@
 // server, merged there, then read by the controller's own git source and
 // config tracker: the plan of the merged commit creates the new tenant and
 // changes nobody else.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createGitHubForge } from '../../../edges/forge/index.js';
 import { controllerPlanForMerge } from '../../../test/e2e/bots-support.js';
-import { storeOn, type Store } from '../../store/index.js';
-import { openPgliteSql } from '../../store/pglite-sql.js';
+import type { Store } from '../../store/index.js';
 import { call } from '../test-support.js';
-import { apiWorld, REPO, signed, startApi, type ApiServer, type ApiWorld } from './test-support.js';
+import { REPO, signed, type ApiServer, type ApiWorld, useApiSuite } from './test-support.js';
 
 let world: ApiWorld;
 let store: Store;
 let api: ApiServer;
-
-beforeAll(async () => {
-  world = await apiWorld();
-  store = await storeOn(await openPgliteSql({ memory: true }));
-  api = await startApi(world, store);
-}, 120_000);
-
-afterAll(async () => {
-  await world?.close();
-  await store?.close();
-});
+useApiSuite((suite) => ({ world, store, api } = suite));
 
 function configAt(ref: string): Record<string, string> {
   const files: Record<string, string> = {};

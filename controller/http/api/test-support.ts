@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../../config/load-config.js';
 import { readConfigDir } from '../../../config/read-config-dir.js';
 import type { ConfigFiles } from '../../../config/types.js';
@@ -18,6 +19,8 @@ import { startGitHubServer, type GitHubServer } from '../../../test/github/serve
 import { tempDir } from '../../../test/harness/temp-dirs.js';
 import { backupRuntime } from '../../backups/runtime.js';
 import type { GoodConfig } from '../../reconcile/config-tracker.js';
+import { storeOn } from '../../store/index.js';
+import { openPgliteSql } from '../../store/pglite-sql.js';
 import type { Store } from '../../store/store.js';
 import { startHttpServer, type HttpServerHandle } from '../server.js';
 import { healthy, SHA } from '../test-support.js';
@@ -159,4 +162,30 @@ export async function signed(method: string, path: string, body?: unknown, optio
 
 export function readRepoFile(path: string): string {
   return readFileSync(new URL(path, `file://${ROOT}`), 'utf8');
+}
+
+/** What useApiSuite gives a test file once its beforeAll has run. */
+export interface ApiSuite {
+  world: ApiWorld;
+  store: Store;
+  api: ApiServer;
+}
+
+/**
+ * Registers a file's world, in-memory store and API server: made in beforeAll
+ * (handed to `set`), closed in afterAll, even when a test failed.
+ */
+export function useApiSuite(set: (suite: ApiSuite) => void): void {
+  let suite: Partial<ApiSuite> = {};
+  beforeAll(async () => {
+    suite.world = await apiWorld();
+    suite.store = await storeOn(await openPgliteSql({ memory: true }));
+    suite.api = await startApi(suite.world, suite.store);
+    set(suite as ApiSuite);
+  }, 120_000);
+  afterAll(async () => {
+    await suite.world?.close();
+    await suite.store?.close();
+    suite = {};
+  });
 }
