@@ -217,6 +217,9 @@ describe('deploy/docker-compose.yml on a Docker engine', () => {
     }, { timeoutMs: TENANT_TIMEOUT_MS, intervalMs: 5_000 });
     expect(readiness).toBe(200);
     expect(await execIn(controller, ['pg_dump', '--version'])).toContain('PostgreSQL) 15');
+    // The operator notices reach the controller as secret files: Slack (given), email not (no SMTP URL given).
+    const controllerEnv = (await controller.inspect()).Config.Env;
+    expect(controllerEnv).toEqual(expect.arrayContaining(['RP9_SLACK_WEBHOOK_URL_FILE=/run/secrets/slack_webhook_url', 'RP9_SMTP_URL_FILE=', 'RP9_OPERATOR_EMAIL=']));
     const tenantApplied = (Date.now() - pushed) / 1000;
 
     const prometheus = `http://${await addressOf('prometheus')}:9090`;

@@ -61,10 +61,19 @@ secret shared_n8n_database_url "postgres://n8n:$(cat "$secrets/n8n_db_password")
 secret git_token "${RP9_GIT_TOKEN:-}"
 secret github_token "${RP9_GITHUB_TOKEN:-}"
 secret slack_webhook_url "${RP9_SLACK_WEBHOOK_URL:-http://127.0.0.1:9/slack-webhook-not-configured}"
+secret smtp_url "${RP9_SMTP_URL:-}"
 # An empty token file would be refused (settings.secret-file-empty): point the
 # controller at it only when it holds a token.
 if [[ -z "${RP9_GIT_TOKEN_FILE:-}" && -s "$secrets/git_token" && "$(tr -d '[:space:]' < "$secrets/git_token")" != "" ]]; then
   export RP9_GIT_TOKEN_FILE=/run/secrets/git_token
+fi
+# The controller's operator notices: Slack only when a real webhook was given
+# (not Alertmanager's placeholder), email only when an SMTP URL was.
+if [[ -z "${RP9_SLACK_WEBHOOK_URL_FILE:-}" && -n "${RP9_SLACK_WEBHOOK_URL:-}" ]]; then
+  export RP9_SLACK_WEBHOOK_URL_FILE=/run/secrets/slack_webhook_url
+fi
+if [[ -z "${RP9_SMTP_URL_FILE:-}" && -s "$secrets/smtp_url" && "$(tr -d '[:space:]' < "$secrets/smtp_url")" != "" ]]; then
+  export RP9_SMTP_URL_FILE=/run/secrets/smtp_url
 fi
 
 socket="${DOCKER_HOST:-unix:///var/run/docker.sock}"
