@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { N8nLastSequencer } from './test/harness/n8n-last-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -9,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Real-n8n files last: scripts/test.sh builds their images meanwhile.
+    sequence: { sequencer: N8nLastSequencer },
   },
 });
