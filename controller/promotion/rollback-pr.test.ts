@@ -8,7 +8,7 @@ import { createGitHubForge } from '../../edges/forge/github-forge.js';
 import { parsePullRequestMarker } from '../../edges/forge/markers.js';
 import { startGitHubServer, type GitHubServer } from '../../test/github/server.js';
 import type { Operation } from '../store/types.js';
-import { ROLLBACK_BOT, rollbackEdit, rollbackPrBody, rollbackPrOpener } from './rollback-pr.js';
+import { retryWindow, ROLLBACK_BOT, rollbackEdit, rollbackPrBody, rollbackPrOpener } from './rollback-pr.js';
 
 const UMBRELLA = `apiVersion: rp9.io/v1
 kind: Tenant
@@ -64,6 +64,16 @@ spec:
   });
 });
 
+describe('retryWindow', () => {
+  it.each([
+    ['2026-12-05T22:07:30.000Z', '2026-12-06T23:00:00Z'],
+    ['2026-12-05T22:00:00.000Z', '2026-12-06T22:00:00Z'],
+    ['2026-12-31T23:59:59.999Z', '2027-01-02T00:00:00Z'],
+  ])('failed at %s: the move is rescheduled to %s', (failedAt, window) => {
+    expect(retryWindow(new Date(failedAt))).toEqual({ window });
+  });
+});
+
 describe('rollbackPrBody', () => {
   it('names the operation, the failed step and the error', () => {
     const op = {
@@ -81,7 +91,8 @@ describe('rollbackPrBody', () => {
 describe('the rollback PR of a failed promotion, through the forge (GitHub contract server)', () => {
   const REPO = 'acme/config';
   const FILE = 'tenants/umbrella.yaml';
-  const TENANT = UMBRELLA.replace('name: umbrella', 'name: umbrella\n  email: ops@umbrella.example').replace('plan: enterprise', 'plan: enterprise\n  region: us-east');
+  const ENTERPRISE = UMBRELLA.replace('name: umbrella', 'name: umbrella\n  email: ops@umbrella.example').replace('plan: enterprise', 'plan: enterprise\n  region: us-east');
+  const TENANT = ENTERPRISE.replace('plan: enterprise', 'plan: pro');
   let gh: GitHubServer;
   beforeEach(async () => {
     gh = await startGitHubServer({ repos: [{ owner: 'acme', name: 'config', files: { [FILE]: TENANT } }] });
@@ -123,6 +134,31 @@ describe('the rollback PR of a failed promotion, through the forge (GitHub contr
     expect(again).toHaveLength(1);
     expect(again[0]!.body).toContain('`op-2`');
     expect(again[0]!.body).toContain('[promotion.freeze-expired] too long');
+  });
+
+  it('reschedules the move instead when the plan requires dedicated (enterprise): the edited file validates', async () => {
+    gh.state.commit(REPO, { files: { [FILE]: ENTERPRISE }, message: 'enterprise' });
+    const forge = createGitHubForge({ owner: 'acme', repo: 'config', auth: { token: 'test-token' }, baseUrl: gh.url });
+    const head = gh.state.repo(REPO).refs.get('refs/heads/main') as string;
+    const platform = { path: 'platform.yaml', bytes: new Uint8Array(await readFile(new URL('../../platform.yaml', import.meta.url))) };
+    const validate = (text: string) => loadConfig({ platform, tenants: [{ path: FILE, bytes: new TextEncoder().encode(text) }], problems: [] });
+    const loaded = validate(ENTERPRISE);
+    expect(loaded.platform?.spec.plans.enterprise?.requiresDedicated).toBe(true);
+    const open = rollbackPrOpener({ forge, baseBranch: 'main', config: () => ({ commit: head, platform: loaded.platform!, config: loaded }), files: async () => ({ platform: undefined, tenants: [{ path: FILE, bytes: new TextEncoder().encode(ENTERPRISE) }], problems: [] }) });
+    const op = { ...failed('op-9', '[promotion.freeze-expired] too long'), finishedAt: new Date('2026-12-05T22:07:30Z') };
+
+    const said = await open(op);
+
+    const [pull] = [...gh.state.repo(REPO).pulls.values()];
+    expect(said).toBe(`rollback PR #${pull!.number} (${gh.url}/_web/acme/config/pull/${pull!.number}) reschedules umbrella's move to 2026-12-06T23:00:00Z (plan enterprise requires dedicated)`);
+    expect(pull!.title).toBe('umbrella: promotion failed, move rescheduled');
+    expect(pull!.body).toContain('requires dedicated infrastructure');
+    const edited = gh.state.readFile(REPO, `rp9/${ROLLBACK_BOT}/umbrella`, FILE)!;
+    expect(edited).toBe(ENTERPRISE.replace('window: "2026-12-05T22:00:00Z"', 'window: "2026-12-06T23:00:00Z"'));
+    expect(validate(edited).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // Back to shared would not validate for this plan: why the PR reschedules.
+    expect(validate(rollbackEdit(ENTERPRISE, FILE)).diagnostics.map((d) => d.code)).toContain('tenant.enterprise-requires-dedicated');
+    expect(checkOwnership(parseBotBranch(`rp9/${ROLLBACK_BOT}/umbrella`)!.bot, changedFields(ENTERPRISE, edited))).toEqual([]);
   });
 
   it('says why when the tenant is not in the config in force (no PR)', async () => {
