@@ -5,6 +5,7 @@
 // sees no drift. A rolled-back promotion stalls the tenant (PromotionFailed).
 import type Docker from 'dockerode';
 import { join } from 'node:path';
+import { deleteCredential, deleteWorkflow, type N8nConnection } from '../../edges/n8n/index.js';
 import type { ObjectStore } from '../../edges/object-store/index.js';
 import type { Logger } from '../../kernel/log/logger.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
@@ -14,7 +15,8 @@ import type { CompileContext } from '../compile/context.js';
 import { mainContainerName } from '../compile/names.js';
 import type { DesiredRoute } from '../model.js';
 import { bindKind, OperationError, type BoundKind } from '../operations/kind.js';
-import { promotionKind } from '../operations/promotion.js';
+import { promotionKind, type PromotionDeps } from '../operations/promotion.js';
+import { sharedCleanupKind, type SharedCleanupDeps } from '../operations/shared-cleanup.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Store } from '../store/index.js';
 import type { Operation } from '../store/types.js';
@@ -109,8 +111,32 @@ export function controllerPromotionKind(options: ControllerPromotionOptions): Bo
   return bindKind(promotionKind, deps);
 }
 
-/** The engine's extra kinds: `promotion` when configured, none otherwise. */
+/**
+ * The shared n8n's cleanup after a promotion's grace period, bound to the promotion's own sides
+ * (export by project on shared, CLI export on dedicated) and the shared n8n's public API for deletes.
+ */
+function sharedCleanup(options: ControllerPromotionOptions, promotion: BoundKind): BoundKind {
+  const { shared, dedicated, events } = promotion.deps as PromotionDeps;
+  const apiKey = options.env.RP9_SHARED_N8N_API_KEY?.trim() ?? '';
+  const connection = (): N8nConnection => {
+    const url = options.env.RP9_SHARED_N8N_URL?.trim() || options.config()?.platform.spec.sharedN8n.url;
+    if (!url) throw new OperationError('promotion.no-config', 'no valid config has been loaded yet');
+    return { baseUrl: url, apiKey };
+  };
+  const deps: SharedCleanupDeps = {
+    shared: {
+      exportItems: (tenant, what) => shared.exportItems(tenant, what),
+      deleteItem: (what, id) => (what === 'workflows' ? deleteWorkflow(connection(), id) : deleteCredential(connection(), id)),
+    },
+    dedicated: { exportItems: (tenant, what) => dedicated.exportItems(tenant, what) },
+    isDedicated: (tenant) => options.config()?.config.tenants.find((t) => t.name === tenant)?.tenant.spec.mode === 'dedicated',
+    ...(events ? { events } : {}),
+  };
+  return bindKind(sharedCleanupKind, deps);
+}
+
+/** The engine's extra kinds: `promotion` and `shared-cleanup` when configured, none otherwise. */
 export function promotionKinds(options: ControllerPromotionOptions): Record<string, BoundKind> {
   const kind = controllerPromotionKind(options);
-  return kind ? { promotion: kind } : {};
+  return kind ? { promotion: kind, 'shared-cleanup': sharedCleanup(options, kind) } : {};
 }

@@ -12,6 +12,7 @@ import { expiredBackups, retentionFor } from '../backups/retention.js';
 import { dueBackups, dueDrills, SCHEDULE_KINDS, type ScheduleKind, type TenantSchedule } from '../backups/schedule.js';
 import { isDrillable } from '../operations/drill.js';
 import type { OperationEngine } from '../operations/engine.js';
+import { startDueCleanups } from '../promotion/start-cleanups.js';
 import { startDuePromotions } from '../promotion/start-due.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Store } from '../store/index.js';
@@ -49,7 +50,7 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
       if (options.sweepSandboxes) result.sandboxesRemoved = await options.sweepSandboxes(now());
       const good = options.config();
       if (!good) return result;
-      result.started = [...(await startDuePromotions(options.engine, options.store, good, now(), options.logger, notConfigured)), ...(await startDue(options, good, now())), ...(await startDrills(options, good, now()))];
+      result.started = [...(await startDuePromotions(options.engine, options.store, good, now(), options.logger, notConfigured)), ...(await startDue(options, good, now())), ...(await startDrills(options, good, now())), ...(await startDueCleanups(options.engine, options.store, good, now(), options.logger))];
       result.pruned = await prune(options, good, now());
       if (options.metrics) await recordCatalogue(options.store, options.metrics);
       return result;

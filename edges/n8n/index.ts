@@ -12,6 +12,7 @@ export type { N8nConnection } from './http.js';
 export { inviteKeyOf, type InviteKey } from './invitation.js';
 export { deleteUser, findUserByEmail, inviteUser, type InvitedUser, type N8nUser } from './users.js';
 export { listProjectWorkflows, setWorkflowActive } from './project-workflows.js';
+export { deleteCredential, deleteWorkflow } from './resources.js';
 export { disableUser, isUserDisabled, setUserDisabled, type N8nDatabase } from './user-disabled.js';
 
 /** The adapter for an n8n version ("1.123.81", "2.41.1", "v2.41.1"); n8n.unsupported-version for anything else. */

@@ -42,3 +42,23 @@ export function workflowSummary(value: unknown, operation: string): WorkflowSumm
   const active = data !== null && typeof data === 'object' ? (data as { active?: unknown }).active : undefined;
   return { id: stringField(data, 'id', operation), name: stringField(data, 'name', operation), active: active === true };
 }
+
+/** `DELETE /api/v1/workflows/{id}` (the same on 1.x and 2.x); an absent workflow is already deleted. */
+export async function deleteWorkflow(connection: N8nConnection, id: string): Promise<'deleted' | 'absent'> {
+  return deleteOrAbsent(connection, 'delete-workflow', `/api/v1/workflows/${encodeURIComponent(id)}`);
+}
+
+/** `DELETE /api/v1/credentials/{id}` (the same on 1.x and 2.x); an absent credential is already deleted. */
+export async function deleteCredential(connection: N8nConnection, id: string): Promise<'deleted' | 'absent'> {
+  return deleteOrAbsent(connection, 'delete-credential', `/api/v1/credentials/${encodeURIComponent(id)}`);
+}
+
+async function deleteOrAbsent(connection: N8nConnection, operation: string, path: string): Promise<'deleted' | 'absent'> {
+  try {
+    await n8nCall(connection, { operation, method: 'DELETE', path, auth: 'api-key' });
+    return 'deleted';
+  } catch (error) {
+    if (error instanceof N8nError && error.code === 'n8n.http-error' && error.details.status === 404) return 'absent';
+    throw error;
+  }
+}

@@ -14,7 +14,9 @@
 //   2. the freeze outlives ttlMinutes (the kind's clock jumps) → rollback;
 //   3. the dedicated n8n turns unhealthy before the switch (its main stopped) → rollback;
 //   4. success, with a simulated kill -9 (engine SimulatedCrash, a fresh engine resumes from the journal)
-//      after the run of freeze, import, activate and switch, before the journal records them.
+//      before and after the run of every step (the journal says running; the work not done, or done);
+//   5. after the grace period, the shared cleanup deletes what moved from the shared n8n, and keeps a
+//      workflow the member made there after the move.
 // All along, a sampler reads `active` from both n8n databases: no workflow is ever active on both.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -30,6 +32,8 @@ import { mainContainerName } from '../../controller/compile/names.js';
 import { LABEL } from '../../controller/model.js';
 import { observePlatform } from '../../controller/observe/observe-platform.js';
 import { createOperationEngine, SimulatedCrash, type FaultInjector, type OperationEngine } from '../../controller/operations/engine.js';
+import { promotionKind } from '../../controller/operations/promotion.js';
+import { startDueCleanups } from '../../controller/promotion/start-cleanups.js';
 import { createDatabaseAdmin } from '../../controller/postgres/tenant-databases.js';
 import { contentDifferences, tenantContent } from '../../controller/promotion/content.js';
 import { promotionKinds } from '../../controller/promotion/controller-kind.js';
@@ -151,6 +155,8 @@ let workload: Workload;
 let tenantWorkflows: string[] = [];
 let activeAtStart: string[] = [];
 let ownersOwn: string;
+/** The tenant's member user on the shared n8n (its own API key). */
+let memberConnection: N8nConnection;
 let projectId: string;
 let engine: OperationEngine;
 let newEngine: () => OperationEngine;
@@ -211,6 +217,7 @@ async function seedTenant(): Promise<void> {
   await api.acceptInvitation(shared.connection, { email, acceptUrl: member.acceptUrl as string }, PERSON);
   const cookie = await login(sharedUrl, email, PERSON.password);
   const conn: N8nConnection = { baseUrl: sharedUrl, cookie, apiKey: await createApiKey({ baseUrl: sharedUrl, cookie, timeoutMs: 60_000 }, tenant), timeoutMs: 60_000 };
+  memberConnection = conn;
   workload = await createWorkload(api, conn, `promo-${id}`);
   const ids = [workload.workflow.id];
   const active = [workload.workflow.id];
@@ -264,7 +271,7 @@ function startController(): void {
     rollbackPr: rollbackPrOpener({ forge: stack.forge, baseBranch: 'main', config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }),
     now: () => new Date(Date.now() + clockOffsetMs),
   });
-  expect(Object.keys(kinds)).toEqual(['promotion']);
+  expect(Object.keys(kinds)).toEqual(['promotion', 'shared-cleanup']);
   newEngine = () => createOperationEngine({ operations: store.operations, kinds, logger, runner: 'controller', faults });
   engine = newEngine();
 }
@@ -424,16 +431,25 @@ describe('promotion between two real n8n instances', () => {
     console.info(`[promotion-real] unhealthy-before-switch rollback in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }, 30 * 60_000);
 
-  it('moves every workflow and credential, ids and content kept, through crashes at four steps', async () => {
+  it('moves every workflow and credential, ids and content kept, through a crash before and after the run of every step', async () => {
     const started = Date.now();
     await mergePromotion(4);
-    const crashAfter = new Set(['freeze', 'import', 'activate', 'switch']);
+    // A kill -9 at each step boundary (the journal says the step is running, nothing done yet) and
+    // mid-step (its work done, the journal not told): each time a fresh engine resumes from the journal.
+    const steps = promotionKind.steps.map((s) => s.name);
+    const crashBefore = new Set(steps);
+    const crashAfter = new Set(steps);
+    faults.beforeRun = (_op, step) => {
+      if (crashBefore.delete(step)) throw new SimulatedCrash(`before ${step}`);
+    };
     faults.afterRun = (_op, step) => {
       if (crashAfter.delete(step)) throw new SimulatedCrash(`after ${step}`);
     };
     const { op, crashes } = await drive(last);
+    faults.beforeRun = undefined;
     faults.afterRun = undefined;
-    expect(crashes).toEqual(['simulated crash after freeze', 'simulated crash after import', 'simulated crash after activate', 'simulated crash after switch']);
+    expect(steps).toEqual(['backup', 'dedicated-up', 'record', 'freeze', 'export', 'import', 'activate', 'verify', 'switch', 'finish']);
+    expect(crashes).toEqual(steps.flatMap((step) => [`simulated crash before ${step}`, `simulated crash after ${step}`]));
     expect(op.status, op.error ?? '').toBe('done');
     const freeze = Number(op.state.freezeSeconds);
     console.info(`[promotion-real] promotion done in ${((Date.now() - started) / 1000).toFixed(1)} s; freeze ${freeze.toFixed(1)} s; sampler ${sampler.samples} samples`);
@@ -472,5 +488,39 @@ describe('promotion between two real n8n instances', () => {
     // Never active on both, over every sample of all four promotions.
     expect(sampler.samples).toBeGreaterThan(20);
     expect(sampler.both).toEqual([]);
+    last = op.id;
   }, 30 * 60_000);
+
+  it('after the grace period, deletes the moved workflows and credentials from the shared n8n, and nothing else', async () => {
+    const [promoted] = await store.operations.listByKind('promotion', 1);
+    expect(promoted?.status).toBe('done');
+    const good = tracker.lastGood()!;
+    // Not before the grace period ends.
+    expect(await startDueCleanups(engine, store, good, new Date(), logger)).toEqual([]);
+    // A workflow the member makes on shared after the move stays.
+    const lateOne = await api.createWorkflow(memberConnection, { name: 'made on shared after the move', nodes: [], connections: {} });
+    const later = new Date(Date.parse(String(promoted!.state.cleanupAfter)) + 60_000);
+    const [id] = await startDueCleanups(engine, store, good, later, logger);
+    expect(id).toBeDefined();
+    const cleanup = await until('the shared cleanup to finish', async () => {
+      await engine.pass();
+      const op = await store.operations.get(id!);
+      if (!op || op.finishedAt === null) throw new Error(`cleanup at ${op?.steps[op.currentStep]?.name}`);
+      return op;
+    }, { timeoutMs: 10 * 60_000, intervalMs: 500 });
+    expect(cleanup.status, cleanup.error ?? '').toBe('done');
+    const left = await exportItems(docker, `${SHARED_PREFIX}-main`, 'workflows', { projectId });
+    expect(left.map((w) => String(w.id))).toEqual([lateOne.id]);
+    expect(await exportItems(docker, `${SHARED_PREFIX}-main`, 'credentials', { projectId })).toEqual([]);
+    // The dedicated copy and the shared owner's own workflow are untouched.
+    const dedicated = await exportItems(docker, mainContainerName(tenant), 'workflows');
+    expect(dedicated.map((w) => String(w.id)).sort()).toEqual(tenantWorkflows);
+    expect((await api.getWorkflow(owner, ownersOwn)).active).toBe(true);
+    const [event] = (await store.events.recent({ tenant })).filter((e) => e.correlationId === cleanup.id);
+    expect(event).toMatchObject({ reason: 'SharedCleanedUp', type: 'Warning' });
+    expect(event?.message).toContain(`deleted 10 workflow(s) and 1 credential(s)`);
+    expect(event?.message).toContain(`workflow ${lateOne.id} (not-on-dedicated)`);
+    // Done once: not started again.
+    expect(await startDueCleanups(engine, store, good, new Date(later.getTime() + 2 * 3_600_000), logger)).toEqual([]);
+  }, 15 * 60_000);
 });
