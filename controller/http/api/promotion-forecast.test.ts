@@ -44,8 +44,8 @@ describe('projectedMetrics', () => {
 describe('promotionForecast', () => {
   it('lists each shared tenant from the first day the bot would propose it, scored at the horizon (figures by hand)', () => {
     const trends = new Map<string, MetricTrends>([
-      // 1 s now, +0.25 s a day: over 5 s from day 17 (5.25 s: 40 × (0.5 + 0.5 × 0.25/5) = 21); day 30: 8.5 s, 40 × 0.85 = 34.
-      ['hooli', { queueWaitP95Seconds: line(1, 0.25), concurrentExecutions: line(2, 0) }],
+      // 1.1 s now, +0.25 s a day: over 5 s from day 16 (5.1 s: 40 × (0.5 + 0.5 × 0.1/5) = 20.4); day 30: 8.6 s, 40 × 0.86 = 34.4.
+      ['hooli', { queueWaitP95Seconds: line(1.1, 0.25), concurrentExecutions: line(2, 0) }],
       // 0.1/min now, +0.005 a day: day 19 is 43,200 × 0.12 = 5,184 > 5,000 (33 × (0.5 + 0.5 × 184/5000) = 17.1); day 30: 7,560, 33 × 0.756 = 24.9.
       ['initech', { executionsPerMinute: line(0.1, 0.005) }],
       // Suspended (a shared tenant the bot leaves alone): never a candidate.
@@ -59,15 +59,15 @@ describe('promotionForecast', () => {
     expect(forecast.map((f) => [f.tenant, f.first_day, f.score_first, f.score, f.priority])).toEqual([
       // soylent: data residency (Trigger B) 40 from day 0, no metrics.
       ['soylent', 0, 40, 40, 'medium'],
-      ['hooli', 17, 21, 34, 'low'],
+      ['hooli', 16, 20, 34, 'low'],
       ['initech', 19, 17, 25, 'low'],
     ]);
     const hooli = forecast.find((f) => f.tenant === 'hooli');
-    expect(hooli?.first_date).toBe('2026-12-23T00:00:00.000Z');
-    expect(hooli?.projected.queue_wait_p95_seconds).toBeCloseTo(8.5, 9);
+    expect(hooli?.first_date).toBe('2026-12-22T00:00:00.000Z');
+    expect(hooli?.projected.queue_wait_p95_seconds).toBeCloseTo(8.6, 9);
     expect(hooli?.projected.executions_month).toBeNull();
     expect(hooli?.trend).toEqual({ queue_wait_p95_seconds: 0.25, executions_min: null, concurrent_executions: 0 });
-    expect(hooli?.reasons).toEqual(['High queue latency: 8.5 s p95']);
+    expect(hooli?.reasons).toEqual(['High queue latency: 8.6 s p95']);
     expect(forecast.find((f) => f.tenant === 'initech')?.projected.executions_month).toBeCloseTo(7560, 6);
   });
 
