@@ -4,6 +4,7 @@
 // (read and validated like the controller reads a commit; a tenant file
 // invalid in that commit is not counted). The store adds the phases now.
 import { loadConfig } from '../../../config/load-config.js';
+import { createParseCache } from '../../../config/parse-cache.js';
 import type { LoadedTenant, Platform } from '../../../config/types.js';
 import type { GoodConfig } from '../../reconcile/config-tracker.js';
 import { allocationOf } from './allocation.js';
@@ -33,13 +34,15 @@ export async function readGrowth(deps: ApiDeps, good: GoodConfig, period: string
   const times = sampleTimes(now, period);
   const picked = commitsAt(commits, times);
   const facts = new Map<string, TenantFacts[]>();
+  // A file unchanged between sampled commits (same blob) is parsed once.
+  const cache = createParseCache();
   for (const commit of new Set(picked)) {
     if (commit === undefined || facts.has(commit)) continue;
     if (commit === good.commit) {
       facts.set(commit, tenantFacts(good.config.tenants, good.platform));
       continue;
     }
-    const loaded = loadConfig(await deps.configFiles(commit));
+    const loaded = loadConfig(await deps.configFiles(commit), cache);
     // An invalid platform.yaml in that commit: its tenants are sized with the platform in force.
     facts.set(commit, tenantFacts(loaded.tenants, loaded.platform ?? good.platform));
   }
