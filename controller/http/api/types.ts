@@ -47,7 +47,7 @@ export interface ApiDeps {
   store(): ApiStore | undefined;
   /** The config in force (last valid commit read). */
   config(): GoodConfig | undefined;
-  /** The config files of a commit: a new tenant is validated with them (POST /tenants). */
+  /** The config files of a commit: a new tenant is validated with them (POST /tenants); GET /analytics/growth counts the tenants of past commits. */
   configFiles?(commit: string): Promise<ConfigFiles>;
   /** Where mutations open pull requests; without it they answer 503 api.no-forge. */
   forge?: Forge;
