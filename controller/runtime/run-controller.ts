@@ -25,10 +25,11 @@ import { MAINTENANCE_WINDOW_REASON, pendingOf } from '../maintenance/windows.js'
 import { startReconcileLoop, type ReconcileLoop } from '../reconcile/loop.js';
 import { reconcileOnce } from '../reconcile/reconciler.js';
 import { masterKeyFromEnv } from '../secrets/master-key.js';
-import { openSource } from '../../edges/git/index.js';
+import { openSource, SourceError } from '../../edges/git/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createApplyPorts } from './apply-ports.js';
 import { dockerClient } from './docker-client.js';
+import { dockerHostCapacity } from '../docker/host-capacity.js';
 import { watchDockerDrift } from './docker-drift.js';
 import { backupRuntime, cliExporter, followingObjectStore } from '../backups/runtime.js';
 import { startOperationsLoop } from './operations-loop.js';
@@ -269,6 +270,12 @@ export async function runController(settings: ControllerSettings, logger: Logger
       store: () => store,
       config: tracker.lastGood,
       configFiles: async (commit) => (await source.snapshot(commit)).files,
+      // GET /analytics/growth and /recommendations: the fetched history, from the commit in force.
+      configCommits: async (head, max) => {
+        if (!source.history) throw new SourceError('source.corrupt', `the config source ${source.location} keeps no history`);
+        return (await source.history(head)).commits(max);
+      },
+      hostCapacity: async () => [await dockerHostCapacity(docker)],
       ...(forge ? { forge } : {}),
       baseBranch: settings.branch,
       // Journaled here, run by the leader's operations loop (the same runner name on every controller).

@@ -29,6 +29,8 @@ export interface FileHistory {
   changesOf(path: string, since: Date, maxCommits?: number): Promise<{ changes: FileChange[]; truncated: Date | undefined }>;
   /** A blob's text. */
   readText(oid: string): Promise<string>;
+  /** Up to `maxCommits` commits reachable from `head`, newest first, with their committer dates (GET /analytics/growth). */
+  commits(maxCommits: number): Promise<{ commit: string; date: Date }[]>;
 }
 
 interface WalkedCommit {
@@ -114,6 +116,14 @@ export function openFileHistory(fs: GitFs, gitdir: string, head: string, cache: 
         return { changes, truncated };
       } catch (error) {
         throw new SourceError('source.corrupt', `cannot read the history of ${path} from ${gitdir}: ${describe(error)}`);
+      }
+    },
+    async commits(maxCommits) {
+      try {
+        const log = await git.log({ fs, gitdir, ref: head, depth: maxCommits, cache });
+        return log.map((entry) => ({ commit: entry.oid, date: new Date(entry.commit.committer.timestamp * 1000) }));
+      } catch (error) {
+        throw new SourceError('source.corrupt', `cannot read the commits of ${head} from ${gitdir}: ${describe(error)}`);
       }
     },
     async readText(oid) {

@@ -6,13 +6,20 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './processes.js';
+import { freePort, run, waitFor } from './processes.js';
 
 export interface PrometheusOptions {
   /** host:port of each /metrics endpoint to scrape (job "rp9-test"). */
   scrapeTargets: string[];
   /** Scrape (and evaluation) interval, whole seconds; default 1. */
   scrapeIntervalSeconds?: number;
+  /**
+   * Samples written into the TSDB before the server starts (OpenMetrics text
+   * with timestamps in seconds, ending in `# EOF`), with `promtool tsdb
+   * create-blocks-from openmetrics`: series with a known past, days long.
+   * Retention is then 10 years, so old samples are not dropped.
+   */
+  backfill?: string;
 }
 
 export interface PromSeries {
@@ -51,6 +58,13 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   if (!Number.isInteger(interval) || interval < 1) throw new RangeError(`scrapeIntervalSeconds must be a whole number >= 1 (got ${interval})`);
   const dir = await mkdtemp(join(tmpdir(), 'rp9-prometheus-'));
   await writeFile(join(dir, 'prometheus.yml'), config(options.scrapeTargets, interval));
+  if (options.backfill !== undefined) {
+    await writeFile(join(dir, 'backfill.om'), options.backfill);
+    await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=720h', join(dir, 'backfill.om'), join(dir, 'data')], { timeout: 60_000 }).catch(async (error: unknown) => {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    });
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn('prometheus', [
@@ -58,6 +72,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
     '--log.level=warn',
+    ...(options.backfill !== undefined ? ['--storage.tsdb.retention.time=3650d'] : []),
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (chunk) => { log = (log + chunk).slice(-20_000); });

@@ -13,16 +13,16 @@ import { createAuthenticator } from './auth.js';
 import { ApiError, type ApiRoute, type Answer } from './route.js';
 import { READ_ROUTES } from './routes-read.js';
 import { MUTATION_ROUTES } from './routes-mutate.js';
-import { UNBUILT_ROUTES } from './routes-unbuilt.js';
 import { FAILOVER_ROUTE, RESTART_ROUTE } from './routes-tenant-actions.js';
 import { DELETE_SANDBOX_ROUTE } from './routes-sandboxes.js';
 import { BOT_AND_METRICS_ROUTES } from './routes-bots-metrics.js';
 import { BLUE_GREEN_ROUTES } from './routes-blue-green.js';
 import { ANALYTICS_ROUTES } from './routes-analytics.js';
+import { CAPACITY_ROUTES } from './routes-capacity.js';
 import { ERROR_SCHEMA } from './schemas.js';
 import type { ApiDeps, ApiStore, Caller } from './types.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...READ_ROUTES, ...MUTATION_ROUTES, RESTART_ROUTE, FAILOVER_ROUTE, DELETE_SANDBOX_ROUTE, ...BOT_AND_METRICS_ROUTES, ...BLUE_GREEN_ROUTES, ...ANALYTICS_ROUTES, ...UNBUILT_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...READ_ROUTES, ...MUTATION_ROUTES, RESTART_ROUTE, FAILOVER_ROUTE, DELETE_SANDBOX_ROUTE, ...BOT_AND_METRICS_ROUTES, ...BLUE_GREEN_ROUTES, ...ANALYTICS_ROUTES, ...CAPACITY_ROUTES];
 
 interface RequestState {
   raw: Buffer;

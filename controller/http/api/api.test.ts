@@ -75,6 +75,9 @@ const VALID: { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown }
   { method: 'GET', path: '/metrics/tenant/acme?window=5m' },
   { method: 'GET', path: '/analytics/utilization?period=1d' },
   { method: 'GET', path: '/analytics/costs' },
+  { method: 'GET', path: '/analytics/growth?period=30d' },
+  { method: 'GET', path: '/analytics/promotion-forecast' },
+  { method: 'GET', path: '/analytics/recommendations' },
 ];
 
 describe('authentication and signature', () => {
@@ -341,19 +344,6 @@ describe('mutations', () => {
     expect([bad.status, json(bad).error]).toEqual([400, 'api.bad-json']);
     expect([negative.status, negative.body.error]).toEqual([400, 'api.invalid-request']);
     expect(negative.body.message).toContain('cpu');
-  });
-});
-
-describe('endpoints not built yet', () => {
-  it.each(API_ROUTES.filter((r) => r.summary.endsWith('not built yet: 501')).map((r) => ({ method: r.method, url: r.url, role: r.role })))('$method $url answers 501 naming the feature, after authentication', async ({ method, url, role }) => {
-    const path = url.replace(':id', 'acme');
-
-    const unsigned = await call(api.port, path, { method });
-    const reply = await send(await signed(method, path, method === 'POST' ? {} : undefined, { role }));
-
-    expect(unsigned.status).toBe(401);
-    expect(reply.status).toBe(501);
-    expect(json(reply)).toMatchObject({ error: 'api.not-implemented', message: expect.stringMatching(/^not built yet: .+ \(#\d+/) });
   });
 });
 

@@ -127,11 +127,11 @@ describe('rp9 analytics', () => {
     expect((JSON.parse(json.out()) as { plans: { plan: string; cpu_percent: { avg: number } }[] }).plans.find((p) => p.plan === 'pro')?.cpu_percent.avg).toBe(61.25);
   });
 
-  it('a report not built yet: exit 1 naming the 501', async () => {
+  it('a report the controller cannot make (growth without the config\'s history here): exit 2 naming the 503', async () => {
     const { io, err } = captureIo(env(), process.cwd());
 
-    expect(await main(['analytics', 'growth'], io)).toBe(1);
-    expect(err()).toContain('answered 501: [api.not-implemented]');
+    expect(await main(['analytics', 'growth'], io)).toBe(2);
+    expect(err()).toContain('answered 503: [api.no-history]');
   });
 });
 

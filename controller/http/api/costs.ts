@@ -5,6 +5,7 @@
 // its volume per GB-month, unless suspended (its containers are stopped, its
 // volume stays); a shared one a seat on the shared n8n. Pure.
 import type { LoadedTenant, Platform } from '../../../config/types.js';
+import { allocationOf } from './allocation.js';
 
 export type Prices = NonNullable<Platform['spec']['prices']>;
 
@@ -44,10 +45,9 @@ function exactCost(loaded: LoadedTenant, platform: Platform, prices: Prices): Ex
   const spec = loaded.tenant.spec;
   const plan = platform.spec.plans[spec.plan];
   const dedicated = spec.mode === 'dedicated';
-  const running = dedicated && !spec.suspended;
-  const containers = 1 + (spec.resources?.workers ?? plan?.workers ?? 0);
-  const cores = running ? (spec.resources?.cpu ?? plan?.cpu ?? 0) * containers : 0;
-  const memoryGb = running ? ((spec.resources?.memoryMb ?? plan?.memoryMb ?? 0) * containers) / 1024 : 0;
+  const allocated = allocationOf(loaded.tenant, platform);
+  const cores = allocated.cores;
+  const memoryGb = allocated.memoryMb / 1024;
   const storageGb = dedicated ? (spec.resources?.storageGb ?? plan?.storageGb ?? 0) : 0;
   const parts = {
     plan: prices.plans[spec.plan] ?? 0,

@@ -1,6 +1,6 @@
-// Capacity analytics (seed playbook 6). Built: utilization by plan, from
-// Prometheus, and costs, from spec.prices of the config in force. The others stay in routes-unbuilt.ts (501) until what they
-// need exists.
+// Capacity analytics (seed playbook 6) of the present: utilization by plan,
+// from Prometheus, and costs, from spec.prices of the config in force. Those
+// over time (growth, promotion forecast, recommendations) are routes-capacity.ts.
 import { PrometheusError } from '../../../bots/metrics/prometheus-response.js';
 import { configInForce } from './routes-read.js';
 import { ApiError, type ApiRoute } from './route.js';

@@ -9,6 +9,8 @@ import type { GoodConfig } from '../../reconcile/config-tracker.js';
 import type { SandboxInventoryEntry } from '../../sandbox/sandbox.js';
 import type { Store } from '../../store/store.js';
 import type { Operation } from '../../store/types.js';
+import type { HostCapacity } from './capacity.js';
+import type { DatedCommit } from './growth.js';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -45,7 +47,7 @@ export interface ApiDeps {
   store(): ApiStore | undefined;
   /** The config in force (last valid commit read). */
   config(): GoodConfig | undefined;
-  /** The config files of a commit: a new tenant is validated with them (POST /tenants). */
+  /** The config files of a commit: a new tenant is validated with them (POST /tenants); GET /analytics/growth counts the tenants of past commits. */
   configFiles?(commit: string): Promise<ConfigFiles>;
   /** Where mutations open pull requests; without it they answer 503 api.no-forge. */
   forge?: Forge;
@@ -57,6 +59,10 @@ export interface ApiDeps {
   operationKinds?(): readonly string[];
   /** The restore sandboxes on this controller's Docker host and tenant database server (sandbox-stack.ts inventory); without it DELETE /sandboxes/:id answers 503 api.sandboxes-unavailable. */
   sandboxInventory?(): Promise<SandboxInventoryEntry[]>;
+  /** The config repo's commits from `head`, newest first, at most `max` (GET /analytics/growth, /recommendations); without it 503 api.no-history. */
+  configCommits?(head: string, max: number): Promise<DatedCommit[]>;
+  /** The Docker host(s) tenants run on, as their engine reports them (GET /analytics/recommendations); without it 503 api.no-docker. */
+  hostCapacity?(): Promise<HostCapacity[]>;
   /** Prometheus (RP9_PROMETHEUS_URL): GET /metrics/tenant/:id; without it 503 api.no-prometheus. */
   prometheus?: PrometheusClient;
   /** Everything one scheduled run of the bot gets (base branch read with git and its history, forge, metrics, effects); without it 503 api.bots-unavailable. */
