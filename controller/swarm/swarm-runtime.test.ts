@@ -91,10 +91,14 @@ async function inspectService(name: string): Promise<{ ID: string; Spec: { Label
   return (await swarm.manager.getService(name).inspect()) as never;
 }
 
+/** The service's one running container on `node`, once the rolled-out task's predecessor has stopped (start-first keeps it briefly). */
 async function containerOn(node: Docker, service: string): Promise<Docker.ContainerInspectInfo> {
-  const [listed] = await node.listContainers({ filters: { label: [`com.docker.swarm.service.name=${service}`] } });
-  if (!listed) throw new Error(`no container of ${service} on that node`);
-  return node.getContainer(listed.Id).inspect();
+  let listed: Docker.ContainerInfo[] = [];
+  await waitFor(`one running container of ${service}`, async () => {
+    listed = await node.listContainers({ filters: { label: [`com.docker.swarm.service.name=${service}`] } });
+    return listed.length === 1;
+  }, 150, 200);
+  return node.getContainer(listed[0]!.Id).inspect();
 }
 
 beforeAll(async () => {

@@ -16,6 +16,7 @@ describe('startSwarm', () => {
       await swarm.stop();
       stopped = true;
       expect(await run('ip', ['netns', 'list'])).toBe(before);
+      expect(await run('sh', ['-c', `ls -d /sys/fs/cgroup/*/${swarm.name}-* 2>/dev/null || true`])).toBe('');
     } finally {
       if (!stopped) await swarm.stop();
     }

@@ -32,6 +32,8 @@ export interface SwarmNode {
 }
 
 export interface TestSwarm {
+  /** Names this swarm's namespaces (`<name>h`, `<name>a`, `<name>b`) and cgroup parents (`/<name>-a`, `/<name>-b`). */
+  name: string;
   /** The manager's client: everything rp9 does goes through it. */
   manager: Docker;
   nodes: { a: SwarmNode; b: SwarmNode };
@@ -65,7 +67,7 @@ exec "$@"`;
 }
 
 async function removeCgroups(parent: string): Promise<void> {
-  for (const controller of [...CGROUP_CONTROLLERS, 'systemd']) {
+  for (const controller of [...CGROUP_CONTROLLERS, 'systemd', 'unified']) {
     await run('find', [`/sys/fs/cgroup/${controller}/${parent}`, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']).catch(() => undefined);
   }
 }
@@ -176,6 +178,7 @@ export async function startSwarm(regions: { a: string; b: string }): Promise<Tes
   }
 
   const swarm: TestSwarm = {
+    name: tag,
     manager: a.docker,
     nodes: byId,
     async setRegion(id, region) {
