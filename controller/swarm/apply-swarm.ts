@@ -7,6 +7,7 @@ import { LABEL, MANAGED_BY, type DesiredService } from '../model.js';
 import { statusOf, toDockerError } from '../docker/docker-errors.js';
 import { FINGERPRINT_LABEL, fingerprintOf, serviceSpec, type SecretResolver, type ServiceSpec } from './service-spec.js';
 import { SwarmError } from './swarm-errors.js';
+import { canonicalJson } from '../compile/hash.js';
 
 interface InspectedService { ID: string; Version: { Index: number }; Spec: ServiceSpec; UpdateStatus?: { State?: string; Message?: string } }
 
@@ -83,6 +84,14 @@ export async function removeService(docker: Docker, name: string): Promise<Swarm
   return { changed: true, id: existing.ID };
 }
 
+interface ListedTask { NodeID?: string; Spec?: Partial<ServiceSpec['TaskTemplate']>; Status?: { State?: string; Message?: string; Err?: string } }
+
+/** What a task runs, as far as an update changes it: image, args, env, resources, constraints. */
+function templateKey(template: Partial<ServiceSpec['TaskTemplate']> | undefined): string {
+  const c = template?.ContainerSpec;
+  return canonicalJson({ args: c?.Args ?? [], constraints: template?.Placement?.Constraints ?? [], env: c?.Env ?? [], image: c?.Image ?? '', resources: template?.Resources ?? {} });
+}
+
 export interface ConvergeOptions {
   timeoutMs: number;
   pollMs?: number;
@@ -102,11 +111,13 @@ export async function waitServiceConverged(docker: Docker, name: string, options
     if (!service) throw new SwarmError('swarm.not-converged', 'transient', `service ${name} disappeared while waiting for its tasks`);
     const want = service.Spec.Mode?.Replicated?.Replicas ?? 0;
     const [tasks, nodes] = await Promise.all([
-      docker.listTasks({ filters: { service: [service.ID], 'desired-state': ['running'] } }) as Promise<unknown> as Promise<{ NodeID?: string; Version?: { Index: number }; Status?: { State?: string; Message?: string; Err?: string }; ServiceID?: string }[]>,
+      docker.listTasks({ filters: { service: [service.ID], 'desired-state': ['running'] } }) as Promise<unknown> as Promise<ListedTask[]>,
       docker.listNodes() as Promise<unknown> as Promise<{ ID: string; Status?: { State?: string } }[]>,
     ]);
     const ready = new Set(nodes.filter((n) => n.Status?.State === 'ready').map((n) => n.ID));
-    const running = tasks.filter((t) => t.Status?.State === 'running' && t.NodeID !== undefined && ready.has(t.NodeID)).length;
+    // A task of the spec before an update still runs until its successor does (start-first): only current tasks count.
+    const current = templateKey(service.Spec.TaskTemplate);
+    const running = tasks.filter((t) => t.Status?.State === 'running' && t.NodeID !== undefined && ready.has(t.NodeID) && templateKey(t.Spec) === current).length;
     const updating = service.UpdateStatus?.State === 'updating' || service.UpdateStatus?.State === 'rollback_started';
     // Tasks of a down node still read `running`: only tasks on ready nodes, or on none yet, count.
     const counted = tasks.filter((t) => t.NodeID === undefined || t.NodeID === '' || ready.has(t.NodeID)).length;

@@ -218,9 +218,10 @@ describe('Swarm runtime on a real two-node swarm', () => {
       let degraded: string[] = [];
       await waitFor('west degraded', async () => {
         degraded = degradedServices(await services('west'));
-        return degraded.length === 2;
+        // Degraded, and the scheduler has said why the replacement tasks cannot be placed.
+        return degraded.length === 2 && degraded.every((line) => line.includes('no suitable node'));
       }, 150, 200);
-      expect(degraded[0]).toMatch(new RegExp(`^rp9-${tenantName('west')}-main: 0/1 tasks running`));
+      expect(degraded[0]).toMatch(new RegExp(`^rp9-${tenantName('west')}-main: 0/1 tasks running \\(.*no suitable node`));
       expect(degraded[1]).toMatch(new RegExp(`^rp9-${tenantName('west')}-worker: 0/3 tasks running \\(.*no suitable node`));
     } finally {
       await swarm.thaw('b');
