@@ -13,7 +13,7 @@ export const LABEL = {
 export const MANAGED_BY = 'rp9';
 
 export type ContainerRole = 'main' | 'worker';
-export type ResourceKind = 'database' | 'volume' | 'container' | 'route';
+export type ResourceKind = 'database' | 'volume' | 'container' | 'route' | 'service';
 
 /** A value the apply step fills in from the secret store; never rendered in plans or logs. */
 export interface SecretRef {
@@ -64,6 +64,44 @@ export interface DesiredContainer {
   hash: string;
 }
 
+/**
+ * A Docker Swarm service (`spec.runtime: swarm`): a dedicated tenant's main
+ * (one replica) or its workers (one service, `workers` replicas). Compiled
+ * from the same containers the single-engine runtime runs (controller/swarm/compile-services.ts).
+ */
+export interface DesiredService {
+  kind: 'service';
+  /** `rp9-<tenant>-main`, `rp9-<tenant>-worker`; main's is the DNS name the route uses. */
+  name: string;
+  tenant: string;
+  role: ContainerRole;
+  image: string;
+  command: string[];
+  env: Record<string, EnvValue>;
+  /** 0 while the tenant is suspended: the service stays, its tasks stop. */
+  replicas: number;
+  /** Limits per task. */
+  cpu: number;
+  memoryMb: number;
+  /** Reservations per task: what a node must have free to take one. */
+  reserve: { cpu: number; memoryMb: number };
+  /** The tenant's region: nodes labelled `rp9.io.region=<region>`. */
+  region: string;
+  /** Placement constraints, e.g. `node.labels.rp9.io.region==us-east`. */
+  constraints: string[];
+  mounts: { volume: string; target: string }[];
+  healthcheck: DesiredContainer['healthcheck'];
+  /** The overlay network Traefik joins. */
+  network: string;
+  /** Fixed host-mode ports (none by default: Traefik reaches the service by name). */
+  ports: { target: number; published: number }[];
+  /** stop-first when a fixed host port is published (start-first would wait forever for the port), else start-first. */
+  updateOrder: 'start-first' | 'stop-first';
+  labels: Record<string, string>;
+  /** Hash of everything but replicas, cpu, memoryMb and reserve (those are compared as values). */
+  hash: string;
+}
+
 export type RouteTarget =
   | { type: 'shared'; url: string }
   | { type: 'dedicated'; url: string }
@@ -87,7 +125,7 @@ export interface RouteRateLimit {
   burst: number;
 }
 
-export type DesiredResource = DesiredDatabase | DesiredVolume | DesiredContainer | DesiredRoute;
+export type DesiredResource = DesiredDatabase | DesiredVolume | DesiredContainer | DesiredRoute | DesiredService;
 
 export type TenantPhase = 'provisioning' | 'active' | 'suspended' | 'migrating' | 'failed';
 
@@ -159,7 +197,29 @@ export interface ObservedRoute {
   hosts: string[];
 }
 
-export type ObservedResource = ObservedContainer | ObservedVolume | ObservedDatabase | ObservedRoute;
+/** A Swarm service rp9 made, with how many of its tasks run. */
+export interface ObservedService {
+  kind: 'service';
+  id: string;
+  name: string;
+  tenant: string;
+  role: ContainerRole;
+  image: string;
+  replicas: number;
+  cpu: number;
+  memoryMb: number;
+  /** The rp9.io/spec-hash label rp9 wrote. */
+  hash: string;
+  /** True when the spec no longer matches the fingerprint rp9 wrote with it: changed outside rp9. */
+  drifted: boolean;
+  /** Tasks that should run and do. */
+  running: number;
+  /** Why the others do not: the scheduler's messages, e.g. `no suitable node (1 node not available for new tasks)`. */
+  waiting: string[];
+  labels: Record<string, string>;
+}
+
+export type ObservedResource = ObservedContainer | ObservedVolume | ObservedDatabase | ObservedRoute | ObservedService;
 
 /** Whether a part of the platform could be read; an unavailable part counts as "nothing exists yet". */
 export interface Availability {

@@ -35,6 +35,10 @@ export interface PlatformSpec {
   domain: Hostname;
   environment: Name;
   /**
+   * Where dedicated tenants run: docker (one Docker engine, containers; the default) or swarm (a Docker Swarm: each tenant's main and workers are services placed by region on nodes labelled rp9.io.region=<region>). See docs/scale-out.md.
+   */
+  runtime: 'docker' | 'swarm';
+  /**
    * Subdomains no tenant may take, in addition to the built-in list (www, api, traefik, grafana, orchestrator, ...).
    */
   reservedSubdomains: string[];

@@ -78,11 +78,12 @@ function fail(io: CommandIo, message: string): number {
   return EXIT_ERROR;
 }
 
-async function observe(settings: ControllerSettings, environment: string): Promise<ObservedState> {
+async function observe(settings: ControllerSettings, environment: string, runtime: 'docker' | 'swarm'): Promise<ObservedState> {
   const databases = settings.tenantDatabaseUrl ? createDatabaseAdmin(settings.tenantDatabaseUrl) : undefined;
   try {
     return await observePlatform({
       environment,
+      runtime,
       docker: dockerClient(settings.dockerHost, 10_000),
       routesDir: settings.routesDir,
       ...(databases ? { databases } : {}),
@@ -139,7 +140,7 @@ export const planCommand: Command = {
       io.stderr.write(`note: planned from ${baseRef} (${base.commit.slice(0, 12)}) to the working tree; nothing was observed.\n`);
     } else {
       const desired = compileDesired(platform, config.tenants, context(platform), { ...(read.commit ? { commit: read.commit } : {}), now: new Date() });
-      const observed = await observe(settings, platform.spec.environment);
+      const observed = await observe(settings, platform.spec.environment, platform.spec.runtime);
       const computed = computePlan(desired, observed, { maxDeletionPercent: platform.spec.safety.maxDeletionPercent, allowDeletion: platform.spec.safety.allowDeletion });
       // Each action of a tenant with maintenance windows is marked now or at window, as the controller will apply it.
       result = schedulePlan(computed, maintenanceByTenant(platform, config.tenants), new Date());

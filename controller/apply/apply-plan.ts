@@ -2,7 +2,7 @@
 // PostgreSQL, Traefik files). Per tenant, actions run in the plan's order and
 // stop at the first failure; tenants run concurrently and never block each
 // other. Transient errors are retried with capped exponential backoff.
-import type { Action, DesiredContainer, DesiredDatabase, DesiredRoute, DesiredVolume, Plan, TenantPlan } from '../model.js';
+import type { Action, DesiredContainer, DesiredDatabase, DesiredRoute, DesiredService, DesiredVolume, Plan, TenantPlan } from '../model.js';
 import { mapLimit } from '../../kernel/concurrency/map-limit.js';
 import { recordAutoscaleEvents } from '../../controller/metrics/record.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
@@ -26,6 +26,20 @@ export interface ApplyPorts {
   writeRoute(route: DesiredRoute): Promise<void>;
   removeRoute(tenant: string): Promise<void>;
   classify(error: unknown): ErrorClass;
+  /** Swarm runtime only: creates or updates the service to match, and waits (bounded) until its tasks run. */
+  applyService?(service: DesiredService): Promise<void>;
+  /** Swarm runtime only: removes the service; its node-local volumes stay. */
+  removeService?(name: string): Promise<void>;
+  /**
+   * Checked once before a tenant's first action; a throw fails the tenant
+   * with nothing applied (the Swarm runtime's region capacity check).
+   */
+  preflight?(tenantPlan: TenantPlan): Promise<void>;
+}
+
+/** A service action reached ports without a Swarm edge (the platform's runtime is docker). */
+export class NoSwarmError extends Error {
+  readonly code = 'apply.no-swarm';
 }
 
 export interface ApplyOptions {
@@ -106,6 +120,13 @@ function stepsFor(action: Action, ports: ApplyPorts): (() => Promise<void>)[] {
       if (action.op === 'update') return [() => ports.updateContainerResources(container)];
       return [];
     }
+    case 'service': {
+      const service = desired?.kind === 'service' ? desired : undefined;
+      const noSwarm = (): Promise<void> => Promise.reject(new NoSwarmError(`${action.op} service ${action.name}: no Swarm configured (spec.runtime is docker)`));
+      if (action.op === 'delete') return [() => (ports.removeService ? ports.removeService(action.name) : noSwarm())];
+      if (service && (action.op === 'create' || action.op === 'update')) return [() => (ports.applyService ? ports.applyService(service) : noSwarm())];
+      return [];
+    }
   }
 }
 
@@ -135,6 +156,14 @@ async function applyTenant(tenantPlan: TenantPlan, ports: ApplyPorts, options: A
   /** Main created, recreated or started in this apply and not yet seen healthy. */
   let pendingMain: string | undefined;
   const base = { ...options.retry, classify: ports.classify, ...(options.sleep ? { sleep: options.sleep } : {}) };
+  if (ports.preflight) {
+    try {
+      await ports.preflight(tenantPlan);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { tenant: tenantPlan.tenant, outcome: 'failed', done, error: { code: errorCode(error), message, transient: ports.classify(error) === 'transient', action: 'preflight' } };
+    }
+  }
   for (const action of actions) {
     const retry = { ...base, onRetry: (error: unknown, attempt: number, delayMs: number) => options.onRetry?.(tenantPlan.tenant, action, error, attempt, delayMs) };
     try {

@@ -40,6 +40,8 @@ export function fakePorts(options: { fail?: Map<string, PortError[]>; gate?: (ca
     waitHealthy: (name) => record(`${name}: waitHealthy`),
     writeRoute: (r) => record(`${r.tenant}: writeRoute ${r.name}`),
     removeRoute: (tenant) => record(`${tenant}: removeRoute`),
+    applyService: (s) => record(`${s.tenant}: applyService ${s.name}`),
+    removeService: (name) => record(`${name}: removeService`),
     classify: (error) => (error instanceof PortError ? error.retry : 'terminal'),
   };
 }

@@ -4,6 +4,7 @@ import { LABEL, MANAGED_BY, type PromotionRoute, type DesiredDatabase, type Desi
 import { containerTemplate, tenantContainers, type ContainerTemplate } from './containers.js';
 import type { CompileContext } from './context.js';
 import { CompileError } from './errors.js';
+import { tenantServices } from './services.js';
 import { digest, stableHash } from './hash.js';
 import { databaseName, databaseRole, mainContainerName, routeName, volumeName, type Colour } from './names.js';
 
@@ -56,7 +57,10 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
   if (spec.mode === 'dedicated') {
     const database = desiredDatabase(name, colour);
     const volume = desiredVolume(name, spec.resources?.storageGb ?? plan.storageGb, context);
-    resources.push(database, volume);
+    // On a swarm the volume is node-local and the engine makes it where the task lands (docs/scale-out.md).
+    const swarm = platform.spec.runtime === 'swarm';
+    resources.push(database);
+    if (!swarm) resources.push(volume);
     const n8nVersion = spec.n8n?.version ?? platform.spec.dedicated.n8nVersion;
     const containers = tenantContainers(
       {
@@ -76,7 +80,8 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
       },
       template,
     );
-    for (const container of containers) resources.push(container);
+    if (swarm) resources.push(...tenantServices(containers, { region: spec.region, colour }));
+    else for (const container of containers) resources.push(container);
   }
 
   const hosts = spec.mode === 'dedicated' ? [host, ...(spec.customDomains ?? [])] : [host];
@@ -128,6 +133,7 @@ function tenantSpecHash(resources: DesiredResource[]): string {
   for (const resource of resources) {
     text += `${resource.kind}:${resource.name}:${resource.hash}`;
     if (resource.kind === 'container') text += `:${resource.cpu}:${resource.memoryMb}:${resource.running ? 1 : 0}`;
+    if (resource.kind === 'service') text += `:${resource.cpu}:${resource.memoryMb}:${resource.replicas}`;
     text += '\n';
   }
   return digest(text);

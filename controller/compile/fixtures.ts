@@ -24,6 +24,7 @@ export function examplePlatform(): Platform {
     spec: {
       domain: 'rp9.example.com',
       environment: 'test',
+      runtime: 'docker',
       reservedSubdomains: [],
       regions: { 'us-east': { geography: 'us' }, 'eu-west': { geography: 'eu' } },
       sharedN8n: { url: 'http://n8n-shared:5678', version: '1.123.4' },

@@ -50,3 +50,8 @@ export function workerIndex(containerName: string): number | undefined {
   const match = /-worker-([1-9][0-9]*)$/.exec(containerName);
   return match ? Number(match[1]) : undefined;
 }
+
+/** A Swarm tenant's one worker service (runtime: swarm): `rp9-<tenant>-worker`, its replicas the workers. */
+export function workerServiceName(tenant: string, colour: Colour = 'green'): string {
+  return `${stackPrefix(tenant, colour)}-worker`;
+}

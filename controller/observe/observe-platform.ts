@@ -4,7 +4,8 @@
 // as "nothing exists yet" for the plan.
 import type Docker from 'dockerode';
 import type { ObservedResource, ObservedRoute, ObservedState } from '../model.js';
-import { observeDocker } from '../docker/observe-docker.js';
+import { observeDocker, type DockerObservation } from '../docker/observe-docker.js';
+import { observeSwarm } from '../swarm/observe-swarm.js';
 import type { DatabaseAdmin } from '../postgres/tenant-databases.js';
 import { parseRouteFile } from '../traefik/parse-route-file.js';
 import { readRouteFiles } from '../traefik/route-files.js';
@@ -19,6 +20,15 @@ export interface ObserveEdges {
   routeCache?: RouteCache;
   /** Restore sandboxes (`<tenant>-restore-<yyyymmdd>`, controller/sandbox/): left out (default; the reconcile loop never plans them) or the only ones kept. */
   sandboxes?: 'exclude' | 'only';
+  /** platform.spec.runtime: `swarm` observes the services on the manager `docker` is, instead of containers and volumes. */
+  runtime?: 'docker' | 'swarm';
+}
+
+/** The engine part: containers and volumes of one engine, or the services of a swarm (as resources of the same list). */
+async function observeEngine(docker: Docker, environment: string, runtime: 'docker' | 'swarm'): Promise<Omit<DockerObservation, 'containers'> & { containers: ObservedResource[] }> {
+  if (runtime === 'docker') return observeDocker(docker, environment);
+  const swarm = await observeSwarm(docker, environment);
+  return { available: swarm.available, ...(swarm.reason ? { reason: swarm.reason } : {}), containers: swarm.services, volumes: [] };
 }
 
 /**
@@ -66,7 +76,7 @@ async function observeRoutes(routesDir: string, cache: RouteCache | undefined): 
 export async function observePlatform(edges: ObserveEdges): Promise<ObservedState> {
   const [docker, routes, databases] = await Promise.all([
     edges.docker
-      ? observeDocker(edges.docker, edges.environment)
+      ? observeEngine(edges.docker, edges.environment, edges.runtime ?? 'docker')
       : Promise.resolve({ available: false, reason: 'no Docker engine configured', containers: [], volumes: [] }),
     observeRoutes(edges.routesDir, edges.routeCache),
     edges.databases

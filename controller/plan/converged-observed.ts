@@ -17,6 +17,23 @@ export function observedFrom(resource: DesiredResource): ObservedResource {
       return { kind: resource.kind, name: resource.name, tenant: resource.tenant };
     case 'route':
       return { kind: 'route', name: resource.name, tenant: resource.tenant, hash: resource.hash, hosts: [...resource.hosts] };
+    case 'service':
+      return {
+        kind: 'service',
+        id: `id-${resource.name}`,
+        name: resource.name,
+        tenant: resource.tenant,
+        role: resource.role,
+        image: resource.image,
+        replicas: resource.replicas,
+        cpu: resource.cpu,
+        memoryMb: resource.memoryMb,
+        hash: resource.hash,
+        drifted: false,
+        running: resource.replicas,
+        waiting: [],
+        labels: { ...resource.labels },
+      };
     case 'container':
       return {
         kind: 'container',

@@ -19,6 +19,9 @@ function phase(action: Action): number {
     case 'recreate':
       // A container recreated stopped (suspended tenant) is taken down after its route moved away.
       return action.desired?.kind === 'container' && !action.desired.running ? PHASE_STOP : PHASE_BUILD;
+    case 'update':
+      // A service scaled to nothing (suspended tenant) stops after its route moved away.
+      return action.desired?.kind === 'service' && action.desired.replicas === 0 ? PHASE_STOP : PHASE_BUILD;
     case 'delete':
       return PHASE_DELETE;
     case 'retain':
@@ -36,6 +39,7 @@ function buildRank(action: Action): number {
     case 'volume':
       return 1;
     case 'container':
+    case 'service':
       return isMain(action) ? 2 : 3 + (workerIndex(action.name) ?? 0);
     case 'route':
       return Number.MAX_SAFE_INTEGER;
@@ -48,6 +52,7 @@ function teardownRank(action: Action): number {
     case 'route':
       return 0;
     case 'container':
+    case 'service':
       return isMain(action) ? Number.MAX_SAFE_INTEGER - 2 : 1_000_000 - (workerIndex(action.name) ?? 0);
     case 'database':
       return Number.MAX_SAFE_INTEGER - 1;
@@ -57,7 +62,9 @@ function teardownRank(action: Action): number {
 }
 
 function isMain(action: Action): boolean {
-  const role = action.desired?.kind === 'container' ? action.desired.role : action.observed?.kind === 'container' ? action.observed.role : undefined;
+  const desired = action.desired?.kind === 'container' || action.desired?.kind === 'service' ? action.desired : undefined;
+  const observed = action.observed?.kind === 'container' || action.observed?.kind === 'service' ? action.observed : undefined;
+  const role = desired?.role ?? observed?.role;
   return role === 'main';
 }
 

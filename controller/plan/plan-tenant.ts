@@ -1,6 +1,7 @@
 // The actions for one tenant: what it wants (desired) against what exists (observed).
 import type { Action, DesiredResource, DesiredRoute, DesiredTenant, FieldChange, ObservedResource, ObservedRoute, TenantPlan } from '../model.js';
 import { diffContainer } from './diff-container.js';
+import { diffService } from './diff-service.js';
 import { orderActions } from './order.js';
 
 /** Where retained data waits; deleting it is a separate, explicit purge. */
@@ -58,13 +59,19 @@ export function planRemovedTenant(tenant: string, observed: readonly ObservedRes
   return { tenant, change: actions.some((a) => a.op === 'delete') ? 'delete' : 'noop', actions: orderActions(actions) };
 }
 
+/** Worker containers, or the replicas of a worker service (runtime: swarm). */
 function workerCount(resources: readonly (DesiredResource | ObservedResource)[]): number {
-  return resources.filter((r) => r.kind === 'container' && r.role === 'worker').length;
+  let count = 0;
+  for (const r of resources) {
+    if (r.kind === 'container' && r.role === 'worker') count++;
+    if (r.kind === 'service' && r.role === 'worker') count += r.replicas;
+  }
+  return count;
 }
 
 /** Why a resource of an existing tenant is created: a scale-up reads like the scale-down, `workers 2 → 3`. */
 function missingReason(resource: DesiredResource, desired: DesiredTenant, observed: readonly ObservedResource[]): string {
-  if (resource.kind === 'container' && resource.role === 'worker') {
+  if ((resource.kind === 'container' || resource.kind === 'service') && resource.role === 'worker') {
     const before = workerCount(observed);
     const after = workerCount(desired.resources);
     if (before < after) return `workers ${before} → ${after}`;
@@ -78,6 +85,7 @@ function planResource(tenant: string, desired: DesiredResource, observed: Observ
     return;
   }
   if (desired.kind === 'container' && observed.kind === 'container') diffContainer(desired, observed, out);
+  else if (desired.kind === 'service' && observed.kind === 'service') diffService(desired, observed, out);
   else if (desired.kind === 'route' && observed.kind === 'route') diffRoute(tenant, desired, observed, out);
   // Databases and volumes are only ever created; nothing about them changes in place.
 }
@@ -102,7 +110,7 @@ function leftoverAction(resource: ObservedResource, desired: DesiredTenant, obse
 }
 
 function leftoverReason(resource: ObservedResource, desired: DesiredTenant, observedWorkers: number): string {
-  if (resource.kind !== 'container') return 'no longer wanted';
+  if (resource.kind !== 'container' && resource.kind !== 'service') return 'no longer wanted';
   if (desired.mode === 'shared') return 'tenant is shared now';
   if (resource.role === 'worker') {
     return `workers ${observedWorkers} → ${workerCount(desired.resources)}`;

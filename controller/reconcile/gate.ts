@@ -22,7 +22,7 @@ export function gatePlan(plan: Plan, availability: Availability, options: { tena
   const tenants: TenantPlan[] = [];
   for (const tenantPlan of plan.tenants) {
     const kinds = new Set(tenantPlan.actions.filter((a) => a.op !== 'noop' && a.op !== 'retain').map((a) => a.kind));
-    if ((kinds.has('container') || kinds.has('volume')) && !availability.docker.available) {
+    if ((kinds.has('container') || kinds.has('volume') || kinds.has('service')) && !availability.docker.available) {
       held.push({ tenant: tenantPlan.tenant, code: WAITING_FOR_DOCKER, message: `Waiting for Docker: ${availability.docker.reason ?? 'no engine reachable'}`, transient: true });
       continue;
     }

@@ -14,7 +14,7 @@ import { exampleCompileContext } from '../compile/fixtures.js';
 import { createLogger } from '../../kernel/log/logger.js';
 import { createMetrics, type Metrics } from '../../kernel/metrics/registry.js';
 import type { ObservedResource, ObservedState } from '../model.js';
-import { ALL_AVAILABLE } from '../plan/fixtures.js';
+import { ALL_AVAILABLE, observedFrom } from '../plan/fixtures.js';
 import { openSource } from '../../edges/git/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createCommitStatusReporter, type CommitStatus } from './commit-status.js';
@@ -57,10 +57,11 @@ interface HarnessOptions {
   statuses?: CommitStatus[];
   /** Receives each tenant whose status the pass recorded, as it is recorded. */
   recorded?: string[];
+  runtime?: 'swarm';
 }
 
 async function harness(files: Record<string, string>, options: HarnessOptions = {}): Promise<Harness> {
-  const platform = platformYaml({ environment: 'rtest', maxDeletionPercent: options.maxDeletionPercent ?? 25, ...(options.allowDeletion ? { allowDeletion: options.allowDeletion } : {}) });
+  const platform = platformYaml({ environment: 'rtest', ...(options.runtime ? { runtime: options.runtime } : {}), maxDeletionPercent: options.maxDeletionPercent ?? 25, ...(options.allowDeletion ? { allowDeletion: options.allowDeletion } : {}) });
   const repo = await createConfigRepo({ 'platform.yaml': platform, ...files });
   const allowMassDeletionCommit = options.allowCommit?.(repo.head);
   const tracker = createConfigTracker(openSource({ url: repo.bare, cacheDir: await tempDir('rp9-reconciler-') }), createParseCache());
@@ -404,5 +405,28 @@ describe('reconcileOnce: rp9_enforcement_events_total counts what the controller
     expect(lifted?.conditions.filter((c) => c.type === 'Throttled' || c.type === 'Suspended').map((c) => `${c.type} ${c.status}`).sort()).toEqual(['Suspended False', 'Throttled False']);
     const events = await h.store.events.recent({ tenant: 'hooli', limit: 20 });
     expect(events.map((e) => e.reason).filter((r) => ['Throttled', 'ThrottleLifted', 'Suspended', 'Activated'].includes(r)).reverse()).toEqual(['Throttled', 'Suspended', 'Activated', 'ThrottleLifted']);
+  });
+});
+
+describe('reconcileOnce on a swarm (spec.runtime: swarm)', () => {
+  it('reads a tenant degraded while a service is short of running tasks, and Ready again once they run', async () => {
+    const h = await harness(tenantFile({ name: 'acme', mode: 'dedicated' }), { runtime: 'swarm' });
+    const first = await h.pass();
+    expect(h.ports.calls.filter((c) => c.includes('Service'))).toEqual(['acme: applyService rp9-acme-main', 'acme: applyService rp9-acme-worker']);
+    const converged = (first.plan?.tenants[0]?.actions ?? []).flatMap((a) => (a.desired ? [observedFrom(a.desired)] : []));
+    const lost = converged.map((r) => (r.kind === 'service' && r.role === 'worker' ? { ...r, running: 0, waiting: ['no suitable node (1 node not available for new tasks)'] } : r));
+    const ready = async () => (await h.store.status.get('acme'))?.conditions.filter((c) => c.type !== 'Stalled').map((c) => `${c.type}=${c.status} ${c.reason}`);
+
+    h.observed = { availability: ALL_AVAILABLE, resources: lost };
+    const degraded = await h.pass();
+    const whileLost = await ready();
+    const message = (await h.store.status.get('acme'))?.conditions.find((c) => c.type === 'Ready')?.message;
+    h.observed = { availability: ALL_AVAILABLE, resources: converged };
+    await h.pass();
+
+    expect(degraded.failures).toEqual([{ tenant: 'acme', code: 'swarm.degraded', message: 'degraded: rp9-acme-worker: 0/1 tasks running (no suitable node (1 node not available for new tasks))', transient: true }]);
+    expect(whileLost).toEqual(['Ready=False Degraded', 'Reconciling=True ProgressingWithRetry']);
+    expect(message).toContain('rp9-acme-worker: 0/1 tasks running');
+    expect(await ready()).toEqual(['Ready=True ReconciliationSucceeded', 'Reconciling=False ReconciliationSucceeded']);
   });
 });

@@ -20,6 +20,7 @@ import { recordOutcome, recordRemoval, type RecordContext } from './record-statu
 import { recordOverride, recordRefusal, recordRefusalCleared } from './refusal-event.js';
 import { reasonFromCode, type TenantOutcome } from './tenant-status.js';
 import type { UpgradeHook } from '../upgrades/reconcile-hook.js';
+import { degradedServices } from '../swarm/service-health.js';
 import { maintenanceByTenant, pendingWindows, runnableNow, schedulePlan } from '../maintenance/schedule-plan.js';
 import { formatWindowTime, MAINTENANCE_WINDOW_REASON, pendingText } from '../maintenance/windows.js';
 
@@ -172,6 +173,13 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   const fullPlanOf = new Map(plan.tenants.map((t) => [t.tenant, t]));
   const generation = new Map(desired.tenants.map((t) => [t.name, t]));
   const commit = good.commit;
+  // Swarm services short of running tasks (a lost node), by tenant: such a tenant reads degraded until they run again.
+  const degradedOf = new Map<string, string[]>();
+  for (const resource of observed.resources) {
+    if (resource.kind !== 'service') continue;
+    const lines = degradedServices([resource]);
+    if (lines.length > 0) degradedOf.set(resource.tenant, [...(degradedOf.get(resource.tenant) ?? []), ...lines]);
+  }
 
   /** Records one tenant's outcome (status, events, log) once its part of the pass is final. */
   async function recordTenant(tenantPlan: TenantPlan, result: TenantApplyResult | undefined): Promise<void> {
@@ -211,6 +219,12 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
       outcome = { kind: 'failed', commit, generation: tenantPlan.generation ?? '', code: result.error.code, message: result.error.message, transient: result.error.transient, actions: result.done.map(describe) };
       failureOf.set(tenant, { tenant, code: result.error.code, message: result.error.message, transient: result.error.transient });
       tenantLog(tenant).warn('tenant failed', { code: result.error.code, error: result.error.message, transient: result.error.transient, actions: result.done.length });
+    } else if (degradedOf.has(tenant) && (result === undefined || result.outcome === 'unchanged')) {
+      // Nothing to change, but Swarm has not (re)placed every task: reported until they run again.
+      const message = `degraded: ${degradedOf.get(tenant)!.join('; ')}`;
+      outcome = { kind: 'failed', commit, generation: tenantPlan.generation ?? '', code: 'swarm.degraded', message, transient: true, actions: [] };
+      failureOf.set(tenant, { tenant, code: 'swarm.degraded', message, transient: true });
+      tenantLog(tenant).warn('tenant degraded', { code: 'swarm.degraded', error: message });
     } else {
       outcome = {
         kind: 'applied',

@@ -31,7 +31,7 @@ export function classifyApplyError(error: unknown): ErrorClass {
   if (error instanceof DockerError) return error.retry;
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string' && code.startsWith('docker.')) return classifyDockerError(error);
-  if (typeof code === 'string' && (code.startsWith('traefik.') || code.startsWith('secrets.'))) return 'terminal';
+  if (typeof code === 'string' && (code.startsWith('traefik.') || code.startsWith('secrets.') || code === 'apply.no-swarm')) return 'terminal';
   return 'transient';
 }
 

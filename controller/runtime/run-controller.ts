@@ -28,6 +28,7 @@ import { masterKeyFromEnv } from '../secrets/master-key.js';
 import { openSource, SourceError } from '../../edges/git/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createApplyPorts } from './apply-ports.js';
+import { createSwarmApplyPorts } from '../swarm/swarm-ports.js';
 import { dockerClient } from './docker-client.js';
 import { dockerHostCapacity } from '../docker/host-capacity.js';
 import { watchDockerDrift } from './docker-drift.js';
@@ -115,6 +116,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
   let store: Store | undefined;
   let storeError: string | undefined;
   let environment = 'default';
+  /** platform.spec.runtime of the config in force: what observe reads (containers, or a swarm's services). */
+  let runtime: 'docker' | 'swarm' = 'docker';
   let gitState: DepState = { status: 'down', error: 'not fetched yet' };
   // RP9_CONTAINER_POSTGRES / RP9_CONTAINER_REDIS probed from a container on the tenants' network.
   const addressCheck = startContainerAddressCheck({
@@ -151,7 +154,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
     // Ports are made for the config in force after tracking: made before it,
     // the first pass would label databases and the network with the wrong
     // environment (and write routes with default router options).
-    const portsFor = (good: GoodConfig) => createApplyPorts({
+    const portsFor = (good: GoodConfig) => (good.platform.spec.runtime === 'swarm' ? createSwarmApplyPorts : createApplyPorts)({
+      convergeTimeoutMs: settings.healthTimeoutMs,
       environment: good.platform.spec.environment,
       network: settings.network,
       docker,
@@ -173,14 +177,17 @@ export async function runController(settings: ControllerSettings, logger: Logger
         track: async () => {
           const result = await tracker.track();
           gitState = result.kind === 'unreachable' ? { status: 'down', error: result.message } : { status: 'up' };
-          if (result.good) environment = result.good.platform.spec.environment;
+          if (result.good) {
+            environment = result.good.platform.spec.environment;
+            runtime = result.good.platform.spec.runtime;
+          }
           return result;
         },
         lastGood: tracker.lastGood,
       },
       compileContext: (platform) => compileContextFor(settings, platform),
       compileCache,
-      observe: () => observePlatform({ environment, docker, routesDir: settings.routesDir, routeCache, ...(databases ? { databases } : {}) }),
+      observe: () => observePlatform({ environment, docker, runtime, routesDir: settings.routesDir, routeCache, ...(databases ? { databases } : {}) }),
       ports: portsFor,
       tenantDatabases: databases !== undefined,
       ...(upgradeHook ? { upgrades: upgradeHook } : {}),

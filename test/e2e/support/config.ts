@@ -9,6 +9,8 @@ export interface PlatformInput {
   maxDeletionPercent?: number;
   /** spec.safety.allowDeletion */
   allowDeletion?: { tenants: string[]; reason: string };
+  /** spec.runtime; left out (docker) unless given. */
+  runtime?: 'docker' | 'swarm';
 }
 
 export function platformYaml(input: PlatformInput): string {
@@ -19,7 +21,7 @@ metadata:
 spec:
   domain: ${input.domain ?? `${input.environment}.test`}
   environment: ${input.environment}
-  regions:
+${input.runtime ? `  runtime: ${input.runtime}\n` : ''}  regions:
     eu-west: { geography: eu }
   sharedN8n:
     url: http://n8n-shared:5678
