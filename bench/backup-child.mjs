@@ -1,6 +1,9 @@
 // Child of backup.bench.mjs: one backup of a dedicated tenant (dist/, real
 // edges) and then a restore of it into an empty database, in its own process
-// so its peak RSS is the backup's. Prints one JSON line.
+// so its peak RSS is the backup's. Prints one JSON line. The master key comes
+// from BENCH_MASTER_KEY (hex) when the parent restores the backup afterwards;
+// the tenant gets an n8n key of its own, kept in the backup as any dedicated
+// tenant's is, so a sandbox can start on the restore.
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +17,9 @@ const { restoreDatabase } = await import(join(root, 'dist/controller/backups/res
 const { s3ObjectStore, s3ClientConfig } = await import(join(root, 'dist/edges/object-store/index.js'));
 const { createLogger } = await import(join(root, 'dist/kernel/log/logger.js'));
 
-const masterKey = randomBytes(32);
+const masterKey = process.env.BENCH_MASTER_KEY ? Buffer.from(process.env.BENCH_MASTER_KEY, 'hex') : randomBytes(32);
 const store = await openStore({ databaseUrl: storeUrl, masterKey, notify: () => undefined });
+await store.secrets.set(tenant, 'encryption-key', randomBytes(24).toString('base64url'));
 const objects = s3ObjectStore({ bucket, client: s3ClientConfig(process.env) });
 const { engine } = backupRuntime({ store, objects, tenantDatabaseAdminUrl: adminUrl, logger: createLogger({ stream: { write: () => true }, level: 'error', env: {} }), runner: 'bench' });
 const input = backupInput(tenant, 'manual', new Date(), { mode: 'dedicated', n8nVersion: null });
@@ -35,4 +39,4 @@ const restoreStart = performance.now();
 await restoreDatabase(objects, masterKey, record, restoreUrl);
 const restoreSeconds = (performance.now() - restoreStart) / 1000;
 await store.close();
-console.log(JSON.stringify({ dumpSeconds, backupSeconds, restoreSeconds, storedBytes: record.storedBytes, plainBytes: record.manifest.objects.database.plainBytes, peakRssBytes: rssAfterBackup }));
+console.log(JSON.stringify({ backupId: input.backupId, dumpSeconds, backupSeconds, restoreSeconds, storedBytes: record.storedBytes, plainBytes: record.manifest.objects.database.plainBytes, peakRssBytes: rssAfterBackup }));

@@ -34,7 +34,8 @@ import { silentLogger } from '../../kernel/log/logger.js';
 import { DEFAULT_N8N_VERSION, ensureN8nImage, N8N_IMAGE_BUILD_TIMEOUT_MS } from '../harness/n8n-image.js';
 import { testBucket } from '../harness/s3-bucket.js';
 import { platformYaml } from './bots-support.js';
-import { callWebhook, callWebhookUntilServed, createWorkload, OWNER, ownerConnection, WEBHOOK_HEADER } from './support/n8n-workload.js';
+import { callWebhook, callWebhookUntilServed, createWorkload, OWNER, ownerConnection } from './support/n8n-workload.js';
+import { expectRestoredAsManifest, expectSandboxServes } from './support/sandbox-checks.js';
 import { startN8nController, type N8nController } from './support/n8n-controller.js';
 import { httpGet } from './n8n-containers.js';
 import { until } from './support/wait.js';
@@ -140,14 +141,7 @@ describe('backup of a real dedicated n8n, restored into a sandbox', () => {
     const restored = await engine.runToEnd((await engine.start('restore', tenant, { ...restoreInput })).id);
     expect(restored.status, restored.error ?? '').toBe('done');
     console.info(`[backup-real-n8n] sandbox restore in ${seconds(restored)} s (RTO ${Number(restored.state.rtoSeconds).toFixed(1)} s)`);
-    expect(restored.state).toMatchObject({
-      url: `https://${sandbox}.${config.platform!.spec.domain}/`,
-      integrity: {
-        healthy: true,
-        workflows: { count: 2, sha256: manifest.workflows.sha256, equal: true },
-        credentials: { count: 1, sha256: manifest.credentials.sha256, equal: true },
-      },
-    });
+    expectRestoredAsManifest(restored.state, `https://${sandbox}.${config.platform!.spec.domain}/`, manifest);
     const sandboxMain = mainContainerName(sandbox);
     const info = await docker.getContainer(sandboxMain).inspect();
     expect(info.Config.Labels).toMatchObject({ [LABEL.tenant]: sandbox, [SANDBOX_LABEL.of]: tenant, [SANDBOX_LABEL.expiresAt]: expiresAt });
@@ -155,11 +149,7 @@ describe('backup of a real dedicated n8n, restored into a sandbox', () => {
     expect(existsSync(join(settings.routesDir, routeFileName(sandbox)))).toBe(true);
 
     // The decrypted credential in the sandbox is the tenant's; the webhook answers there, and refuses without the header.
-    const credentials = await exportItems(docker, sandboxMain, 'credentials');
-    expect(credentials.find((c) => c.id === workload.credential.id)?.data).toEqual({ name: WEBHOOK_HEADER.name, value: WEBHOOK_HEADER.value });
-    const sandboxUrl = `http://${await ipOf(sandboxMain)}:5678`;
-    expect(JSON.parse((await callWebhookUntilServed(sandboxUrl, workload.webhookPath)).body)).toEqual({ msg: `hello restore-${id}` });
-    expect((await callWebhook(sandboxUrl, workload.webhookPath, false)).status).toBe(403);
+    await expectSandboxServes(docker, network, sandbox, workload);
 
     // The reconcile loop leaves the sandbox alone; a second restore the same day is refused, leaving it standing.
     const again = await ctl!.reconcile();

@@ -5,20 +5,23 @@
 // a published webhook workflow that uses it and a manual workflow; the shared
 // n8n's owner has a workflow of its own, which is no part of the tenant. A
 // backup exports the tenant's project (no database) to S3 (s3rver);
-// `rp9 restore --sandbox`'s operation brings up <tenant>-restore-<yyyymmdd>
+// the CLI, `rp9 restore <tenant> --backup <id> --sandbox -o json` on the same
+// store, Docker engine and bucket, brings up <tenant>-restore-<yyyymmdd>
 // on an empty database with a fresh n8n key and imports the export with the
-// promotion's edge. The sandbox's workflows and decrypted credential equal the
+// promotion's edge, and prints the sandbox and the integrity result. The sandbox's workflows and decrypted credential equal the
 // backup's, the webhook answers there, the owner's workflow is not there. A
 // restore drill then restores the same backup into <tenant>-drill-<yyyymmdd>,
 // executes the manual workflow, sets Restorable and removes the sandbox.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.js';
 import { backupInput } from '../../controller/backups/naming.js';
 import { backupRuntime, cliExporter } from '../../controller/backups/runtime.js';
 import { mainContainerName } from '../../controller/compile/names.js';
-import type { RestoreInput } from '../../controller/operations/restore.js';
 import { createDatabaseAdmin, type DatabaseAdmin } from '../../controller/postgres/tenant-databases.js';
 import { drillSandboxName, sandboxName } from '../../controller/sandbox/sandbox.js';
 import { sandboxRuntime } from '../../controller/sandbox/sandbox-runtime.js';
@@ -30,12 +33,15 @@ import { silentLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
 import { DEFAULT_N8N_VERSION, ensureN8nImage, N8N_IMAGE_BUILD_TIMEOUT_MS } from '../harness/n8n-image.js';
 import { freePort } from '../harness/processes.js';
-import { testBucket } from '../harness/s3-bucket.js';
+import { s3Env, testBucket } from '../harness/s3-bucket.js';
+import { scratchDatabases } from '../harness/scratch-databases.js';
 import { platformYaml } from './bots-support.js';
 import { createTenantDatabase, dropTenantDatabase, httpGet, queueModeEnv, waitWhileRunning, type TenantDatabase } from './n8n-containers.js';
+import { runCli } from './support/cli.js';
 import { tenantFile } from './support/config.js';
 import { startN8nController, type N8nController } from './support/n8n-controller.js';
-import { callWebhook, callWebhookUntilServed, createWorkload, ownerConnection, WEBHOOK_HEADER } from './support/n8n-workload.js';
+import { createWorkload, ownerConnection } from './support/n8n-workload.js';
+import { expectRestoredAsManifest, expectSandboxServes } from './support/sandbox-checks.js';
 import { until } from './support/wait.js';
 
 const id = randomBytes(3).toString('hex');
@@ -50,13 +56,19 @@ const drillDb = `rp9_${drillSandboxName(tenant, today).replaceAll('-', '_')}`;
 const SHARED_DB = 'rp9_e2e_shared_restore';
 const SHARED_PREFIX = `rp9e2e-shared-restore-${process.pid}`;
 const PERSON = { firstName: 'Acme', lastName: 'Ops', password: 'Acme-ops-Passw0rd' };
+const platformEdits = { 'spec.environment': environment, 'spec.dedicated.image': 'rp9/n8n', 'spec.dedicated.n8nVersion': DEFAULT_N8N_VERSION };
 const files = {
-  'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': 'rp9/n8n', 'spec.dedicated.n8nVersion': DEFAULT_N8N_VERSION }),
+  'platform.yaml': platformYaml(platformEdits),
   ...tenantFile({ name: tenant, mode: 'shared' }),
 };
 const api = n8nApiFor(DEFAULT_N8N_VERSION);
 const docker = new Docker({ socketPath: inject('dockerSocket') });
 const postgresUrl = inject('postgresUrl');
+// The store is a PostgreSQL database, so that `rp9 restore` opens the one the test's controller uses.
+const stores = scratchDatabases(postgresUrl, 'shared_restore');
+const masterKey = randomBytes(32);
+let storeUrl = '';
+let cliDir = '';
 let ctl: N8nController | undefined;
 let databases: DatabaseAdmin;
 let sharedDb: TenantDatabase | undefined;
@@ -65,10 +77,6 @@ let sharedUrl: string;
 
 function seconds(op: { startedAt: Date; finishedAt: Date | null }): string {
   return (((op.finishedAt ?? new Date()).getTime() - op.startedAt.getTime()) / 1000).toFixed(1);
-}
-
-async function ipOf(container: string): Promise<string> {
-  return (await docker.getContainer(container).inspect()).NetworkSettings.Networks[network]!.IPAddress;
 }
 
 function sharedDbUrl(): string {
@@ -94,7 +102,8 @@ function plainWorkflow(name: string) {
 beforeAll(async () => {
   const image = await ensureN8nImage(docker, DEFAULT_N8N_VERSION);
   databases = createDatabaseAdmin(postgresUrl);
-  ctl = await startN8nController({ docker, postgresUrl, redisUrl: inject('redisUrl'), hostFromContainers: inject('hostFromContainers'), environment, network, files, databases: [sandboxDb, drillDb], healthTimeoutSeconds: 240 });
+  storeUrl = await stores.create();
+  ctl = await startN8nController({ docker, postgresUrl, redisUrl: inject('redisUrl'), hostFromContainers: inject('hostFromContainers'), environment, network, files, databases: [sandboxDb, drillDb], healthTimeoutSeconds: 240, store: { databaseUrl: storeUrl, masterKey } });
   sharedDb = await createTenantDatabase(postgresUrl, SHARED_DB);
   const port = await freePort();
   const env = queueModeEnv({ db: sharedDb, redisUrl: inject('redisUrl'), port, brokerPort: await freePort(), encryptionKey: `rp9-e2e-shared-restore-${id}`, version: DEFAULT_N8N_VERSION });
@@ -107,8 +116,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await shared?.remove({ force: true }).catch(() => undefined);
   await ctl?.stop();
+  await stores.dropAll();
   if (sharedDb) await dropTenantDatabase(postgresUrl, SHARED_DB).catch(() => undefined);
   await databases?.close();
+  if (cliDir) await rm(cliDir, { recursive: true, force: true });
 }, 180_000);
 
 describe("backup of a shared tenant's project on a real shared n8n, restored into a sandbox", () => {
@@ -150,23 +161,30 @@ describe("backup of a shared tenant's project on a real shared n8n, restored int
     expect(manifest.workflows.items.map((w) => w.id).sort()).toEqual([workload.workflow.id, plain.id].sort());
     expect(manifest.credentials.count).toBe(1);
 
-    // Restore into a sandbox, through the operation `rp9 restore --sandbox` runs.
-    const expiresAt = new Date(Date.now() + 3600_000).toISOString();
-    const restoreInput: RestoreInput = { backupId: record.id, target: 'sandbox', sandbox, expiresAt };
-    const restored = await engine.runToEnd((await engine.start('restore', tenant, { ...restoreInput })).id);
-    expect(restored.status, restored.error ?? '').toBe('done');
-    console.info(`[shared-restore-real] sandbox restore in ${seconds(restored)} s (RTO ${Number(restored.state.rtoSeconds).toFixed(1)} s)`);
-    expect(restored.state).toMatchObject({
-      source: 'export',
-      url: `https://${sandbox}.${config.platform!.spec.domain}/`,
-      imported: { workflows: 2, credentials: 1 },
-      activated: [workload.workflow.id],
-      integrity: {
-        healthy: true,
-        workflows: { count: 2, sha256: manifest.workflows.sha256, equal: true },
-        credentials: { count: 1, sha256: manifest.credentials.sha256, equal: true },
-      },
+    // Restore into a sandbox with the CLI: the config from a directory (the bucket in platform.yaml), the store,
+    // Docker engine, network and database server of the test's controller, S3 from the AWS environment.
+    cliDir = await mkdtemp(join(tmpdir(), 'rp9-shared-restore-cli-'));
+    await mkdir(join(cliDir, 'tenants'));
+    await writeFile(join(cliDir, 'platform.yaml'), platformYaml({ ...platformEdits, 'spec.backups.bucket': objects.description.slice('s3://'.length) }));
+    await writeFile(join(cliDir, 'tenants', `${tenant}.yaml`), (files as Record<string, string>)[`tenants/${tenant}.yaml`]!);
+    const s3 = inject('s3');
+    const cliEnv = { PATH: process.env.PATH, USER: 'alice', ...ctl!.env, ...s3Env(s3.endpoint), AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, DATABASE_URL: storeUrl, RP9_MASTER_KEY: masterKey.toString('hex'), DOCKER_HOST: `unix://${inject('dockerSocket')}` };
+    const cli = await runCli(['restore', tenant, '--backup', record.id, '--sandbox', '--ttl', '1h', '--dir', cliDir, '--state-dir', settings.stateDir, '-o', 'json'], cliEnv, cliDir);
+    expect(cli.code, cli.stderr).toBe(0);
+    const printed = JSON.parse(cli.stdout) as { operation: { id: string } };
+    expect(printed).toMatchObject({
+      operation: { status: 'done', error: null },
+      tenant,
+      backupId: record.id,
+      target: 'sandbox',
+      sandbox: { name: sandbox, url: `https://${sandbox}.${config.platform!.spec.domain}/` },
+      integrity: { healthy: true, workflows: { count: 2, equal: true }, credentials: { count: 1, equal: true } },
     });
+    const restored = (await store.operations.get(printed.operation.id))!;
+    expect(restored).toMatchObject({ kind: 'restore', tenant, status: 'done' });
+    console.info(`[shared-restore-real] sandbox restore in ${seconds(restored)} s (RTO ${Number(restored.state.rtoSeconds).toFixed(1)} s)`);
+    expectRestoredAsManifest(restored.state, `https://${sandbox}.${config.platform!.spec.domain}/`, manifest);
+    expect(restored.state).toMatchObject({ source: 'export', imported: { workflows: 2, credentials: 1 }, activated: [workload.workflow.id] });
     const sandboxMain = mainContainerName(sandbox);
     const info = await docker.getContainer(sandboxMain).inspect();
     expect(info.Config.Env).toEqual(expect.arrayContaining([`DB_POSTGRESDB_DATABASE=${sandboxDb}`]));
@@ -177,18 +195,17 @@ describe("backup of a shared tenant's project on a real shared n8n, restored int
 
     // The decrypted credential in the sandbox is the tenant's; the webhook answers there and refuses without the header;
     // the shared owner's own workflow did not come along.
-    const credentials = await exportItems(docker, sandboxMain, 'credentials');
-    expect(credentials.map((c) => [c.id, c.data])).toEqual([[workload.credential.id, { name: WEBHOOK_HEADER.name, value: WEBHOOK_HEADER.value }]]);
+    await expectSandboxServes(docker, network, sandbox, workload);
     const workflows = await exportItems(docker, sandboxMain, 'workflows');
     expect(workflows.map((w) => w.id).sort()).toEqual([workload.workflow.id, plain.id].sort());
     expect(workflows.map((w) => w.id)).not.toContain(ownersOwn.id);
-    const sandboxUrl = `http://${await ipOf(sandboxMain)}:5678`;
-    expect(JSON.parse((await callWebhookUntilServed(sandboxUrl, workload.webhookPath)).body)).toEqual({ msg: `hello shared-restore-${id}` });
-    expect((await callWebhook(sandboxUrl, workload.webhookPath, false)).status).toBe(403);
 
-    // Removed whole (its owner's password and API key with it); the tenant's project on the shared n8n is untouched.
+    // Removed whole by `rp9 restore --remove` (its owner's password and API key with it); the tenant's project on the
+    // shared n8n is untouched.
+    const removed = await runCli(['restore', '--remove', sandbox, '--dir', cliDir, '--state-dir', settings.stateDir], cliEnv, cliDir);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain(`sandbox ${sandbox}: removed`);
     const stack = runtime.stack();
-    await stack.remove(sandbox);
     expect(await stack.inventory()).toEqual([]);
     expect(await store.secrets.names(sandbox)).toEqual([]);
     expect((await exportItems(docker, `${SHARED_PREFIX}-main`, 'workflows', { projectId: member.projectId as string })).map((w) => w.id).sort()).toEqual([workload.workflow.id, plain.id].sort());

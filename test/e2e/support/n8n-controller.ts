@@ -24,7 +24,7 @@ import { upgradeDeps } from '../../../controller/upgrades/runtime.js';
 import { fsObjectStore } from '../../../edges/object-store/index.js';
 import { compileContextFor, controllerSettings, type ControllerSettings } from '../../../controller/runtime/settings.js';
 import { openSource } from '../../../edges/git/index.js';
-import { openStore, type Store } from '../../../controller/store/index.js';
+import { openStore, type Store, type StoreOptions } from '../../../controller/store/index.js';
 import { silentLogger } from '../../../kernel/log/logger.js';
 import { createMetrics } from '../../../kernel/metrics/registry.js';
 import { createConfigRepo, type ConfigRepo, type FileSpec } from '../../fixtures/git-repo.js';
@@ -43,12 +43,16 @@ export interface N8nControllerOptions {
   healthTimeoutSeconds: number;
   /** Blue/green upgrades: the watch after the swap, shortened for tests. */
   watchSeconds?: number;
+  /** The store (default: in memory); a PostgreSQL one when an rp9 process of its own must share it. */
+  store?: Pick<StoreOptions, 'databaseUrl' | 'masterKey'>;
 }
 
 export interface N8nController {
   repo: ConfigRepo;
   store: Store;
   settings: ControllerSettings;
+  /** The RP9_* environment the settings came from: with the store's, an `rp9` CLI process acts on the same stack. */
+  env: Record<string, string>;
   reconcile(): Promise<ReconcileResult>;
   /** The operation engine with the upgrade kind, driven by the test (the operations loop's job in the controller). */
   engine: OperationEngine;
@@ -67,15 +71,16 @@ export async function startN8nController(options: N8nControllerOptions): Promise
   const repo = await createConfigRepo(options.files);
   const git: GitServer = await startGitServer(repo.root);
   const stateDir = await mkdtemp(join(tmpdir(), 'rp9-n8n-controller-'));
-  const store = await openStore({ memory: true, notify: () => {} });
+  const store = await openStore({ ...(options.store ?? { memory: true }), notify: () => {} });
   const host = options.hostFromContainers;
-  const settings = controllerSettings({ repo: `${git.url}/${repo.name}`, 'state-dir': stateDir }, {
+  const env = {
     RP9_DOCKER_NETWORK: network,
     RP9_TENANT_DATABASE_URL: options.postgresUrl,
     RP9_CONTAINER_POSTGRES: `${host}:${new URL(options.postgresUrl).port}`,
     RP9_CONTAINER_REDIS: `${host}:${new URL(options.redisUrl).port}`,
     RP9_HEALTH_TIMEOUT_SECONDS: String(options.healthTimeoutSeconds),
-  }, process.cwd());
+  };
+  const settings = controllerSettings({ repo: `${git.url}/${repo.name}`, 'state-dir': stateDir }, env, process.cwd());
   const tracker = createConfigTracker(openSource({ url: settings.repo, cacheDir: join(stateDir, 'git'), env: {} }), createParseCache());
   const compileCache = createCompileCache();
   const ports = (good: GoodConfig) => createApplyPorts({
@@ -133,5 +138,5 @@ export async function startN8nController(options: N8nControllerOptions): Promise
     await repo.cleanup();
     await rm(stateDir, { recursive: true, force: true });
   };
-  return { repo, store, settings, reconcile, engine, stop };
+  return { repo, store, settings, env, reconcile, engine, stop };
 }
