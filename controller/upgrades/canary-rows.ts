@@ -1,12 +1,19 @@
 // The canary's rows in blue's n8n database, read and removed with SQL: its
 // newest execution (the smoke's proof), and everything the smoke left, so the
-// tenant's data on blue is what was copied from green. One transaction:
-// n8n's insights metadata (2.x, before the workflow, whose delete would only
-// null its reference), the executions (their data and metadata cascade), the
-// webhook registration, then the workflow (sharing, history, statistics and
-// tag mappings cascade). A table that still references the workflow without a
+// tenant's data on blue is what was copied from green. One transaction: the
+// tables whose rows a workflow's delete leaves (WITHOUT_CASCADE), then the
+// workflow (sharing, history, publish history, statistics and tag mappings
+// cascade). A table that still references the workflow without a
 // cascade makes the delete fail, and with it the gate: blue is discarded.
 import pg from 'pg';
+
+/**
+ * Tables naming a workflow that a workflow's delete does not clean (in this
+ * order; each only where the n8n version has it): insights metadata (2.x; its
+ * reference would be set to null), the publication outbox (2.x; no foreign
+ * key), the executions and the webhook registration.
+ */
+const WITHOUT_CASCADE = ['insights_metadata', 'workflow_publication_outbox', 'execution_entity', 'webhook_entity'] as const;
 
 async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
@@ -36,9 +43,11 @@ export async function removeWorkflowRows(databaseUrl: string, workflowId: string
     const deleted: Record<string, number> = {};
     await c.query('begin');
     try {
-      const insights = await c.query<{ present: boolean }>('select to_regclass(\'insights_metadata\') is not null as present');
-      const tables = [...(insights.rows[0]?.present ? ['insights_metadata'] : []), 'execution_entity', 'webhook_entity'];
-      for (const table of tables) deleted[table] = (await c.query(`delete from ${table} where "workflowId" = $1`, [workflowId])).rowCount ?? 0;
+      for (const table of WITHOUT_CASCADE) {
+        const present = await c.query<{ present: boolean }>('select to_regclass($1) is not null as present', [table]);
+        if (!present.rows[0]?.present) continue;
+        deleted[table] = (await c.query(`delete from ${table} where "workflowId" = $1`, [workflowId])).rowCount ?? 0;
+      }
       deleted.workflow_entity = (await c.query('delete from workflow_entity where id = $1', [workflowId])).rowCount ?? 0;
       await c.query('commit');
       return deleted;

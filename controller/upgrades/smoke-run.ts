@@ -33,8 +33,8 @@ export type BlueSmokeResult =
   | (SmokeVerdict & { seconds: number; removed: Record<string, number> })
   | { ok: true; skipped: string };
 
-/** Tries of the call while main has not yet found the new webhook (404), 1 s apart. */
-const CALL_TRIES = 15;
+/** Tries of the call while main has not yet registered the new webhook (404: 2.x publishes through an outbox its main drains), 1 s apart. */
+const CALL_TRIES = 30;
 /** How long one call may wait for blue's worker to run the canary. */
 const CALL_TIMEOUT_MS = 120_000;
 
