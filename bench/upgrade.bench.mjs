@@ -152,6 +152,8 @@ let controller;
 let follower;
 let load;
 let git;
+// A bench stopped by a signal still removes its controller, containers, dockerd, PostgreSQL and Redis.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
 print(`upgrade bench: node ${process.version}, ${cpus().length} cpus, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}; n8n ${UPGRADE_SOURCE_N8N_VERSION} → ${DEFAULT_N8N_VERSION}, 1 worker`);
 try {
   const imagesStarted = performance.now();
@@ -254,6 +256,10 @@ try {
   print(`machine: ${cpus().length} cpus, load now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if (warnings.length > 0) print(`controller warnings: ${warnings.length} (first: ${warnings[0].slice(0, 300)})`);
 } finally {
+  await cleanup();
+}
+
+async function cleanup() {
   await load?.stop().catch(() => undefined);
   await follower?.close().catch(() => undefined);
   await controller?.stop().catch(() => undefined);

@@ -1,10 +1,11 @@
 // The canary's rows in blue's n8n database, read and removed with SQL: its
 // newest execution (the smoke's proof), and everything the smoke left, so the
 // tenant's data on blue is what was copied from green. One transaction: the
-// tables whose rows a workflow's delete leaves (WITHOUT_CASCADE), then the
-// workflow (sharing, history, publish history, statistics and tag mappings
-// cascade). A table that still references the workflow without a
-// cascade makes the delete fail, and with it the gate: blue is discarded.
+// tables whose rows a workflow's delete leaves (WITHOUT_CASCADE, and any
+// table whose foreign key to workflows does not cascade), then the workflow
+// (sharing, history, publish history, statistics and tag mappings cascade).
+// A row that still blocks the delete makes it fail, and with it the gate:
+// blue is discarded.
 import pg from 'pg';
 
 /**
@@ -14,6 +15,16 @@ import pg from 'pg';
  * key), the executions and the webhook registration.
  */
 const WITHOUT_CASCADE = ['insights_metadata', 'workflow_publication_outbox', 'execution_entity', 'webhook_entity'] as const;
+
+/**
+ * Every other table whose foreign key to workflow_entity does not cascade
+ * (restrict, no action, set null), found in the catalogue: 2.x has some (its
+ * published-version table restricts), and later releases may add more.
+ */
+const NOT_CASCADING_REFERENCES = `select c.conrelid::regclass::text as table, quote_ident(a.attname) as column
+  from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+  where c.contype = 'f' and c.confrelid = 'workflow_entity'::regclass and c.confdeltype <> 'c' and c.conrelid <> 'workflow_entity'::regclass
+  order by 1`;
 
 async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
@@ -47,6 +58,9 @@ export async function removeWorkflowRows(databaseUrl: string, workflowId: string
         const present = await c.query<{ present: boolean }>('select to_regclass($1) is not null as present', [table]);
         if (!present.rows[0]?.present) continue;
         deleted[table] = (await c.query(`delete from ${table} where "workflowId" = $1`, [workflowId])).rowCount ?? 0;
+      }
+      for (const { table, column } of (await c.query<{ table: string; column: string }>(NOT_CASCADING_REFERENCES)).rows) {
+        deleted[table] = (deleted[table] ?? 0) + ((await c.query(`delete from ${table} where ${column} = $1`, [workflowId])).rowCount ?? 0);
       }
       deleted.workflow_entity = (await c.query('delete from workflow_entity where id = $1', [workflowId])).rowCount ?? 0;
       await c.query('commit');
