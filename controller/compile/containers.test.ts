@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredContainer } from '../model.js';
-import { compileTenant } from './compile-tenant.js';
+import { compileTenant, compileTenantWith } from './compile-tenant.js';
+import { containerTemplate } from './containers.js';
 import { createCompileContext, defaultHealthcheck, type CompileContextInput } from './context.js';
 import { examplePlatform, loadedTenant, type TenantSpecInput } from './fixtures.js';
 import { canonicalJson } from './hash.js';
@@ -81,5 +82,19 @@ describe('container hashes', () => {
     const [, first, second] = compileTenant(platform, loadedTenant('acme', specs[0] as TenantSpecInput), context).resources.filter((r): r is DesiredContainer => r.kind === 'container');
 
     expect(first?.env).toBe(second?.env);
+  });
+
+  it.each([
+    { version: '1.123.81', line: 'v1' },
+    { version: '2.41.1', line: 'v2' },
+  ])('give each colour its own Bull queue, green keeping the prefix it always had ($line)', ({ version }) => {
+    const context = createCompileContext(platform, base);
+    const loaded = loadedTenant('acme', { mode: 'dedicated', resources: { workers: 2 }, n8n: { version } });
+    const prefixes = (colour: 'green' | 'blue') => compileTenantWith(platform, loaded, containerTemplate(context), undefined, undefined, colour).resources
+      .filter((r): r is DesiredContainer => r.kind === 'container')
+      .map((c) => c.env.QUEUE_BULL_PREFIX);
+
+    expect(prefixes('green')).toEqual(['rp9:acme', 'rp9:acme', 'rp9:acme']);
+    expect(prefixes('blue')).toEqual(['rp9:acme:blue', 'rp9:acme:blue', 'rp9:acme:blue']);
   });
 });

@@ -24,6 +24,8 @@ export interface N8nEnvInput {
   dbUser: string;
   /** N8N_RUNNERS_BROKER_PORT of this process, as text (runnersBrokerPortOf). */
   brokerPort: string;
+  /** QUEUE_BULL_PREFIX: the colour's own queue (names.ts queuePrefix). */
+  queuePrefix: string;
 }
 
 /** Modules n8n 2.x must not start: they call out to the internet at start. Names n8n does not know make it exit. */
@@ -68,7 +70,7 @@ function mainEnvV1(input: N8nEnvInput, context: CompileContext): Record<string, 
     N8N_TEMPLATES_ENABLED: 'false',
     N8N_USER_FOLDER: context.dataPath,
     N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-    QUEUE_BULL_PREFIX: `rp9:${input.tenant}`,
+    QUEUE_BULL_PREFIX: input.queuePrefix,
     QUEUE_BULL_REDIS_HOST: context.redis.host,
     QUEUE_BULL_REDIS_PORT: String(context.redis.port),
     WEBHOOK_URL: `https://${input.host}/`,
@@ -98,7 +100,7 @@ function workerEnvV1(input: N8nEnvInput, context: CompileContext): Record<string
     N8N_TEMPLATES_ENABLED: 'false',
     N8N_USER_FOLDER: context.dataPath,
     N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-    QUEUE_BULL_PREFIX: `rp9:${input.tenant}`,
+    QUEUE_BULL_PREFIX: input.queuePrefix,
     QUEUE_BULL_REDIS_HOST: context.redis.host,
     QUEUE_BULL_REDIS_PORT: String(context.redis.port),
     QUEUE_HEALTH_CHECK_ACTIVE: 'true',
@@ -130,7 +132,7 @@ function mainEnvV2(input: N8nEnvInput, context: CompileContext): Record<string, 
     N8N_USER_FOLDER: context.dataPath,
     N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
     N8N_WEBHOOK_URL: `https://${input.host}/`,
-    QUEUE_BULL_PREFIX: `rp9:${input.tenant}`,
+    QUEUE_BULL_PREFIX: input.queuePrefix,
     QUEUE_BULL_REDIS_HOST: context.redis.host,
     QUEUE_BULL_REDIS_PORT: String(context.redis.port),
   };
@@ -161,7 +163,7 @@ function workerEnvV2(input: N8nEnvInput, context: CompileContext): Record<string
     N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
     N8N_WEBHOOK_URL: `https://${input.host}/`,
     N8N_WORKER_SERVER_ADDRESS: context.listenAddress,
-    QUEUE_BULL_PREFIX: `rp9:${input.tenant}`,
+    QUEUE_BULL_PREFIX: input.queuePrefix,
     QUEUE_BULL_REDIS_HOST: context.redis.host,
     QUEUE_BULL_REDIS_PORT: String(context.redis.port),
     QUEUE_HEALTH_CHECK_ACTIVE: 'true',

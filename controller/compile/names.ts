@@ -40,6 +40,17 @@ export function workerContainerName(tenant: string, index: number, colour: Colou
   return `${stackPrefix(tenant, colour)}-worker-${index}`;
 }
 
+/**
+ * The prefix of a colour's Bull queue in Redis (QUEUE_BULL_PREFIX). Each
+ * colour has its own queue: while both stacks run (an upgrade's blue-up, gate
+ * and swap), a job blue's main enqueues must reach a blue worker, which reads
+ * the execution from blue's database, never a green one reading green's. The
+ * green prefix is the one every tenant always had.
+ */
+export function queuePrefix(tenant: string, colour: Colour = 'green'): string {
+  return colour === 'blue' ? `rp9:${tenant}:blue` : `rp9:${tenant}`;
+}
+
 /** The route's name is the stem of its Traefik file: `<tenant>`. */
 export function routeName(tenant: string): string {
   return tenant;

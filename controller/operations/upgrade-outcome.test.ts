@@ -44,6 +44,7 @@ describe('the upgrade kind counts rp9_upgrades_total when it ends', () => {
       },
       watchSeconds: () => 60,
       unhealthy: async () => undefined,
+      smoke: unused,
       heldRoute: unused,
       metrics,
     };

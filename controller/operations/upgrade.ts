@@ -4,8 +4,11 @@
 //                   ("blue") with pg_dump | pg_restore while green runs
 //   blue-up         blue's main, then its workers, on the new version and the
 //                   copy: the migrations run on the copy, never on green's
-//   gate            blue healthy, its migrations at least green's, the same
-//                   workflows and credentials (count and hashes) as green
+//   gate            blue healthy; one smoke execution of rp9's canary workflow
+//                   through blue's main, queue and a blue worker (then the
+//                   canary and its execution removed); its migrations at least
+//                   green's, the same workflows and credentials (count and
+//                   hashes) as green, read after the canary is gone
 //   swap            the route holds new work (503 with Retry-After, the
 //                   promotion freeze's response), green unchanged since the
 //                   copy (else fail: no re-copy), the route file moves to blue
@@ -23,6 +26,7 @@ import type { DesiredContainer, DesiredDatabase, DesiredRoute } from '../model.j
 import { copyDatabase, databaseExists, databaseUrl, dropDatabase } from '../upgrades/database-copy.js';
 import type { UpgradeInput } from '../upgrades/live-colour.js';
 import { digestDifferences, n8nDigest, type N8nDigest } from '../upgrades/n8n-digest.js';
+import type { BlueSmokeInput, BlueSmokeResult } from '../upgrades/smoke-run.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import type { Operation } from '../store/types.js';
 import { backupKind, type BackupDeps } from './backup.js';
@@ -47,6 +51,11 @@ export interface UpgradeDeps {
   watchSeconds(tenant: string): number;
   /** The tenant's route answering 503 with Retry-After (the suspended page, as a promotion's freeze): new work waits during the swap. */
   heldRoute(tenant: string): DesiredRoute;
+  /**
+   * The gate's smoke execution (controller/upgrades/smoke-run.ts): rp9's canary
+   * workflow run through blue's main, queue and a worker, then removed.
+   */
+  smoke(blue: BlueSmokeInput, signal: AbortSignal): Promise<BlueSmokeResult>;
   /** Undefined while the tenant's blue stack is healthy, else why not (a container down or unhealthy). */
   unhealthy(containers: readonly string[]): Promise<string | undefined>;
   /** After an upgrade rolled back or was given up: an event, a revert PR, the tenant stalled (UpgradeFailed). */
@@ -67,6 +76,15 @@ export interface UpgradeStart extends UpgradeInput {
 }
 
 type Ctx = StepContext<UpgradeDeps>;
+
+/** Blue's smoke target from its compiled stack: main first, then the workers; the port is main's N8N_PORT. */
+function smokeTarget(ctx: Ctx): BlueSmokeInput {
+  const { toColour, toVersion } = input(ctx);
+  const [main, ...workers] = stackOf(ctx, toColour).containers;
+  if (!main) throw new OperationError('upgrade.no-containers', `tenant ${ctx.operation.tenant}: the new stack has no main container`);
+  const port = Number(main.env.N8N_PORT);
+  return { operationId: ctx.operation.id, version: toVersion, main: main.name, workers: workers.map((w) => w.name), port, databaseUrl: colourUrl(ctx, toColour) };
+}
 
 /** The labels of rp9_upgrades_total for a finished upgrade: swapped says whether blue served the tenant before it ended. */
 export function upgradeOutcome(op: Pick<Operation, 'tenant' | 'status' | 'state'>): { tenant: string; result: 'success' | 'rolled-back' | 'failed'; swapped: 'true' | 'false' } {
@@ -177,11 +195,15 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         const { fromColour, toColour } = input(ctx);
         const problem = await ctx.deps.unhealthy(blueNames(ctx));
         if (problem) throw new OperationError('upgrade.gate-failed', `blue is not healthy: ${problem}`);
+        ctx.progress({ phase: 'smoke' });
+        const smoke = await ctx.deps.smoke(smokeTarget(ctx), ctx.signal);
+        if (!smoke.ok) throw new OperationError('upgrade.smoke-failed', `the smoke execution on blue failed: ${smoke.detail}`);
+        // Read after the smoke: the canary, its execution and its webhook are gone, so blue holds exactly what green holds.
         const green = await n8nDigest(colourUrl(ctx, fromColour));
         const blue = await n8nDigest(colourUrl(ctx, toColour));
         const differences = digestDifferences(green, blue);
         if (differences.length > 0) throw new OperationError('upgrade.gate-failed', `blue does not hold what green holds: ${differences.join('; ')}`);
-        return { gate: { passedAt: now(ctx).toISOString(), green, blue, smoke: 'not built' } };
+        return { gate: { passedAt: now(ctx).toISOString(), green, blue, smoke } };
       },
     },
     {

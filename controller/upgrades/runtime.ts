@@ -20,6 +20,7 @@ import type { EventsApi } from '../store/events-repo.js';
 import type { Operation } from '../store/types.js';
 import { databaseUrl } from './database-copy.js';
 import { upgradeInput } from './live-colour.js';
+import { runBlueSmoke } from './smoke-run.js';
 
 export interface UpgradeRuntimeOptions {
   config(): GoodConfig | undefined;
@@ -92,6 +93,7 @@ export function upgradeDeps(options: UpgradeRuntimeOptions): UpgradeDeps {
     }),
     watchSeconds: () => options.watchSeconds ?? (options.config()?.platform.spec.policies.upgrades.watchMinutes ?? 15) * 60,
     unhealthy: (names) => dockerUnhealthy(options.docker, names),
+    smoke: (blue, signal) => runBlueSmoke(options.docker, blue, signal),
     async onFailed(op) {
       const input = upgradeInput(op);
       const swapped = op.steps.some((s) => s.name === 'swap' && s.status === 'rolled-back');

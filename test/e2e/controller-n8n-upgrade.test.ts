@@ -24,7 +24,9 @@ import { startN8nController, type N8nController } from './support/n8n-controller
 import { until } from './support/wait.js';
 import { readRouteFiles } from '../../controller/traefik/route-files.js';
 import { databaseExists } from '../../controller/upgrades/database-copy.js';
-import { callWebhook, callWebhookUntilServed, createWorkload, executionsOf, migrationCount, N8N_REST_TIMEOUT_MS, OWNER, ownerConnection } from './support/n8n-workload.js';
+import { callWebhook, callWebhookUntilServed, createWorkload, executionsOf, migrationCount, N8N_REST_TIMEOUT_MS, OWNER, ownerConnection, rowsNamingWorkflow } from './support/n8n-workload.js';
+import { canaryFor } from '../../controller/upgrades/smoke-canary.js';
+import type { N8nDigest } from '../../controller/upgrades/n8n-digest.js';
 import { realN8nTenantYaml } from './support/n8n-tenant.js';
 
 const id = randomBytes(3).toString('hex');
@@ -158,6 +160,17 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     expect(route?.text).toContain(`http://${blueMain}:5678`);
     const blueDb = new URL(postgresUrl);
     blueDb.pathname = `/${blueDatabase}`;
+    // The gate's smoke: rp9's canary ran through blue's main and queue on blue's worker (its log says so), then
+    // the canary, its execution and its webhook were removed, so the gate's digests of blue and green are equal.
+    expect(v2Info.Config.Env).toEqual(expect.arrayContaining(['QUEUE_BULL_PREFIX=rp9:upg:blue']));
+    const gate = current.state.gate as { smoke: { ok: boolean; executionId: string; worker: string; seconds: number; removed: Record<string, number> }; green: N8nDigest; blue: N8nDigest };
+    console.info(`[controller-n8n-upgrade] smoke: ${JSON.stringify(gate.smoke)}`);
+    expect(gate.smoke).toMatchObject({ ok: true, worker: blueWorker, executionId: expect.stringMatching(/^\d+$/), removed: { workflow_entity: 1, execution_entity: 1 } });
+    expect(await containerLogs(docker.getContainer(blueWorker))).toContain(`Worker finished execution ${gate.smoke.executionId} (job`);
+    expect(await rowsNamingWorkflow(blueDb.toString(), canaryFor(current.id).id)).toEqual({});
+    const { migrations: _g, ...greenHeld } = gate.green;
+    const { migrations: _b, ...blueHeld } = gate.blue;
+    expect(blueHeld).toEqual(greenHeld);
     const migrationsAfter = await migrationCount(blueDb.toString());
     console.info(`[controller-n8n-upgrade] migrations ${migrationsBefore} → ${migrationsAfter}`);
     expect(migrationsAfter).toBeGreaterThan(migrationsBefore);

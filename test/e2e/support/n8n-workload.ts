@@ -147,3 +147,24 @@ export async function migrationCount(databaseUrl: string): Promise<number> {
     await client.end();
   }
 }
+
+/** Rows of every table with a `workflowId` column (and workflow_entity by id) that name `workflowId`, by table; empty when none does. */
+export async function rowsNamingWorkflow(databaseUrl: string, workflowId: string): Promise<Record<string, number>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query<{ table_name: string }>(
+      `select table_name from information_schema.columns where table_schema = 'public' and column_name = 'workflowId' order by table_name`,
+    );
+    const found: Record<string, number> = {};
+    for (const { table_name: table } of tables) {
+      const { rows } = await client.query<{ count: string }>(`select count(*) from "${table}" where "workflowId"::text = $1`, [workflowId]);
+      if (Number(rows[0]?.count) > 0) found[table] = Number(rows[0]?.count);
+    }
+    const { rows } = await client.query<{ count: string }>('select count(*) from workflow_entity where id = $1', [workflowId]);
+    if (Number(rows[0]?.count) > 0) found.workflow_entity = Number(rows[0]?.count);
+    return found;
+  } finally {
+    await client.end();
+  }
+}
