@@ -79,6 +79,19 @@ export interface PlatformSpec {
      */
     bucket?: string;
     /**
+     * Restore drills: each slot, a verified backup of every tenant (or a sample of them) is restored to a sandbox, smoke-checked and removed.
+     */
+    drills: {
+      /**
+       * The drill slot: the 1st of each month, quarter (January, April, July, October) or year, at 05:00 UTC; never turns scheduled drills off (rp9 drills run still works).
+       */
+      every: 'monthly' | 'quarterly' | 'yearly' | 'never';
+      /**
+       * The share of tenants drilled each slot (1: all). Which ones is a stable draw per tenant and slot, so a different sample comes up each slot.
+       */
+      sample: number;
+    };
+    /**
      * Days (default 14) pre-migration, pre-upgrade and pre-restore backups are kept after their operation ends.
      */
     operationBackupDays?: number;

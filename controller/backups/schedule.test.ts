@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueBackups, dueDrills, latestQuarterSlot, latestSlot, type TenantSchedule } from './schedule.js';
+import { drillDraw, dueBackups, dueDrills, latestDrillSlot, latestQuarterSlot, latestSlot, type TenantSchedule } from './schedule.js';
 import { expiredBackups, retentionFor, type RetainedBackup } from './retention.js';
 
 const at = (iso: string) => new Date(iso);
@@ -91,5 +91,55 @@ describe('quarterly drills', () => {
       { tenant: 'c', hasVerifiedBackup: true, lastDrill: at('2026-09-30T00:00:00Z') },
       { tenant: 'd', hasVerifiedBackup: false, lastDrill: undefined },
     ])).toEqual(['a', 'c']);
+  });
+});
+
+describe('drill policy (spec.backups.drills)', () => {
+  it.each([
+    ['monthly', '2026-12-05T10:00:00Z', '2026-12-01T05:00:00Z'],
+    ['monthly', '2026-12-01T04:59:00Z', '2026-11-01T05:00:00Z'],
+    ['monthly', '2026-01-01T04:00:00Z', '2025-12-01T05:00:00Z'],
+    ['quarterly', '2026-12-05T10:00:00Z', '2026-10-01T05:00:00Z'],
+    ['yearly', '2026-12-05T10:00:00Z', '2026-01-01T05:00:00Z'],
+    ['yearly', '2026-01-01T04:00:00Z', '2025-01-01T05:00:00Z'],
+  ] as const)('%s at %s: the slot is %s', (every, now, slot) => {
+    expect(latestDrillSlot(at(now), every)?.toISOString()).toBe(at(slot).toISOString());
+  });
+
+  it('never: no slot, no drills', () => {
+    expect(latestDrillSlot(at('2026-12-05T10:00:00Z'), 'never')).toBeUndefined();
+    expect(dueDrills(at('2026-12-05T10:00:00Z'), [{ tenant: 'a', hasVerifiedBackup: true, lastDrill: undefined }], { every: 'never', sample: 1 })).toEqual([]);
+  });
+
+  it('monthly: a tenant drilled last month is due again this month', () => {
+    const tenants = [
+      { tenant: 'a', hasVerifiedBackup: true, lastDrill: at('2026-11-15T00:00:00Z') },
+      { tenant: 'b', hasVerifiedBackup: true, lastDrill: at('2026-12-02T00:00:00Z') },
+    ];
+    expect(dueDrills(at('2026-12-05T10:00:00Z'), tenants, { every: 'monthly', sample: 1 })).toEqual(['a']);
+    expect(dueDrills(at('2026-12-05T10:00:00Z'), tenants, { every: 'quarterly', sample: 1 })).toEqual([]);
+  });
+
+  it('sample: about that share of 1,000 tenants, the same ones all slot long, other ones the next slot', () => {
+    const tenants = Array.from({ length: 1000 }, (_, i) => ({ tenant: `t${i}`, hasVerifiedBackup: true, lastDrill: undefined }));
+    const policy = { every: 'quarterly' as const, sample: 0.25 };
+    const december = dueDrills(at('2026-12-05T10:00:00Z'), tenants, policy);
+    expect(december.length).toBeGreaterThan(200);
+    expect(december.length).toBeLessThan(300);
+    // Later in the same slot: the same draw.
+    expect(dueDrills(at('2026-12-28T10:00:00Z'), tenants, policy)).toEqual(december);
+    // Next slot: a different sample.
+    const january = dueDrills(at('2027-01-05T10:00:00Z'), tenants, policy);
+    expect(january).not.toEqual(december);
+    expect(january.length).toBeGreaterThan(200);
+  });
+
+  it('draws are stable numbers in [0, 1)', () => {
+    const slot = at('2026-10-01T05:00:00Z');
+    const draw = drillDraw('acme', slot);
+    expect(draw).toBe(drillDraw('acme', slot));
+    expect(draw).toBeGreaterThanOrEqual(0);
+    expect(draw).toBeLessThan(1);
+    expect(drillDraw('acme', at('2027-01-01T05:00:00Z'))).not.toBe(draw);
   });
 });

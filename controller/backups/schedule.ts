@@ -3,6 +3,7 @@
 // backup of it since its latest slot, so a leader that was down for several
 // slots catches up once, not once per missed slot. A failed attempt is
 // retried after `retryAfterMs`.
+import { createHash } from 'node:crypto';
 export type ScheduleKind = 'daily' | 'weekly' | 'monthly';
 export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['daily', 'weekly', 'monthly'];
 
@@ -56,16 +57,46 @@ export function dueBackups(now: Date, tenants: readonly TenantSchedule[], retryA
   return due;
 }
 
-/** The latest quarterly drill slot (UTC): the 1st of January, April, July and October at 05:00. */
-export function latestQuarterSlot(now: Date): Date {
-  const y = now.getUTCFullYear();
-  const q = Math.floor(now.getUTCMonth() / 3) * 3;
-  const slot = Date.UTC(y, q, 1, 5);
-  return new Date(slot <= now.getTime() ? slot : Date.UTC(y, q - 3, 1, 5));
+/** How often every tenant (or the sampled share of them) gets a restore drill: `spec.backups.drills.every`. */
+export type DrillCadence = 'monthly' | 'quarterly' | 'yearly' | 'never';
+
+export interface DrillPolicy {
+  every: DrillCadence;
+  /** The share of tenants drilled each slot, (0, 1]; which ones is a stable draw per slot. */
+  sample: number;
 }
 
-/** Tenants due a drill: a verified backup to drill, and no drill started since the latest quarterly slot. */
-export function dueDrills(now: Date, tenants: readonly { tenant: string; hasVerifiedBackup: boolean; lastDrill: Date | undefined }[]): string[] {
-  const slot = latestQuarterSlot(now).getTime();
-  return tenants.filter((t) => t.hasVerifiedBackup && (!t.lastDrill || t.lastDrill.getTime() < slot)).map((t) => t.tenant);
+export const DEFAULT_DRILL_POLICY: DrillPolicy = { every: 'quarterly', sample: 1 };
+
+/** The latest quarterly drill slot (UTC): the 1st of January, April, July and October at 05:00. */
+export function latestQuarterSlot(now: Date): Date {
+  return latestDrillSlot(now, 'quarterly')!;
+}
+
+/** The latest drill slot (UTC, the 1st of the month at 05:00) of a cadence; undefined for `never`. */
+export function latestDrillSlot(now: Date, every: DrillCadence): Date | undefined {
+  if (every === 'never') return undefined;
+  const months = every === 'monthly' ? 1 : every === 'quarterly' ? 3 : 12;
+  const y = now.getUTCFullYear();
+  const m = Math.floor(now.getUTCMonth() / months) * months;
+  const slot = Date.UTC(y, m, 1, 5);
+  return new Date(slot <= now.getTime() ? slot : Date.UTC(y, m - months, 1, 5));
+}
+
+/** A stable draw in [0, 1) for a tenant in a slot: the same tenants are sampled all slot long, others the next. */
+export function drillDraw(tenant: string, slot: Date): number {
+  return createHash('sha256').update(`${tenant}@${slot.toISOString()}`).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+/**
+ * Tenants due a drill: a verified backup to drill, no drill started since the latest slot of the
+ * policy's cadence, and (with `sample` < 1) drawn for this slot.
+ */
+export function dueDrills(now: Date, tenants: readonly { tenant: string; hasVerifiedBackup: boolean; lastDrill: Date | undefined }[], policy: DrillPolicy = DEFAULT_DRILL_POLICY): string[] {
+  const slot = latestDrillSlot(now, policy.every);
+  if (!slot) return [];
+  return tenants
+    .filter((t) => t.hasVerifiedBackup && (!t.lastDrill || t.lastDrill.getTime() < slot.getTime()))
+    .filter((t) => policy.sample >= 1 || drillDraw(t.tenant, slot) < policy.sample)
+    .map((t) => t.tenant);
 }

@@ -63,7 +63,7 @@ export function examplePlatform(): Platform {
         enforcement: { warning: true, throttle: false, suspend: false, lift: true },
         stripeSync: { planChange: false, limitChange: true },
       },
-      backups: { retention: { daily: 7, weekly: 4, monthly: 12 } },
+      backups: { retention: { daily: 7, weekly: 4, monthly: 12 }, drills: { every: 'quarterly', sample: 1 } },
       safety: { maxDeletionPercent: 25 },
       billing: { stripePlans: {}, overageMeter: 'rp9_executions_overage' },
     },

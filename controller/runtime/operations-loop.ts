@@ -110,7 +110,8 @@ async function startDrills(options: OperationsLoopOptions, good: GoodConfig, now
     const verified = (await options.store.backups.list(name, 50)).some((b) => isDrillable(b, options.objects.description));
     tenants.push({ tenant: name, hasVerifiedBackup: verified, lastDrill: lastDrill.get(name) });
   }
-  for (const tenant of dueDrills(now, tenants)) {
+  const drills = good.platform.spec.backups.drills;
+  for (const tenant of dueDrills(now, tenants, { every: drills.every, sample: drills.sample })) {
     try {
       const op = await options.engine.start('drill', tenant);
       options.logger.info('restore drill started', { tenant, operation_id: op.id });
