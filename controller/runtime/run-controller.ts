@@ -55,6 +55,9 @@ import { startMembersLoop } from './members-loop.js';
 import { memberFields } from '../shared-tenants/member-fields.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
 import { apiBotsFromEnv } from './api-bots.js';
+import { demotionKinds } from '../demotion/controller-kind.js';
+import { demotionRollbackPrOpener } from '../demotion/rollback-pr.js';
+import { dedicatedStacksOnEngine } from '../demotion/start-due.js';
 import { promotionKinds } from '../promotion/controller-kind.js';
 import { rollbackPrOpener } from '../promotion/rollback-pr.js';
 import { StartupError, startupProblems } from './startup-checks.js';
@@ -380,6 +383,12 @@ export async function runController(settings: ControllerSettings, logger: Logger
           env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, network: settings.network, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform),
           ...(forge ? { rollbackPr: rollbackPrOpener({ forge, baseBranch: settings.branch, config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }) } : {}),
         }),
+        // The same machinery in reverse: a shared tenant in git whose data is on its dedicated stack.
+        ...demotionKinds({
+          env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, network: settings.network, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform),
+          tenantDatabaseUrl: settings.tenantDatabaseUrl,
+          ...(forge ? { rollbackPr: demotionRollbackPrOpener({ forge, baseBranch: settings.branch, config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }) } : {}),
+        }),
         ...upgrades?.kinds,
       }, operatorNotifier(settings, store.deliveries)),
       // POST /tenants/:id/restart: what rp9 tenant restart does, journaled.
@@ -403,6 +412,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     isLeader: () => started.role() === 'leader',
     logger,
     metrics,
+    dedicatedStacks: () => dedicatedStacksOnEngine(docker, environment),
     ...(sandboxes ? { sweepSandboxes: (now: Date) => (tracker.lastGood() ? sweepSandboxes(sandboxes.stack(), store.operations, now, logger) : Promise.resolve([])) } : {}),
   });
 

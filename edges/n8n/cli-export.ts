@@ -35,8 +35,8 @@ export async function exportItems(docker: Docker, container: string, what: Expor
   }
 }
 
-/** `import:workflow` / `import:credentials` from JSON (ids kept; imported workflows are inactive). */
-export async function importItems(docker: Docker, container: string, what: ExportWhat, items: readonly Record<string, unknown>[]): Promise<void> {
+/** `import:workflow` / `import:credentials` from JSON (ids kept; imported workflows are inactive); into a project with `projectId`. */
+export async function importItems(docker: Docker, container: string, what: ExportWhat, items: readonly Record<string, unknown>[], options: { projectId?: string } = {}): Promise<void> {
   const file = `/tmp/rp9-import-${randomBytes(6).toString('hex')}.json`;
   const json = Buffer.from(JSON.stringify(items)).toString('base64');
   try {
@@ -50,7 +50,7 @@ export async function importItems(docker: Docker, container: string, what: Expor
     const decode = await execIn(docker, container, ['sh', '-c', `base64 -d ${file}.b64 > ${file}`]);
     if (decode.exitCode !== 0) throw new N8nCliError('n8n.cli-failed', `cannot decode ${file} in ${container}: ${decode.stderr.trim()}`);
     const command = what === 'workflows' ? 'import:workflow' : 'import:credentials';
-    const run = await execIn(docker, container, ['n8n', command, `--input=${file}`]);
+    const run = await execIn(docker, container, ['n8n', command, `--input=${file}`, ...(options.projectId ? [`--projectId=${options.projectId}`] : [])]);
     if (run.exitCode !== 0) throw new N8nCliError('n8n.cli-failed', `${command} in ${container} exited ${run.exitCode}: ${`${run.stdout.toString('utf8')}\n${run.stderr}`.trim().slice(-1000)}`);
   } finally {
     await execIn(docker, container, ['rm', '-f', file, `${file}.b64`]).catch(() => undefined);
