@@ -61,6 +61,7 @@ export function examplePlatform(): Platform {
         upgrades: { patch: true, minor: false, major: false },
         enforcement: { warning: true, throttle: false, suspend: false, lift: true },
         stripeSync: { planChange: false, limitChange: true },
+        failover: { emergency: false },
       },
       backups: { retention: { daily: 7, weekly: 4, monthly: 12 } },
       safety: { maxDeletionPercent: 25 },
