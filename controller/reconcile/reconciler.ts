@@ -36,6 +36,12 @@ export interface ReconcilerDeps {
   tenantDatabases: boolean;
   /** Blue/green upgrades: live colours, and version changes run as operations instead of recreates. */
   upgrades?: UpgradeHook;
+  /**
+   * This controller runs demotions (the shared n8n settings are there): a shared tenant whose data is on its
+   * dedicated stack keeps that stack and route until its demotion moves it. Without it, a move to shared
+   * switches the route and removes the containers at once, as before demotions existed.
+   */
+  demotions?: boolean;
   /** The clock maintenance windows are read against (tests move it). */
   now?(): Date;
   /** A tenant's status for this pass was written, as soon as its apply ended (the runtime refreshes rp9_tenant_ready). */
@@ -129,7 +135,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     demotions: demotionViews(await deps.store.operations.listByKind(DEMOTION_KIND, 1000), new Date()),
     stacks: dedicatedStacksOf(observed.resources.filter((r): r is ObservedContainer => r.kind === 'container')),
   };
-  const promotions = journalRoutes(good.config.tenants, promotionRoutes(promotionJournal), demotionHolds(good.config.tenants, demotionFacts, new Date()));
+  const promotions = journalRoutes(good.config.tenants, promotionRoutes(promotionJournal), deps.demotions ? demotionHolds(good.config.tenants, demotionFacts, new Date()) : new Map());
   const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), {
     commit: good.commit,
     now: new Date(),
@@ -165,7 +171,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   }
   const gated = gatePlan(runnableNow(plan), observed.availability, { tenantDatabases: deps.tenantDatabases });
   const runnable = gated.plan;
-  const held = [...gated.held, ...diverted.held, ...failedPromotions(good.config.tenants, promotionJournal), ...failedDemotions(good.config.tenants, demotionFacts.demotions)];
+  const held = [...gated.held, ...diverted.held, ...failedPromotions(good.config.tenants, promotionJournal), ...(deps.demotions ? failedDemotions(good.config.tenants, demotionFacts.demotions) : [])];
   // Every line about one tenant carries its own id next to the pass's id.
   const tenantLogs = new Map<string, Logger>();
   const tenantLog = (tenant: string): Logger => {

@@ -186,6 +186,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
       ports: portsFor,
       tenantDatabases: databases !== undefined,
       ...(upgradeHook ? { upgrades: upgradeHook } : {}),
+      // The same condition as the demotion kind (controller/demotion/controller-kind.ts).
+      demotions: Boolean(env.RP9_SHARED_N8N_CONTAINER?.trim() && env.RP9_SHARED_N8N_API_KEY?.trim() && settings.sharedDatabaseUrl),
       ...(hooks.now ? { now: hooks.now } : {}),
       onTenantRecorded: refreshTenantMetrics,
       store,

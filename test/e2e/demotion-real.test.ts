@@ -147,6 +147,7 @@ function startController(): void {
     observe: () => observePlatform({ environment, docker, routesDir, databases }),
     ports,
     tenantDatabases: true,
+    demotions: true,
     store,
     commitStatus: createCommitStatusReporter(undefined, { environment: () => environment }),
     metrics: createMetrics({ defaultMetrics: false }),
