@@ -43,7 +43,7 @@ export async function startDueDemotions(engine: OperationEngine, store: Store, g
         const key = `${due.tenant}@${due.input.generation}`;
         if (notConfigured.has(key)) continue;
         notConfigured.add(key);
-        logger.warn('demotion due but this controller cannot run demotions (shared n8n settings missing); the tenant stays on its dedicated n8n until they are set and the controller restarts (logged once per tenant and generation)', { tenant: due.tenant, code: 'demotion.not-configured' });
+        logger.warn('demotion due but this controller cannot run demotions (shared n8n settings missing): the route moves to the shared n8n without the data and the dedicated containers are removed (logged once per tenant and generation)', { tenant: due.tenant, code: 'demotion.not-configured' });
         continue;
       }
       throw error;
