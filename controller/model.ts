@@ -154,6 +154,12 @@ export interface DesiredTenant {
 export interface PromotionRoute {
   route: 'shared' | 'frozen' | 'dedicated';
   stopped: boolean;
+  /**
+   * For a tenant that is `mode: shared` in git, an entry is a demotion's hold (controller/demotion/views.ts):
+   * its data is, or was until lately, on its dedicated stack, which compile keeps (running or stopped) with
+   * this n8n version (null: the platform's).
+   */
+  n8nVersion?: string | null;
 }
 
 export interface DesiredState {

@@ -407,4 +407,13 @@ export interface AutoMerge {
     planChange: boolean;
     limitChange: boolean;
   };
+  /**
+   * The failover pull request (rp9 tenant failover, POST /tenants/:id/failover) that moves a dedicated tenant back to shared.
+   */
+  failover: {
+    /**
+     * A failover declared an emergency (rp9 tenant failover --emergency) merges by itself once its required checks pass; one that is not, or with this false, waits for a person.
+     */
+    emergency: boolean;
+  };
 }

@@ -3,18 +3,25 @@
 // same branch, edit (demotionEdits), title, body and labels, so either one
 // updates the same pull request in place. Pure.
 import type { FieldEdit } from '../core/types.js';
-import { REVIEW_LABEL } from '../runner/plan.js';
+import { AUTO_MERGE_LABEL, REVIEW_LABEL } from '../runner/plan.js';
 
 export const FAILOVER_PURPOSE = 'failover';
 export const FAILOVER_LABELS: readonly string[] = ['rp9', 'failover', 'emergency', REVIEW_LABEL];
 
+/** The labels of a failover PR: `auto-merge` instead of `needs-review` when the policy merges it. */
+export function failoverLabels(autoMerge: boolean): string[] {
+  return autoMerge ? ['rp9', 'failover', 'emergency', AUTO_MERGE_LABEL] : [...FAILOVER_LABELS];
+}
+
 export const AFTER_MERGE = [
-  'What happens after the merge today: the controller switches the tenant\'s route to the shared n8n',
-  'first, then removes its dedicated containers; its database and volume are retained (rp9 purge',
-  'never runs by itself). Workflows and credentials are NOT moved back: the dedicated → shared data',
-  'move is not built yet, so the tenant finds on the shared n8n what it had there before its',
-  'promotion (deactivated by the promotion, until the grace-period cleanup). Move data by hand',
-  '(backup, n8n export/import) if the tenant needs its dedicated workflows on shared.',
+  'What happens after the merge: the controller demotes the tenant (a `demotion` operation):',
+  'a pre-migration backup of its dedicated n8n, a freeze (its route answers 503, its active',
+  'workflows deactivated there and recorded), its workflows and credentials exported and imported',
+  'into its personal project on the shared n8n (ids kept; its member user is invited if it has',
+  'none), exactly the recorded workflows activated there, verified (content hashes, a webhook),',
+  'then the route switched to shared. The dedicated stack is stopped and kept for 7 days, then its',
+  'containers go; its database and volume are retained until rp9 purge. A failed step or a freeze',
+  'past ttlMinutes rolls back to dedicated and opens a PR that sets mode: dedicated again.',
 ];
 
 /** `spec.resources`, `spec.customDomains (automations.acme.com stop routing)`: what the demotion removes. */
@@ -30,7 +37,7 @@ export function failoverTitle(tenant: string): string {
 }
 
 /** `requestedBy`: "with `rp9 tenant failover` by `ops-ana`", "through the rp9 API by `ci` (admin)". */
-export function failoverBody(tenant: string, reason: string, requestedBy: string, edits: FieldEdit[]): string {
+export function failoverBody(tenant: string, reason: string, requestedBy: string, edits: FieldEdit[], merge?: { autoMerge: boolean; rule: string }): string {
   const removed = removedFieldsText(edits);
   return [
     `**Emergency failover** of **${tenant}** from its dedicated n8n to the shared n8n. Requested ${requestedBy}.`,
@@ -41,6 +48,8 @@ export function failoverBody(tenant: string, reason: string, requestedBy: string
     '',
     AFTER_MERGE.join(' '),
     '',
-    'A person merges this pull request: platform.yaml has no `autoMerge` switch for a failover, so no policy merges it.',
+    merge?.autoMerge
+      ? `This pull request merges by itself once its required checks pass (\`${merge.rule}\`).`
+      : `A person merges this pull request${merge ? ` (\`${merge.rule}\`)` : ''}: only a failover declared an emergency merges by itself, and only with \`autoMerge.failover.emergency: true\` in platform.yaml.`,
   ].join('\n');
 }

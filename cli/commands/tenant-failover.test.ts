@@ -63,7 +63,9 @@ describe('rp9 tenant failover (GitHub contract server, PostgreSQL store)', () =>
     const pr = await until('the failover PR', () => [...gh.state.repo(REPO).pulls.values()][0]);
     expect(parsePullRequestMarker(pr.body)).toMatchObject({ bot: 'failover', tenant: 'acme' });
     expect(pr.body).toContain('dedicated host down (INC-42)');
-    expect(pr.body).toContain('Workflows and credentials are NOT moved back');
+    expect(pr.body).toContain('the controller demotes the tenant');
+    // Not declared an emergency: a person merges it.
+    expect(pr.body).toContain('A person merges this pull request (`not declared an emergency (--emergency): human review`)');
     const edited = parse(gh.state.readFile(REPO, 'rp9/failover/acme', 'tenants/acme.yaml')!);
     expect(edited.spec.mode).toBe('shared');
     expect(edited.spec.promotion).toBeUndefined();
@@ -104,6 +106,25 @@ describe('rp9 tenant failover (GitHub contract server, PostgreSQL store)', () =>
     expect(quick.code).toBe(0);
     expect(JSON.parse(quick.out)).toMatchObject({ pullRequest: { number: report.pullRequest.number, action: 'unchanged' }, progress: null });
     expect(gh.state.repo(REPO).pulls.size).toBe(1);
+  });
+
+  it('--emergency merges by itself when autoMerge.failover.emergency is true, and only then', async () => {
+    const withoutPolicy = await rp9(['tenant', 'failover', 'acme', '--to', 'shared', '--reason', 'INC-43', '--emergency', '--no-wait', '-o', 'json']);
+    expect(JSON.parse(withoutPolicy.out).autoMerge).toEqual({ autoMerge: false, rule: 'autoMerge.failover.emergency is false (human review)' });
+    const first = [...gh.state.repo(REPO).pulls.values()][0]!;
+    expect(first.merged).toBeFalsy();
+    await new Octokit({ auth: 'test-token', baseUrl: gh.url }).pulls.update({ owner: 'acme', repo: 'config', pull_number: first.number, state: 'closed' });
+
+    const platform = gh.state.readFile(REPO, 'main', 'platform.yaml')!;
+    expect(platform).toMatch(/\n  autoMerge:\n/);
+    gh.state.commit(REPO, { files: { 'platform.yaml': platform.replace(/\n  autoMerge:\n/, '\n  autoMerge:\n    failover: { emergency: true }\n') }, message: 'failover policy' });
+    const emergency = await rp9(['tenant', 'failover', 'acme', '--to', 'shared', '--reason', 'INC-43: host lost', '--emergency', '--no-wait', '-o', 'json']);
+    expect(emergency.code, emergency.err).toBe(0);
+    const report = JSON.parse(emergency.out);
+    expect(report.autoMerge).toMatchObject({ autoMerge: true, rule: 'autoMerge.failover.emergency = true', result: expect.stringMatching(/^(merged|auto-merge on)/) });
+    const pr = [...gh.state.repo(REPO).pulls.values()].find((p) => p.number === report.pullRequest.number)!;
+    expect(pr.body).toContain('This pull request merges by itself once its required checks pass (`autoMerge.failover.emergency = true`)');
+    expect(Boolean(pr.merged) || Boolean(pr.autoMerge)).toBe(true);
   });
 
   it('exits 1 when the PR is closed unmerged', async () => {

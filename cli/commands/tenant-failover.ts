@@ -3,8 +3,9 @@
 // spec.promotion removed) and follows it: the pull request's state and what
 // the controller records for the tenant, for a bounded time.
 import { demotionEdits } from '../../bots/promotion/edits.js';
-import { AFTER_MERGE, FAILOVER_LABELS, failoverBody, failoverTitle } from '../../bots/promotion/failover-pr.js';
-import type { Forge } from '../../edges/forge/forge.js';
+import { failoverMergeDecision, type FailoverMergeDecision } from '../../bots/promotion/failover-merge.js';
+import { AFTER_MERGE, failoverBody, failoverLabels, failoverTitle } from '../../bots/promotion/failover-pr.js';
+import type { Forge, MergeMethod } from '../../edges/forge/forge.js';
 import type { BaseConfig } from '../../bots/sources/types.js';
 import type { Store } from '../../controller/store/store.js';
 import type { StoreEvent } from '../../controller/store/types.js';
@@ -110,6 +111,16 @@ interface FailoverRun {
   waitMs: number;
   intervalMs: number;
   json: boolean;
+  /** Declared an emergency (--emergency): with autoMerge.failover.emergency the PR merges by itself. */
+  emergency: boolean;
+  merge: { requiredContexts: string[]; method: MergeMethod };
+}
+
+/** Turns on the forge's auto-merge, or merges at once when the required checks are green (as the bots do). */
+async function autoMerge(forge: Forge, number: number, merge: FailoverRun['merge']): Promise<string> {
+  if ((await forge.enableAutoMerge({ number, method: merge.method })) === 'native') return 'auto-merge on: the forge merges once the required checks pass';
+  const merged = await forge.mergeWhenGreen({ number, requiredContexts: merge.requiredContexts, method: merge.method });
+  return merged.merged ? 'merged' : `not merged yet (${merged.reason}: ${merged.detail}); run the command again to retry`;
 }
 
 async function failover(run: FailoverRun): Promise<number> {
@@ -119,23 +130,35 @@ async function failover(run: FailoverRun): Promise<number> {
   if (!outcome && entry && entry.tenant.spec.mode !== 'dedicated') {
     outcome = { kind: 'refused', code: 'tenant-failover.not-dedicated', message: `tenant ${tenant} is mode: ${entry.tenant.spec.mode} on ${base.branch}: it is on the shared n8n already`, diagnostics: [] };
   }
+  let decision: FailoverMergeDecision | undefined;
+  if (!outcome && base.config.platform) decision = failoverMergeDecision(base.config.platform, { emergency: run.emergency });
   if (!outcome) {
     const title = failoverTitle(tenant);
     const edits = demotionEdits(entry?.tenant.spec);
     outcome = await openTenantPr(forge, base, {
-      purpose: 'failover', tenant, edits, title, body: failoverBody(tenant, reason, `with \`rp9 tenant failover\` by \`${actor}\``, edits),
+      purpose: 'failover', tenant, edits, title, body: failoverBody(tenant, reason, `with \`rp9 tenant failover\` by \`${actor}\``, edits, decision),
       commitMessage: `${title}\n\nReason: ${reason}\nRequested with rp9 tenant failover by ${actor}.\n\nRp9-Purpose: failover`,
-      labels: [...FAILOVER_LABELS],
+      labels: failoverLabels(decision?.autoMerge === true),
     });
   }
   const final = outcome;
-  const json = (extra: Record<string, unknown>): void => void io.stdout.write(`${JSON.stringify({ tenant, to: 'shared', reason, ...outcomeJson(final), ...extra }, null, 2)}\n`);
+  let merged: string | undefined;
+  if (final.kind === 'opened' && decision?.autoMerge) {
+    try {
+      merged = await autoMerge(forge, final.number, run.merge);
+    } catch (error) {
+      merged = `auto-merge failed: ${(error as Error).message}`;
+    }
+  }
+  const mergeJson = decision ? { autoMerge: { ...decision, ...(merged ? { result: merged } : {}) } } : {};
+  const json = (extra: Record<string, unknown>): void => void io.stdout.write(`${JSON.stringify({ tenant, to: 'shared', reason, ...outcomeJson(final), ...mergeJson, ...extra }, null, 2)}\n`);
   if (final.kind !== 'opened') {
     if (run.json) json({});
     else io.stdout.write(renderOutcomeText(final, 'Failover'));
     return final.kind === 'refused' ? EXIT_INVALID : EXIT_OK;
   }
   if (!run.json) io.stdout.write(renderOutcomeText(final, 'Failover'));
+  if (!run.json && decision) io.stdout.write(`Merge: ${decision.autoMerge ? `by policy (${decision.rule}): ${merged ?? ''}` : `a person merges (${decision.rule})`}\n`);
   if (final.action !== 'unchanged') await recordRequest(store, tenant, actor, reason, final, io);
   if (run.noWait) {
     if (run.json) json({ progress: null });
@@ -169,7 +192,9 @@ export const tenantFailoverCommand: Command = {
     'again: the same PR is updated). Then, unless --no-wait, it',
     'shows progress until --wait ends: the pull request\'s state, and, with a state store',
     '(DATABASE_URL or --state-dir), the tenant\'s phase, applied commit and new events.',
-    'No auto-merge: platform.yaml has no autoMerge switch for a failover; a person merges.',
+    'A person merges it, unless it is declared an emergency (--emergency) and platform.yaml has',
+    'autoMerge.failover.emergency: true: then the forge merges it once its required checks pass',
+    '(or rp9 merges it at once when they are green).',
     '',
     ...AFTER_MERGE,
     '',
@@ -183,10 +208,12 @@ export const tenantFailoverCommand: Command = {
     'Examples:',
     '  rp9 tenant failover acme --to shared --reason "dedicated host down (INC-42)"',
     '  rp9 tenant failover acme --to shared --reason "INC-42" --no-wait -o json',
+    '  rp9 tenant failover acme --to shared --reason "INC-42: host lost" --emergency',
   ].join('\n'),
   options: {
     to: { type: 'string', valueName: 'shared', description: 'Where to: shared (the only target)' },
     reason: { type: 'string', valueName: 'text', description: `Why (in the pull request and the event; required, at most ${REASON_MAX} characters)` },
+    emergency: { type: 'boolean', description: 'Declare an emergency: merges by itself when autoMerge.failover.emergency is true' },
     'no-wait': { type: 'boolean', description: 'Open the pull request and exit' },
     wait: { type: 'string', default: '900', valueName: 'seconds', description: `How long to follow the failover (at most ${MAX_WAIT_SECONDS})` },
     interval: { type: 'string', default: '5', valueName: 'seconds', description: 'Seconds between two looks' },
@@ -206,13 +233,13 @@ export const tenantFailoverCommand: Command = {
     const actor = cliActor(io.env);
     const now = new Date();
     const logger = createLogger({ stream: io.stderr, env: io.env, ...(io.env.RP9_LOG_LEVEL ? {} : { level: 'warn' as const }) });
-    const { forge, base } = await connectForge(io.env, 'failover', now, logger);
+    const { forge, base, merge } = await connectForge(io.env, 'failover', now, logger);
     // Before the pull request exists: the applied commit the controller must move past.
     const opened = await openCliStore(io, values['state-dir']);
     const store = 'store' in opened ? opened.store : undefined;
     try {
       const appliedAtStart = store ? ((await store.status.get(tenant))?.appliedCommit ?? null) : null;
-      return await failover({ io, forge, base, store, unseen: 'error' in opened ? opened.error : undefined, appliedAtStart, tenant, reason, actor, now, noWait, waitMs, intervalMs, json: format === 'json' });
+      return await failover({ io, forge, base, store, unseen: 'error' in opened ? opened.error : undefined, appliedAtStart, tenant, reason, actor, now, noWait, waitMs, intervalMs, json: format === 'json', emergency: values.emergency === true, merge });
     } finally {
       await store?.close();
     }

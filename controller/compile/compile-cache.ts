@@ -44,5 +44,5 @@ export function createCompileCache(): CompileCache {
 }
 
 function promotionKey(promotion: PromotionRoute | null | undefined): string {
-  return promotion === undefined ? 'none' : promotion === null ? 'null' : `${promotion.route}:${promotion.stopped ? 1 : 0}`;
+  return promotion === undefined ? 'none' : promotion === null ? 'null' : `${promotion.route}:${promotion.stopped ? 1 : 0}:${promotion.n8nVersion ?? ''}`;
 }

@@ -31,7 +31,8 @@ export function awaitingPromotion(spec: LoadedTenant['tenant']['spec'], now: Dat
  * shown as moved.
  */
 export function servedBy(spec: LoadedTenant['tenant']['spec'], now: Date | undefined, promotion: PromotionRoute | null | undefined): PromotionRoute['route'] {
-  if (spec.mode !== 'dedicated') return 'shared';
+  // A shared tenant's entry is its demotion's hold: the route follows the demotion's journal.
+  if (spec.mode !== 'dedicated') return promotion?.route ?? 'shared';
   if (awaitingPromotion(spec, now)) return 'shared';
   if (!spec.promotion || promotion === undefined) return 'dedicated';
   return promotion?.route ?? 'shared';
@@ -54,14 +55,16 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
   const host = `${spec.subdomain}.${platform.spec.domain}`;
   const resources: DesiredResource[] = [];
 
-  if (spec.mode === 'dedicated') {
+  // A shared tenant with a demotion hold keeps its dedicated stack (running until demoted, then stopped) and the n8n it ran.
+  const demotionHold = spec.mode === 'shared' && promotion ? promotion : undefined;
+  if (spec.mode === 'dedicated' || demotionHold) {
     const database = desiredDatabase(name, colour);
     const volume = desiredVolume(name, spec.resources?.storageGb ?? plan.storageGb, context);
     // On a swarm the volume is node-local and the engine makes it where the task lands (docs/scale-out.md).
     const swarm = platform.spec.runtime === 'swarm';
     resources.push(database);
     if (!swarm) resources.push(volume);
-    const n8nVersion = spec.n8n?.version ?? platform.spec.dedicated.n8nVersion;
+    const n8nVersion = demotionHold?.n8nVersion ?? spec.n8n?.version ?? platform.spec.dedicated.n8nVersion;
     const containers = tenantContainers(
       {
         tenant: name,
@@ -74,7 +77,7 @@ export function compileTenantWith(platform: Platform, loaded: LoadedTenant, temp
         dbUser: database.role,
         volume: volume.name,
         workers: spec.resources?.workers ?? plan.workers,
-        running: !suspended && !(spec.promotion && promotion?.stopped),
+        running: !suspended && !(spec.promotion && promotion?.stopped) && !demotionHold?.stopped,
         ...(spec.throttle?.concurrency !== undefined ? { concurrencyLimit: spec.throttle.concurrency } : {}),
         colour,
       },

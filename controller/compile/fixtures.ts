@@ -62,6 +62,7 @@ export function examplePlatform(): Platform {
         upgrades: { patch: true, minor: false, major: false },
         enforcement: { warning: true, throttle: false, suspend: false, lift: true },
         stripeSync: { planChange: false, limitChange: true },
+        failover: { emergency: false },
       },
       backups: { retention: { daily: 7, weekly: 4, monthly: 12 }, drills: { every: 'quarterly', sample: 1 } },
       safety: { maxDeletionPercent: 25 },

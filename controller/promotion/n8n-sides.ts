@@ -41,19 +41,25 @@ export interface SharedSideOptions {
   emailOf(tenant: string): string | undefined;
 }
 
+/** The tenant's personal project on the shared n8n (by its email, in the shared database); undefined when it has no user there. */
+export async function findPersonalProject(options: Pick<SharedSideOptions, 'databaseUrl' | 'emailOf'>, tenant: string): Promise<string | undefined> {
+  const email = options.emailOf(tenant)?.toLowerCase();
+  if (!email) throw new OperationError('promotion.no-email', `tenant ${tenant} has no metadata.email: its project on the shared n8n cannot be found`);
+  const client = new pg.Client({ connectionString: options.databaseUrl, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    const [row] = await readPersonalProjects(client, [email]);
+    return row?.projectId;
+  } finally {
+    await client.end();
+  }
+}
+
 export function sharedSide(options: SharedSideOptions): PromotionN8n {
   async function projectOf(tenant: string): Promise<string> {
-    const email = options.emailOf(tenant)?.toLowerCase();
-    if (!email) throw new OperationError('promotion.no-email', `tenant ${tenant} has no metadata.email: its project on the shared n8n cannot be found`);
-    const client = new pg.Client({ connectionString: options.databaseUrl, connectionTimeoutMillis: 10_000 });
-    await client.connect();
-    try {
-      const [row] = await readPersonalProjects(client, [email]);
-      if (!row) throw new OperationError('promotion.no-project', `tenant ${tenant}: the shared n8n has no user ${email} with a personal project`);
-      return row.projectId;
-    } finally {
-      await client.end();
-    }
+    const project = await findPersonalProject(options, tenant);
+    if (!project) throw new OperationError('promotion.no-project', `tenant ${tenant}: the shared n8n has no user ${options.emailOf(tenant)} with a personal project`);
+    return project;
   }
   return {
     async workflows(tenant) {

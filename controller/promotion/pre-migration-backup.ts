@@ -8,8 +8,9 @@ import { backupInput } from '../backups/naming.js';
 import { backupKind, type BackupDeps } from '../operations/backup.js';
 import type { Operation } from '../store/types.js';
 
-export async function runPreMigrationBackup(deps: BackupDeps, operation: Operation, options: { n8nVersion: string | null; signal: AbortSignal; log: Logger }): Promise<string> {
-  const input = backupInput(operation.tenant, 'pre-migration', operation.startedAt, { mode: 'shared', n8nVersion: options.n8nVersion });
+/** `mode`: where the tenant's data is before the move: shared for a promotion (default), dedicated for a demotion. */
+export async function runPreMigrationBackup(deps: BackupDeps, operation: Operation, options: { n8nVersion: string | null; signal: AbortSignal; log: Logger; mode?: 'shared' | 'dedicated' }): Promise<string> {
+  const input = backupInput(operation.tenant, 'pre-migration', operation.startedAt, { mode: options.mode ?? 'shared', n8nVersion: options.n8nVersion });
   if (await deps.catalogue.get(input.backupId)) return input.backupId;
   let state: Record<string, unknown> = { ...input };
   for (const step of backupKind.steps) {

@@ -12,6 +12,7 @@ import { freezeState } from './content.js';
 
 export interface PromotionView extends PromotionRoute {
   operationId: string;
+  startedAt: Date;
   phase: 'migrating' | 'promoted' | 'failed';
   /** The step running (or being undone) while migrating. */
   step: string | null;
@@ -38,6 +39,7 @@ export function promotionView(op: Operation, now: Date): PromotionView {
   const switched = typeof op.state.switchedAt === 'string';
   return {
     operationId: op.id,
+    startedAt: op.startedAt,
     phase,
     route: phase === 'failed' ? 'shared' : routeOf(op),
     stopped: phase === 'failed',

@@ -11,6 +11,7 @@ import type { Metrics } from '../../kernel/metrics/registry.js';
 import { recordAppliedCommit, recordContainers, recordReconcile } from '../../controller/metrics/record.js';
 import type { Action, ObservedContainer, ObservedState, Plan, TenantPlan } from '../model.js';
 import { plan as computePlan } from '../plan/plan.js';
+import { dedicatedStacksOf, DEMOTION_KIND, demotionHolds, demotionViews, failedDemotions, journalRoutes } from '../demotion/views.js';
 import { failedPromotions, promotionRoutes, promotionViews } from '../promotion/views.js';
 import type { Store } from '../store/index.js';
 import { passStatus, type CommitStatusReporter } from './commit-status.js';
@@ -36,6 +37,12 @@ export interface ReconcilerDeps {
   tenantDatabases: boolean;
   /** Blue/green upgrades: live colours, and version changes run as operations instead of recreates. */
   upgrades?: UpgradeHook;
+  /**
+   * This controller runs demotions (the shared n8n settings are there): a shared tenant whose data is on its
+   * dedicated stack keeps that stack and route until its demotion moves it. Without it, a move to shared
+   * switches the route and removes the containers at once, as before demotions existed.
+   */
+  demotions?: boolean;
   /** The clock maintenance windows are read against (tests move it). */
   now?(): Date;
   /** A tenant's status for this pass was written, as soon as its apply ended (the runtime refreshes rp9_tenant_ready). */
@@ -122,7 +129,14 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   const upgradeView = await deps.upgrades?.view();
   // A promoting tenant's route and stack follow its promotion's journal (controller/promotion/views.ts).
   const promotionJournal = promotionViews(await deps.store.operations.listByKind('promotion', 1000), new Date());
-  const promotions = promotionRoutes(promotionJournal);
+  // A shared tenant whose data is on its dedicated stack keeps that stack until its demotion is done (controller/demotion/views.ts).
+  const observed = await deps.observe();
+  const demotionFacts = {
+    promotions: promotionJournal,
+    demotions: demotionViews(await deps.store.operations.listByKind(DEMOTION_KIND, 1000), new Date()),
+    stacks: dedicatedStacksOf(observed.resources.filter((r): r is ObservedContainer => r.kind === 'container')),
+  };
+  const promotions = journalRoutes(good.config.tenants, promotionRoutes(promotionJournal), deps.demotions ? demotionHolds(good.config.tenants, demotionFacts, new Date()) : new Map());
   const desired = compileDesired(good.platform, good.config.tenants, deps.compileContext(good.platform), {
     commit: good.commit,
     now: new Date(),
@@ -130,7 +144,6 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
     ...(deps.compileCache ? { cache: deps.compileCache } : {}),
     ...(upgradeView ? { colours: upgradeView.colours } : {}),
   });
-  const observed = await deps.observe();
   recordContainers(deps.metrics, observed.resources.filter((r): r is ObservedContainer => r.kind === 'container'));
   const computed = computePlan(desired, observed, {
     maxDeletionPercent: good.platform.spec.safety.maxDeletionPercent,
@@ -159,7 +172,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileResu
   }
   const gated = gatePlan(runnableNow(plan), observed.availability, { tenantDatabases: deps.tenantDatabases });
   const runnable = gated.plan;
-  const held = [...gated.held, ...diverted.held, ...failedPromotions(good.config.tenants, promotionJournal)];
+  const held = [...gated.held, ...diverted.held, ...failedPromotions(good.config.tenants, promotionJournal), ...(deps.demotions ? failedDemotions(good.config.tenants, demotionFacts.demotions) : [])];
   // Every line about one tenant carries its own id next to the pass's id.
   const tenantLogs = new Map<string, Logger>();
   const tenantLog = (tenant: string): Logger => {

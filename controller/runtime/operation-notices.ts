@@ -1,4 +1,4 @@
-// Operator notices for operations that end badly: a promotion that failed or
+// Operator notices for operations that end badly: a promotion or demotion that failed or
 // rolled back, a blue/green upgrade that rolled back or failed. One notice per
 // operation (its key is the operation id, so the delivery record keeps a
 // restart or a second finish from sending it again). The notice is pure; the
@@ -7,7 +7,13 @@ import type { Notification } from '../../edges/notify/types.js';
 import type { BoundKind } from '../operations/kind.js';
 import type { Operation } from '../store/types.js';
 
-const WHAT: Record<string, string> = { promotion: 'promotion to a dedicated n8n', upgrade: 'n8n upgrade' };
+const WHAT: Record<string, string> = { promotion: 'promotion to a dedicated n8n', demotion: 'demotion back to the shared n8n', upgrade: 'n8n upgrade' };
+
+const NEXT: Record<string, (tenant: string) => string> = {
+  promotion: (tenant) => `The tenant stays on the shared instance; the controller opened (or will open) a PR that takes spec.promotion out. See rp9 status ${tenant}.`,
+  demotion: (tenant) => `The tenant stays on its dedicated instance; the controller opened (or will open) a PR that sets mode: dedicated again. See rp9 status ${tenant}.`,
+  upgrade: (tenant) => `The tenant keeps running its previous version; the same version is not tried again until git changes. See rp9 tenant upgrade-status ${tenant}.`,
+};
 
 /** The notice for a finished operation, or undefined when there is nothing to tell (done, or a kind without notices). */
 export function operationFailureNotice(op: Pick<Operation, 'id' | 'kind' | 'tenant' | 'status' | 'error' | 'state'>): Notification | undefined {
@@ -15,9 +21,7 @@ export function operationFailureNotice(op: Pick<Operation, 'id' | 'kind' | 'tena
   if (!what || op.status === 'done') return undefined;
   const ended = op.status === 'rolled-back' ? 'rolled back' : op.status;
   const versions = op.kind === 'upgrade' && typeof op.state.fromVersion === 'string' && typeof op.state.toVersion === 'string' ? ` (${op.state.fromVersion} → ${op.state.toVersion})` : '';
-  const next = op.kind === 'promotion'
-    ? 'The tenant stays on the shared instance; the controller opened (or will open) a PR that takes spec.promotion out. See rp9 status ' + op.tenant + '.'
-    : 'The tenant keeps running its previous version; the same version is not tried again until git changes. See rp9 tenant upgrade-status ' + op.tenant + '.';
+  const next = (NEXT[op.kind] ?? NEXT.upgrade!)(op.tenant);
   return {
     key: `operation/${op.id}`,
     tenant: op.tenant,

@@ -13,6 +13,8 @@ import { dueBackups, dueDrills, SCHEDULE_KINDS, type ScheduleKind, type TenantSc
 import { isDrillable } from '../operations/drill.js';
 import type { OperationEngine } from '../operations/engine.js';
 import { startDueCleanups } from '../promotion/start-cleanups.js';
+import { startDueDemotions } from '../demotion/start-due.js';
+import type { DedicatedStack } from '../demotion/views.js';
 import { startDuePromotions } from '../promotion/start-due.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Store } from '../store/index.js';
@@ -32,6 +34,8 @@ export interface OperationsLoopOptions {
   metrics?: Pick<Metrics, 'backupLastSuccess' | 'backupBytes'>;
   /** Removes expired restore sandboxes (controller/sandbox/sandbox-sweep.ts); returns their names. */
   sweepSandboxes?(now: Date): Promise<string[]>;
+  /** The dedicated stacks on the engine (controller/demotion/start-due.ts); absent: no demotion starts. */
+  dedicatedStacks?(): Promise<ReadonlyMap<string, DedicatedStack>>;
 }
 
 export interface OperationsTicker {
@@ -42,6 +46,7 @@ export interface OperationsTicker {
 export function createOperationsTicker(options: OperationsLoopOptions): OperationsTicker {
   const now = options.now ?? (() => new Date());
   const notConfigured = new Set<string>();
+  const demotionsNotConfigured = new Set<string>();
   return {
     async tick() {
       const result = { advanced: 0, started: [] as string[], pruned: [] as string[], sandboxesRemoved: [] as string[] };
@@ -50,7 +55,8 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
       if (options.sweepSandboxes) result.sandboxesRemoved = await options.sweepSandboxes(now());
       const good = options.config();
       if (!good) return result;
-      result.started = [...(await startDuePromotions(options.engine, options.store, good, now(), options.logger, notConfigured)), ...(await startDue(options, good, now())), ...(await startDrills(options, good, now())), ...(await startDueCleanups(options.engine, options.store, good, now(), options.logger))];
+      const demotions = options.dedicatedStacks ? await startDueDemotions(options.engine, options.store, good, await options.dedicatedStacks(), now(), options.logger, demotionsNotConfigured) : [];
+      result.started = [...(await startDuePromotions(options.engine, options.store, good, now(), options.logger, notConfigured)), ...demotions, ...(await startDue(options, good, now())), ...(await startDrills(options, good, now())), ...(await startDueCleanups(options.engine, options.store, good, now(), options.logger))];
       result.pruned = await prune(options, good, now());
       if (options.metrics) await recordCatalogue(options.store, options.metrics);
       return result;

@@ -57,6 +57,9 @@ import { startMembersLoop } from './members-loop.js';
 import { memberFields } from '../shared-tenants/member-fields.js';
 import { compileContextFor, type ControllerSettings } from './settings.js';
 import { apiBotsFromEnv } from './api-bots.js';
+import { demotionKinds } from '../demotion/controller-kind.js';
+import { demotionRollbackPrOpener } from '../demotion/rollback-pr.js';
+import { dedicatedStacksOnEngine } from '../demotion/start-due.js';
 import { promotionKinds } from '../promotion/controller-kind.js';
 import { rollbackPrOpener } from '../promotion/rollback-pr.js';
 import { StartupError, startupProblems } from './startup-checks.js';
@@ -191,6 +194,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
       ports: portsFor,
       tenantDatabases: databases !== undefined,
       ...(upgradeHook ? { upgrades: upgradeHook } : {}),
+      // The same condition as the demotion kind (controller/demotion/controller-kind.ts).
+      demotions: Boolean(env.RP9_SHARED_N8N_CONTAINER?.trim() && env.RP9_SHARED_N8N_API_KEY?.trim() && settings.sharedDatabaseUrl),
       ...(hooks.now ? { now: hooks.now } : {}),
       onTenantRecorded: refreshTenantMetrics,
       store,
@@ -394,6 +399,12 @@ export async function runController(settings: ControllerSettings, logger: Logger
           env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, network: settings.network, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform),
           ...(forge ? { rollbackPr: rollbackPrOpener({ forge, baseBranch: settings.branch, config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }) } : {}),
         }),
+        // The same machinery in reverse: a shared tenant in git whose data is on its dedicated stack.
+        ...demotionKinds({
+          env, docker, store, objects: backupObjects, logger, metrics, stateDir: settings.stateDir, routesDir: settings.routesDir, sharedDatabaseUrl: settings.sharedDatabaseUrl, network: settings.network, config: tracker.lastGood, compileContext: (platform) => compileContextFor(settings, platform),
+          tenantDatabaseUrl: settings.tenantDatabaseUrl,
+          ...(forge ? { rollbackPr: demotionRollbackPrOpener({ forge, baseBranch: settings.branch, config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }) } : {}),
+        }),
         ...upgrades?.kinds,
       }, operatorNotifier(settings, store.deliveries)),
       // POST /tenants/:id/restart: what rp9 tenant restart does, journaled.
@@ -417,6 +428,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     isLeader: () => started.role() === 'leader',
     logger,
     metrics,
+    dedicatedStacks: () => dedicatedStacksOnEngine(docker, environment),
     ...(sandboxes ? { sweepSandboxes: (now: Date) => (tracker.lastGood() ? sweepSandboxes(sandboxes.stack(), store.operations, now, logger) : Promise.resolve([])) } : {}),
   });
 

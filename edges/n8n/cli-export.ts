@@ -36,10 +36,10 @@ export async function exportItems(docker: Docker, container: string, what: Expor
 }
 
 /**
- * `import:workflow` / `import:credentials` from JSON (ids kept; imported workflows are inactive).
+ * `import:workflow` / `import:credentials` from JSON (ids kept; imported workflows are inactive); into a project with `projectId`.
  * `activeState: 'fromJson'` (n8n 2.x in queue mode only) activates the workflows whose JSON says `active: true`.
  */
-export async function importItems(docker: Docker, container: string, what: ExportWhat, items: readonly Record<string, unknown>[], options: { activeState?: 'fromJson' } = {}): Promise<void> {
+export async function importItems(docker: Docker, container: string, what: ExportWhat, items: readonly Record<string, unknown>[], options: { activeState?: 'fromJson'; projectId?: string } = {}): Promise<void> {
   const file = `/tmp/rp9-import-${randomBytes(6).toString('hex')}.json`;
   const json = Buffer.from(JSON.stringify(items)).toString('base64');
   try {
@@ -53,7 +53,7 @@ export async function importItems(docker: Docker, container: string, what: Expor
     const decode = await execIn(docker, container, ['sh', '-c', `base64 -d ${file}.b64 > ${file}`]);
     if (decode.exitCode !== 0) throw new N8nCliError('n8n.cli-failed', `cannot decode ${file} in ${container}: ${decode.stderr.trim()}`);
     const command = what === 'workflows' ? 'import:workflow' : 'import:credentials';
-    const run = await execIn(docker, container, ['n8n', command, `--input=${file}`, ...(options.activeState ? [`--activeState=${options.activeState}`] : [])]);
+    const run = await execIn(docker, container, ['n8n', command, `--input=${file}`, ...(options.activeState ? [`--activeState=${options.activeState}`] : []), ...(options.projectId ? [`--projectId=${options.projectId}`] : [])]);
     if (run.exitCode !== 0) throw new N8nCliError('n8n.cli-failed', `${command} in ${container} exited ${run.exitCode}: ${`${run.stdout.toString('utf8')}\n${run.stderr}`.trim().slice(-1000)}`);
   } finally {
     await execIn(docker, container, ['rm', '-f', file, `${file}.b64`]).catch(() => undefined);

@@ -24,7 +24,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import Docker from 'dockerode';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createParseCache } from '../../config/load-config.js';
 import { createCompileCache } from '../../controller/compile/compile-cache.js';
@@ -54,11 +53,11 @@ import { createApiKey, login, n8nApiFor, type N8nConnection } from '../../edges/
 import { fsObjectStore } from '../../edges/object-store/index.js';
 import { createLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
-import { DEFAULT_N8N_VERSION, ensureN8nImage, N8N_IMAGE_BUILD_TIMEOUT_MS } from '../harness/n8n-image.js';
-import { freePort } from '../harness/processes.js';
+import { DEFAULT_N8N_VERSION, N8N_IMAGE_BUILD_TIMEOUT_MS } from '../harness/n8n-image.js';
 import { FULL_NAME, OWNER as GH_OWNER, platformYaml, REPO, startConfigStack, type ConfigStack } from './bots-support.js';
-import { createTenantDatabase, dropTenantDatabase, httpGet, queueModeEnv, waitWhileRunning, type TenantDatabase } from './n8n-containers.js';
-import { callWebhookUntilServed, createWorkload, ownerConnection, WEBHOOK_HEADER, type Workload } from './support/n8n-workload.js';
+import type { TenantDatabase } from './n8n-containers.js';
+import { callWebhookUntilServed, createWorkload, WEBHOOK_HEADER, type Workload } from './support/n8n-workload.js';
+import { activeIn, databaseUrlOf, sql, startSharedN8n } from './support/shared-n8n.js';
 import { until } from './support/wait.js';
 
 const id = randomBytes(3).toString('hex');
@@ -105,11 +104,7 @@ function plainWorkflow(name: string) {
 }
 
 function dbUrl(db: { user: string; password: string; name: string }): string {
-  const url = new URL(postgresUrl);
-  url.username = db.user;
-  url.password = db.password;
-  url.pathname = `/${db.name}`;
-  return url.toString();
+  return databaseUrlOf(postgresUrl, db);
 }
 
 function superuserUrl(database: string): string {
@@ -118,34 +113,8 @@ function superuserUrl(database: string): string {
   return url.toString();
 }
 
-/** Ids of these workflows marked active in an n8n database; none when the database or table is not there yet. */
-async function activeIn(url: string, ids: readonly string[]): Promise<Set<string>> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-    const { rows } = await client.query<{ id: string }>('select id from workflow_entity where active and id = any($1)', [ids]);
-    return new Set(rows.map((r) => r.id));
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === '3D000' || code === '42P01') return new Set();
-    throw error;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function sql(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
 let sharedDb: TenantDatabase;
-const sharedContainers: Docker.Container[] = [];
+let stopShared: () => Promise<void> = async () => undefined;
 let sharedUrl: string;
 let owner: N8nConnection;
 let stack: ConfigStack;
@@ -183,25 +152,10 @@ function startSampler(): void {
 }
 
 async function startShared(): Promise<void> {
-  const image = await ensureN8nImage(docker, DEFAULT_N8N_VERSION);
-  sharedDb = await createTenantDatabase(postgresUrl, SHARED_DB);
-  const port = await freePort();
-  const env = (role: 'main' | 'worker', own: number, broker: number) => [
-    ...queueModeEnv({ db: sharedDb, redisUrl: inject('redisUrl'), port: own, brokerPort: broker, encryptionKey: 'rp9-e2e-promo-shared-key', version: DEFAULT_N8N_VERSION }),
-    `QUEUE_BULL_PREFIX=${SHARED_PREFIX}`,
-    ...(role === 'worker' ? ['QUEUE_HEALTH_CHECK_ACTIVE=true', `QUEUE_HEALTH_CHECK_PORT=${own}`, 'N8N_WORKER_SERVER_ADDRESS=127.0.0.1'] : []),
-  ];
-  const main = await docker.createContainer({ name: `${SHARED_PREFIX}-main`, Image: image, Cmd: ['start'], Env: env('main', port, await freePort()), HostConfig: { NetworkMode: 'host', Init: true } });
-  sharedContainers.push(main);
-  await main.start();
-  sharedUrl = `http://127.0.0.1:${port}`;
-  await waitWhileRunning('shared n8n readiness', main, async () => (await httpGet(`${sharedUrl}/healthz/readiness`, 2_000)).status === 200, 600, 1_000);
-  // The worker after main (main runs the migrations).
-  const workerPort = await freePort();
-  const worker = await docker.createContainer({ name: `${SHARED_PREFIX}-worker`, Image: image, Cmd: ['worker'], Env: env('worker', workerPort, await freePort()), HostConfig: { NetworkMode: 'host', Init: true } });
-  sharedContainers.push(worker);
-  await worker.start();
-  owner = { ...(await ownerConnection(sharedUrl)), timeoutMs: 60_000 };
+  const shared = await startSharedN8n({ docker, postgresUrl, redisUrl: inject('redisUrl'), database: SHARED_DB, prefix: SHARED_PREFIX, encryptionKey: 'rp9-e2e-promo-shared-key' }, (cleanup) => (stopShared = cleanup));
+  sharedDb = shared.db;
+  sharedUrl = shared.url;
+  owner = shared.owner;
 }
 
 /** The tenant as a member of the shared n8n (invited by rp9's members pass, accepted), with its workload. */
@@ -374,10 +328,9 @@ afterAll(async () => {
   for (const info of await docker.listContainers({ all: true, filters: mine })) await docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined);
   for (const volume of (await docker.listVolumes({ filters: mine })).Volumes ?? []) await docker.getVolume(volume.Name).remove({ force: true }).catch(() => undefined);
   await docker.getNetwork(network).remove().catch(() => undefined);
-  for (const c of sharedContainers) await c.remove({ force: true }).catch(() => undefined);
+  await stopShared();
   await databases.drop({ database: tenantDb, role: tenantDb }).catch(() => undefined);
   await databases.close();
-  await dropTenantDatabase(postgresUrl, SHARED_DB).catch(() => undefined);
   await store?.close();
   await stack?.stop();
   if (stateDir) await rm(stateDir, { recursive: true, force: true });
