@@ -188,6 +188,16 @@ describe('decideEnforcement: notices and meter events', () => {
     expect(decideEnforcement([input({ executionsMonth: 10000 }, { plan: 'pro' }), input({ executionsMonth: 5000 }, { name: 'b' })], platform, now).meterEvents).toEqual([]);
   });
 
+  it("a tenant with a Stripe subscription is keyed and suspended on the subscription's period", () => {
+    const period = { start: new Date('2026-11-15T10:00:00Z'), end: new Date('2026-12-15T10:00:00Z') };
+    const decision = decideEnforcement([{ ...input({ executionsMonth: 1000 }), period }], platform, now);
+    expect(decision.notices.map((n) => n.key)).toEqual(['acme/executionsMonthly/warning/2026-11-15', 'acme/executionsMonthly/throttle/2026-11-15', 'acme/executionsMonthly/suspend/2026-11-15']);
+    expect(decision.proposals[0]?.edits.find((e) => e.path.join('.') === 'spec.suspendedReason')?.value).toBe('enforcement: executionsMonthly at 100 % of 1,000 in 2026-11-15');
+    // Past its end (renewed, not read yet): the next period on the same anchor.
+    const later = decideEnforcement([{ ...input({ executionsMonth: 850 }), period }], platform, new Date('2026-12-20T00:00:00Z'));
+    expect(later.notices[0]?.key).toBe('acme/executionsMonthly/warning/2026-12-15');
+  });
+
   it('the billing period is the UTC calendar month', () => {
     expect(billingPeriod(new Date('2026-12-31T23:59:59Z'))).toBe('2026-12');
     expect(billingPeriod(new Date('2027-01-01T00:00:00Z'))).toBe('2027-01');

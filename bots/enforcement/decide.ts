@@ -12,7 +12,8 @@ import type { Platform } from '../../types/platform.js';
 import type { Tenant } from '../../types/tenant.js';
 import { formatNumber } from '../core/format.js';
 import { proposalLabels, tenantFile, type Evidence, type FieldEdit, type ProposalOf } from '../core/types.js';
-import { ACCRUING_LIMITS, billingHour, billingPeriod, limitStatuses, type LimitStatus, type LimitType, type TenantUsage } from './levels.js';
+import { billingPeriodAt, type SubscriptionPeriod } from '../../kernel/billing/billing-period.js';
+import { ACCRUING_LIMITS, billingHour, limitStatuses, type LimitStatus, type LimitType, type TenantUsage } from './levels.js';
 
 export const SUSPENDED_REASON_PREFIX = 'enforcement:';
 
@@ -20,6 +21,8 @@ export interface EnforcementTenantInput {
   tenant: Tenant;
   /** undefined when nothing was measured for the tenant: it is left as it is. */
   usage?: TenantUsage;
+  /** The current period of the tenant's Stripe subscription; without it the billing period is the calendar month. */
+  period?: SubscriptionPeriod;
 }
 
 export type NoticeKind = 'warning' | 'throttle' | 'suspend' | 'lifted';
@@ -135,10 +138,10 @@ interface TenantOutcome {
   meterEvents: MeterEvent[];
 }
 
-function decideTenant(tenant: Tenant, statuses: LimitStatus[], platform: Platform, now: Date): TenantOutcome {
+function decideTenant(tenant: Tenant, statuses: LimitStatus[], platform: Platform, now: Date, subscription: SubscriptionPeriod | undefined): TenantOutcome {
   const name = tenant.metadata.name;
   const policy = platform.spec.policies.enforcement;
-  const period = billingPeriod(now);
+  const period = billingPeriodAt(now, subscription).key;
   const overage = platform.spec.plans[tenant.spec.plan]?.overageBilling === true;
   const notices: Notice[] = [];
   const meterEvents: MeterEvent[] = [];
@@ -242,7 +245,7 @@ export function decideEnforcement(inputs: readonly EnforcementTenantInput[], pla
     }
     const statuses = limitStatuses(input.tenant, input.usage, platform);
     decision.tenants.push({ tenant: name, statuses });
-    const outcome = decideTenant(input.tenant, statuses, platform, now);
+    const outcome = decideTenant(input.tenant, statuses, platform, now, input.period);
     if (outcome.proposal) decision.proposals.push(outcome.proposal);
     decision.notices.push(...outcome.notices);
     decision.meterEvents.push(...outcome.meterEvents);

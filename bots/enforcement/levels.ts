@@ -1,6 +1,7 @@
 // Where a tenant stands against each usage limit of its plan: the figure, the
 // limit (the plan's, or the tenant's spec.limits override), the percentage and
 // the level that percentage reaches under policies.enforcement. Pure.
+import { calendarPeriod } from '../../kernel/billing/billing-period.js';
 import type { Platform } from '../../types/platform.js';
 import type { Tenant } from '../../types/tenant.js';
 
@@ -83,9 +84,9 @@ export function limitStatuses(tenant: Tenant, usage: TenantUsage, platform: Plat
   return out;
 }
 
-/** The billing period of an instant: the calendar month in UTC, `2026-12`. */
+/** The calendar billing period of an instant (a tenant without a Stripe subscription), `2026-12`; see billingPeriodAt. */
 export function billingPeriod(now: Date): string {
-  return now.toISOString().slice(0, 7);
+  return calendarPeriod(now).key;
 }
 
 /** The hour an instant falls in, `2026-12-06T01`: the meter events' idempotency unit. */
