@@ -124,6 +124,10 @@ export interface PlatformSpec {
      * event_name of the Stripe billing meter (aggregation: last) that receives the executions above a plan's limit.
      */
     overageMeter: string;
+    /**
+     * event_name of the Stripe billing meter (aggregation: last) that receives the whole GB of storage above a plan's storageGb.
+     */
+    storageOverageMeter: string;
   };
   /**
    * What the platform's infrastructure costs, for GET /analytics/costs (rp9 never bills with it; Stripe does). A tenant's monthly cost: its plan's flat monthly cost (plans), plus for a dedicated tenant its allocated cores and memory (cpu and memoryMb of main and of each worker) per hour over hoursPerMonth and its volume (storageGb) per GB-month, or for a shared tenant one shared seat. A suspended tenant's containers are stopped: no core or memory cost. Without it GET /analytics/costs answers 409 api.no-prices.

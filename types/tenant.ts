@@ -143,7 +143,7 @@ export interface Throttle {
   /**
    * The limit that reached the throttle threshold.
    */
-  limit: 'executionsMonthly' | 'concurrentExecutions' | 'apiCallsHourly';
+  limit: 'executionsMonthly' | 'concurrentExecutions' | 'apiCallsHourly' | 'storageGb';
   /**
    * Average requests a minute the route lets through (Traefik rateLimit average, period 1m).
    */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { examplePlatform, schemasDirOf, tenantFromYaml, tenantYaml } from '../core/fixtures.js';
-import { decideEnforcement, throttleFor, type EnforcementTenantInput } from './decide.js';
-import { billingPeriod, levelOf, limitStatuses, type TenantUsage } from './levels.js';
+import { decideEnforcement, suspendedLimit, throttleFor, type EnforcementTenantInput } from './decide.js';
+import { billingPeriod, BYTES_PER_GB, levelOf, limitStatuses, type TenantUsage } from './levels.js';
 
 const root = new URL('../../', import.meta.url);
 const platform = examplePlatform(root);
@@ -99,6 +99,67 @@ describe('throttleFor', () => {
   });
 });
 
+const GB = BYTES_PER_GB;
+const STORAGE_SUSPENDED = ['suspended: true', 'suspendedReason: "enforcement: storageGb at 104 % of 5 in 2026-12"'];
+const STORAGE_THROTTLED = ['throttle: { reason: "enforcement: x", limit: storageGb, requestsPerMinute: 17, burst: 17 }'];
+
+describe('limitStatuses: storage (starter 5 GB, pro 20 GB)', () => {
+  it.each<[string, { plan?: string; mode?: string; extra?: string[] }, number, { used: number; allowed: number; percent: number; level: string }]>([
+    ['bytes count in GiB against the plan', {}, 4 * GB, { used: 4, allowed: 5, percent: 80, level: 'warning' }],
+    ['a shared tenant has the plan allowance', { plan: 'pro' }, 19 * GB, { used: 19, allowed: 20, percent: 95, level: 'throttle' }],
+    ["a dedicated tenant's own spec.resources.storageGb is its allowance", { plan: 'pro', mode: 'dedicated', extra: ['resources: { storageGb: 40 }'] }, 19 * GB, { used: 19, allowed: 40, percent: 47.5, level: 'ok' }],
+    ['a shared tenant has no resources of its own: the plan decides', { plan: 'pro' }, 21 * GB, { used: 21, allowed: 20, percent: 105, level: 'limit' }],
+  ])('%s', (_name, options, bytes, expected) => {
+    const { tenant } = input(undefined, options);
+    expect(limitStatuses(tenant, { storageBytes: bytes }, platform)).toEqual([{ limit: 'storageGb', ...expected }]);
+  });
+});
+
+describe('decideEnforcement: storage', () => {
+  it.each<[string, TenantUsage, { plan?: string; mode?: string; extra?: string[] }, ReturnType<typeof edits>]>([
+    ['79 % of storage: nothing', { storageBytes: 3.95 * GB }, {}, []],
+    ['80 % of storage warns only', { storageBytes: 4 * GB }, {}, []],
+    ['95 % of storage throttles a starter tenant (slows what arrives, and so what is saved)', { storageBytes: 4.75 * GB }, {}, [{ riskClass: 'throttle', edits: { 'spec.throttle': 'storageGb' } }]],
+    ['100 % of storage suspends a starter tenant, naming storage', { storageBytes: 5 * GB }, {},
+      [{ riskClass: 'suspend', edits: { 'spec.throttle': 'storageGb', 'spec.suspended': true, 'spec.suspendedReason': 'enforcement: storageGb at 100 % of 5 in 2026-12' } }]],
+    ['the worse of executions and storage names the suspension', { storageBytes: 5.5 * GB, executionsMonth: 1000 }, {},
+      [{ riskClass: 'suspend', edits: { 'spec.throttle': 'storageGb', 'spec.suspended': true, 'spec.suspendedReason': 'enforcement: storageGb at 110 % of 5 in 2026-12' } }]],
+    ['pro over its storage is billed, neither throttled nor suspended', { storageBytes: 25 * GB }, { plan: 'pro' }, []],
+    ['enterprise over its storage is billed too', { storageBytes: 101 * GB }, { plan: 'enterprise', mode: 'dedicated' }, []],
+    ['storage back under the limit lifts a storage suspension', { storageBytes: 4 * GB }, { extra: STORAGE_SUSPENDED },
+      [{ riskClass: 'lift', edits: { 'spec.suspended': false, 'spec.suspendedReason': '(removed)' } }]],
+    ['a new period does not lift a storage suspension: storage still over', { storageBytes: 5.2 * GB, executionsMonth: 0 }, { extra: [...STORAGE_SUSPENDED, ...STORAGE_THROTTLED] }, []],
+    ['without a storage figure a storage suspension stays, whatever the executions', { executionsMonth: 0 }, { extra: STORAGE_SUSPENDED }, []],
+    ['an upgrade to pro lifts a storage suspension (billed from now on)', { storageBytes: 6 * GB }, { plan: 'pro', extra: STORAGE_SUSPENDED },
+      [{ riskClass: 'lift', edits: { 'spec.suspended': false, 'spec.suspendedReason': '(removed)' } }]],
+    ['an executions suspension is not lifted by storage alone', { storageBytes: 1 * GB }, { extra: SUSPENDED }, []],
+  ])('%s', (_name, usage, options, expected) => {
+    expect(edits([input(usage, options)])).toEqual(expected);
+  });
+
+  it('bills storage above the allowance in whole GB, on its own identifier', () => {
+    const decision = decideEnforcement([input({ storageBytes: 21.2 * GB, executionsMonth: 10250 }, { plan: 'pro', extra: ['billing: { stripeCustomerId: cus_Acme1 }'] })], platform, now);
+    expect(decision.meterEvents).toEqual([
+      { tenant: 'acme', customer: 'cus_Acme1', limit: 'executionsMonthly', value: 250, identifier: 'acme:executionsMonthly:2026-12-06T01', hour: '2026-12-06T01' },
+      { tenant: 'acme', customer: 'cus_Acme1', limit: 'storageGb', value: 2, identifier: 'acme:storageGb:2026-12-06T01', hour: '2026-12-06T01' },
+    ]);
+  });
+
+  it('warns on storage once per period, like the other limits', () => {
+    const decision = decideEnforcement([input({ storageBytes: 4.2 * GB })], platform, now);
+    expect(decision.notices).toEqual([expect.objectContaining({ kind: 'warning', limit: 'storageGb', used: 4.2, allowed: 5, key: 'acme/storageGb/warning/2026-12' })]);
+  });
+
+  it.each<[string, string | undefined]>([
+    ['enforcement: storageGb at 104 % of 5 in 2026-12', 'storageGb'],
+    ['enforcement: executionsMonthly at 100 % of 1,000 in 2026-11', 'executionsMonthly'],
+    ['enforcement: something older', 'executionsMonthly'],
+    ['unpaid invoice', undefined],
+  ])('suspendedLimit(%j) is %s', (reason, limit) => {
+    expect(suspendedLimit(reason)).toBe(limit);
+  });
+});
+
 describe('decideEnforcement: notices and meter events', () => {
   it('warns once per limit and period: the key names tenant, limit, level and period', () => {
     const decision = decideEnforcement([input({ executionsMonth: 850, apiCallsHour: 10 })], platform, now);
@@ -125,6 +186,16 @@ describe('decideEnforcement: notices and meter events', () => {
 
   it('bills nothing at or under the limit, and nothing for starter', () => {
     expect(decideEnforcement([input({ executionsMonth: 10000 }, { plan: 'pro' }), input({ executionsMonth: 5000 }, { name: 'b' })], platform, now).meterEvents).toEqual([]);
+  });
+
+  it("a tenant with a Stripe subscription is keyed and suspended on the subscription's period", () => {
+    const period = { start: new Date('2026-11-15T10:00:00Z'), end: new Date('2026-12-15T10:00:00Z') };
+    const decision = decideEnforcement([{ ...input({ executionsMonth: 1000 }), period }], platform, now);
+    expect(decision.notices.map((n) => n.key)).toEqual(['acme/executionsMonthly/warning/2026-11-15', 'acme/executionsMonthly/throttle/2026-11-15', 'acme/executionsMonthly/suspend/2026-11-15']);
+    expect(decision.proposals[0]?.edits.find((e) => e.path.join('.') === 'spec.suspendedReason')?.value).toBe('enforcement: executionsMonthly at 100 % of 1,000 in 2026-11-15');
+    // Past its end (renewed, not read yet): the next period on the same anchor.
+    const later = decideEnforcement([{ ...input({ executionsMonth: 850 }), period }], platform, new Date('2026-12-20T00:00:00Z'));
+    expect(later.notices[0]?.key).toBe('acme/executionsMonthly/warning/2026-12-15');
   });
 
   it('the billing period is the UTC calendar month', () => {

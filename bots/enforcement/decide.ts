@@ -12,7 +12,8 @@ import type { Platform } from '../../types/platform.js';
 import type { Tenant } from '../../types/tenant.js';
 import { formatNumber } from '../core/format.js';
 import { proposalLabels, tenantFile, type Evidence, type FieldEdit, type ProposalOf } from '../core/types.js';
-import { billingHour, billingPeriod, limitStatuses, type LimitStatus, type LimitType, type TenantUsage } from './levels.js';
+import { billingPeriodAt, type SubscriptionPeriod } from '../../kernel/billing/billing-period.js';
+import { ACCRUING_LIMITS, billingHour, limitStatuses, type LimitStatus, type LimitType, type TenantUsage } from './levels.js';
 
 export const SUSPENDED_REASON_PREFIX = 'enforcement:';
 
@@ -20,6 +21,8 @@ export interface EnforcementTenantInput {
   tenant: Tenant;
   /** undefined when nothing was measured for the tenant: it is left as it is. */
   usage?: TenantUsage;
+  /** The current period of the tenant's Stripe subscription; without it the billing period is the calendar month. */
+  period?: SubscriptionPeriod;
 }
 
 export type NoticeKind = 'warning' | 'throttle' | 'suspend' | 'lifted';
@@ -44,7 +47,10 @@ export interface MeterEvent {
   /** spec.billing.stripeCustomerId; undefined when the tenant has none (the event is reported as skipped). */
   customer?: string;
   limit: LimitType;
-  /** The overage so far in the period (the meter aggregates with `last`). */
+  /**
+   * The overage now (the meter aggregates with `last`): the executions above
+   * the limit so far in the period, or the whole GB (rounded up) of storage above it.
+   */
   value: number;
   /** `<tenant>:<limit>:<hour>`: Stripe's identifier and idempotency key, so a retry never bills twice. */
   identifier: string;
@@ -103,14 +109,14 @@ function worst(statuses: readonly LimitStatus[]): LimitStatus | undefined {
 }
 
 function evidenceOf(status: LimitStatus, threshold: number): Evidence {
-  const window = status.limit === 'executionsMonthly' ? 'period' : '1h';
+  const window = status.limit === 'executionsMonthly' ? 'period' : status.limit === 'storageGb' ? 'now' : '1h';
   return { metric: status.limit, value: Math.round(status.percent * 10) / 10, threshold, comparator: '>=', window, unit: '%' };
 }
 
 const NEXT: Record<NoticeKind, string> = {
   warning: 'Nothing changes yet; at the throttle threshold the tenant is rate limited, and at the limit a starter tenant is suspended (paid plans are billed the overage).',
-  throttle: 'Requests to the tenant are rate limited until the next billing period or a plan upgrade.',
-  suspend: 'The tenant is suspended, its data kept, until the next billing period or a plan upgrade.',
+  throttle: 'Requests to the tenant are rate limited until the next billing period (storage: until the data is back under the limit) or a plan upgrade.',
+  suspend: 'The tenant is suspended, its data kept, until the next billing period (storage: until the data is back under the limit) or a plan upgrade.',
   lifted: 'The tenant runs without restriction again.',
 };
 
@@ -132,25 +138,30 @@ interface TenantOutcome {
   meterEvents: MeterEvent[];
 }
 
-function decideTenant(tenant: Tenant, statuses: LimitStatus[], platform: Platform, now: Date): TenantOutcome {
+function decideTenant(tenant: Tenant, statuses: LimitStatus[], platform: Platform, now: Date, subscription: SubscriptionPeriod | undefined): TenantOutcome {
   const name = tenant.metadata.name;
   const policy = platform.spec.policies.enforcement;
-  const period = billingPeriod(now);
+  const period = billingPeriodAt(now, subscription).key;
   const overage = platform.spec.plans[tenant.spec.plan]?.overageBilling === true;
   const notices: Notice[] = [];
   const meterEvents: MeterEvent[] = [];
   for (const status of statuses) if (status.level !== 'ok') notices.push(notice(tenant, 'warning', period, status));
 
-  const executions = statuses.find((s) => s.limit === 'executionsMonthly');
-  if (overage && executions && executions.used > executions.allowed) {
+  const accruing = statuses.filter((s) => ACCRUING_LIMITS.includes(s.limit));
+  if (overage) {
     const hour = billingHour(now);
     const customer = tenant.spec.billing?.stripeCustomerId;
-    meterEvents.push({ tenant: name, ...(customer ? { customer } : {}), limit: 'executionsMonthly', value: executions.used - executions.allowed, identifier: `${name}:executionsMonthly:${hour}`, hour });
+    for (const status of accruing) {
+      if (status.used <= status.allowed) continue;
+      const over = status.used - status.allowed;
+      const value = status.limit === 'storageGb' ? Math.ceil(over) : over;
+      meterEvents.push({ tenant: name, ...(customer ? { customer } : {}), limit: status.limit, value, identifier: `${name}:${status.limit}:${hour}`, hour });
+    }
   }
 
-  // A paying plan's executions are billed, not throttled; hourly limits protect the platform for every plan.
-  const throttling = statuses.filter((s) => (s.level === 'throttle' || s.level === 'limit') && !(overage && s.limit === 'executionsMonthly'));
-  const suspendOn = !overage && executions?.level === 'limit' ? executions : undefined;
+  // A paying plan's executions and storage are billed, not throttled; hourly limits protect the platform for every plan.
+  const throttling = statuses.filter((s) => (s.level === 'throttle' || s.level === 'limit') && !(overage && ACCRUING_LIMITS.includes(s.limit)));
+  const suspendOn = overage ? undefined : worst(accruing.filter((s) => s.level === 'limit'));
   const worstThrottle = worst(throttling);
   const targetThrottle = worstThrottle ? throttleFor(tenant, platform, worstThrottle, period) : undefined;
 
@@ -167,20 +178,25 @@ function decideTenant(tenant: Tenant, statuses: LimitStatus[], platform: Platfor
       evidence.push(evidenceOf(worstThrottle, policy.throttlePercent));
       notices.push(notice(tenant, 'throttle', period, worstThrottle));
       title = `enforcement: throttle ${name} (${worstThrottle.limit} at ${formatPercent(worstThrottle.percent)})`;
-      summary = `${name} (plan ${tenant.spec.plan}) used ${formatNumber(worstThrottle.used)} of ${formatNumber(worstThrottle.allowed)} ${worstThrottle.limit} (\`policies.enforcement.throttlePercent\` ${policy.throttlePercent} %). The route is rate limited to ${targetThrottle.requestsPerMinute} requests a minute${targetThrottle.concurrency ? ` and n8n runs at most ${targetThrottle.concurrency} production executions at once` : ''} until the next period or a plan upgrade.`;
+      summary = `${name} (plan ${tenant.spec.plan}) used ${formatNumber(worstThrottle.used)} of ${formatNumber(worstThrottle.allowed)} ${worstThrottle.limit} (\`policies.enforcement.throttlePercent\` ${policy.throttlePercent} %). The route is rate limited to ${targetThrottle.requestsPerMinute} requests a minute${targetThrottle.concurrency ? ` and n8n runs at most ${targetThrottle.concurrency} production executions at once` : ''} until ${worstThrottle.limit === 'storageGb' ? 'its data is back under the throttle threshold' : 'the next period'} or a plan upgrade.`;
     }
   }
 
   const enforcedSuspension = tenant.spec.suspended && (tenant.spec.suspendedReason ?? '').startsWith(SUSPENDED_REASON_PREFIX);
+  // The limit an enforcement suspension names decides its lifting: it must be measured again, and under.
+  const suspendedFor = enforcedSuspension ? suspendedLimit(tenant.spec.suspendedReason ?? '') : undefined;
+  const liftable = suspendedFor !== undefined && statuses.some((s) => s.limit === suspendedFor);
   if (suspendOn && !tenant.spec.suspended) {
-    const reason = `${SUSPENDED_REASON_PREFIX} executionsMonthly at ${formatPercent(suspendOn.percent)} of ${formatNumber(suspendOn.allowed)} in ${period}`;
+    const reason = `${SUSPENDED_REASON_PREFIX} ${suspendOn.limit} at ${formatPercent(suspendOn.percent)} of ${formatNumber(suspendOn.allowed)} in ${period}`;
     edits.push({ path: ['spec', 'suspended'], value: true, previous: false }, { path: ['spec', 'suspendedReason'], value: reason, previous: undefined });
     evidence.push(evidenceOf(suspendOn, policy.suspendPercent));
     notices.push(notice(tenant, 'suspend', period, suspendOn));
     riskClass = 'suspend';
-    title = `enforcement: suspend ${name} (executionsMonthly at ${formatPercent(suspendOn.percent)})`;
-    summary = `${name} (plan ${tenant.spec.plan}, no overage billing) used ${formatNumber(suspendOn.used)} of its ${formatNumber(suspendOn.allowed)} executions this period (\`policies.enforcement.suspendPercent\` ${policy.suspendPercent} %). Suspending keeps every volume, database and secret; the suspension is lifted by the bot at the next period or after a plan upgrade.`;
-  } else if (enforcedSuspension && !suspendOn && executions) {
+    title = `enforcement: suspend ${name} (${suspendOn.limit} at ${formatPercent(suspendOn.percent)})`;
+    summary = suspendOn.limit === 'storageGb'
+      ? `${name} (plan ${tenant.spec.plan}, no overage billing) keeps ${formatNumber(suspendOn.used)} GB of data, its allowance is ${formatNumber(suspendOn.allowed)} GB (\`policies.enforcement.suspendPercent\` ${policy.suspendPercent} %). Suspending stops its growth and keeps every volume, database and secret; the bot lifts the suspension once the data is back under the limit (deleted executions, pruning) or after a plan upgrade.`
+      : `${name} (plan ${tenant.spec.plan}, no overage billing) used ${formatNumber(suspendOn.used)} of its ${formatNumber(suspendOn.allowed)} executions this period (\`policies.enforcement.suspendPercent\` ${policy.suspendPercent} %). Suspending keeps every volume, database and secret; the suspension is lifted by the bot at the next period or after a plan upgrade.`;
+  } else if (enforcedSuspension && !suspendOn && liftable) {
     edits.push({ path: ['spec', 'suspended'], value: false, previous: true }, { path: ['spec', 'suspendedReason'], value: undefined, previous: tenant.spec.suspendedReason });
   }
 
@@ -206,6 +222,18 @@ function decideTenant(tenant: Tenant, statuses: LimitStatus[], platform: Platfor
   return { proposal, notices, meterEvents };
 }
 
+/**
+ * The limit an enforcement suspension was set for, from its reason
+ * (`enforcement: <limit> at …`); a reason written before storage was
+ * enforced names executionsMonthly, and one naming no known limit counts as
+ * executionsMonthly too (the only limit that suspended then).
+ */
+export function suspendedLimit(reason: string): LimitType | undefined {
+  if (!reason.startsWith(SUSPENDED_REASON_PREFIX)) return undefined;
+  const named = reason.slice(SUSPENDED_REASON_PREFIX.length).trim().split(/\s/)[0];
+  return ACCRUING_LIMITS.find((limit) => limit === named) ?? 'executionsMonthly';
+}
+
 /** The decision over every tenant; tenants keep their input order. */
 export function decideEnforcement(inputs: readonly EnforcementTenantInput[], platform: Platform, now: Date): EnforcementDecision {
   const decision: EnforcementDecision = { proposals: [], notices: [], meterEvents: [], tenants: [], noData: [] };
@@ -217,7 +245,7 @@ export function decideEnforcement(inputs: readonly EnforcementTenantInput[], pla
     }
     const statuses = limitStatuses(input.tenant, input.usage, platform);
     decision.tenants.push({ tenant: name, statuses });
-    const outcome = decideTenant(input.tenant, statuses, platform, now);
+    const outcome = decideTenant(input.tenant, statuses, platform, now, input.period);
     if (outcome.proposal) decision.proposals.push(outcome.proposal);
     decision.notices.push(...outcome.notices);
     decision.meterEvents.push(...outcome.meterEvents);

@@ -3,12 +3,14 @@
 // - peak concurrency: the most rp9_tenant_concurrent_executions over the last hour;
 // - API calls an hour: requests through the tenant's Traefik router over the
 //   last hour (traefik_router_requests_total of the file-provider router
-//   rp9-<tenant>@file, the router rp9 writes), renamed to the tenant label.
+//   rp9-<tenant>@file, the router rp9 writes), renamed to the tenant label;
+// - storage: the collector's rp9_tenant_storage_bytes (its latest value).
 // Why the route and not n8n: see docs/bots.md#metering.
 import type { TenantUsage } from '../enforcement/levels.js';
 import { selector, TENANT_METRIC } from './tenant-queries.js';
 
 export const TRAEFIK_ROUTER_REQUESTS = 'traefik_router_requests_total';
+export const STORAGE_METRIC = 'rp9_tenant_storage_bytes';
 
 export type UsageField = keyof TenantUsage;
 
@@ -17,6 +19,7 @@ export function usageQueries(labels: Record<string, string> = {}): Record<UsageF
   return {
     executionsMonth: `max by (tenant) (last_over_time(${selector(TENANT_METRIC.executionsMonth, labels)}[1h]))`,
     concurrentPeak: `max by (tenant) (max_over_time(${selector(TENANT_METRIC.concurrentExecutions, labels)}[1h]))`,
+    storageBytes: `max by (tenant) (last_over_time(${selector(STORAGE_METRIC, labels)}[1h]))`,
     apiCallsHour: `sum by (tenant) (label_replace(increase(${routers}[1h]), "tenant", "$1", "router", "rp9-(.+)@file"))`,
   };
 }

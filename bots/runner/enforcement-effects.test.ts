@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createEnforcementEffects, effectsSettingsFromEnv } from './enforcement-effects.js';
+import { startStripeServer } from '../../test/harness/stripe-server.js';
+import { createEnforcementEffects, effectsSettingsFromEnv, overageMeters } from './enforcement-effects.js';
 
 const log = { sentOn: async () => [], record: async () => undefined, countSince: async () => 0 };
 
@@ -30,5 +31,27 @@ describe('createEnforcementEffects', () => {
     } finally {
       created.close();
     }
+  });
+
+  it('reports each billed limit to its own meter (local Stripe server, official client)', async () => {
+    const stripe = await startStripeServer();
+    const created = createEnforcementEffects({ stripeSecretKey: 'sk_test_rp9', stripeApiUrl: stripe.url }, log, overageMeters({ overageMeter: 'rp9_executions_overage', storageOverageMeter: 'acme_storage_gb' }))!;
+    try {
+      await created.effects.meter({ tenant: 'a', customer: 'cus_1', limit: 'executionsMonthly', value: 250, identifier: 'a:executionsMonthly:h', hour: 'h' });
+      await created.effects.meter({ tenant: 'a', customer: 'cus_1', limit: 'storageGb', value: 2, identifier: 'a:storageGb:h', hour: 'h' });
+
+      expect(stripe.meterEvents().map((e) => [e.event_name, e.identifier, (e.payload as { value: string }).value])).toEqual([
+        ['rp9_executions_overage', 'a:executionsMonthly:h', '250'],
+        ['acme_storage_gb', 'a:storageGb:h', '2'],
+      ]);
+      expect(stripe.contractErrors).toEqual([]);
+    } finally {
+      created.close();
+      await stripe.close();
+    }
+  });
+
+  it('names the default meters when spec.billing names none', () => {
+    expect(overageMeters(undefined)).toEqual({ executionsMonthly: 'rp9_executions_overage', storageGb: 'rp9_storage_overage' });
   });
 });

@@ -39,8 +39,16 @@ export function effectsSettingsFromEnv(env: NodeJS.ProcessEnv): EffectsSettings 
   return settings;
 }
 
+/** The Stripe meter (event_name) of each billed limit. */
+export type OverageMeters = Record<'executionsMonthly' | 'storageGb', string>;
+
+/** The meters `spec.billing` names, else their defaults (a string names the executions meter alone, as before storage was billed). */
+export function overageMeters(billing: { overageMeter?: string; storageOverageMeter?: string } | undefined): OverageMeters {
+  return { executionsMonthly: billing?.overageMeter ?? 'rp9_executions_overage', storageGb: billing?.storageOverageMeter ?? 'rp9_storage_overage' };
+}
+
 /** undefined when neither a channel nor Stripe is configured. */
-export function createEnforcementEffects(settings: EffectsSettings, log: SentLog, meterName: string, now: () => Date = () => new Date()): { effects: EnforcementEffects; close(): void } | undefined {
+export function createEnforcementEffects(settings: EffectsSettings, log: SentLog, meters: OverageMeters | string, now: () => Date = () => new Date()): { effects: EnforcementEffects; close(): void } | undefined {
   const email = settings.smtpUrl && settings.smtpFrom ? createEmailSender({ url: settings.smtpUrl, from: settings.smtpFrom }) : undefined;
   const slack = settings.slackWebhookUrl ? createSlackSender({ webhookUrl: settings.slackWebhookUrl }) : undefined;
   const stripe = settings.stripeSecretKey ? createStripeClient({ apiKey: settings.stripeSecretKey, ...(settings.stripeApiUrl ? { apiUrl: settings.stripeApiUrl } : {}) }) : undefined;
@@ -56,7 +64,9 @@ export function createEnforcementEffects(settings: EffectsSettings, log: SentLog
     },
     async meter(event) {
       if (!stripe) throw new BotError('bots.stripe-unconfigured', 'RP9_STRIPE_SECRET_KEY is not set: overage is not reported');
-      await reportMeterEvent(stripe, { eventName: meterName, customer: event.customer!, value: event.value, identifier: event.identifier, timestamp: now() });
+      const named = typeof meters === 'string' ? overageMeters({ overageMeter: meters }) : meters;
+      if (event.limit !== 'executionsMonthly' && event.limit !== 'storageGb') throw new BotError('bots.stripe-unconfigured', `no overage meter for ${event.limit}`);
+      await reportMeterEvent(stripe, { eventName: named[event.limit], customer: event.customer!, value: event.value, identifier: event.identifier, timestamp: now() });
     },
   };
   return { effects, close: () => email?.close() };

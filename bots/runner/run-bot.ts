@@ -44,7 +44,7 @@ async function decide(name: RunnableBot, deps: RunBotDeps): Promise<Decision> {
     case 'autoscale':
       return decideAutoscaleRun({ platform, tenants, now, ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(history ? { history } : {}) });
     case 'enforcement':
-      return decideEnforcementRun({ platform, tenants, now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+      return decideEnforcementRun({ platform, tenants, now, ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(deps.subscriptions ? { subscriptions: deps.subscriptions } : {}) });
     case 'promotion':
       return decidePromotionRun({ platform, tenants, now, window: promotionWindow(platform.spec.policies.promotion.windowHours), ...(deps.metrics ? { metrics: deps.metrics } : {}) });
     case 'stripe-sync':

@@ -18,6 +18,8 @@ export interface SubscriptionView {
   status: string;
   /** Each item's price id and product id. */
   items: { price: string; product: string }[];
+  /** The current billing period (the items' current_period_start/end), when Stripe gives one. */
+  currentPeriod?: { start: Date; end: Date };
 }
 
 /** Subscriptions that count: the customer pays or is about to. */

@@ -3,7 +3,7 @@
 // clients) and closes it after. Without DATABASE_URL nothing is sent: a
 // record only in this process could send a notice twice after a restart.
 import { openStore } from '../../controller/store/index.js';
-import { createEnforcementEffects, effectsSettingsFromEnv } from '../../bots/runner/enforcement-effects.js';
+import { createEnforcementEffects, effectsSettingsFromEnv, overageMeters } from '../../bots/runner/enforcement-effects.js';
 import type { RunBotDeps } from '../../bots/runner/types.js';
 import type { Logger } from '../../kernel/log/logger.js';
 
@@ -17,8 +17,7 @@ export async function withEnforcementEffects<T>(deps: RunBotDeps, env: NodeJS.Pr
     return run(deps);
   }
   const store = await openStore({ databaseUrl, notify: (message) => logger.info(message) });
-  const meterName = deps.base.config.platform?.spec.billing.overageMeter ?? 'rp9_executions_overage';
-  const created = createEnforcementEffects(settings, store.deliveries, meterName);
+  const created = createEnforcementEffects(settings, store.deliveries, overageMeters(deps.base.config.platform?.spec.billing));
   try {
     return await run(created ? { ...deps, effects: created.effects } : deps);
   } finally {

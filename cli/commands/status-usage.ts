@@ -1,8 +1,9 @@
 // The usage part of `rp9 status`: each tenant's figures (executions this
 // billing period, peak concurrent executions and API calls over the last
-// hour: the enforcement bot's own Prometheus read of the controller's
+// hour, storage: the enforcement bot's own Prometheus read of the controller's
 // rp9_tenant_* gauges and Traefik's router counters), set against its plan's
-// limits when the config is at hand. The views and their text are pure; the
+// limits when the config is at hand, and a dedicated tenant's CPU and memory
+// against its allocation (status-resources.ts). The views and their text are pure; the
 // read is the edge.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,12 +14,16 @@ import { formatNumber } from '../../bots/core/format.js';
 import { limitStatuses, type LimitStatus, type TenantUsage } from '../../bots/enforcement/levels.js';
 import { createPrometheusClient } from '../../bots/metrics/prometheus-client.js';
 import { tenantUsage } from '../../bots/metrics/usage-metrics.js';
+import { allocationOf, readResourceFigures, type Allocation, type ResourceFigures } from './status-resources.js';
 
 export interface TenantUsageView {
   tenant: string;
   figures: TenantUsage;
   /** Against the plan's (or spec.limits') allowances; empty without the config. */
   limits: LimitStatus[];
+  /** CPU and memory (dedicated tenants), with what the config allocates when it is at hand. */
+  resources?: ResourceFigures;
+  allocation?: Allocation;
 }
 
 export type UsageRead =
@@ -29,15 +34,19 @@ const FIGURE_NAMES: [keyof TenantUsage, string][] = [
   ['executionsMonth', 'executions this period'],
   ['concurrentPeak', 'peak concurrent executions (1 h)'],
   ['apiCallsHour', 'API calls (1 h)'],
+  ['storageBytes', 'storage (bytes)'],
 ];
 
 /** Pure: the figures per tenant with their limit statuses from the config's tenants and plans. */
-export function usageViews(usage: ReadonlyMap<string, TenantUsage>, config: LoadedConfig | undefined): Map<string, TenantUsageView> {
+export function usageViews(usage: ReadonlyMap<string, TenantUsage>, config: LoadedConfig | undefined, resources: ReadonlyMap<string, ResourceFigures> = new Map()): Map<string, TenantUsageView> {
   const views = new Map<string, TenantUsageView>();
-  for (const [tenant, figures] of usage) {
+  for (const tenant of new Set([...usage.keys(), ...resources.keys()])) {
+    const figures = usage.get(tenant) ?? {};
     const loaded = config?.tenants.find((t) => t.name === tenant);
     const limits = loaded && config?.platform ? limitStatuses(loaded.tenant, figures, config.platform) : [];
-    views.set(tenant, { tenant, figures, limits });
+    const allocation = loaded && config?.platform ? allocationOf(loaded.tenant, config.platform) : undefined;
+    const measured = resources.get(tenant);
+    views.set(tenant, { tenant, figures, limits, ...(measured ? { resources: measured } : {}), ...(allocation ? { allocation } : {}) });
   }
   return views;
 }
@@ -68,8 +77,10 @@ export function usageRows(view: TenantUsageView): string[][] {
 export async function readUsage(prometheusUrl: string | undefined, dir: string, now: Date): Promise<UsageRead> {
   if (!prometheusUrl) return { kind: 'unavailable', reason: 'RP9_PROMETHEUS_URL is not set' };
   let usage: Map<string, TenantUsage>;
+  let resources: Map<string, ResourceFigures>;
   try {
-    usage = await tenantUsage(createPrometheusClient({ url: prometheusUrl, timeoutMs: 5_000 }), now);
+    const client = createPrometheusClient({ url: prometheusUrl, timeoutMs: 5_000 });
+    [usage, resources] = await Promise.all([tenantUsage(client, now), readResourceFigures(client, now)]);
   } catch (error) {
     return { kind: 'unavailable', reason: `Prometheus ${prometheusUrl}: ${(error as Error).message}` };
   }
@@ -82,5 +93,5 @@ export async function readUsage(prometheusUrl: string | undefined, dir: string, 
     }
   }
   const limitsFrom = config?.platform ? dir : undefined;
-  return { kind: 'read', prometheus: prometheusUrl, ...(limitsFrom ? { limitsFrom } : {}), byTenant: usageViews(usage, config) };
+  return { kind: 'read', prometheus: prometheusUrl, ...(limitsFrom ? { limitsFrom } : {}), byTenant: usageViews(usage, config, resources) };
 }

@@ -8,6 +8,7 @@ import type { Operation, StoreEvent, TenantStatus } from '../../controller/store
 import { promotionView, type PromotionView } from '../../controller/promotion/views.js';
 import type { SharedMember } from '../../controller/store/shared-members-repo.js';
 import { memberFields } from '../../controller/shared-tenants/member-fields.js';
+import { resourceRows } from './status-resources.js';
 import { readUsage, usageCell, usageRows, type TenantUsageView, type UsageRead } from './status-usage.js';
 
 const RECENT_EVENTS = 10;
@@ -33,9 +34,10 @@ export const statusCommand: Command = {
     'embedded store in the state directory. Nothing is changed.',
     '',
     'With RP9_PROMETHEUS_URL (or --prometheus), usage too: executions this billing',
-    'period, peak concurrent executions and API calls over the last hour (the',
-    'enforcement bot\'s read), against the plan\'s limits when --dir (default .)',
-    'holds the config (platform.yaml and tenants/).',
+    'period, peak concurrent executions and API calls over the last hour, storage',
+    '(the enforcement bot\'s read), against the plan\'s limits when --dir (default .)',
+    'holds the config (platform.yaml and tenants/); for one dedicated tenant also its',
+    'CPU and memory against its allocation.',
   ].join('\n'),
   options: {
     output: { type: 'string', short: 'o', default: 'text', valueName: 'text|json', description: 'Output format' },
@@ -112,7 +114,7 @@ function printEmpty(io: CommandIo, format: string, where: string, tenant: string
 /** The usage part of the JSON output: per tenant its figures and limit statuses, or why there are none. */
 function usageJson(read: UsageRead): Record<string, unknown> {
   if (read.kind === 'unavailable') return { unavailable: read.reason };
-  return { prometheus: read.prometheus, limitsFrom: read.limitsFrom ?? null, tenants: Object.fromEntries([...read.byTenant].map(([tenant, view]) => [tenant, { figures: view.figures, limits: view.limits }])) };
+  return { prometheus: read.prometheus, limitsFrom: read.limitsFrom ?? null, tenants: Object.fromEntries([...read.byTenant].map(([tenant, view]) => [tenant, { figures: view.figures, limits: view.limits, ...(view.resources ? { resources: view.resources } : {}), ...(view.allocation ? { allocation: view.allocation } : {}) }])) };
 }
 
 /** The all-tenants table: tenant, phase, Ready, reason, applied commit (short), updated; with usage, the limit nearest its allowance. */
@@ -156,6 +158,8 @@ export function renderTenantDetail(detail: TenantDetail, now: Date): string {
     else {
       const rows = usageRows(detail.usage);
       out.push(rows.length === 0 ? '  (no figures)' : indent(table(['LIMIT', 'USED', 'ALLOWED', 'PERCENT', 'LEVEL'], rows)));
+      const resources = detail.usage.resources ? resourceRows(detail.usage.resources, detail.usage.allocation) : [];
+      if (resources.length > 0) out.push('', 'Allocation:', indent(table(['RESOURCE', 'USED', 'ALLOCATED', 'PERCENT'], resources)));
     }
   }
   if (operations.length > 0) {

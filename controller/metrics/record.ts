@@ -97,9 +97,11 @@ export interface TenantUsageSample {
   executionsMonth?: number;
   concurrentExecutions?: number;
   executionSuccessRatio?: number;
+  /** Bytes of the tenant's data: database + volumes (dedicated), its project's rows in the shared database (shared). */
+  storageBytes?: number;
 }
 
-type UsageGauge = 'tenantQueueWaitP95' | 'tenantCpuPercent' | 'tenantMemBytes' | 'tenantMemPercent' | 'tenantExecutionsMin' | 'tenantExecutionsMonth' | 'tenantConcurrentExecutions' | 'tenantExecutionSuccessRatio';
+type UsageGauge = 'tenantQueueWaitP95' | 'tenantCpuPercent' | 'tenantMemBytes' | 'tenantMemPercent' | 'tenantExecutionsMin' | 'tenantExecutionsMonth' | 'tenantConcurrentExecutions' | 'tenantExecutionSuccessRatio' | 'tenantStorageBytes';
 const USAGE_FIELDS: [keyof TenantUsageSample, UsageGauge][] = [
   ['queueWaitP95Seconds', 'tenantQueueWaitP95'],
   ['cpuPercent', 'tenantCpuPercent'],
@@ -109,6 +111,7 @@ const USAGE_FIELDS: [keyof TenantUsageSample, UsageGauge][] = [
   ['executionsMonth', 'tenantExecutionsMonth'],
   ['concurrentExecutions', 'tenantConcurrentExecutions'],
   ['executionSuccessRatio', 'tenantExecutionSuccessRatio'],
+  ['storageBytes', 'tenantStorageBytes'],
 ];
 
 /** Replaces every per-tenant usage gauge with `samples` (tenants missing from it disappear). */

@@ -23,7 +23,7 @@ export type EnforcementAction = 'throttle' | 'suspend' | 'lift';
 
 export interface EnforcementCount {
   action: EnforcementAction;
-  /** The limit concerned: executionsMonthly, concurrentExecutions, apiCallsHourly (or `unknown`). */
+  /** The limit concerned: executionsMonthly, concurrentExecutions, apiCallsHourly, storageGb (or `unknown`). */
   limitType: string;
 }
 

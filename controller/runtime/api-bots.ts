@@ -7,7 +7,7 @@
 // gets; enforcement's notices are recorded in the controller's store so none
 // is sent twice.
 import { createPrometheusClient, type PrometheusClient } from '../../bots/metrics/prometheus-client.js';
-import { createEnforcementEffects, effectsSettingsFromEnv } from '../../bots/runner/enforcement-effects.js';
+import { createEnforcementEffects, effectsSettingsFromEnv, overageMeters } from '../../bots/runner/enforcement-effects.js';
 import type { EnforcementEffects, RunBotDeps } from '../../bots/runner/types.js';
 import { runDepsFrom } from '../../bots/runner/wire.js';
 import { botsSettingsFromEnv, type BotsSettings } from '../../bots/sources/env.js';
@@ -38,7 +38,7 @@ export function apiBotsFromEnv(env: NodeJS.ProcessEnv, store: () => Pick<Store, 
         const deps = await runDepsFrom(settings, { bot: `api-${bot}`, dryRun: false, now, logger: logger.child({ component: 'api-bots' }) });
         if (bot !== 'enforcement') return deps;
         const opened = store();
-        if (opened && !effects) effects = createEnforcementEffects(effectsSettingsFromEnv(env), opened.deliveries, deps.base.config.platform?.spec.billing.overageMeter ?? 'rp9_executions_overage')?.effects;
+        if (opened && !effects) effects = createEnforcementEffects(effectsSettingsFromEnv(env), opened.deliveries, overageMeters(deps.base.config.platform?.spec.billing))?.effects;
         return effects ? { ...deps, effects } : deps;
       },
     } : {}),

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import Docker from 'dockerode';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.js';
 import { silentLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
-import { N8N_USER_PROJECT_TABLES, personalProjectSql } from '../telemetry/fixtures/n8n-schema.js';
+import { N8N_STORAGE_TABLES, N8N_USER_PROJECT_TABLES, personalProjectSql } from '../telemetry/fixtures/n8n-schema.js';
 import { projectOwnersOf, startTelemetryLoop, targetsOf } from './telemetry-loop.js';
 import { runSql } from '../../test/harness/scratch-databases.js';
 import { openStore, type Store } from '../store/index.js';
@@ -78,6 +79,7 @@ beforeAll(async () => {
   await runSql(adminUrl, `drop database if exists ${sharedDatabase} with (force)`);
   await runSql(adminUrl, `create database ${sharedDatabase}`);
   await runSql(urlOf(sharedDatabase), N8N_USER_PROJECT_TABLES);
+  await runSql(urlOf(sharedDatabase), N8N_STORAGE_TABLES);
   const personal = personalProjectSql('ops@tl-hooli.example.com', 'pHooli');
   await runSql(urlOf(sharedDatabase), personal.text, personal.values);
   await runSql(urlOf(sharedDatabase), `insert into shared_workflow ("workflowId", "projectId", role) values ('wH', 'pHooli', 'workflow:owner')`);
@@ -119,6 +121,16 @@ async function firstCollection(good: GoodConfig, sharedDatabaseUrl: string | und
   }
 }
 
+async function pgQuery<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[]): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 describe('telemetry loop', () => {
   it('measures tenants that are not suspended', async () => {
     expect(targetsOf(await config())).toEqual([
@@ -148,6 +160,11 @@ describe('telemetry loop', () => {
     // The label names a project that owns no workflow: measured, and zero.
     expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-soylent"[^}]*\} 0/);
     expect(text).not.toContain('tenant="tl-idle"');
+    // Storage: tl-acme's own database as PostgreSQL sizes it (it has no volume here); tl-hooli's project rows.
+    const sized = await pgQuery<{ bytes: string }>(adminUrl, 'select pg_database_size($1) as bytes', [database]);
+    expect(text).toMatch(new RegExp(`rp9_tenant_storage_bytes\\{[^}]*tenant="tl-acme"[^}]*\\} ${sized[0]!.bytes}\\n`));
+    const hooli = Number(/rp9_tenant_storage_bytes\{[^}]*tenant="tl-hooli"[^}]*\} (\d+)/.exec(text)?.[1]);
+    expect(hooli).toBeGreaterThan(0);
   });
 });
 

@@ -15,6 +15,7 @@ import { liveStacks, type LiveJournal } from '../upgrades/live-stack.js';
 import { collectTenantMetrics } from '../telemetry/collect.js';
 import { createContainerUsageSource } from '../telemetry/docker-source.js';
 import { createSqlExecutionSource } from '../telemetry/execution-source.js';
+import { createStorageSource, createVolumeSizes } from '../telemetry/storage-source.js';
 import { resolveSharedProjects } from '../telemetry/personal-projects.js';
 import { PROJECT_LABEL, projectIdOf, type Attribution, type ProjectOwner } from '../telemetry/project-attribution.js';
 import { nextMarks, type WaitMark } from '../telemetry/queue-wait-marks.js';
@@ -38,6 +39,8 @@ export interface TelemetryLoopOptions {
   isLeader(): boolean;
   metrics: Metrics;
   logger: Logger;
+  /** How long one read of the volumes' sizes (Docker's /system/df) serves (default 10 min). */
+  volumeMaxAgeMs?: number;
 }
 
 function withDatabase(adminUrl: string, database: string): string {
@@ -72,6 +75,7 @@ export function startTelemetryLoop(options: TelemetryLoopOptions): () => void {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let marks = new Map<string, WaitMark>();
+  const volumeSizes = createVolumeSizes(options.docker, { maxAgeMs: options.volumeMaxAgeMs ?? 10 * 60_000 });
 
   async function tick(): Promise<void> {
     const good = options.config();
@@ -93,6 +97,12 @@ export function startTelemetryLoop(options: TelemetryLoopOptions): () => void {
                   dedicatedDatabase: (tenant) => withDatabase(options.tenantDatabaseUrl ?? '', live(tenant).database),
                   ...(options.sharedDatabaseUrl ? { sharedDatabase: options.sharedDatabaseUrl } : {}),
                   projectIdFor: (tenant) => projectIdOf(projects, tenant),
+                }),
+                storage: createStorageSource({
+                  dedicatedDatabase: (tenant) => withDatabase(options.tenantDatabaseUrl ?? '', live(tenant).database),
+                  ...(options.sharedDatabaseUrl ? { sharedDatabase: options.sharedDatabaseUrl } : {}),
+                  projectIdFor: (tenant) => projectIdOf(projects, tenant),
+                  volumes: volumeSizes(good.platform.spec.environment),
                 }),
               }
             : {}),

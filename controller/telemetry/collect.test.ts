@@ -160,3 +160,42 @@ describe('collectTenantMetrics', () => {
     await expect(collectTenantMetrics([hooli], {}, options)).rejects.toThrow(error);
   });
 });
+
+describe('collectTenantMetrics: storage', () => {
+  it('adds database and volume bytes into storageBytes, exported as rp9_tenant_storage_bytes', async () => {
+    const sources: TelemetrySources = {
+      executions: async () => ACTIVITY,
+      storage: async (target) => (target.mode === 'dedicated' ? { databaseBytes: 9_000_000, volumeBytes: 1_000_000 } : { databaseBytes: 4096 }),
+    };
+
+    const result = await collectTenantMetrics([acme, hooli], sources, { now: NOW });
+
+    expect(result.errors).toEqual([]);
+    expect(result.samples.map((s) => [s.tenant, s.storageBytes])).toEqual([['acme', 10_000_000], ['hooli', 4096]]);
+    const metrics = createMetrics({ defaultMetrics: false });
+    recordTenantUsage(metrics, result.samples);
+    expect(await metrics.registry.metrics()).toContain('rp9_tenant_storage_bytes{tenant="acme",mode="dedicated",plan="pro"} 10000000');
+  });
+
+  it('a failed storage read is telemetry.storage-failed and the other figures stay; a storage-only tenant still gets a sample', async () => {
+    const sources: TelemetrySources = {
+      executions: async (target) => { if (target.tenant === 'globex') throw new Error('down'); return ACTIVITY; },
+      storage: async (target) => { if (target.tenant === 'acme') throw new Error('connection refused'); return { databaseBytes: 7 }; },
+    };
+
+    const result = await collectTenantMetrics([acme, globex], sources, { now: NOW });
+
+    expect(result.errors).toContainEqual({ tenant: 'acme', code: 'telemetry.storage-failed', message: 'tenant acme: reading storage failed: connection refused' });
+    expect(result.samples.find((s) => s.tenant === 'acme')).toMatchObject({ executionsMonth: 42 });
+    expect(result.samples.find((s) => s.tenant === 'acme')?.storageBytes).toBeUndefined();
+    expect(result.samples.find((s) => s.tenant === 'globex')).toEqual({ tenant: 'globex', mode: 'dedicated', plan: 'enterprise', storageBytes: 7 });
+  });
+
+  it('a shared tenant without a project is reported once, not once per read', async () => {
+    const noProject = () => Promise.reject(new TelemetryError('telemetry.no-project', 'shared tenant hooli has no personal project on the shared instance'));
+    const result = await collectTenantMetrics([hooli], { executions: noProject, storage: noProject }, { now: NOW });
+
+    expect(result.errors.map((e) => e.code)).toEqual(['telemetry.no-project']);
+    expect(result.samples).toEqual([]);
+  });
+});

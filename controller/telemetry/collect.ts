@@ -8,6 +8,7 @@ import type { QueueWaitObservation } from '../../controller/metrics/record-queue
 import type { TenantUsageSample } from '../../controller/metrics/record.js';
 import { tenantResourceUsage, type ContainerUsage } from './docker-stats.js';
 import { monthStart, summarizeExecutions, type ExecutionActivity } from './executions.js';
+import { storageBytesOf, type StorageReading } from './storage.js';
 import { newQueueWaits, readFromFor, seriesKey, type WaitMark } from './queue-wait-marks.js';
 import { TelemetryError, type TelemetryIssue, type TelemetrySources, type TelemetryTarget } from './types.js';
 
@@ -92,13 +93,14 @@ async function collectOne(target: TelemetryTarget, sources: TelemetrySources, wi
   const windowStart = new Date(now.getTime() - windowMs);
   const readFrom = waits ? readFromFor(windowStart, waits.previous, now, waits.maxReadBackMs) : windowStart;
   const query = { now, windowStart, monthStart: monthStart(now), ...(readFrom < windowStart ? { startedSince: readFrom } : {}) };
-  const { containerUsage, executions } = sources;
+  const { containerUsage, executions, storage } = sources;
   try {
-    const [docker, runs] = await Promise.all([
+    const [docker, runs, stored] = await Promise.all([
       target.mode === 'dedicated' && containerUsage ? guard(() => containerUsage(target.tenant, controller.signal), deadline) : undefined,
       executions ? guard(() => executions(target, query, controller.signal), deadline) : undefined,
+      storage ? guard(() => storage(target, controller.signal), deadline) : undefined,
     ]);
-    const result = assemble(target, docker, runs, { now, windowStart }, timeoutMs);
+    const result = assemble(target, docker, runs, stored, { now, windowStart }, timeoutMs);
     if (!waits || runs?.kind !== 'ok') return result;
     const pass = newQueueWaits(runs.value.rows, waits.previous, { cutoff: new Date(now.getTime() - waits.settleMs), readFrom });
     return { ...result, queueWait: { tenant: target.tenant, mode: target.mode, plan: target.plan, key: seriesKey(target), ...pass } };
@@ -113,6 +115,7 @@ function assemble(
   target: TelemetryTarget,
   docker: Outcome<ContainerUsage[]> | undefined,
   runs: Outcome<ExecutionActivity> | undefined,
+  stored: Outcome<StorageReading> | undefined,
   window: { now: Date; windowStart: Date },
   timeoutMs: number,
 ): { sample?: TenantUsageSample; errors: TelemetryIssue[] } {
@@ -137,6 +140,17 @@ function assemble(
   } else if (runs?.kind === 'failed') {
     const code = runs.error instanceof TelemetryError ? runs.error.code : 'telemetry.executions-failed';
     errors.push({ tenant, code, message: code === 'telemetry.executions-failed' ? `tenant ${tenant}: reading executions failed: ${message(runs.error)}` : message(runs.error) });
+  }
+  if (stored?.kind === 'ok') {
+    sample.storageBytes = storageBytesOf(stored.value);
+    measured = true;
+  } else if (stored?.kind === 'timeout') {
+    errors.push({ tenant, code: 'telemetry.timeout', message: `tenant ${tenant}: storage did not answer within ${timeoutMs} ms` });
+  } else if (stored?.kind === 'failed') {
+    const code = stored.error instanceof TelemetryError ? stored.error.code : 'telemetry.storage-failed';
+    // The executions read already said why a shared tenant has no project.
+    const repeated = code === 'telemetry.no-project' && errors.some((e) => e.code === code);
+    if (!repeated) errors.push({ tenant, code, message: code === 'telemetry.storage-failed' && !(stored.error instanceof TelemetryError) ? `tenant ${tenant}: reading storage failed: ${message(stored.error)}` : message(stored.error) });
   }
   return measured ? { sample, errors } : { errors };
 }

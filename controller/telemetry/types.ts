@@ -2,6 +2,7 @@
 // narrow I/O edges it reads through, and the stable codes of its failures.
 import type { ContainerUsage } from './docker-stats.js';
 import type { ExecutionActivity } from './executions.js';
+import type { StorageReading } from './storage.js';
 
 /** A tenant to measure; mode decides where its executions live and whether it has containers. */
 export interface TelemetryTarget {
@@ -31,12 +32,15 @@ export interface TelemetrySources {
   containerUsage?(tenant: string, signal: AbortSignal): Promise<ContainerUsage[]>;
   /** The tenant's executions, from its own database (dedicated) or its project on the shared instance. */
   executions?(target: TelemetryTarget, query: ExecutionQuery, signal: AbortSignal): Promise<ExecutionActivity>;
+  /** The bytes the tenant's data takes: its database and volumes (dedicated) or its project's rows (shared). */
+  storage?(target: TelemetryTarget, signal: AbortSignal): Promise<StorageReading>;
 }
 
 export type TelemetryErrorCode =
   | 'telemetry.timeout'
   | 'telemetry.docker-failed'
   | 'telemetry.executions-failed'
+  | 'telemetry.storage-failed'
   | 'telemetry.no-project'
   | 'telemetry.project-lookup-failed'
   | 'telemetry.project-conflict'

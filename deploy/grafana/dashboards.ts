@@ -57,6 +57,7 @@ export const TENANT_PANELS: PanelSpec[] = [
   { title: 'Executions per minute', kind: 'timeseries', queries: [{ expr: 'rp9_tenant_executions_min{tenant="$tenant"}', legend: 'executions/min' }] },
   { title: 'Concurrent executions', kind: 'timeseries', queries: [{ expr: 'rp9_tenant_concurrent_executions{tenant="$tenant"}', legend: 'concurrent' }] },
   { title: 'Execution success rate', kind: 'timeseries', unit: 'percentunit', queries: [{ expr: 'rp9_tenant_execution_success_ratio{tenant="$tenant"}', legend: 'success' }] },
+  { title: 'Storage', kind: 'timeseries', unit: 'bytes', queries: [{ expr: 'rp9_tenant_storage_bytes{tenant="$tenant"}', legend: 'storage' }] },
   { title: 'Scaling events (24 h)', kind: 'timeseries', queries: [{ expr: 'sum by (action, success) (increase(rp9_autoscale_events_total{tenant="$tenant"}[24h]))', legend: '{{action}} success={{success}}' }] },
   { title: 'Enforcement (24 h)', kind: 'timeseries', queries: [{ expr: 'sum by (action, limit_type) (increase(rp9_enforcement_events_total{tenant="$tenant"}[24h]))', legend: '{{action}} {{limit_type}}' }] },
   { title: 'Backups (7 d)', kind: 'timeseries', queries: [{ expr: 'sum by (status, type) (increase(rp9_backups_total{tenant="$tenant"}[7d]))', legend: '{{type}} {{status}}' }] },

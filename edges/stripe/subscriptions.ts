@@ -10,6 +10,29 @@ export interface StripeSubscription {
   customer: string;
   status: string;
   items: { price: string; product: string }[];
+  /**
+   * The current billing period: the items' `current_period_start`/`_end`
+   * (where Stripe keeps it since API version 2025-03-31; the earliest end of
+   * the items), undefined when the items carry none.
+   */
+  currentPeriod?: { start: Date; end: Date };
+}
+
+interface PeriodFields {
+  current_period_start?: number | null;
+  current_period_end?: number | null;
+}
+
+/** The period the items share (the latest start, the earliest end), from their epoch seconds. */
+export function currentPeriodOf(items: readonly PeriodFields[]): { start: Date; end: Date } | undefined {
+  let start: number | undefined;
+  let end: number | undefined;
+  for (const item of items) {
+    if (typeof item.current_period_start !== 'number' || typeof item.current_period_end !== 'number') continue;
+    start = start === undefined ? item.current_period_start : Math.max(start, item.current_period_start);
+    end = end === undefined ? item.current_period_end : Math.min(end, item.current_period_end);
+  }
+  return start === undefined || end === undefined ? undefined : { start: new Date(start * 1000), end: new Date(end * 1000) };
 }
 
 export interface SubscriptionListing {
@@ -31,7 +54,8 @@ export async function listSubscriptionsByCustomer(stripe: StripeClient): Promise
       const customer = typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
       const items = subscription.items.data.map((item) => ({ price: item.price.id, product: typeof item.price.product === 'string' ? item.price.product : item.price.product.id }));
       const list = byCustomer.get(customer) ?? [];
-      list.push({ id: subscription.id, customer, status: subscription.status, items });
+      const currentPeriod = currentPeriodOf(subscription.items.data as PeriodFields[]);
+      list.push({ id: subscription.id, customer, status: subscription.status, items, ...(currentPeriod ? { currentPeriod } : {}) });
       byCustomer.set(customer, list);
       subscriptions += 1;
     }

@@ -33,6 +33,7 @@ export interface Metrics {
   tenantExecutionsMin: Gauge<TenantLabel>;
   tenantExecutionsMonth: Gauge<TenantLabel>;
   tenantExecutionSuccessRatio: Gauge<TenantLabel>;
+  tenantStorageBytes: Gauge<TenantLabel>;
   tenantConcurrentExecutions: Gauge<TenantLabel>;
   autoscaleEvents: Counter<'tenant' | 'action' | 'success'>;
   backups: Counter<'tenant' | 'status' | 'type'>;
@@ -112,6 +113,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     tenantExecutionsMin: gauge('rp9_tenant_executions_min', 'Workflow executions per minute per tenant.', TENANT_LABELS),
     tenantExecutionsMonth: gauge('rp9_tenant_executions_month', 'Workflow executions this calendar month per tenant.', TENANT_LABELS),
     tenantExecutionSuccessRatio: gauge('rp9_tenant_execution_success_ratio', 'Share of the executions started in the collector window and finished that succeeded (success / success+error+crashed); absent when none finished.', TENANT_LABELS),
+    tenantStorageBytes: gauge('rp9_tenant_storage_bytes', 'Bytes of the tenant\'s data: its database and volumes (dedicated), its project\'s rows in the shared n8n database (shared).', TENANT_LABELS),
     tenantConcurrentExecutions: gauge('rp9_tenant_concurrent_executions', 'Workflow executions running now per tenant.', TENANT_LABELS),
     autoscaleEvents: counter('rp9_autoscale_events_total', 'Autoscale events per tenant by action and success.', ['tenant', 'action', 'success']),
     backups: counter('rp9_backups_total', 'Backups per tenant by status and type.', ['tenant', 'status', 'type']),

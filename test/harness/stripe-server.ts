@@ -25,6 +25,8 @@ export interface StripeSubscriptionSeed {
   price: string;
   product: string;
   status?: 'active' | 'trialing' | 'past_due' | 'canceled' | 'unpaid' | 'incomplete';
+  /** The item's current_period_start/end (since API 2025-03-31 on the item, not the subscription); the fixture's otherwise. */
+  currentPeriod?: { start: Date; end: Date };
 }
 
 export interface StripeServer {
@@ -130,7 +132,8 @@ export async function startStripeServer(options: { apiKey?: string } = {}): Prom
     const item = clone((base.items as JsonObject).data as JsonObject[])[0]!;
     const price = { ...(item.price as JsonObject), id: seed.price, product: seed.product };
     created += 1;
-    const subscriptionItem = { ...item, id: `si_${seed.id.slice(4)}`, subscription: seed.id, price, created };
+    const period: JsonObject = seed.currentPeriod ? { current_period_start: Math.floor(seed.currentPeriod.start.getTime() / 1000), current_period_end: Math.floor(seed.currentPeriod.end.getTime() / 1000) } : {};
+    const subscriptionItem = { ...item, id: `si_${seed.id.slice(4)}`, subscription: seed.id, price, created, ...period };
     return { ...base, id: seed.id, customer: seed.customer, status: seed.status ?? 'active', created, start_date: created, items: { ...(base.items as JsonObject), data: [subscriptionItem], has_more: false, url: `/v1/subscription_items?subscription=${seed.id}` } };
   }
 
