@@ -34,6 +34,7 @@ function toyKind(names: string[]): OperationKind<Toy> {
       },
       async undo(ctx) {
         ctx.deps.effects.delete(`${ctx.operation.tenant}:${name}`);
+        return { [`${name}Undone`]: true };
       },
     })),
   };
@@ -115,6 +116,7 @@ describe('operation engine', () => {
     expect(end.state.errorCode).toBe('toy.broken');
     expect(end.steps.map((s) => s.status)).toEqual(['rolled-back', 'rolled-back', 'rolled-back']);
     expect(undone).toEqual(['c', 'b', 'a']);
+    expect(end.state).toMatchObject({ aUndone: true, bUndone: true, cUndone: true });
     expect([...toy.effects].filter((x) => x.startsWith(`${tenant}:`))).toEqual([]);
     expect(await metrics.registry.metrics()).toContain('rp9_operations_total{kind="toy",result="rolled-back"} 1');
   });
@@ -160,6 +162,23 @@ describe('operation engine', () => {
     expect(aborted.error).toBe('[operations.aborted] operator said stop');
     const end = await e.runToEnd(op.id);
     expect(end.status).toBe('rolled-back');
+    expect(toy.effects.has(`${tenant}:a`)).toBe(false);
+  });
+
+  it('a failure journaled from outside the runner at an allowed step (a rollback on demand) takes the same undo path; at another step it is refused', async () => {
+    const toy: Toy = { effects: new Set(), runs: [], waitAt: { step: 'b', calls: 100 } };
+    const { e } = engine(toy);
+    const tenant = nextTenant();
+    const op = await e.start('toy', tenant);
+    await e.step(op.id);
+    await e.step(op.id);
+
+    await expect(store.operations.fail(op.id, 'too early', {}, { atSteps: ['c'] })).rejects.toMatchObject({ code: 'store.conflict' });
+    await store.operations.fail(op.id, '[toy.requested] roll back', { errorCode: 'toy.requested' }, { atSteps: ['b', 'c'] });
+    const end = await e.runToEnd(op.id);
+
+    expect(end.status).toBe('rolled-back');
+    expect(end.steps.map((s) => s.status)).toEqual(['rolled-back', 'rolled-back', 'pending']);
     expect(toy.effects.has(`${tenant}:a`)).toBe(false);
   });
 

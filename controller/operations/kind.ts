@@ -31,8 +31,8 @@ export interface OperationStepSpec<D> {
   timeoutSeconds: number;
   /** Does the step's work; returns state for later steps (merged into the journal). Idempotent. */
   run(ctx: StepContext<D>): Promise<Record<string, unknown> | void>;
-  /** Reverses the step; idempotent; absent means "nothing to undo". */
-  undo?(ctx: StepContext<D>): Promise<void>;
+  /** Reverses the step; idempotent; absent means "nothing to undo". What it returns is merged into the journal with the step's roll-back. */
+  undo?(ctx: StepContext<D>): Promise<Record<string, unknown> | void>;
 }
 
 export interface OperationKind<D> {

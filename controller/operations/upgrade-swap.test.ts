@@ -15,7 +15,16 @@ import { upgradeKind, type UpgradeDeps } from './upgrade.js';
 
 const adminUrl = inject('postgresUrl');
 const databases = scratchDatabases(adminUrl, 'rp9_swap');
-afterAll(() => databases.dropAll());
+const blueDatabases: string[] = [];
+afterAll(async () => {
+  for (const name of blueDatabases) await runSql(adminUrl, `drop database if exists ${name} with (force)`);
+  await databases.dropAll();
+});
+
+const N8N_TABLES = `create table workflow_entity (id text primary key, name text, active boolean, nodes json, connections json);
+    create table credentials_entity (id text primary key, name text, type text, data text);
+    create table migrations (id serial primary key, name text);
+    create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null, status text);`;
 
 const swap = upgradeKind.steps.find((s) => s.name === 'swap')!;
 const route = (tenant: string, target: DesiredRoute['target'], hash = 'h'): DesiredRoute => ({ kind: 'route', name: tenant, tenant, hosts: [`${tenant}.test`], target, hash });
@@ -23,9 +32,7 @@ const route = (tenant: string, target: DesiredRoute['target'], hash = 'h'): Desi
 async function greenDatabase(): Promise<{ tenant: string; url: string }> {
   const url = await databases.create();
   const tenant = new URL(url).pathname.slice(1).replace(/^rp9_/, '').replaceAll('_', '-');
-  await runSql(url, `create table workflow_entity (id text primary key, name text, active boolean, nodes json, connections json);
-    create table credentials_entity (id text primary key, name text, type text, data text);
-    create table migrations (id serial primary key, name text);
+  await runSql(url, `${N8N_TABLES}
     insert into workflow_entity values ('w1', 'hook', true, '[]', '{}');
     insert into migrations (name) values ('m1'), ('m2');`);
   return { tenant, url };
@@ -86,5 +93,24 @@ describe('upgrade swap', () => {
 
     await swap.undo!(h.ctx(state));
     expect(h.ports.calls.slice(1)).toEqual([`rp9-${tenant}-main: startContainer`, `rp9-${tenant}-main: waitHealthy`, `writeRoute dedicated http://rp9-${tenant}-main:5678`]);
+  });
+
+  it('a rollback after the swap: green starts, the route returns to it, and what blue wrote since the swap is journaled as lost', async () => {
+    const { tenant, url } = await greenDatabase();
+    const blue = new URL(url);
+    blue.pathname = `${blue.pathname}_blue`;
+    blueDatabases.push(blue.pathname.slice(1));
+    await runSql(adminUrl, `create database ${blue.pathname.slice(1)} template ${new URL(url).pathname.slice(1)}`);
+    const gateDigest = await n8nDigest(blue.toString());
+    const swappedAt = '2026-12-06T10:00:00.000Z';
+    await runSql(blue.toString(), `insert into execution_entity ("createdAt", status) values ('2026-12-06T09:59:00Z', 'success'), ($1, 'success'), ($1, 'error'), ($1, 'success')`, ['2026-12-06T10:05:00Z']);
+    await runSql(blue.toString(), `update workflow_entity set name = 'edited on blue'`);
+    const h = harness(tenant);
+    const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`], swappedAt, gate: { blue: gateDigest } };
+
+    const undone = await swap.undo!(h.ctx(state));
+
+    expect(h.ports.calls).toEqual([`rp9-${tenant}-main: startContainer`, `rp9-${tenant}-main: waitHealthy`, `writeRoute dedicated http://rp9-${tenant}-main:5678`]);
+    expect(undone).toEqual({ lostOnBlue: { executions: 3, failedExecutions: 1, changes: ['workflow contents differ'] } });
   });
 });

@@ -15,11 +15,14 @@
 //   cleanup         green's containers and database are removed
 // Any failure up to the swap discards blue; a failure in the watch undoes the
 // swap (green starts again, the route returns, green's database untouched)
-// and then discards blue: what was written on blue after the swap is lost.
+// and then discards blue: what was written on blue after the swap is lost
+// (counted from blue's database first and journaled as lostOnBlue). A rollback
+// on demand (`rp9 tenant rollback`, request-rollback.ts) takes the same path.
 // After cleanup, the way back is `rp9 restore` of the pre-upgrade backup.
 import type { ApplyPorts } from '../apply/apply-plan.js';
 import { databaseName, type Colour } from '../compile/names.js';
 import type { DesiredContainer, DesiredDatabase, DesiredRoute } from '../model.js';
+import { blueWritesSince } from '../upgrades/blue-writes.js';
 import { copyDatabase, databaseExists, databaseUrl, dropDatabase } from '../upgrades/database-copy.js';
 import type { UpgradeInput } from '../upgrades/live-colour.js';
 import { digestDifferences, n8nDigest, type N8nDigest } from '../upgrades/n8n-digest.js';
@@ -210,6 +213,10 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         // Green comes back on its own, untouched database; then the route returns to it.
         await startGreen(ctx);
         await ctx.deps.ports().writeRoute(stackOf(ctx, input(ctx).fromColour).route);
+        // Blue served since the swap: what it wrote is counted now (the route has left it) and journaled before its database is dropped.
+        if (typeof ctx.state.swappedAt !== 'string') return;
+        const gate = ctx.state.gate as { blue?: N8nDigest } | undefined;
+        return { lostOnBlue: await blueWritesSince(colourUrl(ctx, input(ctx).toColour), new Date(ctx.state.swappedAt), gate?.blue) };
       },
     },
     {
