@@ -328,6 +328,14 @@ export interface Policies {
      */
     watchMinutes: number;
     /**
+     * During the watch, the largest rise of the tenant's execution error rate (a share: 0.1 is ten percentage points) over green's before the copy (the 24 h before the upgrade) that blue may show; past it the upgrade rolls back to green.
+     */
+    errorRateRise: number;
+    /**
+     * Finished executions needed to compute an error rate: blue with fewer since the swap is not judged (unmeasured), green with fewer counts as a baseline of 0.
+     */
+    errorRateMinExecutions: number;
+    /**
      * Whether the bot proposes a new n8n major once nothing newer is left in the tenant's major: hold (the default; held as upgrades.major-held) or propose (for review unless autoMerge.upgrades.major). n8n majors change the runtime (n8n 2.x needs Node 24), so operators opt in.
      */
     majors: 'hold' | 'propose';

@@ -10,7 +10,7 @@ import type { DesiredRoute } from '../model.js';
 import { silentLogger } from '../../kernel/log/logger.js';
 import type { Operation } from '../store/types.js';
 import { n8nDigest } from '../upgrades/n8n-digest.js';
-import { OperationError, type StepContext } from './kind.js';
+import { OperationError, StepWaiting, type StepContext } from './kind.js';
 import { upgradeKind, type UpgradeDeps } from './upgrade.js';
 
 const adminUrl = inject('postgresUrl');
@@ -27,6 +27,7 @@ const N8N_TABLES = `create table workflow_entity (id text primary key, name text
     create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null, status text);`;
 
 const swap = upgradeKind.steps.find((s) => s.name === 'swap')!;
+const watch = upgradeKind.steps.find((s) => s.name === 'watch')!;
 const route = (tenant: string, target: DesiredRoute['target'], hash = 'h'): DesiredRoute => ({ kind: 'route', name: tenant, tenant, hosts: [`${tenant}.test`], target, hash });
 
 async function greenDatabase(): Promise<{ tenant: string; url: string }> {
@@ -51,6 +52,10 @@ function harness(tenant: string) {
     ports: () => ports,
     adminUrl,
     heldRoute: () => route(tenant, { type: 'suspended', url: 'http://rp9-suspended.test:9090' }, 'h-held'),
+    unhealthy: async () => undefined,
+    watchSeconds: () => 900,
+    errorRatePolicy: () => ({ maxRise: 0.1, minExecutions: 10 }),
+    now: () => new Date('2026-12-06T10:10:00Z'),
   } as unknown as UpgradeDeps;
   const ctx = (state: Record<string, unknown>): StepContext<UpgradeDeps> => ({
     operation: { id: 'op', tenant, kind: 'upgrade', state } as unknown as Operation,
@@ -112,5 +117,43 @@ describe('upgrade swap', () => {
 
     expect(h.ports.calls).toEqual([`rp9-${tenant}-main: startContainer`, `rp9-${tenant}-main: waitHealthy`, `writeRoute dedicated http://rp9-${tenant}-main:5678`]);
     expect(undone).toEqual({ lostOnBlue: { executions: 3, failedExecutions: 1, changes: ['workflow contents differ'] } });
+  });
+
+  describe('the watch compares blue\'s error rate since the swap with green\'s before the copy', () => {
+    async function blueWith(success: number, failed: number): Promise<string> {
+      const { tenant, url } = await greenDatabase();
+      const blue = new URL(url);
+      blue.pathname = `${blue.pathname}_blue`;
+      blueDatabases.push(blue.pathname.slice(1));
+      await runSql(adminUrl, `create database ${blue.pathname.slice(1)} template ${new URL(url).pathname.slice(1)}`);
+      // Before the swap (not counted), then after it.
+      await runSql(blue.toString(), `insert into execution_entity ("createdAt", status) select '2026-12-06T09:00:00Z', 'error' from generate_series(1, 50)`);
+      await runSql(blue.toString(), `insert into execution_entity ("createdAt", status) select '2026-12-06T10:05:00Z', 'success' from generate_series(1, $1::int)`, [success]);
+      await runSql(blue.toString(), `insert into execution_entity ("createdAt", status) select '2026-12-06T10:05:00Z', 'crashed' from generate_series(1, $1::int)`, [failed]);
+      return tenant;
+    }
+    const state = { fromColour: 'green', toColour: 'blue', blueContainers: [], swappedAt: '2026-12-06T10:00:00.000Z', greenExecutions: { success: 95, failed: 5 } };
+
+    it('a rise past errorRateRise fails the watch (upgrade.error-rate-rose): the engine rolls back to green', async () => {
+      const h = harness(await blueWith(30, 10));
+
+      const failure = await watch.run(h.ctx(state)).catch((e: unknown) => e);
+
+      expect(failure).toBeInstanceOf(OperationError);
+      expect((failure as OperationError).code).toBe('upgrade.error-rate-rose');
+      expect((failure as OperationError).message).toContain("blue's error rate 25.0 % (10 of 40 failed) is more than 10.0 % above green's 5.0 % before the copy");
+    });
+
+    it('a steady rate keeps watching, and the verdict is journaled when the watch passes', async () => {
+      const tenant = await blueWith(38, 2);
+      const h = harness(tenant);
+
+      const waiting = await watch.run(h.ctx(state)).catch((e: unknown) => e);
+      const passed = await watch.run({ ...h.ctx(state), deps: { ...h.ctx(state).deps, watchSeconds: () => 60 } });
+
+      expect(waiting).toBeInstanceOf(StepWaiting);
+      expect((waiting as StepWaiting).reason).toContain('watching blue: 600 of 900 s; blue\'s error rate 5.0 %');
+      expect(passed).toMatchObject({ watchedSeconds: 600, errorRate: { verdict: 'steady', blueRate: 0.05, greenRate: 0.05 } });
+    });
   });
 });

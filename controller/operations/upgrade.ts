@@ -11,7 +11,9 @@
 //                   copy (else fail: no re-copy), the route file moves to blue
 //                   in one rename, green stops (its workers finish their jobs
 //                   within the stop timeout)
-//   watch           blue stays healthy for the watch (waits across passes)
+//   watch           blue stays healthy for the watch (waits across passes) and
+//                   its execution error rate since the swap does not rise past
+//                   green's before the copy by more than errorRateRise
 //   cleanup         green's containers and database are removed
 // Any failure up to the swap discards blue; a failure in the watch undoes the
 // swap (green starts again, the route returns, green's database untouched)
@@ -22,7 +24,8 @@
 import type { ApplyPorts } from '../apply/apply-plan.js';
 import { databaseName, type Colour } from '../compile/names.js';
 import type { DesiredContainer, DesiredDatabase, DesiredRoute } from '../model.js';
-import { blueWritesSince } from '../upgrades/blue-writes.js';
+import { blueWritesSince, executionCounts } from '../upgrades/blue-writes.js';
+import { errorRateVerdict, type ErrorRatePolicy, type ExecutionCounts } from '../upgrades/error-rate.js';
 import { copyDatabase, databaseExists, databaseUrl, dropDatabase } from '../upgrades/database-copy.js';
 import type { UpgradeInput } from '../upgrades/live-colour.js';
 import { digestDifferences, n8nDigest, type N8nDigest } from '../upgrades/n8n-digest.js';
@@ -48,6 +51,8 @@ export interface UpgradeDeps {
   backup(tenant: string, colour: Colour): BackupDeps;
   /** Seconds blue is watched after the swap (policies.upgrades.watchMinutes × 60). */
   watchSeconds(tenant: string): number;
+  /** The watch's error-rate rule (policies.upgrades.errorRateRise, errorRateMinExecutions); absent: not judged. */
+  errorRatePolicy?(tenant: string): ErrorRatePolicy;
   /** The tenant's route answering 503 with Retry-After (the suspended page, as a promotion's freeze): new work waits during the swap. */
   heldRoute(tenant: string): DesiredRoute;
   /** Undefined while the tenant's blue stack is healthy, else why not (a container down or unhealthy). */
@@ -70,6 +75,9 @@ export interface UpgradeStart extends UpgradeInput {
 }
 
 type Ctx = StepContext<UpgradeDeps>;
+
+/** Hours of green's executions before the copy that make the watch's baseline error rate. */
+const BASELINE_HOURS = 24;
 
 /** The labels of rp9_upgrades_total for a finished upgrade: swapped says whether blue served the tenant before it ended. */
 export function upgradeOutcome(op: Pick<Operation, 'tenant' | 'status' | 'state'>): { tenant: string; result: 'success' | 'rolled-back' | 'failed'; swapped: 'true' | 'false' } {
@@ -145,10 +153,13 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         if (await databaseExists(ctx.deps.adminUrl, blue.database)) await dropDatabase(ctx.deps.adminUrl, blue.database);
         await ctx.deps.ports().ensureDatabase(blue);
         const greenDigest = await n8nDigest(colourUrl(ctx, fromColour));
+        // Green's error rate before the upgrade, the watch's baseline: the executions created in the 24 h before the copy.
+        const at = now(ctx);
+        const greenExecutions = await executionCounts(colourUrl(ctx, fromColour), new Date(at.getTime() - BASELINE_HOURS * 3_600_000), at).catch(() => null);
         const started = Date.now();
         ctx.progress({ phase: 'copy' });
         const { bytes } = await copyDatabase(ctx.deps.adminUrl, databaseName(tenant, fromColour), blue.database, blue.role, ctx.signal);
-        return { greenDigest, copy: { method: 'pg_dump|pg_restore', bytes, seconds: (Date.now() - started) / 1000 } };
+        return { greenDigest, greenExecutions, copy: { method: 'pg_dump|pg_restore', bytes, seconds: (Date.now() - started) / 1000 } };
       },
       async undo(ctx) {
         await dropDatabase(ctx.deps.adminUrl, databaseName(ctx.operation.tenant, input(ctx).toColour));
@@ -226,10 +237,16 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         const swappedAt = Date.parse(String(ctx.state.swappedAt));
         const problem = await ctx.deps.unhealthy(blueNames(ctx));
         if (problem) throw new OperationError('upgrade.watch-failed', `blue turned unhealthy during the watch: ${problem}`);
+        // The error rate since the swap against green's before the copy: a rise past the policy's rolls back.
+        const policy = ctx.deps.errorRatePolicy?.(ctx.operation.tenant);
+        // A read that fails is no verdict (never a rollback by itself); the next pass reads again.
+        const blueExecutions = policy ? await executionCounts(colourUrl(ctx, input(ctx).toColour), new Date(swappedAt)).catch(() => undefined) : undefined;
+        const errorRate = policy && blueExecutions ? errorRateVerdict(ctx.state.greenExecutions as ExecutionCounts | null | undefined, blueExecutions, policy) : undefined;
+        if (errorRate?.verdict === 'rose') throw new OperationError('upgrade.error-rate-rose', `the error rate rose during the watch: ${errorRate.reason}`);
         const elapsed = (now(ctx).getTime() - swappedAt) / 1000;
         const watch = ctx.deps.watchSeconds(ctx.operation.tenant);
-        if (elapsed < watch) throw new StepWaiting(`watching blue: ${Math.floor(elapsed)} of ${watch} s`);
-        return { watchedSeconds: Math.round(elapsed) };
+        if (elapsed < watch) throw new StepWaiting(`watching blue: ${Math.floor(elapsed)} of ${watch} s${errorRate ? `; ${errorRate.reason}` : ''}`);
+        return { watchedSeconds: Math.round(elapsed), ...(errorRate ? { errorRate } : {}) };
       },
     },
     {

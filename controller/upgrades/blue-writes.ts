@@ -4,6 +4,7 @@
 // returns to green's database as it was at the swap, so all of it is lost;
 // the journal and the UpgradeFailed event say how much.
 import pg from 'pg';
+import type { ExecutionCounts } from './error-rate.js';
 import { digestDifferences, n8nDigest, type N8nDigest } from './n8n-digest.js';
 
 export interface BlueWrites {
@@ -44,4 +45,21 @@ export function describeLostWrites(swapped: boolean, writes: BlueWrites | undefi
   const executions = `${writes.executions} execution${writes.executions === 1 ? '' : 's'}${writes.failedExecutions > 0 ? ` (${writes.failedExecutions} failed)` : ''}`;
   const edits = writes.changes.length > 0 ? `workflow or credential edits (${writes.changes.join('; ')})` : 'no workflow or credential edits';
   return `${head}: ${executions} and ${edits}`;
+}
+
+/** Finished executions created in [from, to) (to: open), by outcome: what the watch's error rate is computed from. */
+export async function executionCounts(databaseUrl: string, from: Date, to?: Date): Promise<ExecutionCounts> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ success: string; failed: string }>(
+      `select count(*) filter (where status = 'success') as success, count(*) filter (where status in ('error', 'crashed')) as failed
+         from execution_entity where "createdAt" >= $1 and ($2::timestamptz is null or "createdAt" < $2)`,
+      [from, to ?? null],
+    );
+    return { success: Number(rows[0]?.success ?? 0), failed: Number(rows[0]?.failed ?? 0) };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
