@@ -332,6 +332,10 @@ export interface Policies {
      */
     errorRateRise: number;
     /**
+     * Hours the controller keeps green's stopped containers and database after a blue/green upgrade's watch passed before it removes them (0: at once). While kept, rp9 tenant rollback switches back to green.
+     */
+    keepGreenHours: number;
+    /**
      * Finished executions needed to compute an error rate: blue with fewer since the swap is not judged (unmeasured), green with fewer counts as a baseline of 0.
      */
     errorRateMinExecutions: number;

@@ -37,7 +37,7 @@ async function request(store: Store, tenant: string, first: RollbackDecision, io
       return { decision, op };
     } catch (error) {
       if ((error as { code?: string }).code !== 'store.conflict') throw error;
-      decision = rollbackDecision(tenant, await newestUpgrade(store, tenant), false);
+      decision = rollbackDecision(tenant, await newestUpgrade(store, tenant), false, new Date());
     }
   }
   return { decision };
@@ -112,7 +112,7 @@ export const tenantRollbackCommand: Command = {
     const store = await openStore({ ...options, notify: (message) => io.stderr.write(`rp9: ${message}\n`) });
     let restoreFrom: string | undefined;
     try {
-      const first = rollbackDecision(tenant, await newestUpgrade(store, tenant), values.confirm === tenant);
+      const first = rollbackDecision(tenant, await newestUpgrade(store, tenant), values.confirm === tenant, new Date());
       const { decision, op } = await request(store, tenant, first, io, values.reason as string | undefined);
       if (decision.action === 'refuse') {
         if (format === 'json') io.stdout.write(`${JSON.stringify({ tenant, refused: decision.code, message: decision.message }, null, 2)}\n`);

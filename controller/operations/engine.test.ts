@@ -152,6 +152,17 @@ describe('operation engine', () => {
     expect(after.error).toMatch(/^\[operations\.deadline-exceeded\]/);
   });
 
+  it('a kind may extend one operation\'s deadline from its journal (an upgrade keeping green for hours)', async () => {
+    const kind = { ...toyKind(['a']), deadlineExtensionSeconds: (op: { state: Record<string, unknown> }) => Number(op.state.extra ?? 0) };
+    const late = createOperationEngine({ operations: store.operations, kinds: { toy: bindKind(kind, { effects: new Set<string>(), runs: [] } as Toy) }, logger: silentLogger(), runner: 'controller', now: () => new Date(Date.now() + 2 * 3600_000) });
+
+    const extended = await late.step((await late.start('toy', nextTenant(), { extra: 7200 })).id);
+    const plain = await late.step((await late.start('toy', nextTenant())).id);
+
+    expect(extended.status).toBe('done');
+    expect(plain.error).toMatch(/^\[operations\.deadline-exceeded\]/);
+  });
+
   it('aborts a running operation through the same undo path', async () => {
     const toy: Toy = { effects: new Set(), runs: [] };
     const { e } = engine(toy);

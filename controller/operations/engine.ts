@@ -87,7 +87,7 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
   }
 
   async function runStep(op: Operation, bound: BoundKind, spec: OperationStepSpec<unknown>): Promise<Operation> {
-    const deadlineMs = op.startedAt.getTime() + bound.kind.deadlineSeconds * 1000;
+    const deadlineMs = op.startedAt.getTime() + (bound.kind.deadlineSeconds + Math.max(0, bound.kind.deadlineExtensionSeconds?.(op) ?? 0)) * 1000;
     const remainingMs = deadlineMs - now().getTime();
     if (remainingMs <= 0) {
       return fail(op, new OperationError('operations.deadline-exceeded', `${op.kind} ${op.id} of ${op.tenant} passed its deadline of ${bound.kind.deadlineSeconds} s at step ${spec.name}`));

@@ -10,6 +10,7 @@ import type { DesiredRoute } from '../model.js';
 import { silentLogger } from '../../kernel/log/logger.js';
 import type { Operation } from '../store/types.js';
 import { n8nDigest } from '../upgrades/n8n-digest.js';
+import { databaseExists } from '../upgrades/database-copy.js';
 import { OperationError, StepWaiting, type StepContext } from './kind.js';
 import { upgradeKind, type UpgradeDeps } from './upgrade.js';
 
@@ -154,6 +155,32 @@ describe('upgrade swap', () => {
       expect(waiting).toBeInstanceOf(StepWaiting);
       expect((waiting as StepWaiting).reason).toContain('watching blue: 600 of 900 s; blue\'s error rate 5.0 %');
       expect(passed).toMatchObject({ watchedSeconds: 600, errorRate: { verdict: 'steady', blueRate: 0.05, greenRate: 0.05 } });
+    });
+  });
+
+  describe('keepGreenHours', () => {
+    const cleanup = upgradeKind.steps.find((s) => s.name === 'cleanup')!;
+
+    it('the watch journals how long green is kept; cleanup waits until then, then removes green\'s containers and database', async () => {
+      const { tenant, url } = await greenDatabase();
+      const h = harness(tenant);
+      const deps = { ...h.ctx({}).deps, keepGreenSeconds: () => 7200, errorRatePolicy: undefined };
+      const state = { fromColour: 'green', toColour: 'blue', blueContainers: [], greenContainers: [`rp9-${tenant}-main`], swappedAt: '2026-12-06T09:00:00.000Z' };
+
+      const watched = await watch.run({ ...h.ctx(state), deps });
+      const kept = { ...state, ...watched };
+      const early = await cleanup.run({ ...h.ctx(kept), deps }).catch((e: unknown) => e);
+      const callsWhileKept = [...h.ports.calls];
+      const late = await cleanup.run({ ...h.ctx(kept), deps: { ...deps, now: () => new Date('2026-12-06T12:10:00Z') } });
+
+      expect(watched).toMatchObject({ keepGreenSeconds: 7200, greenKeptUntil: '2026-12-06T12:10:00.000Z' });
+      expect(upgradeKind.deadlineExtensionSeconds?.({ state: kept } as unknown as Operation)).toBe(7200);
+      expect(early).toBeInstanceOf(StepWaiting);
+      expect((early as StepWaiting).reason).toBe('green kept until 2026-12-06T12:10:00.000Z (policies.upgrades.keepGreenHours)');
+      expect(callsWhileKept).toEqual([]);
+      expect(late).toMatchObject({ cleanupErrors: [] });
+      expect(h.ports.calls).toEqual([`rp9-${tenant}-main: removeContainer`]);
+      expect(await databaseExists(adminUrl, new URL(url).pathname.slice(1))).toBe(false);
     });
   });
 });

@@ -14,7 +14,8 @@
 //   watch           blue stays healthy for the watch (waits across passes) and
 //                   its execution error rate since the swap does not rise past
 //                   green's before the copy by more than errorRateRise
-//   cleanup         green's containers and database are removed
+//   cleanup         green's containers and database are removed, at once or
+//                   once keepGreenHours have passed (waits across passes)
 // Any failure up to the swap discards blue; a failure in the watch undoes the
 // swap (green starts again, the route returns, green's database untouched)
 // and then discards blue: what was written on blue after the swap is lost
@@ -51,6 +52,8 @@ export interface UpgradeDeps {
   backup(tenant: string, colour: Colour): BackupDeps;
   /** Seconds blue is watched after the swap (policies.upgrades.watchMinutes × 60). */
   watchSeconds(tenant: string): number;
+  /** Seconds green's stopped containers and database are kept after the watch passed (policies.upgrades.keepGreenHours × 3600; absent: 0). */
+  keepGreenSeconds?(tenant: string): number;
   /** The watch's error-rate rule (policies.upgrades.errorRateRise, errorRateMinExecutions); absent: not judged. */
   errorRatePolicy?(tenant: string): ErrorRatePolicy;
   /** The tenant's route answering 503 with Retry-After (the suspended page, as a promotion's freeze): new work waits during the swap. */
@@ -246,13 +249,18 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         const elapsed = (now(ctx).getTime() - swappedAt) / 1000;
         const watch = ctx.deps.watchSeconds(ctx.operation.tenant);
         if (elapsed < watch) throw new StepWaiting(`watching blue: ${Math.floor(elapsed)} of ${watch} s${errorRate ? `; ${errorRate.reason}` : ''}`);
-        return { watchedSeconds: Math.round(elapsed), ...(errorRate ? { errorRate } : {}) };
+        const keep = ctx.deps.keepGreenSeconds?.(ctx.operation.tenant) ?? 0;
+        const kept = keep > 0 ? { keepGreenSeconds: keep, greenKeptUntil: new Date(now(ctx).getTime() + keep * 1000).toISOString() } : {};
+        return { watchedSeconds: Math.round(elapsed), ...(errorRate ? { errorRate } : {}), ...kept };
       },
     },
     {
       name: 'cleanup',
       timeoutSeconds: 10 * 60,
       async run(ctx) {
+        // keepGreenHours: green stays (stopped, its database untouched) until then; rp9 tenant rollback can still switch back to it.
+        const keptUntil = typeof ctx.state.greenKeptUntil === 'string' ? Date.parse(ctx.state.greenKeptUntil) : Number.NaN;
+        if (keptUntil > now(ctx).getTime()) throw new StepWaiting(`green kept until ${ctx.state.greenKeptUntil as string} (policies.upgrades.keepGreenHours)`);
         // The watch passed: a failure here must not roll back. What is left is logged; the plan deletes leftover containers.
         const ports = ctx.deps.ports();
         const errors: string[] = [];
@@ -263,6 +271,8 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
       },
     },
   ],
+  // Keeping green extends the operation's budget by that long.
+  deadlineExtensionSeconds: (op) => (typeof op.state.keepGreenSeconds === 'number' ? op.state.keepGreenSeconds : 0),
   async onFinished(op, deps) {
     deps.metrics?.upgrades.inc(upgradeOutcome(op));
     if (op.status === 'done') await deps.onDone?.(op);

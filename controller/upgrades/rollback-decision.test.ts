@@ -36,6 +36,9 @@ describe('rollbackDecision', () => {
     { name: 'during the swap: roll back', op: upgrade(4), expected: { action: 'roll-back', step: 'swap' } },
     { name: 'during the watch: roll back', op: upgrade(5), expected: { action: 'roll-back', step: 'watch', atSteps: ['swap', 'watch'] } },
     { name: 'while green is removed', op: upgrade(6), expected: { action: 'refuse', code: 'upgrade.cleanup-running' } },
+    { name: 'while green is kept (keepGreenHours): roll back', op: upgrade(6, 'running', { greenKeptUntil: '2026-12-06T12:00:00.000Z' }), expected: { action: 'roll-back', step: 'cleanup', atSteps: ['swap', 'watch', 'cleanup'] } },
+    { name: 'green kept, but less than 15 minutes left: refused', op: upgrade(6, 'running', { greenKeptUntil: '2026-12-06T10:14:59.000Z' }), expected: { action: 'refuse', code: 'upgrade.cleanup-running' } },
+    { name: 'green kept until a time already past: refused', op: upgrade(6, 'running', { greenKeptUntil: '2026-12-06T09:00:00.000Z' }), expected: { action: 'refuse', code: 'upgrade.cleanup-running' } },
     { name: 'done, not confirmed', op: upgrade(7, 'done'), expected: { action: 'refuse', code: 'upgrade.confirm-required' } },
     { name: 'done, confirmed: restore the pre-upgrade backup', op: upgrade(7, 'done'), confirmed: true, expected: { action: 'restore', backupId: 'acme-b1' } },
     { name: 'done without a backup', op: upgrade(7, 'done', {}), confirmed: true, expected: { action: 'refuse', code: 'upgrade.no-backup' } },
@@ -45,11 +48,11 @@ describe('rollbackDecision', () => {
   ];
 
   it.each(cases)('$name', ({ op, confirmed, expected }) => {
-    expect(rollbackDecision('acme', op, confirmed ?? false)).toMatchObject(expected);
+    expect(rollbackDecision('acme', op, confirmed ?? false, t0)).toMatchObject(expected);
   });
 
   it('the refusal after cleanup names the backup and the confirmation', () => {
-    const decision = rollbackDecision('acme', upgrade(7, 'done'), false);
+    const decision = rollbackDecision('acme', upgrade(7, 'done'), false, t0);
 
     expect(decision).toMatchObject({ message: expect.stringContaining('pre-upgrade backup acme-b1') });
     expect(decision).toMatchObject({ message: expect.stringContaining('--confirm acme') });

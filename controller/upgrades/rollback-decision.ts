@@ -5,6 +5,8 @@
 //   swap or watch       roll back to green: the swap is undone (green starts
 //                       again on its untouched database, the route returns),
 //                       blue is discarded; what blue wrote since the swap is lost
+//   cleanup, green kept (keepGreenHours, at least KEEP_MARGIN_SECONDS left)
+//                       roll back to green as in the watch
 //   cleanup running     refused: green is being removed; wait for the end
 //   done (cleaned up)   restore the pre-upgrade backup in place, only when confirmed
 //   already rolling back, rolled back or given up: refused, nothing to do
@@ -15,6 +17,8 @@ import { upgradeInput } from './live-colour.js';
 export const BEFORE_SWAP_STEPS = ['backup', 'copy-database', 'blue-up', 'gate'] as const;
 /** Steps where a request rolls back to green. */
 export const ROLLBACK_STEPS = ['swap', 'watch'] as const;
+/** While green is kept, a rollback is taken only this long before it is removed (the cleanup step's timeout and then some), so it never meets a removal under way. */
+export const KEEP_MARGIN_SECONDS = 15 * 60;
 
 export type RollbackDecision =
   | { action: 'cancel'; operationId: string; step: string; atSteps: readonly string[] }
@@ -31,7 +35,7 @@ export type RollbackRefusal =
   | 'upgrade.confirm-required';
 
 /** `newest` is the tenant's newest upgrade operation (undefined: none); `confirmed` is --confirm <tenant> (or the API's confirm). */
-export function rollbackDecision(tenant: string, newest: Operation | undefined, confirmed: boolean): RollbackDecision {
+export function rollbackDecision(tenant: string, newest: Operation | undefined, confirmed: boolean, now: Date): RollbackDecision {
   if (!newest) return { action: 'refuse', code: 'upgrade.none', message: `tenant ${tenant} has no upgrade in the journal: nothing to roll back (rp9 restore --in-place restores any backup)` };
   const { fromVersion, toVersion } = upgradeInput(newest);
   const what = `upgrade ${newest.id} (n8n ${fromVersion} → ${toVersion})`;
@@ -52,5 +56,7 @@ export function rollbackDecision(tenant: string, newest: Operation | undefined, 
   const step = newest.steps[newest.currentStep]?.name ?? '';
   if ((BEFORE_SWAP_STEPS as readonly string[]).includes(step)) return { action: 'cancel', operationId: newest.id, step, atSteps: BEFORE_SWAP_STEPS };
   if ((ROLLBACK_STEPS as readonly string[]).includes(step)) return { action: 'roll-back', operationId: newest.id, step, atSteps: ROLLBACK_STEPS };
+  const keptUntil = typeof newest.state.greenKeptUntil === 'string' ? Date.parse(newest.state.greenKeptUntil) : Number.NaN;
+  if (step === 'cleanup' && keptUntil - now.getTime() >= KEEP_MARGIN_SECONDS * 1000) return { action: 'roll-back', operationId: newest.id, step, atSteps: [...ROLLBACK_STEPS, 'cleanup'] };
   return { action: 'refuse', code: 'upgrade.cleanup-running', message: `${what} is at step ${step}: the watch passed and green is being removed; once it is done, roll back with --confirm ${tenant} (an in-place restore of the pre-upgrade backup)` };
 }

@@ -92,6 +92,7 @@ export function upgradeDeps(options: UpgradeRuntimeOptions): UpgradeDeps {
       n8n: { exportItems: (_t, what) => exportItems(options.docker, mainContainerName(tenant, colour), what) },
     }),
     watchSeconds: () => options.watchSeconds ?? (options.config()?.platform.spec.policies.upgrades.watchMinutes ?? 15) * 60,
+    keepGreenSeconds: () => (options.config()?.platform.spec.policies.upgrades.keepGreenHours ?? 0) * 3600,
     errorRatePolicy: () => {
       const upgrades = options.config()?.platform.spec.policies.upgrades;
       return { maxRise: upgrades?.errorRateRise ?? 0.1, minExecutions: upgrades?.errorRateMinExecutions ?? 10 };

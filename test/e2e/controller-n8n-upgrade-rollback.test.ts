@@ -123,7 +123,7 @@ describe('rolling back an upgrade during the watch', () => {
     expect(blueExecutions.length).toBeGreaterThan(greenExecutions.length);
 
     // Act: the rollback, as rp9 tenant rollback asks for it; then the operations loop's passes.
-    const decision = rollbackDecision(tenant, op, false);
+    const decision = rollbackDecision(tenant, op, false, new Date());
     expect(decision).toMatchObject({ action: 'roll-back', step: 'watch' });
     if (decision.action !== 'roll-back') throw new Error('unreachable');
     await journalRollback(ctl.store.operations, decision, { by: 'cli:test', at: new Date(), reason: 'e2e' });

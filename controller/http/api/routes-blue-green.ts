@@ -68,7 +68,7 @@ function refusal(decision: Extract<RollbackDecision, { action: 'refuse' }>): Api
 async function rollback(context: RouteContext, id: string, body: { confirm?: string; reason?: string }): Promise<Answer> {
   const { good, entry } = tenantInConfig(context, id);
   for (let attempt = 0; attempt < 2; attempt += 1) {
-    const decision = rollbackDecision(id, await newestUpgrade(context, id), body.confirm === id);
+    const decision = rollbackDecision(id, await newestUpgrade(context, id), body.confirm === id, context.now);
     if (decision.action === 'refuse') throw refusal(decision);
     if (decision.action === 'restore') {
       const platform = good.platform.spec;
