@@ -349,6 +349,18 @@ export interface Policies {
      */
     watchMinutes: number;
     /**
+     * During the watch, the largest rise of the tenant's execution error rate (a share: 0.1 is ten percentage points) over green's before the copy (the 24 h before the upgrade) that blue may show; past it the upgrade rolls back to green.
+     */
+    errorRateRise: number;
+    /**
+     * Hours the controller keeps green's stopped containers and database after a blue/green upgrade's watch passed before it removes them (0: at once). While kept, rp9 tenant rollback switches back to green.
+     */
+    keepGreenHours: number;
+    /**
+     * Finished executions needed to compute an error rate: blue with fewer since the swap is not judged (unmeasured), green with fewer counts as a baseline of 0.
+     */
+    errorRateMinExecutions: number;
+    /**
      * Whether the bot proposes a new n8n major once nothing newer is left in the tenant's major: hold (the default; held as upgrades.major-held) or propose (for review unless autoMerge.upgrades.major). n8n majors change the runtime (n8n 2.x needs Node 24), so operators opt in.
      */
     majors: 'hold' | 'propose';

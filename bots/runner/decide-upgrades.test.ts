@@ -67,3 +67,36 @@ describe('decideUpgradesRun checks that a version installs before proposing it',
     expect(decision.notes).toEqual(expect.arrayContaining([expect.stringContaining('installability unchecked')]));
   });
 });
+
+describe('decideUpgradesRun reads canary health from the upgrade journal, not from rp9_tenant_ready', () => {
+  const canary = (name: string, version: string) => tenantFromYaml(tenantYaml(name, ['plan: pro', 'mode: dedicated', `n8n: { version: "${version}" }`], ['labels: { rp9.io/canary: "true" }']), schemasDirOf(root));
+  const registry = [
+    { version: '1.123.4', publishedAt: daysAgo(40) },
+    { version: '1.123.5', publishedAt: daysAgo(30) },
+  ];
+  const ready = async () => new Map([['acme', true], ['wayne', true]]);
+  const record = (status: 'done' | 'rolled-back', error: string | null = null) => ({ operationId: 'op-7', toVersion: '1.123.5', status, finished: true, step: null, watchPassed: status === 'done', errorRateRose: status === 'done' ? false : null, error });
+  // The canary's version landed long ago (no history: soaked), so only its health gates the wave.
+  const run = (journal?: Map<string, ReturnType<typeof record>>) => decideUpgradesRun({ platform, tenants: [canary('acme', '1.123.5'), dedicated('wayne', '1.123.4')], versions: async () => registry, health: ready, ...(journal ? { upgradeJournal: async () => journal } : {}), now });
+
+  it('a canary whose upgrade rolled back holds the wave although it is ready, with the reason in the run output', async () => {
+    const decision = await run(new Map([['acme', record('rolled-back', '[upgrade.watch-failed] blue turned unhealthy')]]));
+
+    expect(decision.proposals).toEqual([]);
+    expect(decision.held).toEqual([{ tenant: 'wayne', code: 'upgrades.waiting-for-canaries', reason: 'waits until every canary runs 1.123.5 for 24 h and is healthy (held by acme: upgrade op-7 to 1.123.5 rolled back: [upgrade.watch-failed] blue turned unhealthy); next step 1.123.5 (patch)' }]);
+    expect(decision.notes).toContain('canary acme holds the wave: upgrade op-7 to 1.123.5 rolled back: [upgrade.watch-failed] blue turned unhealthy');
+  });
+
+  it('a canary whose upgrade finished, watch passed and error rate flat opens the wave', async () => {
+    const decision = await run(new Map([['acme', record('done')]]));
+
+    expect(decision.proposals.map((p) => `${p.tenant}:${String(p.edits[0]?.value)}`)).toEqual(['wayne:1.123.5']);
+  });
+
+  it('without the journal, readiness stands in and the run says so', async () => {
+    const decision = await run();
+
+    expect(decision.proposals.map((p) => p.tenant)).toEqual(['wayne']);
+    expect(decision.notes).toContain('upgrade journal unavailable (no DATABASE_URL): canary health falls back to rp9_tenant_ready');
+  });
+});

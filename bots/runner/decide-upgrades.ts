@@ -1,6 +1,8 @@
 // The upgrades bot's inputs and decision: versions from the registry, health
 // from the controller (rp9_tenant_ready), and for canaries the time their
-// declared version landed on the base branch (the soak clock). A ready tenant
+// declared version landed on the base branch (the soak clock) and their
+// health from the upgrade journal (canary-health.ts: the upgrade finished
+// without rollback, its watch passed, its error rate did not rise). A ready tenant
 // runs what git declares, so its current version is the declared one.
 // Before a version is proposed, the installable source says whether its
 // dependency tree resolves from the registry; one that does not is dropped
@@ -8,6 +10,7 @@
 import type { Platform } from '../../config/types.js';
 import type { Tenant } from '../../types/tenant.js';
 import { eligibleVersions, upgradeProposals, upgradeSteps, type TenantUpgrade, type UpgradeTenantInput } from '../upgrades/decide.js';
+import { canaryHealth, type UpgradeRecord } from '../upgrades/canary-health.js';
 import { uncheckedTargets, uninstallable, withoutUninstallable } from '../upgrades/installable.js';
 import type { AvailableVersion } from '../upgrades/npm.js';
 import { tenantFile } from '../core/types.js';
@@ -26,6 +29,8 @@ export interface UpgradesSources {
   /** Whether each version installs from the registry (its tree resolves); absent = not checked (noted). */
   installable?: (versions: string[]) => Promise<Map<string, boolean>>;
   health?: (now: Date) => Promise<Map<string, boolean>>;
+  /** Each tenant's newest upgrade in the controller's journal (DATABASE_URL); absent = canaries' health falls back to readiness (noted). */
+  upgradeJournal?: () => Promise<Map<string, UpgradeRecord>>;
   history?: FieldHistory;
   now: Date;
 }
@@ -41,13 +46,13 @@ function heldOf(upgrade: TenantUpgrade, soakHours: number): Held[] {
     case 'proposed':
       return [];
     case 'unhealthy':
-      return [{ tenant, code: 'upgrades.unhealthy', reason: `not ready (rp9_tenant_ready): a human looks first; next step ${to}` }];
+      return [{ tenant, code: 'upgrades.unhealthy', reason: `${upgrade.input.healthReason ?? 'not ready (rp9_tenant_ready)'}: a human looks first; next step ${to}` }];
     case 'soaking':
       return [{ tenant, code: 'upgrades.soaking', reason: `canary still soaking ${upgrade.declared} (less than ${soakHours} h); next step ${to}` }];
     case 'major-held':
       return [{ tenant, code: 'upgrades.major-held', reason: `the next step ${to} is a new major: set policies.upgrades.majors: propose to get pull requests for majors` }];
     case 'waiting-for-canaries':
-      return [{ tenant, code: 'upgrades.waiting-for-canaries', reason: `waits until every canary runs ${upgrade.step.version} for ${soakHours} h and is healthy; next step ${to}` }];
+      return [{ tenant, code: 'upgrades.waiting-for-canaries', reason: `waits until every canary runs ${upgrade.step.version} for ${soakHours} h and is healthy${upgrade.gate?.unhealthy ? ` (held by ${upgrade.gate.unhealthy.join('; ')})` : ''}; next step ${to}` }];
   }
 }
 
@@ -73,11 +78,26 @@ export async function decideUpgradesRun(sources: UpgradesSources): Promise<Decis
   const lookback = (policy.soakHours + 1) * HOUR;
   const since = new Date(now.getTime() - lookback);
   if (!sources.history) notes.push('git history unavailable: canaries count as soaked since their version landed more than soakHours ago');
+  let journal: Map<string, UpgradeRecord> | undefined;
+  if (!sources.upgradeJournal) notes.push('upgrade journal unavailable (no DATABASE_URL): canary health falls back to rp9_tenant_ready');
+  else {
+    try {
+      journal = await sources.upgradeJournal();
+    } catch (error) {
+      notes.push(`upgrade journal unavailable (${(error as Error).message}): canary health falls back to rp9_tenant_ready`);
+    }
+  }
   const inputs: UpgradeTenantInput[] = [];
   for (const tenant of fleet) {
     const name = tenant.metadata.name;
     const input: UpgradeTenantInput = { tenant, healthy: health.get(name) === true, currentVersion: declared(tenant, platform) };
     if (tenant.metadata.labels?.[policy.canaryLabel] === 'true') {
+      if (journal) {
+        const verdict = canaryHealth(declared(tenant, platform), journal.get(name), input.healthy);
+        input.healthy = verdict.healthy;
+        input.healthReason = verdict.reason;
+        if (verdict.source === 'journal' && !verdict.healthy) notes.push(`canary ${name} holds the wave: ${verdict.reason}`);
+      }
       const landed = await sources.history?.lastChangeAt(tenantFile(name), VERSION, since);
       input.upgradedAt = landed ?? since;
     }

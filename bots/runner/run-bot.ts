@@ -56,6 +56,7 @@ async function decide(name: RunnableBot, deps: RunBotDeps): Promise<Decision> {
       return decideUpgradesRun({
         platform, tenants, now, versions: deps.versions,
         ...(deps.installable ? { installable: deps.installable } : {}), ...(health ? { health } : {}), ...(history ? { history } : {}),
+        ...(deps.upgradeJournal ? { upgradeJournal: deps.upgradeJournal } : {}),
       });
     }
   }

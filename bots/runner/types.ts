@@ -2,6 +2,7 @@
 // (a value: `--dry-run` prints them, execute() performs them) and its report.
 import type { AutoMergeDecision, Candidate, Proposal, RiskClass } from '../index.js';
 import type { AvailableVersion } from '../upgrades/npm.js';
+import type { UpgradeRecord } from '../upgrades/canary-health.js';
 import type { MeterEvent, Notice } from '../enforcement/decide.js';
 import type { SubscriptionView } from '../stripe-sync/decide.js';
 import type { Forge, MergeMethod } from '../../edges/forge/index.js';
@@ -43,6 +44,8 @@ export interface RunBotDeps {
   onlyTenant?: string;
   /** Tenant health (upgrades); default: metrics.ready. */
   health?: (now: Date) => Promise<Map<string, boolean>>;
+  /** Each tenant's newest upgrade from the controller's journal (upgrades: canary health); absent = readiness only. */
+  upgradeJournal?: () => Promise<Map<string, UpgradeRecord>>;
   now: Date;
   dryRun: boolean;
   logger: Logger;

@@ -16,8 +16,10 @@ export { eligibleVersions, nextStep, riskOf, targetVersion, type EligibleVersion
 
 export interface UpgradeTenantInput {
   tenant: Tenant;
-  /** The tenant's containers pass their health checks (from observed state). */
+  /** The tenant's containers pass their health checks (from observed state); a canary's comes from its upgrade in the journal (canary-health.ts). */
   healthy: boolean;
+  /** Why it counts as healthy or not, when known (a canary's journal verdict): shown in the run output. */
+  healthReason?: string;
   /** The n8n version the tenant runs now (from observed state). */
   currentVersion: string;
   /** When the tenant started running currentVersion. */
@@ -34,6 +36,8 @@ export type UpgradeStatus = 'proposed' | 'unhealthy' | 'soaking' | 'waiting-for-
 
 export interface CanaryGate {
   open: boolean;
+  /** The canaries that hold the wave for their health, each with why (a rolled-back upgrade names its error). */
+  unhealthy?: string[];
   evidence: Evidence[];
   text: string;
 }
@@ -74,8 +78,10 @@ function canaryGate(canaries: UpgradeTenantInput[], target: string, soakHours: n
   const minSoak = Math.min(...soaks);
   const healthy = canaries.filter((c) => c.healthy).length;
   const open = onTarget === canaries.length && minSoak >= soakHours && healthy === canaries.length;
+  const unhealthy = canaries.filter((c) => !c.healthy).map((c) => `${c.tenant.metadata.name}: ${c.healthReason ?? 'not healthy'}`);
   return {
     open,
+    ...(unhealthy.length > 0 ? { unhealthy } : {}),
     evidence: [
       { metric: 'canariesOnTarget', value: `${onTarget}/${canaries.length}`, threshold: `${canaries.length}/${canaries.length}`, comparator: '==', window: '', unit: '' },
       { metric: 'canarySoakHours', value: Number.isNaN(minSoak) ? 'n/a' : round2(minSoak), threshold: soakHours, comparator: '>=', window: '', unit: 'h' },

@@ -3,6 +3,7 @@
 // clients) and closes it after. Without DATABASE_URL nothing is sent: a
 // record only in this process could send a notice twice after a restart.
 import { openStore } from '../../controller/store/index.js';
+import { upgradeJournal } from '../../controller/upgrades/canary-record.js';
 import { createEnforcementEffects, effectsSettingsFromEnv, overageMeters } from '../../bots/runner/enforcement-effects.js';
 import type { RunBotDeps } from '../../bots/runner/types.js';
 import type { Logger } from '../../kernel/log/logger.js';
@@ -22,6 +23,18 @@ export async function withEnforcementEffects<T>(deps: RunBotDeps, env: NodeJS.Pr
     return await run(created ? { ...deps, effects: created.effects } : deps);
   } finally {
     created?.close();
+    await store.close();
+  }
+}
+
+/** The upgrades bot reads canary health from the controller's upgrade journal in the store at DATABASE_URL; without it, readiness stands in (the run notes it). */
+export async function withUpgradeJournal<T>(deps: RunBotDeps, env: NodeJS.ProcessEnv, logger: Logger, run: (deps: RunBotDeps) => Promise<T>): Promise<T> {
+  const databaseUrl = env.DATABASE_URL?.trim();
+  if (!databaseUrl) return run(deps);
+  const store = await openStore({ databaseUrl, notify: (message) => logger.info(message) });
+  try {
+    return await run({ ...deps, upgradeJournal: () => upgradeJournal(store.operations) });
+  } finally {
     await store.close();
   }
 }

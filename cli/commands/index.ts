@@ -28,6 +28,7 @@ export const commands: CommandEntry[] = [
   { name: ['tenant', 'failover'], summary: 'Open (or update) the emergency pull request that moves a dedicated tenant back to shared, and follow it (playbook 5)', load: async () => (await import('./tenant-failover.js')).tenantFailoverCommand },
   { name: ['tenant', 'restart'], summary: 'Restart a dedicated tenant\'s containers, record it, and wait for health (playbook 5)', load: async () => (await import('./tenant-restart.js')).tenantRestartCommand },
   { name: ['tenant', 'upgrade-status'], summary: 'Show a tenant\'s newest blue/green n8n upgrade from the journal', load: async () => (await import('./tenant-upgrade-status.js')).tenantUpgradeStatusCommand },
+  { name: ['tenant', 'rollback'], summary: 'Take a tenant back from its blue/green n8n upgrade: to green during the watch, or restore the pre-upgrade backup after cleanup (--confirm)', load: async () => (await import('./tenant-rollback.js')).tenantRollbackCommand },
   { name: ['simulate'], summary: "Replay workload traces through rp9's bots and the spec's naive autoscale rules, and compare them", load: async () => (await import('./simulate.js')).simulateCommand },
   { name: ['api'], summary: 'Call the controller\'s signed API: rp9 api GET /tenants/acme', load: async () => (await import('./api.js')).apiCommand },
   { name: ['analytics'], summary: 'Capacity analytics from the controller\'s API: rp9 analytics utilization', load: async () => (await import('./analytics.js')).analyticsCommand },

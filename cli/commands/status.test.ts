@@ -39,6 +39,14 @@ describe('status rendering', () => {
     ].join('\n'));
   });
 
+  it('with upgrades, each tenant\'s newest upgrade in a last column (the step of a running one, or the last result)', () => {
+    const text = renderStatusTable([status({}), status({ tenant: 'globex' })], now, undefined, new Map([['acme', 'upgrading 1.123.81 → 2.41.1: step 6/7 watch, live blue']]));
+
+    expect(text.split('\n')[0]).toMatch(/UPDATED\s+UPGRADE$/);
+    expect(text.split('\n')[1]).toMatch(/\(5m ago\)\s+upgrading 1\.123\.81 → 2\.41\.1: step 6\/7 watch, live blue$/);
+    expect(text.split('\n')[2]).toMatch(/\(5m ago\)\s+-$/);
+  });
+
   it('a downtime change waiting for its maintenance window reads Pending (window opens <time>)', () => {
     const message = 'Pending (window opens 2026-03-07 22:00 UTC): recreate container rp9-acme-main';
     const text = renderStatusTable([status({ conditions: [{ type: 'Ready', status: 'False', reason: 'MaintenanceWindow', message, lastTransitionTime: at('2026-03-01T11:00:00Z') }] })], now);
@@ -152,6 +160,19 @@ describe('rp9 status on PostgreSQL', () => {
     expect(await main(['status', 'acme'], one.io)).toBe(0);
     expect(await main(['status', 'acme', '-o', 'json'], json.io)).toBe(0);
     expect(await main(['status', 'initech'], unknown.io)).toBe(1);
+    const upgrading = await openStore({ databaseUrl: env.DATABASE_URL });
+    const op = await upgrading.operations.start({ tenant: 'acme', kind: 'upgrade', steps: ['backup', 'copy-database', 'blue-up', 'gate', 'swap', 'watch', 'cleanup'], state: { fromVersion: '1.123.81', toVersion: '2.41.1', fromColour: 'green', toColour: 'blue' } });
+    for (let i = 0; i < 5; i += 1) await upgrading.operations.advance(op.id);
+    await upgrading.close();
+    const allUpgrading = capture(env, '/');
+    const oneUpgrading = capture(env, '/');
+    const jsonUpgrading = capture(env, '/');
+    expect(await main(['status'], allUpgrading.io)).toBe(0);
+    expect(await main(['status', 'acme'], oneUpgrading.io)).toBe(0);
+    expect(await main(['status', '-o', 'json'], jsonUpgrading.io)).toBe(0);
+    expect(allUpgrading.out().split('\n')[1]).toMatch(/upgrading 1\.123\.81 → 2\.41\.1: step 6\/7 watch, live blue$/);
+    expect(oneUpgrading.out()).toContain(`Upgrade:          upgrading 1.123.81 → 2.41.1: step 6/7 watch, live blue (operation ${op.id}; rp9 tenant upgrade-status acme)`);
+    expect(JSON.parse(jsonUpgrading.out()).upgrades.acme).toMatchObject({ summary: 'upgrading 1.123.81 → 2.41.1: step 6/7 watch, live blue', operation: { id: op.id, step: 'watch', liveColour: 'blue' } });
 
     const lines = all.out().split('\n');
     expect(lines[0]).toMatch(/^TENANT\s+PHASE\s+READY\s+REASON\s+APPLIED\s+UPDATED$/);

@@ -9,6 +9,9 @@ import { promotionView, type PromotionView } from '../../controller/promotion/vi
 import type { SharedMember } from '../../controller/store/shared-members-repo.js';
 import { memberFields } from '../../controller/shared-tenants/member-fields.js';
 import { resourceRows } from './status-resources.js';
+import { UPGRADE_KIND } from '../../controller/upgrades/live-colour.js';
+import { upgradeSummary } from '../../controller/upgrades/upgrade-summary.js';
+import { upgradeView } from '../../controller/upgrades/upgrade-view.js';
 import { readUsage, usageCell, usageRows, type TenantUsageView, type UsageRead } from './status-usage.js';
 
 const RECENT_EVENTS = 10;
@@ -19,6 +22,8 @@ export interface TenantDetail {
   events: StoreEvent[];
   /** The tenant's promotion in progress: phase migrating, its step and elapsed freeze. */
   promotion?: PromotionView;
+  /** The tenant's newest blue/green upgrade: one line (step of a running one, or the last result) and the journal's view. */
+  upgrade?: { summary: string; operation: ReturnType<typeof upgradeView> };
   /** A shared tenant's member on the shared n8n, when rp9 made one. */
   member?: SharedMember;
   /** Usage against the plan's limits (RP9_PROMETHEUS_URL): the figures, or why there are none. */
@@ -66,11 +71,15 @@ export const statusCommand: Command = {
         if (tenants.length === 0) return printEmpty(io, format, backend, undefined);
         const read = await usage;
         const byTenant = read?.kind === 'read' ? read.byTenant : undefined;
+        const now = new Date();
+        const newest = await store.operations.latestByKind(UPGRADE_KIND);
+        const upgrades = new Map(newest.map((o) => [o.tenant, upgradeSummary(o, now)]));
         if (format === 'json') {
-          io.stdout.write(`${JSON.stringify({ backend, tenants, ...(read ? { usage: usageJson(read) } : {}) }, null, 2)}\n`);
+          const upgradesJson = newest.length > 0 ? { upgrades: Object.fromEntries(newest.map((o) => [o.tenant, { summary: upgrades.get(o.tenant), operation: upgradeView(o) }])) } : {};
+          io.stdout.write(`${JSON.stringify({ backend, tenants, ...upgradesJson, ...(read ? { usage: usageJson(read) } : {}) }, null, 2)}\n`);
           return EXIT_OK;
         }
-        io.stdout.write(renderStatusTable(tenants, new Date(), byTenant));
+        io.stdout.write(renderStatusTable(tenants, now, byTenant, upgrades));
         if (read?.kind === 'unavailable') io.stdout.write(`Usage unavailable: ${read.reason}\n`);
         return EXIT_OK;
       }
@@ -83,11 +92,13 @@ export const statusCommand: Command = {
       }
       const operations = await store.operations.listUnfinished(tenant);
       const promoting = operations.find((o) => o.kind === 'promotion');
+      const upgrade = (await store.operations.list(tenant, 100)).find((o) => o.kind === UPGRADE_KIND);
       const detail: TenantDetail = {
         status: promoting ? { ...status, phase: 'migrating' } : status,
         operations,
         events: await store.events.recent({ tenant, limit: RECENT_EVENTS }),
         ...(promoting ? { promotion: promotionView(promoting, new Date()) } : {}),
+        ...(upgrade ? { upgrade: { summary: upgradeSummary(upgrade, new Date()), operation: upgradeView(upgrade) } } : {}),
       };
       const member = await store.sharedMembers.get(tenant);
       if (member) detail.member = member;
@@ -117,16 +128,17 @@ function usageJson(read: UsageRead): Record<string, unknown> {
   return { prometheus: read.prometheus, limitsFrom: read.limitsFrom ?? null, tenants: Object.fromEntries([...read.byTenant].map(([tenant, view]) => [tenant, { figures: view.figures, limits: view.limits, ...(view.resources ? { resources: view.resources } : {}), ...(view.allocation ? { allocation: view.allocation } : {}) }])) };
 }
 
-/** The all-tenants table: tenant, phase, Ready, reason, applied commit (short), updated; with usage, the limit nearest its allowance. */
-export function renderStatusTable(tenants: readonly TenantStatus[], now: Date, usage?: ReadonlyMap<string, TenantUsageView>): string {
+/** The all-tenants table: tenant, phase, Ready, reason, applied commit (short), updated; with usage, the limit nearest its allowance; with upgrades (any tenant has one), each tenant's newest upgrade last. */
+export function renderStatusTable(tenants: readonly TenantStatus[], now: Date, usage?: ReadonlyMap<string, TenantUsageView>, upgrades?: ReadonlyMap<string, string>): string {
+  const withUpgrades = upgrades !== undefined && upgrades.size > 0;
   const rows = tenants.map((s) => {
     const ready = s.conditions.find((c) => c.type === 'Ready');
     // A downtime change waiting for the tenant's window reads `Pending (window opens <time>)`, not a bare reason.
     const reason = ready?.reason === MAINTENANCE_WINDOW_REASON ? pendingOf(ready.message) : (ready?.reason ?? '-');
-    const row = [s.tenant, s.phase, ready?.status ?? '-', reason, shortCommit(s.appliedCommit), when(s.updatedAt, now)];
+    const row = [s.tenant, s.phase, ready?.status ?? '-', reason, shortCommit(s.appliedCommit), when(s.updatedAt, now), ...(withUpgrades ? [upgrades.get(s.tenant) ?? '-'] : [])];
     return usage ? [...row.slice(0, 4), usageCell(usage.get(s.tenant)), ...row.slice(4)] : row;
   });
-  const header = ['TENANT', 'PHASE', 'READY', 'REASON', 'APPLIED', 'UPDATED'];
+  const header = ['TENANT', 'PHASE', 'READY', 'REASON', 'APPLIED', 'UPDATED', ...(withUpgrades ? ['UPGRADE'] : [])];
   return table(usage ? [...header.slice(0, 4), 'USAGE', ...header.slice(4)] : header, rows);
 }
 
@@ -142,6 +154,7 @@ export function renderTenantDetail(detail: TenantDetail, now: Date): string {
     ['Generation', status.observedGeneration ?? '-'],
     ['Updated', when(status.updatedAt, now)],
     ...(detail.promotion ? [['Promotion', `operation ${detail.promotion.operationId}, step ${detail.promotion.step ?? '-'}, freeze ${detail.promotion.freezeSeconds.toFixed(0)} s`] as [string, string]] : []),
+    ...(detail.upgrade ? [['Upgrade', `${detail.upgrade.summary} (operation ${detail.upgrade.operation.id}; rp9 tenant upgrade-status ${status.tenant})`] as [string, string]] : []),
     ...(detail.member ? memberFields(detail.member) : []),
   ];
   const width = Math.max(...fields.map(([k]) => k.length)) + 1;

@@ -52,7 +52,7 @@ export function examplePlatform(): Platform {
           maintenanceWindow: { weekdays: [0, 6], hourUtc: 22 },
         },
         enforcement: { schedule: '0 * * * *', warningPercent: 80, throttlePercent: 95, suspendPercent: 100 },
-        upgrades: { schedule: '0 3 * * *', registryUrl: 'https://registry.example.com', minReleaseAgeDays: 3, canaryLabel: 'rp9.io/canary', soakHours: 24, watchMinutes: 15, majors: 'hold' },
+        upgrades: { schedule: '0 3 * * *', registryUrl: 'https://registry.example.com', minReleaseAgeDays: 3, canaryLabel: 'rp9.io/canary', soakHours: 24, watchMinutes: 15, errorRateRise: 0.1, errorRateMinExecutions: 10, keepGreenHours: 0, majors: 'hold' },
         stripeSync: { schedule: '0 * * * *' },
         bots: { maxOpenPrsPerBot: 5, maxPrsPerHourPerBot: 2 },
       },

@@ -109,12 +109,19 @@ function addressLine(state: DepState | undefined): string {
   return '';
 }
 
+/** A tenant's newest upgrade under its reason: grey while it runs or after it succeeded, red when it rolled back or was given up. */
+function upgradeLine(upgrade: string | undefined): string {
+  if (!upgrade) return '';
+  const bad = /^(rolling back|rolled back|upgrade .* given up)/.test(upgrade);
+  return `<br><span class="${bad ? 'no' : 'wait'}">Upgrade: ${escapeHtml(upgrade)}</span>`;
+}
+
 /** The tenant table of the status page (and of a tenant's page, with one row). */
 export function tenantTable(tenants: readonly TenantRow[]): string {
   const rows = tenants
     .map(
       (t) => `<tr><td>${tenantLink(t.name)}${t.displayName ? ` <span class="muted">${escapeHtml(t.displayName)}</span>` : ''}</td><td>${escapeHtml(t.mode)}</td><td>${escapeHtml(t.plan)}</td><td>${escapeHtml(t.phase)}</td>` +
-        `${readyCell(t)}<td>${escapeHtml(t.reason)}${(t.warnings ?? []).map((w) => `<br><span class="no">${escapeHtml(w)}</span>`).join('')}</td>` +
+        `${readyCell(t)}<td>${escapeHtml(t.reason)}${(t.warnings ?? []).map((w) => `<br><span class="no">${escapeHtml(w)}</span>`).join('')}${upgradeLine(t.upgrade)}</td>` +
         `<td><code title="${escapeHtml(t.appliedCommit)}">${escapeHtml(t.appliedCommit?.slice(0, 12))}</code></td><td>${escapeHtml(formatTime(t.updatedAt))}</td></tr>`,
     )
     .join('\n');

@@ -131,6 +131,21 @@ describe('html', () => {
     expect(upHtml).not.toContain('Docker is not reachable');
   });
 
+  it('shows each tenant\'s newest upgrade under its reason: grey while it runs, red once it rolled back', () => {
+    const tenants: TenantRow[] = [
+      { name: 'a', mode: 'dedicated', plan: 'pro', phase: 'active', ready: true, upgrade: 'upgrading 1.123.81 → 2.41.1: step 6/7 watch, live blue' },
+      { name: 'b', mode: 'dedicated', plan: 'pro', phase: 'active', ready: true, upgrade: 'rolled back 1.123.81 → 2.41.1 (2h ago): [upgrade.watch-failed] <down>' },
+      { name: 'c', mode: 'dedicated', plan: 'pro', phase: 'active', ready: true },
+    ];
+    const html = renderStatusPage({ tenants, version: 'v', generatedAt: new Date(0) });
+    const one = renderTenantPage({ name: 'a', row: tenants[0], events: [], generatedAt: new Date(0) });
+
+    expect(html).toContain('<span class="wait">Upgrade: upgrading 1.123.81 → 2.41.1: step 6/7 watch, live blue</span>');
+    expect(html).toContain('<span class="no">Upgrade: rolled back 1.123.81 → 2.41.1 (2h ago): [upgrade.watch-failed] &lt;down&gt;</span>');
+    expect(html.match(/Upgrade:/g)).toHaveLength(2);
+    expect(one).toContain('Upgrade: upgrading 1.123.81 → 2.41.1: step 6/7 watch, live blue');
+  });
+
   it('shows a tenant whose downtime change waits for its maintenance window as Pending, not failing', () => {
     const sha = 'c'.repeat(40);
     const tenants: TenantRow[] = [{ name: 'a', mode: 'dedicated', plan: 'pro', phase: 'active', ready: false, reason: 'MaintenanceWindow: Pending (window opens 2026-12-12 22:00 UTC): recreate container rp9-a-main', pendingWindow: 'Pending (window opens 2026-12-12 22:00 UTC)' }];

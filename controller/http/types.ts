@@ -49,6 +49,8 @@ export interface TenantRow {
   updatedAt?: Date | string;
   /** Conditions beyond Ready that are False (a failed restore drill), as `Reason: message`. */
   warnings?: string[];
+  /** The tenant's newest blue/green upgrade in one line (upgrade-summary.ts): the step of a running one, or the last result. */
+  upgrade?: string;
 }
 
 /** One event of the store's log as the status page shows it (fits StoreEvent). */

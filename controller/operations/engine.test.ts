@@ -34,6 +34,7 @@ function toyKind(names: string[]): OperationKind<Toy> {
       },
       async undo(ctx) {
         ctx.deps.effects.delete(`${ctx.operation.tenant}:${name}`);
+        return { [`${name}Undone`]: true };
       },
     })),
   };
@@ -115,6 +116,7 @@ describe('operation engine', () => {
     expect(end.state.errorCode).toBe('toy.broken');
     expect(end.steps.map((s) => s.status)).toEqual(['rolled-back', 'rolled-back', 'rolled-back']);
     expect(undone).toEqual(['c', 'b', 'a']);
+    expect(end.state).toMatchObject({ aUndone: true, bUndone: true, cUndone: true });
     expect([...toy.effects].filter((x) => x.startsWith(`${tenant}:`))).toEqual([]);
     expect(await metrics.registry.metrics()).toContain('rp9_operations_total{kind="toy",result="rolled-back"} 1');
   });
@@ -150,6 +152,17 @@ describe('operation engine', () => {
     expect(after.error).toMatch(/^\[operations\.deadline-exceeded\]/);
   });
 
+  it('a kind may extend one operation\'s deadline from its journal (an upgrade keeping green for hours)', async () => {
+    const kind = { ...toyKind(['a']), deadlineExtensionSeconds: (op: { state: Record<string, unknown> }) => Number(op.state.extra ?? 0) };
+    const late = createOperationEngine({ operations: store.operations, kinds: { toy: bindKind(kind, { effects: new Set<string>(), runs: [] } as Toy) }, logger: silentLogger(), runner: 'controller', now: () => new Date(Date.now() + 2 * 3600_000) });
+
+    const extended = await late.step((await late.start('toy', nextTenant(), { extra: 7200 })).id);
+    const plain = await late.step((await late.start('toy', nextTenant())).id);
+
+    expect(extended.status).toBe('done');
+    expect(plain.error).toMatch(/^\[operations\.deadline-exceeded\]/);
+  });
+
   it('aborts a running operation through the same undo path', async () => {
     const toy: Toy = { effects: new Set(), runs: [] };
     const { e } = engine(toy);
@@ -160,6 +173,23 @@ describe('operation engine', () => {
     expect(aborted.error).toBe('[operations.aborted] operator said stop');
     const end = await e.runToEnd(op.id);
     expect(end.status).toBe('rolled-back');
+    expect(toy.effects.has(`${tenant}:a`)).toBe(false);
+  });
+
+  it('a failure journaled from outside the runner at an allowed step (a rollback on demand) takes the same undo path; at another step it is refused', async () => {
+    const toy: Toy = { effects: new Set(), runs: [], waitAt: { step: 'b', calls: 100 } };
+    const { e } = engine(toy);
+    const tenant = nextTenant();
+    const op = await e.start('toy', tenant);
+    await e.step(op.id);
+    await e.step(op.id);
+
+    await expect(store.operations.fail(op.id, 'too early', {}, { atSteps: ['c'] })).rejects.toMatchObject({ code: 'store.conflict' });
+    await store.operations.fail(op.id, '[toy.requested] roll back', { errorCode: 'toy.requested' }, { atSteps: ['b', 'c'] });
+    const end = await e.runToEnd(op.id);
+
+    expect(end.status).toBe('rolled-back');
+    expect(end.steps.map((s) => s.status)).toEqual(['rolled-back', 'rolled-back', 'pending']);
     expect(toy.effects.has(`${tenant}:a`)).toBe(false);
   });
 

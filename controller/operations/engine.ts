@@ -87,7 +87,7 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
   }
 
   async function runStep(op: Operation, bound: BoundKind, spec: OperationStepSpec<unknown>): Promise<Operation> {
-    const deadlineMs = op.startedAt.getTime() + bound.kind.deadlineSeconds * 1000;
+    const deadlineMs = op.startedAt.getTime() + (bound.kind.deadlineSeconds + Math.max(0, bound.kind.deadlineExtensionSeconds?.(op) ?? 0)) * 1000;
     const remainingMs = deadlineMs - now().getTime();
     if (remainingMs <= 0) {
       return fail(op, new OperationError('operations.deadline-exceeded', `${op.kind} ${op.id} of ${op.tenant} passed its deadline of ${bound.kind.deadlineSeconds} s at step ${spec.name}`));
@@ -151,9 +151,10 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
     }
     const name = op.steps[index]?.name as string;
     const spec = bound.kind.steps.find((s) => s.name === name);
+    let undone: Record<string, unknown> | void = undefined;
     try {
       await options.faults?.beforeUndo?.(op, name);
-      if (spec?.undo) await withTimeout(spec.timeoutSeconds * 1000, `undo ${name}`, op, (signal) => (spec.undo as NonNullable<typeof spec.undo>)(context(op, bound, signal, name)));
+      if (spec?.undo) undone = await withTimeout(spec.timeoutSeconds * 1000, `undo ${name}`, op, (signal) => (spec.undo as NonNullable<typeof spec.undo>)(context(op, bound, signal, name)));
     } catch (error) {
       if (error instanceof SimulatedCrash) throw error;
       // A compensation that fails is not retried forever: the operation is given up and the tenant needs a human.
@@ -164,7 +165,7 @@ export function createOperationEngine(options: EngineOptions): OperationEngine {
       await finished(closed, bound);
       return closed;
     }
-    return ops.rollBackStep(op.id, name);
+    return ops.rollBackStep(op.id, name, undone ?? undefined);
   }
 
   async function step(id: string): Promise<Operation> {

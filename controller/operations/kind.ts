@@ -31,8 +31,8 @@ export interface OperationStepSpec<D> {
   timeoutSeconds: number;
   /** Does the step's work; returns state for later steps (merged into the journal). Idempotent. */
   run(ctx: StepContext<D>): Promise<Record<string, unknown> | void>;
-  /** Reverses the step; idempotent; absent means "nothing to undo". */
-  undo?(ctx: StepContext<D>): Promise<void>;
+  /** Reverses the step; idempotent; absent means "nothing to undo". What it returns is merged into the journal with the step's roll-back. */
+  undo?(ctx: StepContext<D>): Promise<Record<string, unknown> | void>;
 }
 
 export interface OperationKind<D> {
@@ -40,6 +40,8 @@ export interface OperationKind<D> {
   name: string;
   /** The whole operation's budget; past it the running step fails (operations.deadline-exceeded) and the undo path runs. */
   deadlineSeconds: number;
+  /** Seconds added to deadlineSeconds for one operation, read from its journal (an upgrade that keeps green for hours). */
+  deadlineExtensionSeconds?(op: Operation): number;
   steps: readonly OperationStepSpec<D>[];
   /** Called once when an operation of this kind finishes (done, rolled-back or given up): metrics, events. Errors are logged, not raised. */
   onFinished?(op: Operation, deps: D): Promise<void> | void;

@@ -10,22 +10,31 @@ import type { DesiredRoute } from '../model.js';
 import { silentLogger } from '../../kernel/log/logger.js';
 import type { Operation } from '../store/types.js';
 import { n8nDigest } from '../upgrades/n8n-digest.js';
-import { OperationError, type StepContext } from './kind.js';
+import { databaseExists } from '../upgrades/database-copy.js';
+import { OperationError, StepWaiting, type StepContext } from './kind.js';
 import { upgradeKind, type UpgradeDeps } from './upgrade.js';
 
 const adminUrl = inject('postgresUrl');
 const databases = scratchDatabases(adminUrl, 'rp9_swap');
-afterAll(() => databases.dropAll());
+const blueDatabases: string[] = [];
+afterAll(async () => {
+  for (const name of blueDatabases) await runSql(adminUrl, `drop database if exists ${name} with (force)`);
+  await databases.dropAll();
+});
+
+const N8N_TABLES = `create table workflow_entity (id text primary key, name text, active boolean, nodes json, connections json);
+    create table credentials_entity (id text primary key, name text, type text, data text);
+    create table migrations (id serial primary key, name text);
+    create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null, status text);`;
 
 const swap = upgradeKind.steps.find((s) => s.name === 'swap')!;
+const watch = upgradeKind.steps.find((s) => s.name === 'watch')!;
 const route = (tenant: string, target: DesiredRoute['target'], hash = 'h'): DesiredRoute => ({ kind: 'route', name: tenant, tenant, hosts: [`${tenant}.test`], target, hash });
 
 async function greenDatabase(): Promise<{ tenant: string; url: string }> {
   const url = await databases.create();
   const tenant = new URL(url).pathname.slice(1).replace(/^rp9_/, '').replaceAll('_', '-');
-  await runSql(url, `create table workflow_entity (id text primary key, name text, active boolean, nodes json, connections json);
-    create table credentials_entity (id text primary key, name text, type text, data text);
-    create table migrations (id serial primary key, name text);
+  await runSql(url, `${N8N_TABLES}
     insert into workflow_entity values ('w1', 'hook', true, '[]', '{}');
     insert into migrations (name) values ('m1'), ('m2');`);
   return { tenant, url };
@@ -44,6 +53,10 @@ function harness(tenant: string) {
     ports: () => ports,
     adminUrl,
     heldRoute: () => route(tenant, { type: 'suspended', url: 'http://rp9-suspended.test:9090' }, 'h-held'),
+    unhealthy: async () => undefined,
+    watchSeconds: () => 900,
+    errorRatePolicy: () => ({ maxRise: 0.1, minExecutions: 10 }),
+    now: () => new Date('2026-12-06T10:10:00Z'),
   } as unknown as UpgradeDeps;
   const ctx = (state: Record<string, unknown>): StepContext<UpgradeDeps> => ({
     operation: { id: 'op', tenant, kind: 'upgrade', state } as unknown as Operation,
@@ -86,5 +99,88 @@ describe('upgrade swap', () => {
 
     await swap.undo!(h.ctx(state));
     expect(h.ports.calls.slice(1)).toEqual([`rp9-${tenant}-main: startContainer`, `rp9-${tenant}-main: waitHealthy`, `writeRoute dedicated http://rp9-${tenant}-main:5678`]);
+  });
+
+  it('a rollback after the swap: green starts, the route returns to it, and what blue wrote since the swap is journaled as lost', async () => {
+    const { tenant, url } = await greenDatabase();
+    const blue = new URL(url);
+    blue.pathname = `${blue.pathname}_blue`;
+    blueDatabases.push(blue.pathname.slice(1));
+    await runSql(adminUrl, `create database ${blue.pathname.slice(1)} template ${new URL(url).pathname.slice(1)}`);
+    const gateDigest = await n8nDigest(blue.toString());
+    const swappedAt = '2026-12-06T10:00:00.000Z';
+    await runSql(blue.toString(), `insert into execution_entity ("createdAt", status) values ('2026-12-06T09:59:00Z', 'success'), ($1, 'success'), ($1, 'error'), ($1, 'success')`, ['2026-12-06T10:05:00Z']);
+    await runSql(blue.toString(), `update workflow_entity set name = 'edited on blue'`);
+    const h = harness(tenant);
+    const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`], swappedAt, gate: { blue: gateDigest } };
+
+    const undone = await swap.undo!(h.ctx(state));
+
+    expect(h.ports.calls).toEqual([`rp9-${tenant}-main: startContainer`, `rp9-${tenant}-main: waitHealthy`, `writeRoute dedicated http://rp9-${tenant}-main:5678`]);
+    expect(undone).toEqual({ lostOnBlue: { executions: 3, failedExecutions: 1, changes: ['workflow contents differ'] } });
+  });
+
+  describe('the watch compares blue\'s error rate since the swap with green\'s before the copy', () => {
+    async function blueWith(success: number, failed: number): Promise<string> {
+      const { tenant, url } = await greenDatabase();
+      const blue = new URL(url);
+      blue.pathname = `${blue.pathname}_blue`;
+      blueDatabases.push(blue.pathname.slice(1));
+      await runSql(adminUrl, `create database ${blue.pathname.slice(1)} template ${new URL(url).pathname.slice(1)}`);
+      // Before the swap (not counted), then after it.
+      await runSql(blue.toString(), `insert into execution_entity ("createdAt", status) select '2026-12-06T09:00:00Z', 'error' from generate_series(1, 50)`);
+      await runSql(blue.toString(), `insert into execution_entity ("createdAt", status) select '2026-12-06T10:05:00Z', 'success' from generate_series(1, $1::int)`, [success]);
+      await runSql(blue.toString(), `insert into execution_entity ("createdAt", status) select '2026-12-06T10:05:00Z', 'crashed' from generate_series(1, $1::int)`, [failed]);
+      return tenant;
+    }
+    const state = { fromColour: 'green', toColour: 'blue', blueContainers: [], swappedAt: '2026-12-06T10:00:00.000Z', greenExecutions: { success: 95, failed: 5 } };
+
+    it('a rise past errorRateRise fails the watch (upgrade.error-rate-rose): the engine rolls back to green', async () => {
+      const h = harness(await blueWith(30, 10));
+
+      const failure = await watch.run(h.ctx(state)).catch((e: unknown) => e);
+
+      expect(failure).toBeInstanceOf(OperationError);
+      expect((failure as OperationError).code).toBe('upgrade.error-rate-rose');
+      expect((failure as OperationError).message).toContain("blue's error rate 25.0 % (10 of 40 failed) is more than 10.0 % above green's 5.0 % before the copy");
+    });
+
+    it('a steady rate keeps watching, and the verdict is journaled when the watch passes', async () => {
+      const tenant = await blueWith(38, 2);
+      const h = harness(tenant);
+
+      const waiting = await watch.run(h.ctx(state)).catch((e: unknown) => e);
+      const passed = await watch.run({ ...h.ctx(state), deps: { ...h.ctx(state).deps, watchSeconds: () => 60 } });
+
+      expect(waiting).toBeInstanceOf(StepWaiting);
+      expect((waiting as StepWaiting).reason).toContain('watching blue: 600 of 900 s; blue\'s error rate 5.0 %');
+      expect(passed).toMatchObject({ watchedSeconds: 600, errorRate: { verdict: 'steady', blueRate: 0.05, greenRate: 0.05 } });
+    });
+  });
+
+  describe('keepGreenHours', () => {
+    const cleanup = upgradeKind.steps.find((s) => s.name === 'cleanup')!;
+
+    it('the watch journals how long green is kept; cleanup waits until then, then removes green\'s containers and database', async () => {
+      const { tenant, url } = await greenDatabase();
+      const h = harness(tenant);
+      const deps = { ...h.ctx({}).deps, keepGreenSeconds: () => 7200, errorRatePolicy: undefined };
+      const state = { fromColour: 'green', toColour: 'blue', blueContainers: [], greenContainers: [`rp9-${tenant}-main`], swappedAt: '2026-12-06T09:00:00.000Z' };
+
+      const watched = await watch.run({ ...h.ctx(state), deps });
+      const kept = { ...state, ...watched };
+      const early = await cleanup.run({ ...h.ctx(kept), deps }).catch((e: unknown) => e);
+      const callsWhileKept = [...h.ports.calls];
+      const late = await cleanup.run({ ...h.ctx(kept), deps: { ...deps, now: () => new Date('2026-12-06T12:10:00Z') } });
+
+      expect(watched).toMatchObject({ keepGreenSeconds: 7200, greenKeptUntil: '2026-12-06T12:10:00.000Z' });
+      expect(upgradeKind.deadlineExtensionSeconds?.({ state: kept } as unknown as Operation)).toBe(7200);
+      expect(early).toBeInstanceOf(StepWaiting);
+      expect((early as StepWaiting).reason).toBe('green kept until 2026-12-06T12:10:00.000Z (policies.upgrades.keepGreenHours)');
+      expect(callsWhileKept).toEqual([]);
+      expect(late).toMatchObject({ cleanupErrors: [] });
+      expect(h.ports.calls).toEqual([`rp9-${tenant}-main: removeContainer`]);
+      expect(await databaseExists(adminUrl, new URL(url).pathname.slice(1))).toBe(false);
+    });
   });
 });

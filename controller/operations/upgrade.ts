@@ -14,15 +14,22 @@
 //                   copy (else fail: no re-copy), the route file moves to blue
 //                   in one rename, green stops (its workers finish their jobs
 //                   within the stop timeout)
-//   watch           blue stays healthy for the watch (waits across passes)
-//   cleanup         green's containers and database are removed
+//   watch           blue stays healthy for the watch (waits across passes) and
+//                   its execution error rate since the swap does not rise past
+//                   green's before the copy by more than errorRateRise
+//   cleanup         green's containers and database are removed, at once or
+//                   once keepGreenHours have passed (waits across passes)
 // Any failure up to the swap discards blue; a failure in the watch undoes the
 // swap (green starts again, the route returns, green's database untouched)
-// and then discards blue: what was written on blue after the swap is lost.
+// and then discards blue: what was written on blue after the swap is lost
+// (counted from blue's database first and journaled as lostOnBlue). A rollback
+// on demand (`rp9 tenant rollback`, request-rollback.ts) takes the same path.
 // After cleanup, the way back is `rp9 restore` of the pre-upgrade backup.
 import type { ApplyPorts } from '../apply/apply-plan.js';
 import { databaseName, type Colour } from '../compile/names.js';
 import type { DesiredContainer, DesiredDatabase, DesiredRoute } from '../model.js';
+import { blueWritesSince, executionCounts } from '../upgrades/blue-writes.js';
+import { errorRateVerdict, type ErrorRatePolicy, type ExecutionCounts } from '../upgrades/error-rate.js';
 import { copyDatabase, databaseExists, databaseUrl, dropDatabase } from '../upgrades/database-copy.js';
 import type { UpgradeInput } from '../upgrades/live-colour.js';
 import { digestDifferences, n8nDigest, type N8nDigest } from '../upgrades/n8n-digest.js';
@@ -49,6 +56,10 @@ export interface UpgradeDeps {
   backup(tenant: string, colour: Colour): BackupDeps;
   /** Seconds blue is watched after the swap (policies.upgrades.watchMinutes × 60). */
   watchSeconds(tenant: string): number;
+  /** Seconds green's stopped containers and database are kept after the watch passed (policies.upgrades.keepGreenHours × 3600; absent: 0). */
+  keepGreenSeconds?(tenant: string): number;
+  /** The watch's error-rate rule (policies.upgrades.errorRateRise, errorRateMinExecutions); absent: not judged. */
+  errorRatePolicy?(tenant: string): ErrorRatePolicy;
   /** The tenant's route answering 503 with Retry-After (the suspended page, as a promotion's freeze): new work waits during the swap. */
   heldRoute(tenant: string): DesiredRoute;
   /**
@@ -85,6 +96,9 @@ function smokeTarget(ctx: Ctx): BlueSmokeInput {
   const port = Number(main.env.N8N_PORT);
   return { operationId: ctx.operation.id, version: toVersion, main: main.name, workers: workers.map((w) => w.name), port, databaseUrl: colourUrl(ctx, toColour) };
 }
+
+/** Hours of green's executions before the copy that make the watch's baseline error rate. */
+const BASELINE_HOURS = 24;
 
 /** The labels of rp9_upgrades_total for a finished upgrade: swapped says whether blue served the tenant before it ended. */
 export function upgradeOutcome(op: Pick<Operation, 'tenant' | 'status' | 'state'>): { tenant: string; result: 'success' | 'rolled-back' | 'failed'; swapped: 'true' | 'false' } {
@@ -160,10 +174,13 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         if (await databaseExists(ctx.deps.adminUrl, blue.database)) await dropDatabase(ctx.deps.adminUrl, blue.database);
         await ctx.deps.ports().ensureDatabase(blue);
         const greenDigest = await n8nDigest(colourUrl(ctx, fromColour));
+        // Green's error rate before the upgrade, the watch's baseline: the executions created in the 24 h before the copy.
+        const at = now(ctx);
+        const greenExecutions = await executionCounts(colourUrl(ctx, fromColour), new Date(at.getTime() - BASELINE_HOURS * 3_600_000), at).catch(() => null);
         const started = Date.now();
         ctx.progress({ phase: 'copy' });
         const { bytes } = await copyDatabase(ctx.deps.adminUrl, databaseName(tenant, fromColour), blue.database, blue.role, ctx.signal);
-        return { greenDigest, copy: { method: 'pg_dump|pg_restore', bytes, seconds: (Date.now() - started) / 1000 } };
+        return { greenDigest, greenExecutions, copy: { method: 'pg_dump|pg_restore', bytes, seconds: (Date.now() - started) / 1000 } };
       },
       async undo(ctx) {
         await dropDatabase(ctx.deps.adminUrl, databaseName(ctx.operation.tenant, input(ctx).toColour));
@@ -232,6 +249,10 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         // Green comes back on its own, untouched database; then the route returns to it.
         await startGreen(ctx);
         await ctx.deps.ports().writeRoute(stackOf(ctx, input(ctx).fromColour).route);
+        // Blue served since the swap: what it wrote is counted now (the route has left it) and journaled before its database is dropped.
+        if (typeof ctx.state.swappedAt !== 'string') return;
+        const gate = ctx.state.gate as { blue?: N8nDigest } | undefined;
+        return { lostOnBlue: await blueWritesSince(colourUrl(ctx, input(ctx).toColour), new Date(ctx.state.swappedAt), gate?.blue) };
       },
     },
     {
@@ -241,16 +262,27 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         const swappedAt = Date.parse(String(ctx.state.swappedAt));
         const problem = await ctx.deps.unhealthy(blueNames(ctx));
         if (problem) throw new OperationError('upgrade.watch-failed', `blue turned unhealthy during the watch: ${problem}`);
+        // The error rate since the swap against green's before the copy: a rise past the policy's rolls back.
+        const policy = ctx.deps.errorRatePolicy?.(ctx.operation.tenant);
+        // A read that fails is no verdict (never a rollback by itself); the next pass reads again.
+        const blueExecutions = policy ? await executionCounts(colourUrl(ctx, input(ctx).toColour), new Date(swappedAt)).catch(() => undefined) : undefined;
+        const errorRate = policy && blueExecutions ? errorRateVerdict(ctx.state.greenExecutions as ExecutionCounts | null | undefined, blueExecutions, policy) : undefined;
+        if (errorRate?.verdict === 'rose') throw new OperationError('upgrade.error-rate-rose', `the error rate rose during the watch: ${errorRate.reason}`);
         const elapsed = (now(ctx).getTime() - swappedAt) / 1000;
         const watch = ctx.deps.watchSeconds(ctx.operation.tenant);
-        if (elapsed < watch) throw new StepWaiting(`watching blue: ${Math.floor(elapsed)} of ${watch} s`);
-        return { watchedSeconds: Math.round(elapsed) };
+        if (elapsed < watch) throw new StepWaiting(`watching blue: ${Math.floor(elapsed)} of ${watch} s${errorRate ? `; ${errorRate.reason}` : ''}`);
+        const keep = ctx.deps.keepGreenSeconds?.(ctx.operation.tenant) ?? 0;
+        const kept = keep > 0 ? { keepGreenSeconds: keep, greenKeptUntil: new Date(now(ctx).getTime() + keep * 1000).toISOString() } : {};
+        return { watchedSeconds: Math.round(elapsed), ...(errorRate ? { errorRate } : {}), ...kept };
       },
     },
     {
       name: 'cleanup',
       timeoutSeconds: 10 * 60,
       async run(ctx) {
+        // keepGreenHours: green stays (stopped, its database untouched) until then; rp9 tenant rollback can still switch back to it.
+        const keptUntil = typeof ctx.state.greenKeptUntil === 'string' ? Date.parse(ctx.state.greenKeptUntil) : Number.NaN;
+        if (keptUntil > now(ctx).getTime()) throw new StepWaiting(`green kept until ${ctx.state.greenKeptUntil as string} (policies.upgrades.keepGreenHours)`);
         // The watch passed: a failure here must not roll back. What is left is logged; the plan deletes leftover containers.
         const ports = ctx.deps.ports();
         const errors: string[] = [];
@@ -261,6 +293,8 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
       },
     },
   ],
+  // Keeping green extends the operation's budget by that long.
+  deadlineExtensionSeconds: (op) => (typeof op.state.keepGreenSeconds === 'number' ? op.state.keepGreenSeconds : 0),
   async onFinished(op, deps) {
     deps.metrics?.upgrades.inc(upgradeOutcome(op));
     if (op.status === 'done') await deps.onDone?.(op);

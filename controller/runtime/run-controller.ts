@@ -43,6 +43,8 @@ import type { OperationEngine } from '../operations/engine.js';
 import { upgradeWiring } from '../upgrades/controller-wiring.js';
 import { revertPrOpener } from '../upgrades/revert-pr.js';
 import type { UpgradeHook } from '../upgrades/reconcile-hook.js';
+import { UPGRADE_KIND } from '../upgrades/live-colour.js';
+import { upgradeSummary } from '../upgrades/upgrade-summary.js';
 import { withFailureNotices } from './operation-notices.js';
 import { stalledNotifier } from './stalled-notices.js';
 import { operatorNotifier, operatorNotify } from './operator-notifier.js';
@@ -213,6 +215,8 @@ export async function runController(settings: ControllerSettings, logger: Logger
   async function tenantRows(): Promise<TenantRow[]> {
     const good = tracker.lastGood();
     const statuses = new Map((store ? await store.status.list() : []).map((s) => [s.tenant, s]));
+    const now = new Date();
+    const upgrades = new Map((store ? await store.operations.latestByKind(UPGRADE_KIND) : []).map((o) => [o.tenant, upgradeSummary(o, now)]));
     return (good?.config.tenants ?? []).map(({ name, tenant }) => {
       const status = statuses.get(name);
       const ready = status?.conditions.find((c) => c.type === 'Ready');
@@ -230,6 +234,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
         ...(status?.appliedCommit ? { appliedCommit: status.appliedCommit } : {}),
         ...(status?.updatedAt ? { updatedAt: status.updatedAt } : {}),
         ...(warnings.length > 0 ? { warnings } : {}),
+        ...(upgrades.has(name) ? { upgrade: upgrades.get(name) as string } : {}),
       };
     });
   }

@@ -66,6 +66,12 @@ describe('applyTransition', () => {
       expected: { status: 'failed', steps: ['done', 'failed', 'pending'], currentStep: 1, finished: false, error: 'copy failed' },
     },
     {
+      name: 'fail at one of the named steps (a rollback on demand during s2)',
+      op: operation(['done', 'running', 'pending']),
+      transition: { kind: 'fail', error: 'rollback requested', atSteps: ['s2', 's3'], state: { by: 'cli' } },
+      expected: { status: 'failed', steps: ['done', 'failed', 'pending'], currentStep: 1, finished: false, error: 'rollback requested', state: { a: 1, by: 'cli' } },
+    },
+    {
       name: 'roll-back-step undoes a done step of a failed operation',
       op: operation(['done', 'failed', 'pending'], { status: 'failed', error: 'x' }),
       transition: { kind: 'roll-back-step', step: 's1', state: { undone: true } },
@@ -119,6 +125,7 @@ describe('applyTransition', () => {
     { name: 'advancing a failed operation', op: operation(['failed'], { status: 'failed' }), transition: { kind: 'advance' }, code: 'store.conflict', message: /cannot advance operation op-1 \(promotion of acme\): it is failed, expected running/ },
     { name: 'advancing a done operation', op: operation(['done'], { status: 'done', finishedAt: t0 }), transition: { kind: 'advance' }, code: 'store.conflict', message: /it is finished \(done\)/ },
     { name: 'failing with an empty error', op: operation(['running']), transition: { kind: 'fail', error: '' }, code: 'store.invalid-input', message: /error must be a non-empty string/ },
+    { name: 'failing at a step other than the named ones', op: operation(['done', 'done', 'running']), transition: { kind: 'fail', error: 'x', atSteps: ['s2'] }, code: 'store.conflict', message: /at step s3: only at s2/ },
     { name: 'rolling back while running', op: operation(['done', 'running']), transition: { kind: 'roll-back-step', step: 's1' }, code: 'store.conflict', message: /expected failed/ },
     { name: 'rolling back a pending step', op: operation(['failed', 'pending'], { status: 'failed' }), transition: { kind: 'roll-back-step', step: 's2' }, code: 'store.conflict', message: /step "s2" is pending/ },
     { name: 'rolling back an unknown step', op: operation(['failed'], { status: 'failed' }), transition: { kind: 'roll-back-step', step: 'nope' }, code: 'store.invalid-input', message: /has no step "nope" \(steps: s1\)/ },

@@ -7,8 +7,8 @@ import type { Operation, OperationStep } from './types.js';
 export type OperationTransition =
   /** The current step is done; the next one starts, or the operation is done after the last. */
   | { kind: 'advance'; state?: Record<string, unknown> }
-  /** The current step failed; the operation waits for a roll-back or to be finished as failed. */
-  | { kind: 'fail'; error: string; state?: Record<string, unknown> }
+  /** The current step failed; the operation waits for a roll-back or to be finished as failed. `atSteps`: only while the current step is one of these (else store.conflict), for a failure asked from outside the runner (a rollback on demand). */
+  | { kind: 'fail'; error: string; state?: Record<string, unknown>; atSteps?: readonly string[] }
   /** A done or failed step of a failed operation was undone. */
   | { kind: 'roll-back-step'; step: string; state?: Record<string, unknown> }
   /** Closes a failed operation: `rolled-back` after undoing its steps, `failed` to give up. */
@@ -49,6 +49,10 @@ export function applyTransition(op: Operation, transition: OperationTransition, 
     case 'fail': {
       requireStatus(op, 'running', 'fail');
       checkNonEmpty('error', transition.error);
+      const current = op.steps[op.currentStep]?.name ?? '';
+      if (transition.atSteps && !transition.atSteps.includes(current)) {
+        throw new StoreError('store.conflict', `cannot fail operation ${op.id} (${op.kind} of ${op.tenant}) at step ${current}: only at ${transition.atSteps.join(', ')}`);
+      }
       const steps = op.steps.map((step, i): OperationStep => (i === op.currentStep ? { ...step, status: 'failed', finishedAt: now, error: transition.error } : step));
       return { ...base, steps, status: 'failed', error: transition.error };
     }

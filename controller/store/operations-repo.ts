@@ -13,8 +13,8 @@ export interface OperationsApi {
   start(input: OperationStart): Promise<Operation>;
   /** Marks the current step done and starts the next; the operation is done after the last. `state` merges shallowly. */
   advance(id: string, state?: Record<string, unknown>): Promise<Operation>;
-  /** Marks the current step failed; the operation stays unfinished until rolled back or finished. */
-  fail(id: string, error: string, state?: Record<string, unknown>): Promise<Operation>;
+  /** Marks the current step failed; the operation stays unfinished until rolled back or finished. With `atSteps`, only while the current step is one of them (else store.conflict), checked in the same transaction. */
+  fail(id: string, error: string, state?: Record<string, unknown>, options?: { atSteps?: readonly string[] }): Promise<Operation>;
   /** Marks a done or failed step of a failed operation as rolled back. */
   rollBackStep(id: string, step: string, state?: Record<string, unknown>): Promise<Operation>;
   /** Closes a failed operation as `rolled-back` or `failed` (given up). */
@@ -70,7 +70,7 @@ export function operationsApi(sql: Sql): OperationsApi {
       }
     },
     advance: (id, state) => transition(id, { kind: 'advance', ...(state ? { state } : {}) }),
-    fail: (id, error, state) => transition(id, { kind: 'fail', error, ...(state ? { state } : {}) }),
+    fail: (id, error, state, options) => transition(id, { kind: 'fail', error, ...(state ? { state } : {}), ...(options?.atSteps ? { atSteps: options.atSteps } : {}) }),
     rollBackStep: (id, step, state) => transition(id, { kind: 'roll-back-step', step, ...(state ? { state } : {}) }),
     finish: (id, outcome, state) => transition(id, { kind: 'finish', outcome, ...(state ? { state } : {}) }),
     async get(id) {

@@ -6,7 +6,7 @@ import { createGitHubForge } from '../../edges/forge/github-forge.js';
 import { parsePullRequestMarker } from '../../edges/forge/markers.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Operation, StepStatus } from '../store/types.js';
-import { REVERT_BOT, revertEdit, revertPrOpener } from './revert-pr.js';
+import { REVERT_BOT, revertEdit, revertPrBody, revertPrOpener } from './revert-pr.js';
 
 const REPO = 'acme/config';
 const FILE = 'tenants/upg.yaml';
@@ -113,5 +113,21 @@ describe('the revert PR of a failed upgrade, through the forge (GitHub contract 
     const open = revertPrOpener({ forge, baseBranch: 'main', config: () => undefined, files: async () => ({ platform: undefined, tenants: [], problems: [] }) });
     await expect(open(failedUpgrade('failed'))).rejects.toMatchObject({ code: 'upgrade.revert-pr-failed' });
     expect(gh.state.repo(REPO).pulls.size).toBe(0);
+  });
+});
+
+describe('revertPrBody', () => {
+  it('a rollback on request says who asked and what blue wrote since the swap (lost)', () => {
+    const op = {
+      id: 'op-9', tenant: 'upg', kind: 'upgrade', status: 'rolled-back', currentStep: 5, error: '[upgrade.rollback-requested] rollback to green requested by api:ops at step watch',
+      steps: [{ name: 'watch', status: 'rolled-back' as StepStatus, startedAt: null, finishedAt: null, error: '[upgrade.rollback-requested] …' }],
+      state: { fromVersion: '1.123.81', toVersion: '2.41.1', fromColour: 'green', toColour: 'blue', swappedAt: '2026-12-06T10:00:00Z', rollbackRequest: { by: 'api:ops' }, lostOnBlue: { executions: 2, failedExecutions: 0, changes: [] } },
+      startedAt: new Date(0), updatedAt: new Date(0), finishedAt: new Date(0),
+    } as Operation;
+
+    const body = revertPrBody(op);
+
+    expect(body).toContain('was rolled back on request of api:ops.');
+    expect(body).toContain("- What blue wrote: blue served the tenant between the swap and the rollback; green's database is as it was at the swap, so what blue wrote is lost with blue's database: 2 executions and no workflow or credential edits");
   });
 });

@@ -10,6 +10,7 @@ import { OperationError } from '../operations/kind.js';
 import { ensureTenantFilePr } from '../operations/tenant-file-pr.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Operation } from '../store/types.js';
+import { describeLostWrites, type BlueWrites } from './blue-writes.js';
 import { upgradeInput } from './live-colour.js';
 
 export const REVERT_BOT = 'upgrade-revert';
@@ -26,14 +27,15 @@ export function revertEdit(text: string, file: string, version: string): string 
 export function revertPrBody(op: Operation): string {
   const input = upgradeInput(op);
   const failed = op.steps.find((s) => s.status === 'rolled-back' && s.error) ?? op.steps.find((s) => s.error);
-  const swapped = op.steps.some((s) => s.name === 'swap' && s.status === 'rolled-back');
+  const swapped = typeof op.state.swappedAt === 'string';
+  const request = op.state.rollbackRequest as { by?: string } | undefined;
   return [
-    `The upgrade of **${op.tenant}** from n8n ${input.fromVersion} to ${input.toVersion} failed and was ${op.status === 'rolled-back' ? 'rolled back automatically' : 'given up (it needs a person)'}.`,
+    `The upgrade of **${op.tenant}** from n8n ${input.fromVersion} to ${input.toVersion} failed and was ${op.status === 'rolled-back' ? (request?.by ? `rolled back on request of ${request.by}` : 'rolled back automatically') : 'given up (it needs a person)'}.`,
     '',
     `- Operation: \`${op.id}\``,
     `- Failed at step: \`${failed?.name ?? 'unknown'}\``,
     `- Error: ${op.error ?? 'unknown'}`,
-    `- Blue served the tenant before the rollback: ${swapped ? 'yes (what was written on blue since the swap is lost)' : 'no (nothing was lost)'}`,
+    `- What blue wrote: ${describeLostWrites(swapped, op.state.lostOnBlue as BlueWrites | undefined)}`,
     ...(op.state.backupId ? [`- Pre-upgrade backup: \`${String(op.state.backupId)}\``] : []),
     '',
     `The tenant runs n8n ${input.fromVersion} (${input.fromColour}). This PR makes git say so; until git changes the version the tenant is stalled with \`UpgradeFailed\` and the upgrade is not retried.`,

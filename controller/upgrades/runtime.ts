@@ -18,6 +18,7 @@ import type { ColourStack, UpgradeDeps } from '../operations/upgrade.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { EventsApi } from '../store/events-repo.js';
 import type { Operation } from '../store/types.js';
+import { describeLostWrites, type BlueWrites } from './blue-writes.js';
 import { databaseUrl } from './database-copy.js';
 import { upgradeInput } from './live-colour.js';
 import { runBlueSmoke } from './smoke-run.js';
@@ -92,22 +93,27 @@ export function upgradeDeps(options: UpgradeRuntimeOptions): UpgradeDeps {
       n8n: { exportItems: (_t, what) => exportItems(options.docker, mainContainerName(tenant, colour), what) },
     }),
     watchSeconds: () => options.watchSeconds ?? (options.config()?.platform.spec.policies.upgrades.watchMinutes ?? 15) * 60,
+    keepGreenSeconds: () => (options.config()?.platform.spec.policies.upgrades.keepGreenHours ?? 0) * 3600,
+    errorRatePolicy: () => {
+      const upgrades = options.config()?.platform.spec.policies.upgrades;
+      return { maxRise: upgrades?.errorRateRise ?? 0.1, minExecutions: upgrades?.errorRateMinExecutions ?? 10 };
+    },
     unhealthy: (names) => dockerUnhealthy(options.docker, names),
     smoke: (blue, signal) => runBlueSmoke(options.docker, blue, signal),
     async onFailed(op) {
       const input = upgradeInput(op);
-      const swapped = op.steps.some((s) => s.name === 'swap' && s.status === 'rolled-back');
-      const lost = swapped
-        ? 'blue served the tenant between the swap and the rollback: what was written there (executions, edits) is lost with blue\'s database; green\'s database is as it was at the swap'
-        : 'blue never served the tenant: nothing was lost';
+      const swapped = typeof op.state.swappedAt === 'string';
+      const lostOnBlue = op.state.lostOnBlue as BlueWrites | undefined;
+      const lost = describeLostWrites(swapped, lostOnBlue);
+      const request = op.state.rollbackRequest as { by: string } | undefined;
       const pr = await options.revertPr?.(op).catch((e: Error) => `could not open the revert PR: ${e.message}`);
       await options.events.record({
         tenant: op.tenant,
         type: 'Warning',
         reason: 'UpgradeFailed',
-        message: `upgrade to n8n ${input.toVersion} ${op.status === 'rolled-back' ? 'rolled back' : 'given up (needs a human)'}: ${op.error ?? ''}; ${lost}; ${pr ?? 'no forge configured: set the version back in git'}`,
+        message: `upgrade to n8n ${input.toVersion} ${op.status === 'rolled-back' ? 'rolled back' : 'given up (needs a human)'}${request ? ` on request of ${request.by}` : ''}: ${op.error ?? ''}; ${lost}; ${pr ?? 'no forge configured: set the version back in git'}`,
         actor: 'controller',
-        data: { operationId: op.id, from: input.fromVersion, to: input.toVersion, swapped, backupId: op.state.backupId ?? null },
+        data: { operationId: op.id, from: input.fromVersion, to: input.toVersion, swapped, backupId: op.state.backupId ?? null, lostOnBlue: lostOnBlue ?? null, rollbackRequest: request ?? null },
       });
     },
     async onDone(op) {

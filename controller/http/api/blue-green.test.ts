@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../store/index.js';
 import { call, type Reply } from '../test-support.js';
-import { REPO, signed, type ApiServer, type ApiWorld, useApiSuite } from './test-support.js';
+import { REPO, signed, startApi, type ApiServer, type ApiWorld, useApiSuite } from './test-support.js';
 
 const UPGRADE_STEPS = ['backup', 'copy-database', 'blue-up', 'gate', 'swap', 'watch', 'cleanup'];
 let world: ApiWorld;
@@ -13,9 +13,9 @@ let store: Store;
 let api: ApiServer;
 useApiSuite((suite) => ({ world, store, api } = suite));
 
-async function send(method: string, path: string, body?: unknown, role: 'viewer' | 'operator' | 'admin' = 'admin'): Promise<Reply & { json: Record<string, unknown> }> {
+async function send(method: string, path: string, body?: unknown, role: 'viewer' | 'operator' | 'admin' = 'admin', server: ApiServer = api): Promise<Reply & { json: Record<string, unknown> }> {
   const r = await signed(method, path, body, { role });
-  const reply = await call(api.port, r.path, { method: r.method, headers: r.headers, ...(r.body ? { body: r.body } : {}) });
+  const reply = await call(server.port, r.path, { method: r.method, headers: r.headers, ...(r.body ? { body: r.body } : {}) });
   return { ...reply, json: JSON.parse(reply.body) as Record<string, unknown> };
 }
 
@@ -44,7 +44,7 @@ describe('POST /tenants/:id/blue-green', () => {
     { name: 'pre_backup false', path: '/tenants/acme/blue-green', body: { action: 'create_blue', n8n_version: '2.43.0', pre_backup: false }, status: 422, error: 'api.pre-backup-required' },
     { name: 'swap', path: '/tenants/acme/blue-green', body: { action: 'swap', from: 'green', to: 'blue' }, status: 409, error: 'api.blue-green-automatic' },
     { name: 'cleanup_green', path: '/tenants/acme/blue-green', body: { action: 'cleanup_green' }, status: 409, error: 'api.blue-green-automatic' },
-    { name: 'rollback', path: '/tenants/acme/blue-green', body: { action: 'rollback', from: 'blue', to: 'green' }, status: 501, error: 'api.not-implemented' },
+    { name: 'rollback without an upgrade', path: '/tenants/acme/blue-green', body: { action: 'rollback', from: 'blue', to: 'green' }, status: 409, error: 'api.upgrade-none' },
     { name: 'an unknown tenant', path: '/tenants/nobody/blue-green', body: { action: 'swap' }, status: 404, error: 'api.tenant-unknown' },
   ])('$name → $status $error, no pull request opened', async ({ path, body, status, error }) => {
     const pulls = world.gh.state.repo(REPO).pulls.size;
@@ -81,5 +81,67 @@ describe('GET /tenants/:id/blue-green/status', () => {
     const reply = await send('GET', '/tenants/nobody/blue-green/status', undefined, 'viewer');
 
     expect([reply.status, reply.json.error]).toEqual([404, 'api.tenant-unknown']);
+  });
+});
+
+describe('POST /tenants/:id/blue-green rollback', () => {
+  const INPUT = { fromVersion: '1.123.81', toVersion: '2.41.1', fromColour: 'green', toColour: 'blue', greenContainers: [] };
+
+  /** `tenant`'s upgrade with `done` steps done (the first journals the pre-upgrade backup). */
+  async function upgradeAt(tenant: string, done: number): Promise<string> {
+    const op = await store.operations.start({ tenant, kind: 'upgrade', steps: UPGRADE_STEPS, state: INPUT });
+    for (let i = 0; i < done; i += 1) await store.operations.advance(op.id, i === 0 ? { backupId: `${tenant}-pre-upgrade-1` } : {});
+    return op.id;
+  }
+
+  it('during the watch: 202 with the upgrade operation, the rollback journaled on it for the leader to run', async () => {
+    const id = await upgradeAt('globex', 5);
+
+    const reply = await send('POST', '/tenants/globex/blue-green', { action: 'rollback', reason: 'errors on 2.x' });
+
+    expect(reply.status).toBe(202);
+    expect(reply.json.operation).toMatchObject({ id, kind: 'upgrade', status: 'failed' });
+    expect(reply.headers.location).toBe(`/operations/${id}`);
+    const op = await store.operations.get(id);
+    expect(op?.error).toBe('[upgrade.rollback-requested] rollback to green requested by api:front-end at step watch: errors on 2.x');
+    expect(op?.state).toMatchObject({ errorCode: 'upgrade.rollback-requested', rollbackRequest: { by: 'api:front-end', step: 'watch' } });
+    const again = await send('POST', '/tenants/globex/blue-green', { action: 'rollback' });
+    expect([again.status, again.json.error]).toEqual([409, 'api.upgrade-rolling-back']);
+  });
+
+  it('before the swap: 202, the upgrade is cancelled (blue discarded by the leader)', async () => {
+    const id = await upgradeAt('stark', 3);
+
+    const reply = await send('POST', '/tenants/stark/blue-green', { action: 'rollback' });
+
+    expect(reply.status).toBe(202);
+    expect(await store.operations.get(id)).toMatchObject({ status: 'failed', state: { errorCode: 'upgrade.cancel-requested' } });
+  });
+
+  it('after cleanup: 422 without confirm; with confirm, 202 with a restore-in-place of the pre-upgrade backup', async () => {
+    await upgradeAt('umbrella', 7);
+    const restoring = await startApi(world, store, {
+      operationKinds: () => ['backup', 'restore-in-place'],
+      startOperation: (kind, tenant, state) => store.operations.start({ tenant, kind, steps: ['check'], state }),
+    });
+    try {
+      const unconfirmed = await send('POST', '/tenants/umbrella/blue-green', { action: 'rollback' }, 'admin', restoring);
+      const confirmed = await send('POST', '/tenants/umbrella/blue-green', { action: 'rollback', confirm: 'umbrella' }, 'admin', restoring);
+
+      expect([unconfirmed.status, unconfirmed.json.error]).toEqual([422, 'api.upgrade-confirm-required']);
+      expect(String(unconfirmed.json.message)).toContain('confirm: "umbrella"');
+      expect(confirmed.status).toBe(202);
+      expect(confirmed.json.operation).toMatchObject({ kind: 'restore-in-place' });
+      const [op] = await store.operations.listUnfinished('umbrella');
+      expect(op).toMatchObject({ kind: 'restore-in-place', state: { target: 'in-place', restoreFrom: 'umbrella-pre-upgrade-1' } });
+    } finally {
+      await restoring.close();
+    }
+  });
+
+  it('an operator may not roll back (403)', async () => {
+    const reply = await send('POST', '/tenants/acme/blue-green', { action: 'rollback' }, 'operator');
+
+    expect(reply.status).toBe(403);
   });
 });

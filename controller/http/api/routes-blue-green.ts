@@ -4,16 +4,24 @@
 // spec.n8n.version; the operation then backs up, builds blue on a copy of
 // the database, gates on health, swaps, watches and cleans green up by
 // itself. `swap` and `cleanup_green` are steps of that operation, not
-// commands (409 naming where the upgrade is). A rollback on demand needs the
-// operation to take a signal it does not have yet: 501 (rollback during the
-// watch is automatic on failure). The status is read from the journal.
+// commands (409 naming where the upgrade is). `rollback` is what `rp9 tenant
+// rollback` does (rollback-decision.ts): before the swap it cancels the
+// upgrade, during the swap or watch it journals a rollback to green on the
+// upgrade operation (202 with the operation; the leader's operations loop
+// undoes the swap and discards blue), after cleanup it starts an in-place
+// restore of the pre-upgrade backup when `confirm` repeats the tenant (202
+// with that operation). The status is read from the journal.
 import type { Operation } from '../../store/types.js';
 import { UPGRADE_KIND } from '../../upgrades/live-colour.js';
 import { upgradeView } from '../../upgrades/upgrade-view.js';
-import { proposeEdits } from './routes-mutate.js';
+import { journalRollback } from '../../upgrades/request-rollback.js';
+import { rollbackDecision, type RollbackDecision } from '../../upgrades/rollback-decision.js';
+import { backupInput } from '../../backups/naming.js';
+import { proposeEdits, startOperation } from './routes-mutate.js';
+import { operationView } from './views.js';
 import { tenantInConfig } from './routes-read.js';
-import { ApiError, params, type ApiRoute, type RouteContext } from './route.js';
-import { OPERATION_STEP, PULL_REQUEST_ANSWER, TENANT_PARAMS, DIAGNOSTICS_ANSWER } from './schemas.js';
+import { ApiError, params, type Answer, type ApiRoute, type RouteContext } from './route.js';
+import { OPERATION_ANSWER, OPERATION_STEP, PULL_REQUEST_ANSWER, TENANT_PARAMS, DIAGNOSTICS_ANSWER } from './schemas.js';
 
 type Action = 'create_blue' | 'swap' | 'rollback' | 'cleanup_green';
 
@@ -51,6 +59,35 @@ function whereItIs(op: Operation | undefined): string {
   return `upgrade ${view.id} (${view.from} → ${view.to}) is ${view.status}${view.step ? ` at step ${view.step}` : ''}, live colour ${view.liveColour}`;
 }
 
+function refusal(decision: Extract<RollbackDecision, { action: 'refuse' }>): ApiError {
+  const code = `api.upgrade-${decision.code.slice('upgrade.'.length)}`;
+  return new ApiError(decision.code === 'upgrade.confirm-required' ? 422 : 409, code, decision.message.replace(/--confirm (\S+)/, 'confirm: "$1"'));
+}
+
+/** rollback: the same decision as rp9 tenant rollback, journaled on the upgrade or started as a restore-in-place. */
+async function rollback(context: RouteContext, id: string, body: { confirm?: string; reason?: string }): Promise<Answer> {
+  const { good, entry } = tenantInConfig(context, id);
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const decision = rollbackDecision(id, await newestUpgrade(context, id), body.confirm === id, context.now);
+    if (decision.action === 'refuse') throw refusal(decision);
+    if (decision.action === 'restore') {
+      const platform = good.platform.spec;
+      const n8nVersion = entry.tenant.spec.n8n?.version ?? platform.dedicated.n8nVersion;
+      const keepUntil = new Date(context.now.getTime() + (platform.backups?.operationBackupDays ?? 14) * 86_400_000);
+      const input = { ...backupInput(id, 'pre-restore', context.now, { mode: 'dedicated', n8nVersion, keepUntil }), target: 'in-place', restoreFrom: decision.backupId };
+      return startOperation(context, 'restore-in-place', id, { ...input, upgradeRollback: decision.operationId });
+    }
+    try {
+      const op = await journalRollback(context.store.operations, decision, { by: `api:${context.caller.subject}`, at: context.now, ...(body.reason ? { reason: body.reason } : {}) });
+      return { status: 202, body: { operation: operationView(op), url: `/operations/${op.id}` }, headers: { location: `/operations/${op.id}` } };
+    } catch (error) {
+      // The upgrade moved on between the read and the write: decide again on the journal as it is now.
+      if ((error as { code?: string }).code !== 'store.conflict') throw error;
+    }
+  }
+  throw new ApiError(409, 'api.upgrade-moving', `the upgrade of ${id} moved on twice while the rollback was being journaled; retry (${whereItIs(await newestUpgrade(context, id))})`);
+}
+
 export const BLUE_GREEN_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
@@ -72,8 +109,8 @@ export const BLUE_GREEN_ROUTES: readonly ApiRoute[] = [
     role: 'admin',
     tag: 'blue-green',
     mutation: true,
-    summary: 'create_blue: a pull request setting spec.n8n.version (the controller then runs the blue/green upgrade); swap, cleanup_green: 409, steps of that upgrade; rollback: 501',
-    description: 'create_blue needs n8n_version and a dedicated tenant. Once merged, the controller runs the upgrade operation: pre-upgrade backup, blue on a copy of the database, health gate, swap, watch, cleanup of green; follow it with GET /tenants/{id}/blue-green/status. A failure before or during the watch rolls back to green by itself.',
+    summary: 'create_blue: a pull request setting spec.n8n.version (the controller then runs the blue/green upgrade); swap, cleanup_green: 409, steps of that upgrade; rollback: journaled on the upgrade (202 with the operation)',
+    description: 'create_blue needs n8n_version and a dedicated tenant. Once merged, the controller runs the upgrade operation: pre-upgrade backup, blue on a copy of the database, health gate, swap, watch, cleanup of green; follow it with GET /tenants/{id}/blue-green/status. A failure before or during the watch rolls back to green by itself. rollback (as rp9 tenant rollback): before the swap it cancels the upgrade (blue is discarded); during the swap or the watch it rolls back to green (the swap is undone, blue discarded; what blue wrote since the swap is lost and counted in the journal and the UpgradeFailed event); both answer 202 with the upgrade operation. After cleanup it needs confirm (the tenant name) and starts a restore-in-place of the pre-upgrade backup (202 with that operation). 409 with a code otherwise: api.upgrade-none, api.upgrade-cleanup-running, api.upgrade-rolling-back, api.upgrade-not-upgraded, api.upgrade-no-backup; 422 api.upgrade-confirm-required.',
     schema: {
       params: TENANT_PARAMS,
       body: {
@@ -86,13 +123,15 @@ export const BLUE_GREEN_ROUTES: readonly ApiRoute[] = [
           pre_backup: { type: 'boolean', description: 'Accepted for the seed; the upgrade always takes a pre-upgrade backup' },
           from: { type: 'string', enum: ['green', 'blue'] },
           to: { type: 'string', enum: ['green', 'blue'] },
+          confirm: { type: 'string', maxLength: 63, description: 'rollback after cleanup: the tenant name, to restore the pre-upgrade backup in place' },
+          reason: { type: 'string', maxLength: 500, description: 'rollback: why (journaled, and in the UpgradeFailed event)' },
         },
       },
-      response: { 202: PULL_REQUEST_ANSWER, 422: DIAGNOSTICS_ANSWER },
+      response: { 202: { anyOf: [{ ...OPERATION_ANSWER, required: ['operation'] }, { ...PULL_REQUEST_ANSWER, required: ['pullRequest'] }] }, 422: DIAGNOSTICS_ANSWER },
     },
     async handle(context) {
       const { id } = params<{ id: string }>(context);
-      const body = context.request.body as { action: Action; n8n_version?: string; pre_backup?: boolean };
+      const body = context.request.body as { action: Action; n8n_version?: string; pre_backup?: boolean; confirm?: string; reason?: string };
       const { good, entry } = tenantInConfig(context, id);
       const spec = entry.tenant.spec;
       switch (body.action) {
@@ -110,7 +149,7 @@ export const BLUE_GREEN_ROUTES: readonly ApiRoute[] = [
         case 'cleanup_green':
           throw new ApiError(409, 'api.blue-green-automatic', `${body.action === 'swap' ? 'the swap' : 'the cleanup of green'} is a step of the upgrade operation, run by the controller after ${body.action === 'swap' ? 'the health gate' : 'the watch'}; nothing to do on demand (${whereItIs(await newestUpgrade(context, id))})`);
         case 'rollback':
-          throw new ApiError(501, 'api.not-implemented', 'not built yet: rollback of an upgrade on demand (#10: rp9 tenant rollback); a failure during the watch rolls back to green by itself', { feature: 'upgrade rollback on demand (#10)' });
+          return rollback(context, id, body);
       }
     },
   },
