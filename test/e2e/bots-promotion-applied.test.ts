@@ -26,8 +26,8 @@ const environment = `bots-pr-e2e-${id}`;
 const image = `rp9/n8n-bots-pr-${id}`;
 const file = `tenants/${tenant}.yaml`;
 const files = {
-  // A person merges the medium promotion here, so it must wait for review (the example platform.yaml auto-merges medium).
-  'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': image, 'spec.dedicated.n8nVersion': '1.123.4', 'spec.autoMerge.promotion.medium': false }),
+  // A person merges the medium promotion here, so it must wait for review (the example platform.yaml auto-merges medium and low).
+  'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': image, 'spec.dedicated.n8nVersion': '1.123.4', 'spec.autoMerge.promotion.medium': false, 'spec.autoMerge.promotion.low': false }),
   [file]: tenantYaml(tenant, ['plan: starter', 'mode: shared']),
 };
 const SHARED_N8N = 'http://n8n-shared:5678';
