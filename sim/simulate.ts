@@ -78,6 +78,8 @@ interface Pr {
   tenant: number;
   edits: FieldEdit[];
   mergeAt: number;
+  /** A beyond-ceiling autoscale proposal (labelled `risk:beyondCeiling`), which a run may keep open. */
+  beyondCeiling: boolean;
 }
 
 type SimEvent = { kind: 'merge'; pr: Pr } | { kind: 'apply'; tenant: number } | { kind: 'switch'; tenant: number };
@@ -180,7 +182,8 @@ function createRun(options: SimulationOptions): PolicyRun {
   const promotionWindow = `${promotionPolicy.windowHours}h`;
   const autoscaleWindowMinutes = autoscale.windowMinutes;
   const ring = Math.max(autoscaleWindowMinutes, Math.ceil(promotionPolicy.windowHours * 60), LOW_STEP_MINUTES, 1);
-  const lookbackMinutes = autoscale.scaleDownStabilizationHours * 60 + LOW_STEP_MINUTES;
+  // "Low since" looks back over the stabilisation and over the peak check of a scale-down.
+  const lookbackMinutes = Math.max(autoscale.scaleDownStabilizationHours, autoscale.scaleDownPeakHours) * 60 + LOW_STEP_MINUTES;
   const blockRing = Math.ceil(lookbackMinutes / LOW_STEP_MINUTES) + 2;
   const stabilisationMs = autoscale.scaleDownStabilizationHours * 3_600_000;
 
@@ -279,7 +282,7 @@ function createRun(options: SimulationOptions): PolicyRun {
     schedule(minute + options.applyDelayMinutes, { kind: 'apply', tenant: pr.tenant });
   }
 
-  function propose(bot: Pr['bot'], i: number, edits: FieldEdit[], autoMerge: boolean, minute: number): void {
+  function propose(bot: Pr['bot'], i: number, edits: FieldEdit[], autoMerge: boolean, minute: number, beyondCeiling = false): void {
     const map = open[bot];
     const existing = map.get(i);
     if (existing && sameEdits(existing.edits, edits)) return;
@@ -288,15 +291,16 @@ function createRun(options: SimulationOptions): PolicyRun {
       if (!autoMerge) totals.reviewPrs += 1;
     }
     const mergeAt = minute + (autoMerge ? options.mergeDelayMinutes : options.reviewDelayMinutes);
-    const pr: Pr = { bot, tenant: i, edits, mergeAt };
+    const pr: Pr = { bot, tenant: i, edits, mergeAt, beyondCeiling };
     map.set(i, pr);
     if (Number.isFinite(mergeAt)) schedule(Math.max(minute + 1, Math.ceil(mergeAt)), { kind: 'merge', pr });
   }
 
-  function closeUnwanted(bot: Pr['bot'], wanted: Set<string> | undefined): void {
+  function closeUnwanted(bot: Pr['bot'], wanted: Set<string> | undefined, keepBeyondCeiling?: Set<string>): void {
     if (!wanted) return;
     for (const [i, pr] of open[bot]) {
       if (wanted.has(tenants[i]!.metadata.name)) continue;
+      if (pr.beyondCeiling && keepBeyondCeiling?.has(tenants[i]!.metadata.name)) continue;
       open[bot].delete(i);
       void pr;
       totals.prsClosed += 1;
@@ -312,13 +316,18 @@ function createRun(options: SimulationOptions): PolicyRun {
     if (count <= 0) return figures;
     let cpu = 0;
     let mem = 0;
+    let measured = 0;
     let epm = 0;
     let busy = 0;
     for (let k = 0; k < count; k++) {
       const slot = i * ring + ((minute - 1 - k) % ring);
       pick[k] = slot;
-      cpu += cpuRing[slot]!;
-      mem += memRing[slot]!;
+      // CPU and memory exist only for minutes the tenant ran dedicated (NaN before: no series).
+      if (!Number.isNaN(cpuRing[slot]!)) {
+        cpu += cpuRing[slot]!;
+        mem += memRing[slot]!;
+        measured += 1;
+      }
       epm += epmRing[slot]!;
       if (busyRing[slot]! > busy) busy = busyRing[slot]!;
     }
@@ -326,9 +335,9 @@ function createRun(options: SimulationOptions): PolicyRun {
     figures.executionsPerMinute = epm / count;
     figures.executionsMonth = monthExecutions[i]!;
     figures.concurrentExecutions = busy;
-    if (dedicated[i]) {
-      figures.cpuPercent = cpu / count;
-      figures.memoryPercent = mem / count;
+    if (dedicated[i] && measured > 0) {
+      figures.cpuPercent = cpu / measured;
+      figures.memoryPercent = mem / measured;
     }
     return figures;
   }
@@ -378,8 +387,8 @@ function createRun(options: SimulationOptions): PolicyRun {
     const now = at(minute);
     const running = tenants.filter((t, i) => t.spec.mode === 'dedicated' && dedicated[i]);
     const decision = await decideAutoscaleRun({ platform, tenants: running, metrics: metricsFor(minute, running.map((t) => t.metadata.name)), history, now });
-    for (const proposal of decision.proposals) propose('autoscale', indexByName.get(proposal.tenant)!, proposal.edits, autoMergeDecision(proposal as Proposal, platform).autoMerge, minute);
-    closeUnwanted('autoscale', decision.wanted);
+    for (const proposal of decision.proposals) propose('autoscale', indexByName.get(proposal.tenant)!, proposal.edits, autoMergeDecision(proposal as Proposal, platform).autoMerge, minute, proposal.riskClass === 'beyondCeiling');
+    closeUnwanted('autoscale', decision.wanted, decision.keepBeyondCeiling);
   }
 
   async function runRp9Promotion(minute: number): Promise<void> {
@@ -488,8 +497,9 @@ function createRun(options: SimulationOptions): PolicyRun {
       coreMinutes += allocated;
       mbMinutes += memoryMb[i]!;
     } else {
-      cpuRing[slot] = 0;
-      memRing[slot] = 0;
+      // A shared tenant has no CPU or memory series of its own: no data, which is never "low".
+      cpuRing[slot] = Number.NaN;
+      memRing[slot] = Number.NaN;
       coreMinutes += allocated;
       mbMinutes += memoryMb[i]!;
     }
@@ -506,14 +516,15 @@ function createRun(options: SimulationOptions): PolicyRun {
     if (closesBlock) {
       const block = Math.floor(minute / LOW_STEP_MINUTES);
       const bslot = i * blockRing + (block % blockRing);
-      let cpuMax = 0;
-      let memMax = 0;
+      let cpuMax = Number.NaN;
+      let memMax = Number.NaN;
       let epmMax = 0;
       for (let k = 0; k < LOW_STEP_MINUTES; k++) {
         const s = i * ring + ((minute - k) % ring);
         pick[k] = s;
-        if (cpuRing[s]! > cpuMax) cpuMax = cpuRing[s]!;
-        if (memRing[s]! > memMax) memMax = memRing[s]!;
+        // max_over_time of the samples there are; a step without any is NaN (a gap).
+        if (!(cpuRing[s]! <= cpuMax)) cpuMax = Number.isNaN(cpuRing[s]!) ? cpuMax : cpuRing[s]!;
+        if (!(memRing[s]! <= memMax)) memMax = Number.isNaN(memRing[s]!) ? memMax : memRing[s]!;
         if (epmRing[s]! > epmMax) epmMax = epmRing[s]!;
       }
       blockLow.cpu[bslot] = cpuMax;

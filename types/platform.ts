@@ -303,6 +303,10 @@ export interface Policies {
     };
     scaleDownStabilizationHours: number;
     /**
+     * A scale-down also needs the last this-many hours' peaks to fit the smaller allocation: below the scale-up limits the step would leave (CPU scaled by the step; executions/min and queue wait p95 as they are). 0 turns the check off.
+     */
+    scaleDownPeakHours: number;
+    /**
      * No change within this time of the tenant's last resource change (from git history).
      */
     cooldownMinutes: number;

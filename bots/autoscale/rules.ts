@@ -14,7 +14,15 @@ export interface TenantWindowMetrics {
   executionsPerMinute: number;
   /** Since when the tenant has been continuously below the scale-down thresholds (from the metrics side). */
   lowSince?: Date;
+  /**
+   * Per resource a scale-down would release: since when the tenant's figures have stayed below the
+   * scale-up limits the smaller allocation would have (`peakThresholds`, from the metrics side).
+   */
+  peakFitsSince?: Partial<Record<DownResource, Date>>;
 }
+
+/** The resources a scale-down releases (memory is never scaled down). */
+export type DownResource = 'cpu' | 'workers';
 
 export interface ResourceChange {
   resource: ScaledResource;
@@ -64,7 +72,7 @@ function round2(value: number): number {
 }
 
 interface Signal {
-  metric: keyof Omit<TenantWindowMetrics, 'lowSince'>;
+  metric: keyof Omit<TenantWindowMetrics, 'lowSince' | 'peakFitsSince'>;
   label: string;
   unit: string;
 }
@@ -160,7 +168,7 @@ function scaleDown(current: Record<ScaledResource, number>, metrics: TenantWindo
   const memory = firing(SIGNALS.memory, metrics, down.memoryPercent, 'down', policy, window);
   const p95 = firing(SIGNALS.p95, metrics, down.queueWaitP95Seconds, 'down', policy, window);
   const epm = firing(SIGNALS.epm, metrics, down.executionsPerMinute, 'down', policy, window);
-  const rules = [
+  let rules = [
     { resource: 'cpu' as const, signals: [cpu, memory] },
     { resource: 'workers' as const, signals: [p95, epm] },
   ].filter((rule) => rule.signals.every((s) => s.fired) && stepDown(current[rule.resource]) < current[rule.resource]);
@@ -168,6 +176,13 @@ function scaleDown(current: Record<ScaledResource, number>, metrics: TenantWindo
 
   const lowForHours = (now.getTime() - metrics.lowSince.getTime()) / 3_600_000;
   if (!(lowForHours >= policy.scaleDownStabilizationHours)) return undefined;
+  const peakHours = policy.scaleDownPeakHours;
+  const fits = (resource: DownResource) => {
+    const since = metrics.peakFitsSince?.[resource];
+    return peakHours === 0 || (since !== undefined && (now.getTime() - since.getTime()) / 3_600_000 >= peakHours);
+  };
+  rules = rules.filter((rule) => fits(rule.resource));
+  if (rules.length === 0) return undefined;
 
   const changes: ResourceChange[] = rules.map((rule) => ({
     resource: rule.resource,
@@ -178,6 +193,7 @@ function scaleDown(current: Record<ScaledResource, number>, metrics: TenantWindo
   }));
   const evidence = rules.flatMap((rule) => rule.signals.map((s) => s.evidence()));
   evidence.push({ metric: 'belowScaleDownThresholdsFor', value: round2(lowForHours), threshold: policy.scaleDownStabilizationHours, comparator: '>=', window: '', unit: 'h' });
+  if (peakHours > 0) evidence.push({ metric: 'peaksFitSmallerAllocationFor', value: round2(Math.min(...rules.map((rule) => (now.getTime() - metrics.peakFitsSince![rule.resource]!.getTime()) / 3_600_000))), threshold: peakHours, comparator: '>=', window: '', unit: 'h' });
   return { direction: 'down', beyondCeiling: false, changes, evidence, reasons: rules.flatMap((rule) => rule.signals.map((s) => s.reason())) };
 }
 
@@ -192,4 +208,47 @@ export function evaluateScaling(
   const current = effectiveResources(resources, plan);
   const window = `${policy.windowMinutes}m`;
   return scaleUp(current, plan, metrics, policy, window) ?? scaleDown(current, metrics, policy, window, now);
+}
+
+/** The scale-up signals of each resource: what makes the bot add it. */
+const UP_SIGNALS: Record<ScaledResource, SignalName[]> = {
+  workers: ['queueWaitP95Seconds', 'executionsPerMinute'],
+  cpu: ['cpuPercent'],
+  memoryMb: ['memoryPercent'],
+};
+
+/**
+ * Whether an open beyond-ceiling proposal stays open although this run proposes
+ * nothing for the tenant: some resource is at (or above) the plan's ceiling and
+ * one of the signals that scale it up has not yet fallen below its scale-down
+ * limit (threshold·(1−tolerance)). The proposal opens above the scale-up limit
+ * and closes below the scale-down limit, the same hysteresis the resources have,
+ * so a tenant that is hot on one run and warm on the next keeps one pull request
+ * instead of one per hot run. A figure without samples (NaN) keeps nothing open.
+ */
+export function keepsBeyondCeiling(resources: Resources | undefined, plan: Plan, metrics: TenantWindowMetrics, policy: AutoscalePolicy): boolean {
+  const current = effectiveResources(resources, plan);
+  return (Object.keys(UP_SIGNALS) as ScaledResource[]).some(
+    (resource) =>
+      current[resource] >= plan.ceiling[resource] &&
+      UP_SIGNALS[resource].some((signal) => Number.isFinite(metrics[signal]) && metrics[signal] >= limitFor(policy, signal, policy.scaleDown[signal], 'down')),
+  );
+}
+
+/**
+ * The limits a resource's peaks must have stayed under for a scale-down of it
+ * (one step, as `scaleDown` takes it) not to be undone by the next peak: the
+ * scale-up limits as the smaller allocation would see them. CPU % is of the
+ * allocated cores, so its limit shrinks with the step (from 2 to 1 core per
+ * container, 88 % becomes 44 %); executions/min fires whatever the
+ * allocation, so its limit stays, and so does queue wait p95's. Undefined
+ * when the step would not lower the resource.
+ */
+export function peakThresholds(resource: DownResource, resources: Resources | undefined, plan: Plan, policy: AutoscalePolicy): Partial<Record<SignalName, number>> | undefined {
+  const from = effectiveResources(resources, plan)[resource];
+  const to = stepDown(from);
+  if (!(to < from)) return undefined;
+  const up = policy.scaleUp;
+  if (resource === 'cpu') return { cpuPercent: round2((limitFor(policy, 'cpuPercent', up.cpuPercent, 'up') * to) / from) };
+  return { queueWaitP95Seconds: limitFor(policy, 'queueWaitP95Seconds', up.queueWaitP95Seconds, 'up'), executionsPerMinute: limitFor(policy, 'executionsPerMinute', up.executionsPerMinute, 'up') };
 }

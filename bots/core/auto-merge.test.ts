@@ -9,13 +9,13 @@ function proposal(bot: BotName, riskClass: string): Proposal {
   return { bot, tenant: 'acme', file: 'tenants/acme.yaml', edits: [], riskClass, trigger: '', evidence: [], summary: '', title: '', labels: [] } as unknown as Proposal;
 }
 
-describe('autoMergeDecision with the example platform (spec defaults)', () => {
+describe('autoMergeDecision with the example platform.yaml', () => {
   it.each<[BotName, string, boolean, string]>([
     ['autoscale', 'withinCeiling', true, 'autoMerge.autoscale.withinCeiling = true'],
     ['autoscale', 'beyondCeiling', false, 'autoMerge.autoscale.beyondCeiling = false'],
     ['promotion', 'high', true, 'autoMerge.promotion.high = true'],
-    ['promotion', 'medium', false, 'autoMerge.promotion.medium = false'],
-    ['promotion', 'low', false, 'autoMerge.promotion.low = false'],
+    ['promotion', 'medium', true, 'autoMerge.promotion.medium = true'],
+    ['promotion', 'low', true, 'autoMerge.promotion.low = true'],
     ['upgrades', 'patch', true, 'autoMerge.upgrades.patch = true'],
     ['upgrades', 'minor', false, 'autoMerge.upgrades.minor = false'],
     ['upgrades', 'major', false, 'autoMerge.upgrades.major = false'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { examplePlatform } from '../core/fixtures.js';
+import { examplePlatform, schemasDirOf, tenantFromYaml, tenantYaml } from '../core/fixtures.js';
+import type { BotMetrics, LowThresholds, WindowFigures } from '../sources/types.js';
 import { decideAutoscaleRun, lowThresholdsFor } from './decide-autoscale.js';
 
 const platform = examplePlatform(new URL('../../', import.meta.url));
@@ -22,5 +23,55 @@ describe('decideAutoscaleRun', () => {
     const decision = await decideAutoscaleRun({ platform, tenants: [], now: new Date() });
 
     expect(decision).toEqual({ proposals: [], wanted: undefined, held: [], notes: ['metrics unavailable (no Prometheus configured): autoscale needs them and proposes nothing'], metricsUnavailable: 'no Prometheus configured' });
+  });
+
+  const now = new Date('2026-03-10T12:00:00Z');
+  const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3_600_000);
+  const tenant = (resources: string) => tenantFromYaml(tenantYaml('acme', ['plan: pro', 'mode: dedicated', `resources: ${resources}`]), schemasDirOf(new URL('../../', import.meta.url)));
+  const idle: WindowFigures = { queueWaitP95Seconds: 0.2, cpuPercent: 5, memoryPercent: 10, executionsPerMinute: 0.5, executionsMonth: 100, concurrentExecutions: 1 };
+
+  /** Figures for acme; "low since" answers by the thresholds asked: the scale-down ones 7 h, the cpu peak ones `cpuPeak`, the worker peak ones `workerPeak`. */
+  function metrics(figures: WindowFigures, cpuPeak: number | undefined, workerPeak: number | undefined): BotMetrics & { asked: { thresholds: LowThresholds; lookback: number }[] } {
+    const asked: { thresholds: LowThresholds; lookback: number }[] = [];
+    return {
+      asked,
+      async window() {
+        return new Map([['acme', figures]]);
+      },
+      async lowSince(_tenant, thresholds, _now, lookback) {
+        asked.push({ thresholds, lookback });
+        const hours = thresholds.cpuPercent !== undefined && thresholds.cpuPercent > 40 ? cpuPeak : thresholds.executionsPerMinute !== undefined && thresholds.executionsPerMinute > 10 ? workerPeak : 7;
+        return hours === undefined ? undefined : hoursAgo(hours);
+      },
+      async ready() {
+        return new Map([['acme', true]]);
+      },
+    };
+  }
+
+  it.each<[string, number | undefined, number | undefined, string[]]>([
+    ['peaks of the last three days fit both steps: cpu and workers go', 72.1, 72.1, ['spec.resources.cpu 2→1', 'spec.resources.workers 2→1']],
+    ['a CPU peak 5 h ago: only the worker goes', 5, 72.1, ['spec.resources.workers 2→1']],
+    ['an executions peak 5 h ago: only the core goes', 72.1, 5, ['spec.resources.cpu 2→1']],
+    ['peaks never fit: nothing goes', undefined, undefined, []],
+  ])('reads the peaks of the last scaleDownPeakHours before a scale-down: %s', async (_name, cpuPeak, workerPeak, expected) => {
+    const source = metrics(idle, cpuPeak, workerPeak);
+
+    const decision = await decideAutoscaleRun({ platform, tenants: [tenant('{ cpu: 2, workers: 2 }')], metrics: source, now });
+
+    expect(decision.proposals.flatMap((p) => p.edits.map((e) => `${e.path.join('.')} ${String(e.previous)}→${String(e.value)}`))).toEqual(expected);
+    expect(source.asked.slice(1)).toEqual([
+      { thresholds: { cpuPercent: 44 }, lookback: 72 * 3600 + 300 },
+      { thresholds: { queueWaitP95Seconds: 5.5, executionsPerMinute: 11 }, lookback: 72 * 3600 + 300 },
+    ]);
+  });
+
+  it('keeps the beyond-ceiling PR of a tenant at its ceiling while its queue is warm, not once it is quiet', async () => {
+    const warm = await decideAutoscaleRun({ platform, tenants: [tenant('{ workers: 4 }')], metrics: metrics({ ...idle, queueWaitP95Seconds: 3, executionsPerMinute: 5 }, undefined, undefined), now });
+    const quiet = await decideAutoscaleRun({ platform, tenants: [tenant('{ workers: 4 }')], metrics: metrics(idle, undefined, undefined), now });
+
+    expect(warm.proposals).toEqual([]);
+    expect(warm.keepBeyondCeiling).toEqual(new Set(['acme']));
+    expect(quiet.keepBeyondCeiling).toEqual(new Set());
   });
 });

@@ -4,7 +4,7 @@
 import type { Platform } from '../../config/types.js';
 import type { Tenant } from '../../types/tenant.js';
 import { decideAutoscale, type AutoscaleTenantInput, type TenantWindowMetrics } from '../autoscale/decide.js';
-import { limitFor, type SignalName } from '../autoscale/rules.js';
+import { keepsBeyondCeiling, limitFor, peakThresholds, type DownResource, type SignalName } from '../autoscale/rules.js';
 import type { BotMetrics, FieldHistory, LowThresholds, WindowFigures } from '../sources/types.js';
 import type { Decision, Held } from './types.js';
 
@@ -37,6 +37,37 @@ export function lowThresholdsFor(metrics: TenantWindowMetrics, platform: Platfor
     thresholds.executionsPerMinute = limit('executionsPerMinute');
   }
   return Object.keys(thresholds).length > 0 ? thresholds : undefined;
+}
+
+/** Tenants whose open beyond-ceiling pull request stays open: at a ceiling and not yet below the scale-down limits. */
+export function keptBeyondCeiling(inputs: readonly AutoscaleTenantInput[], platform: Platform): Set<string> {
+  const kept = new Set<string>();
+  for (const { tenant, metrics } of inputs) {
+    const plan = platform.spec.plans[tenant.spec.plan];
+    if (plan && keepsBeyondCeiling(tenant.spec.resources, plan, metrics, platform.spec.policies.autoscale)) kept.add(tenant.metadata.name);
+  }
+  return kept;
+}
+
+function stable(since: Date, hours: number, now: Date): boolean {
+  return now.getTime() - since.getTime() >= hours * 3_600_000;
+}
+
+/** For each resource a scale-down would release, since when its peaks fit the smaller allocation (`peakThresholds`). */
+async function readPeaks(metrics: BotMetrics, tenant: Tenant, low: LowThresholds, into: TenantWindowMetrics, platform: Platform, now: Date): Promise<void> {
+  const policy = platform.spec.policies.autoscale;
+  const plan = platform.spec.plans[tenant.spec.plan];
+  if (!plan || policy.scaleDownPeakHours === 0) return;
+  const releasable: DownResource[] = [];
+  if (low.cpuPercent !== undefined) releasable.push('cpu');
+  if (low.queueWaitP95Seconds !== undefined) releasable.push('workers');
+  const lookback = policy.scaleDownPeakHours * 3600 + LOW_STEP_SECONDS;
+  for (const resource of releasable) {
+    const limits = peakThresholds(resource, tenant.spec.resources, plan, policy);
+    if (!limits) continue;
+    const since = await metrics.lowSince(tenant.metadata.name, limits, now, lookback);
+    if (since) into.peakFitsSince = { ...into.peakFitsSince, [resource]: since };
+  }
 }
 
 function runs(tenant: Tenant): boolean {
@@ -80,6 +111,7 @@ export async function decideAutoscaleRun(sources: AutoscaleSources): Promise<Dec
       const lookback = policy.scaleDownStabilizationHours * 3600 + LOW_STEP_SECONDS;
       const since = await sources.metrics.lowSince(name, thresholds, now, lookback);
       if (since) metrics.lowSince = since;
+      if (since && stable(since, policy.scaleDownStabilizationHours, now)) await readPeaks(sources.metrics, tenant, thresholds, metrics, platform, now);
     }
     inputs.push({ tenant, metrics });
   }
@@ -87,10 +119,11 @@ export async function decideAutoscaleRun(sources: AutoscaleSources): Promise<Dec
 
   // First without the cooldown: what the bot wants. History is read only for those tenants.
   const wanted = decideAutoscale({ tenants: inputs }, platform, now);
+  const keepBeyondCeiling = keptBeyondCeiling(inputs, platform);
   const held: Held[] = [];
   if (!sources.history) {
     if (wanted.length > 0) notes.push('git history unavailable: cooldowns not applied');
-    return { proposals: wanted, wanted: new Set([...wanted.map((p) => p.tenant), ...noData]), held, notes };
+    return { proposals: wanted, wanted: new Set([...wanted.map((p) => p.tenant), ...noData]), keepBeyondCeiling, held, notes };
   }
   const since = new Date(now.getTime() - policy.cooldownMinutes * 60_000);
   const changedAt = new Map<string, Date>();
@@ -113,5 +146,5 @@ export async function decideAutoscaleRun(sources: AutoscaleSources): Promise<Dec
       reason: `spec.resources changed at ${at?.toISOString() ?? '?'}, less than ${policy.cooldownMinutes} minutes ago (policies.autoscale.cooldownMinutes)`,
     });
   }
-  return { proposals, wanted: new Set([...wanted.map((p) => p.tenant), ...noData]), held, notes };
+  return { proposals, wanted: new Set([...wanted.map((p) => p.tenant), ...noData]), keepBeyondCeiling, held, notes };
 }

@@ -34,10 +34,10 @@ function cpuProposal(tenant: string, from: number, to: number, riskClass: 'withi
   };
 }
 
-function openPr(tenant: string, number: number, autoMerge = false): PullRequestInfo {
+function openPr(tenant: string, number: number, autoMerge = false, labels: string[] = []): PullRequestInfo {
   return {
     number, url: `https://github.example/pull/${number}`, title: 't', state: 'open', merged: false, draft: false, bot: 'autoscale', tenant, bodyHash: null,
-    head: { ref: `rp9/autoscale/${tenant}`, sha: 'b'.repeat(40) }, base: { ref: 'main' }, labels: [], autoMerge, createdAt: '2020-01-01T00:00:00Z', updatedAt: '2020-01-01T00:00:00Z',
+    head: { ref: `rp9/autoscale/${tenant}`, sha: 'b'.repeat(40) }, base: { ref: 'main' }, labels, autoMerge, createdAt: '2020-01-01T00:00:00Z', updatedAt: '2020-01-01T00:00:00Z',
   };
 }
 
@@ -152,5 +152,18 @@ describe('planRun', () => {
       { kind: 'close', bot: 'autoscale', tenant: 'gone', number: 3, comment: expect.stringContaining('tenant `gone` no longer exists on the base branch') },
     ]);
     expect(unknown.operations).toEqual([]);
+  });
+
+  it.each<[string, string[], Set<string> | undefined, boolean]>([
+    ['a beyond-ceiling PR of a tenant still warm stays open', proposalLabels('autoscale', 'beyondCeiling'), new Set(['acme']), false],
+    ['a beyond-ceiling PR of a tenant that went quiet closes', proposalLabels('autoscale', 'beyondCeiling'), new Set(), true],
+    ['a within-ceiling PR of a warm tenant closes: only beyond-ceiling ones are kept', proposalLabels('autoscale', 'withinCeiling'), new Set(['acme']), true],
+    ['no keep set (another bot): closes', proposalLabels('autoscale', 'beyondCeiling'), undefined, true],
+  ])('%s', (_name, labels, keepBeyondCeiling, closes) => {
+    const prs = { open: [openPr('acme', 1, false, labels)], createdLastHour: [] };
+
+    const plan = planRun(input({ proposals: [], wanted: new Set(), ...(keepBeyondCeiling ? { keepBeyondCeiling } : {}) }, { prs }));
+
+    expect(plan.operations.map((o) => o.kind)).toEqual(closes ? ['close'] : []);
   });
 });

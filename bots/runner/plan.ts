@@ -15,6 +15,8 @@ import type { CloseOperation, Decision, ForgeOperation, ProposalView, RunnableBo
 
 export const AUTO_MERGE_LABEL = 'auto-merge';
 export const REVIEW_LABEL = 'needs-review';
+/** The label of a beyond-ceiling autoscale proposal (`proposalLabels`). */
+export const BEYOND_CEILING_LABEL = 'risk:beyondCeiling';
 
 /** The bot's pull requests as the forge reports them. */
 export interface PullRequestState {
@@ -170,6 +172,7 @@ export function planRun(input: PlanInput): RunPlan {
     const tenants = new Set(base.config.tenants.map((t) => t.name));
     for (const pr of prs.open) {
       if (decision.wanted.has(pr.tenant) || proposed.has(pr.tenant)) continue;
+      if (decision.keepBeyondCeiling?.has(pr.tenant) && pr.labels.includes(BEYOND_CEILING_LABEL)) continue;
       const close: CloseOperation = { kind: 'close', bot, tenant: pr.tenant, number: pr.number, comment: closeComment(bot, pr.tenant, tenants.has(pr.tenant)) };
       operations.push(close);
     }

@@ -67,6 +67,12 @@ export interface Decision {
    * tenant outside this set is obsolete. undefined when the inputs were incomplete (never close then).
    */
   wanted: Set<string> | undefined;
+  /**
+   * Tenants whose open beyond-ceiling pull request stays open although the bot proposes nothing for
+   * them this run (autoscale: still above the scale-down limits, `keepsBeyondCeiling`). Only a PR
+   * labelled `risk:beyondCeiling` is kept; any other PR of these tenants closes as usual.
+   */
+  keepBeyondCeiling?: Set<string>;
   held: Held[];
   candidates?: Candidate[];
   notes: string[];

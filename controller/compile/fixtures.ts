@@ -39,6 +39,7 @@ export function examplePlatform(): Platform {
           tolerancePercent: 10,
           tolerance: { memoryPercent: { up: 0 } },
           scaleDownStabilizationHours: 6,
+          scaleDownPeakHours: 72,
           cooldownMinutes: 60,
         },
         promotion: {

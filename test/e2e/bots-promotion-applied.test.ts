@@ -26,7 +26,8 @@ const environment = `bots-pr-e2e-${id}`;
 const image = `rp9/n8n-bots-pr-${id}`;
 const file = `tenants/${tenant}.yaml`;
 const files = {
-  'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': image, 'spec.dedicated.n8nVersion': '1.123.4' }),
+  // A person merges the medium promotion here, so it must wait for review (the example platform.yaml auto-merges medium and low).
+  'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': image, 'spec.dedicated.n8nVersion': '1.123.4', 'spec.autoMerge.promotion.medium': false, 'spec.autoMerge.promotion.low': false }),
   [file]: tenantYaml(tenant, ['plan: starter', 'mode: shared']),
 };
 const SHARED_N8N = 'http://n8n-shared:5678';
@@ -85,7 +86,7 @@ describe('a promotion PR that the controller then applies', () => {
     expect(pr.body).toContain('High execution volume: 5,500/month');
     expect(stack.file(file)).toBe(files[file]);
 
-    // A reviewer merges it (autoMerge.promotion.medium is false), as a person would: PUT …/pulls/1/merge.
+    // A reviewer merges it (autoMerge.promotion.medium set to false above), as a person would: PUT …/pulls/1/merge.
     const human = new Octokit({ auth: 'test-token', baseUrl: stack.gh.url });
     const { data: merge } = await human.pulls.merge({ owner: OWNER, repo: REPO, pull_number: 1, merge_method: 'squash' });
     expect(merge.merged).toBe(true);

@@ -25,7 +25,8 @@ const shared = (name: string, plan: string, region: string, extra = '') => [
 ].join('\n');
 
 const files = {
-  'platform.yaml': platformYaml(),
+  // Medium and low promotions wait for a human here (the example platform.yaml auto-merges them): this test is about the review path.
+  'platform.yaml': platformYaml({ 'spec.autoMerge.promotion.medium': false, 'spec.autoMerge.promotion.low': false }),
   'tenants/hooli.yaml': shared('hooli', 'pro', 'us-west'),
   'tenants/soylent.yaml': shared('soylent', 'pro', 'eu-west', '  compliance: { dataResidency: eu }'),
   'tenants/initech.yaml': shared('initech', 'starter', 'us-west'),
