@@ -16,7 +16,7 @@ import { decidePromotionRun } from '../bots/runner/decide-promotion.js';
 import { autoMergeDecision } from '../bots/core/auto-merge.js';
 import type { FieldEdit, Proposal } from '../bots/core/types.js';
 import { formatWindow, nextMaintenanceWindow } from '../bots/promotion/window.js';
-import { trailingLowRun, type LowThresholds } from '../bots/metrics/tenant-queries.js';
+import type { LowThresholds } from '../bots/metrics/tenant-queries.js';
 import type { BotMetrics, FieldHistory, WindowFigures } from '../bots/sources/types.js';
 import { cronMatcher, type CronMatcher } from './cron.js';
 import { countFlaps, type ResourceChangeRecord } from './flaps.js';
@@ -342,6 +342,38 @@ function createRun(options: SimulationOptions): PolicyRun {
     return figures;
   }
 
+  function isLowBlock(i: number, b: number, thresholds: LowThresholds): boolean {
+    const slot = i * blockRing + (b % blockRing);
+    return (
+      (thresholds.cpuPercent === undefined || blockLow.cpu[slot]! < thresholds.cpuPercent) &&
+      (thresholds.memoryPercent === undefined || blockLow.mem[slot]! < thresholds.memoryPercent) &&
+      (thresholds.executionsPerMinute === undefined || blockLow.epm[slot]! < thresholds.executionsPerMinute) &&
+      (thresholds.queueWaitP95Seconds === undefined || blockLow.p95[slot]! < thresholds.queueWaitP95Seconds)
+    );
+  }
+
+  /** Per tenant and thresholds: the closed blocks seen so far, and the first block of the trailing low run (undefined: the last block was not low). */
+  const lowRuns = new Map<string, { checkedUpTo: number; start: number | undefined }>();
+
+  /** The first block of the trailing low run over the closed blocks before `blocksDone`, as far back as the ring holds. */
+  function trailingRun(i: number, thresholds: LowThresholds, blocksDone: number): number | undefined {
+    const key = `${i}|${thresholds.cpuPercent}|${thresholds.memoryPercent}|${thresholds.executionsPerMinute}|${thresholds.queueWaitP95Seconds}`;
+    const kept = lowRuns.get(key);
+    if (kept && kept.checkedUpTo <= blocksDone && blocksDone - kept.checkedUpTo < blockRing) {
+      for (let b = kept.checkedUpTo; b < blocksDone; b++) {
+        if (isLowBlock(i, b, thresholds)) kept.start ??= b;
+        else kept.start = undefined;
+      }
+      kept.checkedUpTo = blocksDone;
+      return kept.start;
+    }
+    const floor = Math.max(0, blocksDone - blockRing + 1);
+    let start: number | undefined;
+    for (let b = blocksDone - 1; b >= floor && isLowBlock(i, b, thresholds); b--) start = b;
+    lowRuns.set(key, { checkedUpTo: blocksDone, start });
+    return start;
+  }
+
   function metricsFor(minute: number, names: readonly string[]): BotMetrics {
     return {
       async window(window) {
@@ -354,19 +386,13 @@ function createRun(options: SimulationOptions): PolicyRun {
         const i = indexByName.get(name)!;
         const blocksDone = Math.floor(minute / LOW_STEP_MINUTES);
         const oldest = Math.max(0, blocksDone - Math.floor(lookbackSeconds / 60 / LOW_STEP_MINUTES), blocksDone - blockRing + 1);
-        const points: { time: number; value: number }[] = [];
-        for (let b = blocksDone - 1; b >= oldest; b--) {
-          const slot = i * blockRing + (b % blockRing);
-          const low =
-            (thresholds.cpuPercent === undefined || blockLow.cpu[slot]! < thresholds.cpuPercent) &&
-            (thresholds.memoryPercent === undefined || blockLow.mem[slot]! < thresholds.memoryPercent) &&
-            (thresholds.executionsPerMinute === undefined || blockLow.epm[slot]! < thresholds.executionsPerMinute) &&
-            (thresholds.queueWaitP95Seconds === undefined || blockLow.p95[slot]! < thresholds.queueWaitP95Seconds);
-          points.push({ time: (startMs + (b + 1) * LOW_STEP_MINUTES * MINUTE_MS) / 1000, value: low ? 1 : 0 });
-          if (!low) break;
-        }
-        points.reverse();
-        return trailingLowRun(points, { start: new Date(now.getTime() - lookbackSeconds * 1000), end: now, stepSeconds: LOW_STEP_MINUTES * 60 }).since;
+        if (blocksDone - 1 < oldest) return undefined;
+        // What Prometheus's trailing low run gives (bots/metrics/tenant-queries.ts, trailingLowRun) over
+        // the closed blocks, kept per tenant and thresholds and extended by the blocks closed since the
+        // last call: the same answer as a scan back from now, without the scan (72 h = 864 blocks).
+        const run = trailingRun(i, thresholds, blocksDone);
+        if (run === undefined) return undefined;
+        return new Date(startMs + Math.max(run, oldest) * LOW_STEP_MINUTES * MINUTE_MS);
       },
       async ready() {
         return new Map(names.map((name) => [name, true]));
