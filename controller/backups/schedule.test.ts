@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drillDraw, dueBackups, dueDrills, latestDrillSlot, latestQuarterSlot, latestSlot, type TenantSchedule } from './schedule.js';
+import { drillDraw, dueBackups, dueDrills, expectedSince, latestDrillSlot, latestQuarterSlot, latestSlot, type TenantSchedule } from './schedule.js';
 import { expiredBackups, retentionFor, type RetainedBackup } from './retention.js';
 
 const at = (iso: string) => new Date(iso);
@@ -141,5 +141,20 @@ describe('drill policy (spec.backups.drills)', () => {
     expect(draw).toBeGreaterThanOrEqual(0);
     expect(draw).toBeLessThan(1);
     expect(drillDraw('acme', at('2027-01-01T05:00:00Z'))).not.toBe(draw);
+  });
+});
+
+describe('expectedSince (BackupMissed for a tenant with no success yet)', () => {
+  const schedule = (fields: Partial<TenantSchedule>): TenantSchedule => ({ tenant: 'a', schedules: ['daily'], lastSuccess: {}, lastAttempt: {}, ...fields });
+  it.each([
+    { name: 'never attempted: since this controller first saw it', tenant: schedule({}), seen: undefined, expected: '2026-12-05T10:00:00Z' },
+    { name: 'seen earlier by this controller: that time', tenant: schedule({}), seen: '2026-12-01T00:00:00Z', expected: '2026-12-01T00:00:00Z' },
+    { name: 'a first attempt older than the first sight (a restarted controller): the attempt', tenant: schedule({ firstAttempt: { daily: at('2026-11-20T02:00:00Z') } }), seen: undefined, expected: '2026-11-20T02:00:00Z' },
+    { name: 'a success: nothing (the last-success gauge speaks)', tenant: schedule({ lastSuccess: { daily: at('2026-12-05T02:10:00Z') } }), seen: undefined, expected: undefined },
+  ])('$name', ({ tenant, seen, expected }) => {
+    const firstSeen = new Map<string, Date>(seen ? [['a\0daily', at(seen)]] : []);
+    const out = expectedSince([tenant], firstSeen, at('2026-12-05T10:00:00Z'));
+    expect(out.map((e) => e.since.toISOString())).toEqual(expected ? [at(expected).toISOString()] : []);
+    expect(firstSeen.has('a\0daily')).toBe(true);
   });
 });

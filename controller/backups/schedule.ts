@@ -7,6 +7,27 @@ import { createHash } from 'node:crypto';
 export type ScheduleKind = 'daily' | 'weekly' | 'monthly';
 export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['daily', 'weekly', 'monthly'];
 
+/**
+ * Since when each scheduled kind of each tenant is expected to have succeeded, for the tenants that
+ * have none yet (`BackupMissed` measures from it until a first success): the first attempt in the
+ * journal, else when this controller first saw the schedule (`firstSeen`, kept by the caller,
+ * filled here). Pure but for that map.
+ */
+export function expectedSince(tenants: readonly TenantSchedule[], firstSeen: Map<string, Date>, now: Date): { tenant: string; kind: ScheduleKind; since: Date }[] {
+  const out: { tenant: string; kind: ScheduleKind; since: Date }[] = [];
+  for (const t of tenants) {
+    for (const kind of t.schedules) {
+      const key = `${t.tenant}\0${kind}`;
+      if (!firstSeen.has(key)) firstSeen.set(key, now);
+      if (t.lastSuccess[kind]) continue;
+      const seen = firstSeen.get(key)!;
+      const attempt = t.firstAttempt?.[kind];
+      out.push({ tenant: t.tenant, kind, since: attempt && attempt < seen ? attempt : seen });
+    }
+  }
+  return out;
+}
+
 /** The latest slot of `kind` at or before `now`. */
 export function latestSlot(kind: ScheduleKind, now: Date): Date {
   const y = now.getUTCFullYear();
@@ -31,6 +52,8 @@ export interface TenantSchedule {
   lastSuccess: Partial<Record<ScheduleKind, Date>>;
   /** Newest attempt (any outcome) per kind. */
   lastAttempt: Partial<Record<ScheduleKind, Date>>;
+  /** Oldest attempt per kind among those the journal lists (its newest 50 operations). */
+  firstAttempt?: Partial<Record<ScheduleKind, Date>>;
 }
 
 export interface DueBackup {

@@ -9,7 +9,7 @@ import type { Logger } from '../../kernel/log/logger.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import { backupInput } from '../backups/naming.js';
 import { expiredBackups, retentionFor } from '../backups/retention.js';
-import { dueBackups, dueDrills, SCHEDULE_KINDS, type ScheduleKind, type TenantSchedule } from '../backups/schedule.js';
+import { dueBackups, dueDrills, expectedSince, SCHEDULE_KINDS, type ScheduleKind, type TenantSchedule } from '../backups/schedule.js';
 import { isDrillable } from '../operations/drill.js';
 import type { OperationEngine } from '../operations/engine.js';
 import { startDueCleanups } from '../promotion/start-cleanups.js';
@@ -31,7 +31,7 @@ export interface OperationsLoopOptions {
   /** A failed scheduled backup is retried after this long (default 30 min). */
   retryAfterMs?: number;
   /** Last-success gauges are refilled from the catalogue every pass, so they survive a restart or a change of leader. */
-  metrics?: Pick<Metrics, 'backupLastSuccess' | 'backupBytes'>;
+  metrics?: Pick<Metrics, 'backupLastSuccess' | 'backupBytes' | 'backupExpectedSince'>;
   /** Removes expired restore sandboxes (controller/sandbox/sandbox-sweep.ts); returns their names. */
   sweepSandboxes?(now: Date): Promise<string[]>;
   /** The dedicated stacks on the engine (controller/demotion/start-due.ts); absent: no demotion starts. */
@@ -46,6 +46,8 @@ export interface OperationsTicker {
 export function createOperationsTicker(options: OperationsLoopOptions): OperationsTicker {
   const now = options.now ?? (() => new Date());
   const notConfigured = new Set<string>();
+  /** When this controller first saw each tenant's backup schedule (tenant\0kind). */
+  const firstSeen = new Map<string, Date>();
   const demotionsNotConfigured = new Set<string>();
   return {
     async tick() {
@@ -58,7 +60,10 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
       const demotions = options.dedicatedStacks ? await startDueDemotions(options.engine, options.store, good, await options.dedicatedStacks(), now(), options.logger, demotionsNotConfigured) : [];
       result.started = [...(await startDuePromotions(options.engine, options.store, good, now(), options.logger, notConfigured)), ...demotions, ...(await startDue(options, good, now())), ...(await startDrills(options, good, now())), ...(await startDueCleanups(options.engine, options.store, good, now(), options.logger))];
       result.pruned = await prune(options, good, now());
-      if (options.metrics) await recordCatalogue(options.store, options.metrics);
+      if (options.metrics) {
+        await recordCatalogue(options.store, options.metrics);
+        for (const e of expectedSince(await schedulesOf(options.store, good), firstSeen, now())) options.metrics.backupExpectedSince.set({ tenant: e.tenant, type: e.kind }, e.since.getTime() / 1000);
+      }
       return result;
     },
   };
@@ -76,11 +81,14 @@ async function schedulesOf(store: Store, good: GoodConfig): Promise<TenantSchedu
       if (SCHEDULE_KINDS.includes(kind) && !lastSuccess[kind]) lastSuccess[kind] = b.createdAt;
     }
     const lastAttempt: TenantSchedule['lastAttempt'] = {};
+    const firstAttempt: TenantSchedule['lastAttempt'] = {};
     for (const op of await store.operations.list(name, 50)) {
       const kind = op.state.backupKind as ScheduleKind;
-      if (op.kind === 'backup' && SCHEDULE_KINDS.includes(kind) && !lastAttempt[kind]) lastAttempt[kind] = op.startedAt;
+      if (op.kind !== 'backup' || !SCHEDULE_KINDS.includes(kind)) continue;
+      if (!lastAttempt[kind]) lastAttempt[kind] = op.startedAt;
+      firstAttempt[kind] = op.startedAt;
     }
-    out.push({ tenant: name, schedules, lastSuccess, lastAttempt });
+    out.push({ tenant: name, schedules, lastSuccess, lastAttempt, firstAttempt });
   }
   return out;
 }

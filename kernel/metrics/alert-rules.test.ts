@@ -68,7 +68,7 @@ describe('deploy/prometheus/rp9-rules.yml', () => {
     );
     expect(alerts.get('TenantQueueWaitHigh')).toMatchObject({ expr: 'rp9_tenant_queue_wait_p95_seconds > 10', for: '5m', labels: { severity: 'critical' } });
     expect(alerts.get('AutoscalingFailed')).toMatchObject({ expr: 'increase(rp9_autoscale_events_total{success="false"}[1h]) > 0', labels: { severity: 'warning' } });
-    expect(alerts.get('BackupMissed')).toMatchObject({ expr: 'time() - rp9_backup_last_success_timestamp_seconds{type="daily"} > 26 * 3600', labels: { severity: 'critical' } });
+    expect(alerts.get('BackupMissed')).toMatchObject({ expr: 'time() - (rp9_backup_last_success_timestamp_seconds{type="daily"} or rp9_backup_expected_since_timestamp_seconds{type="daily"}) > 26 * 3600', labels: { severity: 'critical' } });
     expect(alerts.get('ContainersFailed')).toMatchObject({ expr: 'rp9_container_stats{stat_type="failed"} > 2', for: '2m', labels: { severity: 'critical' } });
   });
 

@@ -42,6 +42,7 @@ export interface Metrics {
   operations: Counter<'kind' | 'result'>;
   operationStepDuration: Histogram<'kind' | 'step'>;
   backupLastSuccess: Gauge<'tenant' | 'type'>;
+  backupExpectedSince: Gauge<'tenant' | 'type'>;
   backupBytes: Gauge<'tenant' | 'type'>;
   restoreDrills: Counter<'result'>;
   restoreRto: Gauge<'tenant'>;
@@ -127,6 +128,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       registers,
     }),
     backupLastSuccess: gauge('rp9_backup_last_success_timestamp_seconds', 'Unix time of the last successful backup per tenant and type.', ['tenant', 'type']),
+    backupExpectedSince: gauge('rp9_backup_expected_since_timestamp_seconds', 'Unix time since when a scheduled backup of this type is expected for the tenant (its first attempt in the journal, or when this controller first saw the schedule): what BackupMissed measures from until a first success.', ['tenant', 'type']),
     backupBytes: gauge('rp9_backup_bytes', 'Stored size in bytes of the last successful backup per tenant and type.', ['tenant', 'type']),
     restoreDrills: counter('rp9_restore_drills_total', 'Restore drills by result (success, failure).', ['result']),
     promotions: counter('rp9_promotions_total', 'Promotions shared -> dedicated by result (success, rolled-back, failed).', ['result']),
