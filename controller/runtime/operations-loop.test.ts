@@ -122,6 +122,37 @@ describe('operations loop', () => {
     expect(new Set([...(await Promise.all([...first, ...second].map(async (id) => (await store.operations.get(id))?.tenant)))])).toEqual(new Set([tenant, other]));
     await runSql(admin, `drop database if exists ${databaseName(other)} with (force)`);
   }, 120_000);
+  it('runs the rest of the pass when the Docker engine cannot be listed for demotions (warned once), and exports when a first daily backup is expected', async () => {
+    const own = await openStore({ memory: true, masterKey: randomBytes(32), notify: () => undefined });
+    try {
+      const lines: string[] = [];
+      const stream = new PassThrough();
+      stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+      const logger = createLogger({ level: 'warn', stream });
+      const objects = fsObjectStore(join(dir, 'backups-no-docker'));
+      const metrics = createMetrics({ defaultMetrics: false });
+      const { engine } = backupRuntime({ store: own, objects, tenantDatabaseAdminUrl: admin, logger: silentLogger(), runner: 'controller' });
+      const good = await config('[daily]');
+      const now = new Date('2026-12-05T10:00:00Z');
+      const ticker = createOperationsTicker({
+        intervalMs: 1000, engine, store: own, objects, config: () => good, isLeader: () => true, logger, metrics, now: () => now,
+        dedicatedStacks: async () => {
+          throw new Error('connect ENOENT /var/run/docker.sock');
+        },
+      });
+
+      const first = await ticker.tick();
+      expect(await Promise.all(first.started.map(async (id) => (await own.operations.get(id))?.kind))).toEqual(['backup']);
+      // No success yet: BackupMissed counts from now (the first sight of the schedule).
+      expect(await metrics.registry.metrics()).toContain(`rp9_backup_expected_since_timestamp_seconds{tenant="${tenant}",type="daily"} ${now.getTime() / 1000}`);
+      for (let i = 0; i < 12 && (await own.backups.list(tenant)).length === 0; i += 1) await ticker.tick();
+      expect(await own.backups.list(tenant)).toHaveLength(1);
+      expect(lines.filter((l) => l.includes('demotion.docker-unreachable'))).toHaveLength(1);
+    } finally {
+      await own.close();
+    }
+  }, 120_000);
+
   it('warns once per tenant and generation about a due promotion this controller cannot run (promotion.not-configured)', async () => {
     const lines: string[] = [];
     const stream = new PassThrough();

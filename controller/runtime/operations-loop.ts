@@ -49,6 +49,8 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
   /** When this controller first saw each tenant's backup schedule (tenant\0kind). */
   const firstSeen = new Map<string, Date>();
   const demotionsNotConfigured = new Set<string>();
+  /** Whether the last read of the dedicated stacks failed (logged once per outage, not every pass). */
+  const dockerDown = { logged: false };
   return {
     async tick() {
       const result = { advanced: 0, started: [] as string[], pruned: [] as string[], sandboxesRemoved: [] as string[] };
@@ -57,7 +59,8 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
       if (options.sweepSandboxes) result.sandboxesRemoved = await options.sweepSandboxes(now());
       const good = options.config();
       if (!good) return result;
-      const demotions = options.dedicatedStacks ? await startDueDemotions(options.engine, options.store, good, await options.dedicatedStacks(), now(), options.logger, demotionsNotConfigured) : [];
+      const stacks = options.dedicatedStacks ? await readStacks(options.dedicatedStacks, options.logger, dockerDown) : undefined;
+      const demotions = stacks ? await startDueDemotions(options.engine, options.store, good, stacks, now(), options.logger, demotionsNotConfigured) : [];
       result.started = [...(await startDuePromotions(options.engine, options.store, good, now(), options.logger, notConfigured)), ...demotions, ...(await startDue(options, good, now())), ...(await startDrills(options, good, now())), ...(await startDueCleanups(options.engine, options.store, good, now(), options.logger))];
       result.pruned = await prune(options, good, now());
       if (options.metrics) {
@@ -67,6 +70,22 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
       return result;
     },
   };
+}
+
+/**
+ * The dedicated stacks on the engine, for the demotions; undefined while the engine cannot be reached
+ * (no demotion can run then), so that the rest of the pass (backups of shared tenants, drills) still runs.
+ */
+async function readStacks(read: () => Promise<ReadonlyMap<string, DedicatedStack>>, logger: Logger, down: { logged: boolean }): Promise<ReadonlyMap<string, DedicatedStack> | undefined> {
+  try {
+    const stacks = await read();
+    down.logged = false;
+    return stacks;
+  } catch (error) {
+    if (!down.logged) logger.warn('demotions wait: the Docker engine cannot be reached to list the dedicated stacks (logged once until it answers)', { error: (error as Error).message, code: 'demotion.docker-unreachable' });
+    down.logged = true;
+    return undefined;
+  }
 }
 
 async function schedulesOf(store: Store, good: GoodConfig): Promise<TenantSchedule[]> {
