@@ -58,7 +58,8 @@ function checkPr(args: string[]) {
 }
 
 beforeEach(async () => {
-  stack = await startConfigStack({ 'platform.yaml': platformYaml(), 'tenants/soylent.yaml': soylent });
+  // Medium promotions wait for a human here (the example platform.yaml auto-merges them): check-pr runs on a PR that stays open.
+  stack = await startConfigStack({ 'platform.yaml': platformYaml({ 'spec.autoMerge.promotion.medium': false, 'spec.autoMerge.promotion.low': false }), 'tenants/soylent.yaml': soylent });
   // The promotion bot opens a review PR for soylent (Trigger B: data residency, no metrics needed).
   const report = await runBot('promotion', await runDeps(stack));
   expect(report.results).toEqual([expect.objectContaining({ tenant: 'soylent', number: 1, merge: 'review' })]);
