@@ -52,6 +52,9 @@ describe('rp9 bots serves /metrics', () => {
         'spec.policies.upgrades.schedule': NEVER_SOON,
         'spec.policies.enforcement.schedule': NEVER_SOON,
         'spec.policies.stripeSync.schedule': NEVER_SOON,
+        // soylent's medium promotion waits for a human (the example platform.yaml auto-merges it): one merged PR, one open.
+        'spec.autoMerge.promotion.medium': false,
+        'spec.autoMerge.promotion.low': false,
       }),
       'tenants/hooli.yaml': shared('hooli', 'us-west'),
       'tenants/soylent.yaml': shared('soylent', 'eu-west', '  compliance: { dataResidency: eu }'),
