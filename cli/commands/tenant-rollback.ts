@@ -63,7 +63,7 @@ function endLine(tenant: string, op: Operation): string {
 
 export const tenantRollbackCommand: Command = {
   name: ['tenant', 'rollback'],
-  summary: 'Take a tenant back from its blue/green n8n upgrade: to green during the watch, or restore the pre-upgrade backup after cleanup',
+  summary: 'Take a tenant back from its blue/green n8n upgrade: to green during the watch, or restore the pre-upgrade backup after cleanup (--confirm)',
   args: '<tenant>',
   description: [
     'Reads the tenant\'s newest upgrade from the journal (DATABASE_URL, or the embedded store in --state-dir):',
