@@ -31,6 +31,6 @@ export const commands: CommandEntry[] = [
   { name: ['tenant', 'rollback'], summary: 'Take a tenant back from its blue/green n8n upgrade: to green during the watch, or restore the pre-upgrade backup after cleanup (--confirm)', load: async () => (await import('./tenant-rollback.js')).tenantRollbackCommand },
   { name: ['simulate'], summary: "Replay workload traces through rp9's bots and the spec's naive autoscale rules, and compare them", load: async () => (await import('./simulate.js')).simulateCommand },
   { name: ['api'], summary: 'Call the controller\'s signed API: rp9 api GET /tenants/acme', load: async () => (await import('./api.js')).apiCommand },
-  { name: ['analytics'], summary: 'Capacity analytics from the controller\'s API: rp9 analytics utilization', load: async () => (await import('./analytics.js')).analyticsCommand },
+  { name: ['analytics'], summary: 'Capacity analytics from the controller\'s API: growth, utilization, promotion-forecast, costs, recommendations', load: async () => (await import('./analytics.js')).analyticsCommand },
   { name: ['controller'], summary: 'Run the reconcile loop: converge Docker, Traefik and PostgreSQL to the config repo', load: async () => (await import('./controller.js')).controllerCommand },
 ];
