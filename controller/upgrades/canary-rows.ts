@@ -12,9 +12,10 @@ import pg from 'pg';
  * Tables naming a workflow that a workflow's delete does not clean (in this
  * order; each only where the n8n version has it): insights metadata (2.x; its
  * reference would be set to null), the publication outbox (2.x; no foreign
- * key), the executions and the webhook registration.
+ * key), the workflow's statistics (2.41 keeps them: seen in the upgrade e2e),
+ * the executions and the webhook registration.
  */
-const WITHOUT_CASCADE = ['insights_metadata', 'workflow_publication_outbox', 'execution_entity', 'webhook_entity'] as const;
+const WITHOUT_CASCADE = ['insights_metadata', 'workflow_publication_outbox', 'workflow_statistics', 'execution_entity', 'webhook_entity'] as const;
 
 /**
  * Every other table whose foreign key to workflow_entity does not cascade
