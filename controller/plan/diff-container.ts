@@ -1,6 +1,6 @@
 // What to do with one container rp9 wants, given the one that exists.
 import type { Action, DesiredContainer, FieldChange, ObservedContainer } from '../model.js';
-import { LABEL } from '../model.js';
+import { specFieldChanges } from './spec-changes.js';
 
 function isRunning(container: ObservedContainer): boolean {
   return container.state === 'running' || container.state === 'restarting';
@@ -24,15 +24,7 @@ function action(op: Action['op'], desired: DesiredContainer, observed: ObservedC
 
 /** Fields that differ and need a new container; falls back to the configuration hash when nothing visible differs. */
 function recreateChanges(desired: DesiredContainer, observed: ObservedContainer): FieldChange[] {
-  const changes: FieldChange[] = [];
-  if (observed.image !== desired.image) changes.push({ field: 'image', from: observed.image, to: desired.image });
-  const keys = new Set([...Object.keys(desired.labels), ...Object.keys(observed.labels).filter((key) => key.startsWith('rp9.io/'))]);
-  keys.delete(LABEL.specHash);
-  for (const key of [...keys].sort()) {
-    if (observed.labels[key] !== desired.labels[key]) changes.push({ field: `labels.${key}`, from: observed.labels[key], to: desired.labels[key] });
-  }
-  if (changes.length === 0) changes.push({ field: 'config', from: observed.hash || '(none)', to: desired.hash });
-  return changes;
+  return specFieldChanges(desired, observed);
 }
 
 function resourceChanges(desired: DesiredContainer, observed: ObservedContainer): FieldChange[] {

@@ -1,21 +1,14 @@
 // What to do with one Swarm service rp9 wants, given the one that exists.
 // Every change is one service update: Swarm rolls the tasks itself (no
 // recreate), so scaling workers is a replica change, not new containers.
-import { LABEL, type Action, type DesiredService, type FieldChange, type ObservedService } from '../model.js';
+import { specFieldChanges } from './spec-changes.js';
+import { type Action, type DesiredService, type FieldChange, type ObservedService } from '../model.js';
 
 /** Why the spec differs: changed outside rp9 (drift), changed in git, or nothing about the spec. */
 function specChanges(desired: DesiredService, observed: ObservedService): FieldChange[] {
   if (observed.drifted) return [{ field: 'spec', from: '(changed outside rp9)', to: desired.hash }];
   if (observed.hash === desired.hash && observed.image === desired.image) return [];
-  const changes: FieldChange[] = [];
-  if (observed.image !== desired.image) changes.push({ field: 'image', from: observed.image, to: desired.image });
-  const keys = new Set([...Object.keys(desired.labels), ...Object.keys(observed.labels).filter((key) => key.startsWith('rp9.io/'))]);
-  keys.delete(LABEL.specHash);
-  for (const key of [...keys].sort()) {
-    if (observed.labels[key] !== desired.labels[key]) changes.push({ field: `labels.${key}`, from: observed.labels[key], to: desired.labels[key] });
-  }
-  if (changes.length === 0) changes.push({ field: 'config', from: observed.hash || '(none)', to: desired.hash });
-  return changes;
+  return specFieldChanges(desired, observed);
 }
 
 function reasonFor(desired: DesiredService, observed: ObservedService, spec: FieldChange[], replicasChanged: boolean): string {
