@@ -179,6 +179,9 @@ export function generateTraces(options: GenerateOptions): GeneratedSource {
       out.cpuCores = 0.02 * containers + running * profile.coresPerExecution;
       out.memoryMb = profile.baseMemoryMb * containers + running * profile.memoryPerExecutionMb;
     },
+    shard(indices) {
+      return { kind: 'generate', options: { ...options, start }, indices: [...indices] };
+    },
   };
 }
 

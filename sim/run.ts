@@ -1,7 +1,9 @@
 // One comparison: every policy over the same source, then the worst tenants.
+import { availableParallelism } from 'node:os';
 import type { Platform } from '../config/types.js';
-import { createCompileContext } from '../controller/compile/index.js';
 import { renderChart } from './chart.js';
+import { simulatedContext } from './context.js';
+import { simulateInThreads } from './parallel.js';
 import { worstTenants, type Comparison } from './report.js';
 import { simulateAll, type PolicyName, type SimulationResult } from './simulate.js';
 import type { DemandSource } from './trace.js';
@@ -15,6 +17,8 @@ export interface CompareOptions {
   reviewDelayMinutes?: number;
   applyDelayMinutes?: number;
   sloSeconds?: number;
+  /** Worker threads, one shard of tenants each (default: the machine's parallelism); the result is the same for any number. */
+  threads?: number;
 }
 
 export interface CompareResult {
@@ -24,29 +28,21 @@ export interface CompareResult {
   chart(): string;
 }
 
-/** The compile context of a simulated platform (names only: nothing is reached). */
-export function simulatedContext(platform: Platform) {
-  return createCompileContext(platform, { redis: { host: 'redis', port: 6379 }, postgres: { host: 'postgres', port: 5432 }, suspendedUrl: 'http://rp9:9090/suspended' });
-}
-
 export async function compare(options: CompareOptions): Promise<CompareResult> {
   const policies = options.policies ?? ['rp9', 'naive'];
   const mergeDelayMinutes = options.mergeDelayMinutes ?? 5;
   const applyDelayMinutes = options.applyDelayMinutes ?? 2;
   const sloSeconds = options.sloSeconds ?? 5;
-  const context = simulatedContext(options.platform);
-  const all = await simulateAll(
-    {
-      platform: options.platform,
-      source: options.source,
-      context,
-      mergeDelayMinutes,
-      reviewDelayMinutes: options.reviewDelayMinutes ?? Number.POSITIVE_INFINITY,
-      applyDelayMinutes,
-      sloSeconds,
-    },
-    policies,
-  );
+  const shared = {
+    platform: options.platform,
+    source: options.source,
+    mergeDelayMinutes,
+    reviewDelayMinutes: options.reviewDelayMinutes ?? Number.POSITIVE_INFINITY,
+    applyDelayMinutes,
+    sloSeconds,
+  };
+  const threads = options.threads ?? availableParallelism();
+  const all = (threads > 1 ? await simulateInThreads(shared, policies, threads) : undefined) ?? (await simulateAll({ ...shared, context: simulatedContext(options.platform) }, policies));
   const results = policies.map((policy, k) => ({ policy, result: all[k]! }));
   const comparison: Comparison = {
     tenants: options.source.tenants.length,

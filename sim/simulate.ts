@@ -71,6 +71,9 @@ export interface SimulationResult {
   hourlyCapacity: Float32Array;
   /** Every merged resource change, per tenant. */
   changes: ResourceChangeRecord[][];
+  /** Allocated core-minutes and MB-minutes per tenant (totals.coreHours and gbHours sum them in tenant order, so shards join exactly). */
+  coreMinutes: Float64Array;
+  mbMinutes: Float64Array;
 }
 
 interface Pr {
@@ -130,6 +133,13 @@ function sameEdits(a: readonly FieldEdit[], b: readonly FieldEdit[]): boolean {
     if (x.value !== y.value && JSON.stringify(x.value) !== JSON.stringify(y.value)) return false;
   }
   return true;
+}
+
+/** In index order: the same sum however the tenants were split across threads. */
+export function sumOf(values: Float64Array): number {
+  let sum = 0;
+  for (const value of values) sum += value;
+  return sum;
 }
 
 function minutesOf(window: string): number {
@@ -214,6 +224,18 @@ function createRun(options: SimulationOptions): PolicyRun {
   const hours = Math.ceil(source.minutes / 60);
   const hourlyDemand = new Float32Array(n * hours);
   const hourlyCapacity = new Float32Array(n * hours);
+  // The current hour's sums per tenant, kept contiguous (the hourly arrays are tenant-major) and rounded to
+  // float32 at every step as the arrays would round them; written out when the hour ends.
+  const hourDemand = new Float64Array(n);
+  const hourCapacity = new Float64Array(n);
+  function flushHour(h: number): void {
+    for (let i = 0; i < n; i++) {
+      hourlyDemand[i * hours + h] = hourDemand[i]!;
+      hourlyCapacity[i * hours + h] = hourCapacity[i]!;
+    }
+    hourDemand.fill(0);
+    hourCapacity.fill(0);
+  }
   const tenantSloMinutes = new Int32Array(n);
 
   const at = (minute: number) => new Date(startMs + minute * MINUTE_MS);
@@ -310,6 +332,8 @@ function createRun(options: SimulationOptions): PolicyRun {
   // Window figures computed from the rings, for the tenants a bot asks about.
   const indexByName = new Map(source.tenants.map((meta, i) => [meta.name, i]));
   const pick = new Int32Array(ring);
+  /** The first LOW_STEP_MINUTES of `pick`, one view for every block (no view allocated per tenant and block). */
+  const blockPick = pick.subarray(0, LOW_STEP_MINUTES);
   function windowFigures(i: number, minute: number, windowMinutes: number): WindowFigures {
     const count = Math.min(windowMinutes, minute, ring);
     const figures: WindowFigures = { queueWaitP95Seconds: undefined, cpuPercent: undefined, memoryPercent: undefined, executionsPerMinute: undefined, executionsMonth: undefined, concurrentExecutions: undefined };
@@ -466,8 +490,8 @@ function createRun(options: SimulationOptions): PolicyRun {
   const out = minuteOut();
   const serviceSeconds = Float64Array.from(source.tenants, (meta) => meta.serviceSeconds);
   const sloSeconds = options.sloSeconds;
-  let coreMinutes = 0;
-  let mbMinutes = 0;
+  const coreMinutes = new Float64Array(n);
+  const mbMinutes = new Float64Array(n);
   let month = at(0).getUTCMonth();
   let hour = 0;
   let closesBlock = false;
@@ -495,7 +519,10 @@ function createRun(options: SimulationOptions): PolicyRun {
       if (rp9) await runRp9Promotion(minute);
       else runNaivePromotion(minute);
     }
-    hour = Math.floor(minute / 60);
+    if (Math.floor(minute / 60) !== hour) {
+      flushHour(hour);
+      hour = Math.floor(minute / 60);
+    }
     closesBlock = (minute + 1) % LOW_STEP_MINUTES === 0;
   }
 
@@ -520,14 +547,14 @@ function createRun(options: SimulationOptions): PolicyRun {
       cpuRing[slot] = cpuPercent > 100 ? 100 : cpuPercent;
       memRing[slot] = memPercent > 100 ? 100 : memPercent;
       // Containers count from the moment they exist (a promoted tenant's before its window too); shared tenants have none.
-      coreMinutes += allocated;
-      mbMinutes += memoryMb[i]!;
+      coreMinutes[i] = coreMinutes[i]! + allocated;
+      mbMinutes[i] = mbMinutes[i]! + memoryMb[i]!;
     } else {
       // A shared tenant has no CPU or memory series of its own: no data, which is never "low".
       cpuRing[slot] = Number.NaN;
       memRing[slot] = Number.NaN;
-      coreMinutes += allocated;
-      mbMinutes += memoryMb[i]!;
+      coreMinutes[i] = coreMinutes[i]! + allocated;
+      mbMinutes[i] = mbMinutes[i]! + memoryMb[i]!;
     }
     epmRing[slot] = demand.executionsPerMinute;
     busyRing[slot] = out.busy;
@@ -536,9 +563,8 @@ function createRun(options: SimulationOptions): PolicyRun {
       totals.sloMinutes += 1;
       tenantSloMinutes[i] = tenantSloMinutes[i]! + 1;
     }
-    const h = i * hours + hour;
-    hourlyDemand[h] = hourlyDemand[h]! + demand.executionsPerMinute / 60;
-    hourlyCapacity[h] = hourlyCapacity[h]! + (restarting ? 0 : slots / service);
+    hourDemand[i] = Math.fround(hourDemand[i]! + demand.executionsPerMinute / 60);
+    hourCapacity[i] = Math.fround(hourCapacity[i]! + (restarting ? 0 : slots / service));
     if (closesBlock) {
       const block = Math.floor(minute / LOW_STEP_MINUTES);
       const bslot = i * blockRing + (block % blockRing);
@@ -556,15 +582,16 @@ function createRun(options: SimulationOptions): PolicyRun {
       blockLow.cpu[bslot] = cpuMax;
       blockLow.mem[bslot] = memMax;
       blockLow.epm[bslot] = epmMax;
-      blockLow.p95[bslot] = mixtureP95Columns(shapes, pick.subarray(0, LOW_STEP_MINUTES));
+      blockLow.p95[bslot] = mixtureP95Columns(shapes, blockPick);
     }
   }
 
   function finish(): SimulationResult {
-    totals.coreHours = coreMinutes / 60;
-    totals.gbHours = mbMinutes / 1024 / 60;
+    if (source.minutes > 0) flushHour(hour);
+    totals.coreHours = sumOf(coreMinutes) / 60;
+    totals.gbHours = sumOf(mbMinutes) / 1024 / 60;
     for (const list of changes) totals.flaps += countFlaps(list, stabilisationMs);
-    return { totals, tenantSloMinutes, hours, hourlyDemand, hourlyCapacity, changes };
+    return { totals, tenantSloMinutes, hours, hourlyDemand, hourlyCapacity, changes, coreMinutes, mbMinutes };
   }
 
   return { begin, step, finish };

@@ -188,6 +188,10 @@ export async function readTraceDir(dir: string, plans: PlanAllocations, defaultP
       out.cpuCores = cores[index]![minute]!;
       out.memoryMb = memory[index]![minute]!;
     },
+    shard(indices) {
+      const start = new Date(first);
+      return { kind: 'columns', start, minutes, tenants: indices.map((i) => tenants[i]!), executionsPerMinute: indices.map((i) => epm[i]!), cpuCores: indices.map((i) => cores[i]!), memoryMb: indices.map((i) => memory[i]!) };
+    },
   };
 }
 

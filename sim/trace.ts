@@ -1,6 +1,8 @@
 // What the simulator replays: each tenant's demand, minute by minute, and what
 // it needs to know about the tenant. See docs/simulate.md#trace-format.
 
+import type { GenerateOptions } from './generate.js';
+
 export type TenantMode = 'shared' | 'dedicated';
 
 /** The allocation a trace's cpu % and mem % were measured against. */
@@ -35,7 +37,18 @@ export interface DemandSource {
   tenants: TenantMeta[];
   /** Writes tenant `index`'s demand at `minute` into `out`. */
   demand(index: number, minute: number, out: Demand): void;
+  /**
+   * A structured-cloneable description of the tenants at `indices` (source order), from which
+   * `shardSource` (sim/shards.ts) rebuilds the same demand in a worker thread. Absent: the source
+   * runs in one thread only.
+   */
+  shard?(indices: readonly number[]): SourceShard;
 }
+
+/** A part of a source for a worker thread: a generated fleet (rebuilt from its options), or columns of demand. */
+export type SourceShard =
+  | { kind: 'generate'; options: GenerateOptions; indices: number[] }
+  | { kind: 'columns'; start: Date; minutes: number; tenants: TenantMeta[]; executionsPerMinute: Float64Array[]; cpuCores: Float64Array[]; memoryMb: Float64Array[] };
 
 /** Containers of a dedicated tenant: main plus the workers (cpu and memoryMb are per container). */
 export function recordedCores(recorded: RecordedAllocation): number {
