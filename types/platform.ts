@@ -303,7 +303,7 @@ export interface Policies {
     };
     scaleDownStabilizationHours: number;
     /**
-     * A scale-down also needs the last this-many hours' peaks to fit the smaller allocation: below the scale-up limits the step would leave (CPU scaled by the step; executions/min and queue wait p95 as they are). 0 turns the check off.
+     * A scale-down also needs the last this-many hours' peaks to fit the smaller allocation: below the scale-up limits the step would leave (CPU scaled by the step; executions/min and queue wait p95 as they are), counted from the last change of spec.resources at the latest (older figures were measured with another allocation). 0 turns the check off.
      */
     scaleDownPeakHours: number;
     /**

@@ -14,8 +14,8 @@ const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_00
 
 // Inside every band: nothing should happen.
 const calm: TenantWindowMetrics = { queueWaitP95Seconds: 2, cpuPercent: 50, memoryPercent: 50, executionsPerMinute: 5 };
-// Low for 7 h, and the last three days' peaks fit one step less of cpu and of workers (scaleDownPeakHours 72).
-const idle: TenantWindowMetrics = { queueWaitP95Seconds: 0.2, cpuPercent: 5, memoryPercent: 10, executionsPerMinute: 0.5, lowSince: hoursAgo(7), peakFitsSince: { cpu: hoursAgo(73), workers: hoursAgo(73) } };
+// Low for 7 h, and the last week's peaks fit one step less of cpu and of workers (scaleDownPeakHours 168).
+const idle: TenantWindowMetrics = { queueWaitP95Seconds: 0.2, cpuPercent: 5, memoryPercent: 10, executionsPerMinute: 0.5, lowSince: hoursAgo(7), peakFitsSince: { cpu: hoursAgo(169), workers: hoursAgo(169) } };
 
 function tenantText(name: string, resources: string | undefined, extra: string[] = [], plan = 'pro'): string {
   return tenantYaml(name, [`plan: ${plan}`, 'mode: dedicated', ...(resources ? [`resources: ${resources}`] : []), ...extra]);
@@ -185,11 +185,11 @@ describe('decideAutoscale: scale down', () => {
   });
 
   it.each<[string, TenantWindowMetrics['peakFitsSince'], Record<string, string> | undefined]>([
-    ['peaks fit both for 73 h: one core and one worker less', { cpu: hoursAgo(73), workers: hoursAgo(73) }, { 'spec.resources.cpu': '2→1', 'spec.resources.workers': '2→1' }],
-    ['peaks fit for exactly 72 h: released', { cpu: hoursAgo(72), workers: hoursAgo(72) }, { 'spec.resources.cpu': '2→1', 'spec.resources.workers': '2→1' }],
-    ['peaks fit for 71 h 59 m: kept (a peak of the last three days would undo it)', { cpu: minutesAgo(72 * 60 - 1), workers: minutesAgo(72 * 60 - 1) }, undefined],
-    ['only the cpu peaks fit: cpu only', { cpu: hoursAgo(80) }, { 'spec.resources.cpu': '2→1' }],
-    ['only the worker peaks fit: workers only', { cpu: hoursAgo(3), workers: hoursAgo(80) }, { 'spec.resources.workers': '2→1' }],
+    ['peaks fit both for 169 h: one core and one worker less', { cpu: hoursAgo(169), workers: hoursAgo(169) }, { 'spec.resources.cpu': '2→1', 'spec.resources.workers': '2→1' }],
+    ['peaks fit for exactly 168 h: released', { cpu: hoursAgo(168), workers: hoursAgo(168) }, { 'spec.resources.cpu': '2→1', 'spec.resources.workers': '2→1' }],
+    ['peaks fit for 167 h 59 m: kept (a peak of the last week would undo it)', { cpu: minutesAgo(168 * 60 - 1), workers: minutesAgo(168 * 60 - 1) }, undefined],
+    ['only the cpu peaks fit: cpu only', { cpu: hoursAgo(170) }, { 'spec.resources.cpu': '2→1' }],
+    ['only the worker peaks fit: workers only', { cpu: hoursAgo(3), workers: hoursAgo(170) }, { 'spec.resources.workers': '2→1' }],
     ['no peak figures from the metrics side: nothing scales down', undefined, undefined],
   ])('%s', (_name, peakFitsSince, expected) => {
     // Act
@@ -226,7 +226,7 @@ describe('decideAutoscale: scale down', () => {
     // Assert
     expect(proposal?.riskClass).toBe('withinCeiling');
     expect(proposal?.evidence).toContainEqual({ metric: 'belowScaleDownThresholdsFor', value: 7, threshold: 6, comparator: '>=', window: '', unit: 'h' });
-    expect(proposal?.evidence).toContainEqual({ metric: 'peaksFitSmallerAllocationFor', value: 73, threshold: 72, comparator: '>=', window: '', unit: 'h' });
+    expect(proposal?.evidence).toContainEqual({ metric: 'peaksFitSmallerAllocationFor', value: 169, threshold: 168, comparator: '>=', window: '', unit: 'h' });
     expect(proposal?.title).toBe('autoscale: scale down acme (cpu 2 → 1, workers 2 → 1)');
   });
 });

@@ -24,9 +24,10 @@ function describeChange(change: ResourceChange): string {
   return `${change.resource} ${formatNumber(change.from)} → ${formatNumber(change.to)}`;
 }
 
-function inCooldown(input: AutoscaleTenantInput, cooldownMinutes: number, now: Date): boolean {
-  if (!input.lastResourceChangeAt) return false;
-  return now.getTime() - input.lastResourceChangeAt.getTime() < cooldownMinutes * 60_000;
+/** Whether a tenant whose resources last changed at `lastResourceChangeAt` is still in its cooldown. */
+export function inCooldown(lastResourceChangeAt: Date | undefined, cooldownMinutes: number, now: Date): boolean {
+  if (!lastResourceChangeAt) return false;
+  return now.getTime() - lastResourceChangeAt.getTime() < cooldownMinutes * 60_000;
 }
 
 function summaryOf(tenant: Tenant, planName: string, scaling: TenantScaling, platform: Platform): string {
@@ -91,7 +92,7 @@ export function decideAutoscale(inputs: AutoscaleInputs, platform: Platform, now
     if (tenant.spec.mode !== 'dedicated' || tenant.spec.suspended) continue;
     const plan = platform.spec.plans[tenant.spec.plan];
     if (!plan) continue;
-    if (inCooldown(input, policy.cooldownMinutes, now)) continue;
+    if (inCooldown(input.lastResourceChangeAt, policy.cooldownMinutes, now)) continue;
     const scaling = evaluateScaling(tenant.spec.resources, plan, input.metrics, policy, now);
     if (!scaling) continue;
 

@@ -6,6 +6,8 @@ import { renderFlow } from './yaml-render.js';
 /** At most two decimals, thousands grouped with commas: 8500 → `8,500`, 6.2 → `6.2` (like en-US, without Intl's cost). */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
+  // Whole numbers without a thousands group (most resource figures) read as they are; -0 reads 0.
+  if (Number.isInteger(value) && value > -1000 && value < 1000) return value === 0 ? '0' : String(value);
   const fixed = Math.abs(value).toFixed(2);
   const dot = fixed.indexOf('.');
   const whole = fixed.slice(0, dot).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

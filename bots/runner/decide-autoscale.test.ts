@@ -50,9 +50,9 @@ describe('decideAutoscaleRun', () => {
   }
 
   it.each<[string, number | undefined, number | undefined, string[]]>([
-    ['peaks of the last three days fit both steps: cpu and workers go', 72.1, 72.1, ['spec.resources.cpu 2→1', 'spec.resources.workers 2→1']],
-    ['a CPU peak 5 h ago: only the worker goes', 5, 72.1, ['spec.resources.workers 2→1']],
-    ['an executions peak 5 h ago: only the core goes', 72.1, 5, ['spec.resources.cpu 2→1']],
+    ['peaks of the last week fit both steps: cpu and workers go', 168.1, 168.1, ['spec.resources.cpu 2→1', 'spec.resources.workers 2→1']],
+    ['a CPU peak 5 h ago: only the worker goes', 5, 168.1, ['spec.resources.workers 2→1']],
+    ['an executions peak 5 h ago: only the core goes', 168.1, 5, ['spec.resources.cpu 2→1']],
     ['peaks never fit: nothing goes', undefined, undefined, []],
   ])('reads the peaks of the last scaleDownPeakHours before a scale-down: %s', async (_name, cpuPeak, workerPeak, expected) => {
     const source = metrics(idle, cpuPeak, workerPeak);
@@ -61,9 +61,54 @@ describe('decideAutoscaleRun', () => {
 
     expect(decision.proposals.flatMap((p) => p.edits.map((e) => `${e.path.join('.')} ${String(e.previous)}→${String(e.value)}`))).toEqual(expected);
     expect(source.asked.slice(1)).toEqual([
-      { thresholds: { cpuPercent: 44 }, lookback: 72 * 3600 + 300 },
-      { thresholds: { queueWaitP95Seconds: 5.5, executionsPerMinute: 11 }, lookback: 72 * 3600 + 300 },
+      { thresholds: { cpuPercent: 44 }, lookback: 168 * 3600 + 300 },
+      { thresholds: { queueWaitP95Seconds: 5.5, executionsPerMinute: 11 }, lookback: 168 * 3600 + 300 },
     ]);
+  });
+
+  it.each<[string, number | undefined, string[]]>([
+    ['resources never changed in the look-back: the peaks of 168 h count', undefined, ['spec.resources.cpu 2→1', 'spec.resources.workers 2→1']],
+    ['resources changed 10 h ago: only 10 h were measured with this allocation, nothing goes', 10, []],
+    ['resources changed 167 h ago: still too short, nothing goes', 167, []],
+    ['resources changed exactly 168 h ago: both go', 168, ['spec.resources.cpu 2→1', 'spec.resources.workers 2→1']],
+  ])('counts the peaks from the last change of spec.resources: %s', async (_name, changedHoursAgo, expected) => {
+    const changedAt = changedHoursAgo === undefined ? undefined : hoursAgo(changedHoursAgo);
+    const asked: Date[] = [];
+    const decision = await decideAutoscaleRun({
+      platform,
+      tenants: [tenant('{ cpu: 2, workers: 2 }')],
+      metrics: metrics(idle, 170, 170),
+      history: {
+        async lastChangeAt(_file, _field, since) {
+          asked.push(since);
+          return changedAt && changedAt >= since ? changedAt : undefined;
+        },
+      },
+      now,
+    });
+
+    expect(decision.proposals.flatMap((p) => p.edits.map((e) => `${e.path.join('.')} ${String(e.previous)}→${String(e.value)}`))).toEqual(expected);
+    expect(asked[0]).toEqual(hoursAgo(168));
+  });
+
+  it.each<[string, number | undefined, string[], string[]]>([
+    ['never changed: proposed', undefined, ['acme'], []],
+    ['changed 59 minutes ago: held by the cooldown', 59, [], ['acme']],
+    ['changed exactly 60 minutes ago: proposed', 60, ['acme'], []],
+  ])('applies the cooldown from git history to the proposals: %s', async (_name, minutesAgo, proposed, held) => {
+    const hot: WindowFigures = { ...idle, queueWaitP95Seconds: 9, executionsPerMinute: 5 };
+    const changedAt = minutesAgo === undefined ? undefined : new Date(now.getTime() - minutesAgo * 60_000);
+    const decision = await decideAutoscaleRun({
+      platform,
+      tenants: [tenant('{ workers: 2 }')],
+      metrics: metrics(hot, undefined, undefined),
+      history: { lastChangeAt: async (_file, _field, since) => (changedAt && changedAt >= since ? changedAt : undefined) },
+      now,
+    });
+
+    expect(decision.proposals.map((p) => p.tenant)).toEqual(proposed);
+    expect(decision.held.map((h) => h.tenant)).toEqual(held);
+    expect(decision.wanted).toEqual(new Set(['acme']));
   });
 
   it('keeps the beyond-ceiling PR of a tenant at its ceiling while its queue is warm, not once it is quiet', async () => {

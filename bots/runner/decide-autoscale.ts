@@ -3,8 +3,9 @@
 // (read only for tenants the bot would otherwise change).
 import type { Platform } from '../../config/types.js';
 import type { Tenant } from '../../types/tenant.js';
-import { decideAutoscale, type AutoscaleTenantInput, type TenantWindowMetrics } from '../autoscale/decide.js';
+import { decideAutoscale, inCooldown, type AutoscaleTenantInput, type TenantWindowMetrics } from '../autoscale/decide.js';
 import { keepsBeyondCeiling, limitFor, peakThresholds, type DownResource, type SignalName } from '../autoscale/rules.js';
+import { tenantFile } from '../core/types.js';
 import type { BotMetrics, FieldHistory, LowThresholds, WindowFigures } from '../sources/types.js';
 import type { Decision, Held } from './types.js';
 
@@ -53,8 +54,12 @@ function stable(since: Date, hours: number, now: Date): boolean {
   return now.getTime() - since.getTime() >= hours * 3_600_000;
 }
 
-/** For each resource a scale-down would release, since when its peaks fit the smaller allocation (`peakThresholds`). */
-async function readPeaks(metrics: BotMetrics, tenant: Tenant, low: LowThresholds, into: TenantWindowMetrics, platform: Platform, now: Date): Promise<void> {
+/**
+ * For each resource a scale-down would release, since when its peaks fit the smaller allocation (`peakThresholds`),
+ * counted from the last change of spec.resources at the latest (`resourcesChangedAt`): figures measured before it
+ * were percentages and waits of another allocation, and say nothing of how this one's peaks fit one step less.
+ */
+async function readPeaks(metrics: BotMetrics, tenant: Tenant, low: LowThresholds, into: TenantWindowMetrics, platform: Platform, now: Date, resourcesChangedAt: Date | undefined): Promise<void> {
   const policy = platform.spec.policies.autoscale;
   const plan = platform.spec.plans[tenant.spec.plan];
   if (!plan || policy.scaleDownPeakHours === 0) return;
@@ -66,7 +71,7 @@ async function readPeaks(metrics: BotMetrics, tenant: Tenant, low: LowThresholds
     const limits = peakThresholds(resource, tenant.spec.resources, plan, policy);
     if (!limits) continue;
     const since = await metrics.lowSince(tenant.metadata.name, limits, now, lookback);
-    if (since) into.peakFitsSince = { ...into.peakFitsSince, [resource]: since };
+    if (since) into.peakFitsSince = { ...into.peakFitsSince, [resource]: resourcesChangedAt && resourcesChangedAt > since ? resourcesChangedAt : since };
   }
 }
 
@@ -111,7 +116,10 @@ export async function decideAutoscaleRun(sources: AutoscaleSources): Promise<Dec
       const lookback = policy.scaleDownStabilizationHours * 3600 + LOW_STEP_SECONDS;
       const since = await sources.metrics.lowSince(name, thresholds, now, lookback);
       if (since) metrics.lowSince = since;
-      if (since && stable(since, policy.scaleDownStabilizationHours, now)) await readPeaks(sources.metrics, tenant, thresholds, metrics, platform, now);
+      if (since && stable(since, policy.scaleDownStabilizationHours, now)) {
+        const changedAt = policy.scaleDownPeakHours > 0 ? await sources.history?.lastChangeAt(tenantFile(name), RESOURCES, new Date(now.getTime() - policy.scaleDownPeakHours * 3_600_000)) : undefined;
+        await readPeaks(sources.metrics, tenant, thresholds, metrics, platform, now, changedAt);
+      }
     }
     inputs.push({ tenant, metrics });
   }
@@ -131,11 +139,9 @@ export async function decideAutoscaleRun(sources: AutoscaleSources): Promise<Dec
     const at = await sources.history.lastChangeAt(proposal.file, RESOURCES, since);
     if (at) changedAt.set(proposal.tenant, at);
   }
-  const withHistory = inputs.map((input) => {
-    const at = changedAt.get(input.tenant.metadata.name);
-    return at ? { ...input, lastResourceChangeAt: at } : input;
-  });
-  const proposals = decideAutoscale({ tenants: withHistory }, platform, now);
+  // The cooldown only removes proposals (decideAutoscale with the history gives the same list less the
+  // tenants in cooldown), so the second pass filters the first instead of deciding every tenant again.
+  const proposals = wanted.filter((proposal) => !inCooldown(changedAt.get(proposal.tenant), policy.cooldownMinutes, now));
   const kept = new Set(proposals.map((p) => p.tenant));
   for (const proposal of wanted) {
     if (kept.has(proposal.tenant)) continue;
