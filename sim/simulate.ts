@@ -413,7 +413,7 @@ function createRun(options: SimulationOptions): PolicyRun {
         if (blocksDone - 1 < oldest) return undefined;
         // What Prometheus's trailing low run gives (bots/metrics/tenant-queries.ts, trailingLowRun) over
         // the closed blocks, kept per tenant and thresholds and extended by the blocks closed since the
-        // last call: the same answer as a scan back from now, without the scan (72 h = 864 blocks).
+        // last call: the same answer as a scan back from now, without the scan (168 h = 2,016 blocks).
         const run = trailingRun(i, thresholds, blocksDone);
         if (run === undefined) return undefined;
         return new Date(startMs + Math.max(run, oldest) * LOW_STEP_MINUTES * MINUTE_MS);
