@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { SimError, type SimErrorCode } from './errors.js';
 import { joinShards, shardIndices } from './shards.js';
 import type { PolicyName, SimulationOptions, SimulationResult } from './simulate.js';
 import type { SourceShard } from './trace.js';
@@ -13,6 +14,9 @@ export interface ShardJob {
   shard: SourceShard;
   policies: readonly PolicyName[];
 }
+
+/** What a worker posts back: its results, or the fields of the SimError it stopped on. */
+export type ShardReply = { results: SimulationResult[] } | { simError: { code: SimErrorCode; message: string; file?: string; line?: number; field?: string } };
 
 const WORKER = new URL('./shard-worker.js', import.meta.url);
 
@@ -25,9 +29,10 @@ function runShard(job: ShardJob): Promise<SimulationResult[]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER, { workerData: job });
     let done = false;
-    worker.once('message', (results: SimulationResult[]) => {
+    worker.once('message', (reply: ShardReply) => {
       done = true;
-      resolve(results);
+      if ('results' in reply) resolve(reply.results);
+      else reject(new SimError(reply.simError.code, reply.simError.message, reply.simError.file, reply.simError.line, reply.simError.field));
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
