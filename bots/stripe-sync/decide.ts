@@ -20,6 +20,8 @@ export interface SubscriptionView {
   items: { price: string; product: string }[];
   /** The current billing period (the items' current_period_start/end), when Stripe gives one. */
   currentPeriod?: { start: Date; end: Date };
+  /** When Stripe created it. */
+  created?: Date;
 }
 
 /** Subscriptions that count: the customer pays or is about to. */
