@@ -57,6 +57,7 @@ export function createStripeHook(wiring: StripeHookWiring): StripeHook {
       ...(wiring.toleranceSeconds !== undefined ? { toleranceSeconds: wiring.toleranceSeconds } : {}),
       accept: (id, type) => wiring.store.deliveries.acceptStripeEvent(id, type),
       plans: good?.platform.spec.billing.stripePlans ?? {},
+      features: good?.platform.spec.billing.stripeFeatures ?? {},
       tenantOf: (customer) => tenants.find((t) => t.tenant.spec.billing?.stripeCustomerId === customer)?.name,
     });
     const answer = { status: result.status, body: result.body as Record<string, unknown> };
@@ -66,6 +67,13 @@ export function createStripeHook(wiring: StripeHookWiring): StripeHook {
       await wiring.store.events.record({ type: 'Warning', reason: 'StripeEventIgnored', message: result.warning.message, actor: 'stripe-webhook', data: { code: result.warning.code, event: result.body.event } });
     }
     const outcome = result.outcome;
+    if (outcome?.kind === 'entitlements' && outcome.plan) {
+      const current = tenants.find((t) => t.name === outcome.tenant)?.tenant.spec.plan;
+      if (current !== outcome.plan) {
+        await wiring.store.events.record({ tenant: outcome.tenant, type: 'Normal', reason: 'EntitlementsNamePlan', message: `Stripe entitlements (${outcome.features.join(', ')}) name the ${outcome.plan} plan, ${outcome.tenant} is on ${current ?? 'no plan'}: the hourly stripe-sync reconcile proposes it (or holds a conflict with the subscription's price)`, actor: 'stripe-webhook', data: { plan: outcome.plan, features: outcome.features } });
+      }
+      return answer;
+    }
     if (outcome?.kind !== 'plan' || !good) return answer;
     if (!wiring.forge) {
       wiring.logger.warn('stripe plan change not proposed: no GitHub forge configured', { tenant: outcome.tenant, plan: outcome.plan });
