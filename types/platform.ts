@@ -111,13 +111,19 @@ export interface PlatformSpec {
     };
   };
   /**
-   * Stripe: which price or product is which plan (webhooks and the hourly reconcile of the stripe-sync bot), and the meter the enforcement bot reports overage to.
+   * Stripe: which price, product or entitlement feature is which plan (webhooks and the hourly reconcile of the stripe-sync bot), and the meter the enforcement bot reports overage to.
    */
   billing: {
     /**
      * Stripe price or product id → plan name in spec.plans.
      */
     stripePlans: {
+      [k: string]: string;
+    };
+    /**
+     * Stripe entitlement feature lookup_key → plan name in spec.plans. A customer's active entitlements (the features of the products of its live subscriptions) name its plan: the hourly stripe-sync reconcile and the entitlements webhook compare it with the tenant's. Empty: entitlements are not read.
+     */
+    stripeFeatures: {
       [k: string]: string;
     };
     /**

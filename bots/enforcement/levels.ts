@@ -19,6 +19,8 @@ export const BYTES_PER_GB = 1024 ** 3;
 export interface TenantUsage {
   /** Executions since the start of the billing period (rp9_tenant_executions_month). */
   executionsMonth?: number;
+  /** Unix seconds executionsMonth counts from (rp9_tenant_billing_period_start_seconds); absent from a collector that does not say. */
+  periodStartSeconds?: number;
   /** The most executions running at once over the last hour (peak of rp9_tenant_concurrent_executions). */
   concurrentPeak?: number;
   /** Requests through the tenant's route over the last hour. */

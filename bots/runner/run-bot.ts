@@ -48,7 +48,7 @@ async function decide(name: RunnableBot, deps: RunBotDeps): Promise<Decision> {
     case 'promotion':
       return decidePromotionRun({ platform, tenants, now, window: promotionWindow(platform.spec.policies.promotion.windowHours), ...(deps.metrics ? { metrics: deps.metrics } : {}) });
     case 'stripe-sync':
-      return decideStripeSyncRun({ platform, tenants, ...(deps.subscriptions ? { subscriptions: deps.subscriptions } : {}), ...(deps.onlyTenant ? { only: deps.onlyTenant } : {}) });
+      return decideStripeSyncRun({ platform, tenants, ...(deps.subscriptions ? { subscriptions: deps.subscriptions } : {}), ...(deps.productFeatures ? { productFeatures: deps.productFeatures } : {}), ...(deps.onlyTenant ? { only: deps.onlyTenant } : {}) });
     case 'upgrades': {
       if (!deps.versions) throw new BotError('bots.no-versions', 'the upgrades bot needs a source of available versions (policies.upgrades.registryUrl)');
       const metrics = deps.metrics;

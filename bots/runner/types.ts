@@ -40,6 +40,8 @@ export interface RunBotDeps {
   effects?: EnforcementEffects;
   /** Every Stripe subscription by customer (stripe-sync); absent = Stripe not configured (a blind run). */
   subscriptions?: () => Promise<ReadonlyMap<string, readonly SubscriptionView[]>>;
+  /** The active entitlement features (lookup keys) attached to each of `products` (GET /v1/products/{id}/features); stripe-sync reads them when spec.billing.stripeFeatures is set. */
+  productFeatures?: (products: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>;
   /** stripe-sync from a webhook: this tenant only, closing nothing. */
   onlyTenant?: string;
   /** Tenant health (upgrades); default: metrics.ready. */

@@ -11,6 +11,7 @@ import { fetchNpmVersions } from '../sources/npm-versions.js';
 import { createPrometheusMetrics } from '../sources/prometheus-metrics.js';
 import { createStripeClient } from '../../edges/stripe/client.js';
 import { listSubscriptionsByCustomer } from '../../edges/stripe/subscriptions.js';
+import { listProductFeatures } from '../../edges/stripe/product-features.js';
 import type { RunBotDeps } from './types.js';
 
 export interface RunSetup {
@@ -41,6 +42,7 @@ export async function runDepsFrom(settings: BotsSettings, setup: RunSetup): Prom
   if (settings.stripe) {
     const stripe = createStripeClient(settings.stripe);
     deps.subscriptions = async () => (await listSubscriptionsByCustomer(stripe)).byCustomer;
+    deps.productFeatures = async (products) => (await listProductFeatures(stripe, products)).byProduct;
   }
   const registryUrl = base.config.platform?.spec.policies.upgrades.registryUrl;
   if (registryUrl) deps.versions = () => fetchNpmVersions(registryUrl);

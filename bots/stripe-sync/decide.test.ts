@@ -75,3 +75,28 @@ describe('decideStripeSync', () => {
     expect(decideStripeSync([starter], byCustomer(sub('cus_Acme', 'price_Gold')), odd).held).toEqual([{ tenant: 'acme', code: 'stripe.unknown-plan', reason: expect.stringContaining('"gold"') }]);
   });
 });
+
+describe('decideStripeSync with active entitlements (spec.billing.stripeFeatures)', () => {
+  const starter = tenant('acme', ['plan: starter', 'mode: shared', 'billing: { stripeCustomerId: cus_Acme }']);
+
+  it.each<[string, SubscriptionView, string[], { plan?: string; held?: string; inSync?: boolean }]>([
+    ['price and entitlements agree on another plan: one PR', sub('cus_Acme', 'price_ProMonthly'), ['rp9-plan-pro', 'sso'], { plan: 'pro' }],
+    ['an unknown price, entitlements name a plan: PR to it', sub('cus_Acme', 'price_Mystery'), ['rp9-plan-enterprise'], { plan: 'enterprise' }],
+    ['an unknown price and no entitlement in the table: held as unknown price', sub('cus_Acme', 'price_Mystery'), ['sso'], { held: 'stripe.unknown-price' }],
+    ['entitlements name the plan the tenant is on, the price too: nothing', sub('cus_Acme', 'price_StarterMonthly'), ['rp9-plan-starter'], { inSync: true }],
+    ['entitlements name another plan than the price: held, no PR', sub('cus_Acme', 'price_StarterMonthly'), ['rp9-plan-pro'], { held: 'stripe.entitlements-conflict' }],
+    ['entitlements name two plans: held, no PR', sub('cus_Acme', 'price_ProMonthly'), ['rp9-plan-pro', 'rp9-plan-enterprise'], { held: 'stripe.entitlements-ambiguous' }],
+    ['no entitlement at all: the price decides', sub('cus_Acme', 'price_ProMonthly'), [], { plan: 'pro' }],
+  ])('%s', (_name, subscription, entitled, expected) => {
+    const decision = decideStripeSync([starter], byCustomer(subscription), platform, new Map([['cus_Acme', entitled]]));
+
+    expect(decision.proposals.map((p) => p.edits.find((e) => e.path.join('.') === 'spec.plan')?.value)).toEqual(expected.plan ? [expected.plan] : []);
+    expect(decision.held.map((h) => h.code)).toEqual(expected.held ? [expected.held] : []);
+    expect(decision.inSync).toEqual(expected.inSync ? ['acme'] : []);
+  });
+
+  it('says which entitlements named the plan in the evidence', () => {
+    const decision = decideStripeSync([starter], byCustomer(sub('cus_Acme', 'price_Mystery')), platform, new Map([['cus_Acme', ['rp9-plan-pro']]]));
+    expect(decision.proposals[0]!.evidence.map((e) => `${e.metric}=${e.value}`)).toEqual(['stripe active entitlements=rp9-plan-pro', 'spec.plan=starter']);
+  });
+});

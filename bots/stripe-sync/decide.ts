@@ -6,10 +6,16 @@
 // above the new plan's ceiling still gets its PR, but for review only: the PR
 // body names the conflict and the file grants a ceiling exception saying so,
 // so the file stays valid until a human settles the resources.
+// With spec.billing.stripeFeatures, the customer's active entitlements (the
+// features of its live subscriptions' products) name a plan too: the same
+// plan as the price, or the only one named, is proposed; entitlements that
+// name another plan than the price (stripe.entitlements-conflict) or several
+// plans (stripe.entitlements-ambiguous) are held, no PR.
 import type { Platform } from '../../types/platform.js';
 import type { Tenant } from '../../types/tenant.js';
 import { proposalLabels, tenantFile, type Evidence, type FieldEdit, type ProposalOf } from '../core/types.js';
 import type { Held } from '../runner/types.js';
+import { planOfEntitlements } from './entitlements.js';
 
 /** What the bot needs of a Stripe subscription. */
 export interface SubscriptionView {
@@ -20,6 +26,8 @@ export interface SubscriptionView {
   items: { price: string; product: string }[];
   /** The current billing period (the items' current_period_start/end), when Stripe gives one. */
   currentPeriod?: { start: Date; end: Date };
+  /** When Stripe created it. */
+  created?: Date;
 }
 
 /** Subscriptions that count: the customer pays or is about to. */
@@ -65,11 +73,18 @@ function isDowngrade(platform: Platform, from: string, to: string): boolean {
   return b.executionsMonthly < a.executionsMonthly || b.ceiling.cpu < a.ceiling.cpu;
 }
 
-function decideTenant(tenant: Tenant, subscription: SubscriptionView, platform: Platform): ProposalOf<'stripe-sync'> | Held | 'in-sync' {
+function decideTenant(tenant: Tenant, subscription: SubscriptionView, platform: Platform, entitlements: readonly string[] | undefined): ProposalOf<'stripe-sync'> | Held | 'in-sync' {
   const name = tenant.metadata.name;
-  const plan = planOfSubscription(subscription, platform.spec.billing.stripePlans);
+  const priced = planOfSubscription(subscription, platform.spec.billing.stripePlans);
   const prices = subscription.items.map((i) => `${i.price} (${i.product})`).join(', ') || 'no items';
-  if (!plan) return { tenant: name, code: 'stripe.unknown-price', reason: `subscription ${subscription.id} of ${subscription.customer}: no price or product (${prices}) is in spec.billing.stripePlans; nothing changes` };
+  const entitled = entitlements ? planOfEntitlements(entitlements, platform.spec.billing.stripeFeatures ?? {}) : { kind: 'none' as const };
+  const features = entitlements?.join(', ') || 'none';
+  if (entitled.kind === 'ambiguous') return { tenant: name, code: 'stripe.entitlements-ambiguous', reason: `customer ${subscription.customer}'s active entitlements (${features}) name several plans in spec.billing.stripeFeatures (${entitled.plans.join(', ')}); nothing changes` };
+  if (entitled.kind === 'plan' && priced && entitled.plan !== priced) {
+    return { tenant: name, code: 'stripe.entitlements-conflict', reason: `subscription ${subscription.id} of ${subscription.customer} pays for the ${priced} plan (${prices}) but its active entitlements (${entitled.features.join(', ')}) name ${entitled.plan}; nothing changes until Stripe agrees with itself` };
+  }
+  const plan = priced ?? (entitled.kind === 'plan' ? entitled.plan : undefined);
+  if (!plan) return { tenant: name, code: 'stripe.unknown-price', reason: `subscription ${subscription.id} of ${subscription.customer}: no price or product (${prices}) is in spec.billing.stripePlans${entitlements ? `, and no active entitlement (${features}) is in spec.billing.stripeFeatures` : ''}; nothing changes` };
   if (!platform.spec.plans[plan]) return { tenant: name, code: 'stripe.unknown-plan', reason: `spec.billing.stripePlans maps subscription ${subscription.id} to plan "${plan}", which is not in spec.plans` };
   const edits: FieldEdit[] = [];
   if (tenant.spec.plan !== plan) edits.push({ path: ['spec', 'plan'], value: plan, previous: tenant.spec.plan });
@@ -79,10 +94,14 @@ function decideTenant(tenant: Tenant, subscription: SubscriptionView, platform: 
   const downgrade = isDowngrade(platform, tenant.spec.plan, plan);
   const conflicts = downgrade ? ceilingConflicts(tenant, platform, plan) : [];
   const evidence: Evidence[] = [
-    { metric: 'stripe subscription price', value: subscription.items[0]?.price ?? '', threshold: plan, comparator: '==', window: '', unit: '' },
+    ...(priced ? [{ metric: 'stripe subscription price', value: subscription.items[0]?.price ?? '', threshold: plan, comparator: '==' as const, window: '', unit: '' }] : []),
+    ...(entitled.kind === 'plan' ? [{ metric: 'stripe active entitlements', value: entitled.features.join(', '), threshold: plan, comparator: '==' as const, window: '', unit: '' }] : []),
     { metric: 'spec.plan', value: tenant.spec.plan, threshold: plan, comparator: '!=', window: '', unit: '' },
   ];
-  let summary = `Stripe subscription ${subscription.id} (${subscription.status}) of customer ${subscription.customer} pays for ${prices}, which \`spec.billing.stripePlans\` maps to the ${plan} plan; ${name} is on ${tenant.spec.plan}.`;
+  const entitledText = entitled.kind === 'plan' ? `its active entitlements (${entitled.features.join(', ')}) name the ${plan} plan in \`spec.billing.stripeFeatures\`` : '';
+  let summary = priced
+    ? `Stripe subscription ${subscription.id} (${subscription.status}) of customer ${subscription.customer} pays for ${prices}, which \`spec.billing.stripePlans\` maps to the ${plan} plan${entitledText ? `, and ${entitledText}` : ''}; ${name} is on ${tenant.spec.plan}.`
+    : `Stripe subscription ${subscription.id} (${subscription.status}) of customer ${subscription.customer} pays for ${prices} (not in \`spec.billing.stripePlans\`), and ${entitledText}; ${name} is on ${tenant.spec.plan}.`;
   const proposal: ProposalOf<'stripe-sync'> = {
     bot: 'stripe-sync',
     tenant: name,
@@ -106,8 +125,12 @@ function decideTenant(tenant: Tenant, subscription: SubscriptionView, platform: 
   return proposal;
 }
 
-/** One decision over every tenant with spec.billing.stripeCustomerId; `subscriptions` holds live and ended ones by customer. */
-export function decideStripeSync(tenants: readonly Tenant[], subscriptions: ReadonlyMap<string, readonly SubscriptionView[]>, platform: Platform): StripeSyncDecision {
+/**
+ * One decision over every tenant with spec.billing.stripeCustomerId;
+ * `subscriptions` holds live and ended ones by customer, `entitlements` (when
+ * read) each customer's active entitlements' lookup keys.
+ */
+export function decideStripeSync(tenants: readonly Tenant[], subscriptions: ReadonlyMap<string, readonly SubscriptionView[]>, platform: Platform, entitlements?: ReadonlyMap<string, readonly string[]>): StripeSyncDecision {
   const decision: StripeSyncDecision = { proposals: [], held: [], inSync: [], noSubscription: [] };
   for (const tenant of tenants) {
     const customer = tenant.spec.billing?.stripeCustomerId;
@@ -119,7 +142,7 @@ export function decideStripeSync(tenants: readonly Tenant[], subscriptions: Read
       decision.noSubscription.push(tenant.metadata.name);
       continue;
     }
-    const outcome = decideTenant(tenant, chosen, platform);
+    const outcome = decideTenant(tenant, chosen, platform, entitlements ? (entitlements.get(customer) ?? []) : undefined);
     if (outcome === 'in-sync') decision.inSync.push(tenant.metadata.name);
     else if ('bot' in outcome) decision.proposals.push(outcome);
     else decision.held.push(outcome);

@@ -7,6 +7,7 @@ import { upgradeJournal } from '../../controller/upgrades/canary-record.js';
 import { createEnforcementEffects, effectsSettingsFromEnv, overageMeters } from '../../bots/runner/enforcement-effects.js';
 import type { RunBotDeps } from '../../bots/runner/types.js';
 import type { Logger } from '../../kernel/log/logger.js';
+import { recordingSubscriptions } from '../../bots/runner/record-subscriptions.js';
 
 export async function withEnforcementEffects<T>(deps: RunBotDeps, env: NodeJS.ProcessEnv, logger: Logger, run: (deps: RunBotDeps) => Promise<T>): Promise<T> {
   const settings = effectsSettingsFromEnv(env);
@@ -34,6 +35,24 @@ export async function withUpgradeJournal<T>(deps: RunBotDeps, env: NodeJS.Proces
   const store = await openStore({ databaseUrl, notify: (message) => logger.info(message) });
   try {
     return await run({ ...deps, upgradeJournal: () => upgradeJournal(store.operations) });
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * stripe-sync and enforcement list every subscription; with DATABASE_URL (and
+ * not a dry run) what they list for the tenants' customers is recorded in the
+ * store, where the controller's collector reads each tenant's billing period.
+ */
+export async function withSubscriptionRecord<T>(deps: RunBotDeps, env: NodeJS.ProcessEnv, logger: Logger, run: (deps: RunBotDeps) => Promise<T>): Promise<T> {
+  const databaseUrl = env.DATABASE_URL?.trim();
+  const list = deps.subscriptions;
+  if (deps.dryRun || !databaseUrl || !list) return run(deps);
+  const store = await openStore({ databaseUrl, notify: (message) => logger.info(message) });
+  try {
+    const tenants = () => deps.base.config.tenants.map((t) => t.tenant);
+    return await run({ ...deps, subscriptions: recordingSubscriptions(list, store.subscriptions, tenants, () => new Date(), logger) });
   } finally {
     await store.close();
   }

@@ -8,7 +8,7 @@ import { runBot } from '../../bots/runner/run-bot.js';
 import { schedulesOf, startScheduler } from '../../bots/runner/schedule.js';
 import { isRunnableBot, RUNNABLE_BOTS, type RunBotDeps, type RunnableBot, type RunReport } from '../../bots/runner/types.js';
 import { runDepsFrom } from '../../bots/runner/wire.js';
-import { withEnforcementEffects, withUpgradeJournal } from './bots-effects.js';
+import { withEnforcementEffects, withSubscriptionRecord, withUpgradeJournal } from './bots-effects.js';
 import { botsMetricsListen, botsSettingsFromEnv, type BotsSettings } from '../../bots/sources/env.js';
 import { createBotMetricsRegistry, recordBotRun, recordBotRunError, type BotMetricsRegistry } from '../../bots/runner/metrics.js';
 import { startMetricsServer, type MetricsServer } from '../../bots/runner/metrics-server.js';
@@ -30,7 +30,8 @@ const ENVIRONMENT = [
   '  RP9_SLACK_WEBHOOK_URL             the platform channel\'s Slack incoming webhook',
   '  RP9_NOTIFY_PER_TENANT_PER_HOUR    notices per tenant and hour (default 10)',
   '  RP9_STRIPE_SECRET_KEY             Stripe key (or _FILE): overage meter events; stripe-sync lists subscriptions (RP9_STRIPE_API_URL: another endpoint)',
-  '  DATABASE_URL                      the controller\'s PostgreSQL store; the upgrades bot also reads canary health from its upgrade journal',
+  '  DATABASE_URL                      the controller\'s PostgreSQL store; the upgrades bot also reads canary health from its upgrade journal;',
+  '                                    stripe-sync and enforcement record the subscriptions they list there (the billing periods executions are counted over)',
 ].join('\n');
 
 /** `--now`: an ISO 8601 time with a zone (`2026-03-10T12:00:00Z`); the real clock without it. */
@@ -85,19 +86,27 @@ export const botsRunCommand: Command = {
     const dir = values.dir !== undefined ? resolve(io.cwd, String(values.dir)) : dryRun && !settings.github ? io.cwd : undefined;
     const logger = loggerFor(io, true);
     const deps = await runDepsFrom(settings, { bot: name, ...(dir !== undefined ? { dir } : {}), dryRun, now, logger });
-    const report = name === 'enforcement' ? await withEnforcementEffects(deps, io.env, logger, (d) => runBot(name, d)) : name === 'upgrades' ? await withUpgradeJournal(deps, io.env, logger, (d) => runBot(name, d)) : await runBot(name, deps);
+    const report = await runWith(name, deps, io.env, logger);
     io.stdout.write(format === 'json' ? renderReportJson(report) : renderReportText(report));
     if (hasFailures(report)) return EXIT_INVALID;
     return report.metricsUnavailable !== undefined ? EXIT_BLIND : EXIT_OK;
   },
 };
 
+/** One run with what the bot needs of the store: the record of subscriptions (stripe-sync, enforcement), the effects (enforcement), the upgrade journal (upgrades). */
+function runWith(bot: RunnableBot, deps: RunBotDeps, env: NodeJS.ProcessEnv, logger: Logger): Promise<RunReport> {
+  if (bot === 'enforcement') return withSubscriptionRecord(deps, env, logger, (d) => withEnforcementEffects(d, env, logger, (e) => runBot(bot, e)));
+  if (bot === 'stripe-sync') return withSubscriptionRecord(deps, env, logger, (d) => runBot(bot, d));
+  if (bot === 'upgrades') return withUpgradeJournal(deps, env, logger, (d) => runBot(bot, d));
+  return runBot(bot, deps);
+}
+
 async function runOnce(bot: RunnableBot, settings: BotsSettings, io: CommandIo, logger: Logger, json: boolean, metrics: BotMetricsRegistry) {
   let deps: RunBotDeps;
   let report: RunReport;
   try {
     deps = await runDepsFrom(settings, { bot, dryRun: false, now: new Date(), logger });
-    report = bot === 'enforcement' ? await withEnforcementEffects(deps, io.env, logger, (d) => runBot(bot, d)) : bot === 'upgrades' ? await withUpgradeJournal(deps, io.env, logger, (d) => runBot(bot, d)) : await runBot(bot, deps);
+    report = await runWith(bot, deps, io.env, logger);
   } catch (error) {
     recordBotRunError(metrics, bot);
     throw error;

@@ -37,7 +37,7 @@ beforeAll(async () => {
   exporter = await startExporter({
     source: metrics.registry,
     beforeScrape: () => recordTenantUsage(metrics, [
-      { tenant: 'acme', mode: 'shared', plan: 'starter', executionsMonth: 850, concurrentExecutions: 1 },
+      { tenant: 'acme', mode: 'shared', plan: 'starter', executionsMonth: 850, concurrentExecutions: 1, billingPeriod: { start: new Date('2026-11-15T10:00:00Z'), source: 'stripe' } },
       { tenant: 'initech', mode: 'shared', plan: 'starter', executionsMonth: 120, concurrentExecutions: 2 },
       { tenant: 'hooli', mode: 'dedicated', plan: 'starter', executionsMonth: 10, cpuPercent: 42, memBytes: 100 * 1024 ** 2, memPercent: 39.0625, storageBytes: 0.9 * 1024 ** 3 },
     ]),
@@ -45,6 +45,7 @@ beforeAll(async () => {
   prometheus = await startPrometheus({ scrapeTargets: [exporter.target], scrapeIntervalSeconds: 1 });
   await prometheus.waitForSeries('rp9_tenant_executions_month{tenant="initech"}', { attempts: 100, delayMs: 200 });
   await prometheus.waitForSeries('rp9_tenant_storage_bytes{tenant="hooli"}', { attempts: 100, delayMs: 200 });
+  await prometheus.waitForSeries('rp9_tenant_billing_period_start_seconds{tenant="acme"}', { attempts: 100, delayMs: 200 });
 }, 60_000);
 
 afterAll(async () => {
@@ -75,6 +76,7 @@ describe('rp9 status with usage from Prometheus', () => {
       '  LIMIT                 USED  ALLOWED  PERCENT  LEVEL',
       '  executionsMonthly     850   1,000    85 %     warning',
       '  concurrentExecutions  1     2        50 %     ok',
+      "  executions since 2026-11-15 10:00 UTC (the billing period: the Stripe subscription's, else the calendar month)",
     ].join('\n'));
     const parsed = JSON.parse(json.out()) as { usage: { limits: { limit: string; used: number }[] } };
     expect(parsed.usage.limits.map((l) => `${l.limit} ${l.used}`)).toEqual(['executionsMonthly 120', 'concurrentExecutions 2']);

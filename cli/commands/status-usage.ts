@@ -63,6 +63,15 @@ export function usageCell(view: TenantUsageView | undefined): string {
   return view.figures.executionsMonth !== undefined ? `executions ${formatNumber(view.figures.executionsMonth)}` : '-';
 }
 
+/** `executions since 2026-11-15 10:00 UTC (the billing period)`: where the executions figure counts from; undefined when the collector does not say. */
+export function periodLine(view: TenantUsageView): string | undefined {
+  const seconds = view.figures.periodStartSeconds;
+  if (view.figures.executionsMonth === undefined || seconds === undefined || !Number.isFinite(seconds)) return undefined;
+  const iso = new Date(seconds * 1000).toISOString();
+  const at = iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  return `executions since ${at} (the billing period: the Stripe subscription's, else the calendar month)`;
+}
+
 /** The tenant detail's rows: LIMIT, USED, ALLOWED, PERCENT, LEVEL (allowance columns `-` without the config). */
 export function usageRows(view: TenantUsageView): string[][] {
   if (view.limits.length > 0) return view.limits.map((s) => [s.limit, formatNumber(s.used), formatNumber(s.allowed), percentText(s.percent), s.level]);

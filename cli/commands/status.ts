@@ -12,7 +12,7 @@ import { resourceRows } from './status-resources.js';
 import { UPGRADE_KIND } from '../../controller/upgrades/live-colour.js';
 import { upgradeSummary } from '../../controller/upgrades/upgrade-summary.js';
 import { upgradeView } from '../../controller/upgrades/upgrade-view.js';
-import { readUsage, usageCell, usageRows, type TenantUsageView, type UsageRead } from './status-usage.js';
+import { periodLine, readUsage, usageCell, usageRows, type TenantUsageView, type UsageRead } from './status-usage.js';
 
 const RECENT_EVENTS = 10;
 
@@ -171,6 +171,8 @@ export function renderTenantDetail(detail: TenantDetail, now: Date): string {
     else {
       const rows = usageRows(detail.usage);
       out.push(rows.length === 0 ? '  (no figures)' : indent(table(['LIMIT', 'USED', 'ALLOWED', 'PERCENT', 'LEVEL'], rows)));
+      const period = periodLine(detail.usage);
+      if (period) out.push(`  ${period}`);
       const resources = detail.usage.resources ? resourceRows(detail.usage.resources, detail.usage.allocation) : [];
       if (resources.length > 0) out.push('', 'Allocation:', indent(table(['RESOURCE', 'USED', 'ALLOCATED', 'PERCENT'], resources)));
     }

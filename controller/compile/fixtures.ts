@@ -67,7 +67,7 @@ export function examplePlatform(): Platform {
       },
       backups: { retention: { daily: 7, weekly: 4, monthly: 12 }, drills: { every: 'quarterly', sample: 1 } },
       safety: { maxDeletionPercent: 25 },
-      billing: { stripePlans: {}, overageMeter: 'rp9_executions_overage', storageOverageMeter: 'rp9_storage_overage' },
+      billing: { stripePlans: {}, stripeFeatures: {}, overageMeter: 'rp9_executions_overage', storageOverageMeter: 'rp9_storage_overage' },
     },
   };
 }

@@ -27,6 +27,7 @@ const deps = (on: Store = store): StripeWebhookDeps => ({
   toleranceSeconds: 300,
   accept: (id, type) => on.deliveries.acceptStripeEvent(id, type),
   plans: { price_Pro01: 'pro', prod_Enterprise: 'enterprise' },
+  features: { 'rp9-plan-pro': 'pro' },
   tenantOf: (customer) => ({ cus_Acme01: 'acme' } as Record<string, string>)[customer],
 });
 
@@ -109,6 +110,7 @@ describe('POST /hooks/stripe core', () => {
     ['customer.subscription.deleted', { id: 'sub_Acme01', customer: 'cus_Acme01' }, { kind: 'subscription-ended', tenant: 'acme', subscription: 'sub_Acme01' }],
     ['invoice.payment_failed', { id: 'in_1', customer: 'cus_Acme01' }, { kind: 'payment-failed', tenant: 'acme', invoice: 'in_1' }],
     ['entitlements.active_entitlement_summary.updated', { customer: 'cus_Acme01', entitlements: { data: [{ lookup_key: 'executions-50k' }] } }, { kind: 'entitlements', tenant: 'acme', features: ['executions-50k'] }],
+    ['entitlements.active_entitlement_summary.updated', { customer: 'cus_Acme01', entitlements: { data: [{ lookup_key: 'sso' }, { lookup_key: 'rp9-plan-pro' }] } }, { kind: 'entitlements', tenant: 'acme', features: ['sso', 'rp9-plan-pro'], plan: 'pro' }],
     ['charge.succeeded', { id: 'ch_1', customer: 'cus_Acme01' }, { kind: 'ignored', reason: 'event type charge.succeeded is not used' }],
   ])('%s', async (type, object, outcome) => {
     const { payload } = event(type, object);

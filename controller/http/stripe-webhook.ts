@@ -7,6 +7,7 @@
 // an unknown price is a warning, never a change. Nothing here writes git: the
 // result names the change for the stripe-sync bot to propose.
 import type { StripeClient } from '../../edges/stripe/client.js';
+import { planOfEntitlements } from '../../bots/stripe-sync/entitlements.js';
 
 export const STRIPE_EVENTS = [
   'customer.subscription.created',
@@ -28,6 +29,8 @@ export interface StripeWebhookDeps {
   accept(id: string, type: string): Promise<boolean>;
   /** spec.billing.stripePlans: price or product id → plan. */
   plans: Readonly<Record<string, string>>;
+  /** spec.billing.stripeFeatures: entitlement feature lookup_key → plan (default none). */
+  features?: Readonly<Record<string, string>>;
   /** The tenant whose spec.billing.stripeCustomerId is `customer`. */
   tenantOf(customer: string): string | undefined;
 }
@@ -35,7 +38,8 @@ export interface StripeWebhookDeps {
 export type StripeOutcome =
   | { kind: 'plan'; tenant: string; plan: string; subscription: string }
   | { kind: 'subscription-ended'; tenant: string; subscription: string }
-  | { kind: 'entitlements'; tenant: string; features: string[] }
+  /** plan: the one plan the entitlements name through spec.billing.stripeFeatures (planOfEntitlements, as the hourly reconcile). */
+  | { kind: 'entitlements'; tenant: string; features: string[]; plan?: string }
   | { kind: 'payment-failed'; tenant: string; invoice: string }
   | { kind: 'ignored'; reason: string };
 
@@ -105,7 +109,9 @@ export async function handleStripeWebhook(rawBody: string | Buffer, headers: Rea
       return ok({ kind: 'subscription-ended', tenant, subscription: String(object.id) });
     case 'entitlements.active_entitlement_summary.updated': {
       const entitlements = (object.entitlements as { data?: { lookup_key?: string }[] } | undefined)?.data ?? [];
-      return ok({ kind: 'entitlements', tenant, features: entitlements.map((e) => e.lookup_key ?? '').filter(Boolean) });
+      const features = entitlements.map((e) => e.lookup_key ?? '').filter(Boolean);
+      const named = planOfEntitlements(features, deps.features ?? {});
+      return ok({ kind: 'entitlements', tenant, features, ...(named.kind === 'plan' ? { plan: named.plan } : {}) });
     }
     case 'invoice.payment_failed':
       return ok({ kind: 'payment-failed', tenant, invoice: String(object.id) });

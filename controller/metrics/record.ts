@@ -99,6 +99,8 @@ export interface TenantUsageSample {
   executionSuccessRatio?: number;
   /** Bytes of the tenant's data: database + volumes (dedicated), its project's rows in the shared database (shared). */
   storageBytes?: number;
+  /** The period executionsMonth counts over: its start, and whether it is the Stripe subscription's or the calendar month. */
+  billingPeriod?: { start: Date; source: 'stripe' | 'calendar' };
 }
 
 type UsageGauge = 'tenantQueueWaitP95' | 'tenantCpuPercent' | 'tenantMemBytes' | 'tenantMemPercent' | 'tenantExecutionsMin' | 'tenantExecutionsMonth' | 'tenantConcurrentExecutions' | 'tenantExecutionSuccessRatio' | 'tenantStorageBytes';
@@ -115,14 +117,16 @@ const USAGE_FIELDS: [keyof TenantUsageSample, UsageGauge][] = [
 ];
 
 /** Replaces every per-tenant usage gauge with `samples` (tenants missing from it disappear). */
-export function recordTenantUsage(metrics: Pick<Metrics, UsageGauge>, samples: readonly TenantUsageSample[]): void {
+export function recordTenantUsage(metrics: Pick<Metrics, UsageGauge | 'tenantBillingPeriodStart'>, samples: readonly TenantUsageSample[]): void {
   for (const [, gauge] of USAGE_FIELDS) metrics[gauge].reset();
+  metrics.tenantBillingPeriodStart.reset();
   for (const sample of samples) {
     const labels = { tenant: sample.tenant, mode: sample.mode, plan: sample.plan };
     for (const [field, gauge] of USAGE_FIELDS) {
       const value = sample[field];
       if (typeof value === 'number' && Number.isFinite(value)) metrics[gauge].set(labels, value);
     }
+    if (sample.billingPeriod && sample.executionsMonth !== undefined) metrics.tenantBillingPeriodStart.set({ ...labels, source: sample.billingPeriod.source }, sample.billingPeriod.start.getTime() / 1000);
   }
 }
 

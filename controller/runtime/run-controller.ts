@@ -359,6 +359,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     tenantDatabaseUrl: settings.tenantDatabaseUrl,
     sharedDatabaseUrl: settings.sharedDatabaseUrl,
     operations: store.operations,
+    subscriptions: () => store.subscriptions.byCustomer(),
     config: tracker.lastGood,
     isLeader: () => started.role() === 'leader',
     metrics,

@@ -3,12 +3,15 @@
 // for a subscription that names another plan the stripe-sync bot's own
 // decision and pull request for that one tenant (same PR as the hourly
 // reconcile: rp9/stripe-sync/<tenant>), against the config in force. An
-// unknown price or customer is a Warning event and no PR.
+// unknown price or customer is a Warning event and no PR. Every subscription
+// event of a tenant's customer is recorded in the store (status and current
+// period): the collector counts the tenant's executions from that period.
 import type { ConfigFiles } from '../../config/types.js';
 import { runBot } from '../../bots/runner/run-bot.js';
 import type { SubscriptionView } from '../../bots/stripe-sync/decide.js';
 import type { Forge } from '../../edges/forge/index.js';
 import type { StripeClient } from '../../edges/stripe/client.js';
+import { subscriptionOf, type SubscriptionObject } from '../../edges/stripe/subscriptions.js';
 import type { Logger } from '../../kernel/log/logger.js';
 import { handleStripeWebhook } from '../http/stripe-webhook.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
@@ -18,7 +21,7 @@ export interface StripeHookWiring {
   stripe: StripeClient;
   secret: string;
   toleranceSeconds?: number;
-  store: Pick<Store, 'deliveries' | 'events'>;
+  store: Pick<Store, 'deliveries' | 'events' | 'subscriptions'>;
   config(): GoodConfig | undefined;
   files(commit: string): Promise<ConfigFiles>;
   /** Without a forge the event is recorded and nothing is proposed. */
@@ -28,6 +31,21 @@ export interface StripeHookWiring {
 }
 
 export type StripeHook = (body: Buffer, headers: Readonly<Record<string, string | string[] | undefined>>) => Promise<{ status: number; body: Record<string, unknown> }>;
+
+/** A verified customer.subscription.* event of a tenant's customer: its subscription as of the event's time, into the store. */
+async function recordSubscription(wiring: StripeHookWiring, body: Buffer, known: (customer: string) => boolean): Promise<void> {
+  const event = JSON.parse(body.toString('utf8')) as { type?: string; created?: number; data?: { object?: SubscriptionObject } };
+  const object = event.data?.object;
+  if (!event.type?.startsWith('customer.subscription.') || !object?.id || !object.customer) return;
+  const subscription = subscriptionOf(object);
+  if (!known(subscription.customer)) return;
+  const seenAt = typeof event.created === 'number' ? new Date(event.created * 1000) : new Date();
+  try {
+    await wiring.store.subscriptions.record([{ id: subscription.id, customer: subscription.customer, status: subscription.status, created: subscription.created ?? new Date(0), ...(subscription.currentPeriod ? { currentPeriod: subscription.currentPeriod } : {}) }], seenAt);
+  } catch (error) {
+    wiring.logger.warn('Stripe subscription not recorded in the store: the next stripe-sync run records it', { code: 'stripe.subscription-unrecorded', subscription: subscription.id, error: (error as Error).message });
+  }
+}
 
 export function createStripeHook(wiring: StripeHookWiring): StripeHook {
   return async (body, headers) => {
@@ -39,14 +57,23 @@ export function createStripeHook(wiring: StripeHookWiring): StripeHook {
       ...(wiring.toleranceSeconds !== undefined ? { toleranceSeconds: wiring.toleranceSeconds } : {}),
       accept: (id, type) => wiring.store.deliveries.acceptStripeEvent(id, type),
       plans: good?.platform.spec.billing.stripePlans ?? {},
+      features: good?.platform.spec.billing.stripeFeatures ?? {},
       tenantOf: (customer) => tenants.find((t) => t.tenant.spec.billing?.stripeCustomerId === customer)?.name,
     });
     const answer = { status: result.status, body: result.body as Record<string, unknown> };
+    if (result.status === 200) await recordSubscription(wiring, body, (customer) => tenants.some((t) => t.tenant.spec.billing?.stripeCustomerId === customer));
     if (result.warning) {
       wiring.logger.warn('stripe event changes nothing', { code: result.warning.code, message: result.warning.message });
       await wiring.store.events.record({ type: 'Warning', reason: 'StripeEventIgnored', message: result.warning.message, actor: 'stripe-webhook', data: { code: result.warning.code, event: result.body.event } });
     }
     const outcome = result.outcome;
+    if (outcome?.kind === 'entitlements' && outcome.plan) {
+      const current = tenants.find((t) => t.name === outcome.tenant)?.tenant.spec.plan;
+      if (current !== outcome.plan) {
+        await wiring.store.events.record({ tenant: outcome.tenant, type: 'Normal', reason: 'EntitlementsNamePlan', message: `Stripe entitlements (${outcome.features.join(', ')}) name the ${outcome.plan} plan, ${outcome.tenant} is on ${current ?? 'no plan'}: the hourly stripe-sync reconcile proposes it (or holds a conflict with the subscription's price)`, actor: 'stripe-webhook', data: { plan: outcome.plan, features: outcome.features } });
+      }
+      return answer;
+    }
     if (outcome?.kind !== 'plan' || !good) return answer;
     if (!wiring.forge) {
       wiring.logger.warn('stripe plan change not proposed: no GitHub forge configured', { tenant: outcome.tenant, plan: outcome.plan });

@@ -17,6 +17,8 @@ const adminUrl = inject('postgresUrl');
 const database = 'rp9_tl_acme';
 const waynesDatabase = 'rp9_tl_wayne';
 const sharedDatabase = 'rp9_tl_shared';
+// tl-dormant is suspended: no container runs, its database is kept.
+const dormantDatabase = 'rp9_tl_dormant';
 // tl-umbrella upgraded blue/green: green's database is still there, blue's is live.
 const umbrellaGreen = 'rp9_tl_umbrella';
 const umbrellaBlue = 'rp9_tl_umbrella_blue';
@@ -40,6 +42,7 @@ spec: { plan: starter, region: us-east, subdomain: ${name}, ${extra} }
 async function config(tenants = [
   { path: 'tenants/tl-acme.yaml', bytes: encode(tenant('tl-acme', 'mode: dedicated')) },
   { path: 'tenants/tl-idle.yaml', bytes: encode(tenant('tl-idle', 'mode: shared, suspended: true')) },
+  { path: 'tenants/tl-dormant.yaml', bytes: encode(tenant('tl-dormant', 'mode: dedicated, suspended: true, suspendedReason: "enforcement: storageGb at 100 %"')) },
   { path: 'tenants/tl-hooli.yaml', bytes: encode(tenant('tl-hooli', 'mode: shared')) },
   { path: 'tenants/tl-soylent.yaml', bytes: encode(tenant('tl-soylent', 'mode: shared', ', labels: { rp9.io/n8n-project: pSoylent }')) },
 ]): Promise<GoodConfig> {
@@ -70,7 +73,11 @@ beforeAll(async () => {
   await runSql(adminUrl, `drop database if exists ${waynesDatabase} with (force)`);
   await runSql(adminUrl, `create database ${waynesDatabase}`);
   await runSql(urlOf(waynesDatabase), EXECUTIONS_TABLE);
+  await runSql(adminUrl, `drop database if exists ${dormantDatabase} with (force)`);
+  await runSql(adminUrl, `create database ${dormantDatabase}`);
+  await runSql(urlOf(dormantDatabase), EXECUTIONS_TABLE);
   const now = Date.now();
+  await runSql(urlOf(dormantDatabase), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $1, $1, 'success', 'w1')`, [new Date(now - 60_000).toISOString()]);
   for (const ago of [30_000, 20_000]) {
     await runSql(urlOf(database), `insert into execution_entity ("createdAt", "startedAt", "stoppedAt", status, "workflowId") values ($1, $2, $3, 'success', 'w1')`,
       [new Date(now - ago - 1_000).toISOString(), new Date(now - ago).toISOString(), new Date(now - ago + 500).toISOString()]);
@@ -95,6 +102,7 @@ afterAll(async () => {
   await runSql(adminUrl, `drop database if exists ${database} with (force)`);
   await runSql(adminUrl, `drop database if exists ${sharedDatabase} with (force)`);
   await runSql(adminUrl, `drop database if exists ${waynesDatabase} with (force)`);
+  await runSql(adminUrl, `drop database if exists ${dormantDatabase} with (force)`);
 });
 
 /** Runs the loop as leader until `seen` holds on /metrics (bounded: a timeout fails the test), then stops it; the /metrics text. */
@@ -132,17 +140,34 @@ async function pgQuery<T extends pg.QueryResultRow>(url: string, text: string, v
 }
 
 describe('telemetry loop', () => {
-  it('measures tenants that are not suspended', async () => {
+  it('measures every tenant, suspended ones too (their data is kept and still counts)', async () => {
     expect(targetsOf(await config())).toEqual([
       { tenant: 'tl-acme', mode: 'dedicated', plan: 'starter' },
+      { tenant: 'tl-dormant', mode: 'dedicated', plan: 'starter' },
       { tenant: 'tl-hooli', mode: 'shared', plan: 'starter' },
+      { tenant: 'tl-idle', mode: 'shared', plan: 'starter' },
       { tenant: 'tl-soylent', mode: 'shared', plan: 'starter' },
     ]);
   });
 
-  it('attributes the shared tenants that are not suspended by owner email, with the project label as override', async () => {
+  it("gives a tenant billed by Stripe its recorded subscription's period; the others none (the calendar month)", async () => {
+    const period = { start: new Date('2026-11-15T10:00:00Z'), end: new Date('2026-12-15T10:00:00Z') };
+    const good = await config([
+      { path: 'tenants/tl-acme.yaml', bytes: encode(tenant('tl-acme', 'mode: dedicated, billing: { stripeCustomerId: cus_Acme }')) },
+      { path: 'tenants/tl-hooli.yaml', bytes: encode(tenant('tl-hooli', 'mode: shared')) },
+    ]);
+    const recorded = new Map([['cus_Acme', [{ id: 'sub_Old', status: 'canceled' }, { id: 'sub_Acme', status: 'active', currentPeriod: period }]]]);
+
+    expect(targetsOf(good, recorded)).toEqual([
+      { tenant: 'tl-acme', mode: 'dedicated', plan: 'starter', subscriptionPeriod: period },
+      { tenant: 'tl-hooli', mode: 'shared', plan: 'starter' },
+    ]);
+  });
+
+  it('attributes the shared tenants, suspended ones too, by owner email, with the project label as override', async () => {
     expect(projectOwnersOf(await config())).toEqual([
       { tenant: 'tl-hooli', email: 'ops@tl-hooli.example.com' },
+      { tenant: 'tl-idle', email: 'ops@tl-idle.example.com' },
       { tenant: 'tl-soylent', email: 'ops@tl-soylent.example.com', label: 'pSoylent' },
     ]);
   });
@@ -159,12 +184,27 @@ describe('telemetry loop', () => {
     expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-hooli"[^}]*\} 3/);
     // The label names a project that owns no workflow: measured, and zero.
     expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-soylent"[^}]*\} 0/);
+    // tl-idle is suspended and has no personal project on the shared n8n: nothing to measure, so no series.
     expect(text).not.toContain('tenant="tl-idle"');
     // Storage: tl-acme's own database as PostgreSQL sizes it (it has no volume here); tl-hooli's project rows.
     const sized = await pgQuery<{ bytes: string }>(adminUrl, 'select pg_database_size($1) as bytes', [database]);
     expect(text).toMatch(new RegExp(`rp9_tenant_storage_bytes\\{[^}]*tenant="tl-acme"[^}]*\\} ${sized[0]!.bytes}\\n`));
     const hooli = Number(/rp9_tenant_storage_bytes\{[^}]*tenant="tl-hooli"[^}]*\} (\d+)/.exec(text)?.[1]);
     expect(hooli).toBeGreaterThan(0);
+  });
+
+  it('measures a suspended dedicated tenant: its kept database (storage) and its executions of the period, with no container running', async () => {
+    // Arrange: tl-dormant is suspended (no container), its database holds one execution of this period.
+    const good = await config();
+
+    // Act: bounded wait for the first collection (a timeout fails the test).
+    const text = await firstCollection(good, urlOf(sharedDatabase), 'tl-dormant on /metrics', (current) => /rp9_tenant_storage_bytes\{[^}]*tenant="tl-dormant"/.test(current));
+
+    // Assert
+    const sized = await pgQuery<{ bytes: string }>(adminUrl, 'select pg_database_size($1) as bytes', [dormantDatabase]);
+    expect(text).toMatch(new RegExp(`rp9_tenant_storage_bytes\\{[^}]*tenant="tl-dormant"[^}]*\\} ${sized[0]!.bytes}\\n`));
+    expect(text).toMatch(/rp9_tenant_executions_month\{[^}]*tenant="tl-dormant"[^}]*\} 1\n/);
+    expect(text).toMatch(/rp9_tenant_mem_bytes\{[^}]*tenant="tl-dormant"[^}]*\} 0\n/);
   });
 });
 

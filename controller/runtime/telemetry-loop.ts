@@ -5,6 +5,9 @@
 // records the samples. Bounded per tenant; a slow tenant never stalls the others.
 // It also keeps the queue-wait histogram's high-water marks from pass to pass
 // (in memory: a restart or a change of leader starts with a baseline pass).
+// Executions are counted over each tenant's billing period: its Stripe
+// subscription's current period as the store recorded it (the stripe-sync and
+// enforcement listings, the webhooks), else the calendar month.
 import type Docker from 'dockerode';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Logger } from '../../kernel/log/logger.js';
@@ -20,6 +23,7 @@ import { resolveSharedProjects } from '../telemetry/personal-projects.js';
 import { PROJECT_LABEL, projectIdOf, type Attribution, type ProjectOwner } from '../telemetry/project-attribution.js';
 import { nextMarks, type WaitMark } from '../telemetry/queue-wait-marks.js';
 import type { TelemetrySources, TelemetryTarget } from '../telemetry/types.js';
+import { subscriptionPeriodOf, type PeriodSubscription } from '../../bots/enforcement/subscription-period.js';
 
 export { PROJECT_LABEL } from '../telemetry/project-attribution.js';
 
@@ -41,6 +45,8 @@ export interface TelemetryLoopOptions {
   logger: Logger;
   /** How long one read of the volumes' sizes (Docker's /system/df) serves (default 10 min). */
   volumeMaxAgeMs?: number;
+  /** The Stripe subscriptions the store recorded, by customer (store.subscriptions.byCustomer); without it every tenant counts over the calendar month. */
+  subscriptions?: () => Promise<ReadonlyMap<string, readonly PeriodSubscription[]>>;
 }
 
 function withDatabase(adminUrl: string, database: string): string {
@@ -49,16 +55,34 @@ function withDatabase(adminUrl: string, database: string): string {
   return url.toString();
 }
 
-export function targetsOf(good: GoodConfig): TelemetryTarget[] {
-  return good.config.tenants
-    .filter(({ tenant }) => !tenant.spec.suspended)
-    .map(({ name, tenant }) => ({ tenant: name, mode: tenant.spec.mode, plan: tenant.spec.plan }));
+/**
+ * Every tenant, suspended ones too: a suspension keeps the tenant's data
+ * (storage still costs, and counts against storageGb), its executions of the
+ * period still count, and the enforcement bot lifts a suspension only once
+ * the limit it names is measured again.
+ */
+export function targetsOf(good: GoodConfig, subscriptions: ReadonlyMap<string, readonly PeriodSubscription[]> = new Map()): TelemetryTarget[] {
+  return good.config.tenants.map(({ name, tenant }) => {
+    const subscriptionPeriod = subscriptionPeriodOf(tenant, subscriptions);
+    return { tenant: name, mode: tenant.spec.mode, plan: tenant.spec.plan, ...(subscriptionPeriod ? { subscriptionPeriod } : {}) };
+  });
 }
 
-/** The shared tenants to attribute on the shared n8n: owner email, and the override label when set. */
+/** The recorded subscriptions; a failed read counts every tenant over the calendar month this pass (the enforcement bot sees the period differ and leaves the figure out). */
+async function recordedSubscriptions(options: TelemetryLoopOptions): Promise<ReadonlyMap<string, readonly PeriodSubscription[]>> {
+  if (!options.subscriptions) return new Map();
+  try {
+    return await options.subscriptions();
+  } catch (error) {
+    options.logger.warn('Stripe subscriptions not read from the store: executions counted over the calendar month this pass', { code: 'telemetry.periods-unread', error: error instanceof Error ? error.message : String(error) });
+    return new Map();
+  }
+}
+
+/** The shared tenants (suspended ones too) to attribute on the shared n8n: owner email, and the override label when set. */
 export function projectOwnersOf(good: GoodConfig): ProjectOwner[] {
   return good.config.tenants
-    .filter(({ tenant }) => tenant.spec.mode === 'shared' && !tenant.spec.suspended)
+    .filter(({ tenant }) => tenant.spec.mode === 'shared')
     .map(({ name, tenant }) => {
       const label = tenant.metadata.labels[PROJECT_LABEL];
       return { tenant: name, email: tenant.metadata.email, ...(label ? { label } : {}) };
@@ -107,7 +131,7 @@ export function startTelemetryLoop(options: TelemetryLoopOptions): () => void {
               }
             : {}),
         };
-        const targets = targetsOf(good);
+        const targets = targetsOf(good, await recordedSubscriptions(options));
         const result = await collectTenantMetrics(targets, sources, { timeoutMs: 10_000, concurrency: 4, queueWaitMarks: marks });
         recordTenantUsage(options.metrics, result.samples);
         await recordQueueWaits(options.metrics, result.queueWaits, targets);

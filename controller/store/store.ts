@@ -18,6 +18,7 @@ import { sharedMembersApi, type SharedMembersApi } from './shared-members-repo.j
 import { secretsApi, type MasterKeyProvider, type SecretsApi } from './secrets-repo.js';
 import type { Sql } from './sql.js';
 import { statusApi, type StatusApi } from './status-repo.js';
+import { subscriptionsApi, type SubscriptionsApi } from './subscriptions-repo.js';
 
 export const DEFAULT_STATE_DIR = '.rp9';
 
@@ -49,6 +50,8 @@ export interface Store {
   readonly sharedMembers: SharedMembersApi;
   /** The signed API's nonces and idempotent answers. */
   readonly apiRequests: ApiRequestsApi;
+  /** The tenants' Stripe subscriptions as last seen (billing periods). */
+  readonly subscriptions: SubscriptionsApi;
   /** The master key secrets (and backup data keys) are wrapped with. */
   masterKey(): Promise<Buffer>;
   close(): Promise<void>;
@@ -91,6 +94,7 @@ export async function storeOn(sql: Sql, options: Omit<StoreOptions, 'databaseUrl
     deliveries: deliveriesApi(sql),
     sharedMembers: sharedMembersApi(sql),
     apiRequests: apiRequestsApi(sql),
+    subscriptions: subscriptionsApi(sql),
     masterKey,
     close: () => sql.close(),
   };

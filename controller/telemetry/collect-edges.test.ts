@@ -9,7 +9,7 @@ import { LABEL, MANAGED_BY } from '../model.js';
 import { collectTenantMetrics } from './collect.js';
 import { createContainerUsageSource } from './docker-source.js';
 import { createSqlExecutionSource } from './execution-source.js';
-import { monthStart } from './executions.js';
+import { calendarPeriod } from '../../kernel/billing/billing-period.js';
 import type { TelemetryTarget } from './types.js';
 import { runSql } from '../../test/harness/scratch-databases.js';
 
@@ -100,7 +100,7 @@ describe('collectTenantMetrics over dockerd and PostgreSQL', () => {
     };
 
     const now = new Date(seededAt);
-    const thisMonth = createdAgo.filter((ago) => seededAt - ago >= monthStart(now).getTime()).length;
+    const thisMonth = createdAgo.filter((ago) => seededAt - ago >= calendarPeriod(now).start.getTime()).length;
 
     const result = await collectTenantMetrics(targets, sources, { now, timeoutMs: 5_000, concurrency: 2, windowMs: 60_000 });
 

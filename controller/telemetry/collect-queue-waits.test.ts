@@ -33,7 +33,7 @@ function tableSource(queries: ExecutionQuery[], failFor: string[] = []): Telemet
       if (failFor.includes(target.tenant)) throw new Error('connection refused');
       const from = (query.startedSince ?? query.windowStart).getTime();
       const rows = TABLE.filter((r) => (r.startedAt ? r.startedAt.getTime() >= from && r.startedAt <= query.now : r.createdAt <= query.now));
-      return { rows, monthCount: rows.length };
+      return { rows, periodCount: rows.length };
     },
   };
 }

@@ -16,7 +16,9 @@ const BUSY_CORES = (416_686_378 / 2_020_000_000) * 2;
 
 const acme: TelemetryTarget = { tenant: 'acme', mode: 'dedicated', plan: 'pro' };
 const globex: TelemetryTarget = { tenant: 'globex', mode: 'dedicated', plan: 'enterprise' };
-const hooli: TelemetryTarget = { tenant: 'hooli', mode: 'shared', plan: 'pro' };
+// hooli pays through Stripe: its subscription's period began on March 3rd.
+const hooli: TelemetryTarget = { tenant: 'hooli', mode: 'shared', plan: 'pro', subscriptionPeriod: { start: new Date('2026-03-03T08:00:00Z'), end: new Date('2026-04-03T08:00:00Z') } };
+const CALENDAR = { billingPeriod: { start: new Date('2026-03-01T00:00:00Z'), source: 'calendar' } };
 
 function at(iso: string): Date {
   return new Date(iso);
@@ -24,7 +26,7 @@ function at(iso: string): Date {
 
 /** Two executions in the window: waits 1 s and 3 s; 42 this month. */
 const ACTIVITY: ExecutionActivity = {
-  monthCount: 42,
+  periodCount: 42,
   rows: [
     { createdAt: at('2026-03-10T11:58:00Z'), startedAt: at('2026-03-10T11:58:01Z'), stoppedAt: null, status: 'running' },
     { createdAt: at('2026-03-10T11:57:00Z'), startedAt: at('2026-03-10T11:57:03Z'), stoppedAt: at('2026-03-10T11:57:09Z'), status: 'success' },
@@ -49,11 +51,13 @@ describe('collectTenantMetrics', () => {
 
     expect(result.errors).toEqual([]);
     expect(dockerCalls).toEqual(['acme']); // shared tenants have no containers of their own
-    expect(queries[0]).toEqual({ now: NOW, windowStart: at('2026-03-10T11:55:00Z'), monthStart: at('2026-03-01T00:00:00Z') });
+    // Each tenant's executions are counted from its own period start.
+    expect(queries[0]).toEqual({ now: NOW, windowStart: at('2026-03-10T11:55:00Z'), periodStart: at('2026-03-01T00:00:00Z') });
+    expect(queries[1]).toEqual({ now: NOW, windowStart: at('2026-03-10T11:55:00Z'), periodStart: at('2026-03-03T08:00:00Z') });
     const executions = { executionsPerMinute: 2 / 5, executionsMonth: 42, concurrentExecutions: 1, queueWaitP95Seconds: 3, executionSuccessRatio: 1 };
     expect(result.samples).toEqual([
-      { tenant: 'acme', mode: 'dedicated', plan: 'pro', cpuPercent: (BUSY_CORES / 0.5) * 100, memBytes: 20_635_648, memPercent: (20_635_648 / (64 * MiB)) * 100, ...executions },
-      { tenant: 'hooli', mode: 'shared', plan: 'pro', ...executions },
+      { tenant: 'acme', mode: 'dedicated', plan: 'pro', cpuPercent: (BUSY_CORES / 0.5) * 100, memBytes: 20_635_648, memPercent: (20_635_648 / (64 * MiB)) * 100, ...executions, ...CALENDAR },
+      { tenant: 'hooli', mode: 'shared', plan: 'pro', ...executions, billingPeriod: { start: at('2026-03-03T08:00:00Z'), source: 'stripe' } },
     ]);
     const metrics = createMetrics({ defaultMetrics: false });
     recordTenantUsage(metrics, result.samples);
@@ -61,6 +65,9 @@ describe('collectTenantMetrics', () => {
     expect(text).toContain('rp9_tenant_queue_wait_p95_seconds{tenant="hooli",mode="shared",plan="pro"} 3');
     expect(text).toContain('rp9_tenant_mem_bytes{tenant="acme",mode="dedicated",plan="pro"} 20635648');
     expect(text).toContain('rp9_tenant_executions_month{tenant="acme",mode="dedicated",plan="pro"} 42');
+    // Which period each count is of.
+    expect(text).toContain(`rp9_tenant_billing_period_start_seconds{tenant="acme",mode="dedicated",plan="pro",source="calendar"} ${Date.parse('2026-03-01T00:00:00Z') / 1000}`);
+    expect(text).toContain(`rp9_tenant_billing_period_start_seconds{tenant="hooli",mode="shared",plan="pro",source="stripe"} ${Date.parse('2026-03-03T08:00:00Z') / 1000}`);
     expect(text).not.toContain('rp9_tenant_cpu_percent{tenant="hooli"');
   });
 
@@ -78,7 +85,7 @@ describe('collectTenantMetrics', () => {
     expect(aborted).toHaveLength(1);
     expect(result.samples.map((s) => s.tenant)).toEqual(['acme', 'globex']);
     // acme keeps the figures that did answer.
-    expect(result.samples[0]).toEqual({ tenant: 'acme', mode: 'dedicated', plan: 'pro', executionsPerMinute: 2 / 5, executionsMonth: 42, concurrentExecutions: 1, queueWaitP95Seconds: 3, executionSuccessRatio: 1 });
+    expect(result.samples[0]).toEqual({ tenant: 'acme', mode: 'dedicated', plan: 'pro', executionsPerMinute: 2 / 5, executionsMonth: 42, concurrentExecutions: 1, queueWaitP95Seconds: 3, executionSuccessRatio: 1, ...CALENDAR });
     expect(result.samples[1]?.cpuPercent).toBeCloseTo((BUSY_CORES / 0.5) * 100, 9);
   });
 

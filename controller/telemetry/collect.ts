@@ -7,7 +7,8 @@ import { mapLimit } from '../../kernel/concurrency/map-limit.js';
 import type { QueueWaitObservation } from '../../controller/metrics/record-queue-waits.js';
 import type { TenantUsageSample } from '../../controller/metrics/record.js';
 import { tenantResourceUsage, type ContainerUsage } from './docker-stats.js';
-import { monthStart, summarizeExecutions, type ExecutionActivity } from './executions.js';
+import { billingPeriodAt, type BillingPeriod } from '../../kernel/billing/billing-period.js';
+import { summarizeExecutions, type ExecutionActivity } from './executions.js';
 import { storageBytesOf, type StorageReading } from './storage.js';
 import { newQueueWaits, readFromFor, seriesKey, type WaitMark } from './queue-wait-marks.js';
 import { TelemetryError, type TelemetryIssue, type TelemetrySources, type TelemetryTarget } from './types.js';
@@ -92,7 +93,8 @@ async function collectOne(target: TelemetryTarget, sources: TelemetrySources, wi
   });
   const windowStart = new Date(now.getTime() - windowMs);
   const readFrom = waits ? readFromFor(windowStart, waits.previous, now, waits.maxReadBackMs) : windowStart;
-  const query = { now, windowStart, monthStart: monthStart(now), ...(readFrom < windowStart ? { startedSince: readFrom } : {}) };
+  const period = billingPeriodAt(now, target.subscriptionPeriod);
+  const query = { now, windowStart, periodStart: period.start, ...(readFrom < windowStart ? { startedSince: readFrom } : {}) };
   const { containerUsage, executions, storage } = sources;
   try {
     const [docker, runs, stored] = await Promise.all([
@@ -100,7 +102,7 @@ async function collectOne(target: TelemetryTarget, sources: TelemetrySources, wi
       executions ? guard(() => executions(target, query, controller.signal), deadline) : undefined,
       storage ? guard(() => storage(target, controller.signal), deadline) : undefined,
     ]);
-    const result = assemble(target, docker, runs, stored, { now, windowStart }, timeoutMs);
+    const result = assemble(target, docker, runs, stored, { now, windowStart }, timeoutMs, period);
     if (!waits || runs?.kind !== 'ok') return result;
     const pass = newQueueWaits(runs.value.rows, waits.previous, { cutoff: new Date(now.getTime() - waits.settleMs), readFrom });
     return { ...result, queueWait: { tenant: target.tenant, mode: target.mode, plan: target.plan, key: seriesKey(target), ...pass } };
@@ -118,6 +120,7 @@ function assemble(
   stored: Outcome<StorageReading> | undefined,
   window: { now: Date; windowStart: Date },
   timeoutMs: number,
+  period: BillingPeriod,
 ): { sample?: TenantUsageSample; errors: TelemetryIssue[] } {
   const { tenant } = target;
   const errors: TelemetryIssue[] = [];
@@ -133,6 +136,7 @@ function assemble(
   }
   if (runs?.kind === 'ok') {
     Object.assign(sample, summarizeExecutions(runs.value, window));
+    sample.billingPeriod = { start: period.start, source: period.source };
     measured = true;
     if (runs.value.truncated) errors.push({ tenant, code: 'telemetry.rows-truncated', message: `tenant ${tenant}: too many executions in the window; per-minute and queue-wait figures undercount` });
   } else if (runs?.kind === 'timeout') {

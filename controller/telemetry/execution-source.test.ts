@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { collectTenantMetrics } from './collect.js';
 import { createSqlExecutionSource, readExecutionActivity } from './execution-source.js';
-import { monthStart, summarizeExecutions } from './executions.js';
+import { summarizeExecutions } from './executions.js';
+import { calendarPeriod } from '../../kernel/billing/billing-period.js';
 import { TelemetryError, type ExecutionQuery, type TelemetryTarget } from './types.js';
 
 // n8n 1.123's tables, as far as the collector reads them (column types from its migrations).
@@ -27,7 +29,7 @@ const N8N_TABLES = `
   );`;
 
 const NOW = new Date('2026-03-10T12:00:00Z');
-const QUERY: ExecutionQuery = { now: NOW, windowStart: new Date('2026-03-10T11:55:00Z'), monthStart: monthStart(NOW) };
+const QUERY: ExecutionQuery = { now: NOW, windowStart: new Date('2026-03-10T11:55:00Z'), periodStart: calendarPeriod(NOW).start };
 const WINDOW = { now: QUERY.now, windowStart: QUERY.windowStart };
 const dedicated: TelemetryTarget = { tenant: 'acme', mode: 'dedicated', plan: 'pro' };
 
@@ -157,6 +159,28 @@ describe('SQL execution source (test PostgreSQL, n8n-shaped tables)', () => {
     expect(summarizeExecutions(back, WINDOW)).toEqual(summarizeExecutions(plain, WINDOW));
   });
 
+  it("counts each tenant's executions from its own billing period start: the same rows, three periods, three counts", async () => {
+    // Arrange: three dedicated tenants read the same database; acme has no subscription (the calendar month,
+    // from March 1st), globex's Stripe period began March 5th, hooli's (billed from the 20th) February 20th.
+    const targets: TelemetryTarget[] = [
+      { tenant: 'acme', mode: 'dedicated', plan: 'pro' },
+      { tenant: 'globex', mode: 'dedicated', plan: 'pro', subscriptionPeriod: { start: new Date('2026-03-05T00:00:00Z'), end: new Date('2026-04-05T00:00:00Z') } },
+      { tenant: 'hooli', mode: 'dedicated', plan: 'pro', subscriptionPeriod: { start: new Date('2026-02-20T00:00:00Z'), end: new Date('2026-03-20T00:00:00Z') } },
+    ];
+    const sources = { executions: createSqlExecutionSource({ dedicatedDatabase: () => urlOf(tenantDb) }) };
+
+    // Act
+    const result = await collectTenantMetrics(targets, sources, { now: NOW, timeoutMs: 10_000, windowMs: 5 * 60_000 });
+
+    // Assert: created since March 1st 12 rows, since March 5th 9, since February 20th all 13.
+    expect(result.errors).toEqual([]);
+    expect(result.samples.map((s) => [s.tenant, s.executionsMonth, s.billingPeriod?.start.toISOString(), s.billingPeriod?.source])).toEqual([
+      ['acme', 12, '2026-03-01T00:00:00.000Z', 'calendar'],
+      ['globex', 9, '2026-03-05T00:00:00.000Z', 'stripe'],
+      ['hooli', 13, '2026-02-20T00:00:00.000Z', 'stripe'],
+    ]);
+  });
+
   it('caps the rows it reads and says so', async () => {
     const client = new pg.Client({ connectionString: urlOf(tenantDb) });
     await client.connect();
@@ -167,7 +191,7 @@ describe('SQL execution source (test PostgreSQL, n8n-shaped tables)', () => {
       expect(activity.truncated).toBe(true);
       // Newest first: the queued one, then the two latest starts.
       expect(activity.rows.map((r) => r.createdAt.toISOString())).toEqual(['2026-03-10T11:59:30.000Z', '2026-03-10T11:59:00.000Z', '2026-03-10T11:58:00.000Z']);
-      expect(activity.monthCount).toBe(12);
+      expect(activity.periodCount).toBe(12);
     } finally {
       await client.end();
     }

@@ -38,7 +38,7 @@ function scopeJoin(scope: ExecutionScope, shared: string, param: string): string
  * One read of a tenant's executions on an open connection: the rows started in
  * the window (from `startedSince` when earlier) or not stopped yet (running or
  * queued), with their ids, newest first and capped,
- * and the number created since `monthStart` (soft-deleted ones included: they ran).
+ * and the number created since `periodStart` (the tenant's billing period) (soft-deleted ones included: they ran).
  */
 export async function readExecutionActivity(client: pg.ClientBase, scope: ExecutionScope, query: ExecutionQuery, options: ReadOptions = {}): Promise<ExecutionActivity> {
   const { executions, shared } = tables(options.tablePrefix);
@@ -56,11 +56,11 @@ export async function readExecutionActivity(client: pg.ClientBase, scope: Execut
   );
   const month = await client.query<{ count: string }>(
     `select count(*) as count from ${executions} e${scopeJoin(scope, shared, '$2')} where e."createdAt" >= $1`,
-    [query.monthStart, ...projectParams],
+    [query.periodStart, ...projectParams],
   );
   const truncated = rows.rows.length > maxRows;
   const list: ExecutionRow[] = rows.rows.slice(0, maxRows).map((r) => ({ id: String(r.id), createdAt: r.createdAt, startedAt: r.startedAt, stoppedAt: r.stoppedAt, status: r.status }));
-  return { rows: list, monthCount: Number(month.rows[0]?.count ?? 0), ...(truncated ? { truncated } : {}) };
+  return { rows: list, periodCount: Number(month.rows[0]?.count ?? 0), ...(truncated ? { truncated } : {}) };
 }
 
 export interface SqlExecutionSourceOptions extends ReadOptions {

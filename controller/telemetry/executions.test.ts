@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRunning, monthStart, p95, summarizeExecutions, type ExecutionRow } from './executions.js';
+import { isRunning, p95, summarizeExecutions, type ExecutionRow } from './executions.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
 const WINDOW = { now: NOW, windowStart: new Date('2026-03-10T11:55:00Z') };
@@ -23,17 +23,6 @@ describe('p95', () => {
   });
 });
 
-describe('monthStart', () => {
-  it.each([
-    ['mid-month', '2026-03-10T12:00:00Z', '2026-03-01T00:00:00.000Z'],
-    ['first instant of the month', '2026-03-01T00:00:00Z', '2026-03-01T00:00:00.000Z'],
-    ['last instant of the month', '2026-02-28T23:59:59.999Z', '2026-02-01T00:00:00.000Z'],
-    ['January', '2026-01-31T10:00:00Z', '2026-01-01T00:00:00.000Z'],
-  ])('%s', (_name, now, expected) => {
-    expect(monthStart(new Date(now)).toISOString()).toBe(expected);
-  });
-});
-
 describe('isRunning', () => {
   it.each([
     ['status running, not stopped', row(10, 9, null, 'running'), true],
@@ -53,7 +42,7 @@ describe('summarizeExecutions', () => {
     // 10 executions started in the 5-minute window with waits 1..10 s.
     const rows = Array.from({ length: 10 }, (_, i) => row(60 + i + 1 + (i + 1), 60 + i + 1, 60 + i, 'success'));
 
-    const summary = summarizeExecutions({ rows, monthCount: 1234 }, WINDOW);
+    const summary = summarizeExecutions({ rows, periodCount: 1234 }, WINDOW);
 
     expect(summary).toEqual({ executionsPerMinute: 2, executionsMonth: 1234, concurrentExecutions: 0, queueWaitP95Seconds: 10, executionSuccessRatio: 1 });
   });
@@ -66,7 +55,7 @@ describe('summarizeExecutions', () => {
       row(20, 18, 10, 'error'), // started in the window, failed
     ];
 
-    const summary = summarizeExecutions({ rows, monthCount: 4 }, WINDOW);
+    const summary = summarizeExecutions({ rows, periodCount: 4 }, WINDOW);
 
     expect(summary.executionsPerMinute).toBeCloseTo(2 / 5, 12);
     expect(summary.concurrentExecutions).toBe(2);
@@ -79,7 +68,7 @@ describe('summarizeExecutions', () => {
       row(45, null, null, 'new'), // queued 45 s and counting
     ];
 
-    const summary = summarizeExecutions({ rows, monthCount: 2 }, WINDOW);
+    const summary = summarizeExecutions({ rows, periodCount: 2 }, WINDOW);
 
     expect(summary.queueWaitP95Seconds).toBe(45);
     expect(summary.executionsPerMinute).toBeCloseTo(1 / 5, 12);
@@ -94,17 +83,17 @@ describe('summarizeExecutions', () => {
       row(130, 100, 99, 'success'),
     ];
 
-    expect(summarizeExecutions({ rows, monthCount: 40 }, WINDOW).queueWaitP95Seconds).toBe(0.5);
+    expect(summarizeExecutions({ rows, periodCount: 40 }, WINDOW).queueWaitP95Seconds).toBe(0.5);
   });
 
   it('treats a start before creation (clock skew between main and worker) as no wait', () => {
     const rows = [row(10, 12, 5, 'success')];
 
-    expect(summarizeExecutions({ rows, monthCount: 1 }, WINDOW).queueWaitP95Seconds).toBe(0);
+    expect(summarizeExecutions({ rows, periodCount: 1 }, WINDOW).queueWaitP95Seconds).toBe(0);
   });
 
   it('reports zeros, and the month count, for a tenant that ran nothing in the window', () => {
-    const summary = summarizeExecutions({ rows: [], monthCount: 77 }, WINDOW);
+    const summary = summarizeExecutions({ rows: [], periodCount: 77 }, WINDOW);
 
     expect(summary).toEqual({ executionsPerMinute: 0, executionsMonth: 77, concurrentExecutions: 0, queueWaitP95Seconds: 0 });
   });
@@ -120,18 +109,18 @@ describe('summarizeExecutions', () => {
     // Started before the window: not in the ratio, whatever it ended as.
     rows.push(row(900, 800, 700, 'error'));
 
-    expect(summarizeExecutions({ rows, monthCount: 0 }, WINDOW).executionSuccessRatio).toBe(ratio);
+    expect(summarizeExecutions({ rows, periodCount: 0 }, WINDOW).executionSuccessRatio).toBe(ratio);
   });
 
   it('ignores Wait-node executions and rows created after now', () => {
     const rows = [row(400, 390, null, 'waiting'), row(-5, null, null, 'new')];
 
-    const summary = summarizeExecutions({ rows, monthCount: 2 }, WINDOW);
+    const summary = summarizeExecutions({ rows, periodCount: 2 }, WINDOW);
 
     expect(summary).toEqual({ executionsPerMinute: 0, executionsMonth: 2, concurrentExecutions: 0, queueWaitP95Seconds: 0 });
   });
 
   it('refuses a window that ends before it starts', () => {
-    expect(() => summarizeExecutions({ rows: [], monthCount: 0 }, { now: WINDOW.windowStart, windowStart: NOW })).toThrow(/window must end after it starts/);
+    expect(() => summarizeExecutions({ rows: [], periodCount: 0 }, { now: WINDOW.windowStart, windowStart: NOW })).toThrow(/window must end after it starts/);
   });
 });

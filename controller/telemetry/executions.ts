@@ -14,12 +14,12 @@ export interface ExecutionRow {
   status: string | null;
 }
 
-/** What the execution source returns: the rows of the window and the month's count. */
+/** What the execution source returns: the rows of the window and the billing period's count. */
 export interface ExecutionActivity {
   /** Rows started in [windowStart, now], plus the ones not stopped yet (running or queued). */
   rows: ExecutionRow[];
-  /** Executions created since the start of the calendar month (UTC). */
-  monthCount: number;
+  /** Executions created since the start of the tenant's billing period (ExecutionQuery.periodStart). */
+  periodCount: number;
   /** True when the source hit its row cap: the window's figures undercount. */
   truncated?: boolean;
 }
@@ -44,11 +44,6 @@ const NOT_RUNNING: ReadonlySet<string> = new Set(['success', 'error', 'crashed',
 const QUEUED: ReadonlySet<string> = new Set(['new']);
 // Finished statuses that count for the success rate ('canceled' is a person's choice, not a failure).
 const FAILED: ReadonlySet<string> = new Set(['error', 'crashed']);
-
-/** Midnight UTC on the first day of `now`'s month. */
-export function monthStart(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-}
 
 /** Nearest-rank p95 (the smallest value with at least 95 % of the values at or below it); 0 for none. */
 export function p95(values: readonly number[]): number {
@@ -108,7 +103,7 @@ export function summarizeExecutions(activity: ExecutionActivity, window: Executi
   }
   return {
     executionsPerMinute: started / minutes,
-    executionsMonth: activity.monthCount,
+    executionsMonth: activity.periodCount,
     concurrentExecutions: running,
     queueWaitP95Seconds: p95(waits),
     ...(succeeded + failed > 0 ? { executionSuccessRatio: succeeded / (succeeded + failed) } : {}),

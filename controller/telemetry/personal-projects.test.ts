@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../test/harness/processes.js';
 import { createSqlExecutionSource } from './execution-source.js';
-import { monthStart } from './executions.js';
+import { calendarPeriod } from '../../kernel/billing/billing-period.js';
 import { N8N_USER_PROJECT_TABLES, personalProjectSql } from './fixtures/n8n-schema.js';
 import { readPersonalProjects, resolveSharedProjects } from './personal-projects.js';
 import { projectIdOf, type ProjectOwner } from './project-attribution.js';
@@ -88,7 +88,7 @@ describe('readPersonalProjects (test PostgreSQL, n8n 1.123 tables)', () => {
 
 describe('resolveSharedProjects + the SQL execution source', () => {
   const NOW = new Date('2026-03-10T12:00:00Z');
-  const QUERY: ExecutionQuery = { now: NOW, windowStart: new Date('2026-03-10T11:55:00Z'), monthStart: monthStart(NOW) };
+  const QUERY: ExecutionQuery = { now: NOW, windowStart: new Date('2026-03-10T11:55:00Z'), periodStart: calendarPeriod(NOW).start };
   const owners: ProjectOwner[] = [
     { tenant: 'hooli', email: 'DevOps@Hooli.xyz' },
     { tenant: 'initech', email: 'it@initech.test' },
@@ -106,9 +106,9 @@ describe('resolveSharedProjects + the SQL execution source', () => {
     const [hooli, initech, vandelay] = await Promise.all([read('hooli'), read('initech'), read('vandelay')]);
 
     // Assert: Hooli's two executions of wH, not Initech's wI shared with it as editor.
-    expect(hooli.monthCount).toBe(2);
-    expect(initech.monthCount).toBe(1);
-    expect(vandelay.monthCount).toBe(0);
+    expect(hooli.periodCount).toBe(2);
+    expect(initech.periodCount).toBe(1);
+    expect(vandelay.periodCount).toBe(0);
     expect(projects.get('vandelay')).toEqual({ kind: 'project', projectId: 'pOwner', via: 'label' });
     await expect(read('soylent')).rejects.toMatchObject({ code: 'telemetry.no-project', message: expect.stringContaining('nobody@soylent.test') });
   });

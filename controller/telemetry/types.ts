@@ -3,19 +3,26 @@
 import type { ContainerUsage } from './docker-stats.js';
 import type { ExecutionActivity } from './executions.js';
 import type { StorageReading } from './storage.js';
+import type { SubscriptionPeriod } from '../../kernel/billing/billing-period.js';
 
 /** A tenant to measure; mode decides where its executions live and whether it has containers. */
 export interface TelemetryTarget {
   tenant: string;
   mode: 'shared' | 'dedicated';
   plan: string;
+  /**
+   * The current period of the tenant's Stripe subscription as the store last
+   * saw it (bots/enforcement/subscription-period.ts); without it the
+   * executions are counted over the calendar month (UTC).
+   */
+  subscriptionPeriod?: SubscriptionPeriod;
 }
 
-/** The instants an execution read covers: rows of [windowStart, now], the count since monthStart. */
+/** The instants an execution read covers: rows of [windowStart, now], the count since periodStart (the tenant's billing period). */
 export interface ExecutionQuery {
   now: Date;
   windowStart: Date;
-  monthStart: Date;
+  periodStart: Date;
   /**
    * Earlier than windowStart when set: also the rows started since then (the
    * queue-wait histogram's mark after failed passes), so none is skipped.

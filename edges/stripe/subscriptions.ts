@@ -16,6 +16,8 @@ export interface StripeSubscription {
    * the items), undefined when the items carry none.
    */
   currentPeriod?: { start: Date; end: Date };
+  /** When Stripe created it (lists are newest first). */
+  created?: Date;
 }
 
 interface PeriodFields {
@@ -35,6 +37,24 @@ export function currentPeriodOf(items: readonly PeriodFields[]): { start: Date; 
   return start === undefined || end === undefined ? undefined : { start: new Date(start * 1000), end: new Date(end * 1000) };
 }
 
+/** The fields rp9 reads of a Stripe subscription object (a list page's, or a customer.subscription.* webhook's). */
+export interface SubscriptionObject {
+  id: string;
+  customer: string | { id: string };
+  status: string;
+  created?: number;
+  items?: { data?: ({ price?: { id?: string; product?: string | { id: string } } } & PeriodFields)[] };
+}
+
+/** A subscription object as rp9 keeps it. */
+export function subscriptionOf(object: SubscriptionObject): StripeSubscription {
+  const customer = typeof object.customer === 'string' ? object.customer : object.customer.id;
+  const data = object.items?.data ?? [];
+  const items = data.map((item) => ({ price: item.price?.id ?? '', product: typeof item.price?.product === 'string' ? item.price.product : item.price?.product?.id ?? '' }));
+  const currentPeriod = currentPeriodOf(data);
+  return { id: object.id, customer, status: object.status, items, ...(typeof object.created === 'number' ? { created: new Date(object.created * 1000) } : {}), ...(currentPeriod ? { currentPeriod } : {}) };
+}
+
 export interface SubscriptionListing {
   byCustomer: Map<string, StripeSubscription[]>;
   subscriptions: number;
@@ -50,13 +70,11 @@ export async function listSubscriptionsByCustomer(stripe: StripeClient): Promise
   for (;;) {
     const page = await stripe.subscriptions.list({ status: 'all', limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) });
     pages += 1;
-    for (const subscription of page.data) {
-      const customer = typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
-      const items = subscription.items.data.map((item) => ({ price: item.price.id, product: typeof item.price.product === 'string' ? item.price.product : item.price.product.id }));
-      const list = byCustomer.get(customer) ?? [];
-      const currentPeriod = currentPeriodOf(subscription.items.data as PeriodFields[]);
-      list.push({ id: subscription.id, customer, status: subscription.status, items, ...(currentPeriod ? { currentPeriod } : {}) });
-      byCustomer.set(customer, list);
+    for (const object of page.data) {
+      const subscription = subscriptionOf(object as unknown as SubscriptionObject);
+      const list = byCustomer.get(subscription.customer) ?? [];
+      list.push(subscription);
+      byCustomer.set(subscription.customer, list);
       subscriptions += 1;
     }
     if (!page.has_more || page.data.length === 0) break;

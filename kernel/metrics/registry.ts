@@ -32,6 +32,7 @@ export interface Metrics {
   tenantMemPercent: Gauge<TenantLabel>;
   tenantExecutionsMin: Gauge<TenantLabel>;
   tenantExecutionsMonth: Gauge<TenantLabel>;
+  tenantBillingPeriodStart: Gauge<TenantLabel | 'source'>;
   tenantExecutionSuccessRatio: Gauge<TenantLabel>;
   tenantStorageBytes: Gauge<TenantLabel>;
   tenantConcurrentExecutions: Gauge<TenantLabel>;
@@ -112,7 +113,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     tenantMemBytes: gauge('rp9_tenant_mem_bytes', 'Memory use per tenant in bytes.', TENANT_LABELS),
     tenantMemPercent: gauge('rp9_tenant_mem_percent', 'Memory use per tenant, percent of its plan limit.', TENANT_LABELS),
     tenantExecutionsMin: gauge('rp9_tenant_executions_min', 'Workflow executions per minute per tenant.', TENANT_LABELS),
-    tenantExecutionsMonth: gauge('rp9_tenant_executions_month', 'Workflow executions this calendar month per tenant.', TENANT_LABELS),
+    tenantExecutionsMonth: gauge('rp9_tenant_executions_month', 'Workflow executions this billing period per tenant (since rp9_tenant_billing_period_start_seconds: its Stripe subscription\'s current period, else the calendar month UTC).', TENANT_LABELS),
+    tenantBillingPeriodStart: gauge('rp9_tenant_billing_period_start_seconds', 'Unix time rp9_tenant_executions_month counts from per tenant; source is stripe (its subscription\'s current period) or calendar (the month, UTC).', [...TENANT_LABELS, 'source']),
     tenantExecutionSuccessRatio: gauge('rp9_tenant_execution_success_ratio', 'Share of the executions started in the collector window and finished that succeeded (success / success+error+crashed); absent when none finished.', TENANT_LABELS),
     tenantStorageBytes: gauge('rp9_tenant_storage_bytes', 'Bytes of the tenant\'s data: its database and volumes (dedicated), its project\'s rows in the shared n8n database (shared).', TENANT_LABELS),
     tenantConcurrentExecutions: gauge('rp9_tenant_concurrent_executions', 'Workflow executions running now per tenant.', TENANT_LABELS),

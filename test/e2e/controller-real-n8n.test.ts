@@ -240,11 +240,11 @@ describe('the controller brings up a dedicated tenant on the real n8n image', ()
       const projects = await readPersonalProjects(client, ['member@rp9.test', 'owner@rp9.test', 'nobody@rp9.test']);
       expect(projects.map((p) => p.email)).toEqual(['member@rp9.test', 'owner@rp9.test']);
       const now = new Date();
-      const all = await readExecutionActivity(client, { kind: 'all' }, { now, windowStart: new Date(now.getTime() - 3600_000), monthStart: new Date(now.getTime() - 86_400_000) });
+      const all = await readExecutionActivity(client, { kind: 'all' }, { now, windowStart: new Date(now.getTime() - 3600_000), periodStart: new Date(now.getTime() - 86_400_000) });
       expect(all.rows).toEqual(expect.arrayContaining([expect.objectContaining({ id: execution!.id, status: 'success' })]));
-      const owners = await readExecutionActivity(client, { kind: 'project', projectId: projects[1]!.projectId }, { now, windowStart: new Date(now.getTime() - 3600_000), monthStart: new Date(now.getTime() - 86_400_000) });
+      const owners = await readExecutionActivity(client, { kind: 'project', projectId: projects[1]!.projectId }, { now, windowStart: new Date(now.getTime() - 3600_000), periodStart: new Date(now.getTime() - 86_400_000) });
       expect(owners.rows.map((r) => r.id)).toContain(execution!.id);
-      expect(owners.monthCount).toBeGreaterThanOrEqual(1);
+      expect(owners.periodCount).toBeGreaterThanOrEqual(1);
     } finally {
       await client.end();
     }

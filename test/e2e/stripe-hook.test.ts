@@ -25,10 +25,11 @@ function tenant(name: string, plan: string, customer: string): string {
 }
 
 let seq = 0;
-function subscriptionEvent(customer: string, price: string): { id: string; payload: string } {
+function subscriptionEvent(customer: string, price: string, period?: { start: string; end: string }): { id: string; payload: string } {
   seq += 1;
   const id = `evt_hook${seq}${Date.now()}`;
-  const object = { id: `sub_${customer.slice(4)}`, object: 'subscription', customer, status: 'active', items: { object: 'list', data: [{ id: 'si_1', price: { id: price, product: 'prod_X' } }] } };
+  const fields = period ? { current_period_start: Date.parse(period.start) / 1000, current_period_end: Date.parse(period.end) / 1000 } : {};
+  const object = { id: `sub_${customer.slice(4)}`, object: 'subscription', customer, status: 'active', created: 1_767_225_600, items: { object: 'list', data: [{ id: 'si_1', price: { id: price, product: 'prod_X' }, ...fields }] } };
   return { id, payload: JSON.stringify({ id, object: 'event', type: 'customer.subscription.updated', api_version: '2025-01-01', created: Math.floor(Date.now() / 1000), data: { object } }) };
 }
 function post(payload: string, options: { secret?: string; timestamp?: number } = {}) {
@@ -84,5 +85,19 @@ describe('POST /hooks/stripe', () => {
     // The same event again changes nothing.
     expect((await post(event.payload)).status).toBe(409);
     expect(pullCount()).toBe(1);
+  });
+
+  it("records a tenant's subscription and its current period in the store (what the collector counts executions from); a forged one records nothing", async () => {
+    const forged = subscriptionEvent('cus_Hooli', 'price_Mystery', { start: '2026-10-01T00:00:00Z', end: '2026-11-01T00:00:00Z' });
+    expect((await post(forged.payload, { secret: 'whsec_attacker' })).status).toBe(401);
+    const before = (await store.subscriptions.byCustomer()).get('cus_Hooli');
+
+    const event = subscriptionEvent('cus_Hooli', 'price_StarterMonthly', { start: '2026-11-15T10:00:00Z', end: '2026-12-15T10:00:00Z' });
+    expect((await post(event.payload)).status).toBe(200);
+
+    expect(before?.some((s) => s.currentPeriod?.start.toISOString() === '2026-10-01T00:00:00.000Z') ?? false).toBe(false);
+    expect((await store.subscriptions.byCustomer()).get('cus_Hooli')).toEqual([
+      { id: 'sub_Hooli', customer: 'cus_Hooli', status: 'active', created: new Date(1_767_225_600_000), currentPeriod: { start: new Date('2026-11-15T10:00:00Z'), end: new Date('2026-12-15T10:00:00Z') } },
+    ]);
   });
 });

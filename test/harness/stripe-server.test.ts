@@ -44,6 +44,18 @@ describe('local Stripe server', () => {
     expect(server.contractErrors).toEqual([]);
   });
 
+  it("lists a product's entitlement features with pagination, in the published shape; an unknown product is 404", async () => {
+    server.setProductFeatures('prod_Rp9', Array.from({ length: 12 }, (_, i) => `rp9-feature-${i}`));
+    server.requests.clear();
+    const keys: string[] = [];
+    for await (const feature of stripe.products.listFeatures('prod_Rp9', { limit: 5 })) keys.push(feature.entitlement_feature.lookup_key);
+
+    expect(keys).toEqual(Array.from({ length: 12 }, (_, i) => `rp9-feature-${i}`));
+    expect(server.requests.get('GET /v1/products/prod_Rp9/features')).toBe(3);
+    await expect(stripe.products.listFeatures('prod_Nowhere')).rejects.toMatchObject({ type: 'StripeInvalidRequestError', statusCode: 404 });
+    expect(server.contractErrors).toEqual([]);
+  });
+
   it('records a meter event once when its response is lost and the client retries with the same key', async () => {
     const before = server.meterEvents().length;
     server.loseNextMeterResponse();

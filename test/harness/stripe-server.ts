@@ -6,7 +6,9 @@
 // fixture's shape before it is sent: same keys, same JSON types (null where
 // the spec allows it). Requests are checked the way the API documents them:
 // list `limit` 1–100, `starting_after` an existing id, `customer` required for
-// active entitlements, `event_name` and `payload` required for meter events,
+// active entitlements, an existing product for its features
+// (`GET /v1/products/{id}/features`, 404 resource_missing otherwise),
+// `event_name` and `payload` required for meter events,
 // form-encoded bodies, a Bearer key. An Idempotency-Key replays the first
 // response; a meter event's `identifier` is unique (400 on a second use
 // under another key).
@@ -17,7 +19,8 @@ import type { AddressInfo } from 'node:net';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const FIXTURES = (JSON.parse(readFileSync(new URL('../reference/stripe/fixtures.json', import.meta.url), 'utf8')) as { resources: Record<string, JsonObject> }).resources;
+const readFixtures = (file: string) => (JSON.parse(readFileSync(new URL(`../reference/stripe/${file}`, import.meta.url), 'utf8')) as { resources: Record<string, JsonObject> }).resources;
+const FIXTURES = { ...readFixtures('fixtures.json'), ...readFixtures('product-feature.json') };
 
 export interface StripeSubscriptionSeed {
   id: string;
@@ -37,6 +40,8 @@ export interface StripeServer {
   addCustomer(id: string, email?: string): void;
   addSubscription(seed: StripeSubscriptionSeed): void;
   setEntitlements(customer: string, lookupKeys: string[]): void;
+  /** The entitlement features (by lookup_key) attached to a product (it then exists, with or without subscriptions). */
+  setProductFeatures(product: string, lookupKeys: string[]): void;
   /** Meter events accepted, in order. */
   meterEvents(): JsonObject[];
   /** The next `count` requests answer 500 (Stripe down). */
@@ -113,6 +118,7 @@ export async function startStripeServer(options: { apiKey?: string } = {}): Prom
   const customers: JsonObject[] = [];
   const subscriptions: JsonObject[] = [];
   const entitlements = new Map<string, string[]>();
+  const productFeatures = new Map<string, string[]>();
   const meterEvents: JsonObject[] = [];
   const identifiers = new Set<string>();
   const idempotent = new Map<string, { status: number; body: string }>();
@@ -156,6 +162,19 @@ export async function startStripeServer(options: { apiKey?: string } = {}): Prom
       const all = (entitlements.get(customer) ?? []).map((key, i) => checked('entitlements.active_entitlement', { ...clone(FIXTURES['entitlements.active_entitlement']!), id: `ent_${customer.slice(4)}${i}`, feature: `feat_${key.replace(/[^A-Za-z0-9]/g, '')}`, lookup_key: key }) as JsonObject & { id: string });
       const { items, hasMore } = page(all, query);
       return { status: 200, body: listObject('/v1/entitlements/active_entitlements', items, hasMore) };
+    }
+    const features = /^\/v1\/products\/([^/]+)\/features$/.exec(path);
+    if (method === 'GET' && features) {
+      const product = decodeURIComponent(features[1]!);
+      const known = productFeatures.has(product) || subscriptions.some((s) => ((s.items as JsonObject).data as JsonObject[]).some((i) => (i.price as JsonObject).product === product));
+      if (!known) throw new ApiError(404, 'invalid_request_error', `No such product: '${product}'`, 'id');
+      const all = (productFeatures.get(product) ?? []).map((key, i) => {
+        const base = clone(FIXTURES.product_feature!);
+        const feature = { ...(base.entitlement_feature as JsonObject), id: `feat_${key.replace(/[^A-Za-z0-9]/g, '')}`, name: key, lookup_key: key };
+        return checked('product_feature', { ...base, id: `prodft_${product.slice(5)}${i}`, entitlement_feature: feature }) as JsonObject & { id: string };
+      });
+      const { items, hasMore } = page(all, query);
+      return { status: 200, body: listObject(`/v1/products/${product}/features`, items, hasMore) };
     }
     if (method === 'POST' && path === '/v1/billing/meter_events') {
       if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) throw new ApiError(400, 'invalid_request_error', 'the body must be application/x-www-form-urlencoded');
@@ -241,6 +260,9 @@ export async function startStripeServer(options: { apiKey?: string } = {}): Prom
     },
     setEntitlements(customer, lookupKeys) {
       entitlements.set(customer, lookupKeys);
+    },
+    setProductFeatures(product, lookupKeys) {
+      productFeatures.set(product, lookupKeys);
     },
     meterEvents: () => meterEvents.map(clone),
     failNext(count) {

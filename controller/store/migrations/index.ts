@@ -6,6 +6,7 @@ import { deliveries } from './003-deliveries.js';
 import { sharedMembers } from './004-shared-members.js';
 import { apiRequests } from './005-api-requests.js';
 import { apiIdempotencyClaims } from './006-api-idempotency-claims.js';
+import { stripeSubscriptions } from './007-stripe-subscriptions.js';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,4 @@ export interface Migration {
   statements: string[];
 }
 
-export const migrations: readonly Migration[] = [initial, backups, deliveries, sharedMembers, apiRequests, apiIdempotencyClaims];
+export const migrations: readonly Migration[] = [initial, backups, deliveries, sharedMembers, apiRequests, apiIdempotencyClaims, stripeSubscriptions];
