@@ -25,6 +25,8 @@ export interface ApplyPorts {
   waitHealthy(name: string): Promise<void>;
   writeRoute(route: DesiredRoute): Promise<void>;
   removeRoute(tenant: string): Promise<void>;
+  /** When the tenant's route file came to hold exactly `route` (its modification time); undefined when it holds something else or nothing. */
+  routedSince?(route: DesiredRoute): Promise<Date | undefined>;
   classify(error: unknown): ErrorClass;
   /** Swarm runtime only: creates or updates the service to match, and waits (bounded) until its tasks run. */
   applyService?(service: DesiredService): Promise<void>;

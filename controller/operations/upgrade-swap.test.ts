@@ -43,10 +43,14 @@ async function greenDatabase(): Promise<{ tenant: string; url: string }> {
 function harness(tenant: string) {
   const ports = fakePorts();
   const routes: string[] = [];
+  // The route file as the fake holds it: which route, written when.
+  const file: { route?: DesiredRoute; at?: Date } = {};
   ports.writeRoute = async (r) => {
     ports.calls.push(`writeRoute ${r.target.type}${r.target.type === 'dedicated' ? ` ${r.target.url}` : ''}`);
     routes.push(r.target.type);
+    Object.assign(file, { route: r, at: new Date() });
   };
+  ports.routedSince = async (r) => (file.route?.hash === r.hash && JSON.stringify(file.route.target) === JSON.stringify(r.target) ? file.at : undefined);
   const colourRoute = (colour: 'green' | 'blue') => route(tenant, { type: 'dedicated', url: `http://rp9-${tenant}${colour === 'blue' ? '-blue' : ''}-main:5678` });
   const deps = {
     stack: (_t: string, colour: 'green' | 'blue') => ({ database: { kind: 'database', name: '', tenant, database: '', role: '', hash: '' }, containers: [], route: colourRoute(colour) }),
@@ -66,7 +70,7 @@ function harness(tenant: string) {
     log: silentLogger(),
     progress: () => undefined,
   });
-  return { ports, routes, ctx };
+  return { ports, routes, ctx, file };
 }
 
 describe('upgrade swap', () => {
@@ -84,6 +88,39 @@ describe('upgrade swap', () => {
       `rp9-${tenant}-worker-1: stopContainer`,
     ]);
     expect(result).toMatchObject({ swappedAt: expect.any(String), holdSeconds: expect.any(Number) });
+  });
+
+  it('re-run after a crash that came after the switch (the route file already on blue): no second hold, no second check; the swap time is the route file\'s', async () => {
+    const { tenant, url } = await greenDatabase();
+    const h = harness(tenant);
+    const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`, `rp9-${tenant}-worker-1`], greenDigest: await n8nDigest(url) };
+    // The killed run: held, checked, switched; killed while green stopped (nothing journaled).
+    const switchedAt = new Date('2026-12-06T10:05:00.000Z');
+    Object.assign(h.file, { route: h.ctx(state).deps.stack(tenant, 'blue')!.route, at: switchedAt });
+    // What green runs since (its own triggers) is no reason to take blue away again: the check passed under the hold.
+    await runSql(url, `insert into workflow_entity values ('w2', 'new', false, '[]', '{}')`);
+
+    const result = await swap.run(h.ctx(state));
+
+    expect(h.ports.calls).toEqual([
+      `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`,
+      `rp9-${tenant}-main: stopContainer`,
+      `rp9-${tenant}-worker-1: stopContainer`,
+    ]);
+    expect(h.routes).not.toContain('suspended');
+    expect(result).toEqual({ swappedAt: '2026-12-06T10:05:00.000Z', swapResumed: true });
+  });
+
+  it('re-run after a crash during the hold (the route file held): holds and checks again, then switches', async () => {
+    const { tenant, url } = await greenDatabase();
+    const h = harness(tenant);
+    const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`], greenDigest: await n8nDigest(url) };
+    Object.assign(h.file, { route: h.ctx(state).deps.heldRoute(tenant), at: new Date('2026-12-06T10:05:00.000Z') });
+
+    const result = await swap.run(h.ctx(state));
+
+    expect(h.ports.calls).toEqual(['writeRoute suspended', `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`, `rp9-${tenant}-main: stopContainer`]);
+    expect(result).toEqual({ swappedAt: '2026-12-06T10:10:00.000Z', holdSeconds: expect.any(Number) });
   });
 
   it('a green that changed since the copy fails the swap while held; the undo routes back to green', async () => {

@@ -13,7 +13,8 @@
 //                   promotion freeze's response), green unchanged since the
 //                   copy (else fail: no re-copy), the route file moves to blue
 //                   in one rename, green stops (its workers finish their jobs
-//                   within the stop timeout)
+//                   within the stop timeout); re-run after a crash that came
+//                   after the route moved, it neither holds nor checks again
 //   watch           blue stays healthy for the watch (waits across passes) and
 //                   its execution error rate since the swap does not rise past
 //                   green's before the copy by more than errorRateRise
@@ -229,8 +230,14 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
       async run(ctx) {
         const { fromColour, toColour, greenContainers } = input(ctx);
         const ports = ctx.deps.ports();
+        const blueRoute = stackOf(ctx, toColour).route;
         const held = Date.now();
-        if (ctx.state.swappedAt === undefined) {
+        // A re-run after a crash that came after the switch (kill -9 while green stopped): the route file already
+        // holds blue's route, written only after the check below passed under the hold. Blue serves since then;
+        // holding again would interrupt it, and the swap time would be journaled late (the watch and lostOnBlue
+        // count from it). So the switch is taken as done, at the route file's time.
+        const switchedAt = ctx.state.swappedAt === undefined ? await ports.routedSince?.(blueRoute) : undefined;
+        if (ctx.state.swappedAt === undefined && !switchedAt) {
           // Hold new work first: nothing reaches green between the check below and the switch (clients get 503 + Retry-After).
           await ports.writeRoute(ctx.deps.heldRoute(ctx.operation.tenant));
           const atCopy = ctx.state.greenDigest as N8nDigest;
@@ -239,10 +246,11 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
           if (changed.length > 0) throw new OperationError('upgrade.green-changed', `green changed after the copy (${changed.join('; ')}); blue is discarded and the upgrade must run again`);
         }
         // One rename of the route file: Traefik serves green, then blue, never both.
-        await ports.writeRoute(stackOf(ctx, toColour).route);
+        await ports.writeRoute(blueRoute);
         // Green stops (main first: no new triggers); docker stop lets its workers finish their jobs within the stop timeout.
         const holdSeconds = (Date.now() - held) / 1000;
         for (const name of greenContainers) await ports.stopContainer(name);
+        if (switchedAt) return { swappedAt: switchedAt.toISOString(), swapResumed: true };
         return { swappedAt: typeof ctx.state.swappedAt === 'string' ? ctx.state.swappedAt : now(ctx).toISOString(), holdSeconds };
       },
       async undo(ctx) {

@@ -12,7 +12,7 @@ import { LABEL, MANAGED_BY, type DesiredContainer, type SecretRef } from '../mod
 import type { DatabaseAdmin } from '../postgres/tenant-databases.js';
 import type { SecretsApi } from '../store/secrets-repo.js';
 import { serializeRoute } from '../traefik/render-route.js';
-import { removeRouteFile, writeRouteFile } from '../traefik/route-files.js';
+import { removeRouteFile, routeFileSince, writeRouteFile } from '../traefik/route-files.js';
 import type { TraefikRouteOptions } from '../traefik/types.js';
 
 export interface ApplyEdges {
@@ -106,6 +106,7 @@ export function createApplyPorts(edges: ApplyEdges): ApplyPorts {
     async removeRoute(tenant) {
       await removeRouteFile(edges.routesDir, tenant);
     },
+    routedSince: (route) => routeFileSince(edges.routesDir, route.tenant, serializeRoute(route, edges.traefik)),
     classify: classifyApplyError,
   };
 }

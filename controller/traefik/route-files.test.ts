@@ -1,8 +1,8 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/harness/temp-dirs.js';
-import { readRouteFiles, removeRouteFile, tenantOfRouteFile, writeRouteFile } from './route-files.js';
+import { readRouteFiles, removeRouteFile, routeFileSince, tenantOfRouteFile, writeRouteFile } from './route-files.js';
 
 function routesDir(): Promise<string> {
   return tempDir('rp9-routes-');
@@ -33,6 +33,19 @@ describe('route files', () => {
     expect([first, again, changed]).toEqual(['written', 'unchanged', 'written']);
     expect(await readdir(dir)).toEqual(['rp9-acme.yaml']);
     expect(await readRouteFiles(dir)).toEqual([{ tenant: 'acme', text: 'http: { routers: {} }\n' }]);
+  });
+
+  it('says since when the file holds given content (its modification time), and nothing for other content or no file', async () => {
+    const dir = await routesDir();
+    const none = await routeFileSince(dir, 'acme', 'x: 1\n');
+    await writeRouteFile(dir, 'acme', 'x: 1\n');
+
+    const same = await routeFileSince(dir, 'acme', 'x: 1\n');
+    const other = await routeFileSince(dir, 'acme', 'x: 2\n');
+
+    expect(none).toBeUndefined();
+    expect(same).toEqual((await stat(join(dir, 'rp9-acme.yaml'))).mtime);
+    expect(other).toBeUndefined();
   });
 
   it('ignores files it does not own and removes only its own', async () => {

@@ -2,7 +2,7 @@
 // into the directory Traefik watches. Writes are atomic (temp file in the same
 // directory, then rename), so Traefik never reads a half-written file.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Route files rp9 owns are named `rp9-<tenant>.yaml`; anything else in the directory is left alone. */
@@ -29,6 +29,14 @@ export async function writeRouteFile(dir: string, tenant: string, content: strin
   await writeFile(temp, content, { mode: 0o644 });
   await rename(temp, target);
   return 'written';
+}
+
+/** The modification time of the tenant's route file when it holds exactly `content` (the rename that put it there); undefined otherwise. */
+export async function routeFileSince(dir: string, tenant: string, content: string): Promise<Date | undefined> {
+  const target = join(dir, routeFileName(tenant));
+  const current = await readFile(target, 'utf8').catch(() => undefined);
+  if (current !== content) return undefined;
+  return (await stat(target).catch(() => undefined))?.mtime;
 }
 
 export async function removeRouteFile(dir: string, tenant: string): Promise<void> {
