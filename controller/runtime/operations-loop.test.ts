@@ -174,4 +174,31 @@ describe('operations loop', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(warned()).toHaveLength(2);
   });
+
+  it('steps no operation before the first config is loaded (a fresh leader after a crash), then resumes it; says so once (operations.no-config-yet)', async () => {
+    const lines: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+    const logger = createLogger({ level: 'info', stream });
+    const objects = fsObjectStore(join(dir, 'backups-no-config'));
+    // A kind whose step reads the config, as the promotion's do: run before one is loaded, it would fail and roll back.
+    let good: GoodConfig | undefined;
+    const runs: string[] = [];
+    const readsConfig: OperationKind<undefined> = { name: 'reads-config', deadlineSeconds: 3600, steps: [{ name: 'read', timeoutSeconds: 60, async run() { if (!good) throw new Error('no config loaded yet'); runs.push(good.commit); } }] };
+    const { engine } = backupRuntime({ store, objects, tenantDatabaseAdminUrl: admin, logger: silentLogger(), runner: 'controller', extraKinds: { 'reads-config': bindKind(readsConfig, undefined) } });
+    // Journaled by the process that died: the step is running.
+    const op = await engine.start('reads-config', `${tenant}n`);
+    const ticker = createOperationsTicker({ intervalMs: 1000, engine, store, objects, config: () => good, isLeader: () => true, logger, now: () => new Date('2026-12-05T10:00:00Z') });
+
+    for (let i = 0; i < 3; i += 1) expect(await ticker.tick()).toEqual({ advanced: 0, started: [], pruned: [], sandboxesRemoved: [] });
+    expect((await store.operations.get(op.id))?.steps.map((s) => [s.name, s.status])).toEqual([['read', 'running']]);
+    expect(runs).toEqual([]);
+
+    good = await config('[]');
+    await ticker.tick();
+    expect((await store.operations.get(op.id))?.status).toBe('done');
+    expect(runs).toEqual(['c1']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines.filter((l) => l.includes('operations.no-config-yet'))).toHaveLength(1);
+  });
 });

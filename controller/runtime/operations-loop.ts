@@ -1,6 +1,7 @@
 // Long operations on the leader: every interval, one pass of the operation
 // engine (each unfinished operation advances by at most one step, so a crash
-// or a change of leader resumes from the journal), then the backup schedule
+// or a change of leader resumes from the journal; not before the first config
+// is loaded, which every kind reads), then the backup schedule
 // (due scheduled backups start; a missed slot is caught up once) and pruning
 // (expired backups lose their objects, then their catalogue row). A pass
 // never overlaps the previous one; a follower does nothing.
@@ -51,14 +52,24 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
   const demotionsNotConfigured = new Set<string>();
   /** Whether the last read of the dedicated stacks failed (logged once per outage, not every pass). */
   const dockerDown = { logged: false };
+  /** Whether "waiting for the first config" was logged (once until a config is loaded). */
+  const waiting = { logged: false };
   return {
     async tick() {
       const result = { advanced: 0, started: [] as string[], pruned: [] as string[], sandboxesRemoved: [] as string[] };
       if (!options.isLeader()) return result;
+      // Every kind the controller runs reads the config in force (a tenant's email, the compile context, the
+      // backups' bucket). A fresh leader (a restart after a crash) passes only once the reconcile loop has
+      // loaded one: a step re-run before that would fail on "no config yet" and roll a promotion back.
+      const good = options.config();
+      if (!good) {
+        if (!waiting.logged) options.logger.info('operations wait for the first config to load', { code: 'operations.no-config-yet' });
+        waiting.logged = true;
+        return result;
+      }
+      waiting.logged = false;
       result.advanced = (await options.engine.pass()).length;
       if (options.sweepSandboxes) result.sandboxesRemoved = await options.sweepSandboxes(now());
-      const good = options.config();
-      if (!good) return result;
       const stacks = options.dedicatedStacks ? await readStacks(options.dedicatedStacks, options.logger, dockerDown) : undefined;
       const demotions = stacks ? await startDueDemotions(options.engine, options.store, good, stacks, now(), options.logger, demotionsNotConfigured) : [];
       result.started = [...(await startDuePromotions(options.engine, options.store, good, now(), options.logger, notConfigured)), ...demotions, ...(await startDue(options, good, now())), ...(await startDrills(options, good, now())), ...(await startDueCleanups(options.engine, options.store, good, now(), options.logger))];

@@ -9,30 +9,49 @@ import { execIn, N8nCliError } from './cli-exec.js';
 
 export type ExportWhat = 'workflows' | 'credentials';
 
+/**
+ * The exec that exports to `file`, prints it after `marker` and removes it, in one shell: the exec runs to its
+ * end in the container even when rp9 is killed meanwhile, so a crash leaves no decrypted file behind.
+ */
+export function exportExec(argv: readonly string[], file: string, marker: string): string[] {
+  // The file goes on exit whatever happens; a reader that went away (SIGPIPE) does not stop the shell before that.
+  const script = `trap 'rm -f "${file}"' EXIT; trap '' PIPE; "$@"; s=$?; printf '\n%s\n' "${marker}"; if [ -f "${file}" ]; then cat "${file}"; fi; exit $s`;
+  return ['sh', '-c', script, 'rp9-export', ...argv];
+}
+
+/** What an export exec answered: `[]` for n8n's "No … found", the items, or n8n.cli-failed / n8n.cli-output-invalid. */
+export function exportedItems(run: { exitCode: number; stdout: Buffer; stderr: string }, marker: string, what: string): Record<string, unknown>[] {
+  const stdout = run.stdout.toString('utf8');
+  const at = stdout.lastIndexOf(`\n${marker}\n`);
+  const text = `${at === -1 ? stdout : stdout.slice(0, at)}\n${run.stderr}`;
+  // n8n exits 0 with "No workflows found" / "No credentials found" and writes no file.
+  if (/No (workflows|credentials) found/i.test(text)) return [];
+  if (run.exitCode !== 0) throw new N8nCliError('n8n.cli-failed', `${what} exited ${run.exitCode}: ${text.trim().slice(-1000)}`);
+  if (at === -1) throw new N8nCliError('n8n.cli-output-invalid', `${what}: no export after the command's output`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout.slice(at + marker.length + 2));
+  } catch (error) {
+    throw new N8nCliError('n8n.cli-output-invalid', `${what} wrote invalid JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) throw new N8nCliError('n8n.cli-output-invalid', `${what} wrote ${typeof parsed}, expected an array`);
+  return parsed as Record<string, unknown>[];
+}
+
 export async function exportItems(docker: Docker, container: string, what: ExportWhat, options: { projectId?: string } = {}): Promise<Record<string, unknown>[]> {
   const file = `/tmp/rp9-export-${randomBytes(6).toString('hex')}.json`;
+  const marker = `--rp9-export-${randomBytes(6).toString('hex')}--`;
   const command = what === 'workflows' ? 'export:workflow' : 'export:credentials';
   const scope = options.projectId ? [`--projectId=${options.projectId}`] : ['--all'];
   const argv = ['n8n', command, ...scope, ...(what === 'credentials' ? ['--decrypted'] : []), `--output=${file}`];
-  try {
-    const run = await execIn(docker, container, argv);
-    const text = `${run.stdout.toString('utf8')}\n${run.stderr}`;
-    // n8n exits 0 with "No workflows found" / "No credentials found" and writes no file.
-    if (/No (workflows|credentials) found/i.test(text)) return [];
-    if (run.exitCode !== 0) throw new N8nCliError('n8n.cli-failed', `${argv.slice(0, -1).join(' ')} in ${container} exited ${run.exitCode}: ${text.trim().slice(-1000)}`);
-    const read = await execIn(docker, container, ['cat', file]);
-    if (read.exitCode !== 0) throw new N8nCliError('n8n.cli-failed', `cannot read ${file} in ${container}: ${read.stderr.trim()}`);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(read.stdout.toString('utf8'));
-    } catch (error) {
-      throw new N8nCliError('n8n.cli-output-invalid', `${command} in ${container} wrote invalid JSON: ${(error as Error).message}`);
-    }
-    if (!Array.isArray(parsed)) throw new N8nCliError('n8n.cli-output-invalid', `${command} in ${container} wrote ${typeof parsed}, expected an array`);
-    return parsed as Record<string, unknown>[];
-  } finally {
-    await execIn(docker, container, ['rm', '-f', file]).catch(() => undefined);
-  }
+  const run = await execIn(docker, container, exportExec(argv, file, marker));
+  return exportedItems(run, marker, `${argv.slice(0, -1).join(' ')} in ${container}`);
+}
+
+/** The exec that decodes `file`.b64, runs `argv` (the import) and removes both files, in one shell (exit 97: not decoded). */
+export function importExec(argv: readonly string[], file: string): string[] {
+  const script = `trap 'rm -f "${file}" "${file}.b64"' EXIT; trap '' PIPE; base64 -d "${file}.b64" > "${file}" || exit 97; "$@"`;
+  return ['sh', '-c', script, 'rp9-import', ...argv];
 }
 
 /**
@@ -50,10 +69,11 @@ export async function importItems(docker: Docker, container: string, what: Expor
       const write = await execIn(docker, container, ['sh', '-c', `printf '%s' "$0" >> ${file}.b64`, part]);
       if (write.exitCode !== 0) throw new N8nCliError('n8n.cli-failed', `cannot write ${file} in ${container}: ${write.stderr.trim()}`);
     }
-    const decode = await execIn(docker, container, ['sh', '-c', `base64 -d ${file}.b64 > ${file}`]);
-    if (decode.exitCode !== 0) throw new N8nCliError('n8n.cli-failed', `cannot decode ${file} in ${container}: ${decode.stderr.trim()}`);
     const command = what === 'workflows' ? 'import:workflow' : 'import:credentials';
-    const run = await execIn(docker, container, ['n8n', command, `--input=${file}`, ...(options.activeState ? [`--activeState=${options.activeState}`] : []), ...(options.projectId ? [`--projectId=${options.projectId}`] : [])]);
+    const argv = ['n8n', command, `--input=${file}`, ...(options.activeState ? [`--activeState=${options.activeState}`] : []), ...(options.projectId ? [`--projectId=${options.projectId}`] : [])];
+    // Decode, import and remove in one exec: it runs to its end in the container even when rp9 is killed meanwhile.
+    const run = await execIn(docker, container, importExec(argv, file));
+    if (run.exitCode === 97) throw new N8nCliError('n8n.cli-failed', `cannot decode ${file} in ${container}: ${run.stderr.trim()}`);
     if (run.exitCode !== 0) throw new N8nCliError('n8n.cli-failed', `${command} in ${container} exited ${run.exitCode}: ${`${run.stdout.toString('utf8')}\n${run.stderr}`.trim().slice(-1000)}`);
   } finally {
     await execIn(docker, container, ['rm', '-f', file, `${file}.b64`]).catch(() => undefined);

@@ -1,0 +1,103 @@
+// The export and import execs as shells run them, with a fake `n8n` on PATH
+// (the real CLI runs in the e2e tests): the temporary file (decrypted
+// credentials) is gone when the exec ends, whatever n8n did, and even when
+// the caller is killed first (the exec does not depend on it).
+import { spawn, spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportedItems, exportExec, importExec } from './cli-export.js';
+
+let bin: string;
+let work: string;
+
+// Fake n8n: `export:* --output=F` writes F (or says "No … found", or fails); `import:* --input=F` prints F's items count.
+const FAKE_N8N = `#!/bin/sh
+mode="$FAKE_MODE"
+for a in "$@"; do case "$a" in --output=*) out="\${a#--output=}";; --input=*) in="\${a#--input=}";; esac; done
+case "$1" in
+  export:*)
+    [ -n "$FAKE_SLEEP" ] && sleep "$FAKE_SLEEP"
+    if [ "$mode" = none ]; then echo "No credentials found with specified filters"; exit 0; fi
+    if [ "$mode" = fail ]; then echo "Error exporting" >&2; exit 1; fi
+    printf '[{"id":"c1","data":{"value":"secret"}}]' > "$out"
+    echo "some warning on stdout"
+    echo "Successfully exported 1 credential."
+    ;;
+  import:*)
+    if [ "$mode" = fail ]; then echo "import failed" >&2; exit 2; fi
+    echo "imported $(cat "$in")"
+    ;;
+esac
+`;
+
+function run(argv: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(argv[0]!, argv.slice(1), { env: { PATH: `${bin}:${process.env.PATH}`, ...env } });
+  return { exitCode: result.status ?? -1, stdout: result.stdout, stderr: result.stderr.toString('utf8') };
+}
+
+async function left(): Promise<string[]> {
+  return (await readdir(work)).sort();
+}
+
+beforeAll(async () => {
+  bin = await mkdtemp(join(tmpdir(), 'rp9-fake-n8n-'));
+  work = await mkdtemp(join(tmpdir(), 'rp9-cli-export-'));
+  await writeFile(join(bin, 'n8n'), FAKE_N8N);
+  await chmod(join(bin, 'n8n'), 0o755);
+});
+afterAll(async () => {
+  await rm(bin, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('export exec', () => {
+  const file = () => join(work, 'rp9-export-x.json');
+  const marker = '--rp9-export-m--';
+  const argv = () => ['n8n', 'export:credentials', '--all', '--decrypted', `--output=${file()}`];
+
+  it.each([
+    ['exported', {}, [{ id: 'c1', data: { value: 'secret' } }]],
+    ['nothing to export', { FAKE_MODE: 'none' }, []],
+  ])('%s: the items after the marker; no file left', async (_name, env, items) => {
+    expect(exportedItems(run(exportExec(argv(), file(), marker), env), marker, 'export')).toEqual(items);
+    expect(await left()).toEqual([]);
+  });
+
+  it('a failing export: n8n.cli-failed with its output; no file left', async () => {
+    expect(() => exportedItems(run(exportExec(argv(), file(), marker), { FAKE_MODE: 'fail' }), marker, 'export')).toThrow(/exited 1: .*Error exporting/s);
+    expect(await left()).toEqual([]);
+  });
+
+  it('removes the file even when its reader goes away mid-export (a SIGKILLed rp9: the exec runs on without it)', async () => {
+    const [cmd, ...args] = exportExec(argv(), file(), marker);
+    const child = spawn(cmd!, args, { env: { PATH: `${bin}:${process.env.PATH}`, FAKE_SLEEP: '1' }, stdio: ['ignore', 'pipe', 'ignore'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    // Nobody reads the export: writes after this fail (SIGPIPE/EPIPE), and the shell still removes the file.
+    child.stdout.destroy();
+    await exited;
+    expect(await left()).toEqual([]);
+  });
+});
+
+describe('import exec', () => {
+  const file = () => join(work, 'rp9-import-x.json');
+
+  it.each([
+    ['imported', {}, 0],
+    ['a failing import', { FAKE_MODE: 'fail' }, 2],
+  ])('%s: both files removed, the exit code kept', async (_name, env, code) => {
+    await writeFile(`${file()}.b64`, Buffer.from('[{"id":"w1"}]').toString('base64'));
+    const result = run(importExec(['n8n', 'import:workflow', `--input=${file()}`], file()), env);
+    expect(result.exitCode).toBe(code);
+    if (code === 0) expect(result.stdout.toString('utf8')).toContain('imported [{"id":"w1"}]');
+    expect(await left()).toEqual([]);
+  });
+
+  it('an undecodable file: exit 97, both removed', async () => {
+    await writeFile(`${file()}.b64`, '%%% not base64 %%%');
+    expect(run(importExec(['n8n', 'import:workflow', `--input=${file()}`], file())).exitCode).toBe(97);
+    expect(await left()).toEqual([]);
+  });
+});
