@@ -65,6 +65,11 @@ const { default: pg } = await import('pg');
 const print = (line) => process.stdout.write(`${line}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The real-n8n tests' tenant file without scheduled backups (the upgrade's own pre-upgrade backup still runs). */
+function benchTenantYaml(version) {
+  return `${realN8nTenantYaml(TENANT, { version })}  backups: { schedules: [] }\n`;
+}
+
 async function freePort() {
   const server = createNetServer();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -168,8 +173,10 @@ try {
   await admin.query('create database bench_store');
   await admin.end();
   const repo = await createConfigRepo({
-    'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': 'rp9/n8n', 'spec.dedicated.n8nVersion': DEFAULT_N8N_VERSION, 'spec.policies.upgrades.watchMinutes': WATCH_MINUTES }),
-    [`tenants/${TENANT}.yaml`]: realN8nTenantYaml(TENANT, { version: UPGRADE_SOURCE_N8N_VERSION }),
+    // No restore drills, and no scheduled backups (benchTenantYaml): the tenant has one operation at a time, and a
+    // scheduled backup or a drill started at the controller's start would hold the upgrade back for minutes.
+    'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': 'rp9/n8n', 'spec.dedicated.n8nVersion': DEFAULT_N8N_VERSION, 'spec.policies.upgrades.watchMinutes': WATCH_MINUTES, 'spec.backups.drills.every': 'never' }),
+    [`tenants/${TENANT}.yaml`]: benchTenantYaml(UPGRADE_SOURCE_N8N_VERSION),
   }, { root: dir });
   git = await startGitServer(dir);
   const port = await freePort();
@@ -214,7 +221,7 @@ try {
 
   // The merge: the version changes in git, and GitHub's push webhook tells the controller.
   const mergeAt = (performance.now() - started) / 1000;
-  const commit = await commitFiles(repo, { [`tenants/${TENANT}.yaml`]: realN8nTenantYaml(TENANT, { version: DEFAULT_N8N_VERSION }) }, `upgrade ${TENANT} to n8n ${DEFAULT_N8N_VERSION}`);
+  const commit = await commitFiles(repo, { [`tenants/${TENANT}.yaml`]: benchTenantYaml(DEFAULT_N8N_VERSION) }, `upgrade ${TENANT} to n8n ${DEFAULT_N8N_VERSION}`);
   const body = JSON.stringify({ ref: 'refs/heads/main', after: commit, repository: { full_name: 'acme/config' } });
   const hook = await fetch(`${controller.url}/hooks/github`, {
     method: 'POST',
