@@ -16,7 +16,7 @@
 // The route follower stands in for Traefik's file provider (not installable
 // here): each request reads the tenant's route file and goes to its server
 // (a container is reached at its address on the tenant network; the held
-// route's suspended page at the controller). Traefik applies a changed file
+// route's suspended page at the controller's /suspended). Traefik applies a changed file
 // after its file watcher fires, so its real switch comes a little later.
 // Starts its own PostgreSQL, Redis and dockerd (test harness, via tsx) and
 // imports both n8n images into that dockerd (about a minute each). Needs root
@@ -112,7 +112,10 @@ async function startRouteFollower(routeFile, docker, network) {
   const server = createServer(async (req, res) => {
     try {
       const to = await target();
-      const upstream = request({ host: to.hostname, port: to.port, method: req.method, path: to.pathname.replace(/\/$/, '') + req.url, headers: req.headers }, (answer) => {
+      // The held route's target is the controller's suspended page (503 + Retry-After): asked for as /suspended,
+      // since the follower's requests carry no tenant host.
+      const path = to.hostname === '127.0.0.1' ? '/suspended' : to.pathname.replace(/\/$/, '') + req.url;
+      const upstream = request({ host: to.hostname, port: to.port, method: req.method, path, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode, answer.headers);
         answer.pipe(res);
       });
