@@ -5,22 +5,26 @@
 // its signed push webhook). Prints:
 //   - the time of each step of the upgrade operation (from the journal), and
 //     the copy's, the smoke's and the swap's hold seconds it journals;
-//   - the time from the merge to the operation's start and to the swap (the
-//     route file pointing at blue), with no maintenance window;
-//   - webhook requests under steady load during the whole upgrade (one GET
-//     every 100 ms to the tenant's production webhook through a route
-//     follower): how many failed (not 200), when, and the interruption in
-//     seconds (first to last failure).
+//   - the time from the merge to the operation's start, to the hold (the route
+//     file on the controller's 503 page) and to the swap (the route file on
+//     blue), with no maintenance window;
+//   - webhook requests under steady load around the swap (one GET every
+//     100 ms to the tenant's production webhook through a route follower,
+//     from the gate's start until 30 s after the swap): how many failed (not
+//     200) before the hold, between hold and swap and after it, and the
+//     interruption in seconds (first to last failure).
 // The route follower stands in for Traefik's file provider (not installable
 // here): each request reads the tenant's route file and goes to its server
 // (a container is reached at its address on the tenant network; the held
-// route's suspended page at the controller). Traefik applies a changed file
+// route's suspended page at the controller's /suspended). Traefik applies a changed file
 // after its file watcher fires, so its real switch comes a little later.
 // Starts its own PostgreSQL, Redis and dockerd (test harness, via tsx) and
 // imports both n8n images into that dockerd (about a minute each). Needs root
 // and the n8n image cache (deploy/n8n-image/prepare.sh).
 //   npm run build && node bench/upgrade.bench.mjs
 //   RP9_OPERATIONS_INTERVAL_SECONDS (default the controller's 30), RP9_BENCH_WATCH_MINUTES (default 1)
+// The tenant has no scheduled backups and the platform no drills: either would
+// hold the upgrade back (one operation per tenant at a time).
 // Prints figures; asserts nothing about time.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -42,6 +46,8 @@ const SECRET = 'bench-webhook-secret';
 const TENANT = 'upb';
 const LOAD_EVERY_MS = 100;
 const WATCH_MINUTES = Number(process.env.RP9_BENCH_WATCH_MINUTES ?? 1);
+/** How long the load goes on after the swap (blue serving). */
+const SETTLE_SECONDS = 30;
 
 // The harness and fixtures are TypeScript test code (not in dist/): loaded through tsx.
 register();
@@ -64,6 +70,11 @@ const { default: pg } = await import('pg');
 
 const print = (line) => process.stdout.write(`${line}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The real-n8n tests' tenant file without scheduled backups (the upgrade's own pre-upgrade backup still runs). */
+function benchTenantYaml(version) {
+  return `${realN8nTenantYaml(TENANT, { version })}  backups: { schedules: [] }\n`;
+}
 
 async function freePort() {
   const server = createNetServer();
@@ -101,7 +112,10 @@ async function startRouteFollower(routeFile, docker, network) {
   const server = createServer(async (req, res) => {
     try {
       const to = await target();
-      const upstream = request({ host: to.hostname, port: to.port, method: req.method, path: to.pathname.replace(/\/$/, '') + req.url, headers: req.headers }, (answer) => {
+      // The held route's target is the controller's suspended page (503 + Retry-After): asked for as /suspended,
+      // since the follower's requests carry no tenant host.
+      const path = to.hostname === '127.0.0.1' ? '/suspended' : to.pathname.replace(/\/$/, '') + req.url;
+      const upstream = request({ host: to.hostname, port: to.port, method: req.method, path, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode, answer.headers);
         answer.pipe(res);
       });
@@ -132,13 +146,16 @@ function startLoad(url, started) {
     pending.add(call);
     void call.finally(() => pending.delete(call));
   }, LOAD_EVERY_MS);
-  return {
+  const handle = {
     results,
+    stopped: false,
     async stop() {
+      handle.stopped = true;
       clearInterval(timer);
       await Promise.allSettled([...pending]);
     },
   };
+  return handle;
 }
 
 const temp = await mkdtemp(join(tmpdir(), 'rp9-bench-upgrade-'));
@@ -168,8 +185,10 @@ try {
   await admin.query('create database bench_store');
   await admin.end();
   const repo = await createConfigRepo({
-    'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': 'rp9/n8n', 'spec.dedicated.n8nVersion': DEFAULT_N8N_VERSION, 'spec.policies.upgrades.watchMinutes': WATCH_MINUTES }),
-    [`tenants/${TENANT}.yaml`]: realN8nTenantYaml(TENANT, { version: UPGRADE_SOURCE_N8N_VERSION }),
+    // No restore drills, and no scheduled backups (benchTenantYaml): the tenant has one operation at a time, and a
+    // scheduled backup or a drill started at the controller's start would hold the upgrade back for minutes.
+    'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': 'rp9/n8n', 'spec.dedicated.n8nVersion': DEFAULT_N8N_VERSION, 'spec.policies.upgrades.watchMinutes': WATCH_MINUTES, 'spec.backups.drills.every': 'never' }),
+    [`tenants/${TENANT}.yaml`]: benchTenantYaml(UPGRADE_SOURCE_N8N_VERSION),
   }, { root: dir });
   git = await startGitServer(dir);
   const port = await freePort();
@@ -193,6 +212,7 @@ try {
   const warnings = [];
   const logger = createLogger({ stream: { write: (line) => void warnings.push(line.trim()) }, env });
   controller = await runController(settings, logger, env);
+  const routeFile = join(settings.routesDir, `rp9-${TENANT}.yaml`);
 
   // Green: the tenant on 1.x, Ready, with a webhook workflow behind a header-auth credential.
   const upStarted = performance.now();
@@ -207,14 +227,14 @@ try {
   await callWebhookUntilServed(greenUrl, workload.webhookPath);
   print(`green (n8n ${UPGRADE_SOURCE_N8N_VERSION}) Ready with its workload in ${((performance.now() - upStarted) / 1000).toFixed(1)} s`);
 
-  follower = await startRouteFollower(join(settings.routesDir, `rp9-${TENANT}.yaml`), docker, network);
-  const started = performance.now();
-  load = startLoad(`${follower.url}/webhook/${workload.webhookPath}`, started);
-  await sleep(5_000);
+  follower = await startRouteFollower(routeFile, docker, network);
+  const webhookUrl = `${follower.url}/webhook/${workload.webhookPath}`;
+  const base = await fetch(webhookUrl, { headers: { [WEBHOOK_HEADER.name]: WEBHOOK_HEADER.value } });
+  if (base.status !== 200) throw new Error(`the webhook through the route follower answered ${base.status} before the merge`);
 
-  // The merge: the version changes in git, and GitHub's push webhook tells the controller.
-  const mergeAt = (performance.now() - started) / 1000;
-  const commit = await commitFiles(repo, { [`tenants/${TENANT}.yaml`]: realN8nTenantYaml(TENANT, { version: DEFAULT_N8N_VERSION }) }, `upgrade ${TENANT} to n8n ${DEFAULT_N8N_VERSION}`);
+  // The merge: the version changes in git, and GitHub's push webhook tells the controller. Times below are from it.
+  const started = performance.now();
+  const commit = await commitFiles(repo, { [`tenants/${TENANT}.yaml`]: benchTenantYaml(DEFAULT_N8N_VERSION) }, `upgrade ${TENANT} to n8n ${DEFAULT_N8N_VERSION}`);
   const body = JSON.stringify({ ref: 'refs/heads/main', after: commit, repository: { full_name: 'acme/config' } });
   const hook = await fetch(`${controller.url}/hooks/github`, {
     method: 'POST',
@@ -223,36 +243,58 @@ try {
   });
   if (hook.status !== 202) throw new Error(`push webhook answered ${hook.status}`);
 
+  // The steady load runs from the gate's start (green serving, blue smoke-tested) until SETTLE_SECONDS after the
+  // swap: every request of the swap is in it, and a 2-core host is not made to run ten executions a second for
+  // the whole upgrade (the backup, the copy and blue's migrations), which starved green and blue alike.
   let opStartedAt;
+  let loadAt;
+  let heldAt;
   let swappedAt;
   const op = await waitFor('the upgrade operation to finish', async () => {
     const latest = (await controller.store.operations.list(TENANT, 5).catch(() => [])).find((o) => o.kind === 'upgrade');
     const now = (performance.now() - started) / 1000;
     if (latest && opStartedAt === undefined) opStartedAt = now;
-    if (swappedAt === undefined && (await readFile(join(settings.routesDir, `rp9-${TENANT}.yaml`), 'utf8').catch(() => '')).includes(`rp9-${TENANT}-blue-main`)) swappedAt = now;
+    const step = latest?.steps[latest.currentStep]?.name;
+    if (!load && latest && (step === 'gate' || step === 'swap')) {
+      loadAt = now;
+      load = startLoad(webhookUrl, started);
+    }
+    const route = await readFile(routeFile, 'utf8').catch(() => '');
+    if (heldAt === undefined && route.includes(`127.0.0.1:${port}`)) heldAt = now;
+    if (swappedAt === undefined && route.includes(`rp9-${TENANT}-blue-main`)) swappedAt = now;
+    const settled = swappedAt !== undefined && now - swappedAt >= SETTLE_SECONDS;
+    if (load && !load.stopped && (settled || latest?.finishedAt)) await load.stop();
     return latest?.finishedAt ? latest : undefined;
   }, 60 * 60_000, 100);
-  await sleep(3_000);
-  await load.stop();
+  await load?.stop();
 
-  const steps = op.steps.map((s) => `${s.name} ${s.startedAt && s.finishedAt ? ((s.finishedAt - s.startedAt) / 1000).toFixed(1) : '-'}`);
+  const seconds = (a, b) => (a && b ? ((new Date(b) - new Date(a)) / 1000).toFixed(1) : '-');
+  const steps = op.steps.map((s) => `${s.name} ${seconds(s.startedAt, s.finishedAt)}`);
   const gate = op.state.gate ?? {};
   print(`operation ${op.status}${op.error ? ` (${op.error})` : ''}; steps (s): ${steps.join(', ')}`);
-  print(`  copy ${op.state.copy ? `${(op.state.copy.bytes / 1024 / 1024).toFixed(1)} MB in ${op.state.copy.seconds.toFixed(1)} s` : '-'}; smoke ${gate.smoke?.seconds !== undefined ? `${gate.smoke.seconds.toFixed(1)} s (${gate.smoke.detail})` : JSON.stringify(gate.smoke)}; swap hold ${op.state.holdSeconds !== undefined ? `${op.state.holdSeconds.toFixed(2)} s` : '-'}`);
-  print(`merge → operation started ${opStartedAt !== undefined ? (opStartedAt - mergeAt).toFixed(1) : '-'} s; merge → swapped (route on blue) ${swappedAt !== undefined ? (swappedAt - mergeAt).toFixed(1) : 'never'} s; no maintenance window; operations interval ${settings.operationsIntervalMs / 1000} s`);
-  const results = load.results.sort((a, b) => a.at - b.at);
+  print(`  copy ${op.state.copy ? `${(op.state.copy.bytes / 1024 / 1024).toFixed(1)} MB in ${op.state.copy.seconds.toFixed(1)} s` : '-'}; smoke ${gate.smoke?.seconds !== undefined ? `${gate.smoke.seconds.toFixed(1)} s (${gate.smoke.detail})` : '-'}; swap hold ${op.state.holdSeconds !== undefined ? `${op.state.holdSeconds.toFixed(2)} s` : '-'} (journal)`);
+  const at = (t) => (t !== undefined ? `${t.toFixed(1)} s` : 'never');
+  print(`merge → operation started ${at(opStartedAt)}; → held (route on the 503 page) ${at(heldAt)}; → swapped (route on blue) ${at(swappedAt)}; no maintenance window; operations interval ${settings.operationsIntervalMs / 1000} s`);
+  const results = (load?.results ?? []).sort((a, b) => a.at - b.at);
   const failed = results.filter((r) => r.status !== 200);
-  const byStatus = {};
-  for (const r of failed) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-  const around = swappedAt === undefined ? [] : results.filter((r) => Math.abs(r.at - swappedAt) < 60);
-  print(`webhook load: ${results.length} requests (one every ${LOAD_EVERY_MS} ms), ${failed.length} failed ${JSON.stringify(byStatus)}; within 60 s of the swap ${around.length} requests, ${around.filter((r) => r.status !== 200).length} failed`);
+  const count = (list) => {
+    const byStatus = {};
+    for (const r of list) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    return `${list.length} requests, ${list.filter((r) => r.status !== 200).length} failed ${JSON.stringify(Object.fromEntries(Object.entries(byStatus).filter(([k]) => k !== '200')))}`;
+  };
+  const holdStart = heldAt ?? swappedAt ?? Infinity;
+  const swapEnd = swappedAt ?? Infinity;
+  print(`webhook load (one GET every ${LOAD_EVERY_MS} ms from ${at(loadAt)} to ${SETTLE_SECONDS} s after the swap): ${count(results)}`);
+  print(`  before the hold (green): ${count(results.filter((r) => r.at < holdStart))}`);
+  print(`  hold → swap: ${count(results.filter((r) => r.at >= holdStart && r.at < swapEnd))}`);
+  print(`  after the swap (blue): ${count(results.filter((r) => r.at >= swapEnd))}`);
   if (failed.length > 0) {
-    const first = failed[0].at;
-    const last = failed.at(-1).at;
-    print(`  interruption: first failure at ${(first - mergeAt).toFixed(1)} s after the merge, last at ${(last - mergeAt).toFixed(1)} s: ${(last - first + LOAD_EVERY_MS / 1000).toFixed(1)} s; e.g. ${failed[0].status} ${failed[0].body.replace(/\s+/g, ' ').slice(0, 80)}`);
+    const first = failed[0];
+    const last = failed.at(-1);
+    print(`  interruption: first failure at ${first.at.toFixed(1)} s, last at ${last.at.toFixed(1)} s after the merge: ${(last.at - first.at + LOAD_EVERY_MS / 1000).toFixed(1)} s; first: ${first.status} ${first.body.replace(/\s+/g, ' ').slice(0, 80)}; last: ${last.status} ${last.body.replace(/\s+/g, ' ').slice(0, 80)}`);
   }
-  const slow = results.filter((r) => r.status === 200).map((r) => r.ms).sort((a, b) => a - b);
-  if (slow.length > 0) print(`  200 latency: p50 ${slow[Math.floor(slow.length * 0.5)].toFixed(0)} ms, p99 ${slow[Math.floor(slow.length * 0.99)].toFixed(0)} ms, max ${slow.at(-1).toFixed(0)} ms`);
+  const ok = results.filter((r) => r.status === 200).map((r) => r.ms).sort((a, b) => a - b);
+  if (ok.length > 0) print(`  200 latency: p50 ${ok[Math.floor(ok.length * 0.5)].toFixed(0)} ms, p99 ${ok[Math.floor(ok.length * 0.99)].toFixed(0)} ms, max ${ok.at(-1).toFixed(0)} ms`);
   print(`machine: ${cpus().length} cpus, load now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if (warnings.length > 0) print(`controller warnings: ${warnings.length} (first: ${warnings[0].slice(0, 300)})`);
 } finally {

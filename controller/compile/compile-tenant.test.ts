@@ -76,6 +76,7 @@ describe('compileTenant: dedicated', () => {
       QUEUE_BULL_REDIS_HOST: 'redis',
       QUEUE_BULL_REDIS_PORT: '6379',
       QUEUE_BULL_PREFIX: 'rp9:acme-corp',
+      N8N_REDIS_KEY_PREFIX: 'rp9:acme-corp:n8n',
       N8N_HOST: 'acme.rp9.example.com',
       N8N_PROTOCOL: 'https',
       WEBHOOK_URL: 'https://acme.rp9.example.com/',

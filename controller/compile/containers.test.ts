@@ -97,4 +97,18 @@ describe('container hashes', () => {
     expect(prefixes('green')).toEqual(['rp9:acme', 'rp9:acme', 'rp9:acme']);
     expect(prefixes('blue')).toEqual(['rp9:acme:blue', 'rp9:acme:blue', 'rp9:acme:blue']);
   });
+
+  it.each([
+    { version: '1.123.81', line: 'v1' },
+    { version: '2.41.1', line: 'v2' },
+  ])("give each colour its own n8n Redis namespace, shared by main and workers, never n8n's default ($line)", ({ version }) => {
+    const context = createCompileContext(platform, base);
+    const compiled = (tenant: string, colour: 'green' | 'blue') => compileTenantWith(platform, loadedTenant(tenant, { mode: 'dedicated', resources: { workers: 2 }, n8n: { version } }), containerTemplate(context), undefined, undefined, colour).resources
+      .filter((r): r is DesiredContainer => r.kind === 'container')
+      .map((c) => c.env.N8N_REDIS_KEY_PREFIX);
+
+    expect(compiled('acme', 'green')).toEqual(['rp9:acme:n8n', 'rp9:acme:n8n', 'rp9:acme:n8n']);
+    expect(compiled('acme', 'blue')).toEqual(['rp9:acme:blue:n8n', 'rp9:acme:blue:n8n', 'rp9:acme:blue:n8n']);
+    expect(compiled('globex', 'green')).toEqual(['rp9:globex:n8n', 'rp9:globex:n8n', 'rp9:globex:n8n']);
+  });
 });

@@ -12,7 +12,7 @@ import { canonicalJson, digest, stableHash } from './hash.js';
 import { envText, envTextTemplate, type EnvTextTemplate } from './env-canonical.js';
 import { n8nEnv, n8nLineOf, runnersBrokerPortOf, type N8nLine } from './n8n-env.js';
 import { CompileError } from './errors.js';
-import { mainContainerName, queuePrefix, workerContainerName, type Colour } from './names.js';
+import { mainContainerName, queuePrefix, redisKeyPrefix, workerContainerName, type Colour } from './names.js';
 
 const RESTART_POLICY = 'unless-stopped';
 /** Shared by every container of a role: desired state is a value nobody mutates. */
@@ -85,7 +85,7 @@ export function tenantContainers(input: TenantContainersInput, template: Contain
     if (brokerPort === template.context.n8nPort || brokerPort > 65535) {
       throw new CompileError('compile.port-clash', `worker ${index}'s task-broker port ${brokerPort} (runnersBrokerPort + ${index}) clashes with n8nPort or is out of range; move runnersBrokerPort`, 'runnersBrokerPort');
     }
-    const envInput = { tenant: input.tenant, host: input.host, database: input.database, dbUser: input.dbUser, brokerPort: String(brokerPort), queuePrefix: queuePrefix(input.tenant, input.colour) };
+    const envInput = { tenant: input.tenant, host: input.host, database: input.database, dbUser: input.dbUser, brokerPort: String(brokerPort), queuePrefix: queuePrefix(input.tenant, input.colour), redisKeyPrefix: redisKeyPrefix(input.tenant, input.colour) };
     return withConcurrencyLimit({ value: n8nEnv(role, envInput, template.context, line), canonical: envText(template.envText[line][role], envInput) }, input.concurrencyLimit);
   };
   const mounts = [{ volume: input.volume, target: template.context.dataPath }];

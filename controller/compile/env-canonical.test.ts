@@ -19,10 +19,10 @@ const contexts = [
   }),
 ];
 const inputs: N8nEnvInput[] = [
-  { tenant: 'acme', host: 'acme.rp9.example.com', database: 'rp9_acme', dbUser: 'rp9_acme', brokerPort: '5679', queuePrefix: 'rp9:acme' },
-  { tenant: 'a-b-9', host: 'n8n.a-b-9.example.org', database: 'rp9_a_b_9', dbUser: 'rp9_a_b_9', brokerPort: '15681', queuePrefix: 'rp9:a-b-9:blue' },
+  { tenant: 'acme', host: 'acme.rp9.example.com', database: 'rp9_acme', dbUser: 'rp9_acme', brokerPort: '5679', queuePrefix: 'rp9:acme', redisKeyPrefix: 'rp9:acme:n8n' },
+  { tenant: 'a-b-9', host: 'n8n.a-b-9.example.org', database: 'rp9_a_b_9', dbUser: 'rp9_a_b_9', brokerPort: '15681', queuePrefix: 'rp9:a-b-9:blue', redisKeyPrefix: 'rp9:a-b-9:blue:n8n' },
   // Values validation would refuse, to show the escaping is JSON.stringify's own.
-  { tenant: 'q"u\\o', host: 'h\u2028ö\n', database: '', dbUser: 'tab\there', brokerPort: '1', queuePrefix: 'q"\\' },
+  { tenant: 'q"u\\o', host: 'h\u2028ö\n', database: '', dbUser: 'tab\there', brokerPort: '1', queuePrefix: 'q"\\', redisKeyPrefix: '\\"k' },
 ];
 const roles: ContainerRole[] = ['main', 'worker'];
 const lines: N8nLine[] = ['v1', 'v2'];
@@ -42,10 +42,10 @@ describe('envText', () => {
     },
   );
 
-  it('fills every tenant value in (host twice, database, user, broker port, queue prefix)', () => {
+  it('fills every tenant value in (host twice, database, user, broker port, queue prefix, Redis key prefix)', () => {
     const template = envTextTemplate('main', contexts[0]!, 'v2');
 
-    expect(template.fields.slice().sort()).toEqual(['brokerPort', 'database', 'dbUser', 'host', 'host', 'queuePrefix']);
+    expect(template.fields.slice().sort()).toEqual(['brokerPort', 'database', 'dbUser', 'host', 'host', 'queuePrefix', 'redisKeyPrefix']);
     expect(template.parts).toHaveLength(template.fields.length + 1);
   });
 

@@ -12,12 +12,12 @@ import { n8nEnv, type N8nEnvInput, type N8nLine } from './n8n-env.js';
 
 type Field = keyof N8nEnvInput;
 
-const FIELDS: readonly Field[] = ['tenant', 'host', 'database', 'dbUser', 'brokerPort', 'queuePrefix'];
+const FIELDS: readonly Field[] = ['tenant', 'host', 'database', 'dbUser', 'brokerPort', 'queuePrefix', 'redisKeyPrefix'];
 /** A marker no validated tenant value can contain (NUL), one per input field. */
-const MARKER: Record<Field, string> = { tenant: '\u0000t', host: '\u0000h', database: '\u0000d', dbUser: '\u0000u', brokerPort: '\u0000p', queuePrefix: '\u0000q' };
+const MARKER: Record<Field, string> = { tenant: '\u0000t', host: '\u0000h', database: '\u0000d', dbUser: '\u0000u', brokerPort: '\u0000p', queuePrefix: '\u0000q', redisKeyPrefix: '\u0000k' };
 /** How JSON.stringify writes a marker inside a string. */
-const ESCAPED_MARKER = /\\u0000([thdupq])/g;
-const FIELD_OF: Record<string, Field> = { t: 'tenant', h: 'host', d: 'database', u: 'dbUser', p: 'brokerPort', q: 'queuePrefix' };
+const ESCAPED_MARKER = /\\u0000([thdupqk])/g;
+const FIELD_OF: Record<string, Field> = { t: 'tenant', h: 'host', d: 'database', u: 'dbUser', p: 'brokerPort', q: 'queuePrefix', k: 'redisKeyPrefix' };
 
 export interface EnvTextTemplate {
   /** Literal text; parts.length === fields.length + 1. */
@@ -56,6 +56,7 @@ export function envText(template: EnvTextTemplate, input: N8nEnvInput): string {
     dbUser: escapedInner(input.dbUser),
     brokerPort: escapedInner(input.brokerPort),
     queuePrefix: escapedInner(input.queuePrefix),
+    redisKeyPrefix: escapedInner(input.redisKeyPrefix),
   };
   let out = template.parts[0] as string;
   for (let i = 0; i < template.fields.length; i++) out += escaped[template.fields[i] as Field] + (template.parts[i + 1] as string);

@@ -26,6 +26,8 @@ export interface N8nEnvInput {
   brokerPort: string;
   /** QUEUE_BULL_PREFIX: the colour's own queue (names.ts queuePrefix). */
   queuePrefix: string;
+  /** N8N_REDIS_KEY_PREFIX: n8n's cache, locks and (2.x) pub/sub channels of the colour (names.ts redisKeyPrefix). */
+  redisKeyPrefix: string;
 }
 
 /** Modules n8n 2.x must not start: they call out to the internet at start. Names n8n does not know make it exit. */
@@ -65,6 +67,7 @@ function mainEnvV1(input: N8nEnvInput, context: CompileContext): Record<string, 
     N8N_PERSONALIZATION_ENABLED: 'false',
     N8N_PORT: String(context.n8nPort),
     N8N_PROTOCOL: 'https',
+    N8N_REDIS_KEY_PREFIX: input.redisKeyPrefix,
     N8N_RUNNERS_BROKER_PORT: input.brokerPort,
     N8N_RUNNERS_ENABLED: 'true',
     N8N_TEMPLATES_ENABLED: 'false',
@@ -95,6 +98,7 @@ function workerEnvV1(input: N8nEnvInput, context: CompileContext): Record<string
     N8N_PERSONALIZATION_ENABLED: 'false',
     N8N_PORT: String(context.n8nPort),
     N8N_PROTOCOL: 'https',
+    N8N_REDIS_KEY_PREFIX: input.redisKeyPrefix,
     N8N_RUNNERS_BROKER_PORT: input.brokerPort,
     N8N_RUNNERS_ENABLED: 'true',
     N8N_TEMPLATES_ENABLED: 'false',
@@ -127,6 +131,7 @@ function mainEnvV2(input: N8nEnvInput, context: CompileContext): Record<string, 
     N8N_PERSONALIZATION_ENABLED: 'false',
     N8N_PORT: String(context.n8nPort),
     N8N_PROTOCOL: 'https',
+    N8N_REDIS_KEY_PREFIX: input.redisKeyPrefix,
     N8N_RUNNERS_BROKER_PORT: input.brokerPort,
     N8N_TEMPLATES_ENABLED: 'false',
     N8N_USER_FOLDER: context.dataPath,
@@ -157,6 +162,7 @@ function workerEnvV2(input: N8nEnvInput, context: CompileContext): Record<string
     N8N_PERSONALIZATION_ENABLED: 'false',
     N8N_PORT: String(context.n8nPort),
     N8N_PROTOCOL: 'https',
+    N8N_REDIS_KEY_PREFIX: input.redisKeyPrefix,
     N8N_RUNNERS_BROKER_PORT: input.brokerPort,
     N8N_TEMPLATES_ENABLED: 'false',
     N8N_USER_FOLDER: context.dataPath,

@@ -51,6 +51,20 @@ export function queuePrefix(tenant: string, colour: Colour = 'green'): string {
   return colour === 'blue' ? `rp9:${tenant}:blue` : `rp9:${tenant}`;
 }
 
+/**
+ * n8n's own Redis namespace of a colour (N8N_REDIS_KEY_PREFIX, n8n's default
+ * `n8n`): the prefix of its cache (`<prefix>:cache:webhook:GET-<path>`), its
+ * locks and leader key and, on 2.x, its pub/sub channels
+ * (`<prefix>:n8n.commands`, `<prefix>:n8n.worker-response`). Every dedicated
+ * tenant uses the platform Redis, so with the default all of them (and the two
+ * colours of one) would share one webhook cache and one command channel. Main
+ * and workers of a colour share it; it sits inside the colour's queue prefix
+ * with its own `:n8n` segment, so it never meets a Bull key (`<queue>:jobs:…`).
+ */
+export function redisKeyPrefix(tenant: string, colour: Colour = 'green'): string {
+  return `${queuePrefix(tenant, colour)}:n8n`;
+}
+
 /** The route's name is the stem of its Traefik file: `<tenant>`. */
 export function routeName(tenant: string): string {
   return tenant;

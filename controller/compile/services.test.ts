@@ -26,6 +26,12 @@ describe('compileTenant on a swarm (spec.runtime: swarm)', () => {
     expect(worker).toMatchObject({ role: 'worker', replicas: 3, cpu: 1.5, memoryMb: 1536, reserve: { cpu: 1.5, memoryMb: 1536 }, command: ['worker'] });
   });
 
+  it("gives main and the worker service the tenant's own queue and n8n Redis namespace", () => {
+    const [main, worker] = services({ mode: 'dedicated', plan: 'pro', resources: { workers: 2 } }) as [DesiredService, DesiredService];
+
+    for (const s of [main, worker]) expect(s.env).toMatchObject({ QUEUE_BULL_PREFIX: 'rp9:acme', N8N_REDIS_KEY_PREFIX: 'rp9:acme:n8n' });
+  });
+
   it('places both services by a constraint on the tenant region, with the dotted node label', () => {
     const [main, worker] = services({ mode: 'dedicated', plan: 'pro', region: 'eu-west' }) as [DesiredService, DesiredService];
 

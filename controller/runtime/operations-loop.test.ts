@@ -62,6 +62,10 @@ describe('operations loop', () => {
     expect(await store.operations.listUnfinished(tenant)).toEqual([]);
 
     leader = true;
+    // The dedicated stack was never applied (no appliedCommit: its first pass may still be migrating): no backup yet.
+    for (let i = 0; i < 3; i += 1) expect((await ticker.tick()).started).toEqual([]);
+    expect(await store.operations.list(tenant)).toEqual([]);
+    await store.status.update(tenant, { phase: 'active', appliedCommit: 'c1' });
     // Ticks until the day's backup is done: one start, then one step per tick (bounded).
     const started: string[] = [];
     for (let i = 0; i < 12 && (await store.backups.list(tenant)).length === 0; i += 1) started.push(...(await ticker.tick()).started);
@@ -140,6 +144,7 @@ describe('operations loop', () => {
           throw new Error('connect ENOENT /var/run/docker.sock');
         },
       });
+      await own.status.update(tenant, { phase: 'active', appliedCommit: 'c1' });
 
       const first = await ticker.tick();
       expect(await Promise.all(first.started.map(async (id) => (await own.operations.get(id))?.kind))).toEqual(['backup']);

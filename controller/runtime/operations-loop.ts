@@ -131,6 +131,10 @@ async function startDue(options: OperationsLoopOptions, good: GoodConfig, now: D
     const tenant = tenants.get(due.tenant);
     if (!tenant) continue;
     const mode = tenant.spec.mode;
+    // A dedicated tenant's stack not applied yet (its first pass still running): main may still be migrating, and
+    // the backup's `n8n export:*` in that container would run the migrations alongside it (n8n 1.x has no migration
+    // lock; measured by bench:upgrade: `Migration "RenameAnalyticsToInsights…" failed`). It waits for the first apply.
+    if (mode === 'dedicated' && !(await options.store.status.get(due.tenant))?.appliedCommit) continue;
     const n8nVersion = mode === 'dedicated' ? (tenant.spec.n8n?.version ?? platform.dedicated.n8nVersion) : platform.sharedN8n.version;
     try {
       const op = await options.engine.start('backup', due.tenant, { ...backupInput(due.tenant, due.kind, now, { mode, n8nVersion }) });

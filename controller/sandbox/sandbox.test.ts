@@ -56,7 +56,7 @@ describe('a sandbox is the tenant compiled under the sandbox name', () => {
 
   it('runs in its own queue and database, never the tenant’s', () => {
     const main = desired.resources.find((r) => r.kind === 'container');
-    expect(main?.kind === 'container' && main.env).toMatchObject({ DB_POSTGRESDB_DATABASE: 'rp9_acme_restore_20261206', QUEUE_BULL_PREFIX: `rp9:${sandbox}` });
+    expect(main?.kind === 'container' && main.env).toMatchObject({ DB_POSTGRESDB_DATABASE: 'rp9_acme_restore_20261206', QUEUE_BULL_PREFIX: `rp9:${sandbox}`, N8N_REDIS_KEY_PREFIX: `rp9:${sandbox}:n8n` });
   });
 });
 

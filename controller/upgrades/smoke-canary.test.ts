@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canaryFor, canaryUrl, judgeSmoke, workerRan, type SmokeObservation } from './smoke-canary.js';
+import { callWorthRetrying, canaryFor, canaryUrl, judgeSmoke, workerRan, type SmokeObservation } from './smoke-canary.js';
 
 const token = 'tok123';
 const answer = (query: Record<string, unknown>) => JSON.stringify({ headers: {}, params: {}, query, body: {}, executionMode: 'production' });
@@ -30,6 +30,19 @@ describe('judgeSmoke', () => {
 
   it('names the execution and the worker when it passes', () => {
     expect(judgeSmoke(good)).toEqual({ ok: true, detail: expect.any(String), executionId: '42', worker: 'rp9-a-blue-worker-2' });
+  });
+});
+
+describe('callWorthRetrying', () => {
+  it.each<[string, SmokeObservation['call'], boolean]>([
+    ['404: main has not registered the webhook yet', { status: 404, body: '{"code":404,"message":"The requested webhook \\"GET x\\" is not registered."}' }, true],
+    ["503 Database is not ready!: main's database check missed a ping", { status: 503, body: '{"code":503,"message":"Database is not ready!"}' }, true],
+    ['503 for another reason', { status: 503, body: 'Service Unavailable' }, false],
+    ['500', { status: 500, body: 'boom' }, false],
+    ['200', { status: 200, body: '{}' }, false],
+    ['no answer', { error: 'fetch failed' }, false],
+  ])('%s: %s', (_name, call, retry) => {
+    expect(callWorthRetrying(call)).toBe(retry);
   });
 });
 

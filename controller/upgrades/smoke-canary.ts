@@ -62,6 +62,17 @@ export function canaryUrl(canary: Canary, port: number, token: string): string {
   return `http://127.0.0.1:${port}/webhook/${canary.path}?token=${encodeURIComponent(token)}`;
 }
 
+/**
+ * Whether the canary call is worth another try (bounded by the caller): 404, main has not registered the
+ * new webhook yet (2.x publishes through an outbox its main drains); 503 "Database is not ready!", main's
+ * own database health check missed a ping (it marks the connection down until the next one succeeds,
+ * seen on a loaded host by bench:upgrade). Any other answer is the verdict's.
+ */
+export function callWorthRetrying(call: SmokeObservation['call']): boolean {
+  if ('error' in call) return false;
+  return call.status === 404 || (call.status === 503 && /database is not ready/i.test(call.body));
+}
+
 /** What the smoke saw on blue. */
 export interface SmokeObservation {
   /** The token sent in the call's query. */

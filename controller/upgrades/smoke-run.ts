@@ -15,7 +15,7 @@ import { execIn } from '../../edges/n8n/cli-exec.js';
 import { importItems } from '../../edges/n8n/cli-export.js';
 import { n8nLineOf } from '../compile/n8n-env.js';
 import { newestExecution, removeWorkflowRows } from './canary-rows.js';
-import { canaryFor, canaryUrl, judgeSmoke, workerRan, type SmokeObservation, type SmokeVerdict } from './smoke-canary.js';
+import { callWorthRetrying, canaryFor, canaryUrl, judgeSmoke, workerRan, type SmokeObservation, type SmokeVerdict } from './smoke-canary.js';
 
 export interface BlueSmokeInput {
   operationId: string;
@@ -33,7 +33,7 @@ export type BlueSmokeResult =
   | (SmokeVerdict & { seconds: number; removed: Record<string, number> })
   | { ok: true; skipped: string };
 
-/** Tries of the call while main has not yet registered the new webhook (404: 2.x publishes through an outbox its main drains), 1 s apart. */
+/** Tries of the call while main has not yet registered the new webhook or its database check is down (callWorthRetrying), 1 s apart. */
 const CALL_TRIES = 30;
 /** How long one call may wait for blue's worker to run the canary. */
 const CALL_TIMEOUT_MS = 120_000;
@@ -53,9 +53,9 @@ async function callFromMain(docker: Docker, main: string, url: string): Promise<
   }
 }
 
-async function callUntilRegistered(docker: Docker, main: string, url: string, signal?: AbortSignal): Promise<SmokeObservation['call']> {
+async function callUntilAnswered(docker: Docker, main: string, url: string, signal?: AbortSignal): Promise<SmokeObservation['call']> {
   let call = await callFromMain(docker, main, url);
-  for (let i = 1; i < CALL_TRIES && 'status' in call && call.status === 404 && !signal?.aborted; i += 1) {
+  for (let i = 1; i < CALL_TRIES && callWorthRetrying(call) && !signal?.aborted; i += 1) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     call = await callFromMain(docker, main, url);
   }
@@ -76,7 +76,7 @@ export async function runBlueSmoke(docker: Docker, input: BlueSmokeInput, signal
   try {
     await importItems(docker, input.main, 'workflows', [canary.workflow], { activeState: 'fromJson' });
     const token = randomBytes(12).toString('hex');
-    const call = await callUntilRegistered(docker, input.main, canaryUrl(canary, input.port, token), signal);
+    const call = await callUntilAnswered(docker, input.main, canaryUrl(canary, input.port, token), signal);
     const execution = await newestExecution(input.databaseUrl, canary.id);
     const workers = await Promise.all(input.workers.map(async (container) => ({
       container,

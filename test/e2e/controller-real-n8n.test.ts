@@ -9,7 +9,9 @@
 // Then the queue-mode proof (issue #14 §3): a webhook workflow published on
 // main is called, main enqueues the execution in Redis, and the worker runs
 // it — the execution row in the tenant database and the worker's own log say
-// so. It runs the platform default, n8n 2.x on Node 24.
+// so. It runs the platform default, n8n 2.x on Node 24. n8n's own Redis keys
+// (its webhook cache) and pub/sub channels carry the tenant's prefix
+// (N8N_REDIS_KEY_PREFIX), none n8n's shared default `n8n`.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,6 +30,7 @@ import { DEFAULT_N8N_VERSION, ensureN8nImage, N8N_IMAGE_BUILD_TIMEOUT_MS } from 
 import { platformYaml } from './bots-support.js';
 import { containerLogs, httpGet, plainLog } from './n8n-containers.js';
 import { callWebhook, callWebhookUntilServed, createWorkload, executionsOf, ownerConnection } from './support/n8n-workload.js';
+import { channelSubscribers, redisKeys } from './support/redis-keys.js';
 import { startN8nController, type N8nController } from './support/n8n-controller.js';
 import { until } from './support/wait.js';
 import { realN8nTenantYaml } from './support/n8n-tenant.js';
@@ -160,6 +163,7 @@ describe('the controller brings up a dedicated tenant on the real n8n image', ()
         `QUEUE_BULL_REDIS_HOST=${settings.containerRedis.host}`,
         `QUEUE_BULL_REDIS_PORT=${settings.containerRedis.port}`,
         `QUEUE_BULL_PREFIX=rp9:${tenant}`,
+        `N8N_REDIS_KEY_PREFIX=rp9:${tenant}:n8n`,
       ]));
       expect(Object.keys(info.NetworkSettings.Networks)).toEqual([network]);
     }
@@ -248,6 +252,20 @@ describe('the controller brings up a dedicated tenant on the real n8n image', ()
     } finally {
       await client.end();
     }
+
+    // n8n's own Redis keys and channels carry the tenant's prefix (N8N_REDIS_KEY_PREFIX): the webhook served
+    // above was cached by main (n8n's cache is Redis in queue mode) under it, never under n8n's shared default.
+    // Read before the unpublish, which drops the webhook's cache key.
+    const redisUrl = inject('redisUrl');
+    const prefix = `rp9:${tenant}:n8n`;
+    const webhookKey = `${prefix}:cache:webhook:GET-${workload.webhookPath}`;
+    expect(await redisKeys(redisUrl, `${prefix}:cache:*`)).toEqual(expect.arrayContaining([webhookKey]));
+    expect((await redisKeys(redisUrl)).filter((key) => key.includes(workload.webhookPath))).toEqual([webhookKey]);
+    expect(await redisKeys(redisUrl, 'n8n:cache:*')).toEqual([]);
+    // 2.x's pub/sub: main and the worker listen on the tenant's command channel, nobody on n8n's default ones.
+    const subscribers = await channelSubscribers(redisUrl, [`${prefix}:n8n.commands`, 'n8n:n8n.commands', 'n8n:n8n.worker-response']);
+    expect(subscribers[`${prefix}:n8n.commands`]).toBeGreaterThanOrEqual(2);
+    expect(subscribers).toMatchObject({ 'n8n:n8n.commands': 0, 'n8n:n8n.worker-response': 0 });
 
     await api.unpublishWorkflow(connection, workload.workflow.id);
     expect((await api.getWorkflow(connection, workload.workflow.id)).active).toBe(false);
