@@ -102,7 +102,7 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
     const baseUrl = await options.baseUrl(tenant);
     const key = await options.secrets.get(tenant, API_KEY);
     if (key) return { baseUrl, apiKey: key.reveal() };
-    throw new OperationError('promotion.no-owner', `tenant ${tenant}: the dedicated n8n has no owner API key yet (the import step creates it)`);
+    throw new OperationError('promotion.no-owner', `tenant ${tenant}: the dedicated n8n has no owner API key yet (the dedicated-up step creates it)`);
   }
   async function ensureOwner(tenant: string): Promise<void> {
     if (await options.secrets.get(tenant, API_KEY)) return;
