@@ -19,9 +19,9 @@
 // the shared side is reactivated.
 //
 // The freeze is kept short: the dedicated owner is created before it
-// (dedicated-up), workflows are (de)activated a few at a time, and the
-// shared n8n's CLI exports run side by side, next to the dedicated ones
-// (each n8n CLI run costs seconds).
+// (dedicated-up), workflows are (de)activated a few at a time, and the CLI
+// exports of a step run side by side (each n8n CLI run costs seconds; the
+// dedicated side keeps one per container).
 import { mapLimit } from '../../kernel/concurrency/map-limit.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import { contentDifferences, freezeState, tenantContent, webhookPaths, type TenantContent } from '../promotion/content.js';
@@ -126,12 +126,12 @@ async function sharedExport(ctx: Ctx): Promise<[Record<string, unknown>[], Recor
 }
 
 /**
- * The shared side's exports next to the dedicated side's. The dedicated ones run one after the other: a CLI run
- * takes a few hundred MB inside the dedicated main container, which has the plan's memory limit.
+ * All four exports side by side. The dedicated side keeps one CLI run per container (its plan's memory limit) and
+ * puts the credentials export on a worker (controller/promotion/cli-containers.ts).
  */
 async function bothSides(ctx: Ctx): Promise<{ shared: TenantContent; dedicated: TenantContent; workflows: Record<string, unknown>[] }> {
   const { tenant } = ctx.operation;
-  const dedicatedExport = async (): Promise<[Record<string, unknown>[], Record<string, unknown>[]]> => [await ctx.deps.dedicated.exportItems(tenant, 'workflows'), await ctx.deps.dedicated.exportItems(tenant, 'credentials')];
+  const dedicatedExport = (): Promise<[Record<string, unknown>[], Record<string, unknown>[]]> => Promise.all([ctx.deps.dedicated.exportItems(tenant, 'workflows'), ctx.deps.dedicated.exportItems(tenant, 'credentials')]);
   const [[sharedWorkflows, sharedCredentials], [dedicatedWorkflows, dedicatedCredentials]] = await Promise.all([sharedExport(ctx), dedicatedExport()]);
   return { shared: tenantContent(sharedWorkflows, sharedCredentials), dedicated: tenantContent(dedicatedWorkflows, dedicatedCredentials), workflows: sharedWorkflows };
 }
