@@ -259,7 +259,7 @@ try {
   print(`merge → dedicated stack healthy ${stackUpAt !== undefined ? seconds(stackUpAt - mergeAt) : '-'} s (${stackUpAt !== undefined && stackUpAt <= windowAt.getTime() ? 'before' : 'after'} the window opened)`);
   print(`moved: ${JSON.stringify(op.state.exported ?? {})}; verified: ${JSON.stringify(op.state.verified ?? {})}; active recorded on shared: ${Array.isArray(op.state.activeOnShared) ? op.state.activeOnShared.length : '-'}; workloads with credentials: ${workloads.length}`);
   print(`load average: start ${loadAtStart}, end ${loadAtEnd}; ${cpus().length} cpus`);
-  if (warnings.length > 0) print(`controller warnings: ${warnings.length} (first: ${warnings[0].slice(0, 300)})`);
+  if (warnings.length > 0) print(`controller warnings: ${warnings.length}\n${warnings.slice(0, 5).map((w) => `  ${w.slice(0, 400)}`).join('\n')}`);
   if (op.status !== 'done') process.exitCode = 1;
 } finally {
   await cleanup();
