@@ -17,6 +17,12 @@
 // Invariant: a workflow is never active on both instances. Undo runs in
 // reverse, so the dedicated side is deactivated (or its stack stopped) before
 // the shared side is reactivated.
+//
+// The freeze is kept short: the dedicated owner is created before it
+// (dedicated-up), workflows are (de)activated a few at a time, and the CLI
+// exports of a step run side by side (each n8n CLI run costs seconds; the
+// dedicated side keeps one per container).
+import { mapLimit } from '../../kernel/concurrency/map-limit.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import { contentDifferences, freezeState, tenantContent, webhookPaths, type TenantContent } from '../promotion/content.js';
 import { readSealedExport, removeSealedExport, writeSealedExport } from '../promotion/sealed-export.js';
@@ -106,16 +112,28 @@ function checkFreeze(ctx: Ctx): void {
   if (freeze.expired) throw new OperationError('promotion.freeze-expired', `promotion ${ctx.operation.id} of ${ctx.operation.tenant}: the freeze has lasted ${freeze.seconds.toFixed(1)} s, past ttlMinutes ${ttl}`);
 }
 
+/** Workflows (de)activated at once through an n8n's public API. */
+export const SET_ACTIVE_CONCURRENCY = 4;
+
 async function setAll(n8n: PromotionN8n, tenant: string, ids: readonly string[], active: boolean): Promise<void> {
-  for (const id of ids) await n8n.setActive(tenant, id, active);
+  await mapLimit(ids, SET_ACTIVE_CONCURRENCY, (id) => n8n.setActive(tenant, id, active));
 }
 
+/** Both CLI exports of the shared n8n side by side. */
+async function sharedExport(ctx: Ctx): Promise<[Record<string, unknown>[], Record<string, unknown>[]]> {
+  const { tenant } = ctx.operation;
+  return Promise.all([ctx.deps.shared.exportItems(tenant, 'workflows'), ctx.deps.shared.exportItems(tenant, 'credentials')]);
+}
+
+/**
+ * All four exports side by side. The dedicated side keeps one CLI run per container (its plan's memory limit) and
+ * puts the credentials export on a worker (controller/promotion/cli-containers.ts).
+ */
 async function bothSides(ctx: Ctx): Promise<{ shared: TenantContent; dedicated: TenantContent; workflows: Record<string, unknown>[] }> {
   const { tenant } = ctx.operation;
-  const sharedWorkflows = await ctx.deps.shared.exportItems(tenant, 'workflows');
-  const shared = tenantContent(sharedWorkflows, await ctx.deps.shared.exportItems(tenant, 'credentials'));
-  const dedicated = tenantContent(await ctx.deps.dedicated.exportItems(tenant, 'workflows'), await ctx.deps.dedicated.exportItems(tenant, 'credentials'));
-  return { shared, dedicated, workflows: sharedWorkflows };
+  const dedicatedExport = (): Promise<[Record<string, unknown>[], Record<string, unknown>[]]> => Promise.all([ctx.deps.dedicated.exportItems(tenant, 'workflows'), ctx.deps.dedicated.exportItems(tenant, 'credentials')]);
+  const [[sharedWorkflows, sharedCredentials], [dedicatedWorkflows, dedicatedCredentials]] = await Promise.all([sharedExport(ctx), dedicatedExport()]);
+  return { shared: tenantContent(sharedWorkflows, sharedCredentials), dedicated: tenantContent(dedicatedWorkflows, dedicatedCredentials), workflows: sharedWorkflows };
 }
 
 export const promotionKind: OperationKind<PromotionDeps> = {
@@ -136,6 +154,8 @@ export const promotionKind: OperationKind<PromotionDeps> = {
       timeoutSeconds: 600,
       async run(ctx) {
         await ctx.deps.dedicated.ensureUp(ctx.operation.tenant, ctx.signal);
+        // Before the freeze: the tenant's user (and the API key activate uses) on the dedicated n8n.
+        await ctx.deps.dedicated.ensureOwner(ctx.operation.tenant);
       },
       async undo(ctx) {
         await ctx.deps.dedicated.stop(ctx.operation.tenant);
@@ -170,8 +190,7 @@ export const promotionKind: OperationKind<PromotionDeps> = {
       async run(ctx) {
         checkFreeze(ctx);
         const { tenant, id } = ctx.operation;
-        const workflows = await ctx.deps.shared.exportItems(tenant, 'workflows');
-        const credentials = await ctx.deps.shared.exportItems(tenant, 'credentials');
+        const [workflows, credentials] = await sharedExport(ctx);
         const exportFile = await writeSealedExport(ctx.deps.workDir, id, await ctx.deps.masterKey(), { workflows, credentials });
         const content = tenantContent(workflows, credentials);
         return { exportFile, exported: { workflows: content.workflows.count, credentials: content.credentials.count, workflowsSha256: content.workflows.sha256, credentialsSha256: content.credentials.sha256 } };
@@ -188,6 +207,7 @@ export const promotionKind: OperationKind<PromotionDeps> = {
         checkFreeze(ctx);
         const { tenant, id } = ctx.operation;
         const data = await readSealedExport(String(ctx.state.exportFile), id, await ctx.deps.masterKey());
+        // A no-op after dedicated-up (kept for an operation journaled before it created the owner).
         await ctx.deps.dedicated.ensureOwner(tenant);
         // Credentials first: the workflows' nodes refer to them by id.
         await ctx.deps.dedicated.importItems(tenant, 'credentials', data.credentials);

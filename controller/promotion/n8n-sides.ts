@@ -16,6 +16,7 @@ import { OperationError } from '../operations/kind.js';
 import type { DedicatedN8n, PromotionN8n, WorkflowState } from '../operations/promotion.js';
 import type { SecretsApi } from '../store/secrets-repo.js';
 import { readPersonalProjects } from '../telemetry/personal-projects.js';
+import { exportContainer, serialPerKey } from './cli-containers.js';
 
 /** Polls of the dedicated n8n's readiness while it starts: 1 s apart, at most this many. */
 const READY_POLLS = 300;
@@ -87,6 +88,8 @@ const OWNER_PASSWORD = 'n8n-owner-password';
 const API_KEY = 'n8n-api-key';
 
 export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
+  /** One CLI run at a time per container (the plan's memory limit); the verify step's two exports go to main and a worker. */
+  const cli = serialPerKey();
   async function tenantContainers(tenant: string): Promise<Docker.ContainerInfo[]> {
     return options.docker.listContainers({ all: true, filters: { label: [`${LABEL.tenant}=${tenant}`] } });
   }
@@ -102,7 +105,7 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
     const baseUrl = await options.baseUrl(tenant);
     const key = await options.secrets.get(tenant, API_KEY);
     if (key) return { baseUrl, apiKey: key.reveal() };
-    throw new OperationError('promotion.no-owner', `tenant ${tenant}: the dedicated n8n has no owner API key yet (the import step creates it)`);
+    throw new OperationError('promotion.no-owner', `tenant ${tenant}: the dedicated n8n has no owner API key yet (the dedicated-up step creates it)`);
   }
   async function ensureOwner(tenant: string): Promise<void> {
     if (await options.secrets.get(tenant, API_KEY)) return;
@@ -172,10 +175,13 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
       await setActive(options.api, await connection(tenant), id, active);
     },
     async exportItems(tenant, what) {
-      return exportItems(options.docker, mainContainerName(tenant), what);
+      const running = (await tenantContainers(tenant)).filter((c) => c.State === 'running').flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')));
+      const container = exportContainer(tenant, what, running);
+      return cli(container, () => exportItems(options.docker, container, what));
     },
     async importItems(tenant, what, items) {
-      if (items.length > 0) await importItems(options.docker, mainContainerName(tenant), what, items);
+      const container = mainContainerName(tenant);
+      if (items.length > 0) await cli(container, () => importItems(options.docker, container, what, items));
     },
     async probeWebhook(tenant, path) {
       const response = await fetch(`${await options.baseUrl(tenant)}/webhook/${path}`, { signal: AbortSignal.timeout(15_000) });

@@ -15,7 +15,9 @@ import { bindKind, StepWaiting, type OperationKind } from '../operations/kind.js
 import { databaseName } from '../compile/names.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import { openStore, type Store } from '../store/index.js';
-import { createOperationsTicker } from './operations-loop.js';
+import { createOperationEngine } from '../operations/engine.js';
+import type { Operation } from '../store/types.js';
+import { createOperationsTicker, MAX_BACK_TO_BACK, nextPassDelay, operationMoved, startOperationsLoop } from './operations-loop.js';
 
 const admin = inject('postgresUrl');
 const tenant = `ol${randomBytes(3).toString('hex')}`;
@@ -58,7 +60,7 @@ describe('operations loop', () => {
     const good = await config('[daily]');
     const ticker = createOperationsTicker({ intervalMs: 1000, engine, store, objects, config: () => good, isLeader: () => leader, logger: silentLogger(), now: () => now });
 
-    expect(await ticker.tick()).toEqual({ advanced: 0, started: [], pruned: [], sandboxesRemoved: [] });
+    expect(await ticker.tick()).toEqual({ advanced: 0, moved: 0, started: [], pruned: [], sandboxesRemoved: [] });
     expect(await store.operations.listUnfinished(tenant)).toEqual([]);
 
     leader = true;
@@ -195,7 +197,7 @@ describe('operations loop', () => {
     const op = await engine.start('reads-config', `${tenant}n`);
     const ticker = createOperationsTicker({ intervalMs: 1000, engine, store, objects, config: () => good, isLeader: () => true, logger, now: () => new Date('2026-12-05T10:00:00Z') });
 
-    for (let i = 0; i < 3; i += 1) expect(await ticker.tick()).toEqual({ advanced: 0, started: [], pruned: [], sandboxesRemoved: [] });
+    for (let i = 0; i < 3; i += 1) expect(await ticker.tick()).toEqual({ advanced: 0, moved: 0, started: [], pruned: [], sandboxesRemoved: [] });
     expect((await store.operations.get(op.id))?.steps.map((s) => [s.name, s.status])).toEqual([['read', 'running']]);
     expect(runs).toEqual([]);
 
@@ -205,5 +207,78 @@ describe('operations loop', () => {
     expect(runs).toEqual(['c1']);
     await new Promise((resolve) => setImmediate(resolve));
     expect(lines.filter((l) => l.includes('operations.no-config-yet'))).toHaveLength(1);
+  });
+
+  it('counts as moved only the operations whose journal a pass changed (a waiting step does not), and runs their steps back to back without the interval', async () => {
+    const own = await openStore({ memory: true, masterKey: randomBytes(32), notify: () => undefined });
+    try {
+      const loaded = await config('[]');
+      let release = false;
+      const ran: string[] = [];
+      const relay: OperationKind<undefined> = {
+        name: 'relay',
+        deadlineSeconds: 3600,
+        steps: [
+          { name: 'one', timeoutSeconds: 60, async run() { ran.push('one'); } },
+          { name: 'wait', timeoutSeconds: 60, async run() { if (!release) throw new StepWaiting('held by the test'); ran.push('wait'); } },
+          { name: 'three', timeoutSeconds: 60, async run() { ran.push('three'); } },
+          { name: 'four', timeoutSeconds: 60, async run() { ran.push('four'); } },
+        ],
+      };
+      const engine = createOperationEngine({ operations: own.operations, kinds: { relay: bindKind(relay, undefined) }, logger: silentLogger(), runner: 'controller' });
+      const objects = fsObjectStore(join(dir, 'backups-relay'));
+      const ticker = createOperationsTicker({ intervalMs: 1000, engine, store: own, objects, config: () => loaded, isLeader: () => true, logger: silentLogger() });
+      const op = await engine.start('relay', tenant, {});
+      expect(await ticker.tick()).toMatchObject({ advanced: 1, moved: 1 });
+      // Held: stepped, but its journal is as it was.
+      expect(await ticker.tick()).toMatchObject({ advanced: 1, moved: 0 });
+      expect(await ticker.tick()).toMatchObject({ advanced: 1, moved: 0 });
+      release = true;
+
+      // The loop, with an interval far longer than the test waits: the three steps left run back to back.
+      const stop = startOperationsLoop({ intervalMs: 3_600_000, engine, store: own, objects, config: () => loaded, isLeader: () => true, logger: silentLogger() });
+      try {
+        const deadline = Date.now() + 30_000;
+        while ((await own.operations.get(op.id))?.finishedAt === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      } finally {
+        await stop();
+      }
+      const done = await own.operations.get(op.id);
+      expect(done?.status).toBe('done');
+      expect(ran).toEqual(['one', 'wait', 'three', 'four']);
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
+});
+
+describe('operationMoved and nextPassDelay', () => {
+  const at = new Date('2026-12-06T10:00:00Z');
+  function op(currentStep: number, statuses: Operation['steps'][number]['status'][], extra: Partial<Operation> = {}): Operation {
+    return {
+      id: 'op1', tenant: 't', kind: 'relay', status: 'running', currentStep, state: {}, error: null, startedAt: at, updatedAt: at, finishedAt: null,
+      steps: statuses.map((status, i) => ({ name: `s${i}`, status, startedAt: null, finishedAt: null, error: null })),
+      ...extra,
+    } as Operation;
+  }
+  it.each([
+    ['not seen before the pass', undefined, op(0, ['running', 'pending']), true],
+    ['a step done', op(0, ['running', 'pending']), op(1, ['done', 'running']), true],
+    ['a step failed', op(0, ['running', 'pending']), op(0, ['failed', 'pending'], { status: 'failed' }), true],
+    ['a step undone', op(1, ['done', 'failed'], { status: 'failed' }), op(1, ['done', 'rolled-back'], { status: 'failed' }), true],
+    ['finished', op(1, ['done', 'running']), op(2, ['done', 'done'], { status: 'done', finishedAt: at }), true],
+    ['waiting (StepWaiting)', op(1, ['done', 'running']), op(1, ['done', 'running']), false],
+  ] as const)('%s', (_what, before, after, moved) => {
+    expect(operationMoved(before, after)).toBe(moved);
+  });
+
+  it.each([
+    ['a pass that moved an operation', { moved: 1, started: [] }, 0, 0],
+    ['a pass that started one', { moved: 0, started: ['op2'] }, 3, 0],
+    ['a pass where nothing moved', { moved: 0, started: [] }, 0, 30_000],
+    ['a failed pass', undefined, 0, 30_000],
+    ['too many passes in a row', { moved: 1, started: [] }, MAX_BACK_TO_BACK, 30_000],
+  ] as const)('%s', (_what, result, backToBack, delay) => {
+    expect(nextPassDelay(result === undefined ? undefined : { moved: result.moved, started: [...result.started] }, backToBack, 30_000)).toBe(delay);
   });
 });

@@ -4,7 +4,12 @@
 // is loaded, which every kind reads), then the backup schedule
 // (due scheduled backups start; a missed slot is caught up once) and pruning
 // (expired backups lose their objects, then their catalogue row). A pass
-// never overlaps the previous one; a follower does nothing.
+// never overlaps the previous one; a follower does nothing. A pass that moved
+// an operation (a step done, failed or undone) or started one is followed by
+// the next at once, not after the interval (at most MAX_BACK_TO_BACK in a
+// row): the steps of an operation run back to back, so a promotion's freeze
+// lasts as long as its steps, not one interval per step. A step that is
+// waiting (StepWaiting: a watch) does not count as moved.
 import type { ObjectStore } from '../../edges/object-store/index.js';
 import type { Logger } from '../../kernel/log/logger.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
@@ -19,6 +24,7 @@ import type { DedicatedStack } from '../demotion/views.js';
 import { startDuePromotions } from '../promotion/start-due.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Store } from '../store/index.js';
+import type { Operation } from '../store/types.js';
 
 export interface OperationsLoopOptions {
   intervalMs: number;
@@ -39,9 +45,35 @@ export interface OperationsLoopOptions {
   dedicatedStacks?(): Promise<ReadonlyMap<string, DedicatedStack>>;
 }
 
+export interface TickResult {
+  /** Operations the engine's pass stepped (a waiting step included). */
+  advanced: number;
+  /** Of those, the ones whose journal changed: a step done, failed or undone, or the operation finished. */
+  moved: number;
+  started: string[];
+  pruned: string[];
+  sandboxesRemoved: string[];
+}
+
 export interface OperationsTicker {
   /** One pass (tests call it directly). */
-  tick(): Promise<{ advanced: number; started: string[]; pruned: string[]; sandboxesRemoved: string[] }>;
+  tick(): Promise<TickResult>;
+}
+
+/** Passes in a row that may follow each other at once; then the loop waits one interval (a bound on a busy loop). */
+export const MAX_BACK_TO_BACK = 50;
+
+/** Whether the engine's step changed the operation's journal (not a StepWaiting, which returns it as it was). */
+export function operationMoved(before: Operation | undefined, after: Operation): boolean {
+  if (!before) return true;
+  if (after.finishedAt !== null || after.status !== before.status || after.currentStep !== before.currentStep) return true;
+  return after.steps.some((step, i) => step.status !== before.steps[i]?.status);
+}
+
+/** Milliseconds until the next pass: none after a pass that moved or started an operation (up to MAX_BACK_TO_BACK in a row), else the interval. */
+export function nextPassDelay(result: Pick<TickResult, 'moved' | 'started'> | undefined, backToBack: number, intervalMs: number): number {
+  if (!result || backToBack >= MAX_BACK_TO_BACK) return intervalMs;
+  return result.moved > 0 || result.started.length > 0 ? 0 : intervalMs;
 }
 
 export function createOperationsTicker(options: OperationsLoopOptions): OperationsTicker {
@@ -56,7 +88,7 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
   const waiting = { logged: false };
   return {
     async tick() {
-      const result = { advanced: 0, started: [] as string[], pruned: [] as string[], sandboxesRemoved: [] as string[] };
+      const result: TickResult = { advanced: 0, moved: 0, started: [], pruned: [], sandboxesRemoved: [] };
       if (!options.isLeader()) return result;
       // Every kind the controller runs reads the config in force (a tenant's email, the compile context, the
       // backups' bucket). A fresh leader (a restart after a crash) passes only once the reconcile loop has
@@ -68,7 +100,10 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
         return result;
       }
       waiting.logged = false;
-      result.advanced = (await options.engine.pass()).length;
+      const before = new Map((await options.store.operations.listUnfinished()).map((op) => [op.id, op]));
+      const stepped = await options.engine.pass();
+      result.advanced = stepped.length;
+      result.moved = stepped.filter((op) => operationMoved(before.get(op.id), op)).length;
       if (options.sweepSandboxes) result.sandboxesRemoved = await options.sweepSandboxes(now());
       const stacks = options.dedicatedStacks ? await readStacks(options.dedicatedStacks, options.logger, dockerDown) : undefined;
       const demotions = stacks ? await startDueDemotions(options.engine, options.store, good, stacks, now(), options.logger, demotionsNotConfigured) : [];
@@ -210,15 +245,20 @@ export function startOperationsLoop(options: OperationsLoopOptions): () => Promi
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<unknown> | undefined;
+  let backToBack = 0;
   async function loop(): Promise<void> {
+    let result: TickResult | undefined;
     try {
-      running = ticker.tick();
-      await running;
+      const tick = ticker.tick();
+      running = tick;
+      result = await tick;
     } catch (error) {
       options.logger.warn('operations pass failed; retrying next interval', { error: error instanceof Error ? error.message : String(error) });
     }
     if (stopped) return;
-    timer = setTimeout(() => void loop(), options.intervalMs);
+    const delay = nextPassDelay(result, backToBack, options.intervalMs);
+    backToBack = delay === 0 ? backToBack + 1 : 0;
+    timer = setTimeout(() => void loop(), delay);
     timer.unref?.();
   }
   timer = setTimeout(() => void loop(), Math.min(options.intervalMs, 5_000));

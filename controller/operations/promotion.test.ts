@@ -1,0 +1,166 @@
+// The promotion kind on the real engine and an in-memory store, against two
+// small stand-ins of n8n that keep workflows, credentials and which are
+// active, each call taking a moment: the order of its steps, what runs before
+// the freeze, how many calls run at once (the freeze's length), a rollback,
+// and that no workflow is ever active on both sides (checked at every change).
+// The real-n8n proof is test/e2e/promotion-real.test.ts.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../kernel/log/logger.js';
+import { openStore, type Store } from '../store/index.js';
+import { createOperationEngine } from './engine.js';
+import { bindKind, OperationError } from './kind.js';
+import { promotionKind, SET_ACTIVE_CONCURRENCY, type DedicatedN8n, type PromotionDeps, type PromotionN8n, type RouteState } from './promotion.js';
+
+interface Side {
+  workflows: Map<string, Record<string, unknown>>;
+  credentials: Map<string, Record<string, unknown>>;
+}
+
+const WORKFLOWS = 12;
+
+/** Calls in flight now and at most, by name. */
+function gauge() {
+  const now = new Map<string, number>();
+  const max = new Map<string, number>();
+  return {
+    max,
+    async around<T>(name: string, fn: () => T): Promise<T> {
+      now.set(name, (now.get(name) ?? 0) + 1);
+      max.set(name, Math.max(max.get(name) ?? 0, now.get(name) as number));
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return fn();
+      } finally {
+        now.set(name, (now.get(name) as number) - 1);
+      }
+    },
+  };
+}
+
+function world() {
+  const shared: Side = { workflows: new Map(), credentials: new Map() };
+  const dedicated: Side = { workflows: new Map(), credentials: new Map() };
+  for (let i = 1; i <= WORKFLOWS; i += 1) {
+    const id = `w${String(i).padStart(2, '0')}`;
+    shared.workflows.set(id, { id, name: id, active: i <= 8, nodes: i === 1 ? [{ type: 'n8n-nodes-base.webhook', parameters: { path: 'hook-w01' } }] : [], connections: {} });
+  }
+  for (const id of ['c1', 'c2']) shared.credentials.set(id, { id, name: id, type: 'httpHeaderAuth', data: { value: `secret ${id}` } });
+  const both: string[] = [];
+  const routes: RouteState[] = [];
+  /** Calls in order; the route changes are in it too, so "before the freeze" can be told. */
+  const calls: string[] = [];
+  const failures: { importCredentials?: Error } = {};
+  const calls$ = gauge();
+  function check(): void {
+    for (const [id, w] of shared.workflows) if (w.active === true && dedicated.workflows.get(id)?.active === true) both.push(id);
+  }
+  function setActive(side: Side, id: string, active: boolean): void {
+    const w = side.workflows.get(id);
+    if (!w) throw new OperationError('n8n.not-found', `no workflow ${id}`);
+    w.active = active;
+    check();
+  }
+  const copy = (m: Map<string, Record<string, unknown>>) => [...m.values()].map((v) => structuredClone(v));
+  const states = (side: Side) => [...side.workflows.values()].map((w) => ({ id: String(w.id), active: w.active === true }));
+  const sharedN8n: PromotionN8n = {
+    async workflows() { return states(shared); },
+    setActive: (_t, id, active) => calls$.around('shared setActive', () => setActive(shared, id, active)),
+    exportItems: (_t, what) => calls$.around('shared export', () => copy(shared[what])),
+  };
+  const dedicatedN8n: DedicatedN8n = {
+    async workflows() { return states(dedicated); },
+    setActive: (_t, id, active) => calls$.around('dedicated setActive', () => setActive(dedicated, id, active)),
+    exportItems: (_t, what) => calls$.around('dedicated export', () => copy(dedicated[what])),
+    async ensureUp() { calls.push('dedicated up'); },
+    async healthy() { return true; },
+    async stop() { calls.push('dedicated stop'); },
+    async deactivateAll() { return true; },
+    async ensureOwner() { if (!calls.includes('dedicated owner')) calls.push('dedicated owner'); },
+    async importItems(_t, what, items) {
+      if (what === 'credentials' && failures.importCredentials) throw failures.importCredentials;
+      // As n8n's CLI: ids kept, overwrites, imported workflows inactive.
+      for (const item of items) dedicated[what].set(String(item.id), what === 'workflows' ? { ...structuredClone(item), active: false } : structuredClone(item));
+      calls.push(`import ${what}`);
+      check();
+    },
+    async probeWebhook(_t, path) { calls.push(`probe ${path}`); return dedicated.workflows.get('w01')?.active ? 200 : 404; },
+  };
+  return { shared, dedicated, both, routes, calls, failures, max: calls$.max, sharedN8n, dedicatedN8n };
+}
+
+let store: Store;
+let workDir: string;
+beforeAll(async () => {
+  store = await openStore({ memory: true, notify: () => undefined });
+  workDir = await mkdtemp(join(tmpdir(), 'rp9-promotion-'));
+});
+afterAll(async () => {
+  await store?.close();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+let tenantNo = 0;
+function setUp() {
+  const w = world();
+  const rolledBack: string[] = [];
+  const deps: PromotionDeps = {
+    shared: w.sharedN8n,
+    dedicated: w.dedicatedN8n,
+    async route(_tenant, target) { w.routes.push(target); w.calls.push(`route ${target}`); },
+    async preMigrationBackup(tenant) { w.calls.push('backup'); return `${tenant}-pre-migration`; },
+    masterKey: async () => Buffer.alloc(32, 7),
+    workDir,
+    events: store.events,
+    async onRolledBack(op) { rolledBack.push(op.id); },
+  };
+  const engine = createOperationEngine({ operations: store.operations, kinds: { promotion: bindKind(promotionKind, deps) }, logger: silentLogger(), runner: 'test' });
+  tenantNo += 1;
+  return { ...w, rolledBack, engine, tenant: `p${tenantNo}` };
+}
+
+const input = () => ({ ttlMinutes: 10, window: new Date().toISOString(), commit: 'c1', graceDays: 7 });
+const activeIn = (side: Side) => [...side.workflows.values()].filter((w) => w.active).map((w) => w.id);
+
+describe('promotion kind', () => {
+  it('moves everything to dedicated: the owner made before the freeze, the recorded workflows active on dedicated only, then switched', async () => {
+    const s = setUp();
+    const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
+    expect(op.status, op.error ?? '').toBe('done');
+    expect(op.steps.map((step) => step.name)).toEqual(['backup', 'dedicated-up', 'record', 'freeze', 'export', 'import', 'activate', 'verify', 'switch', 'finish']);
+    expect(op.state.activeOnShared).toEqual(['w01', 'w02', 'w03', 'w04', 'w05', 'w06', 'w07', 'w08']);
+    expect(s.calls).toEqual(['backup', 'dedicated up', 'dedicated owner', 'route frozen', 'import credentials', 'import workflows', 'probe hook-w01', 'route dedicated']);
+    expect(activeIn(s.dedicated)).toEqual(op.state.activeOnShared);
+    expect(activeIn(s.shared)).toEqual([]);
+    expect(op.state.verified).toEqual({ workflows: WORKFLOWS, credentials: 2, webhooks: { 'hook-w01': 200 } });
+    expect(s.both).toEqual([]);
+  });
+
+  it('shortens the freeze: (de)activates a few workflows at a time, runs the CLI exports of a step side by side', async () => {
+    const s = setUp();
+    const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
+    expect(op.status, op.error ?? '').toBe('done');
+    expect(s.max.get('shared setActive')).toBe(SET_ACTIVE_CONCURRENCY);
+    expect(s.max.get('dedicated setActive')).toBe(SET_ACTIVE_CONCURRENCY);
+    expect(s.max.get('shared export')).toBe(2);
+    // One run per container is the dedicated side's job (cli-containers.ts): the kind asks for both at once.
+    expect(s.max.get('dedicated export')).toBe(2);
+    expect(s.both).toEqual([]);
+  });
+
+  it('rolls back a failed import: route back to shared, the recorded workflows active there again, dedicated stopped, nothing active twice', async () => {
+    const s = setUp();
+    s.failures.importCredentials = new OperationError('n8n.cli-failed', 'import:credentials exited 1');
+    const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
+    expect(op.status).toBe('rolled-back');
+    expect(op.state.errorCode).toBe('n8n.cli-failed');
+    expect(s.routes).toEqual(['frozen', 'shared']);
+    expect(activeIn(s.shared)).toEqual(op.state.activeOnShared);
+    expect(activeIn(s.dedicated)).toEqual([]);
+    expect(s.calls.at(-1)).toBe('dedicated stop');
+    expect(s.rolledBack).toEqual([op.id]);
+    expect(s.both).toEqual([]);
+  });
+});
