@@ -11,11 +11,12 @@
 //     every 100 ms to the tenant's production webhook through a route
 //     follower): how many failed (not 200), when, and the interruption in
 //     seconds (first to last failure).
-// The route follower stands in for Traefik's file provider (not installable
-// here): each request reads the tenant's route file and goes to its server
-// (a container is reached at its address on the tenant network; the held
-// route's suspended page at the controller). Traefik applies a changed file
-// after its file watcher fires, so its real switch comes a little later.
+// The route follower (test/e2e/support/route-follower.ts, shared with the
+// upgrade e2e) stands in for Traefik's file provider (not installable here):
+// each request reads the tenant's route file and goes to its server (a
+// container at its address on the tenant network; the held route's suspended
+// page at the controller). Traefik applies a changed file after its file
+// watcher fires, so its real switch comes a little later.
 // Starts its own PostgreSQL, Redis and dockerd (test harness, via tsx) and
 // imports both n8n images into that dockerd (about a minute each). Needs root
 // and the n8n image cache (deploy/n8n-image/prepare.sh).
@@ -25,7 +26,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, request } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -54,6 +54,7 @@ const { createConfigRepo, commitFiles } = await import('../test/fixtures/git-rep
 const { platformYaml } = await import('../test/e2e/bots-support.ts');
 const { realN8nTenantYaml } = await import('../test/e2e/support/n8n-tenant.ts');
 const { ownerConnection, createWorkload, callWebhookUntilServed, WEBHOOK_HEADER } = await import('../test/e2e/support/n8n-workload.ts');
+const { startRouteFollower, startLoad } = await import('../test/e2e/support/route-follower.ts');
 const { runController } = await import(join(dist, 'runtime/run-controller.js'));
 const { controllerSettings } = await import(join(dist, 'runtime/settings.js'));
 const { createLogger } = await import(join(root, 'dist/kernel/log/logger.js'));
@@ -81,64 +82,6 @@ async function waitFor(what, check, timeoutMs, intervalMs = 500) {
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs / 1000} s`);
     await sleep(intervalMs);
   }
-}
-
-/** The route follower: each request goes where the tenant's route file says now (Traefik's file provider, without its watch delay). */
-async function startRouteFollower(routeFile, docker, network) {
-  const addresses = new Map();
-  async function target() {
-    const text = await readFile(routeFile, 'utf8');
-    const url = new URL(/url:\s*"?([^"\s]+)"?/.exec(text)[1]);
-    if (!/^[\d.]+$/.test(url.hostname)) {
-      if (!addresses.has(url.hostname)) {
-        const info = await docker.getContainer(url.hostname).inspect();
-        addresses.set(url.hostname, info.NetworkSettings.Networks[network].IPAddress);
-      }
-      url.hostname = addresses.get(url.hostname);
-    }
-    return url;
-  }
-  const server = createServer(async (req, res) => {
-    try {
-      const to = await target();
-      const upstream = request({ host: to.hostname, port: to.port, method: req.method, path: to.pathname.replace(/\/$/, '') + req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode, answer.headers);
-        answer.pipe(res);
-      });
-      upstream.on('error', (error) => {
-        res.writeHead(502).end(`route follower: ${error.message}`);
-      });
-      req.pipe(upstream);
-    } catch (error) {
-      res.writeHead(502).end(`route follower: ${error.message}`);
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-/** One GET every LOAD_EVERY_MS, each on its own (no waiting for the previous one); every answer kept with its start time. */
-function startLoad(url, started) {
-  const results = [];
-  const pending = new Set();
-  const timer = setInterval(() => {
-    const at = (performance.now() - started) / 1000;
-    const call = fetch(url, { headers: { [WEBHOOK_HEADER.name]: WEBHOOK_HEADER.value }, signal: AbortSignal.timeout(30_000) })
-      .then(async (r) => {
-        const body = await r.text();
-        results.push({ at, status: r.status, ms: performance.now() - started - at * 1000, body: body.slice(0, 120) });
-      })
-      .catch((error) => results.push({ at, status: 0, ms: performance.now() - started - at * 1000, body: String(error.message) }));
-    pending.add(call);
-    void call.finally(() => pending.delete(call));
-  }, LOAD_EVERY_MS);
-  return {
-    results,
-    async stop() {
-      clearInterval(timer);
-      await Promise.allSettled([...pending]);
-    },
-  };
 }
 
 const temp = await mkdtemp(join(tmpdir(), 'rp9-bench-upgrade-'));
@@ -209,7 +152,7 @@ try {
 
   follower = await startRouteFollower(join(settings.routesDir, `rp9-${TENANT}.yaml`), docker, network);
   const started = performance.now();
-  load = startLoad(`${follower.url}/webhook/${workload.webhookPath}`, started);
+  load = startLoad(`${follower.url}/webhook/${workload.webhookPath}`, { everyMs: LOAD_EVERY_MS, headers: { [WEBHOOK_HEADER.name]: WEBHOOK_HEADER.value }, timeoutMs: 30_000, origin: started });
   await sleep(5_000);
 
   // The merge: the version changes in git, and GitHub's push webhook tells the controller.
