@@ -130,7 +130,8 @@ describe('an upgrade whose blue fails its health gate', () => {
     expect(status?.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Stalled', status: 'True', reason: 'UpgradeFailed' })]));
     expect(await ctl.store.operations.listUnfinished(tenant)).toEqual([]);
     expect(await containerIds()).toEqual(greenBefore);
-    const event = (await ctl.store.events.recent({ tenant, limit: 20 })).find((e) => e.reason === 'UpgradeFailed');
+    // The operation's own UpgradeFailed event (the pass's Stalled condition records another) names the PR.
+    const event = (await ctl.store.events.recent({ tenant, limit: 20 })).find((e) => e.reason === 'UpgradeFailed' && (e.data as { operationId?: string }).operationId === op.id);
     expect(event?.message).toMatch(/revert PR #\d+ .* sets the version back to /);
 
     // The forge: exactly one PR, on rp9's branch, setting the version back in a tenant file that validates.
