@@ -37,6 +37,11 @@ const rig = upgradeRig('upg');
 const { id, tenant, database, blueDatabase, main, worker, blueMain, blueWorker } = rig;
 /** One webhook GET through the route every LOAD_EVERY_MS over the whole upgrade. */
 const LOAD_EVERY_MS = 100;
+/**
+ * The starter plan's ceiling: under that load, 1536 MB let the memory cgroup kill the
+ * pre-upgrade backup's `n8n export` inside green's main (exit 137; seen in this test).
+ */
+const MEMORY_MB = 2048;
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });
 const postgresUrl = inject('postgresUrl');
@@ -58,6 +63,7 @@ beforeAll(async () => {
     redisUrl: inject('redisUrl'),
     hostFromContainers: inject('hostFromContainers'),
     fromVersion: UPGRADE_SOURCE_N8N_VERSION,
+    memoryMb: MEMORY_MB,
     suspendedUrl: suspended.url,
     watchSeconds: 20,
   });
@@ -97,7 +103,7 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     load = startLoad(`${follower.url}/webhook/${workload.webhookPath}`, { everyMs: LOAD_EVERY_MS, headers: { [WEBHOOK_HEADER.name]: WEBHOOK_HEADER.value } });
 
     // Act: the tenant file moves to the platform default; the next pass plans an upgrade operation, not a recreate.
-    await ctl.commit({ [rig.file]: realN8nTenantYaml(tenant, { version: DEFAULT_N8N_VERSION }) }, `upgrade ${tenant} to n8n ${DEFAULT_N8N_VERSION}`);
+    await ctl.commit({ [rig.file]: realN8nTenantYaml(tenant, { version: DEFAULT_N8N_VERSION, memoryMb: MEMORY_MB }) }, `upgrade ${tenant} to n8n ${DEFAULT_N8N_VERSION}`);
     const started = Date.now();
     const upgraded = await ctl.reconcile();
     expect(upgraded.failures).toEqual([]);
@@ -122,21 +128,22 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await load.stop();
     console.info(`[controller-n8n-upgrade] upgrade operation ${current.status} in ${((Date.now() - started) / 1000).toFixed(1)} s; per step (s): ${JSON.stringify(times)}; copy: ${JSON.stringify(current.state.copy)}`);
-    if (current.status !== 'done') console.error(current.error, await diagnose(docker, rig));
-    expect(current.status).toBe('done');
-    expect(greenDown).toEqual([]);
 
     // The steady load: every failure is the held route's 503 with Retry-After, read while the swap step ran (the hold
     // is inside it); none is a connection error, a 404 or a 502. Before the swap green served every request, after it blue.
     const results = load.results;
-    const swap = current.steps.find((s) => s.name === 'swap')!;
-    const [holdFrom, holdTo] = [swap.startedAt!.getTime(), swap.finishedAt!.getTime()];
     const failed = results.filter((r) => r.status !== 200);
     const byStatus: Record<number, number> = {};
     for (const r of failed) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
     const interruption = failed.length > 0 ? failed.at(-1)!.at - failed[0]!.at + LOAD_EVERY_MS / 1000 : 0;
-    console.info(`[controller-n8n-upgrade] steady load: ${results.length} webhook requests (one every ${LOAD_EVERY_MS} ms), ${failed.length} failed ${JSON.stringify(byStatus)}; interruption ${interruption.toFixed(1)} s; journaled hold ${Number(current.state.holdSeconds).toFixed(2)} s`);
+    const served = results.filter((r) => r.status === 200).map((r) => r.ms).sort((a, b) => a - b);
+    console.info(`[controller-n8n-upgrade] steady load: ${results.length} webhook requests (one every ${LOAD_EVERY_MS} ms), ${failed.length} failed ${JSON.stringify(byStatus)}; interruption (first to last failure) ${interruption.toFixed(1)} s; journaled hold ${Number(current.state.holdSeconds).toFixed(2)} s; 200 latency p50 ${served[Math.floor(served.length / 2)]?.toFixed(0)} ms, max ${served.at(-1)?.toFixed(0)} ms; first failures ${JSON.stringify(failed.slice(0, 3).map((r) => [r.at.toFixed(1), r.status, r.target, r.body.slice(0, 80)]))}`);
+    if (current.status !== 'done') console.error(current.error, await diagnose(docker, rig));
+    expect(current.status).toBe('done');
+    expect(greenDown).toEqual([]);
     expect(results.length).toBeGreaterThan(0);
+    const swap = current.steps.find((s) => s.name === 'swap')!;
+    const [holdFrom, holdTo] = [swap.startedAt!.getTime(), swap.finishedAt!.getTime()];
     const notHeld = failed.filter((r) => !(r.status === 503 && r.retryAfter !== null && r.target?.startsWith(suspended!.url) === true));
     expect(notHeld, JSON.stringify(notHeld.slice(0, 5))).toEqual([]);
     const outsideSwap = failed.filter((r) => r.readAtMs! < holdFrom || r.readAtMs! > holdTo);

@@ -49,18 +49,20 @@ export function upgradeRig(tenant: string): UpgradeRig {
 export interface UpgradeControllerOptions extends Pick<N8nControllerOptions, 'docker' | 'postgresUrl' | 'redisUrl' | 'hostFromContainers' | 'watchSeconds' | 'github' | 'suspendedUrl'> {
   /** The tenant's pinned n8n version to start from (the platform default is DEFAULT_N8N_VERSION). */
   fromVersion: string;
+  /** The tenant's memory (default realN8nTenantYaml's 1536 MB). */
+  memoryMb?: number;
 }
 
 /** The controller with the rig's tenant pinned to `fromVersion`; both colours' databases dropped before and after. */
 export function startUpgradeController(rig: UpgradeRig, options: UpgradeControllerOptions): Promise<N8nController> {
-  const { fromVersion, ...rest } = options;
+  const { fromVersion, memoryMb, ...rest } = options;
   return startN8nController({
     ...rest,
     environment: rig.environment,
     network: rig.network,
     files: {
       'platform.yaml': platformYaml({ 'spec.environment': rig.environment, 'spec.dedicated.image': 'rp9/n8n', 'spec.dedicated.n8nVersion': DEFAULT_N8N_VERSION }),
-      [rig.file]: realN8nTenantYaml(rig.tenant, { version: fromVersion }),
+      [rig.file]: realN8nTenantYaml(rig.tenant, { version: fromVersion, ...(memoryMb ? { memoryMb } : {}) }),
     },
     // Blue before green: a role is dropped only after every database it owns.
     databases: [rig.blueDatabase, rig.database],
