@@ -12,113 +12,98 @@
 // credential; green's containers and database are gone, and the next pass
 // finds blue converged. (That key keeps its 1.x scopes: listing credentials,
 // new in 2.x, needs a key minted after the upgrade.)
-import { randomBytes } from 'node:crypto';
+// All along, a steady load (one webhook GET every 100 ms) goes through a
+// route follower (Traefik's file provider stand-in, support/route-follower.ts)
+// over the whole upgrade: the only failures are the held route's 503 with
+// Retry-After, read while the journal's swap step ran, and after the swap
+// every request is served by blue. The count and the interruption are printed.
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey, login, n8nApiFor } from '../../edges/n8n/index.js';
-import { commitFiles } from '../fixtures/git-repo.js';
 import { DEFAULT_N8N_VERSION, ensureN8nImage, N8N_IMAGE_BUILD_TIMEOUT_MS, UPGRADE_SOURCE_N8N_VERSION } from '../harness/n8n-image.js';
-import { platformYaml } from './bots-support.js';
 import { containerLogs } from './n8n-containers.js';
-import { startN8nController, type N8nController } from './support/n8n-controller.js';
-import { until } from './support/wait.js';
+import type { N8nController } from './support/n8n-controller.js';
 import { readRouteFiles } from '../../controller/traefik/route-files.js';
 import { databaseExists } from '../../controller/upgrades/database-copy.js';
-import { callWebhook, callWebhookUntilServed, createWorkload, executionsOf, migrationCount, N8N_REST_TIMEOUT_MS, OWNER, ownerConnection, rowsNamingWorkflow } from './support/n8n-workload.js';
+import { callWebhook, callWebhookUntilServed, executionsOf, migrationCount, OWNER, rowsNamingWorkflow, WEBHOOK_HEADER } from './support/n8n-workload.js';
 import { canaryFor } from '../../controller/upgrades/smoke-canary.js';
 import type { N8nDigest } from '../../controller/upgrades/n8n-digest.js';
 import { realN8nTenantYaml } from './support/n8n-tenant.js';
+import { arrangeGreen, databaseUrlOf, diagnose, driveUpgrade, mainUrl, startUpgradeController, upgradeRig } from './support/n8n-upgrade.js';
+import { startLoad, startRouteFollower, startSuspendedPage, type Load, type Served } from './support/route-follower.js';
 
-const id = randomBytes(3).toString('hex');
-const tenant = 'upg';
-const database = 'rp9_upg';
-const environment = `n8n-upg-${id}`;
-const network = `rp9-n8n-upg-${id}`;
-const main = `rp9-${tenant}-main`;
-const worker = `rp9-${tenant}-worker-1`;
-const blueMain = `rp9-${tenant}-blue-main`;
-const blueWorker = `rp9-${tenant}-blue-worker-1`;
-const blueDatabase = `${database}_blue`;
-
-function tenantYaml(version: string): string {
-  return realN8nTenantYaml(tenant, { version });
-}
+const rig = upgradeRig('upg');
+const { id, tenant, database, blueDatabase, main, worker, blueMain, blueWorker } = rig;
+/** One webhook GET through the route every LOAD_EVERY_MS over the whole upgrade. */
+const LOAD_EVERY_MS = 100;
+/**
+ * The starter plan's ceiling: under that load, 1536 MB let the memory cgroup kill the
+ * pre-upgrade backup's `n8n export` inside green's main (exit 137; seen in this test).
+ */
+const MEMORY_MB = 2048;
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });
 const postgresUrl = inject('postgresUrl');
 let controller: N8nController | undefined;
+let suspended: Served | undefined;
+let follower: Served | undefined;
+let load: Load | undefined;
 
 beforeAll(async () => {
   const started = Date.now();
   await ensureN8nImage(docker, UPGRADE_SOURCE_N8N_VERSION);
   await ensureN8nImage(docker, DEFAULT_N8N_VERSION);
   console.info(`[controller-n8n-upgrade] images ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  controller = await startN8nController({
+  // The held route's target: the controller's suspended page (503 with Retry-After).
+  suspended = await startSuspendedPage();
+  controller = await startUpgradeController(rig, {
     docker,
     postgresUrl,
     redisUrl: inject('redisUrl'),
     hostFromContainers: inject('hostFromContainers'),
-    environment,
-    network,
-    files: {
-      'platform.yaml': platformYaml({ 'spec.environment': environment, 'spec.dedicated.image': 'rp9/n8n', 'spec.dedicated.n8nVersion': DEFAULT_N8N_VERSION }),
-      [`tenants/${tenant}.yaml`]: tenantYaml(UPGRADE_SOURCE_N8N_VERSION),
-    },
-    databases: [blueDatabase, database],
-    healthTimeoutSeconds: 180,
+    fromVersion: UPGRADE_SOURCE_N8N_VERSION,
+    memoryMb: MEMORY_MB,
+    suspendedUrl: suspended.url,
     watchSeconds: 20,
   });
 }, 2 * N8N_IMAGE_BUILD_TIMEOUT_MS + 120_000);
 
 afterAll(async () => {
+  await load?.stop();
+  await follower?.close();
+  await suspended?.close();
   await controller?.stop();
 }, 180_000);
-
-async function diagnose(): Promise<string> {
-  const parts = await Promise.all([main, worker, blueMain, blueWorker].map(async (name) => {
-    const logs = await containerLogs(docker.getContainer(name)).catch((error: Error) => error.message);
-    return `--- ${name}\n${logs.slice(-6_000)}`;
-  }));
-  return parts.join('\n');
-}
-
-async function mainUrl(name = main): Promise<string> {
-  const info = await docker.getContainer(name).inspect();
-  return `http://${info.NetworkSettings.Networks[network]!.IPAddress}:5678`;
-}
 
 describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
   it(`moves ${UPGRADE_SOURCE_N8N_VERSION} → ${DEFAULT_N8N_VERSION} on the same database; workflow, credential, API key and executions survive`, async () => {
     const ctl = controller!;
-    const tenantDb = new URL(postgresUrl);
-    tenantDb.pathname = `/${database}`;
+    const tenantDb = databaseUrlOf(postgresUrl, database);
 
     // Arrange: the tenant on 1.x, with a workload made through the 1.x adapter.
     // n8n 1.x has no migration lock; the controller starts the worker only
     // once main is healthy (its migrations done), so one pass is enough.
-    const first = await ctl.reconcile();
-    if (first.failures.length > 0) console.error(await diagnose());
-    expect(first.failures).toEqual([]);
+    const { url: v1Url, connection, workload } = await arrangeGreen(ctl, docker, rig, UPGRADE_SOURCE_N8N_VERSION);
     const v1Info = await docker.getContainer(main).inspect();
     expect(v1Info.Config.Image).toBe(`rp9/n8n:${UPGRADE_SOURCE_N8N_VERSION}`);
     expect(v1Info.Config.Env).toEqual(expect.arrayContaining(['N8N_RUNNERS_ENABLED=true', 'WEBHOOK_URL=https://upg.rp9.example.com/']));
     const v1 = n8nApiFor(UPGRADE_SOURCE_N8N_VERSION);
-    const v1Url = await mainUrl();
-    // Under load n8n answers "n8n is starting up" for a while after its healthcheck passes.
-    await until(`n8n 1.x to be ready (${v1Url}/healthz/readiness answering 200)`, async () => (await fetch(`${v1Url}/healthz/readiness`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined))?.status === 200, { timeoutMs: N8N_REST_TIMEOUT_MS, intervalMs: 1_000 });
-    const connection = await ownerConnection(v1Url);
-    const workload = await createWorkload(v1, connection, `upg-${id}`);
     const before = await callWebhookUntilServed(v1Url, workload.webhookPath);
     expect(JSON.parse(before.body)).toEqual({ msg: `hello upg-${id}` });
     expect(await v1.listCredentials(connection)).toEqual([expect.objectContaining({ id: workload.credential.id })]);
     const member = { email: 'member@rp9.test', password: 'Rp9-member-Passw0rd' };
     await v1.acceptInvitation(connection, await v1.inviteMember(connection, member.email), { firstName: 'Mem', lastName: 'Ber', password: member.password });
-    const migrationsBefore = await migrationCount(tenantDb.toString());
-    const executionsBefore = await executionsOf(tenantDb.toString(), workload.workflow.id);
+    const migrationsBefore = await migrationCount(tenantDb);
+    const executionsBefore = await executionsOf(tenantDb, workload.workflow.id);
     expect(executionsBefore.length).toBeGreaterThan(0);
+    // The steady load, through the route as the route file says at each request, from before the merge to after the end.
+    follower = await startRouteFollower(join(ctl.settings.routesDir, `rp9-${tenant}.yaml`), docker, rig.network);
+    await callWebhookUntilServed(follower.url, workload.webhookPath);
+    load = startLoad(`${follower.url}/webhook/${workload.webhookPath}`, { everyMs: LOAD_EVERY_MS, headers: { [WEBHOOK_HEADER.name]: WEBHOOK_HEADER.value } });
 
     // Act: the tenant file moves to the platform default; the next pass plans an upgrade operation, not a recreate.
-    await commitFiles(ctl.repo, { [`tenants/${tenant}.yaml`]: tenantYaml(DEFAULT_N8N_VERSION) }, `upgrade ${tenant} to n8n ${DEFAULT_N8N_VERSION}`);
+    await ctl.commit({ [rig.file]: realN8nTenantYaml(tenant, { version: DEFAULT_N8N_VERSION, memoryMb: MEMORY_MB }) }, `upgrade ${tenant} to n8n ${DEFAULT_N8N_VERSION}`);
     const started = Date.now();
     const upgraded = await ctl.reconcile();
     expect(upgraded.failures).toEqual([]);
@@ -132,21 +117,43 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     expect(during.plan?.tenants.find((t) => t.tenant === tenant)).toMatchObject({ actions: [], operation: { status: 'running' } });
 
     // The operation, step by step, as the operations loop drives it; the green stack serves until the swap.
-    const times: Record<string, number> = {};
-    let current = op!;
-    await until('the upgrade operation to finish', async () => {
-      const before = current.steps[current.currentStep]?.name ?? 'end';
-      const t0 = Date.now();
-      current = await ctl.engine.step(current.id);
-      times[before] = (times[before] ?? 0) + (Date.now() - t0) / 1000;
-      if (current.steps[current.currentStep]?.name !== 'swap' && current.currentStep < 4) {
-        expect((await docker.getContainer(main).inspect()).State.Running).toBe(true);
-      }
-      return current.finishedAt !== null;
-    }, { timeoutMs: 12 * 60_000, intervalMs: 1_000 });
+    const greenDown: string[] = [];
+    const { op: current, seconds: times } = await driveUpgrade(ctl, op!, {
+      each: async (o) => {
+        if (o.currentStep >= 4) return;
+        const state = (await docker.getContainer(main).inspect()).State;
+        if (!state.Running) greenDown.push(`${o.steps[o.currentStep]?.name}: green main ${state.Status}`);
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await load.stop();
     console.info(`[controller-n8n-upgrade] upgrade operation ${current.status} in ${((Date.now() - started) / 1000).toFixed(1)} s; per step (s): ${JSON.stringify(times)}; copy: ${JSON.stringify(current.state.copy)}`);
-    if (current.status !== 'done') console.error(current.error, await diagnose());
+
+    // The steady load: every failure is the held route's 503 with Retry-After, read while the swap step ran (the hold
+    // is inside it); none is a connection error, a 404 or a 502. Before the swap green served every request, after it blue.
+    const results = load.results;
+    const failed = results.filter((r) => r.status !== 200);
+    const byStatus: Record<number, number> = {};
+    for (const r of failed) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    const interruption = failed.length > 0 ? failed.at(-1)!.at - failed[0]!.at + LOAD_EVERY_MS / 1000 : 0;
+    const served = results.filter((r) => r.status === 200).map((r) => r.ms).sort((a, b) => a - b);
+    console.info(`[controller-n8n-upgrade] steady load: ${results.length} webhook requests (one every ${LOAD_EVERY_MS} ms), ${failed.length} failed ${JSON.stringify(byStatus)}; interruption (first to last failure) ${interruption.toFixed(1)} s; journaled hold ${Number(current.state.holdSeconds).toFixed(2)} s; 200 latency p50 ${served[Math.floor(served.length / 2)]?.toFixed(0)} ms, max ${served.at(-1)?.toFixed(0)} ms; first failures ${JSON.stringify(failed.slice(0, 3).map((r) => [r.at.toFixed(1), r.status, r.target, r.body.slice(0, 80)]))}`);
+    if (current.status !== 'done') console.error(current.error, await diagnose(docker, rig));
     expect(current.status).toBe('done');
+    expect(greenDown).toEqual([]);
+    expect(results.length).toBeGreaterThan(0);
+    const swap = current.steps.find((s) => s.name === 'swap')!;
+    const [holdFrom, holdTo] = [swap.startedAt!.getTime(), swap.finishedAt!.getTime()];
+    const notHeld = failed.filter((r) => !(r.status === 503 && r.retryAfter !== null && r.target?.startsWith(suspended!.url) === true));
+    expect(notHeld, JSON.stringify(notHeld.slice(0, 5))).toEqual([]);
+    const outsideSwap = failed.filter((r) => r.readAtMs! < holdFrom || r.readAtMs! > holdTo);
+    expect(outsideSwap, JSON.stringify(outsideSwap.slice(0, 5))).toEqual([]);
+    const beforeSwap = results.filter((r) => r.readAtMs! < holdFrom);
+    const afterSwap = results.filter((r) => r.readAtMs! > holdTo);
+    expect(beforeSwap.length).toBeGreaterThan(0);
+    expect(afterSwap.length).toBeGreaterThan(0);
+    expect(beforeSwap.filter((r) => r.status !== 200 || r.target?.startsWith(`http://${main}:5678`) !== true)).toEqual([]);
+    expect(afterSwap.filter((r) => r.status !== 200 || r.target?.startsWith(`http://${blueMain}:5678`) !== true)).toEqual([]);
 
     // Assert: blue on 2.x serves the route; green's containers and database are gone; everything kept.
     const v2Info = await docker.getContainer(blueMain).inspect();
@@ -158,8 +165,7 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     expect(await databaseExists(postgresUrl, database)).toBe(false);
     const route = (await readRouteFiles(ctl.settings.routesDir)).find((r) => r.tenant === tenant);
     expect(route?.text).toContain(`http://${blueMain}:5678`);
-    const blueDb = new URL(postgresUrl);
-    blueDb.pathname = `/${blueDatabase}`;
+    const blueDb = databaseUrlOf(postgresUrl, blueDatabase);
     // The gate's smoke: rp9's canary ran through blue's main and queue on blue's worker (its log says so), then
     // the canary, its execution and its webhook were removed, so the gate's digests of blue and green are equal.
     expect(v2Info.Config.Env).toEqual(expect.arrayContaining(['QUEUE_BULL_PREFIX=rp9:upg:blue']));
@@ -170,13 +176,13 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     // Nothing of the canary is left on blue but, at most, its workflow_statistics row: n8n 2.41 writes it
     // asynchronously after the execution, so one can land after the removal (seen in this test; the
     // removal deletes those present). A known leftover, noted in docs/operations.md.
-    const { workflow_statistics: lateStatistics = 0, ...left } = await rowsNamingWorkflow(blueDb.toString(), canaryFor(current.id).id);
+    const { workflow_statistics: lateStatistics = 0, ...left } = await rowsNamingWorkflow(blueDb, canaryFor(current.id).id);
     expect(left).toEqual({});
     expect(lateStatistics).toBeLessThanOrEqual(1);
     const { migrations: _g, ...greenHeld } = gate.green;
     const { migrations: _b, ...blueHeld } = gate.blue;
     expect(blueHeld).toEqual(greenHeld);
-    const migrationsAfter = await migrationCount(blueDb.toString());
+    const migrationsAfter = await migrationCount(blueDb);
     console.info(`[controller-n8n-upgrade] migrations ${migrationsBefore} → ${migrationsAfter}`);
     expect(migrationsAfter).toBeGreaterThan(migrationsBefore);
     expect(await ctl.store.backups.list(tenant, 10)).toEqual([expect.objectContaining({ kind: 'pre-upgrade', status: 'verified' })]);
@@ -191,7 +197,7 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     expect(settledPlan?.actions.filter((a) => a.op !== 'retain')).toEqual([]);
 
     const v2 = n8nApiFor(DEFAULT_N8N_VERSION);
-    const v2Url = await mainUrl(blueMain);
+    const v2Url = await mainUrl(docker, rig, blueMain);
     const afterConnection = { ...connection, baseUrl: v2Url }; // the API key and session made on 1.x
     const workflow = await v2.getWorkflow(afterConnection, workload.workflow.id);
     expect(workflow).toEqual({ id: workload.workflow.id, name: workload.workflow.name, active: true });
@@ -203,7 +209,7 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     const after = await callWebhookUntilServed(v2Url, workload.webhookPath);
     expect(JSON.parse(after.body)).toEqual({ msg: `hello upg-${id}` });
     expect((await callWebhook(v2Url, workload.webhookPath, false)).status).toBe(403);
-    const executionsAfter = await executionsOf(blueDb.toString(), workload.workflow.id);
+    const executionsAfter = await executionsOf(blueDb, workload.workflow.id);
     expect(executionsAfter.map((e) => e.id)).toEqual(expect.arrayContaining(executionsBefore.map((e) => e.id)));
     expect(executionsAfter.length).toBeGreaterThan(executionsBefore.length);
     // The member invited and accepted on 1.x logs in on 2.x.

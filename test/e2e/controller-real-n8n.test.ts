@@ -22,7 +22,6 @@ import type { ReconcileResult } from '../../controller/reconcile/reconciler.js';
 import type { ControllerSettings } from '../../controller/runtime/settings.js';
 import type { Store } from '../../controller/store/index.js';
 import { routeFileName } from '../../controller/traefik/index.js';
-import type { ConfigRepo } from '../fixtures/git-repo.js';
 import { n8nApiFor } from '../../edges/n8n/index.js';
 import { readExecutionActivity } from '../../controller/telemetry/execution-source.js';
 import { readPersonalProjects } from '../../controller/telemetry/personal-projects.js';
@@ -53,7 +52,6 @@ const files = {
 const docker = new Docker({ socketPath: inject('dockerSocket') });
 const postgresUrl = inject('postgresUrl');
 let ctl: N8nController | undefined;
-let repo: ConfigRepo;
 let store: Store;
 let settings: ControllerSettings;
 
@@ -72,7 +70,7 @@ beforeAll(async () => {
     databases: [database],
     healthTimeoutSeconds: HEALTH_TIMEOUT_S,
   });
-  ({ repo, store, settings } = ctl);
+  ({ store, settings } = ctl);
 }, N8N_IMAGE_BUILD_TIMEOUT_MS + 60_000);
 
 afterAll(async () => {
@@ -144,7 +142,7 @@ describe('the controller brings up a dedicated tenant on the real n8n image', ()
 
     if (applied.failures.length > 0) console.error(await diagnose());
     expect(applied.failures).toEqual([]);
-    expect(applied).toMatchObject({ kind: 'applied', commit: repo.head });
+    expect(applied).toMatchObject({ kind: 'applied', commit: ctl!.head() });
     const actions = applied.plan?.tenants.find((t) => t.tenant === tenant)?.actions.map((a) => `${a.op} ${a.kind} ${a.name}`);
     expect(actions).toEqual(expect.arrayContaining([`create database ${database}`, `create container ${main}`, `create container ${worker}`, `create route ${tenant}`]));
     // The controller counts a container ready when its healthcheck command answers through exec;
@@ -184,11 +182,11 @@ describe('the controller brings up a dedicated tenant on the real n8n image', ()
     const route = await readFile(join(settings.routesDir, routeFileName(tenant)), 'utf8');
     expect(route).toContain(`http://${main}:5678`);
     const status = await store.status.get(tenant);
-    expect(status).toMatchObject({ phase: 'active', appliedCommit: repo.head });
+    expect(status).toMatchObject({ phase: 'active', appliedCommit: ctl!.head() });
     expect(status?.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
 
     const again = await reconcile();
-    expect(again).toMatchObject({ kind: 'noop', commit: repo.head, failures: [] });
+    expect(again).toMatchObject({ kind: 'noop', commit: ctl!.head(), failures: [] });
     expect(again.plan?.tenants.flatMap((t) => t.actions)).toEqual([]);
     expect(again.plan?.summary).toMatchObject({ create: 0, update: 0, recreate: 0, delete: 0, downtime: 0 });
     // 2.x env: no removed variables, nothing calling out at start.

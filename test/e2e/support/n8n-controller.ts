@@ -1,7 +1,10 @@
 // A controller on a real config repo that applies dedicated tenants to the
 // test dockerd with real n8n images, wired as run-controller.ts wires it: the
 // containers join their own bridge network and reach the harness's PostgreSQL
-// and Redis at `hostFromContainers`. For the real-n8n e2e tests.
+// and Redis at `hostFromContainers`. For the real-n8n e2e tests. The config
+// repo is a local git server's, or (`github: true`) the GitHub contract
+// server's, with the upgrade's revert PR opened there as run-controller.ts
+// opens it on the forge.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,15 +23,17 @@ import { bindKind } from '../../../controller/operations/kind.js';
 import { upgradeKind } from '../../../controller/operations/upgrade.js';
 import type { GoodConfig } from '../../../controller/reconcile/config-tracker.js';
 import { createUpgradeHook } from '../../../controller/upgrades/reconcile-hook.js';
+import { revertPrOpener } from '../../../controller/upgrades/revert-pr.js';
 import { upgradeDeps } from '../../../controller/upgrades/runtime.js';
 import { fsObjectStore } from '../../../edges/object-store/index.js';
 import { compileContextFor, controllerSettings, type ControllerSettings } from '../../../controller/runtime/settings.js';
-import { openSource } from '../../../edges/git/index.js';
+import { openSource, TOKEN_ENV } from '../../../edges/git/index.js';
 import { openStore, type Store, type StoreOptions } from '../../../controller/store/index.js';
 import { silentLogger } from '../../../kernel/log/logger.js';
 import { createMetrics } from '../../../kernel/metrics/registry.js';
-import { createConfigRepo, type ConfigRepo, type FileSpec } from '../../fixtures/git-repo.js';
-import { startGitServer, type GitServer } from '../../harness/git-server.js';
+import { commitFiles, createConfigRepo } from '../../fixtures/git-repo.js';
+import { startGitServer } from '../../harness/git-server.js';
+import { FULL_NAME, startConfigStack, type ConfigStack } from '../bots-support.js';
 
 export interface N8nControllerOptions {
   docker: Docker;
@@ -37,7 +42,11 @@ export interface N8nControllerOptions {
   hostFromContainers: string;
   environment: string;
   network: string;
-  files: Record<string, FileSpec>;
+  files: Record<string, string>;
+  /** The config repo on the GitHub contract server (default: a local git server), and the upgrade's revert PR opened there. */
+  github?: boolean;
+  /** RP9_SUSPENDED_URL: where the held route of an upgrade's swap (and a suspended tenant's) points. */
+  suspendedUrl?: string;
   /** Tenant databases to drop before and after. */
   databases: string[];
   healthTimeoutSeconds: number;
@@ -48,7 +57,12 @@ export interface N8nControllerOptions {
 }
 
 export interface N8nController {
-  repo: ConfigRepo;
+  /** Commits `files` (path → content) to the config repo's main branch; returns the commit. */
+  commit(files: Record<string, string>, message: string): Promise<string>;
+  /** The config repo's main branch now (its commit). */
+  head(): string;
+  /** The GitHub contract server holding the config repo (`github: true` only). */
+  github: ConfigStack | undefined;
   store: Store;
   settings: ControllerSettings;
   /** The RP9_* environment the settings came from: with the store's, an `rp9` CLI process acts on the same stack. */
@@ -68,8 +82,7 @@ export async function startN8nController(options: N8nControllerOptions): Promise
     for (const name of options.databases) await databases.drop({ database: name, role: name }).catch(() => undefined);
   };
   await dropDatabases();
-  const repo = await createConfigRepo(options.files);
-  const git: GitServer = await startGitServer(repo.root);
+  const served = await serveConfigRepo(options);
   const stateDir = await mkdtemp(join(tmpdir(), 'rp9-n8n-controller-'));
   const store = await openStore({ ...(options.store ?? { memory: true }), notify: () => {} });
   const host = options.hostFromContainers;
@@ -79,9 +92,11 @@ export async function startN8nController(options: N8nControllerOptions): Promise
     RP9_CONTAINER_POSTGRES: `${host}:${new URL(options.postgresUrl).port}`,
     RP9_CONTAINER_REDIS: `${host}:${new URL(options.redisUrl).port}`,
     RP9_HEALTH_TIMEOUT_SECONDS: String(options.healthTimeoutSeconds),
+    ...(options.suspendedUrl ? { RP9_SUSPENDED_URL: options.suspendedUrl } : {}),
   };
-  const settings = controllerSettings({ repo: `${git.url}/${repo.name}`, 'state-dir': stateDir }, env, process.cwd());
-  const tracker = createConfigTracker(openSource({ url: settings.repo, cacheDir: join(stateDir, 'git'), env: {} }), createParseCache());
+  const settings = controllerSettings({ repo: served.url, 'state-dir': stateDir }, env, process.cwd());
+  const source = openSource({ url: settings.repo, cacheDir: join(stateDir, 'git'), env: served.github ? { [TOKEN_ENV]: 'test-token' } : {} });
+  const tracker = createConfigTracker(source, createParseCache());
   const compileCache = createCompileCache();
   const ports = (good: GoodConfig) => createApplyPorts({
     environment,
@@ -105,6 +120,7 @@ export async function startN8nController(options: N8nControllerOptions): Promise
         backup: { objects: fsObjectStore(join(stateDir, 'backups')), catalogue: store.backups, masterKey: () => store.masterKey() },
         events: store.events,
         ...(options.watchSeconds !== undefined ? { watchSeconds: options.watchSeconds } : {}),
+        ...(served.github ? { revertPr: revertPrOpener({ forge: served.github.forge, baseBranch: 'main', config: tracker.lastGood, files: async (commit) => (await source.snapshot(commit)).files }) } : {}),
       })),
     },
     logger: silentLogger(),
@@ -134,9 +150,35 @@ export async function startN8nController(options: N8nControllerOptions): Promise
     await dropDatabases();
     await databases.close();
     await store.close();
-    await git.stop();
-    await repo.cleanup();
+    await served.stop();
     await rm(stateDir, { recursive: true, force: true });
   };
-  return { repo, store, settings, env, reconcile, engine, stop };
+  return { commit: served.commit, head: served.head, github: served.github, store, settings, env, reconcile, engine, stop };
+}
+
+interface ServedRepo {
+  url: string;
+  github: ConfigStack | undefined;
+  commit(files: Record<string, string>, message: string): Promise<string>;
+  head(): string;
+  stop(): Promise<void>;
+}
+
+async function serveConfigRepo(options: N8nControllerOptions): Promise<ServedRepo> {
+  if (options.github) {
+    const stack = await startConfigStack(options.files);
+    return { url: stack.gitUrl, github: stack, commit: async (files, message) => stack.gh.state.commit(FULL_NAME, { files, message }), head: () => stack.gh.state.repo(FULL_NAME).refs.get('refs/heads/main') as string, stop: () => stack.stop() };
+  }
+  const repo = await createConfigRepo(options.files);
+  const git = await startGitServer(repo.root);
+  return {
+    url: `${git.url}/${repo.name}`,
+    github: undefined,
+    commit: (files, message) => commitFiles(repo, files, message),
+    head: () => repo.head,
+    stop: async () => {
+      await git.stop();
+      await repo.cleanup();
+    },
+  };
 }
