@@ -1,7 +1,9 @@
 // The two-node swarm harness itself: it comes up labelled and leaves nothing behind.
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { run } from './processes.js';
-import { startSwarm } from './swarm.js';
+import { run, waitFor } from './processes.js';
+import { startSwarm, SWARM_HUB_ADDRESS } from './swarm.js';
+import { ensureTestImage } from './test-image.js';
 
 describe('startSwarm', () => {
   it('starts a manager and a worker in their own namespaces, labelled by region, and removes everything on stop', async () => {
@@ -21,4 +23,38 @@ describe('startSwarm', () => {
       if (!stopped) await swarm.stop();
     }
   });
+
+  it('crosses namespaces: a task on the worker node reaches a loopback service of the host, and the host reaches its host-mode port', async () => {
+    const received: string[] = [];
+    const listener = createServer((socket) => socket.on('data', (chunk) => received.push(String(chunk).trim())).on('error', () => undefined));
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const swarm = await startSwarm({ a: 'us-east', b: 'eu-west' });
+    try {
+      const image = await ensureTestImage(swarm.manager);
+      await swarm.shareImages([image]);
+      const exposed = await swarm.exposeToNodes((listener.address() as { port: number }).port);
+      expect(exposed.host).toBe(SWARM_HUB_ADDRESS);
+      await swarm.manager.createService({
+        Name: 'crossing',
+        TaskTemplate: {
+          ContainerSpec: { Image: image, Command: ['/bin/sh', '-c', `echo from-task | nc ${exposed.host} ${exposed.port}; exec /docker-entrypoint.sh`], StopSignal: 'SIGKILL' },
+          Placement: { Constraints: ['node.labels.rp9.io.region==eu-west'] },
+          RestartPolicy: { Condition: 'none' },
+        },
+        EndpointSpec: { Mode: 'dnsrr', Ports: [{ Protocol: 'tcp', TargetPort: 5678, PublishedPort: 18678, PublishMode: 'host' }] },
+      } as never);
+      await waitFor('the task to call the host', async () => received.includes('from-task'), 300, 100);
+      const reached = await swarm.reachFromHost(swarm.nodes.b.address, 18678);
+      let answer = { status: 0, body: '' };
+      await waitFor('the host-mode port of node B', async () => {
+        const response = await fetch(`http://${reached.host}:${reached.port}/healthz`, { signal: AbortSignal.timeout(3_000) });
+        answer = { status: response.status, body: await response.text() };
+        return true;
+      }, 100, 200);
+      expect(answer).toEqual({ status: 200, body: '{"status":"ok"}' });
+    } finally {
+      await swarm.stop();
+      listener.close();
+    }
+  }, 120_000);
 });
