@@ -231,8 +231,7 @@ describe('real n8n on the Swarm runtime', () => {
         `QUEUE_BULL_PREFIX=rp9:${name}`,
       ]));
     }
-    const workerLog = await serviceLogs(worker);
-    expect(workerLog.split('n8n worker is now ready').length - 1).toBe(2);
+    await until('both worker tasks to log that they are ready', async () => (await serviceLogs(worker)).split('n8n worker is now ready').length - 1 === 2, { timeoutMs: 60_000, intervalMs: 1_000 });
     expect(await databaseFacts()).toEqual({ owner: database, n8nTables: 5 });
     expect(degradedServices((await observePlatform({ environment, docker: swarm.manager, routesDir, databases, runtime: 'swarm' })).resources)).toEqual([]);
     expect((await pass([tenant(2)])).plan.tenants.map((t) => t.change)).toEqual(['noop']);
@@ -241,7 +240,7 @@ describe('real n8n on the Swarm runtime', () => {
   it('serves a production webhook through the route file\'s target, executed by a worker task', async () => {
     // The edge stand-in dials what the route file says, by Swarm DNS on the overlay, from node A.
     const route = await readFile(join(routesDir, routeFileName(name)), 'utf8');
-    const target = /url: "?http:\/\/([a-z0-9-]+:\d+)/.exec(route)?.[1];
+    const target = /http:\/\/([a-z0-9-]+:\d+)/.exec(route)?.[1];
     expect(target).toBe(`${main}:5678`);
     await swarm.manager.createService({
       Name: `edge-${id}`,
