@@ -130,7 +130,7 @@ export const purgeCommand: Command = {
     }
     const { url: sharedUrl, apiKey } = settings.sharedN8nApi;
     const sharedN8n = apiKey ? { baseUrl: sharedUrl ?? config.platform.spec.sharedN8n.url, apiKey } : undefined;
-    const edges = openPurgeEdges({ environment, docker: dockerClient(settings.dockerHost, 10_000), routesDir: settings.routesDir, tenantDatabaseUrl: settings.tenantDatabaseUrl, store, sharedN8n });
+    const edges = openPurgeEdges({ environment, docker: dockerClient(settings.dockerHost, 10_000), routesDir: settings.routesDir, tenantDatabaseUrl: settings.tenantDatabaseUrl, store, sharedN8n, runtime: config.platform.spec.runtime });
     try {
       const plan = planPurge(await edges.observe(tenant, configTenants), tenant);
       if (plan.refused) return printRefusal(io, format, plan, plan.refused);

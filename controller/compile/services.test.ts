@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DesiredService } from '../model.js';
 import { compileTenant } from './compile-tenant.js';
 import { exampleCompileContext, examplePlatform, loadedTenant } from './fixtures.js';
-import { regionConstraint, updateOrderFor } from './services.js';
+import { regionConstraint, serviceHealthcheck, SERVICE_MIN_START_PERIOD_SECONDS, updateOrderFor } from './services.js';
 
 const base = examplePlatform();
 const platform = { ...base, spec: { ...base.spec, runtime: 'swarm' as const } };
@@ -30,6 +30,15 @@ describe('compileTenant on a swarm (spec.runtime: swarm)', () => {
     const [main, worker] = services({ mode: 'dedicated', plan: 'pro', resources: { workers: 2 } }) as [DesiredService, DesiredService];
 
     for (const s of [main, worker]) expect(s.env).toMatchObject({ QUEUE_BULL_PREFIX: 'rp9:acme', N8N_REDIS_KEY_PREFIX: 'rp9:acme:n8n' });
+  });
+
+  it('gives the health check a start period long enough for first migrations (Swarm replaces an unhealthy task), keeping a longer one', () => {
+    const [main, worker] = services({ mode: 'dedicated', plan: 'pro' }) as [DesiredService, DesiredService];
+
+    expect(context.healthcheck.startPeriodSeconds).toBe(60);
+    expect(main.healthcheck).toEqual({ ...context.healthcheck, startPeriodSeconds: SERVICE_MIN_START_PERIOD_SECONDS });
+    expect(worker.healthcheck.startPeriodSeconds).toBe(SERVICE_MIN_START_PERIOD_SECONDS);
+    expect(serviceHealthcheck({ ...context.healthcheck, startPeriodSeconds: 900 }).startPeriodSeconds).toBe(900);
   });
 
   it('places both services by a constraint on the tenant region, with the dotted node label', () => {

@@ -17,6 +17,20 @@ export function regionConstraint(region: string): string {
 
 export type ServicePort = DesiredService['ports'][number];
 
+/**
+ * The least health-check start period of a service. Unlike one engine, which
+ * only marks a container unhealthy, Swarm replaces an unhealthy task: with the
+ * container default (60 s, then 6 failures 10 s apart) a main still running
+ * its first migrations on a loaded node, or under a small CPU limit, would be
+ * killed mid-migration and start over. A probe that succeeds ends the start
+ * period at once, so a healthy n8n is not held back by it.
+ */
+export const SERVICE_MIN_START_PERIOD_SECONDS = 300;
+
+export function serviceHealthcheck(healthcheck: DesiredContainer['healthcheck']): DesiredContainer['healthcheck'] {
+  return { ...healthcheck, startPeriodSeconds: Math.max(healthcheck.startPeriodSeconds, SERVICE_MIN_START_PERIOD_SECONDS) };
+}
+
 /** With a fixed host port the new task cannot start before the old one stops (start-first waits forever). */
 export function updateOrderFor(ports: readonly ServicePort[]): DesiredService['updateOrder'] {
   return ports.length > 0 ? 'stop-first' : 'start-first';
@@ -49,11 +63,12 @@ function service(container: DesiredContainer, name: string, replicas: number, po
   const { [LABEL.specHash]: _containerHash, ...labels } = container.labels;
   const constraints = [regionConstraint(region)];
   const updateOrder = updateOrderFor(ports);
+  const healthcheck = serviceHealthcheck(container.healthcheck);
   const hash = stableHash({
     command: container.command,
     constraints,
     env: container.env,
-    healthcheck: container.healthcheck,
+    healthcheck,
     image: container.image,
     kind: 'service',
     labels,
@@ -81,7 +96,7 @@ function service(container: DesiredContainer, name: string, replicas: number, po
     region,
     constraints,
     mounts: container.mounts,
-    healthcheck: container.healthcheck,
+    healthcheck,
     network: container.network,
     ports,
     updateOrder,

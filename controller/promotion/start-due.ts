@@ -5,6 +5,7 @@ import type { Logger } from '../../kernel/log/logger.js';
 import type { OperationEngine } from '../operations/engine.js';
 import type { GoodConfig } from '../reconcile/config-tracker.js';
 import type { Store } from '../store/index.js';
+import { notOnSwarm } from '../swarm/not-on-swarm.js';
 import { duePromotions, promotionViews } from './views.js';
 
 /**
@@ -14,7 +15,17 @@ import { duePromotions, promotionViews } from './views.js';
 export async function startDuePromotions(engine: OperationEngine, store: Store, good: GoodConfig, now: Date, logger: Logger, notConfigured: Set<string> = new Set()): Promise<string[]> {
   const views = promotionViews(await store.operations.listByKind('promotion', 1000), now);
   const started: string[] = [];
+  // On a swarm no promotion starts: the tenant stays on the shared route (its dedicated services may run, unused).
+  const refusal = notOnSwarm(good.platform, 'promotions');
   for (const due of duePromotions(good.config.tenants, views, now, good.commit)) {
+    if (refusal) {
+      const key = `${due.tenant}@${due.input.generation}`;
+      if (!notConfigured.has(key)) {
+        notConfigured.add(key);
+        logger.warn('promotion due but not started: the tenant stays on the shared route (logged once per tenant and generation)', { tenant: due.tenant, code: refusal.code, error: refusal.message, window: due.input.window });
+      }
+      continue;
+    }
     try {
       const op = await engine.start('promotion', due.tenant, { ...due.input });
       started.push(op.id);

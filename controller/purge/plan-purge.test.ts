@@ -11,6 +11,9 @@ const globexDatabase: ObservedResource = { kind: 'database', name: 'rp9_globex',
 const acmeMain: ObservedResource = {
   kind: 'container', id: 'c1', name: 'rp9-acme-main', tenant: 'acme', role: 'main', image: 'rp9/n8n:1', state: 'running', cpu: 1, memoryMb: 512, hash: 'h', labels: {},
 };
+const acmeWorkerService: ObservedResource = {
+  kind: 'service', id: 's1', name: 'rp9-acme-worker', tenant: 'acme', role: 'worker', image: 'rp9/n8n:1', replicas: 0, cpu: 1, memoryMb: 512, hash: 'h', drifted: false, running: 0, waiting: [], labels: {},
+};
 const acmeRoute: ObservedResource = { kind: 'route', name: 'acme', tenant: 'acme', hash: 'h', hosts: ['acme.example.com'] };
 
 function inventory(overrides: Partial<PurgeInventory> = {}): PurgeInventory {
@@ -92,6 +95,24 @@ const cases: Case[] = [
     name: 'refused: its container still runs (the controller has not removed it yet)',
     input: inventory({ observed: { availability: ALL_UP, resources: [acmeMain, acmeVolume] } }),
     expected: { refused: 'purge.tenant-running', steps: [], notes: [] },
+  },
+  {
+    name: 'refused on a swarm: a service of the tenant is still there (even scaled to 0)',
+    input: inventory({ runtime: 'swarm', observed: { availability: ALL_UP, resources: [acmeWorkerService, acmeDatabase] } }),
+    expected: { refused: 'purge.tenant-running', steps: [], notes: [] },
+  },
+  {
+    name: 'a removed swarm tenant: database, role and secrets; the node-local volumes are named as left behind',
+    input: inventory({ runtime: 'swarm', observed: { availability: ALL_UP, resources: [acmeDatabase, globexDatabase] } }),
+    expected: {
+      steps: [
+        { kind: 'database', name: 'rp9_acme' },
+        { kind: 'role', name: 'rp9_acme' },
+        { kind: 'secret', name: 'db-password' },
+        { kind: 'secret', name: 'encryption-key' },
+      ],
+      notes: ['swarm: the node-local volume rp9-acme-data on the nodes that ran the tenant\'s tasks is not purged (docker volume rm rp9-acme-data on each node)'],
+    },
   },
   {
     name: 'refused: its route is still there',

@@ -3,7 +3,7 @@
 // deletes it: the volumes rp9 labelled for the tenant, its database and login
 // role, its secrets and any status row left in the store. Pure: the inputs are
 // what was observed, the output is a value the CLI prints or applies.
-import { databaseName } from '../compile/names.js';
+import { databaseName, volumeName } from '../compile/names.js';
 import type { ObservedState } from '../model.js';
 
 export type PurgeKind = 'volume' | 'database' | 'role' | 'n8n-user' | 'secret' | 'status';
@@ -30,6 +30,8 @@ export interface PurgeInventory {
   roles: readonly string[];
   /** The tenant's rows in the state store. */
   store: { secrets: readonly string[]; status: boolean };
+  /** platform.spec.runtime of the config (default docker): on a swarm, `observed` holds services, and volumes are node-local (not seen). */
+  runtime?: 'docker' | 'swarm';
   /** A shared tenant's member on the shared n8n (recorded in the store), and whether the shared n8n's API is configured to delete it. */
   sharedMember?: { userId: string; email: string; api: { available: boolean; reason?: string } };
 }
@@ -68,6 +70,10 @@ export function planPurge(inventory: PurgeInventory, tenant: string): PurgePlan 
     if (databases.includes(role) || (role === databaseName(tenant) && hasPassword)) roles.push(role);
     else notes.push(`role ${role} exists but rp9 has no database or password for tenant ${tenant}; left alone`);
   }
+  if (inventory.runtime === 'swarm') {
+    // The engine made the volume on whichever node ran a task; the manager sees only its own.
+    notes.push(`swarm: the node-local volume ${volumeName(tenant)} on the nodes that ran the tenant's tasks is not purged (docker volume rm ${volumeName(tenant)} on each node)`);
+  }
   const steps: PurgeStep[] = [
     ...volumes.map((name): PurgeStep => ({ kind: 'volume', name })),
     ...databases.map((name): PurgeStep => ({ kind: 'database', name })),
@@ -104,7 +110,7 @@ function refusal(inventory: PurgeInventory, tenant: string): PurgeRefusal | unde
     return { code: 'purge.unobservable', message: `cannot see everything tenant ${tenant} may hold, so nothing is purged (${unreadable.join('; ')})` };
   }
   const serving = inventory.observed.resources
-    .filter((r) => r.tenant === tenant && (r.kind === 'container' || r.kind === 'route'))
+    .filter((r) => r.tenant === tenant && (r.kind === 'container' || r.kind === 'service' || r.kind === 'route'))
     .map((r) => `${r.kind} ${r.name}`);
   if (serving.length > 0) {
     return {

@@ -19,6 +19,8 @@ export interface PurgeEdgeSettings {
   /** Admin URL of the tenant database server; undefined: not configured (the purge is then refused). */
   tenantDatabaseUrl: string | undefined;
   store: Pick<Store, 'secrets' | 'status' | 'sharedMembers'>;
+  /** platform.spec.runtime: on a swarm, `docker` is a manager and the tenant's services are observed (default docker). */
+  runtime?: 'docker' | 'swarm';
   /** The shared n8n's public API (an owner's key), to delete a shared tenant's user; undefined: not configured. */
   sharedN8n?: N8nConnection | undefined;
 }
@@ -41,7 +43,7 @@ export function openPurgeEdges(settings: PurgeEdgeSettings): PurgeEdges {
     const databases = settings.tenantDatabaseUrl ? createDatabaseAdmin(settings.tenantDatabaseUrl) : undefined;
     let observed: ObservedState;
     try {
-      observed = await observePlatform({ environment, docker, routesDir: settings.routesDir, ...(databases ? { databases } : {}) });
+      observed = await observePlatform({ environment, docker, routesDir: settings.routesDir, runtime: settings.runtime ?? 'docker', ...(databases ? { databases } : {}) });
     } finally {
       await databases?.close();
     }
@@ -56,7 +58,7 @@ export function openPurgeEdges(settings: PurgeEdgeSettings): PurgeEdges {
     const [secrets, status, member] = await Promise.all([store.secrets.names(tenant), store.status.get(tenant), store.sharedMembers.get(tenant)]);
     const api = settings.sharedN8n ? { available: true } : { available: false, reason: 'set RP9_SHARED_N8N_API_KEY (and RP9_SHARED_N8N_URL) to delete it' };
     return {
-      environment, configTenants, observed, roles, store: { secrets, status: status !== undefined },
+      environment, configTenants, observed, roles, store: { secrets, status: status !== undefined }, runtime: settings.runtime ?? 'docker',
       ...(member ? { sharedMember: { userId: member.userId, email: member.email, api } } : {}),
     };
   }

@@ -24,6 +24,7 @@ import type { DatabaseAdmin } from '../postgres/tenant-databases.js';
 import { createApplyPorts } from '../runtime/apply-ports.js';
 import { compileContextFor, type ControllerSettings } from '../runtime/settings.js';
 import type { Store } from '../store/index.js';
+import { refuseOnSwarm } from '../swarm/not-on-swarm.js';
 import { sandboxOf, sandboxTenant, withSandboxLabels } from './sandbox.js';
 import { createSandboxStack, type SandboxStack } from './sandbox-stack.js';
 
@@ -102,7 +103,12 @@ export function sandboxRuntime(options: SandboxRuntimeOptions): { restore: Resto
     secrets: store.secrets,
     masterKey: () => store.masterKey(),
     adminUrl: settings.tenantDatabaseUrl,
-    sandboxDesired: (tenant, sandbox, expiresAt) => sandboxDesiredFor(settings, options.config(), tenant, sandbox, expiresAt),
+    sandboxDesired: (tenant, sandbox, expiresAt) => {
+      // The restore's first step: on a swarm it ends here, before any database or container is made.
+      const config = options.config();
+      if (config) refuseOnSwarm(config.platform, 'restore sandboxes and drills');
+      return sandboxDesiredFor(settings, config, tenant, sandbox, expiresAt);
+    },
     stack,
     exportItems: (container, what) => exportItems(docker, container, what),
     sandboxN8n: {
@@ -119,6 +125,8 @@ export function sandboxRuntime(options: SandboxRuntimeOptions): { restore: Resto
       const config = options.config();
       const loaded = config?.tenants.find((t) => t.name === tenant);
       if (!config || !loaded) return undefined;
+      // check-backup's first call: on a swarm the restore ends before the pre-restore backup or any stop.
+      refuseOnSwarm(config.platform, 'in-place restores');
       const { colour } = await liveStackOf(store.operations, tenant);
       return compileTenantWith(config.platform, loaded, containerTemplate(compileContextFor(settings, config.platform)), undefined, undefined, colour);
     },

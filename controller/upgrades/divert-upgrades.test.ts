@@ -41,6 +41,19 @@ describe('divertUpgrades', () => {
     expect(renderPlanText(diverted)).toContain('» operation upgrade 1.123.81 → 2.41.1 (blue/green, no downtime)');
   });
 
+  it('on a swarm a version change is a rolling update of the services, not a blue/green operation', () => {
+    const swarmPlatform = { ...platform, spec: { ...platform.spec, runtime: 'swarm' as const } };
+    const swarmDesired = (version: string) => compileDesired(swarmPlatform, [dedicated(version)], context);
+    const planned = plan(swarmDesired('2.41.1'), convergedObserved(swarmDesired('1.123.81')), options);
+    expect(planned.tenants[0]?.actions.map((a) => `${a.op} ${a.kind} ${a.name} [${a.changes.map((c) => c.field).join(',')}]`)).toEqual([
+      'update service rp9-acme-main [image]',
+      'update service rp9-acme-worker [image]',
+    ]);
+    const { plan: diverted, start } = divertUpgrades(planned, NONE);
+    expect(start).toEqual([]);
+    expect(diverted).toBe(planned);
+  });
+
   it('a change that is not a version change still recreates (env, resources)', () => {
     const planned = plan(desiredOf(dedicated('2.41.1', { resources: { cpu: 2, memoryMb: 2048, workers: 2 } })), observedAt('2.41.1'), options);
     const { plan: diverted, start } = divertUpgrades(planned, NONE);

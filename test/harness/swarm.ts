@@ -10,8 +10,22 @@
 // Started once per test file (beforeAll) and always torn down (afterAll,
 // also after a failed start): services, swarm, daemons, namespaces, cgroups
 // and the temp dir. The recipe is measured in docs/scale-out.md#tests.
+//
+// Reaching across: the root namespace (the test process, the harness's
+// PostgreSQL and Redis on 127.0.0.1) and the swarm's namespaces share no
+// network, and none is added to the root namespace (no root veth, no root
+// address, so nothing collides with another run). They share the filesystem,
+// so traffic crosses over a unix socket: a small forwarder process runs in
+// the hub namespace (`ip netns exec <hub> node …`), and the test process holds
+// the other end. `exposeToNodes` makes a loopback service reachable from the
+// nodes and their tasks at the hub's bridge address 10.239.0.254 (tasks leave
+// through docker_gwbridge unmasqueraded, `--iptables=false`; the hub routes
+// each node's local pool back through that node). `reachFromHost` gives the
+// test process a loopback port that reaches an address inside the swarm, such
+// as a host-mode published port of a node.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -46,10 +60,42 @@ export interface TestSwarm {
   waitNodeState(node: 'a' | 'b', state: 'ready' | 'down', timeoutMs?: number): Promise<void>;
   /** Copies images from node A to node B (`docker save | docker load`), so both have the same image ids. */
   shareImages(references: string[]): Promise<void>;
+  /**
+   * Makes `127.0.0.1:port` of the root namespace (a harness service) reachable from
+   * both nodes and from their tasks at the returned address (the hub's bridge address, same port).
+   */
+  exposeToNodes(port: number): Promise<{ host: string; port: number }>;
+  /** A `127.0.0.1` port of the root namespace that reaches `address:port` inside the swarm (e.g. a node's host-mode published port). */
+  reachFromHost(address: string, port: number): Promise<{ host: string; port: number }>;
   stop(): Promise<void>;
 }
 
 let started = 0;
+
+/** The hub's own address on the bridge the nodes share: where exposed harness services listen. */
+export const SWARM_HUB_ADDRESS = '10.239.0.254';
+
+/**
+ * The forwarder that runs inside the hub namespace: `tcp-to-unix <address> <port> <socket>`
+ * listens on TCP and connects each client to the unix socket; `unix-to-tcp <socket> <address> <port>`
+ * the other way. It prints `ready` once listening and exits when its stdin closes (the test process went away).
+ */
+const HUB_FORWARDER = `
+import { createConnection, createServer } from 'node:net';
+const [mode, a, b, c] = process.argv.slice(2);
+const pipe = (client, upstream) => {
+  client.pipe(upstream).pipe(client);
+  const end = () => { client.destroy(); upstream.destroy(); };
+  client.on('error', end); upstream.on('error', end); client.on('close', end); upstream.on('close', end);
+};
+const server = mode === 'tcp-to-unix'
+  ? createServer((client) => pipe(client, createConnection({ path: c })))
+  : createServer((client) => pipe(client, createConnection({ host: b, port: Number(c) })));
+server.on('error', (error) => { console.error(error.message); process.exit(1); });
+if (mode === 'tcp-to-unix') server.listen(Number(b), a, () => console.log('ready'));
+else server.listen(a, () => console.log('ready'));
+process.stdin.on('end', () => process.exit(0)).resume();
+`;
 
 /** The cgroup v1 controllers dockerd needs, remounted in its own mount namespace (`ip netns exec` hides them). */
 const CGROUP_CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids'];
@@ -84,7 +130,12 @@ export async function startSwarm(regions: { a: string; b: string }): Promise<Tes
   const nodes: Partial<Record<'a' | 'b', SwarmNode>> = {};
   const logs: Record<string, string> = {};
 
+  const forwarders: ChildProcess[] = [];
+  const servers: Server[] = [];
+
   async function teardown(): Promise<void> {
+    for (const child of forwarders) child.kill('SIGKILL');
+    for (const server of servers) server.close();
     // Thaw first: a frozen daemon can neither leave nor stop.
     for (const node of Object.values(nodes)) process.kill(node.pid, 'SIGCONT');
     const manager = nodes.a?.docker;
@@ -112,6 +163,7 @@ export async function startSwarm(regions: { a: string; b: string }): Promise<Tes
     await run('ip', ['-n', hub, 'link', 'set', 'lo', 'up']);
     await run('ip', ['-n', hub, 'link', 'add', bridge, 'type', 'bridge']);
     await run('ip', ['-n', hub, 'link', 'set', bridge, 'up']);
+    await run('ip', ['-n', hub, 'addr', 'add', `${SWARM_HUB_ADDRESS}/24`, 'dev', bridge]);
     for (const [i, id] of (['a', 'b'] as const).entries()) {
       const ns = `${tag}${id}`;
       const address = `10.239.0.${i + 1}`;
@@ -146,6 +198,8 @@ export async function startSwarm(regions: { a: string; b: string }): Promise<Tes
       const docker = new Docker({ socketPath });
       await waitFor(`swarm node ${id} dockerd`, async () => { await docker.ping(); return true; }, 150, 100);
       nodes[id] = { id, hostname, docker, socketPath, address, pid: child.pid ?? 0 };
+      // Tasks reach the hub from the node's docker_gwbridge (its local pool) without NAT: the way back goes through the node.
+      await run('ip', ['-n', hub, 'route', 'add', `10.239.${32 * i + 64}.0/19`, 'via', address]);
     }
     const a = nodes.a as SwarmNode;
     const b = nodes.b as SwarmNode;
@@ -169,6 +223,39 @@ export async function startSwarm(regions: { a: string; b: string }): Promise<Tes
   const a = nodes.a as SwarmNode;
   const b = nodes.b as SwarmNode;
   const byId = { a, b };
+  const forwarderScript = join(dir, 'hub-forwarder.mjs');
+  await writeFile(forwarderScript, HUB_FORWARDER);
+  let sockets = 0;
+
+  /** Starts the hub-side forwarder; resolves once it listens. */
+  async function hubForwarder(args: string[]): Promise<void> {
+    const child = spawn('ip', ['netns', 'exec', hub, process.execPath, forwarderScript, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    forwarders.push(child);
+    let output = '';
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    await waitFor(`hub forwarder ${args.join(' ')}`, async () => {
+      if (child.exitCode !== null) throw new Error(`hub forwarder exited ${child.exitCode}: ${output}`);
+      return output.includes('ready');
+    }, 100, 100).catch((error: Error) => {
+      throw new Error(`${error.message}\n${output}`);
+    });
+  }
+
+  /** A server in this process whose clients are piped to `connect()`. */
+  function listenPiped(connect: () => ReturnType<typeof createConnection>, listen: (server: Server, ready: () => void) => void): Promise<Server> {
+    const server = createServer((client) => {
+      const upstream = connect();
+      client.pipe(upstream).pipe(client);
+      const end = () => { client.destroy(); upstream.destroy(); };
+      client.on('error', end); upstream.on('error', end); client.on('close', end); upstream.on('close', end);
+    });
+    servers.push(server);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      listen(server, () => resolve(server));
+    });
+  }
 
   async function nodeOf(id: 'a' | 'b'): Promise<{ ID: string; Version: { Index: number }; Spec: Record<string, unknown>; Status: { State: string } }> {
     const all = (await a.docker.listNodes()) as { ID: string; Version: { Index: number }; Spec: Record<string, unknown>; Status: { State: string }; Description: { Hostname: string } }[];
@@ -201,6 +288,20 @@ export async function startSwarm(regions: { a: string; b: string }): Promise<Tes
         const loading = (await b.docker.loadImage(saved as never)) as unknown as NodeJS.ReadableStream;
         await new Promise<void>((resolve, reject) => { loading.on('end', resolve).on('error', reject).resume(); });
       }
+    },
+    async exposeToNodes(port) {
+      sockets += 1;
+      const path = join(dir, `to-host-${sockets}.sock`);
+      await listenPiped(() => createConnection({ host: '127.0.0.1', port }), (server, ready) => server.listen(path, ready));
+      await hubForwarder(['tcp-to-unix', SWARM_HUB_ADDRESS, String(port), path]);
+      return { host: SWARM_HUB_ADDRESS, port };
+    },
+    async reachFromHost(address, port) {
+      sockets += 1;
+      const path = join(dir, `to-swarm-${sockets}.sock`);
+      await hubForwarder(['unix-to-tcp', path, address, String(port)]);
+      const server = await listenPiped(() => createConnection({ path }), (listening, ready) => listening.listen(0, '127.0.0.1', ready));
+      return { host: '127.0.0.1', port: (server.address() as { port: number }).port };
     },
     stop: teardown,
   };
