@@ -13,23 +13,26 @@
 //     from the gate's start until 30 s after the swap): how many failed (not
 //     200) before the hold, between hold and swap and after it, and the
 //     interruption in seconds (first to last failure).
-// The route follower stands in for Traefik's file provider (not installable
-// here): each request reads the tenant's route file and goes to its server
-// (a container is reached at its address on the tenant network; the held
-// route's suspended page at the controller's /suspended). Traefik applies a changed file
-// after its file watcher fires, so its real switch comes a little later.
+// The route follower (test/e2e/support/route-follower.ts, shared with the
+// upgrade e2e) stands in for Traefik's file provider (not installable here):
+// each request reads the tenant's route file and goes to its server (a
+// container at its address on the tenant network; the held route's target,
+// the controller's suspended page, served on loopback by the same handler).
+// Traefik applies a changed file after its file watcher fires, so its real
+// switch comes a little later.
 // Starts its own PostgreSQL, Redis and dockerd (test harness, via tsx) and
 // imports both n8n images into that dockerd (about a minute each). Needs root
 // and the n8n image cache (deploy/n8n-image/prepare.sh).
 //   npm run build && node bench/upgrade.bench.mjs
-//   RP9_OPERATIONS_INTERVAL_SECONDS (default the controller's 30), RP9_BENCH_WATCH_MINUTES (default 1)
+//   RP9_OPERATIONS_INTERVAL_SECONDS (default the controller's 30), RP9_BENCH_WATCH_MINUTES (default 1),
+//   RP9_BENCH_LOAD_EVERY_MS (default 100: the issue's rate; one queue execution per request, which a
+//   one-worker 1.x tenant on a loaded 2-core host does not sustain, so 500 shows the swap's own failures)
 // The tenant has no scheduled backups and the platform no drills: either would
 // hold the upgrade back (one operation per tenant at a time).
 // Prints figures; asserts nothing about time.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, request } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,7 +47,7 @@ if (!existsSync(join(dist, 'runtime/run-controller.js'))) {
 }
 const SECRET = 'bench-webhook-secret';
 const TENANT = 'upb';
-const LOAD_EVERY_MS = 100;
+const LOAD_EVERY_MS = Number(process.env.RP9_BENCH_LOAD_EVERY_MS ?? 100);
 const WATCH_MINUTES = Number(process.env.RP9_BENCH_WATCH_MINUTES ?? 1);
 /** How long the load goes on after the swap (blue serving). */
 const SETTLE_SECONDS = 30;
@@ -60,6 +63,7 @@ const { createConfigRepo, commitFiles } = await import('../test/fixtures/git-rep
 const { platformYaml } = await import('../test/e2e/bots-support.ts');
 const { realN8nTenantYaml } = await import('../test/e2e/support/n8n-tenant.ts');
 const { ownerConnection, createWorkload, callWebhookUntilServed, WEBHOOK_HEADER } = await import('../test/e2e/support/n8n-workload.ts');
+const { startRouteFollower, startSuspendedPage, startLoad } = await import('../test/e2e/support/route-follower.ts');
 const { runController } = await import(join(dist, 'runtime/run-controller.js'));
 const { controllerSettings } = await import(join(dist, 'runtime/settings.js'));
 const { createLogger } = await import(join(root, 'dist/kernel/log/logger.js'));
@@ -94,70 +98,6 @@ async function waitFor(what, check, timeoutMs, intervalMs = 500) {
   }
 }
 
-/** The route follower: each request goes where the tenant's route file says now (Traefik's file provider, without its watch delay). */
-async function startRouteFollower(routeFile, docker, network) {
-  const addresses = new Map();
-  async function target() {
-    const text = await readFile(routeFile, 'utf8');
-    const url = new URL(/url:\s*"?([^"\s]+)"?/.exec(text)[1]);
-    if (!/^[\d.]+$/.test(url.hostname)) {
-      if (!addresses.has(url.hostname)) {
-        const info = await docker.getContainer(url.hostname).inspect();
-        addresses.set(url.hostname, info.NetworkSettings.Networks[network].IPAddress);
-      }
-      url.hostname = addresses.get(url.hostname);
-    }
-    return url;
-  }
-  const server = createServer(async (req, res) => {
-    try {
-      const to = await target();
-      // The held route's target is the controller's suspended page (503 + Retry-After): asked for as /suspended,
-      // since the follower's requests carry no tenant host.
-      const path = to.hostname === '127.0.0.1' ? '/suspended' : to.pathname.replace(/\/$/, '') + req.url;
-      const upstream = request({ host: to.hostname, port: to.port, method: req.method, path, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode, answer.headers);
-        answer.pipe(res);
-      });
-      upstream.on('error', (error) => {
-        res.writeHead(502).end(`route follower: ${error.message}`);
-      });
-      req.pipe(upstream);
-    } catch (error) {
-      res.writeHead(502).end(`route follower: ${error.message}`);
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-/** One GET every LOAD_EVERY_MS, each on its own (no waiting for the previous one); every answer kept with its start time. */
-function startLoad(url, started) {
-  const results = [];
-  const pending = new Set();
-  const timer = setInterval(() => {
-    const at = (performance.now() - started) / 1000;
-    const call = fetch(url, { headers: { [WEBHOOK_HEADER.name]: WEBHOOK_HEADER.value }, signal: AbortSignal.timeout(30_000) })
-      .then(async (r) => {
-        const body = await r.text();
-        results.push({ at, status: r.status, ms: performance.now() - started - at * 1000, body: body.slice(0, 120) });
-      })
-      .catch((error) => results.push({ at, status: 0, ms: performance.now() - started - at * 1000, body: String(error.message) }));
-    pending.add(call);
-    void call.finally(() => pending.delete(call));
-  }, LOAD_EVERY_MS);
-  const handle = {
-    results,
-    stopped: false,
-    async stop() {
-      handle.stopped = true;
-      clearInterval(timer);
-      await Promise.allSettled([...pending]);
-    },
-  };
-  return handle;
-}
-
 const temp = await mkdtemp(join(tmpdir(), 'rp9-bench-upgrade-'));
 const dockerd = await startDockerd(`rp9u${process.pid % 100000}`);
 const [postgres, redis] = await Promise.all([startPostgres({ alsoListenOn: dockerd.gateway }), startRedis({ alsoListenOn: dockerd.gateway })]);
@@ -167,7 +107,9 @@ const environment = `bench-upg-${id}`;
 const network = `rp9-bench-upg-${id}`;
 let controller;
 let follower;
+let suspended;
 let load;
+let loadStopped = false;
 let git;
 // A bench stopped by a signal still removes its controller, containers, dockerd, PostgreSQL and Redis.
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
@@ -192,6 +134,8 @@ try {
   }, { root: dir });
   git = await startGitServer(dir);
   const port = await freePort();
+  // The held route's target: the controller's own suspended page (503 + Retry-After), served on loopback.
+  suspended = await startSuspendedPage();
   const env = {
     PATH: process.env.PATH,
     DATABASE_URL: postgres.url.replace(/\/postgres$/, '/bench_store'),
@@ -201,7 +145,7 @@ try {
     RP9_DOCKER_NETWORK: network,
     RP9_CONTAINER_POSTGRES: `${dockerd.gateway}:${new URL(postgres.url).port}`,
     RP9_CONTAINER_REDIS: `${dockerd.gateway}:${new URL(redis.url).port}`,
-    RP9_SUSPENDED_URL: `http://127.0.0.1:${port}`,
+    RP9_SUSPENDED_URL: suspended.url,
     RP9_GITHUB_WEBHOOK_SECRET: SECRET,
     RP9_INTERVAL_SECONDS: '3600',
     RP9_HEALTH_TIMEOUT_SECONDS: '600',
@@ -257,13 +201,16 @@ try {
     const step = latest?.steps[latest.currentStep]?.name;
     if (!load && latest && (step === 'gate' || step === 'swap')) {
       loadAt = now;
-      load = startLoad(webhookUrl, started);
+      load = startLoad(webhookUrl, { everyMs: LOAD_EVERY_MS, headers: { [WEBHOOK_HEADER.name]: WEBHOOK_HEADER.value }, timeoutMs: 30_000, origin: started });
     }
     const route = await readFile(routeFile, 'utf8').catch(() => '');
-    if (heldAt === undefined && route.includes(`127.0.0.1:${port}`)) heldAt = now;
+    if (heldAt === undefined && route.includes(suspended.url)) heldAt = now;
     if (swappedAt === undefined && route.includes(`rp9-${TENANT}-blue-main`)) swappedAt = now;
     const settled = swappedAt !== undefined && now - swappedAt >= SETTLE_SECONDS;
-    if (load && !load.stopped && (settled || latest?.finishedAt)) await load.stop();
+    if (load && !loadStopped && (settled || latest?.finishedAt)) {
+      loadStopped = true;
+      await load.stop();
+    }
     return latest?.finishedAt ? latest : undefined;
   }, 60 * 60_000, 100);
   await load?.stop();
@@ -304,6 +251,7 @@ try {
 async function cleanup() {
   await load?.stop().catch(() => undefined);
   await follower?.close().catch(() => undefined);
+  await suspended?.close().catch(() => undefined);
   await controller?.stop().catch(() => undefined);
   await git?.stop?.().catch(() => undefined);
   for (const c of await docker.listContainers({ all: true, filters: { label: [`rp9.io/environment=${environment}`] } }).catch(() => [])) {
