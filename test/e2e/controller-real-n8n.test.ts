@@ -258,12 +258,13 @@ describe('the controller brings up a dedicated tenant on the real n8n image', ()
     const prefix = `rp9:${tenant}:n8n`;
     const webhookKey = `${prefix}:cache:webhook:GET-${workload.webhookPath}`;
     expect(await redisKeys(redisUrl, `${prefix}:cache:*`)).toEqual(expect.arrayContaining([webhookKey]));
+    // Every key naming this webhook (its path is unique to this run) is the tenant's: none under n8n's default
+    // `n8n:` prefix. (The harness Redis is shared by the whole run: other files' n8n, such as the shared n8n, which
+    // is not rp9's and keeps the default, may hold `n8n:*` keys and channels, so this asserts on this tenant only.)
     expect((await redisKeys(redisUrl)).filter((key) => key.includes(workload.webhookPath))).toEqual([webhookKey]);
-    expect(await redisKeys(redisUrl, 'n8n:cache:*')).toEqual([]);
-    // 2.x's pub/sub: main and the worker listen on the tenant's command channel, nobody on n8n's default ones.
-    const subscribers = await channelSubscribers(redisUrl, [`${prefix}:n8n.commands`, 'n8n:n8n.commands', 'n8n:n8n.worker-response']);
+    // 2.x's pub/sub: main and the worker listen on the tenant's command channel.
+    const subscribers = await channelSubscribers(redisUrl, [`${prefix}:n8n.commands`]);
     expect(subscribers[`${prefix}:n8n.commands`]).toBeGreaterThanOrEqual(2);
-    expect(subscribers).toMatchObject({ 'n8n:n8n.commands': 0, 'n8n:n8n.worker-response': 0 });
 
     await api.unpublishWorkflow(connection, workload.workflow.id);
     expect((await api.getWorkflow(connection, workload.workflow.id)).active).toBe(false);
