@@ -104,8 +104,17 @@ function nodeDocker(hostname: string): Docker {
 }
 
 /** The logs of every running task of `service`, joined. */
+/**
+ * The logs of every container of the service's tasks on both nodes, the stopping or stopped ones too: after a
+ * scale-down, the task Swarm removes may still take a job until its container stops (seen: the webhook right after
+ * workers 2 → 1 ran on the worker being shut down), and that is still a worker task running it.
+ */
 async function serviceLogs(service: string): Promise<string> {
-  const logs = await Promise.all((await runningTasks(service)).map(async (t) => plainLog(await containerLogs(nodeDocker(t.node).getContainer(t.container)))));
+  const logs: string[] = [];
+  for (const node of [swarm.nodes.a, swarm.nodes.b]) {
+    const containers = await node.docker.listContainers({ all: true, filters: { label: [`com.docker.swarm.service.name=${service}`] } });
+    for (const c of containers) logs.push(plainLog(await containerLogs(node.docker.getContainer(c.Id)).catch(() => '')));
+  }
   return logs.join('\n');
 }
 
