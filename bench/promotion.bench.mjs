@@ -28,7 +28,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer as createNetServer } from 'node:net';
+import { freePort, sleep, waitFor } from './bench-support.mjs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,28 +73,9 @@ const { default: Docker } = await import('dockerode');
 const { default: pg } = await import('pg');
 
 const print = (line) => process.stdout.write(`${line}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const seconds = (ms) => (ms / 1000).toFixed(1);
 
-async function freePort() {
-  const server = createNetServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitFor(what, check, timeoutMs, intervalMs = 500) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    const value = await check().catch((error) => void (last = error));
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs / 1000} s${last ? `: ${last.message}` : ''}`);
-    await sleep(intervalMs);
-  }
-}
 
 function tenantYaml(promotion) {
   return [

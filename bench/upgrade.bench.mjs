@@ -33,7 +33,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer as createNetServer } from 'node:net';
+import { freePort, sleep, waitFor } from './bench-support.mjs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,30 +73,12 @@ const { default: Docker } = await import('dockerode');
 const { default: pg } = await import('pg');
 
 const print = (line) => process.stdout.write(`${line}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The real-n8n tests' tenant file without scheduled backups (the upgrade's own pre-upgrade backup still runs). */
 function benchTenantYaml(version) {
   return `${realN8nTenantYaml(TENANT, { version })}  backups: { schedules: [] }\n`;
 }
 
-async function freePort() {
-  const server = createNetServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitFor(what, check, timeoutMs, intervalMs = 500) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs / 1000} s`);
-    await sleep(intervalMs);
-  }
-}
 
 const temp = await mkdtemp(join(tmpdir(), 'rp9-bench-upgrade-'));
 const dockerd = await startDockerd(`rp9u${process.pid % 100000}`);
