@@ -160,6 +160,52 @@ describe('operations loop', () => {
     }
   }, 120_000);
 
+  it("starts no shared tenant's backup this controller cannot take: not configured (warned once, the expected gauge still counts), or before the members pass made its user", async () => {
+    const own = await openStore({ memory: true, masterKey: randomBytes(32), notify: () => undefined });
+    try {
+      const lines: string[] = [];
+      const stream = new PassThrough();
+      stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+      const logger = createLogger({ level: 'warn', stream });
+      const objects = fsObjectStore(join(dir, 'backups-shared'));
+      const metrics = createMetrics({ defaultMetrics: false });
+      const { engine } = backupRuntime({ store: own, objects, tenantDatabaseAdminUrl: admin, logger: silentLogger(), runner: 'controller' });
+      const name = `${tenant}s`;
+      const loaded = loadConfig({
+        platform: { path: 'platform.yaml', bytes: await readFile(new URL('../../platform.yaml', import.meta.url)) },
+        tenants: [{ path: `tenants/${name}.yaml`, bytes: new TextEncoder().encode(`apiVersion: rp9.io/v1\nkind: Tenant\nmetadata: { name: ${name}, email: ops@acme.example.com }\nspec: { plan: starter, region: us-east, subdomain: ${name}, mode: shared, backups: { schedules: [daily] } }\n`) }],
+        problems: [],
+      });
+      if (!loaded.platform) throw new Error(JSON.stringify(loaded.diagnostics));
+      const good: GoodConfig = { commit: 'c1', platform: loaded.platform, config: loaded };
+      const now = new Date('2026-12-05T10:00:00Z');
+      const ticker = (sharedBackups: { exportable: boolean; membersManaged: boolean }) =>
+        createOperationsTicker({ intervalMs: 1000, engine, store: own, objects, config: () => good, isLeader: () => true, logger, metrics, now: () => now, sharedBackups });
+      const warned = () => lines.filter((l) => l.includes('backup.not-configured'));
+
+      // Embedded defaults: no shared n8n container or database. Nothing starts; one warning, however many passes.
+      const bare = ticker({ exportable: false, membersManaged: false });
+      for (let i = 0; i < 3; i += 1) expect((await bare.tick()).started).toEqual([]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await own.operations.list(name)).toEqual([]);
+      expect(warned()).toHaveLength(1);
+      expect(warned()[0]).toContain(name);
+      expect(warned()[0]).toContain('RP9_SHARED_N8N_CONTAINER');
+      // BackupMissed still counts: the schedule is expected since the first sight of it.
+      expect(await metrics.registry.metrics()).toContain(`rp9_backup_expected_since_timestamp_seconds{tenant="${name}",type="daily"} ${now.getTime() / 1000}`);
+
+      // Configured, with members managed by rp9: the backup waits for the tenant's user, then starts.
+      const managed = ticker({ exportable: true, membersManaged: true });
+      for (let i = 0; i < 2; i += 1) expect((await managed.tick()).started).toEqual([]);
+      await own.sharedMembers.upsert(name, { email: 'ops@acme.example.com', userId: 'u1', projectId: 'p1' });
+      const started = (await managed.tick()).started;
+      expect(await Promise.all(started.map(async (id) => (await own.operations.get(id))?.kind))).toEqual(['backup']);
+      expect(warned()).toHaveLength(1);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('warns once per tenant and generation about a due promotion this controller cannot run (promotion.not-configured)', async () => {
     const lines: string[] = [];
     const stream = new PassThrough();

@@ -16,6 +16,7 @@ import type { Metrics } from '../../kernel/metrics/registry.js';
 import { backupInput } from '../backups/naming.js';
 import { expiredBackups, retentionFor } from '../backups/retention.js';
 import { dueBackups, dueDrills, expectedSince, SCHEDULE_KINDS, type ScheduleKind, type TenantSchedule } from '../backups/schedule.js';
+import { scheduledBackupGate, type SharedBackupSettings } from '../backups/schedule-gate.js';
 import { isDrillable } from '../operations/drill.js';
 import type { OperationEngine } from '../operations/engine.js';
 import { startDueCleanups } from '../promotion/start-cleanups.js';
@@ -41,6 +42,8 @@ export interface OperationsLoopOptions {
   metrics?: Pick<Metrics, 'backupLastSuccess' | 'backupBytes' | 'backupExpectedSince'>;
   /** Removes expired restore sandboxes (controller/sandbox/sandbox-sweep.ts); returns their names. */
   sweepSandboxes?(now: Date): Promise<string[]>;
+  /** Whether this controller can back up shared tenants (schedule-gate.ts); absent: it can, and no member is awaited. */
+  sharedBackups?: SharedBackupSettings;
   /** The dedicated stacks on the engine (controller/demotion/start-due.ts); absent: no demotion starts. */
   dedicatedStacks?(): Promise<ReadonlyMap<string, DedicatedStack>>;
 }
@@ -82,6 +85,8 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
   /** When this controller first saw each tenant's backup schedule (tenant\0kind). */
   const firstSeen = new Map<string, Date>();
   const demotionsNotConfigured = new Set<string>();
+  /** Tenants whose scheduled backups this controller cannot run, already warned about. */
+  const backupsNotConfigured = new Set<string>();
   /** Whether the last read of the dedicated stacks failed (logged once per outage, not every pass). */
   const dockerDown = { logged: false };
   /** Whether "waiting for the first config" was logged (once until a config is loaded). */
@@ -107,7 +112,7 @@ export function createOperationsTicker(options: OperationsLoopOptions): Operatio
       if (options.sweepSandboxes) result.sandboxesRemoved = await options.sweepSandboxes(now());
       const stacks = options.dedicatedStacks ? await readStacks(options.dedicatedStacks, options.logger, dockerDown) : undefined;
       const demotions = stacks ? await startDueDemotions(options.engine, options.store, good, stacks, now(), options.logger, demotionsNotConfigured) : [];
-      result.started = [...(await startDuePromotions(options.engine, options.store, good, now(), options.logger, notConfigured)), ...demotions, ...(await startDue(options, good, now())), ...(await startDrills(options, good, now())), ...(await startDueCleanups(options.engine, options.store, good, now(), options.logger))];
+      result.started = [...(await startDuePromotions(options.engine, options.store, good, now(), options.logger, notConfigured)), ...demotions, ...(await startDue(options, good, now(), backupsNotConfigured)), ...(await startDrills(options, good, now())), ...(await startDueCleanups(options.engine, options.store, good, now(), options.logger))];
       result.pruned = await prune(options, good, now());
       if (options.metrics) {
         await recordCatalogue(options.store, options.metrics);
@@ -158,18 +163,30 @@ async function schedulesOf(store: Store, good: GoodConfig): Promise<TenantSchedu
   return out;
 }
 
-async function startDue(options: OperationsLoopOptions, good: GoodConfig, now: Date): Promise<string[]> {
+async function startDue(options: OperationsLoopOptions, good: GoodConfig, now: Date, notConfigured: Set<string>): Promise<string[]> {
   const started: string[] = [];
   const tenants = new Map(good.config.tenants.map((t) => [t.name, t.tenant]));
   const platform = good.platform.spec;
+  const shared = options.sharedBackups ?? { exportable: true, membersManaged: false };
   for (const due of dueBackups(now, await schedulesOf(options.store, good), options.retryAfterMs ?? 30 * 60_000)) {
     const tenant = tenants.get(due.tenant);
     if (!tenant) continue;
     const mode = tenant.spec.mode;
-    // A dedicated tenant's stack not applied yet (its first pass still running): main may still be migrating, and
-    // the backup's `n8n export:*` in that container would run the migrations alongside it (n8n 1.x has no migration
-    // lock; measured by bench:upgrade: `Migration "RenameAnalyticsToInsights…" failed`). It waits for the first apply.
-    if (mode === 'dedicated' && !(await options.store.status.get(due.tenant))?.appliedCommit) continue;
+    // A backup that could only fail does not start (schedule-gate.ts). Measured: bench:upgrade's `Migration
+    // "RenameAnalyticsToInsights…" failed` when a dedicated backup's export ran beside main's first migrations.
+    const gate = scheduledBackupGate({
+      mode,
+      appliedCommit: mode === 'dedicated' ? (await options.store.status.get(due.tenant))?.appliedCommit : undefined,
+      shared,
+      member: mode === 'shared' && shared.membersManaged ? ((await options.store.sharedMembers.get(due.tenant)) ?? undefined) : undefined,
+    });
+    if (!gate.start) {
+      if (gate.code === 'backup.not-configured' && !notConfigured.has(due.tenant)) {
+        notConfigured.add(due.tenant);
+        options.logger.warn(`scheduled backups of this tenant cannot run: ${gate.reason} (logged once per tenant)`, { tenant: due.tenant, code: gate.code });
+      }
+      continue;
+    }
     const n8nVersion = mode === 'dedicated' ? (tenant.spec.n8n?.version ?? platform.dedicated.n8nVersion) : platform.sharedN8n.version;
     try {
       const op = await options.engine.start('backup', due.tenant, { ...backupInput(due.tenant, due.kind, now, { mode, n8nVersion }) });

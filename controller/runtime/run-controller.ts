@@ -435,6 +435,7 @@ export async function runController(settings: ControllerSettings, logger: Logger
     logger,
     metrics,
     dedicatedStacks: () => dedicatedStacksOnEngine(docker, environment),
+    sharedBackups: { exportable: Boolean(env.RP9_SHARED_N8N_CONTAINER?.trim() && settings.sharedDatabaseUrl), membersManaged: Boolean(settings.sharedN8nApi.apiKey) },
     ...(sandboxes ? { sweepSandboxes: (now: Date) => (tracker.lastGood() ? sweepSandboxes(sandboxes.stack(), store.operations, now, logger) : Promise.resolve([])) } : {}),
   });
 
