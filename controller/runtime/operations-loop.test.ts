@@ -35,6 +35,14 @@ async function config(schedules: string, more: string[] = [], extra = ''): Promi
   return { commit: 'c1', platform: loaded.platform, config: loaded };
 }
 
+/** A logger at `level` whose JSON lines are collected in `lines`. */
+function capturedLogger(level: 'warn' | 'info'): { lines: string[]; logger: ReturnType<typeof createLogger> } {
+  const lines: string[] = [];
+  const stream = new PassThrough();
+  stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  return { lines, logger: createLogger({ level, stream }) };
+}
+
 beforeAll(async () => {
   store = await openStore({ memory: true, masterKey: randomBytes(32), notify: () => undefined });
   dir = await mkdtemp(join(tmpdir(), 'rp9-ops-loop-'));
@@ -131,10 +139,7 @@ describe('operations loop', () => {
   it('runs the rest of the pass when the Docker engine cannot be listed for demotions (warned once), and exports when a first daily backup is expected', async () => {
     const own = await openStore({ memory: true, masterKey: randomBytes(32), notify: () => undefined });
     try {
-      const lines: string[] = [];
-      const stream = new PassThrough();
-      stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
-      const logger = createLogger({ level: 'warn', stream });
+      const { lines, logger } = capturedLogger('warn');
       const objects = fsObjectStore(join(dir, 'backups-no-docker'));
       const metrics = createMetrics({ defaultMetrics: false });
       const { engine } = backupRuntime({ store: own, objects, tenantDatabaseAdminUrl: admin, logger: silentLogger(), runner: 'controller' });
@@ -163,10 +168,7 @@ describe('operations loop', () => {
   it("starts no shared tenant's backup this controller cannot take: not configured (warned once, the expected gauge still counts), or before the members pass made its user", async () => {
     const own = await openStore({ memory: true, masterKey: randomBytes(32), notify: () => undefined });
     try {
-      const lines: string[] = [];
-      const stream = new PassThrough();
-      stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
-      const logger = createLogger({ level: 'warn', stream });
+      const { lines, logger } = capturedLogger('warn');
       const objects = fsObjectStore(join(dir, 'backups-shared'));
       const metrics = createMetrics({ defaultMetrics: false });
       const { engine } = backupRuntime({ store: own, objects, tenantDatabaseAdminUrl: admin, logger: silentLogger(), runner: 'controller' });
@@ -207,10 +209,7 @@ describe('operations loop', () => {
   });
 
   it('warns once per tenant and generation about a due promotion this controller cannot run (promotion.not-configured)', async () => {
-    const lines: string[] = [];
-    const stream = new PassThrough();
-    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
-    const logger = createLogger({ level: 'warn', stream });
+    const { lines, logger } = capturedLogger('warn');
     const objects = fsObjectStore(join(dir, 'backups-promo'));
     // The backup runtime's engine knows no promotion kind: no shared n8n configured.
     const { engine } = backupRuntime({ store, objects, tenantDatabaseAdminUrl: admin, logger: silentLogger(), runner: 'controller' });
@@ -229,10 +228,7 @@ describe('operations loop', () => {
   });
 
   it('steps no operation before the first config is loaded (a fresh leader after a crash), then resumes it; says so once (operations.no-config-yet)', async () => {
-    const lines: string[] = [];
-    const stream = new PassThrough();
-    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
-    const logger = createLogger({ level: 'info', stream });
+    const { lines, logger } = capturedLogger('info');
     const objects = fsObjectStore(join(dir, 'backups-no-config'));
     // A kind whose step reads the config, as the promotion's do: run before one is loaded, it would fail and roll back.
     let good: GoodConfig | undefined;
