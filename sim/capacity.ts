@@ -41,11 +41,23 @@ export interface Capacity {
   memoryMb: Float64Array;
   /** The minute of the last apply whose plan had downtime (the workers restart); −1: none. */
   restartAt: Float64Array;
+  memo: CompileMemo;
+}
+
+/**
+ * Compiles per tenant by key (pending promotion and spec), and plan outcomes per pair of compile ids.
+ * Policy-independent: runs of several policies over the same source and platform share one.
+ */
+export interface CompileMemo {
   compiles: Map<string, Compiled>[];
   plans: Map<string, PlanOutcome>[];
 }
 
-export function createCapacity(n: number): Capacity {
+export function createCompileMemo(n: number): CompileMemo {
+  return { compiles: Array.from({ length: n }, () => new Map()), plans: Array.from({ length: n }, () => new Map()) };
+}
+
+export function createCapacity(n: number, memo: CompileMemo = createCompileMemo(n)): Capacity {
   return {
     current: new Array(n).fill(undefined),
     dedicated: new Uint8Array(n),
@@ -53,8 +65,7 @@ export function createCapacity(n: number): Capacity {
     cores: new Float64Array(n),
     memoryMb: new Float64Array(n),
     restartAt: new Float64Array(n).fill(-1),
-    compiles: Array.from({ length: n }, () => new Map()),
-    plans: Array.from({ length: n }, () => new Map()),
+    memo,
   };
 }
 
@@ -98,7 +109,7 @@ function planned(context: CompileContext, before: Compiled, next: Compiled): Pla
 
 /** The controller applies tenant `i`'s file at `minute` (`now`): its compile replaces what ran. */
 export function applyTenant(capacity: Capacity, platform: Platform, context: CompileContext, tenant: Tenant, i: number, minute: number, now: Date): Applied {
-  const compiles = capacity.compiles[i]!;
+  const compiles = capacity.memo.compiles[i]!;
   const key = `${awaitingPromotion(tenant.spec, now) ? 1 : 0}${JSON.stringify(tenant.spec)}`;
   let next = compiles.get(key);
   if (!next) {
@@ -109,10 +120,10 @@ export function applyTenant(capacity: Capacity, platform: Platform, context: Com
   let applied: Applied = { actions: 0, restart: false };
   if (before) {
     const pair = `${before.id}>${next.id}`;
-    let outcome = capacity.plans[i]!.get(pair);
+    let outcome = capacity.memo.plans[i]!.get(pair);
     if (!outcome) {
       outcome = planned(context, before, next);
-      capacity.plans[i]!.set(pair, outcome);
+      capacity.memo.plans[i]!.set(pair, outcome);
     }
     applied = { actions: outcome.actions, restart: outcome.downtime };
     if (outcome.downtime) capacity.restartAt[i] = minute;

@@ -26,9 +26,8 @@ export interface MinuteRings {
   busy: Float64Array;
   /** Per block: max_over_time of cpu, mem and executions/min (NaN: no samples), and the block's p95. */
   block: { cpu: Float64Array; mem: Float64Array; epm: Float64Array; p95: Float64Array };
-  /** Scratch: the slots of a window (no array allocated per tenant and window), and its first LOW_STEP_MINUTES. */
+  /** Scratch: the slots of a window (no array allocated per tenant and window). */
   pick: Int32Array;
-  blockPick: Int32Array;
 }
 
 export function createMinuteRings(n: number, ring: number, blockRing: number): MinuteRings {
@@ -46,7 +45,6 @@ export function createMinuteRings(n: number, ring: number, blockRing: number): M
     busy: column(),
     block: { cpu: blocks(), mem: blocks(), epm: blocks(), p95: blocks() },
     pick,
-    blockPick: pick.subarray(0, LOW_STEP_MINUTES),
   };
 }
 
@@ -74,7 +72,7 @@ export function closeBlock(rings: MinuteRings, i: number, minute: number): void 
   block.cpu[bslot] = cpuMax;
   block.mem[bslot] = memMax;
   block.epm[bslot] = epmMax;
-  block.p95[bslot] = mixtureP95Columns(rings.shapes, rings.blockPick);
+  block.p95[bslot] = mixtureP95Columns(rings.shapes, pick, LOW_STEP_MINUTES);
 }
 
 /** Whether block `b` of tenant `i` is below every threshold given (a gap, NaN, never is). */
@@ -115,7 +113,7 @@ export function windowFiguresOf(rings: MinuteRings, i: number, minute: number, w
     epmSum += epm[slot]!;
     if (busy[slot]! > busyMax) busyMax = busy[slot]!;
   }
-  figures.queueWaitP95Seconds = mixtureP95Columns(rings.shapes, pick.subarray(0, count));
+  figures.queueWaitP95Seconds = mixtureP95Columns(rings.shapes, pick, count);
   figures.executionsPerMinute = epmSum / count;
   figures.executionsMonth = executionsMonth;
   figures.concurrentExecutions = busyMax;

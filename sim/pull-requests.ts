@@ -51,7 +51,8 @@ export function sameEdits(a: readonly FieldEdit[], b: readonly FieldEdit[]): boo
   for (let k = 0; k < a.length; k++) {
     const x = a[k]!;
     const y = b[k]!;
-    if (x.path.join('.') !== y.path.join('.')) return false;
+    if (x.path.length !== y.path.length) return false;
+    for (let j = 0; j < x.path.length; j++) if (x.path[j] !== y.path[j]) return false;
     if (x.value !== y.value && JSON.stringify(x.value) !== JSON.stringify(y.value)) return false;
   }
   return true;

@@ -8,7 +8,7 @@ import type { Platform } from '../config/types.js';
 import type { CompileContext } from '../controller/compile/index.js';
 import { awaitingPromotion } from '../controller/compile/compile-tenant.js';
 import { fieldHistoryOf, createMetricsState } from './bot-metrics.js';
-import { applyTenant, createCapacity } from './capacity.js';
+import { applyTenant, createCapacity, createCompileMemo, type CompileMemo } from './capacity.js';
 import { cronMatcher, type CronMatcher } from './cron.js';
 import { countFlaps, type ResourceChangeRecord } from './flaps.js';
 import { addMinute, createHourlySums, flushHour } from './hourly.js';
@@ -98,7 +98,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
 
 /** Runs several policies over the same source in lockstep: each minute's demand is computed once. */
 export async function simulateAll(options: Omit<SimulationOptions, 'policy'>, policies: readonly PolicyName[]): Promise<SimulationResult[]> {
-  const runs = policies.map((policy) => createRun({ ...options, policy }));
+  // Compiles and plans depend on the tenant files only, not on the policy that wrote them: one memo for all runs.
+  const memo = createCompileMemo(options.source.tenants.length);
+  const runs = policies.map((policy) => createRun({ ...options, policy }, memo));
   const { source } = options;
   const n = source.tenants.length;
   const demand = emptyDemand();
@@ -113,7 +115,7 @@ export async function simulateAll(options: Omit<SimulationOptions, 'policy'>, po
   return runs.map((run) => run.finish());
 }
 
-function createRun(options: SimulationOptions): PolicyRun {
+function createRun(options: SimulationOptions, memo: CompileMemo): PolicyRun {
   const { platform, source, context } = options;
   const n = source.tenants.length;
   const startMs = source.start.getTime();
@@ -130,7 +132,7 @@ function createRun(options: SimulationOptions): PolicyRun {
   const stabilisationMs = autoscale.scaleDownStabilizationHours * 3_600_000;
 
   const names = source.tenants.map((meta) => meta.name);
-  const capacity = createCapacity(n);
+  const capacity = createCapacity(n, memo);
   const rings = createMinuteRings(n, ring, blockRing);
   const metrics = createMetricsState(names, startMs, rings, capacity.dedicated);
   const prs = createPullRequests(options.mergeDelayMinutes, options.reviewDelayMinutes);
