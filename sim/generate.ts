@@ -131,13 +131,57 @@ function burstFactor(bursts: TenantProfile['bursts'], minute: number): number {
 export function rateAt(profile: TenantProfile, startMs: number, minute: number): number {
   const at = startMs + minute * MINUTE_MS;
   const hour = (at / 3_600_000) % 24;
+  const daily = 1 + profile.dailyDepth * Math.cos((2 * Math.PI * (hour - profile.peakHourUtc)) / 24);
+  return rateWith(profile, at, minute, daily, burstFactor(profile.bursts, minute));
+}
+
+/** rateAt with the daily cycle's factor and the bursts' given (the fleet's demand computes them faster). */
+function rateWith(profile: TenantProfile, at: number, minute: number, daily: number, bursts: number): number {
   // 1970-01-01 was a Thursday (4).
   const day = (Math.floor(at / 86_400_000) + 4) % 7;
-  const daily = 1 + profile.dailyDepth * Math.cos((2 * Math.PI * (hour - profile.peakHourUtc)) / 24);
   const weekly = day === 0 || day === 6 ? profile.weekendShare : 1;
   const growth = profile.growthPerDay > 0 ? Math.exp((Math.log1p(profile.growthPerDay) * minute) / 1440) : 1;
   const step = profile.step && minute >= profile.step.minute ? profile.step.factor : 1;
-  return profile.base * daily * weekly * growth * step * burstFactor(profile.bursts, minute);
+  return profile.base * daily * weekly * growth * step * bursts;
+}
+
+/**
+ * burstFactor from the first burst that can still cover `minute`: bursts are sorted by start and none is
+ * longer than `longest` minutes, so those starting `longest` minutes or more before it are over.
+ */
+function burstFactorNear(bursts: TenantProfile['bursts'], minute: number, longest: number): number {
+  let low = 0;
+  let high = bursts.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (bursts[mid]!.start <= minute - longest) low = mid + 1;
+    else high = mid;
+  }
+  let factor = 1;
+  for (let k = low; k < bursts.length; k++) {
+    const burst = bursts[k]!;
+    if (burst.start > minute) break;
+    if (minute < burst.end) factor = Math.max(factor, burst.factor);
+  }
+  return factor;
+}
+
+/**
+ * The daily cycle's cosine for every whole peak hour at one minute (the same for all tenants): computed
+ * once per minute instead of once per tenant, with the expression rateAt uses, so the same numbers.
+ */
+function dailyCosines(): (at: number, peakHourUtc: number) => number {
+  const cosines = new Float64Array(24);
+  let cachedAt = Number.NaN;
+  return (at, peakHourUtc) => {
+    const hour = (at / 3_600_000) % 24;
+    if (!(Number.isInteger(peakHourUtc) && peakHourUtc >= 0 && peakHourUtc < 24)) return Math.cos((2 * Math.PI * (hour - peakHourUtc)) / 24);
+    if (at !== cachedAt) {
+      for (let p = 0; p < 24; p++) cosines[p] = Math.cos((2 * Math.PI * (hour - p)) / 24);
+      cachedAt = at;
+    }
+    return cosines[peakHourUtc]!;
+  };
 }
 
 export function generateTraces(options: GenerateOptions): GeneratedSource {
@@ -163,6 +207,8 @@ export function generateTraces(options: GenerateOptions): GeneratedSource {
     const slots = mode === 'dedicated' ? recorded.workers * EXECUTIONS_PER_WORKER : Math.max(1, plan.concurrentExecutions);
     profiles.push(profileOf(next, minutes, serviceSeconds, slots));
   }
+  const longest = Int32Array.from(profiles, (profile) => profile.bursts.reduce((most, burst) => Math.max(most, burst.end - burst.start), 0));
+  const cosine = dailyCosines();
   return {
     start,
     minutes,
@@ -172,7 +218,9 @@ export function generateTraces(options: GenerateOptions): GeneratedSource {
       const profile = profiles[index]!;
       const meta = tenants[index]!;
       const noise = 0.85 + 0.3 * hashUnit(seed, index, minute);
-      const rate = rateAt(profile, startMs, minute) * noise;
+      const at = startMs + minute * MINUTE_MS;
+      const daily = 1 + profile.dailyDepth * cosine(at, profile.peakHourUtc);
+      const rate = rateWith(profile, at, minute, daily, burstFactorNear(profile.bursts, minute, longest[index]!)) * noise;
       const running = (rate / 60) * meta.serviceSeconds;
       const containers = 1 + meta.recorded.workers;
       out.executionsPerMinute = rate;

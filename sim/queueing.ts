@@ -86,12 +86,12 @@ function tail(columns: ShapeColumns, i: number, t: number): number {
  * The p95 of all waits in several minutes (what the histogram over a window
  * reads): the t where the arrival-weighted share of waits above t is 5 %.
  * 0 for a window without arrivals, as the controller's gauge reads for an idle tenant.
- * `indices` picks the minutes of `columns`.
+ * The first `count` of `indices` pick the minutes of `columns`.
  */
-export function mixtureP95Columns(columns: ShapeColumns, indices: ArrayLike<number>): number {
+export function mixtureP95Columns(columns: ShapeColumns, indices: ArrayLike<number>, count: number = indices.length): number {
   let total = 0;
   let high = 0;
-  for (let k = 0; k < indices.length; k++) {
+  for (let k = 0; k < count; k++) {
     const i = indices[k]!;
     const weight = columns.weight[i]!;
     if (weight <= 0) continue;
@@ -103,7 +103,7 @@ export function mixtureP95Columns(columns: ShapeColumns, indices: ArrayLike<numb
   if (total <= 0 || high <= 0) return 0;
   const share = (t: number) => {
     let above = 0;
-    for (let k = 0; k < indices.length; k++) {
+    for (let k = 0; k < count; k++) {
       const i = indices[k]!;
       const weight = columns.weight[i]!;
       if (weight > 0) above += weight * tail(columns, i, t);
