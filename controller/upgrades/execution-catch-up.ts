@@ -71,16 +71,23 @@ export async function copyExecutionsSince(greenUrl: string, blueUrl: string, mar
         // Blue's stale copies go first (their data and metadata with them: n8n's foreign keys cascade).
         if (replaceable.length > 0) await blue.query('delete from execution_entity where id = any($1::int[])', [replaceable]);
         for (const batch of batches(ids, BATCH)) {
+          // The executions first; their data and metadata only for the ones inserted now, never onto a row blue made itself.
+          let copied = batch;
           for (const table of EXECUTION_TABLES) {
+            if (copied.length === 0) break;
             const list = columns[table].map(ident).join(', ');
             const key = ident(EXECUTION_KEY[table]);
-            const read = await green.query<{ rows: string | null }>(`select json_agg(t)::text as rows from (select ${list} from ${table} where ${key} = any($1::int[]) order by ${key}) t`, [batch]);
+            const read = await green.query<{ rows: string | null }>(`select json_agg(t)::text as rows from (select ${list} from ${table} where ${key} = any($1::int[]) order by ${key}) t`, [copied]);
             const json = read.rows[0]?.rows;
             if (!json) continue;
-            // An execution whose workflow blue does not hold is skipped (n8n's foreign key would refuse it); its data and metadata follow it.
-            const guard = table === 'execution_entity' ? `where "workflowId" in (select id from workflow_entity)` : `where "executionId" in (select id from execution_entity)`;
-            const done = await blue.query(`insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, $1::json) ${guard} on conflict do nothing`, [json]);
-            if (table === 'execution_entity') inserted += done.rowCount ?? 0;
+            if (table === 'execution_entity') {
+              // An execution whose workflow blue does not hold is skipped (n8n's foreign key would refuse it).
+              const done = await blue.query<{ id: string }>(`insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, $1::json) where "workflowId" in (select id from workflow_entity) on conflict do nothing returning id::text`, [json]);
+              copied = done.rows.map((r) => Number(r.id));
+              inserted += copied.length;
+              continue;
+            }
+            await blue.query(`insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, $1::json) on conflict do nothing`, [json]);
           }
         }
         for (const table of ['execution_entity', 'execution_metadata'] as const) {
