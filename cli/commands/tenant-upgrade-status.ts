@@ -1,6 +1,6 @@
 // `rp9 tenant upgrade-status <tenant>`: the tenant's newest blue/green upgrade
 // from the journal: versions, colours, live colour, the step it is at, the
-// pre-upgrade backup, the swap's hold and the watch, and each step.
+// pre-upgrade backup, the swap's hold, its catch-up and drain, the watch, and each step.
 import { resolve } from 'node:path';
 import { EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command } from '../command.js';
 import { DEFAULT_STATE_DIR, embeddedStoreExists, openStore } from '../../controller/store/store.js';
