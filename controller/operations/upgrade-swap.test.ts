@@ -1,7 +1,10 @@
-// The upgrade's swap step on a real PostgreSQL database shaped like n8n's
-// (the three tables the digest reads): new work is held (the route answers
-// 503 with Retry-After) before green is checked and before the route moves to
-// blue; a green that changed since the copy fails the swap while held, and the
+// The upgrade's swap step on real PostgreSQL databases shaped like n8n's
+// (green: 1.123.81's execution tables, blue: 2.41.1's): new work is held (the
+// route answers 503 with Retry-After) before anything else; under the hold,
+// green's changes since the copy are carried to blue (a recording n8n CLI on
+// the two databases), green stops main first, its queue drains (bounded), and
+// its executions since the copy are copied into blue; then the route moves.
+// An upgrade journaled before the catch-up fails on a changed green, and the
 // undo brings the route back to green. The apply ports record their calls.
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runSql, scratchDatabases } from '../../test/harness/scratch-databases.js';

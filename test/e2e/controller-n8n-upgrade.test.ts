@@ -11,7 +11,10 @@
 // finds everything on blue and the webhook answers with the 1.x-encrypted
 // credential; green's containers and database are gone, and the next pass
 // finds blue converged. (That key keeps its 1.x scopes: listing credentials,
-// new in 2.x, needs a key minted after the upgrade.)
+// new in 2.x, needs a key minted after the upgrade.) The swap's catch-up: a
+// draft workflow edited on green between the gate and the swap is on blue
+// with the edit, and the executions green made after the copy (the steady
+// load's) are on blue with the same ids and outcomes.
 // All along, a steady load (one webhook GET every 500 ms) goes through a
 // route follower (Traefik's file provider stand-in, support/route-follower.ts)
 // over the whole upgrade: every request read before the hold went to green,
