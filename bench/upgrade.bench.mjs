@@ -4,7 +4,9 @@
 // production) after a merge that changes the tenant's version (a commit and
 // its signed push webhook). Prints:
 //   - the time of each step of the upgrade operation (from the journal), and
-//     the copy's, the smoke's and the swap's hold seconds it journals;
+//     the copy's, the smoke's and the swap's hold seconds it journals, and
+//     the swap's catch-up (items and executions carried from green, seconds)
+//     and green's drain;
 //   - the time from the merge to the operation's start, to the hold (the route
 //     file on the controller's 503 page) and to the swap (the route file on
 //     blue), with no maintenance window;
@@ -203,6 +205,10 @@ try {
   print(`operation ${op.status}${op.error ? ` (${op.error})` : ''}; steps (s): ${steps.join(', ')}`);
   print(`  copy ${op.state.copy ? `${(op.state.copy.bytes / 1024 / 1024).toFixed(1)} MB in ${op.state.copy.seconds.toFixed(1)} s` : '-'}; smoke ${gate.smoke?.seconds !== undefined ? `${gate.smoke.seconds.toFixed(1)} s (${gate.smoke.detail})` : '-'}; swap hold ${op.state.holdSeconds !== undefined ? `${op.state.holdSeconds.toFixed(2)} s` : '-'} (journal)`);
   const at = (t) => (t !== undefined ? `${t.toFixed(1)} s` : 'never');
+  // The swap's catch-up under the hold: what it carried from green, green's drain, and blue's copy of green's executions.
+  const catchUp = op.state.catchUp;
+  const drain = op.state.drain;
+  print(`  swap catch-up: ${catchUp ? `${catchUp.workflows} workflows, ${catchUp.credentials} credentials, ${catchUp.deleted} deleted, ${catchUp.executions ?? '-'} executions (${catchUp.skippedExecutions ?? 0} skipped) in ${catchUp.seconds.toFixed(1)} s` : '-'}; drain ${drain ? `${drain.seconds.toFixed(1)} s, ${drain.unfinished} unfinished` : '-'} (journal)`);
   print(`merge → operation started ${at(opStartedAt)}; → held (route on the 503 page) ${at(heldAt)}; → swapped (route on blue) ${at(swappedAt)}; no maintenance window; operations interval ${settings.operationsIntervalMs / 1000} s`);
   const results = (load?.results ?? []).sort((a, b) => a.at - b.at);
   const failed = results.filter((r) => r.status !== 200);

@@ -60,6 +60,8 @@ export interface DesiredContainer {
   labels: Record<string, string>;
   /** False when the tenant is suspended: stopped, not removed. */
   running: boolean;
+  /** Seconds docker waits after SIGTERM before it kills (the container's StopTimeout); absent: docker's default. Not in the hash: containers made before it was set get it when next recreated. */
+  stopTimeoutSeconds?: number;
   /** Hash of everything that needs a recreate to change (image, command, env, mounts, ...); cpu and memory excluded. */
   hash: string;
 }
@@ -91,6 +93,8 @@ export interface DesiredService {
   constraints: string[];
   mounts: { volume: string; target: string }[];
   healthcheck: DesiredContainer['healthcheck'];
+  /** Seconds a stopping task gets before it is killed (StopGracePeriod), as the containers' stop timeout. Outside the fingerprint: a service made before it was set gets it at its next update. */
+  stopTimeoutSeconds?: number;
   /** The overlay network Traefik joins. */
   network: string;
   /** Fixed host-mode ports (none by default: Traefik reaches the service by name). */
@@ -105,7 +109,8 @@ export interface DesiredService {
 export type RouteTarget =
   | { type: 'shared'; url: string }
   | { type: 'dedicated'; url: string }
-  | { type: 'suspended'; url: string };
+  /** retryAfterSeconds: a short hold (an upgrade's swap, a promotion's freeze) whose page says to retry in seconds; absent: the suspended page's default. */
+  | { type: 'suspended'; url: string; retryAfterSeconds?: number };
 
 export interface DesiredRoute {
   kind: 'route';

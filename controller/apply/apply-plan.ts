@@ -20,7 +20,8 @@ export interface ApplyPorts {
   recreateContainer(container: DesiredContainer, options: { force: boolean }): Promise<void>;
   updateContainerResources(container: DesiredContainer): Promise<void>;
   startContainer(name: string): Promise<void>;
-  stopContainer(name: string): Promise<void>;
+  /** Stops it within `timeoutSeconds` (absent: the container's own stop timeout, set at compile). */
+  stopContainer(name: string, timeoutSeconds?: number): Promise<void>;
   removeContainer(name: string): Promise<void>;
   waitHealthy(name: string): Promise<void>;
   writeRoute(route: DesiredRoute): Promise<void>;

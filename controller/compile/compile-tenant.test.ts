@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { DesiredContainer, DesiredDatabase, DesiredRoute, DesiredVolume } from '../model.js';
+import type { DesiredContainer, DesiredDatabase, DesiredRoute, DesiredVolume, PromotionRoute } from '../model.js';
 import { compileDesired } from './compile-desired.js';
 import { createCompileCache } from './compile-cache.js';
-import { compileTenant } from './compile-tenant.js';
+import { compileTenant, compileTenantWith } from './compile-tenant.js';
+import { containerTemplate } from './containers.js';
 import { createCompileContext, type CompileContextInput } from './context.js';
 import { CompileError } from './errors.js';
 import { examplePlatform, loadedTenant } from './fixtures.js';
@@ -244,6 +245,13 @@ describe('a scheduled promotion', () => {
     // Assert
     expect(containers(tenant).map((c) => c.role)).toEqual(['main', 'worker', 'worker', 'worker', 'worker']);
     expect(route(tenant).target.type).toBe(served);
+  });
+
+  it('during its freeze: the suspended page with a Retry-After of seconds, not the suspended hour; its containers keep a stop timeout above n8n\'s graceful shutdown', () => {
+    const tenant = compileTenantWith(platform, promoted, containerTemplate(context), new Date('2026-12-05T22:00:00Z'), { route: 'frozen' } as PromotionRoute);
+
+    expect(route(tenant).target).toEqual({ type: 'suspended', url: 'http://rp9:8080/suspended', retryAfterSeconds: 30 });
+    expect(containers(tenant).map((c) => c.stopTimeoutSeconds)).toEqual([45, 45, 45, 45, 45]);
   });
 });
 

@@ -116,9 +116,13 @@ function desiredVolume(tenant: string, sizeGb: number, context: CompileContext):
   return { kind: 'volume', name, tenant, labels, sizeGb, hash: stableHash({ kind: 'volume', labels, name, sizeGb }) };
 }
 
+/** The Retry-After of a promotion's freeze (bounded by its ttlMinutes, usually seconds). */
+export const FREEZE_RETRY_AFTER_SECONDS = 30;
+
 function routeTarget(platform: Platform, tenant: string, mode: PromotionRoute['route'], suspended: boolean, context: CompileContext, colour: Colour): RouteTarget {
-  // A promotion's freeze answers like a suspended workspace: 503 with Retry-After.
-  if (suspended || mode === 'frozen') return { type: 'suspended', url: context.suspendedUrl };
+  // A promotion's freeze answers like a suspended workspace, 503, but with a Retry-After of seconds: the freeze is short.
+  if (suspended) return { type: 'suspended', url: context.suspendedUrl };
+  if (mode === 'frozen') return { type: 'suspended', url: context.suspendedUrl, retryAfterSeconds: FREEZE_RETRY_AFTER_SECONDS };
   if (mode === 'shared') return { type: 'shared', url: platform.spec.sharedN8n.url };
   return { type: 'dedicated', url: `http://${mainContainerName(tenant, colour)}:${context.n8nPort}` };
 }

@@ -9,6 +9,7 @@
 import { LABEL, MANAGED_BY, type ContainerRole, type DesiredContainer, type EnvValue } from '../model.js';
 import type { CompileContext } from './context.js';
 import { canonicalJson, digest, stableHash } from './hash.js';
+import { n8nStopTimeoutSeconds } from './stop-timeout.js';
 import { envText, envTextTemplate, type EnvTextTemplate } from './env-canonical.js';
 import { n8nEnv, n8nLineOf, runnersBrokerPortOf, type N8nLine } from './n8n-env.js';
 import { CompileError } from './errors.js';
@@ -135,6 +136,7 @@ function container(
       ...(colour === 'blue' ? { [COLOUR_LABEL]: colour } : {}),
     },
     running: input.running,
+    stopTimeoutSeconds: n8nStopTimeoutSeconds(env.value),
     hash,
   };
 }

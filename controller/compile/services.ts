@@ -97,6 +97,7 @@ function service(container: DesiredContainer, name: string, replicas: number, po
     constraints,
     mounts: container.mounts,
     healthcheck,
+    ...(container.stopTimeoutSeconds !== undefined ? { stopTimeoutSeconds: container.stopTimeoutSeconds } : {}),
     network: container.network,
     ports,
     updateOrder,

@@ -115,14 +115,19 @@ export async function startContainer(docker: Docker, name: string): Promise<Appl
   return { changed: true, id: info.Id };
 }
 
-/** Stops the container (SIGTERM, then SIGKILL after `timeoutSeconds`); a no-op when it is stopped or missing. */
-export async function stopContainer(docker: Docker, name: string, timeoutSeconds = DEFAULT_STOP_TIMEOUT_SECONDS): Promise<ApplyResult> {
+/**
+ * Stops the container (SIGTERM, then SIGKILL after `timeoutSeconds`; absent: the container's own StopTimeout, which
+ * compile sets above n8n's graceful shutdown, else docker's 10 s); a no-op when it is stopped or missing.
+ */
+export async function stopContainer(docker: Docker, name: string, timeoutSeconds?: number): Promise<ApplyResult> {
   const info = await inspectContainer(docker, name);
   if (!info) return { changed: false };
   assertManaged('container', name, info.Config.Labels);
   if (!isUp(info)) return { changed: false, id: info.Id };
   try {
-    await docker.getContainer(info.Id).stop({ t: timeoutSeconds });
+    // The engine returns Config.StopTimeout when the container was created with one (dockerode's types lack it).
+    const own = (info.Config as { StopTimeout?: number }).StopTimeout;
+    await docker.getContainer(info.Id).stop({ t: timeoutSeconds ?? own ?? DEFAULT_STOP_TIMEOUT_SECONDS });
   } catch (err) {
     const status = statusOf(err);
     if (status === 304 || status === 404) return { changed: false, id: info.Id };
@@ -153,7 +158,7 @@ export async function updateResources(docker: Docker, name: string, cpu: number,
 }
 
 /** Stops and removes the container; named volumes stay. A no-op when it is missing. */
-export async function removeContainer(docker: Docker, name: string, timeoutSeconds = DEFAULT_STOP_TIMEOUT_SECONDS): Promise<ApplyResult> {
+export async function removeContainer(docker: Docker, name: string, timeoutSeconds?: number): Promise<ApplyResult> {
   const info = await inspectContainer(docker, name);
   if (!info) return { changed: false };
   assertManaged('container', name, info.Config.Labels);
@@ -192,7 +197,7 @@ export async function recreateContainer(docker: Docker, c: DesiredContainer, sec
     if (statusOf(err) === 404) throw new DockerError('docker.image-missing', 'terminal', `recreate container ${c.name}: no such image ${c.image}`, { cause: err });
     throw toDockerError(err, `recreate container ${c.name}: inspect image ${c.image}`);
   }
-  await removeContainer(docker, c.name, options.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS);
+  await removeContainer(docker, c.name, options.stopTimeoutSeconds);
   const created = await createContainer(docker, c, secrets);
   if (c.running) await startContainer(docker, c.name);
   return { changed: true, ...(created.id ? { id: created.id } : {}) };

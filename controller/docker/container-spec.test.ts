@@ -37,6 +37,11 @@ describe('containerCreateOptions', () => {
     });
   });
 
+  it('sets the stop timeout compile gave (above n8n\'s graceful shutdown), none when absent', () => {
+    expect(containerCreateOptions(desired({ stopTimeoutSeconds: 45 }), secrets).StopTimeout).toBe(45);
+    expect(containerCreateOptions(desired(), secrets)).not.toHaveProperty('StopTimeout');
+  });
+
   it('gives the healthcheck in nanoseconds', () => {
     expect(containerCreateOptions(desired(), secrets).Healthcheck).toEqual({
       Test: ['CMD', 'wget', '-qO-', 'http://127.0.0.1:5678/healthz'],

@@ -70,6 +70,7 @@ export function containerCreateOptions(c: DesiredContainer, secrets: SecretResol
     ...(c.command.length > 0 ? { Cmd: c.command } : {}),
     Env: renderEnv(c, secrets),
     Labels: containerLabels(c),
+    ...(c.stopTimeoutSeconds !== undefined ? { StopTimeout: c.stopTimeoutSeconds } : {}),
     Healthcheck: {
       Test: hc.test,
       Interval: hc.intervalSeconds * NS_PER_SECOND,

@@ -3,6 +3,7 @@
 // within one overall bound. Stops at the first container that does not come
 // back healthy; the rest are reported as not restarted. Never throws for a
 // container; an engine that cannot be listed is an error to the caller.
+import { n8nStopTimeoutSeconds } from '../compile/stop-timeout.js';
 import type Docker from 'dockerode';
 import { LABEL, MANAGED_BY, type ContainerRole } from '../model.js';
 import { engineMessage } from './docker-errors.js';
@@ -52,7 +53,9 @@ export async function restartTenantContainers(docker: Docker, containers: readon
       continue;
     }
     try {
-      await docker.getContainer(c.name).restart({ t: options.stopTimeoutSeconds ?? 30 });
+      // The container's own stop timeout (compile sets it above n8n's graceful shutdown); one made before that gets the default's.
+      const own = options.stopTimeoutSeconds ?? ((await docker.getContainer(c.name).inspect()).Config as { StopTimeout?: number }).StopTimeout;
+      await docker.getContainer(c.name).restart({ t: own ?? n8nStopTimeoutSeconds({}) });
     } catch (error) {
       steps.push({ ...c, outcome: 'restart-failed', detail: engineMessage(error) });
       failed = true;

@@ -5,6 +5,7 @@
 // the exact bytes sent. A new webhook (e.g. /hooks/stripe) is one more row.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../kernel/log/logger.js';
+import { RETRY_AFTER_HEADER } from '../traefik/render-route.js';
 import { handleGithubDelivery, type DeliveryCache } from './github-webhook.js';
 import { healthReport, readyz, systemInfo, unknownReadiness } from './health.js';
 import { EVENTS_OVERALL, EVENTS_PER_TENANT } from './events-html.js';
@@ -113,9 +114,18 @@ async function statusPage(req: IncomingMessage, res: ServerResponse, ctx: RawCon
   }
 }
 
+/** A held route's Retry-After (the header its Traefik middleware sets), when it is a whole number of seconds within an hour. */
+export function heldRetryAfter(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || !/^\d{1,4}$/.test(text.trim())) return undefined;
+  const seconds = Number(text.trim());
+  return seconds >= 1 && seconds <= 3600 ? seconds : undefined;
+}
+
+/** 503 with Retry-After: a suspended workspace's default (3600 s, or the settings'), or a held route's few seconds. */
 export function suspendedHandler(req: IncomingMessage, res: ServerResponse, ctx: RawContext): void {
   const info = ctx.deps.suspendedPage ?? {};
-  const retryAfter = Math.max(1, Math.round(info.retryAfterSeconds ?? 3600));
+  const retryAfter = heldRetryAfter(req.headers[RETRY_AFTER_HEADER.toLowerCase()]) ?? Math.max(1, Math.round(info.retryAfterSeconds ?? 3600));
   const host = typeof req.headers['x-forwarded-host'] === 'string' ? req.headers['x-forwarded-host'] : req.headers.host;
   sendHtml(res, 503, renderSuspendedPage(host, info), { 'retry-after': String(retryAfter) });
 }

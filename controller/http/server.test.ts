@@ -4,6 +4,7 @@ import { createMetrics } from '../../kernel/metrics/registry.js';
 import { recordTenants } from '../../controller/metrics/record.js';
 import { call, closeServers, healthy, servers, SHA, start, TENANTS } from './test-support.js';
 import type { EventRow, Readiness } from './types.js';
+import { heldRetryAfter } from './raw-routes.js';
 
 afterEach(closeServers);
 
@@ -247,6 +248,30 @@ describe('suspended page', () => {
     expect(reply.body).toContain('acme.rp9.io&quot;&gt;&lt;b&gt;x');
     expect(reply.body).not.toContain('<b>x');
     expect(reply.body).toContain('support@rp9.io');
+  });
+
+  it('a held route (an upgrade swap, a promotion freeze) answers with its own Retry-After of seconds; a suspended workspace keeps the default', async () => {
+    const h = await start({ suspendedPage: { retryAfterSeconds: 3600 } });
+
+    const held = await call(h.port, '/suspended', { headers: { host: 'acme.rp9.io', 'x-rp9-retry-after': '10' } });
+    const suspended = await call(h.port, '/suspended', { headers: { host: 'acme.rp9.io' } });
+
+    expect(held.status).toBe(503);
+    expect(held.headers['retry-after']).toBe('10');
+    expect(suspended.headers['retry-after']).toBe('3600');
+  });
+
+  it.each([
+    { value: '10', seconds: 10 },
+    { value: ' 30 ', seconds: 30 },
+    { value: '3600', seconds: 3600 },
+    { value: '0', seconds: undefined },
+    { value: '3601', seconds: undefined },
+    { value: '1.5', seconds: undefined },
+    { value: 'soon', seconds: undefined },
+    { value: undefined, seconds: undefined },
+  ])('heldRetryAfter($value) → $seconds', ({ value, seconds }) => {
+    expect(heldRetryAfter(value)).toBe(seconds);
   });
 
   it('with controllerHosts set, any path on a tenant host gets the suspended page; controller hosts and IPs do not', async () => {

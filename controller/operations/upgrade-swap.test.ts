@@ -1,7 +1,10 @@
-// The upgrade's swap step on a real PostgreSQL database shaped like n8n's
-// (the three tables the digest reads): new work is held (the route answers
-// 503 with Retry-After) before green is checked and before the route moves to
-// blue; a green that changed since the copy fails the swap while held, and the
+// The upgrade's swap step on real PostgreSQL databases shaped like n8n's
+// (green: 1.123.81's execution tables, blue: 2.41.1's): new work is held (the
+// route answers 503 with Retry-After) before anything else; under the hold,
+// green's changes since the copy are carried to blue (a recording n8n CLI on
+// the two databases), green stops main first, its queue drains (bounded), and
+// its executions since the copy are copied into blue; then the route moves.
+// An upgrade journaled before the catch-up fails on a changed green, and the
 // undo brings the route back to green. The apply ports record their calls.
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runSql, scratchDatabases } from '../../test/harness/scratch-databases.js';
@@ -9,7 +12,10 @@ import { fakePorts } from '../apply/test-support.js';
 import type { DesiredRoute } from '../model.js';
 import { silentLogger } from '../../kernel/log/logger.js';
 import type { Operation } from '../store/types.js';
-import { n8nDigest } from '../upgrades/n8n-digest.js';
+import pg from 'pg';
+import { executionMark, n8nDigest, n8nItemHashes } from '../upgrades/n8n-digest.js';
+import { executionsSql, N8N_1_EXECUTION_TABLES, N8N_2_EXECUTION_TABLES } from '../upgrades/fixtures/n8n-execution-schemas.js';
+import type { N8nCli } from '../upgrades/item-catch-up.js';
 import { databaseExists } from '../upgrades/database-copy.js';
 import { OperationError, StepWaiting, type StepContext } from './kind.js';
 import { upgradeKind, type UpgradeDeps } from './upgrade.js';
@@ -22,10 +28,6 @@ afterAll(async () => {
   await databases.dropAll();
 });
 
-const N8N_TABLES = `create table workflow_entity (id text primary key, name text, active boolean, nodes json, connections json);
-    create table credentials_entity (id text primary key, name text, type text, data text);
-    create table migrations (id serial primary key, name text);
-    create table execution_entity (id serial primary key, "createdAt" timestamp(3) with time zone not null, status text);`;
 
 const swap = upgradeKind.steps.find((s) => s.name === 'swap')!;
 const watch = upgradeKind.steps.find((s) => s.name === 'watch')!;
@@ -34,14 +36,59 @@ const route = (tenant: string, target: DesiredRoute['target'], hash = 'h'): Desi
 async function greenDatabase(): Promise<{ tenant: string; url: string }> {
   const url = await databases.create();
   const tenant = new URL(url).pathname.slice(1).replace(/^rp9_/, '').replaceAll('_', '-');
-  await runSql(url, `${N8N_TABLES}
+  await runSql(url, `${N8N_1_EXECUTION_TABLES}
     insert into workflow_entity values ('w1', 'hook', true, '[]', '{}');
     insert into migrations (name) values ('m1'), ('m2');`);
   return { tenant, url };
 }
 
-function harness(tenant: string) {
+/** Blue as the copy and its migrations leave it: green's rows so far in n8n 2.x's schema. */
+async function blueDatabase(greenUrl: string, executions: number): Promise<string> {
+  const blue = new URL(greenUrl);
+  blue.pathname = `${blue.pathname}_blue`;
+  blueDatabases.push(blue.pathname.slice(1));
+  await runSql(adminUrl, `create database ${blue.pathname.slice(1)}`);
+  await runSql(blue.toString(), `${N8N_2_EXECUTION_TABLES}
+    insert into workflow_entity values ('w1', 'hook', true, '[]', '{}');
+    insert into migrations (name) values ('m1'), ('m2'), ('m3');
+    ${executions > 0 ? executionsSql(1, executions) : ''}`);
+  return blue.toString();
+}
+
+/** n8n's CLI as the swap uses it, on the colours' databases: export reads green's rows, import upserts blue's. */
+function fakeCli(greenUrl: string, blueUrl: string) {
+  const calls: string[] = [];
+  const cli: N8nCli = {
+    async exportItems(container, what) {
+      calls.push(`export ${what} ${container}`);
+      const table = what === 'workflows' ? 'workflow_entity' : 'credentials_entity';
+      return (await rows(greenUrl, `select * from ${table} order by id`)) as Record<string, unknown>[];
+    },
+    async importItems(container, what, items, options) {
+      calls.push(`import ${what} ${container} ${items.map((i) => String(i.id)).join(',')}${options?.activeState ? ` ${options.activeState}` : ''}`);
+      const table = what === 'workflows' ? 'workflow_entity' : 'credentials_entity';
+      for (const item of items) {
+        const columns = Object.keys(item);
+        await runSql(blueUrl, `insert into ${table} (${columns.join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')}) on conflict (id) do update set ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`, columns.map((c) => (typeof item[c] === 'object' && item[c] !== null ? JSON.stringify(item[c]) : item[c])));
+      }
+    },
+  };
+  return { cli, calls };
+}
+
+async function rows(url: string, sql: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+function harness(tenant: string, cli?: N8nCli) {
   const ports = fakePorts();
+  ports.stopContainer = async (name, timeoutSeconds) => void ports.calls.push(`${name}: stopContainer ${timeoutSeconds}s`);
   const routes: string[] = [];
   // The route file as the fake holds it: which route, written when.
   const file: { route?: DesiredRoute; at?: Date } = {};
@@ -58,6 +105,8 @@ function harness(tenant: string) {
     adminUrl,
     heldRoute: () => route(tenant, { type: 'suspended', url: 'http://rp9-suspended.test:9090' }, 'h-held'),
     unhealthy: async () => undefined,
+    ...(cli ? { n8nCli: cli } : {}),
+    drainSeconds: () => 1,
     watchSeconds: () => 900,
     errorRatePolicy: () => ({ maxRise: 0.1, minExecutions: 10 }),
     now: () => new Date('2026-12-06T10:10:00Z'),
@@ -74,20 +123,102 @@ function harness(tenant: string) {
 }
 
 describe('upgrade swap', () => {
-  it('holds new work (503 + Retry-After) before it checks green, then moves the route to blue, then stops green', async () => {
+  it('holds new work, stops green (main, then workers, within a stop timeout above n8n\'s graceful shutdown), copies the executions green wrote since the copy into blue with their ids, then moves the route to blue', async () => {
     const { tenant, url } = await greenDatabase();
+    await runSql(url, executionsSql(1, 3));
+    // The copy: marks first, then blue made of green's rows so far (n8n 2.x's schema after its migrations).
+    const marks = { greenDigest: await n8nDigest(url), greenItems: await n8nItemHashes(url), greenMark: await executionMark(url) };
+    const blueUrl = await blueDatabase(url, 3);
+    // Green's steady load after the copy.
+    await runSql(url, executionsSql(4, 3));
     const h = harness(tenant);
-    const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`, `rp9-${tenant}-worker-1`], greenDigest: await n8nDigest(url) };
+    const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`, `rp9-${tenant}-worker-1`], ...marks };
 
     const result = await swap.run(h.ctx(state));
 
     expect(h.ports.calls).toEqual([
       'writeRoute suspended',
+      `rp9-${tenant}-main: stopContainer 45s`,
+      `rp9-${tenant}-worker-1: stopContainer 45s`,
       `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`,
-      `rp9-${tenant}-main: stopContainer`,
-      `rp9-${tenant}-worker-1: stopContainer`,
     ]);
-    expect(result).toMatchObject({ swappedAt: expect.any(String), holdSeconds: expect.any(Number) });
+    expect(marks.greenMark).toBe(3);
+    expect(result).toMatchObject({
+      swappedAt: expect.any(String),
+      holdSeconds: expect.any(Number),
+      drain: { unfinished: 0 },
+      catchUp: { workflows: 0, credentials: 0, deleted: 0, executions: 3, replacedExecutions: 0, skippedExecutions: 0, seconds: expect.any(Number) },
+    });
+    expect(await rows(blueUrl, 'select id, status, "storedAt" from execution_entity order by id')).toEqual([1, 2, 3, 4, 5, 6].map((id) => ({ id, status: 'success', storedAt: 'db' })));
+    expect(await rows(blueUrl, 'select "executionId", data from execution_data where "executionId" > 3 order by 1')).toEqual([4, 5, 6].map((id) => ({ executionId: id, data: `[{"run":${id}}]` })));
+    // Blue's next execution does not collide with a copied one.
+    expect(await rows(blueUrl, `select nextval(pg_get_serial_sequence('execution_entity', 'id'))::int as next`)).toEqual([{ next: 7 }]);
+  });
+
+  it('carries the workflows and credentials green changed, added or deleted since the copy to blue with n8n\'s CLI instead of failing', async () => {
+    const { tenant, url } = await greenDatabase();
+    await runSql(url, `insert into workflow_entity values ('w2', 'old', false, '[]', '{}'), ('w3', 'gone', false, '[]', '{}')`);
+    const marks = { greenDigest: await n8nDigest(url), greenItems: await n8nItemHashes(url), greenMark: await executionMark(url) };
+    const blueUrl = await blueDatabase(url, 0);
+    await runSql(blueUrl, `insert into workflow_entity values ('w2', 'old', false, '[]', '{}'), ('w3', 'gone', false, '[]', '{}')`);
+    // Between the copy and the swap, on green: w2 edited, w4 added, w3 deleted, a credential added.
+    await runSql(url, `update workflow_entity set name = 'edited', nodes = '[{"n":1}]' where id = 'w2';
+      insert into workflow_entity values ('w4', 'added', true, '[]', '{}');
+      delete from workflow_entity where id = 'w3';
+      insert into credentials_entity values ('c1', 'key', 'httpHeaderAuth', 'encrypted')`);
+    const cli = fakeCli(url, blueUrl);
+    const h = harness(tenant, cli.cli);
+    const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`], blueContainers: [`rp9-${tenant}-blue-main`], ...marks };
+
+    const result = await swap.run(h.ctx(state));
+
+    expect(cli.calls).toEqual([
+      `export credentials rp9-${tenant}-main`,
+      `export workflows rp9-${tenant}-main`,
+      `import credentials rp9-${tenant}-blue-main c1`,
+      `import workflows rp9-${tenant}-blue-main w2,w4 fromJson`,
+    ]);
+    expect(result).toMatchObject({ catchUp: { workflows: 2, credentials: 1, deleted: 1, executions: 0 } });
+    expect(result).not.toHaveProperty('catchUp.restartedBlueMain');
+    const items = 'select id, name, active, nodes::text as nodes from workflow_entity order by id';
+    expect(await rows(blueUrl, items)).toEqual(await rows(url, items));
+    expect(h.ports.calls.at(-1)).toBe(`writeRoute dedicated http://rp9-${tenant}-blue-main:5678`);
+  });
+
+  it('a deleted workflow that was active on blue restarts blue\'s main under the hold (its triggers stay registered until then)', async () => {
+    const { tenant, url } = await greenDatabase();
+    const marks = { greenDigest: await n8nDigest(url), greenItems: await n8nItemHashes(url), greenMark: await executionMark(url) };
+    const blueUrl = await blueDatabase(url, 0);
+    await runSql(url, `delete from workflow_entity where id = 'w1'`);
+    const h = harness(tenant, fakeCli(url, blueUrl).cli);
+    const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`], blueContainers: [`rp9-${tenant}-blue-main`], ...marks };
+
+    const result = await swap.run(h.ctx(state));
+
+    expect(h.ports.calls).toEqual([
+      'writeRoute suspended',
+      `rp9-${tenant}-blue-main: stopContainer 45s`,
+      `rp9-${tenant}-blue-main: startContainer`,
+      `rp9-${tenant}-blue-main: waitHealthy`,
+      `rp9-${tenant}-main: stopContainer 45s`,
+      `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`,
+    ]);
+    expect(result).toMatchObject({ catchUp: { workflows: 0, credentials: 0, deleted: 1, restartedBlueMain: true } });
+    expect(await rows(blueUrl, 'select id from workflow_entity')).toEqual([]);
+  });
+
+  it('the drain is bounded: an execution still running when it ends is journaled and copied as green left it', async () => {
+    const { tenant, url } = await greenDatabase();
+    const marks = { greenDigest: await n8nDigest(url), greenItems: await n8nItemHashes(url), greenMark: await executionMark(url) };
+    const blueUrl = await blueDatabase(url, 0);
+    await runSql(url, executionsSql(1, 1, 'running'));
+    const h = harness(tenant);
+
+    const result = await swap.run(h.ctx({ fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`], ...marks }));
+
+    expect(result).toMatchObject({ drain: { unfinished: 1, seconds: expect.any(Number) }, catchUp: { executions: 1 } });
+    expect((result as { drain: { seconds: number } }).drain.seconds).toBeGreaterThanOrEqual(1);
+    expect(await rows(blueUrl, 'select id, status from execution_entity')).toEqual([{ id: 1, status: 'running' }]);
   });
 
   it('re-run after a crash that came after the switch (the route file already on blue): no second hold, no second check; the swap time is the route file\'s', async () => {
@@ -104,14 +235,14 @@ describe('upgrade swap', () => {
 
     expect(h.ports.calls).toEqual([
       `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`,
-      `rp9-${tenant}-main: stopContainer`,
-      `rp9-${tenant}-worker-1: stopContainer`,
+      `rp9-${tenant}-main: stopContainer 45s`,
+      `rp9-${tenant}-worker-1: stopContainer 45s`,
     ]);
     expect(h.routes).not.toContain('suspended');
     expect(result).toEqual({ swappedAt: '2026-12-06T10:05:00.000Z', swapResumed: true });
   });
 
-  it('re-run after a crash during the hold (the route file held): holds and checks again, then switches', async () => {
+  it('re-run after a crash during the hold (the route file held): holds and catches up again, then switches', async () => {
     const { tenant, url } = await greenDatabase();
     const h = harness(tenant);
     const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`], greenDigest: await n8nDigest(url) };
@@ -119,11 +250,11 @@ describe('upgrade swap', () => {
 
     const result = await swap.run(h.ctx(state));
 
-    expect(h.ports.calls).toEqual(['writeRoute suspended', `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`, `rp9-${tenant}-main: stopContainer`]);
-    expect(result).toEqual({ swappedAt: '2026-12-06T10:10:00.000Z', holdSeconds: expect.any(Number) });
+    expect(h.ports.calls).toEqual(['writeRoute suspended', `rp9-${tenant}-main: stopContainer 45s`, `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`]);
+    expect(result).toMatchObject({ swappedAt: '2026-12-06T10:10:00.000Z', holdSeconds: expect.any(Number) });
   });
 
-  it('a green that changed since the copy fails the swap while held; the undo routes back to green', async () => {
+  it('an upgrade journaled before the catch-up existed (no per-item hashes at its copy): a green changed since fails the swap while held; the undo routes back to green', async () => {
     const { tenant, url } = await greenDatabase();
     const h = harness(tenant);
     const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`], greenDigest: await n8nDigest(url) };
@@ -132,6 +263,7 @@ describe('upgrade swap', () => {
     const failure = await swap.run(h.ctx(state)).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(OperationError);
     expect((failure as OperationError).code).toBe('upgrade.green-changed');
+    expect(h.ports.calls).toEqual(['writeRoute suspended']);
     expect(h.routes).toEqual(['suspended']);
 
     await swap.undo!(h.ctx(state));
@@ -146,7 +278,7 @@ describe('upgrade swap', () => {
     await runSql(adminUrl, `create database ${blue.pathname.slice(1)} template ${new URL(url).pathname.slice(1)}`);
     const gateDigest = await n8nDigest(blue.toString());
     const swappedAt = '2026-12-06T10:00:00.000Z';
-    await runSql(blue.toString(), `insert into execution_entity ("createdAt", status) values ('2026-12-06T09:59:00Z', 'success'), ($1, 'success'), ($1, 'error'), ($1, 'success')`, ['2026-12-06T10:05:00Z']);
+    await runSql(blue.toString(), `insert into execution_entity ("createdAt", status, finished, mode, "workflowId") values ('2026-12-06T09:59:00Z', 'success', true, 'webhook', 'w1'), ($1, 'success', true, 'webhook', 'w1'), ($1, 'error', true, 'webhook', 'w1'), ($1, 'success', true, 'webhook', 'w1')`, ['2026-12-06T10:05:00Z']);
     await runSql(blue.toString(), `update workflow_entity set name = 'edited on blue'`);
     const h = harness(tenant);
     const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`], swappedAt, gate: { blue: gateDigest } };
@@ -165,9 +297,9 @@ describe('upgrade swap', () => {
       blueDatabases.push(blue.pathname.slice(1));
       await runSql(adminUrl, `create database ${blue.pathname.slice(1)} template ${new URL(url).pathname.slice(1)}`);
       // Before the swap (not counted), then after it.
-      await runSql(blue.toString(), `insert into execution_entity ("createdAt", status) select '2026-12-06T09:00:00Z', 'error' from generate_series(1, 50)`);
-      await runSql(blue.toString(), `insert into execution_entity ("createdAt", status) select '2026-12-06T10:05:00Z', 'success' from generate_series(1, $1::int)`, [success]);
-      await runSql(blue.toString(), `insert into execution_entity ("createdAt", status) select '2026-12-06T10:05:00Z', 'crashed' from generate_series(1, $1::int)`, [failed]);
+      await runSql(blue.toString(), `insert into execution_entity ("createdAt", status, finished, mode, "workflowId") select '2026-12-06T09:00:00Z', 'error', true, 'webhook', 'w1' from generate_series(1, 50)`);
+      await runSql(blue.toString(), `insert into execution_entity ("createdAt", status, finished, mode, "workflowId") select '2026-12-06T10:05:00Z', 'success', true, 'webhook', 'w1' from generate_series(1, $1::int)`, [success]);
+      await runSql(blue.toString(), `insert into execution_entity ("createdAt", status, finished, mode, "workflowId") select '2026-12-06T10:05:00Z', 'crashed', true, 'webhook', 'w1' from generate_series(1, $1::int)`, [failed]);
       return tenant;
     }
     const state = { fromColour: 'green', toColour: 'blue', blueContainers: [], swappedAt: '2026-12-06T10:00:00.000Z', greenExecutions: { success: 95, failed: 5 } };

@@ -1,7 +1,9 @@
 // The blue/green upgrade of a dedicated tenant's n8n, top to bottom:
 //   backup          a pre-upgrade backup (the backup kind's own steps, inline)
 //   copy-database   the live ("green") database copied into the other colour's
-//                   ("blue") with pg_dump | pg_restore while green runs
+//                   ("blue") with pg_dump | pg_restore while green runs; green's
+//                   high-water marks journaled first (per-item hashes of its
+//                   workflows and credentials, its largest execution id)
 //   blue-up         blue's main, then its workers, on the new version and the
 //                   copy: the migrations run on the copy, never on green's
 //   gate            blue healthy; one smoke execution of rp9's canary workflow
@@ -9,12 +11,16 @@
 //                   canary and its execution removed); its migrations at least
 //                   green's, the same workflows and credentials (count and
 //                   hashes) as green, read after the canary is gone
-//   swap            the route holds new work (503 with Retry-After, the
-//                   promotion freeze's response), green unchanged since the
-//                   copy (else fail: no re-copy), the route file moves to blue
-//                   in one rename, green stops (its workers finish their jobs
-//                   within the stop timeout); re-run after a crash that came
-//                   after the route moved, it neither holds nor checks again
+//   swap            the route holds new work (503 with a Retry-After of
+//                   seconds); under the hold, the catch-up: what green changed
+//                   in workflows and credentials since the copy is carried to
+//                   blue with n8n's CLI, green's main stops, its queue drains
+//                   (bounded), its workers stop (each within a stop timeout
+//                   above n8n's graceful shutdown), and the executions green
+//                   wrote since the copy are copied into blue's database with
+//                   their ids; then the route file moves to blue in one
+//                   rename. Re-run after a crash that came after the route
+//                   moved, it neither holds nor catches up again
 //   watch           blue stays healthy for the watch (waits across passes) and
 //                   its execution error rate since the swap does not rise past
 //                   green's before the copy by more than errorRateRise
@@ -32,8 +38,12 @@ import type { DesiredContainer, DesiredDatabase, DesiredRoute } from '../model.j
 import { blueWritesSince, executionCounts } from '../upgrades/blue-writes.js';
 import { errorRateVerdict, type ErrorRatePolicy, type ExecutionCounts } from '../upgrades/error-rate.js';
 import { copyDatabase, databaseExists, databaseUrl, dropDatabase } from '../upgrades/database-copy.js';
+import { anyItemChanges, carryItems, NO_ITEM_CHANGES, type N8nCli } from '../upgrades/item-catch-up.js';
+import { copyExecutionsSince, runningExecutions } from '../upgrades/execution-catch-up.js';
+import { RUNNING_STATUSES, type N8nItemHashes } from '../upgrades/catch-up-plan.js';
+import { n8nStopTimeoutSeconds } from '../compile/stop-timeout.js';
 import type { UpgradeInput } from '../upgrades/live-colour.js';
-import { digestDifferences, n8nDigest, type N8nDigest } from '../upgrades/n8n-digest.js';
+import { digestDifferences, executionMark, n8nDigest, n8nItemHashes, type N8nDigest } from '../upgrades/n8n-digest.js';
 import type { BlueSmokeInput, BlueSmokeResult } from '../upgrades/smoke-run.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import type { Operation } from '../store/types.js';
@@ -68,6 +78,10 @@ export interface UpgradeDeps {
    * workflow run through blue's main, queue and a worker, then removed.
    */
   smoke(blue: BlueSmokeInput, signal: AbortSignal): Promise<BlueSmokeResult>;
+  /** n8n's CLI in a colour's running main: the swap exports what green changed since the copy and imports it into blue (absent: such a change fails the swap). */
+  n8nCli?: N8nCli;
+  /** Seconds the swap waits for green's queue to drain before it stops green's workers (default 60). */
+  drainSeconds?(tenant: string): number;
   /** Undefined while the tenant's blue stack is healthy, else why not (a container down or unhealthy). */
   unhealthy(containers: readonly string[]): Promise<string | undefined>;
   /** After an upgrade rolled back or was given up: an event, a revert PR, the tenant stalled (UpgradeFailed). */
@@ -150,6 +164,80 @@ async function startGreen(ctx: Ctx): Promise<void> {
   await Promise.all(green.map((name) => ports.waitHealthy(name)));
 }
 
+/** Green's container `name` is stopped with its compiled stop timeout (above n8n's graceful shutdown), also when it was created before rp9 set one. */
+function stopTimeoutOf(ctx: Ctx, name: string): number {
+  const { fromColour, toColour } = input(ctx);
+  const compiled = [fromColour, toColour].flatMap((colour) => ctx.deps.stack(ctx.operation.tenant, colour)?.containers ?? []).find((c) => c.name === name);
+  return compiled?.stopTimeoutSeconds ?? n8nStopTimeoutSeconds(compiled?.env ?? {});
+}
+
+/** Seconds the swap waits for green's queued and running executions to end once green's main is stopped. */
+const DRAIN_SECONDS = 60;
+
+/** Waits (bounded) until green has no execution queued or running; what was left when the wait ended is journaled, not fatal. */
+async function drainGreen(ctx: Ctx): Promise<{ seconds: number; unfinished: number }> {
+  const started = Date.now();
+  const limit = (ctx.deps.drainSeconds?.(ctx.operation.tenant) ?? DRAIN_SECONDS) * 1000;
+  const greenUrl = colourUrl(ctx, input(ctx).fromColour);
+  for (;;) {
+    const unfinished = await runningExecutions(greenUrl, RUNNING_STATUSES);
+    const elapsed = Date.now() - started;
+    if (unfinished === 0 || elapsed >= limit || ctx.signal.aborted) return { seconds: elapsed / 1000, unfinished };
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, limit - elapsed)));
+  }
+}
+
+/**
+ * Under the hold, green is brought to rest and blue up to date with it:
+ *   1. the workflows and credentials green changed, added or deleted since the copy, carried to blue with n8n's CLI
+ *      (green's main must run for its export: a re-run after a kill under the hold starts green again);
+ *   2. green's main stops (no new triggers), its queue drains (bounded), its workers stop, each within its stop timeout;
+ *   3. the executions green wrote since the copy, copied into blue's database with their ids.
+ * A re-copy would re-run blue's migrations under the hold (tens of seconds of 503); this carries only what changed.
+ */
+async function catchUpUnderHold(ctx: Ctx): Promise<Record<string, unknown>> {
+  const started = Date.now();
+  const { fromColour, toColour, greenContainers } = input(ctx);
+  const ports = ctx.deps.ports();
+  const greenUrl = colourUrl(ctx, fromColour);
+  const blueUrl = colourUrl(ctx, toColour);
+  let items = NO_ITEM_CHANGES;
+  const changed = digestDifferences(ctx.state.greenDigest as N8nDigest, await n8nDigest(greenUrl));
+  if (changed.length > 0) {
+    const atCopy = ctx.state.greenItems as N8nItemHashes | undefined;
+    // An upgrade journaled before the catch-up existed (no per-item hashes at its copy) fails as it always did.
+    if (!atCopy || !ctx.deps.n8nCli) throw new OperationError('upgrade.green-changed', `green changed after the copy (${changed.join('; ')}) and this upgrade cannot carry the changes; blue is discarded and the upgrade must run again`);
+    const current = await n8nItemHashes(greenUrl);
+    if (anyItemChanges(atCopy, current)) {
+      ctx.progress({ phase: 'catch-up items' });
+      const [greenMain] = greenContainers;
+      const [blueMain] = blueNames(ctx);
+      if (!greenMain || !blueMain) throw new OperationError('upgrade.no-containers', `tenant ${ctx.operation.tenant}: no main container to carry green's changes with`);
+      if (await ctx.deps.unhealthy([greenMain])) await startGreen(ctx);
+      items = await carryItems(ctx.deps.n8nCli, { greenMain, blueMain, blueUrl }, atCopy, current);
+      if (items.restartBlueMain) {
+        // A deleted workflow stays registered in blue's running main until it restarts.
+        await ports.stopContainer(blueMain, stopTimeoutOf(ctx, blueMain));
+        await ports.startContainer(blueMain);
+        await ports.waitHealthy(blueMain);
+      }
+    }
+  }
+  ctx.progress({ phase: 'drain' });
+  const [greenMain, ...greenWorkers] = greenContainers;
+  if (greenMain) await ports.stopContainer(greenMain, stopTimeoutOf(ctx, greenMain));
+  const drain = await drainGreen(ctx);
+  for (const name of greenWorkers) await ports.stopContainer(name, stopTimeoutOf(ctx, name));
+  ctx.progress({ phase: 'catch-up executions' });
+  const mark = ctx.state.greenMark;
+  const executions = typeof mark === 'number' ? await copyExecutionsSince(greenUrl, blueUrl, mark) : undefined;
+  const { restartBlueMain, ...carried } = items;
+  return {
+    drain,
+    catchUp: { ...carried, ...(restartBlueMain ? { restartedBlueMain: true } : {}), executions: executions?.executions ?? null, replacedExecutions: executions?.replaced ?? null, skippedExecutions: executions?.skipped ?? null, seconds: (Date.now() - started) / 1000 },
+  };
+}
+
 export const upgradeKind: OperationKind<UpgradeDeps> = {
   name: 'upgrade',
   deadlineSeconds: 8 * 3600,
@@ -175,13 +263,17 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         if (await databaseExists(ctx.deps.adminUrl, blue.database)) await dropDatabase(ctx.deps.adminUrl, blue.database);
         await ctx.deps.ports().ensureDatabase(blue);
         const greenDigest = await n8nDigest(colourUrl(ctx, fromColour));
+        // The high-water marks the swap's catch-up starts from, read before the dump: anything green writes after them
+        // (and perhaps already in the dump) is carried again, idempotently, never missed.
+        const greenItems = await n8nItemHashes(colourUrl(ctx, fromColour));
+        const greenMark = await executionMark(colourUrl(ctx, fromColour));
         // Green's error rate before the upgrade, the watch's baseline: the executions created in the 24 h before the copy.
         const at = now(ctx);
         const greenExecutions = await executionCounts(colourUrl(ctx, fromColour), new Date(at.getTime() - BASELINE_HOURS * 3_600_000), at).catch(() => null);
         const started = Date.now();
         ctx.progress({ phase: 'copy' });
         const { bytes } = await copyDatabase(ctx.deps.adminUrl, databaseName(tenant, fromColour), blue.database, blue.role, ctx.signal);
-        return { greenDigest, greenExecutions, copy: { method: 'pg_dump|pg_restore', bytes, seconds: (Date.now() - started) / 1000 } };
+        return { greenDigest, greenItems, greenMark, greenExecutions, copy: { method: 'pg_dump|pg_restore', bytes, seconds: (Date.now() - started) / 1000 } };
       },
       async undo(ctx) {
         await dropDatabase(ctx.deps.adminUrl, databaseName(ctx.operation.tenant, input(ctx).toColour));
@@ -232,26 +324,24 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         const ports = ctx.deps.ports();
         const blueRoute = stackOf(ctx, toColour).route;
         const held = Date.now();
-        // A re-run after a crash that came after the switch (kill -9 while green stopped): the route file already
-        // holds blue's route, written only after the check below passed under the hold. Blue serves since then;
-        // holding again would interrupt it, and the swap time would be journaled late (the watch and lostOnBlue
-        // count from it). So the switch is taken as done, at the route file's time.
+        // A re-run after a crash that came after the switch (kill -9 before the step was journaled): the route file
+        // already holds blue's route, written only after the catch-up below finished under the hold. Blue serves
+        // since then; holding again would interrupt it, and the swap time would be journaled late (the watch and
+        // lostOnBlue count from it). So the switch is taken as done, at the route file's time.
         const switchedAt = ctx.state.swappedAt === undefined ? await ports.routedSince?.(blueRoute) : undefined;
-        if (ctx.state.swappedAt === undefined && !switchedAt) {
-          // Hold new work first: nothing reaches green between the check below and the switch (clients get 503 + Retry-After).
-          await ports.writeRoute(ctx.deps.heldRoute(ctx.operation.tenant));
-          const atCopy = ctx.state.greenDigest as N8nDigest;
-          const current = await n8nDigest(colourUrl(ctx, fromColour));
-          const changed = digestDifferences(atCopy, current);
-          if (changed.length > 0) throw new OperationError('upgrade.green-changed', `green changed after the copy (${changed.join('; ')}); blue is discarded and the upgrade must run again`);
+        if (ctx.state.swappedAt !== undefined || switchedAt) {
+          await ports.writeRoute(blueRoute);
+          for (const name of greenContainers) await ports.stopContainer(name, stopTimeoutOf(ctx, name));
+          if (switchedAt) return { swappedAt: switchedAt.toISOString(), swapResumed: true };
+          return { swappedAt: ctx.state.swappedAt as string };
         }
-        // One rename of the route file: Traefik serves green, then blue, never both.
+        // Hold new work first: nothing reaches green (webhooks, editor, API) from here to the switch; clients get 503 with a short Retry-After.
+        await ports.writeRoute(ctx.deps.heldRoute(ctx.operation.tenant));
+        const catchUp = await catchUpUnderHold(ctx);
+        // One rename of the route file: Traefik serves the held page, then blue, never green and blue both.
         await ports.writeRoute(blueRoute);
-        // Green stops (main first: no new triggers); docker stop lets its workers finish their jobs within the stop timeout.
         const holdSeconds = (Date.now() - held) / 1000;
-        for (const name of greenContainers) await ports.stopContainer(name);
-        if (switchedAt) return { swappedAt: switchedAt.toISOString(), swapResumed: true };
-        return { swappedAt: typeof ctx.state.swappedAt === 'string' ? ctx.state.swappedAt : now(ctx).toISOString(), holdSeconds };
+        return { swappedAt: now(ctx).toISOString(), holdSeconds, ...catchUp };
       },
       async undo(ctx) {
         // Green comes back on its own, untouched database; then the route returns to it.

@@ -88,8 +88,8 @@ export function createApplyPorts(edges: ApplyEdges): ApplyPorts {
     async startContainer(name) {
       await startContainer(docker, name);
     },
-    async stopContainer(name) {
-      await stopContainer(docker, name);
+    async stopContainer(name, timeoutSeconds) {
+      await stopContainer(docker, name, timeoutSeconds);
     },
     async removeContainer(name) {
       await removeContainer(docker, name);

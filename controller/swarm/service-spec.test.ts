@@ -21,6 +21,12 @@ describe('serviceSpec', () => {
     expect(spec.UpdateConfig?.Order).toBe('start-first');
   });
 
+  it('gives a stopping task more than n8n\'s graceful shutdown (StopGracePeriod, ns), outside the fingerprint (no update of existing services for it)', () => {
+    expect(spec.TaskTemplate.ContainerSpec.StopGracePeriod).toBe(45_000_000_000);
+    const { StopGracePeriod: _, ...without } = spec.TaskTemplate.ContainerSpec;
+    expect(fingerprintOf({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ContainerSpec: without } })).toBe(fingerprintOf(spec));
+  });
+
   it('resolves secrets into Env only, never into labels', () => {
     expect(spec.TaskTemplate.ContainerSpec.Env).toContain('DB_POSTGRESDB_PASSWORD=secret-db-password');
     expect(JSON.stringify(spec.Labels)).not.toContain('secret-');

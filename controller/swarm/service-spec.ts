@@ -25,6 +25,8 @@ export interface ServiceSpec {
       Labels?: Record<string, string>;
       Init?: boolean;
       Healthcheck?: { Test?: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number };
+      /** Nanoseconds between SIGTERM and SIGKILL when a task stops. */
+      StopGracePeriod?: number;
       Mounts?: { Type: string; Source?: string; Target: string; VolumeOptions?: { Labels?: Record<string, string> } }[];
     };
     Resources?: { Limits?: { NanoCPUs?: number; MemoryBytes?: number }; Reservations?: { NanoCPUs?: number; MemoryBytes?: number } };
@@ -108,6 +110,7 @@ export function serviceSpec(s: DesiredService, secrets: SecretResolver): Service
         Labels: labels,
         Init: true,
         Healthcheck: { Test: hc.test, Interval: hc.intervalSeconds * NS, Timeout: hc.timeoutSeconds * NS, Retries: hc.retries, StartPeriod: hc.startPeriodSeconds * NS },
+        ...(s.stopTimeoutSeconds !== undefined ? { StopGracePeriod: s.stopTimeoutSeconds * NS } : {}),
         Mounts: s.mounts.map((m) => ({ Type: 'volume', Source: m.volume, Target: m.target, VolumeOptions: { Labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.environment]: s.labels[LABEL.environment] ?? '', [LABEL.tenant]: s.tenant } } })),
       },
       Resources: {

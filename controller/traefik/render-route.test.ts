@@ -25,6 +25,18 @@ function route(overrides: Partial<DesiredRoute> = {}): DesiredRoute {
 const options: TraefikRouteOptions = { entryPoints: ['websecure'], certResolver: 'letsencrypt' };
 
 describe('renderRoute', () => {
+  it('a held route (suspended page with a Retry-After of seconds) sets that header for the page through a headers middleware, alongside a rate limit', () => {
+    const held = route({ target: { type: 'suspended', url: 'http://rp9:9090', retryAfterSeconds: 10 }, rateLimit: { perMinute: 60, burst: 10 } });
+    const config = renderRoute(held, options);
+
+    expect(config.http.routers['rp9-acme']!.middlewares).toEqual(['rp9-acme-hold', 'rp9-acme-ratelimit']);
+    expect(config.http.middlewares?.['rp9-acme-hold']).toEqual({ headers: { customRequestHeaders: { 'X-Rp9-Retry-After': '10' } } });
+    expect(validate(parse(serializeRoute(held, options)))).toBe(true);
+    // A suspended workspace's route has no such middleware: the page's default stands.
+    expect(renderRoute(route({ target: { type: 'suspended', url: 'http://rp9:9090' } }), options).http.middlewares).toBeUndefined();
+    expect(() => renderRoute(route({ target: { type: 'suspended', url: 'http://rp9:9090', retryAfterSeconds: 0 } }), options)).toThrow(TraefikError);
+  });
+
   it('builds one router and one service for the tenant', () => {
     expect(renderRoute(route(), options)).toEqual({
       http: {

@@ -48,13 +48,28 @@ export function renderRoute(route: DesiredRoute, options: TraefikRouteOptions = 
       services: { [name]: { loadBalancer: { servers: [{ url: assertSafeUrl(route.target.url) }], passHostHeader: true } } },
     },
   };
-  if (!route.rateLimit) return config;
-  // Keyed on the request host rather than the client address (Traefik's default), so the limit holds for the tenant as a whole.
-  const middleware = rateLimitName(tenant);
-  const rateLimit = { average: positiveCount(route.rateLimit.perMinute, 'rate limit'), period: '1m', burst: positiveCount(route.rateLimit.burst, 'rate limit burst'), sourceCriterion: { requestHost: true as const } };
-  config.http.routers[name]!.middlewares = [middleware];
-  config.http.middlewares = { [middleware]: { rateLimit } };
+  const middlewares: NonNullable<TraefikDynamicConfig['http']['middlewares']> = {};
+  if (route.target.type === 'suspended' && route.target.retryAfterSeconds !== undefined) {
+    // The suspended page reads it (raw-routes.ts suspendedHandler): a hold of seconds says so, not the suspended default.
+    middlewares[holdName(tenant)] = { headers: { customRequestHeaders: { [RETRY_AFTER_HEADER]: String(positiveCount(route.target.retryAfterSeconds, 'retry after')) } } };
+  }
+  if (route.rateLimit) {
+    // Keyed on the request host rather than the client address (Traefik's default), so the limit holds for the tenant as a whole.
+    const rateLimit = { average: positiveCount(route.rateLimit.perMinute, 'rate limit'), period: '1m', burst: positiveCount(route.rateLimit.burst, 'rate limit burst'), sourceCriterion: { requestHost: true as const } };
+    middlewares[rateLimitName(tenant)] = { rateLimit };
+  }
+  if (Object.keys(middlewares).length === 0) return config;
+  config.http.routers[name]!.middlewares = Object.keys(middlewares);
+  config.http.middlewares = middlewares;
   return config;
+}
+
+/** The request header a held route sets for the suspended page: the Retry-After seconds it answers with. */
+export const RETRY_AFTER_HEADER = 'X-Rp9-Retry-After';
+
+/** Name of a held route's headers middleware. */
+export function holdName(tenant: string): string {
+  return `${routerName(tenant)}-hold`;
 }
 
 export const ROUTE_FILE_BANNER = '# Written by rp9 from the config repo. Do not edit: the next apply overwrites it.';

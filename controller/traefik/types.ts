@@ -17,6 +17,11 @@ export interface TraefikRouter {
   middlewares?: string[];
 }
 
+/** A held route's request header: the suspended page answers with that Retry-After instead of its default. */
+export interface TraefikHeadersMiddleware {
+  headers: { customRequestHeaders: Record<string, string> };
+}
+
 export interface TraefikRateLimitMiddleware {
   rateLimit: { average: number; period: string; burst: number; sourceCriterion: { requestHost: true } };
 }
@@ -32,7 +37,7 @@ export interface TraefikDynamicConfig {
   http: {
     routers: Record<string, TraefikRouter>;
     services: Record<string, TraefikService>;
-    middlewares?: Record<string, TraefikRateLimitMiddleware>;
+    middlewares?: Record<string, TraefikRateLimitMiddleware | TraefikHeadersMiddleware>;
   };
 }
 

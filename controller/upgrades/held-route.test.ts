@@ -27,7 +27,9 @@ describe('the held route of an upgrade swap', () => {
     const held = d.heldRoute('acme');
     const green = d.stack('acme', 'green')!.route;
 
-    expect(held.target).toMatchObject({ type: 'suspended' });
+    // Seconds, not the suspended page's hour: the swap holds new work for seconds.
+    expect(held.target).toMatchObject({ type: 'suspended', retryAfterSeconds: 10 });
+    expect(serializeRoute(held)).toContain('X-Rp9-Retry-After: "10"');
     expect(held.hosts).toEqual(green.hosts);
     expect(held.hash).toMatch(/^[0-9a-f]+$/);
     expect(held.hash).not.toBe(green.hash);

@@ -5,6 +5,7 @@
 // read exist in n8n 1.x and 2.x alike (2.x adds columns, it keeps these).
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import type { N8nItemHashes } from './catch-up-plan.js';
 
 export interface N8nDigest {
   workflows: number;
@@ -49,4 +50,43 @@ export function digestDifferences(green: N8nDigest, blue: N8nDigest): string[] {
   else if (green.credentialsSha256 !== blue.credentialsSha256) out.push('credential contents differ');
   if (blue.migrations < green.migrations) out.push(`blue ran ${blue.migrations} migrations, fewer than green's ${green.migrations}`);
   return out;
+}
+
+/** One item's hash: the first 16 hex digits of sha256 over the columns the digest reads. */
+function itemHash(row: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify(Object.values(row))).digest('hex').slice(0, 16);
+}
+
+/**
+ * Per-item hashes of the workflows and credentials (the digest's columns, id
+ * → hash), journaled at the copy so the swap can tell which items green
+ * changed, added or deleted since (catch-up-plan.ts itemChanges).
+ */
+export async function n8nItemHashes(databaseUrl: string): Promise<N8nItemHashes> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const workflows = await client.query<{ id: string }>('select id, name, active, nodes::text as nodes, connections::text as connections from workflow_entity order by id');
+    const credentials = await client.query<{ id: string }>('select id, name, type, data from credentials_entity order by id');
+    return {
+      workflows: Object.fromEntries(workflows.rows.map((r) => [r.id, itemHash(r)])),
+      credentials: Object.fromEntries(credentials.rows.map((r) => [r.id, itemHash(r)])),
+    };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Green's high-water mark at the copy: its largest execution id (0 when none); the catch-up copies the executions above it. */
+export async function executionMark(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ mark: string | null }>('select max(id)::text as mark from execution_entity');
+    return Number(rows[0]?.mark ?? 0);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import type { Platform } from '../../config/types.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
-import { exportItems } from '../../edges/n8n/cli-export.js';
+import { exportItems, importItems } from '../../edges/n8n/cli-export.js';
 import type { ApplyPorts } from '../apply/apply-plan.js';
 import { compileTenantWith } from '../compile/compile-tenant.js';
 import { stableHash } from '../compile/hash.js';
@@ -40,6 +40,9 @@ export interface UpgradeRuntimeOptions {
   metrics?: Pick<Metrics, 'upgrades'>;
   now?(): Date;
 }
+
+/** The Retry-After the swap's held route answers with. */
+export const SWAP_RETRY_AFTER_SECONDS = 10;
 
 function stackFrom(good: GoodConfig, context: CompileContext, tenant: string, colour: Colour): ColourStack | undefined {
   const loaded = good.config.tenants.find((t) => t.name === tenant);
@@ -81,12 +84,16 @@ export function upgradeDeps(options: UpgradeRuntimeOptions): UpgradeDeps {
       const good = requireConfig(options);
       const route = stackFrom(good, options.compileContext(good.platform), tenant, 'green')?.route;
       if (!route) throw new Error(`tenant ${tenant} is no longer a dedicated tenant in the config in force`);
-      // The promotion freeze's response: the suspended page answers 503 with Retry-After.
-      const target = { type: 'suspended' as const, url: options.compileContext(good.platform).suspendedUrl };
+      // The suspended page answers 503, with a Retry-After of seconds: the swap holds new work for seconds, not an hour.
+      const target = { type: 'suspended' as const, url: options.compileContext(good.platform).suspendedUrl, retryAfterSeconds: SWAP_RETRY_AFTER_SECONDS };
       // A hash of its own (lowercase hex, as the route writer requires): the held route differs from green's.
       return { ...route, target, hash: stableHash({ held: true, route: route.hash, target }) };
     },
     adminUrl: options.adminUrl,
+    n8nCli: {
+      exportItems: (container, what) => exportItems(options.docker, container, what),
+      importItems: (container, what, items, opts) => importItems(options.docker, container, what, items, opts),
+    },
     backup: (tenant, colour): BackupDeps => ({
       ...options.backup,
       databaseUrl: () => databaseUrl(options.adminUrl, databaseName(tenant, colour)),

@@ -5,6 +5,30 @@
 import type { Operation } from '../store/types.js';
 import { routedColour, upgradeInput } from './live-colour.js';
 
+export interface CatchUpView {
+  workflows: number;
+  credentials: number;
+  deleted: number;
+  executions: number | null;
+  replacedExecutions?: number | null;
+  skippedExecutions?: number | null;
+  restartedBlueMain?: boolean;
+  seconds: number;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** One line for the swap's catch-up: `2 workflows, 1 credential, 0 deleted, 31 executions (1 skipped) in 4.2 s; drain 1.3 s`. Pure. */
+export function describeCatchUp(catchUp: CatchUpView, drain: { seconds: number; unfinished: number } | null): string {
+  const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const executions = catchUp.executions === null ? 'executions not copied (no mark at the copy)' : `${n(catchUp.executions, 'execution')}${catchUp.skippedExecutions ? ` (${catchUp.skippedExecutions} skipped)` : ''}`;
+  const restarted = catchUp.restartedBlueMain ? '; blue\'s main restarted' : '';
+  const drained = drain ? `; drain ${drain.seconds.toFixed(1)} s${drain.unfinished > 0 ? `, ${drain.unfinished} still unfinished` : ''}` : '';
+  return `${n(catchUp.workflows, 'workflow')}, ${n(catchUp.credentials, 'credential')}, ${catchUp.deleted} deleted, ${executions} in ${catchUp.seconds.toFixed(1)} s${restarted}${drained}`;
+}
+
 /** What `rp9 tenant upgrade-status -o json` prints and the API answers. */
 export function upgradeView(op: Operation) {
   const input = upgradeInput(op);
@@ -21,6 +45,9 @@ export function upgradeView(op: Operation) {
     error: op.error,
     backupId: typeof op.state.backupId === 'string' ? op.state.backupId : null,
     holdSeconds: typeof op.state.holdSeconds === 'number' ? op.state.holdSeconds : null,
+    /** What the swap carried from green to blue under the hold (null before the swap, or for an upgrade swapped without it). */
+    catchUp: isRecord(op.state.catchUp) ? (op.state.catchUp as unknown as CatchUpView) : null,
+    drain: isRecord(op.state.drain) ? (op.state.drain as unknown as { seconds: number; unfinished: number }) : null,
     swappedAt: typeof op.state.swappedAt === 'string' ? op.state.swappedAt : null,
     watchedSeconds: typeof op.state.watchedSeconds === 'number' ? op.state.watchedSeconds : null,
     startedAt: op.startedAt.toISOString(),

@@ -11,7 +11,10 @@
 // finds everything on blue and the webhook answers with the 1.x-encrypted
 // credential; green's containers and database are gone, and the next pass
 // finds blue converged. (That key keeps its 1.x scopes: listing credentials,
-// new in 2.x, needs a key minted after the upgrade.)
+// new in 2.x, needs a key minted after the upgrade.) The swap's catch-up: a
+// draft workflow edited on green between the gate and the swap is on blue
+// with the edit, and the executions green made after the copy (the steady
+// load's) are on blue with the same ids and outcomes.
 // All along, a steady load (one webhook GET every 500 ms) goes through a
 // route follower (Traefik's file provider stand-in, support/route-follower.ts)
 // over the whole upgrade: every request read before the hold went to green,
@@ -20,16 +23,18 @@
 // green cut when it stopped, or a timeout or n8n's own 503 "Database is not
 // ready!" on the loaded host. The count and
 // the interruption are printed; bench:upgrade measures them.
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey, login, n8nApiFor } from '../../edges/n8n/index.js';
+import { n8nCall } from '../../edges/n8n/http.js';
 import { DEFAULT_N8N_VERSION, ensureN8nImage, N8N_IMAGE_BUILD_TIMEOUT_MS, UPGRADE_SOURCE_N8N_VERSION } from '../harness/n8n-image.js';
 import { containerLogs } from './n8n-containers.js';
 import type { N8nController } from './support/n8n-controller.js';
 import { readRouteFiles } from '../../controller/traefik/route-files.js';
 import { databaseExists } from '../../controller/upgrades/database-copy.js';
-import { callWebhook, callWebhookUntilServed, executionsOf, migrationCount, OWNER, rowsNamingWorkflow, WEBHOOK_HEADER } from './support/n8n-workload.js';
+import { callWebhook, callWebhookUntilServed, executionsOf, migrationCount, OWNER, rowsNamingWorkflow, WEBHOOK_HEADER, type ExecutionRow } from './support/n8n-workload.js';
 import { canaryFor } from '../../controller/upgrades/smoke-canary.js';
 import type { N8nDigest } from '../../controller/upgrades/n8n-digest.js';
 import { realN8nTenantYaml } from './support/n8n-tenant.js';
@@ -50,6 +55,11 @@ const LOAD_EVERY_MS = 500;
  * pre-upgrade backup's `n8n export` inside green's main (exit 137; seen in this test).
  */
 const MEMORY_MB = 2048;
+
+/** A draft's one node: a manual trigger whose name says which version of the draft it is. */
+function draftNodes(version: string): Record<string, unknown>[] {
+  return [{ id: randomUUID(), name: `Start ${version}`, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }];
+}
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });
 const postgresUrl = inject('postgresUrl');
@@ -102,6 +112,8 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     expect(await v1.listCredentials(connection)).toEqual([expect.objectContaining({ id: workload.credential.id })]);
     const member = { email: 'member@rp9.test', password: 'Rp9-member-Passw0rd' };
     await v1.acceptInvitation(connection, await v1.inviteMember(connection, member.email), { firstName: 'Mem', lastName: 'Ber', password: member.password });
+    // An unpublished draft, edited on green after the copy (below).
+    const draft = await v1.createWorkflow(connection, { name: `draft ${id}`, nodes: draftNodes('first'), connections: {}, settings: { executionOrder: 'v1' } });
     const migrationsBefore = await migrationCount(tenantDb);
     const executionsBefore = await executionsOf(tenantDb, workload.workflow.id);
     expect(executionsBefore.length).toBeGreaterThan(0);
@@ -126,8 +138,26 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
 
     // The operation, step by step, as the operations loop drives it; the green stack serves until the swap.
     const greenDown: string[] = [];
+    const editedName = `draft ${id} (edited on green after the copy)`;
+    let edited = false;
+    let afterCopy: { onGreen: ExecutionRow[]; onBlue: ExecutionRow[]; mark: number } | undefined;
     const { op: current, seconds: times } = await driveUpgrade(ctl, op!, {
       each: async (o) => {
+        const at = o.steps[o.currentStep]?.name;
+        // Between the gate and the swap: a person edits the draft on green (through 1.x's public API); the swap carries it.
+        // (The draft, not the published webhook workflow: 1.x re-registers an active workflow's webhook on every save, and the
+        // steady load would read that moment's 404 as a routing failure.)
+        if (at === 'swap' && !edited) {
+          edited = true;
+          await n8nCall(connection, { operation: 'update-workflow', method: 'PUT', path: `/api/v1/workflows/${draft.id}`, auth: 'api-key', body: { name: editedName, nodes: draftNodes('edited'), connections: {}, settings: { executionOrder: 'v1' } } });
+        }
+        // Right after the swap, before cleanup drops green's database: the executions green made after the copy, and blue's rows of those ids.
+        if (at === 'watch' && !afterCopy) {
+          const mark = Number(o.state.greenMark);
+          const onGreen = (await executionsOf(tenantDb, workload.workflow.id)).filter((e) => Number(e.id) > mark);
+          const onBlue = (await executionsOf(databaseUrlOf(postgresUrl, blueDatabase), workload.workflow.id)).filter((e) => onGreen.some((g) => g.id === e.id));
+          afterCopy = { onGreen, onBlue, mark };
+        }
         if (o.currentStep >= 4) return;
         const state = (await docker.getContainer(main).inspect()).State;
         if (!state.Running) greenDown.push(`${o.steps[o.currentStep]?.name}: green main ${state.Status}`);
@@ -155,7 +185,8 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     // it); a request in flight on green cut when green stopped ("socket hang up", routed to green); a request that
     // timed out, or n8n's own 503 "Database is not ready!" (the loaded host). Never a 404 (a route to a stack without the webhook), never a refused connection
     // (a route to a stopped stack), never another status. The count is printed above; bench:upgrade measures it.
-    const held = (r: (typeof results)[number]) => r.status === 503 && r.retryAfter !== null && r.target?.startsWith(suspended!.url) === true && r.readAtMs! >= holdFrom && r.readAtMs! <= holdTo;
+    // The held page says to retry in seconds (the swap's hold), not the suspended page's hour.
+    const held = (r: (typeof results)[number]) => r.status === 503 && r.retryAfter === '10' && r.target?.startsWith(suspended!.url) === true && r.readAtMs! >= holdFrom && r.readAtMs! <= holdTo;
     const cutOnGreen = (r: (typeof results)[number]) => r.status === 502 && r.body.includes('socket hang up') && r.target?.startsWith(`http://${main}:5678`) === true;
     const timedOut = (r: (typeof results)[number]) => r.status === 0 && r.body.includes('aborted due to timeout');
     // n8n's own answer when its database ping missed (seen on green while blue migrated beside it on a loaded host).
@@ -218,6 +249,16 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     const afterConnection = { ...connection, baseUrl: v2Url }; // the API key and session made on 1.x
     const workflow = await v2.getWorkflow(afterConnection, workload.workflow.id);
     expect(workflow).toEqual({ id: workload.workflow.id, name: workload.workflow.name, active: true });
+    // The edit made on green between the copy and the swap was carried to blue (the catch-up).
+    expect(await v2.getWorkflow(afterConnection, draft.id)).toEqual({ id: draft.id, name: editedName, active: false });
+    const draftOnBlue = await n8nCall(afterConnection, { operation: 'get-workflow', method: 'GET', path: `/api/v1/workflows/${draft.id}`, auth: 'api-key' });
+    expect((draftOnBlue.json as { nodes: { name: string }[] }).nodes.map((n) => n.name)).toEqual(['Start edited']);
+    expect(current.state.catchUp).toMatchObject({ workflows: 1, credentials: 0, deleted: 0 });
+    // The executions green made after the copy (the steady load) are on blue with the same ids and outcomes.
+    console.info(`[controller-n8n-upgrade] catch-up: ${JSON.stringify(current.state.catchUp)}; drain: ${JSON.stringify(current.state.drain)}; green's executions after the copy (id > ${afterCopy?.mark}): ${afterCopy?.onGreen.length}`);
+    expect(afterCopy!.onGreen.length).toBeGreaterThan(0);
+    expect(afterCopy!.onBlue.map((e) => [e.id, e.status]).sort()).toEqual(afterCopy!.onGreen.map((e) => [e.id, e.status]).sort());
+    expect((current.state.catchUp as { executions: number }).executions).toBeGreaterThanOrEqual(afterCopy!.onGreen.length);
     // The 1.x key keeps its 1.x scopes: credential:list is new in 2.x, so listing needs a key minted on 2.x.
     await expect(v2.listCredentials(afterConnection)).rejects.toMatchObject({ code: 'n8n.http-error', details: { status: 403 } });
     const session = { baseUrl: v2Url, cookie: await login(v2Url, OWNER.email, OWNER.password) };

@@ -13,6 +13,7 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from 'no
 import type { AddressInfo } from 'node:net';
 import type Docker from 'dockerode';
 import { suspendedHandler, type RawContext } from '../../../controller/http/raw-routes.js';
+import { RETRY_AFTER_HEADER } from '../../../controller/traefik/render-route.js';
 
 export const TARGET_HEADER = 'x-route-follower-target';
 export const READ_AT_HEADER = 'x-route-follower-read-at';
@@ -33,6 +34,11 @@ export function routeTarget(text: string): string {
   const match = /url:\s*"?([^"\s]+)"?/.exec(text);
   if (!match) throw new Error(`route-follower.no-url: no server url in the route file:\n${text}`);
   return match[1]!;
+}
+
+/** A held route's Retry-After request header (render-route.ts RETRY_AFTER_HEADER), as Traefik's headers middleware sets it. */
+export function routeRetryAfter(text: string): string | undefined {
+  return new RegExp(`${RETRY_AFTER_HEADER}:\\s*"?(\\d+)"?`, 'i').exec(text)?.[1];
 }
 
 /** Each request goes where the tenant's route file says at that moment. */
@@ -62,7 +68,9 @@ export async function startRouteFollower(routeFile: string, docker: Docker, netw
       .then(async (text) => {
         target = routeTarget(text);
         const to = await resolve(target);
-        const upstream = request({ host: to.hostname, port: to.port, method: req.method, path: to.pathname.replace(/\/$/, '') + (req.url ?? '/'), headers: req.headers }, (answer) => {
+        const retryAfter = routeRetryAfter(text);
+        const headers = retryAfter ? { ...req.headers, [RETRY_AFTER_HEADER.toLowerCase()]: retryAfter } : req.headers;
+        const upstream = request({ host: to.hostname, port: to.port, method: req.method, path: to.pathname.replace(/\/$/, '') + (req.url ?? '/'), headers }, (answer) => {
           res.writeHead(answer.statusCode ?? 502, { ...answer.headers, [TARGET_HEADER]: target, [READ_AT_HEADER]: String(readAt) });
           answer.pipe(res);
         });

@@ -1,0 +1,62 @@
+// The pure decisions of the swap's catch-up (what green wrote between the copy
+// and the swap, carried to blue under the hold): which workflows and
+// credentials changed since the copy (per-item hashes journaled at the copy
+// against green's now), and which execution columns can be copied between
+// green's schema (the old n8n) and blue's (the new one, after its migrations).
+import { OperationError } from '../operations/kind.js';
+
+/** Per-item hashes of one kind (workflows or credentials): id → a short hash of what the gate compares. */
+export type ItemHashes = Record<string, string>;
+
+export interface N8nItemHashes {
+  workflows: ItemHashes;
+  credentials: ItemHashes;
+}
+
+export interface ItemChanges {
+  /** Ids added or changed on green since the copy: exported from green and imported into blue. */
+  changed: string[];
+  /** Ids green no longer has: deleted on blue. */
+  deleted: string[];
+}
+
+/** What changed between the hashes journaled at the copy and green's now, in id order. */
+export function itemChanges(atCopy: ItemHashes, now: ItemHashes): ItemChanges {
+  const changed = Object.keys(now).filter((id) => atCopy[id] !== now[id]).sort();
+  const deleted = Object.keys(atCopy).filter((id) => !(id in now)).sort();
+  return { changed, deleted };
+}
+
+/** Execution statuses that are not over: an execution still queued or running on green. */
+export const RUNNING_STATUSES = ['new', 'running'] as const;
+/** Statuses a row copied into blue at the copy may have become stale in: green finished (or resumed) it since. */
+export const UNFINISHED_STATUSES = ['new', 'running', 'waiting', 'unknown'] as const;
+
+export interface ColumnInfo {
+  name: string;
+  /** NOT NULL without a default (and not an identity/serial): a row without it cannot be inserted. */
+  required: boolean;
+}
+
+/**
+ * The columns copied from green's `table` into blue's: those both have, in
+ * blue's order. A column only blue has is left to its default, unless it is
+ * required (NOT NULL, no default): then no row can be copied and the
+ * catch-up fails (upgrade.catch-up-schema) rather than half-copy.
+ */
+export function copyColumns(table: string, green: readonly ColumnInfo[], blue: readonly ColumnInfo[]): string[] {
+  if (green.length === 0) throw new OperationError('upgrade.catch-up-schema', `green has no table ${table}`);
+  if (blue.length === 0) throw new OperationError('upgrade.catch-up-schema', `blue has no table ${table}`);
+  const onGreen = new Set(green.map((c) => c.name));
+  const missing = blue.filter((c) => c.required && !onGreen.has(c.name)).map((c) => c.name);
+  if (missing.length > 0) throw new OperationError('upgrade.catch-up-schema', `blue's ${table} requires ${missing.join(', ')}, which green's has not: its rows cannot be copied`);
+  return blue.map((c) => c.name).filter((name) => onGreen.has(name));
+}
+
+/** Splits `ids` into batches of at most `size` (execution data can be megabytes a row). */
+export function batches<T>(ids: readonly T[], size: number): T[][] {
+  if (!(size >= 1)) throw new RangeError(`batch size must be at least 1 (got ${size})`);
+  const out: T[][] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
+  return out;
+}
