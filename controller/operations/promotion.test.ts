@@ -59,7 +59,7 @@ function world() {
   const routes: RouteState[] = [];
   /** Calls in order; the route changes are in it too, so "before the freeze" can be told. */
   const calls: string[] = [];
-  const failures: { importCredentials?: Error } = {};
+  const failures: { importCredentials?: Error; importWorkflows?: Error; credentialsImportDelayMs?: number } = {};
   const calls$ = gauge();
   function check(): void {
     for (const [id, w] of shared.workflows) if (w.active === true && dedicated.workflows.get(id)?.active === true) both.push(id);
@@ -89,8 +89,10 @@ function world() {
     async stop() { calls.push('dedicated stop'); },
     async deactivateAll() { return true; },
     async ensureOwner() { if (!calls.includes('dedicated owner')) calls.push('dedicated owner'); },
-    importItems: (_t, what, items) => calls$.around('dedicated import', () => {
+    importItems: (_t, what, items) => calls$.around('dedicated import', async () => {
+      if (what === 'credentials' && failures.credentialsImportDelayMs) await new Promise((resolve) => setTimeout(resolve, failures.credentialsImportDelayMs));
       if (what === 'credentials' && failures.importCredentials) throw failures.importCredentials;
+      if (what === 'workflows' && failures.importWorkflows) throw failures.importWorkflows;
       // As n8n's CLI: ids kept, overwrites, imported workflows inactive.
       for (const item of items) dedicated[what].set(String(item.id), what === 'workflows' ? { ...structuredClone(item), active: false } : structuredClone(item));
       calls.push(`import ${what}`);
@@ -201,6 +203,17 @@ describe('promotion kind', () => {
     expect(op.status).toBe('rolled-back');
     expect(op.state.errorCode).toBe('promotion.verify-mismatch');
     expect(op.error).toContain('workflows w12 is missing');
+    expect(s.both).toEqual([]);
+  });
+
+  it('reports the credentials import\'s failure when both imports fail, though the workflows one failed first', async () => {
+    const s = setUp();
+    s.failures.credentialsImportDelayMs = 50;
+    s.failures.importCredentials = new OperationError('n8n.cli-failed', 'import:credentials exited 1');
+    s.failures.importWorkflows = new OperationError('n8n.cli-failed', 'import:workflow exited 1');
+    const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
+    expect(op.status).toBe('rolled-back');
+    expect(op.steps.find((step) => step.name === 'import')?.error).toContain('import:credentials exited 1');
     expect(s.both).toEqual([]);
   });
 

@@ -133,6 +133,13 @@ async function setAll(n8n: PromotionN8n, tenant: string, ids: readonly string[],
   await mapLimit(ids, SET_ACTIVE_CONCURRENCY, (id) => n8n.setActive(tenant, id, active));
 }
 
+/** Waits for all; throws the first failure in the order given (not the first to fail in time). */
+async function allInOrder(calls: readonly Promise<void>[]): Promise<void> {
+  const settled = await Promise.allSettled(calls);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** Both CLI exports of the shared n8n side by side. */
 async function sharedExport(ctx: Ctx): Promise<[Record<string, unknown>[], Record<string, unknown>[]]> {
   const { tenant } = ctx.operation;
@@ -245,7 +252,8 @@ export const promotionKind: OperationKind<PromotionDeps> = {
         await ctx.deps.dedicated.ensureOwner(tenant);
         // Side by side (credentials on a worker, workflows on main): import:workflow keeps a node's credential
         // reference as it is when that credential is not there (yet), so the order changes nothing imported.
-        await Promise.all([ctx.deps.dedicated.importItems(tenant, 'credentials', data.credentials), ctx.deps.dedicated.importItems(tenant, 'workflows', data.workflows)]);
+        // Both run to their end; a failure is reported credentials first (one that breaks both names its cause).
+        await allInOrder([ctx.deps.dedicated.importItems(tenant, 'credentials', data.credentials), ctx.deps.dedicated.importItems(tenant, 'workflows', data.workflows)]);
       },
     },
     {

@@ -358,8 +358,8 @@ describe('promotion between two real n8n instances', () => {
   it('record reads by SQL what the CLI export says (the tenant workflows, which are active); the fingerprint changes with the tenant data only', async () => {
     const side = sharedSideOfTest();
     const byCli = await workflowStatesByCli();
-    expect(byCli.map((w) => w.id)).toEqual(tenantWorkflows);
-    expect(byCli.filter((w) => w.active).map((w) => w.id)).toEqual(activeAtStart);
+    expect(byCli.map((w) => w.id).sort()).toEqual(tenantWorkflows);
+    expect(byCli.filter((w) => w.active).map((w) => w.id).sort()).toEqual(activeAtStart);
     // The owner's own (active) workflow is not the tenant's: neither answer has it.
     expect(await side.workflows(tenant)).toEqual(byCli);
 
@@ -473,8 +473,9 @@ describe('promotion between two real n8n instances', () => {
     expect(await activeOnShared()).toEqual([]);
     expect((await api.getWorkflow(owner, ownersOwn)).active).toBe(true);
     // Record's SQL read and the CLI export agree after the move too (every workflow inactive on shared now).
-    expect(await sharedSideOfTest().workflows(tenant)).toEqual(tenantWorkflows.map((w) => ({ id: w, active: false })));
-    expect(await workflowStatesByCli()).toEqual(tenantWorkflows.map((w) => ({ id: w, active: false })));
+    const inactive = (states: { id: string; active: boolean }[]) => states.map((w) => `${w.id} ${w.active ? 'active' : 'inactive'}`).sort();
+    expect(inactive(await sharedSideOfTest().workflows(tenant))).toEqual(tenantWorkflows.map((w) => `${w} inactive`));
+    expect(inactive(await workflowStatesByCli())).toEqual(tenantWorkflows.map((w) => `${w} inactive`));
 
     // The route's target is the dedicated n8n, and the tenant's webhook answers there (with its credential's header).
     await reconcile();
