@@ -33,13 +33,13 @@ function gauge() {
     count(name: string): void {
       counts.set(name, (counts.get(name) ?? 0) + 1);
     },
-    async around<T>(name: string, fn: () => T): Promise<T> {
+    async around<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
       counts.set(name, (counts.get(name) ?? 0) + 1);
       now.set(name, (now.get(name) ?? 0) + 1);
       max.set(name, Math.max(max.get(name) ?? 0, now.get(name) as number));
       try {
         await new Promise((resolve) => setTimeout(resolve, 5));
-        return fn();
+        return await fn();
       } finally {
         now.set(name, (now.get(name) as number) - 1);
       }
