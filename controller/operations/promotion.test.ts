@@ -4,15 +4,16 @@
 // the freeze, how many calls run at once (the freeze's length), a rollback,
 // and that no workflow is ever active on both sides (checked at every change).
 // The real-n8n proof is test/e2e/promotion-real.test.ts.
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../kernel/log/logger.js';
 import { openStore, type Store } from '../store/index.js';
-import { createOperationEngine } from './engine.js';
+import { createOperationEngine, type FaultInjector } from './engine.js';
 import { bindKind, OperationError } from './kind.js';
-import { promotionKind, SET_ACTIVE_CONCURRENCY, type DedicatedN8n, type PromotionDeps, type PromotionN8n, type RouteState } from './promotion.js';
+import { promotionKind, SET_ACTIVE_CONCURRENCY, type DedicatedN8n, type PromotionDeps, type RouteState, type SharedPromotionN8n } from './promotion.js';
 
 interface Side {
   workflows: Map<string, Record<string, unknown>>;
@@ -25,14 +26,20 @@ const WORKFLOWS = 12;
 function gauge() {
   const now = new Map<string, number>();
   const max = new Map<string, number>();
+  const counts = new Map<string, number>();
   return {
     max,
-    async around<T>(name: string, fn: () => T): Promise<T> {
+    counts,
+    count(name: string): void {
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    },
+    async around<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+      counts.set(name, (counts.get(name) ?? 0) + 1);
       now.set(name, (now.get(name) ?? 0) + 1);
       max.set(name, Math.max(max.get(name) ?? 0, now.get(name) as number));
       try {
         await new Promise((resolve) => setTimeout(resolve, 5));
-        return fn();
+        return await fn();
       } finally {
         now.set(name, (now.get(name) as number) - 1);
       }
@@ -52,7 +59,7 @@ function world() {
   const routes: RouteState[] = [];
   /** Calls in order; the route changes are in it too, so "before the freeze" can be told. */
   const calls: string[] = [];
-  const failures: { importCredentials?: Error } = {};
+  const failures: { importCredentials?: Error; importWorkflows?: Error; credentialsImportDelayMs?: number } = {};
   const calls$ = gauge();
   function check(): void {
     for (const [id, w] of shared.workflows) if (w.active === true && dedicated.workflows.get(id)?.active === true) both.push(id);
@@ -65,8 +72,11 @@ function world() {
   }
   const copy = (m: Map<string, Record<string, unknown>>) => [...m.values()].map((v) => structuredClone(v));
   const states = (side: Side) => [...side.workflows.values()].map((w) => ({ id: String(w.id), active: w.active === true }));
-  const sharedN8n: PromotionN8n = {
-    async workflows() { return states(shared); },
+  /** As the SQL fingerprint: ids and content, activation left out. */
+  const fingerprint = (side: Side) => createHash('sha256').update(JSON.stringify((['workflows', 'credentials'] as const).map((what) => [...side[what].values()].map(({ active: _active, ...rest }) => rest).sort((a, b) => String(a.id).localeCompare(String(b.id)))))).digest('hex');
+  const sharedN8n: SharedPromotionN8n = {
+    async workflows() { calls$.count('shared workflows (SQL)'); return states(shared); },
+    async fingerprint() { calls$.count('shared fingerprint (SQL)'); return fingerprint(shared); },
     setActive: (_t, id, active) => calls$.around('shared setActive', () => setActive(shared, id, active)),
     exportItems: (_t, what) => calls$.around('shared export', () => copy(shared[what])),
   };
@@ -79,16 +89,18 @@ function world() {
     async stop() { calls.push('dedicated stop'); },
     async deactivateAll() { return true; },
     async ensureOwner() { if (!calls.includes('dedicated owner')) calls.push('dedicated owner'); },
-    async importItems(_t, what, items) {
+    importItems: (_t, what, items) => calls$.around('dedicated import', async () => {
+      if (what === 'credentials' && failures.credentialsImportDelayMs) await new Promise((resolve) => setTimeout(resolve, failures.credentialsImportDelayMs));
       if (what === 'credentials' && failures.importCredentials) throw failures.importCredentials;
+      if (what === 'workflows' && failures.importWorkflows) throw failures.importWorkflows;
       // As n8n's CLI: ids kept, overwrites, imported workflows inactive.
       for (const item of items) dedicated[what].set(String(item.id), what === 'workflows' ? { ...structuredClone(item), active: false } : structuredClone(item));
       calls.push(`import ${what}`);
       check();
-    },
+    }),
     async probeWebhook(_t, path) { calls.push(`probe ${path}`); return dedicated.workflows.get('w01')?.active ? 200 : 404; },
   };
-  return { shared, dedicated, both, routes, calls, failures, max: calls$.max, sharedN8n, dedicatedN8n };
+  return { shared, dedicated, both, routes, calls, failures, max: calls$.max, counts: calls$.counts, sharedN8n, dedicatedN8n };
 }
 
 let store: Store;
@@ -106,6 +118,7 @@ let tenantNo = 0;
 function setUp() {
   const w = world();
   const rolledBack: string[] = [];
+  const faults: FaultInjector = {};
   const deps: PromotionDeps = {
     shared: w.sharedN8n,
     dedicated: w.dedicatedN8n,
@@ -116,9 +129,9 @@ function setUp() {
     events: store.events,
     async onRolledBack(op) { rolledBack.push(op.id); },
   };
-  const engine = createOperationEngine({ operations: store.operations, kinds: { promotion: bindKind(promotionKind, deps) }, logger: silentLogger(), runner: 'test' });
+  const engine = createOperationEngine({ operations: store.operations, kinds: { promotion: bindKind(promotionKind, deps) }, logger: silentLogger(), runner: 'test', faults });
   tenantNo += 1;
-  return { ...w, rolledBack, engine, tenant: `p${tenantNo}` };
+  return { ...w, rolledBack, faults, engine, tenant: `p${tenantNo}` };
 }
 
 const input = () => ({ ttlMinutes: 10, window: new Date().toISOString(), commit: 'c1', graceDays: 7 });
@@ -147,6 +160,60 @@ describe('promotion kind', () => {
     expect(s.max.get('shared export')).toBe(2);
     // One run per container is the dedicated side's job (cli-containers.ts): the kind asks for both at once.
     expect(s.max.get('dedicated export')).toBe(2);
+    expect(s.max.get('dedicated import')).toBe(2);
+    expect(s.both).toEqual([]);
+  });
+
+  it('exports the shared side once: record reads it by SQL, verify compares with the sealed export and the fingerprint taken at the export', async () => {
+    const s = setUp();
+    const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
+    expect(op.status, op.error ?? '').toBe('done');
+    expect(s.counts.get('shared workflows (SQL)')).toBe(1);
+    // The export step's two CLI exports, and nothing else of the shared side's CLI.
+    expect(s.counts.get('shared export')).toBe(2);
+    expect(s.counts.get('shared fingerprint (SQL)')).toBe(2);
+    expect(s.counts.get('dedicated export')).toBe(2);
+    expect(op.state.sharedFingerprint).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it.each([
+    ['a workflow edited', (side: Side) => { side.workflows.get('w10')!.name = 'edited on shared during the freeze'; }],
+    ['a workflow added', (side: Side) => { side.workflows.set('w99', { id: 'w99', name: 'w99', active: false, nodes: [], connections: {} }); }],
+    ['a credential changed', (side: Side) => { side.credentials.get('c2')!.data = { value: 'rotated' }; }],
+  ])('rolls back when the shared side changed after the export (%s): promotion.shared-changed, nothing active twice', async (_what, change) => {
+    const s = setUp();
+    s.faults.beforeRun = (_op, step) => {
+      if (step === 'verify') change(s.shared);
+    };
+    const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
+    expect(op.status).toBe('rolled-back');
+    expect(op.state.errorCode).toBe('promotion.shared-changed');
+    expect(s.routes).toEqual(['frozen', 'shared']);
+    expect(activeIn(s.shared)).toEqual(op.state.activeOnShared);
+    expect(activeIn(s.dedicated)).toEqual([]);
+    expect(s.both).toEqual([]);
+  });
+
+  it('fails the verify when the dedicated side does not hold what was exported: promotion.verify-mismatch', async () => {
+    const s = setUp();
+    s.faults.beforeRun = (_op, step) => {
+      if (step === 'verify') s.dedicated.workflows.delete('w12');
+    };
+    const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
+    expect(op.status).toBe('rolled-back');
+    expect(op.state.errorCode).toBe('promotion.verify-mismatch');
+    expect(op.error).toContain('workflows w12 is missing');
+    expect(s.both).toEqual([]);
+  });
+
+  it('reports the credentials import\'s failure when both imports fail, though the workflows one failed first', async () => {
+    const s = setUp();
+    s.failures.credentialsImportDelayMs = 50;
+    s.failures.importCredentials = new OperationError('n8n.cli-failed', 'import:credentials exited 1');
+    s.failures.importWorkflows = new OperationError('n8n.cli-failed', 'import:workflow exited 1');
+    const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
+    expect(op.status).toBe('rolled-back');
+    expect(op.steps.find((step) => step.name === 'import')?.error).toContain('import:credentials exited 1');
     expect(s.both).toEqual([]);
   });
 

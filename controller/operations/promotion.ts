@@ -18,10 +18,15 @@
 // reverse, so the dedicated side is deactivated (or its stack stopped) before
 // the shared side is reactivated.
 //
-// The freeze is kept short: the dedicated owner is created before it
-// (dedicated-up), workflows are (de)activated a few at a time, and the CLI
-// exports of a step run side by side (each n8n CLI run costs seconds; the
-// dedicated side keeps one per container).
+// The freeze is kept short (each n8n CLI run costs seconds): the dedicated
+// owner is created before it (dedicated-up); record reads the active
+// workflows from the shared database (SQL, not a CLI export); workflows are
+// (de)activated a few at a time; the CLI exports, and the imports, of a step
+// run side by side (the dedicated side keeps one per container); verify
+// compares the dedicated side with the sealed export, which is what was
+// imported, instead of exporting the frozen shared side again, and a
+// fingerprint of the tenant's rows on shared, taken before the export and
+// again at the verify, proves that nothing changed there in between.
 import { mapLimit } from '../../kernel/concurrency/map-limit.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import { contentDifferences, freezeState, tenantContent, webhookPaths, type TenantContent } from '../promotion/content.js';
@@ -43,6 +48,15 @@ export interface PromotionN8n {
   setActive(tenant: string, id: string, active: boolean): Promise<void>;
   /** Workflows or credentials (decrypted) as n8n's CLI exports them. */
   exportItems(tenant: string, what: 'workflows' | 'credentials'): Promise<Record<string, unknown>[]>;
+}
+
+/** The shared n8n, where the tenant's data is read while it is frozen. */
+export interface SharedPromotionN8n extends PromotionN8n {
+  /**
+   * A digest of the tenant's workflows and credentials there (ids and content, activation left out), read without
+   * n8n's CLI: equal at the export and at the verify exactly when nothing of the tenant's changed on shared meanwhile.
+   */
+  fingerprint(tenant: string): Promise<string>;
 }
 
 export interface DedicatedN8n extends PromotionN8n {
@@ -67,7 +81,7 @@ export interface DedicatedN8n extends PromotionN8n {
 export type RouteState = 'shared' | 'frozen' | 'dedicated';
 
 export interface PromotionDeps {
-  shared: PromotionN8n;
+  shared: SharedPromotionN8n;
   dedicated: DedicatedN8n;
   /** Points the tenant's route at the shared n8n, the 503 freeze response, or its dedicated n8n (one atomic write). */
   route(tenant: string, target: RouteState): Promise<void>;
@@ -119,6 +133,13 @@ async function setAll(n8n: PromotionN8n, tenant: string, ids: readonly string[],
   await mapLimit(ids, SET_ACTIVE_CONCURRENCY, (id) => n8n.setActive(tenant, id, active));
 }
 
+/** Waits for all; throws the first failure in the order given (not the first to fail in time). */
+async function allInOrder(calls: readonly Promise<void>[]): Promise<void> {
+  const settled = await Promise.allSettled(calls);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** Both CLI exports of the shared n8n side by side. */
 async function sharedExport(ctx: Ctx): Promise<[Record<string, unknown>[], Record<string, unknown>[]]> {
   const { tenant } = ctx.operation;
@@ -126,14 +147,32 @@ async function sharedExport(ctx: Ctx): Promise<[Record<string, unknown>[], Recor
 }
 
 /**
- * All four exports side by side. The dedicated side keeps one CLI run per container (its plan's memory limit) and
- * puts the credentials export on a worker (controller/promotion/cli-containers.ts).
+ * What the dedicated side must hold: the sealed export (what was imported), as long as the shared side's fingerprint
+ * is still the one taken at the export (nothing of the tenant's changed there since). An operation journaled before
+ * the fingerprint existed exports the shared side again instead.
  */
-async function bothSides(ctx: Ctx): Promise<{ shared: TenantContent; dedicated: TenantContent; workflows: Record<string, unknown>[] }> {
+async function expectedContent(ctx: Ctx): Promise<{ content: TenantContent; workflows: Record<string, unknown>[] }> {
+  const { tenant, id } = ctx.operation;
+  const exportedPrint = ctx.state.sharedFingerprint;
+  if (typeof exportedPrint !== 'string') {
+    const [workflows, credentials] = await sharedExport(ctx);
+    return { content: tenantContent(workflows, credentials), workflows };
+  }
+  const [data, print] = await Promise.all([readSealedExport(String(ctx.state.exportFile), id, await ctx.deps.masterKey()), ctx.deps.shared.fingerprint(tenant)]);
+  if (print !== exportedPrint) throw new OperationError('promotion.shared-changed', `promotion ${id}: the tenant's workflows or credentials on the shared n8n changed after the export (fingerprint ${print.slice(0, 12)}, exported ${exportedPrint.slice(0, 12)})`);
+  return { content: tenantContent(data.workflows, data.credentials), workflows: data.workflows };
+}
+
+/**
+ * The verify step's reads side by side: the expected content (the sealed export and the shared fingerprint) and the
+ * dedicated side's two CLI exports (one run per container there: workflows on main, credentials on a worker,
+ * controller/promotion/cli-containers.ts).
+ */
+async function bothSides(ctx: Ctx): Promise<{ expected: TenantContent; dedicated: TenantContent; workflows: Record<string, unknown>[] }> {
   const { tenant } = ctx.operation;
   const dedicatedExport = (): Promise<[Record<string, unknown>[], Record<string, unknown>[]]> => Promise.all([ctx.deps.dedicated.exportItems(tenant, 'workflows'), ctx.deps.dedicated.exportItems(tenant, 'credentials')]);
-  const [[sharedWorkflows, sharedCredentials], [dedicatedWorkflows, dedicatedCredentials]] = await Promise.all([sharedExport(ctx), dedicatedExport()]);
-  return { shared: tenantContent(sharedWorkflows, sharedCredentials), dedicated: tenantContent(dedicatedWorkflows, dedicatedCredentials), workflows: sharedWorkflows };
+  const [expected, [dedicatedWorkflows, dedicatedCredentials]] = await Promise.all([expectedContent(ctx), dedicatedExport()]);
+  return { expected: expected.content, dedicated: tenantContent(dedicatedWorkflows, dedicatedCredentials), workflows: expected.workflows };
 }
 
 export const promotionKind: OperationKind<PromotionDeps> = {
@@ -190,10 +229,12 @@ export const promotionKind: OperationKind<PromotionDeps> = {
       async run(ctx) {
         checkFreeze(ctx);
         const { tenant, id } = ctx.operation;
+        // Before the CLI reads: a change on shared from here on shows at the verify.
+        const sharedFingerprint = await ctx.deps.shared.fingerprint(tenant);
         const [workflows, credentials] = await sharedExport(ctx);
         const exportFile = await writeSealedExport(ctx.deps.workDir, id, await ctx.deps.masterKey(), { workflows, credentials });
         const content = tenantContent(workflows, credentials);
-        return { exportFile, exported: { workflows: content.workflows.count, credentials: content.credentials.count, workflowsSha256: content.workflows.sha256, credentialsSha256: content.credentials.sha256 } };
+        return { exportFile, sharedFingerprint, exported: { workflows: content.workflows.count, credentials: content.credentials.count, workflowsSha256: content.workflows.sha256, credentialsSha256: content.credentials.sha256 } };
       },
       async undo(ctx) {
         if (typeof ctx.state.exportFile === 'string') await removeSealedExport(ctx.state.exportFile);
@@ -209,9 +250,10 @@ export const promotionKind: OperationKind<PromotionDeps> = {
         const data = await readSealedExport(String(ctx.state.exportFile), id, await ctx.deps.masterKey());
         // A no-op after dedicated-up (kept for an operation journaled before it created the owner).
         await ctx.deps.dedicated.ensureOwner(tenant);
-        // Credentials first: the workflows' nodes refer to them by id.
-        await ctx.deps.dedicated.importItems(tenant, 'credentials', data.credentials);
-        await ctx.deps.dedicated.importItems(tenant, 'workflows', data.workflows);
+        // Side by side (credentials on a worker, workflows on main): import:workflow keeps a node's credential
+        // reference as it is when that credential is not there (yet), so the order changes nothing imported.
+        // Both run to their end; a failure is reported credentials first (one that breaks both names its cause).
+        await allInOrder([ctx.deps.dedicated.importItems(tenant, 'credentials', data.credentials), ctx.deps.dedicated.importItems(tenant, 'workflows', data.workflows)]);
       },
     },
     {
@@ -243,8 +285,8 @@ export const promotionKind: OperationKind<PromotionDeps> = {
         checkFreeze(ctx);
         const { tenant, id } = ctx.operation;
         const sides = await bothSides(ctx);
-        const differences = contentDifferences(sides.shared, sides.dedicated);
-        if (differences.length > 0) throw new OperationError('promotion.verify-mismatch', `promotion ${id}: the dedicated n8n does not hold what the shared one does: ${differences.slice(0, 10).join('; ')}`);
+        const differences = contentDifferences(sides.expected, sides.dedicated);
+        if (differences.length > 0) throw new OperationError('promotion.verify-mismatch', `promotion ${id}: the dedicated n8n does not hold what was exported from the shared one: ${differences.slice(0, 10).join('; ')}`);
         if (!(await ctx.deps.dedicated.healthy(tenant))) throw new OperationError('promotion.dedicated-unhealthy', `promotion ${id}: the dedicated n8n of ${tenant} is not healthy`);
         const probed: Record<string, number> = {};
         for (const path of webhookPaths(sides.workflows, new Set(recorded(ctx))).slice(0, 3)) {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { exportContainer, serialPerKey } from './cli-containers.js';
+import { cliContainer, serialPerKey } from './cli-containers.js';
 
-describe('exportContainer', () => {
+describe('cliContainer', () => {
   it.each([
     ['credentials, worker running', 'credentials', ['rp9-acme-main', 'rp9-acme-worker-1'], 'rp9-acme-worker-1'],
     ['credentials, no worker running', 'credentials', ['rp9-acme-main'], 'rp9-acme-main'],
     ['credentials, only another tenant\'s worker', 'credentials', ['rp9-acme-main', 'rp9-acmex-worker-1'], 'rp9-acme-main'],
     ['workflows', 'workflows', ['rp9-acme-main', 'rp9-acme-worker-1'], 'rp9-acme-main'],
   ] as const)('%s', (_what, what, running, container) => {
-    expect(exportContainer('acme', what, running)).toBe(container);
+    expect(cliContainer('acme', what, running)).toBe(container);
   });
 });
 

@@ -1,7 +1,9 @@
 // The two n8n instances a promotion talks to. Shared: rp9 does not run it;
 // its CLI runs in its container (export by the tenant's personal project,
-// found by the tenant's email in the shared database, as telemetry does) and
-// its public API (owner key) activates and deactivates. Dedicated: the
+// found by the tenant's email in the shared database, as telemetry does), its
+// database says which of the project's workflows are active and gives the
+// project's fingerprint (shared-project-sql.ts), and its public API (owner
+// key) activates and deactivates. Dedicated: the
 // tenant's own stack (containers labelled rp9.io/tenant), its CLI imports,
 // its owner (the tenant's email, created headlessly, password and API key
 // kept in the secret store) activates through the public API.
@@ -13,10 +15,11 @@ import { bootstrapOwner, createApiKey, isN8nError, login, type N8nApi, type N8nC
 import { mainContainerName } from '../compile/names.js';
 import { LABEL } from '../model.js';
 import { OperationError } from '../operations/kind.js';
-import type { DedicatedN8n, PromotionN8n, WorkflowState } from '../operations/promotion.js';
+import type { DedicatedN8n, SharedPromotionN8n, WorkflowState } from '../operations/promotion.js';
 import type { SecretsApi } from '../store/secrets-repo.js';
 import { readPersonalProjects } from '../telemetry/personal-projects.js';
-import { exportContainer, serialPerKey } from './cli-containers.js';
+import { cliContainer, serialPerKey } from './cli-containers.js';
+import { fingerprintOf, readProjectFingerprintRows, readProjectWorkflows } from './shared-project-sql.js';
 
 /** Polls of the dedicated n8n's readiness while it starts: 1 s apart, at most this many. */
 const READY_POLLS = 300;
@@ -44,27 +47,48 @@ export interface SharedSideOptions {
 
 /** The tenant's personal project on the shared n8n (by its email, in the shared database); undefined when it has no user there. */
 export async function findPersonalProject(options: Pick<SharedSideOptions, 'databaseUrl' | 'emailOf'>, tenant: string): Promise<string | undefined> {
+  return withSharedDatabase(options, (client) => personalProject(client, options, tenant));
+}
+
+async function personalProject(client: pg.ClientBase, options: Pick<SharedSideOptions, 'emailOf'>, tenant: string): Promise<string | undefined> {
   const email = options.emailOf(tenant)?.toLowerCase();
   if (!email) throw new OperationError('promotion.no-email', `tenant ${tenant} has no metadata.email: its project on the shared n8n cannot be found`);
-  const client = new pg.Client({ connectionString: options.databaseUrl, connectionTimeoutMillis: 10_000 });
+  const [row] = await readPersonalProjects(client, [email]);
+  return row?.projectId;
+}
+
+async function withSharedDatabase<T>(options: Pick<SharedSideOptions, 'databaseUrl'>, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: options.databaseUrl, connectionTimeoutMillis: 10_000, statement_timeout: 60_000, application_name: 'rp9-promotion' });
+  client.on('error', () => undefined);
   await client.connect();
   try {
-    const [row] = await readPersonalProjects(client, [email]);
-    return row?.projectId;
+    return await fn(client);
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
 }
 
-export function sharedSide(options: SharedSideOptions): PromotionN8n {
+export function sharedSide(options: SharedSideOptions): SharedPromotionN8n {
   async function projectOf(tenant: string): Promise<string> {
     const project = await findPersonalProject(options, tenant);
     if (!project) throw new OperationError('promotion.no-project', `tenant ${tenant}: the shared n8n has no user ${options.emailOf(tenant)} with a personal project`);
     return project;
   }
+  /** The tenant's project in the shared database, read on one connection with `fn`. */
+  function inProject<T>(tenant: string, fn: (client: pg.ClientBase, projectId: string) => Promise<T>): Promise<T> {
+    return withSharedDatabase(options, async (client) => {
+      const project = await personalProject(client, options, tenant);
+      if (!project) throw new OperationError('promotion.no-project', `tenant ${tenant}: the shared n8n has no user ${options.emailOf(tenant)} with a personal project`);
+      return fn(client, project);
+    });
+  }
   return {
+    // SQL, not a CLI export (seconds): the same rows `export:workflow --projectId` exports (test/e2e/promotion-real.test.ts).
     async workflows(tenant) {
-      return states(await exportItems(options.docker, options.container, 'workflows', { projectId: await projectOf(tenant) }));
+      return inProject(tenant, (client, project) => readProjectWorkflows(client, project));
+    },
+    async fingerprint(tenant) {
+      return inProject(tenant, async (client, project) => fingerprintOf(await readProjectFingerprintRows(client, project)));
     },
     async setActive(_tenant, id, active) {
       await setActive(options.api, options.connection, id, active);
@@ -88,10 +112,14 @@ const OWNER_PASSWORD = 'n8n-owner-password';
 const API_KEY = 'n8n-api-key';
 
 export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
-  /** One CLI run at a time per container (the plan's memory limit); the verify step's two exports go to main and a worker. */
+  /** One CLI run at a time per container (the plan's memory limit); the two imports, and the two exports, go to main and a worker. */
   const cli = serialPerKey();
   async function tenantContainers(tenant: string): Promise<Docker.ContainerInfo[]> {
     return options.docker.listContainers({ all: true, filters: { label: [`${LABEL.tenant}=${tenant}`] } });
+  }
+  async function cliContainerOf(tenant: string, what: 'workflows' | 'credentials'): Promise<string> {
+    const running = (await tenantContainers(tenant)).filter((c) => c.State === 'running').flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')));
+    return cliContainer(tenant, what, running);
   }
   async function ready(tenant: string): Promise<boolean> {
     try {
@@ -175,13 +203,13 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
       await setActive(options.api, await connection(tenant), id, active);
     },
     async exportItems(tenant, what) {
-      const running = (await tenantContainers(tenant)).filter((c) => c.State === 'running').flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')));
-      const container = exportContainer(tenant, what, running);
+      const container = await cliContainerOf(tenant, what);
       return cli(container, () => exportItems(options.docker, container, what));
     },
     async importItems(tenant, what, items) {
-      const container = mainContainerName(tenant);
-      if (items.length > 0) await cli(container, () => importItems(options.docker, container, what, items));
+      if (items.length === 0) return;
+      const container = await cliContainerOf(tenant, what);
+      await cli(container, () => importItems(options.docker, container, what, items));
     },
     async probeWebhook(tenant, path) {
       const response = await fetch(`${await options.baseUrl(tenant)}/webhook/${path}`, { signal: AbortSignal.timeout(15_000) });

@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { databaseName, mainContainerName } from '../../controller/compile/names.js';
+import { databaseName, mainContainerName, workerContainerName } from '../../controller/compile/names.js';
 import { promotionKind } from '../../controller/operations/promotion.js';
 import { contentDifferences, tenantContent } from '../../controller/promotion/content.js';
 import { openStore, type Store } from '../../controller/store/index.js';
@@ -244,9 +244,11 @@ describe('kill -9 of rp9 controller at each step of a promotion', () => {
     const answer = await callWebhookUntilServed(`http://${address}:${target.port}`, seeded.workload.webhookPath);
     expect(JSON.parse(answer.body)).toEqual({ msg: `hello ${seeded.workload.webhookPath}` });
 
-    // The CLI's temporary files (decrypted credentials) are gone from both n8n containers, though processes were killed mid-export and mid-import.
+    // The CLI's temporary files (decrypted credentials) are gone from both n8n instances, though processes were killed
+    // mid-export and mid-import; the dedicated worker too (it runs the credentials import and export).
     expect(await leftovers(sharedMain)).toEqual([]);
     expect(await leftovers(dedicatedMain)).toEqual([]);
+    expect(await leftovers(workerContainerName(tenant, 1))).toEqual([]);
 
     // Never active on both, over every sample of the whole promotion.
     expect(sampler.samples).toBeGreaterThan(20);

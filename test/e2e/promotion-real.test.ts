@@ -10,6 +10,9 @@
 // operations loop's start of due promotions and its engine pass, the kind as
 // run-controller binds it (controllerPromotionKind) with the rollback PR on
 // the forge. Cases, in order, one dedicated stack for all:
+//   0. record's SQL read of the shared database gives the CLI export's answer (which of the tenant's workflows
+//      are active), and the shared project's fingerprint (verify's proof that nothing changed on shared
+//      after the export) changes with the tenant's workflows and credentials only;
 //   1. the import fails (the dedicated database refuses the credentials table) → rollback, PR opened, not retried until git changes;
 //   2. the freeze outlives ttlMinutes (the kind's clock jumps) → rollback;
 //   3. the dedicated n8n turns unhealthy before the switch (its main stopped) → rollback;
@@ -36,6 +39,7 @@ import { startDueCleanups } from '../../controller/promotion/start-cleanups.js';
 import { createDatabaseAdmin } from '../../controller/postgres/tenant-databases.js';
 import { contentDifferences, tenantContent } from '../../controller/promotion/content.js';
 import { promotionKinds } from '../../controller/promotion/controller-kind.js';
+import { sharedSide } from '../../controller/promotion/n8n-sides.js';
 import { ROLLBACK_BOT, rollbackPrOpener } from '../../controller/promotion/rollback-pr.js';
 import { startDuePromotions } from '../../controller/promotion/start-due.js';
 import { createCommitStatusReporter } from '../../controller/reconcile/commit-status.js';
@@ -49,7 +53,8 @@ import { openStore, type Store } from '../../controller/store/index.js';
 import type { Operation } from '../../controller/store/types.js';
 import { openSource, TOKEN_ENV } from '../../edges/git/index.js';
 import { exportItems } from '../../edges/n8n/cli-export.js';
-import { createApiKey, login, n8nApiFor, type N8nConnection } from '../../edges/n8n/index.js';
+import { n8nCall } from '../../edges/n8n/http.js';
+import { createApiKey, deleteCredential, login, n8nApiFor, type N8nConnection } from '../../edges/n8n/index.js';
 import { fsObjectStore } from '../../edges/object-store/index.js';
 import { createLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
@@ -268,6 +273,17 @@ async function routeTarget(): Promise<string> {
   return /url:\s*"?([^\s"]+)/.exec(text)?.[1] ?? `(no url in ${text})`;
 }
 
+/** The promotion's shared side as the controller binds it (SQL reads of the shared database, CLI in its main container). */
+function sharedSideOfTest() {
+  return sharedSide({ docker, container: `${SHARED_PREFIX}-main`, connection: owner, api, databaseUrl: dbUrl(sharedDb), emailOf: () => email });
+}
+
+/** The tenant's workflows and whether each is active, as `export:workflow --projectId` (the CLI) says. */
+async function workflowStatesByCli(): Promise<{ id: string; active: boolean }[]> {
+  const items = await exportItems(docker, `${SHARED_PREFIX}-main`, 'workflows', { projectId });
+  return items.map((w) => ({ id: String(w.id), active: w.active === true })).sort((a, b) => a.id.localeCompare(b.id));
+}
+
 async function activeOnShared(): Promise<string[]> {
   return [...(await activeIn(dbUrl(sharedDb), tenantWorkflows))].sort();
 }
@@ -338,6 +354,35 @@ afterAll(async () => {
 
 describe('promotion between two real n8n instances', () => {
   let last: string | undefined;
+
+  it('record reads by SQL what the CLI export says (the tenant workflows, which are active); the fingerprint changes with the tenant data only', async () => {
+    const side = sharedSideOfTest();
+    const byCli = await workflowStatesByCli();
+    expect(byCli.map((w) => w.id).sort()).toEqual(tenantWorkflows);
+    expect(byCli.filter((w) => w.active).map((w) => w.id).sort()).toEqual(activeAtStart);
+    // The owner's own (active) workflow is not the tenant's: neither answer has it.
+    expect(await side.workflows(tenant)).toEqual(byCli);
+
+    const print = await side.fingerprint(tenant);
+    expect(print).toMatch(/^[0-9a-f]{64}$/);
+    expect(await side.fingerprint(tenant)).toBe(print);
+    // Another project's change (the owner's) leaves it; a credential the member adds (then deletes) and a workflow
+    // the member edits through n8n's API change it.
+    const ownersCredential = await api.createCredential(owner, { name: 'owner only', type: 'httpHeaderAuth', data: { name: 'X-Owner', value: 'o' } });
+    expect(await side.fingerprint(tenant)).toBe(print);
+    await deleteCredential(owner, ownersCredential.id);
+    const extra = await api.createCredential(memberConnection, { name: 'added during the freeze', type: 'httpHeaderAuth', data: { name: 'X-Extra', value: 'e' } });
+    expect(await side.fingerprint(tenant)).not.toBe(print);
+    await deleteCredential(memberConnection, extra.id);
+    expect(await side.fingerprint(tenant)).toBe(print);
+    const plain = byCli.find((w) => !w.active)!.id;
+    const current = await exportItems(docker, `${SHARED_PREFIX}-main`, 'workflows', { projectId });
+    const before = current.find((w) => String(w.id) === plain)!;
+    await n8nCall(memberConnection, { operation: 'update-workflow', method: 'PUT', path: `/api/v1/workflows/${plain}`, auth: 'api-key', body: { name: `${String(before.name)} (edited)`, nodes: before.nodes, connections: before.connections, settings: { executionOrder: 'v1' } } });
+    expect(await side.fingerprint(tenant)).not.toBe(print);
+    // Still the same answer as the CLI after the edit.
+    expect(await side.workflows(tenant)).toEqual(await workflowStatesByCli());
+  }, 10 * 60_000);
 
   it('rolls back when the import fails; opens the rollback PR; does not retry the same commit', async () => {
     const started = Date.now();
@@ -427,6 +472,10 @@ describe('promotion between two real n8n instances', () => {
     expect([...(await activeIn(superuserUrl(tenantDb), tenantWorkflows))].sort()).toEqual(activeAtStart);
     expect(await activeOnShared()).toEqual([]);
     expect((await api.getWorkflow(owner, ownersOwn)).active).toBe(true);
+    // Record's SQL read and the CLI export agree after the move too (every workflow inactive on shared now).
+    const inactive = (states: { id: string; active: boolean }[]) => states.map((w) => `${w.id} ${w.active ? 'active' : 'inactive'}`).sort();
+    expect(inactive(await sharedSideOfTest().workflows(tenant))).toEqual(tenantWorkflows.map((w) => `${w} inactive`));
+    expect(inactive(await workflowStatesByCli())).toEqual(tenantWorkflows.map((w) => `${w} inactive`));
 
     // The route's target is the dedicated n8n, and the tenant's webhook answers there (with its credential's header).
     await reconcile();
