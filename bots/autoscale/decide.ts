@@ -5,7 +5,7 @@ import type { Plan, Platform } from '../../types/platform.js';
 import type { Tenant } from '../../types/tenant.js';
 import { formatNumber } from '../core/format.js';
 import { proposalLabels, tenantFile, type FieldEdit, type ProposalOf } from '../core/types.js';
-import { effectiveResources, evaluateScaling, type ResourceChange, type TenantScaling, type TenantWindowMetrics } from './rules.js';
+import { autoscaleLimits, effectiveResources, evaluateScaling, type ResourceChange, type TenantScaling, type TenantWindowMetrics } from './rules.js';
 
 export type { TenantWindowMetrics } from './rules.js';
 
@@ -30,18 +30,31 @@ export function inCooldown(lastResourceChangeAt: Date | undefined, cooldownMinut
   return now.getTime() - lastResourceChangeAt.getTime() < cooldownMinutes * 60_000;
 }
 
-function summaryOf(tenant: Tenant, planName: string, scaling: TenantScaling, platform: Platform): string {
+/** What every summary of one run shares: the policy's figures and the band sentence, read once per run. */
+interface SummaryContext {
+  band: string;
+  windowMinutes: number;
+  scaleDownStabilizationHours: number;
+}
+
+function summaryContextOf(platform: Platform): SummaryContext {
   const policy = platform.spec.policies.autoscale;
-  const ceiling = platform.spec.plans[planName]?.ceiling;
-  const band = `Thresholds include each signal's tolerance band: ±${policy.tolerancePercent} % (\`policies.autoscale.tolerancePercent\`) unless \`policies.autoscale.tolerance\` gives the signal its own (memory: none on the way up by default).`;
-  const name = tenant.metadata.name;
+  return {
+    band: `Thresholds include each signal's tolerance band: ±${policy.tolerancePercent} % (\`policies.autoscale.tolerancePercent\`) unless \`policies.autoscale.tolerance\` gives the signal its own (memory: none on the way up by default).`,
+    windowMinutes: policy.windowMinutes,
+    scaleDownStabilizationHours: policy.scaleDownStabilizationHours,
+  };
+}
+
+function summaryOf(name: string, planName: string, ceiling: Plan['ceiling'] | undefined, scaling: TenantScaling, context: SummaryContext): string {
+  const { band } = context;
   if (scaling.direction === 'down') {
-    return `${name} (plan ${planName}) has stayed below the scale-down thresholds for at least ${policy.scaleDownStabilizationHours} h (\`policies.autoscale.scaleDownStabilizationHours\`). Releasing one step; nothing goes below 1 and memory is never scaled down. ${band}`;
+    return `${name} (plan ${planName}) has stayed below the scale-down thresholds for at least ${context.scaleDownStabilizationHours} h (\`policies.autoscale.scaleDownStabilizationHours\`). Releasing one step; nothing goes below 1 and memory is never scaled down. ${band}`;
   }
   if (scaling.beyondCeiling) {
-    return `${name} (plan ${planName}) is at its plan's ceiling (cpu ${ceiling?.cpu}, memoryMb ${ceiling?.memoryMb}, workers ${ceiling?.workers}) and still ran hot over the last ${policy.windowMinutes} minutes. Going beyond the ceiling needs a human decision: merge to grant the exception (\`spec.resources.ceilingException\`), or close this and move the tenant to a larger plan. ${band}`;
+    return `${name} (plan ${planName}) is at its plan's ceiling (cpu ${ceiling?.cpu}, memoryMb ${ceiling?.memoryMb}, workers ${ceiling?.workers}) and still ran hot over the last ${context.windowMinutes} minutes. Going beyond the ceiling needs a human decision: merge to grant the exception (\`spec.resources.ceilingException\`), or close this and move the tenant to a larger plan. ${band}`;
   }
-  return `${name} (plan ${planName}) ran hot over the last ${policy.windowMinutes} minutes. Raising the resources below by one step, capped at the plan's ceiling (cpu ${ceiling?.cpu}, memoryMb ${ceiling?.memoryMb}, workers ${ceiling?.workers}). ${band}`;
+  return `${name} (plan ${planName}) ran hot over the last ${context.windowMinutes} minutes. Raising the resources below by one step, capped at the plan's ceiling (cpu ${ceiling?.cpu}, memoryMb ${ceiling?.memoryMb}, workers ${ceiling?.workers}). ${band}`;
 }
 
 function titleOf(tenant: string, scaling: TenantScaling): string {
@@ -78,14 +91,16 @@ function optional<T>(value: T | undefined): T[] {
   return value === undefined ? [] : [value];
 }
 
-function urgency(proposal: ProposalOf<'autoscale'>, direction: TenantScaling['direction']): number {
+function urgency(riskClass: ProposalOf<'autoscale'>['riskClass'], direction: TenantScaling['direction']): number {
   if (direction === 'down') return 2;
-  return proposal.riskClass === 'withinCeiling' ? 0 : 1;
+  return riskClass === 'withinCeiling' ? 0 : 1;
 }
 
 /** Proposals for the tenants whose resources should change; see docs/bots.md for the rules. */
 export function decideAutoscale(inputs: AutoscaleInputs, platform: Platform, now: Date): ProposalOf<'autoscale'>[] {
   const policy = platform.spec.policies.autoscale;
+  const limits = autoscaleLimits(policy);
+  let context: SummaryContext | undefined;
   const ranked: { proposal: ProposalOf<'autoscale'>; rank: number }[] = [];
   for (const input of inputs.tenants) {
     const { tenant } = input;
@@ -93,10 +108,11 @@ export function decideAutoscale(inputs: AutoscaleInputs, platform: Platform, now
     const plan = platform.spec.plans[tenant.spec.plan];
     if (!plan) continue;
     if (inCooldown(input.lastResourceChangeAt, policy.cooldownMinutes, now)) continue;
-    const scaling = evaluateScaling(tenant.spec.resources, plan, input.metrics, policy, now);
+    const scaling = evaluateScaling(tenant.spec.resources, plan, input.metrics, policy, now, limits);
     if (!scaling) continue;
 
     const name = tenant.metadata.name;
+    const planName = tenant.spec.plan;
     const riskClass = scaling.beyondCeiling ? 'beyondCeiling' : 'withinCeiling';
     const verb = scaling.direction === 'down' ? 'Scale down' : scaling.beyondCeiling ? 'Beyond ceiling' : 'Scale up';
     const proposal: ProposalOf<'autoscale'> = {
@@ -105,16 +121,16 @@ export function decideAutoscale(inputs: AutoscaleInputs, platform: Platform, now
       file: tenantFile(name),
       edits: [
         ...scaling.changes.map((change): FieldEdit => ({ path: ['spec', 'resources', change.resource], value: change.to, previous: change.from })),
-        ...optional(exceptionEdit(tenant, tenant.spec.plan, plan, scaling)),
+        ...optional(exceptionEdit(tenant, planName, plan, scaling)),
       ],
       riskClass,
       trigger: `${verb}: ${scaling.reasons.join('; ')}`,
       evidence: scaling.evidence,
-      summary: summaryOf(tenant, tenant.spec.plan, scaling, platform),
+      summary: summaryOf(name, planName, plan.ceiling, scaling, (context ??= summaryContextOf(platform))),
       title: titleOf(name, scaling),
       labels: proposalLabels('autoscale', riskClass),
     };
-    ranked.push({ proposal, rank: urgency(proposal, scaling.direction) });
+    ranked.push({ proposal, rank: urgency(riskClass, scaling.direction) });
   }
   ranked.sort((a, b) => a.rank - b.rank || (a.proposal.tenant < b.proposal.tenant ? -1 : a.proposal.tenant > b.proposal.tenant ? 1 : 0));
   return ranked.map((entry) => entry.proposal);

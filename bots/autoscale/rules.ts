@@ -84,11 +84,6 @@ const SIGNALS = {
   memory: { metric: 'memoryPercent', label: 'memory', unit: '%' },
 } satisfies Record<string, Signal>;
 
-interface Firing {
-  fired: boolean;
-  evidence: () => Evidence;
-  reason: () => string;
-}
 
 export type SignalName = Signal['metric'];
 
@@ -103,79 +98,122 @@ export function limitFor(policy: AutoscalePolicy, signal: SignalName, threshold:
   return round2(direction === 'up' ? threshold * (1 + tolerance) : threshold * (1 - tolerance));
 }
 
+/** The limits of one run: every signal's scale-up and scale-down limit (`limitFor`) and the window, computed once per policy read. */
+export interface AutoscaleLimits {
+  up: Record<SignalName, number>;
+  down: Record<SignalName, number>;
+  window: string;
+}
+
+const SIGNAL_NAMES: readonly SignalName[] = ['queueWaitP95Seconds', 'executionsPerMinute', 'cpuPercent', 'memoryPercent'];
+
+/** The limits the rules compare with, from `policy` as it is now (a decider computes them once per run). */
+export function autoscaleLimits(policy: AutoscalePolicy): AutoscaleLimits {
+  const up = {} as Record<SignalName, number>;
+  const down = {} as Record<SignalName, number>;
+  for (const signal of SIGNAL_NAMES) {
+    up[signal] = limitFor(policy, signal, policy.scaleUp[signal], 'up');
+    down[signal] = limitFor(policy, signal, policy.scaleDown[signal], 'down');
+  }
+  return { up, down, window: `${policy.windowMinutes}m` };
+}
+
 /**
  * Up: above threshold·(1+tolerance); down: below threshold·(1−tolerance), each signal with its own band.
  * Exactly at the limit is inside the band: nothing fires.
  */
-function firing(signal: Signal, metrics: TenantWindowMetrics, threshold: number, direction: 'up' | 'down', policy: AutoscalePolicy, window: string): Firing {
-  const value = metrics[signal.metric];
-  const limit = limitFor(policy, signal.metric, threshold, direction);
-  const fired = Number.isFinite(value) && (direction === 'up' ? value > limit : value < limit);
-  const comparator = direction === 'up' ? ('>' as const) : ('<' as const);
-  const unit = signal.unit === 's' ? ' s' : signal.unit;
-  return {
-    fired,
-    evidence: () => ({ metric: signal.metric, value, threshold: limit, comparator, window, unit: signal.unit }),
-    reason: () => `${signal.label} ${round2(value)}${unit} ${comparator} ${limit}${unit}`,
-  };
+function fires(value: number, limit: number, direction: 'up' | 'down'): boolean {
+  return Number.isFinite(value) && (direction === 'up' ? value > limit : value < limit);
 }
 
-function scaleUp(current: Record<ScaledResource, number>, plan: Plan, metrics: TenantWindowMetrics, policy: AutoscalePolicy, window: string): TenantScaling | undefined {
-  const up = policy.scaleUp;
-  const p95 = firing(SIGNALS.p95, metrics, up.queueWaitP95Seconds, 'up', policy, window);
-  const epm = firing(SIGNALS.epm, metrics, up.executionsPerMinute, 'up', policy, window);
-  const cpu = firing(SIGNALS.cpu, metrics, up.cpuPercent, 'up', policy, window);
-  const memory = firing(SIGNALS.memory, metrics, up.memoryPercent, 'up', policy, window);
-  // p95 and executions/min both say "the queue is behind": one worker per run, then re-measure.
-  const all: { resource: ScaledResource; signals: Firing[] }[] = [
-    { resource: 'workers', signals: [p95, epm].filter((s) => s.fired) },
-    { resource: 'cpu', signals: [cpu].filter((s) => s.fired) },
-    { resource: 'memoryMb', signals: [memory].filter((s) => s.fired) },
-  ];
-  const wanted = all.filter((w) => w.signals.length > 0);
-  if (wanted.length === 0) return undefined;
+/** A signal that fired: its evidence row and trigger phrase are built from it. */
+interface Fired {
+  signal: Signal;
+  value: number;
+  limit: number;
+  comparator: '>' | '<';
+}
 
-  const changes = wanted.map(({ resource, signals }) => {
-    const from = current[resource];
-    const ceiling = plan.ceiling[resource];
-    const desired = stepUp(resource, from, policy);
-    const beyondCeiling = from >= ceiling;
-    return { change: { resource, from, to: beyondCeiling ? desired : Math.min(desired, ceiling), direction: 'up' as const, beyondCeiling }, signals, ceiling };
-  });
+function firedOf(signal: Signal, metrics: TenantWindowMetrics, limit: number, direction: 'up' | 'down'): Fired {
+  return { signal, value: metrics[signal.metric], limit, comparator: direction === 'up' ? '>' : '<' };
+}
+
+function evidenceRow(fired: Fired, window: string): Evidence {
+  return { metric: fired.signal.metric, value: fired.value, threshold: fired.limit, comparator: fired.comparator, window, unit: fired.signal.unit };
+}
+
+function reasonOf(fired: Fired): string {
+  const unit = fired.signal.unit === 's' ? ' s' : fired.signal.unit;
+  return `${fired.signal.label} ${round2(fired.value)}${unit} ${fired.comparator} ${fired.limit}${unit}`;
+}
+
+interface UpStep {
+  change: ResourceChange;
+  signals: Fired[];
+  ceiling: number;
+}
+
+function upStep(resource: ScaledResource, signals: Fired[], current: Record<ScaledResource, number>, plan: Plan, policy: AutoscalePolicy): UpStep {
+  const from = current[resource];
+  const ceiling = plan.ceiling[resource];
+  const desired = stepUp(resource, from, policy);
+  const beyondCeiling = from >= ceiling;
+  return { change: { resource, from, to: beyondCeiling ? desired : Math.min(desired, ceiling), direction: 'up', beyondCeiling }, signals, ceiling };
+}
+
+function scaleUp(current: Record<ScaledResource, number>, plan: Plan, metrics: TenantWindowMetrics, policy: AutoscalePolicy, limits: AutoscaleLimits): TenantScaling | undefined {
+  const up = limits.up;
+  // Most tenants fire nothing: decide that on the figures before building anything.
+  const p95Fired = fires(metrics.queueWaitP95Seconds, up.queueWaitP95Seconds, 'up');
+  const epmFired = fires(metrics.executionsPerMinute, up.executionsPerMinute, 'up');
+  const cpuFired = fires(metrics.cpuPercent, up.cpuPercent, 'up');
+  const memoryFired = fires(metrics.memoryPercent, up.memoryPercent, 'up');
+  if (!p95Fired && !epmFired && !cpuFired && !memoryFired) return undefined;
+  // p95 and executions/min both say "the queue is behind": one worker per run, then re-measure.
+  const steps: UpStep[] = [];
+  if (p95Fired || epmFired) {
+    const signals: Fired[] = [];
+    if (p95Fired) signals.push(firedOf(SIGNALS.p95, metrics, up.queueWaitP95Seconds, 'up'));
+    if (epmFired) signals.push(firedOf(SIGNALS.epm, metrics, up.executionsPerMinute, 'up'));
+    steps.push(upStep('workers', signals, current, plan, policy));
+  }
+  if (cpuFired) steps.push(upStep('cpu', [firedOf(SIGNALS.cpu, metrics, up.cpuPercent, 'up')], current, plan, policy));
+  if (memoryFired) steps.push(upStep('memoryMb', [firedOf(SIGNALS.memory, metrics, up.memoryPercent, 'up')], current, plan, policy));
   // Within-ceiling steps merge by themselves; beyond-ceiling ones wait for a human, so they are
   // proposed only when nothing within the ceiling is left to do.
-  const within = changes.filter((c) => !c.change.beyondCeiling);
-  const chosen = within.length > 0 ? within : changes;
+  const within = steps.filter((step) => !step.change.beyondCeiling);
+  const chosen = within.length > 0 ? within : steps;
   const beyondCeiling = within.length === 0;
-  const evidence = chosen.flatMap((c) => c.signals.map((s) => s.evidence()));
-  if (beyondCeiling) {
-    for (const c of chosen) {
-      evidence.push({ metric: `resources.${c.change.resource}`, value: c.change.from, threshold: c.ceiling, comparator: '>=', window: '', unit: c.change.resource === 'memoryMb' ? 'MB' : '' });
+  const window = limits.window;
+  const changes: ResourceChange[] = [];
+  const evidence: Evidence[] = [];
+  const reasons: string[] = [];
+  for (const step of chosen) {
+    changes.push(step.change);
+    for (const fired of step.signals) {
+      evidence.push(evidenceRow(fired, window));
+      reasons.push(reasonOf(fired));
     }
   }
-  return {
-    direction: 'up',
-    beyondCeiling,
-    changes: chosen.map((c) => c.change),
-    evidence,
-    reasons: chosen.flatMap((c) => c.signals.map((s) => s.reason())),
-  };
+  if (beyondCeiling) {
+    for (const step of chosen) {
+      evidence.push({ metric: `resources.${step.change.resource}`, value: step.change.from, threshold: step.ceiling, comparator: '>=', window: '', unit: step.change.resource === 'memoryMb' ? 'MB' : '' });
+    }
+  }
+  return { direction: 'up', beyondCeiling, changes, evidence, reasons };
 }
 
-function scaleDown(current: Record<ScaledResource, number>, metrics: TenantWindowMetrics, policy: AutoscalePolicy, window: string, now: Date): TenantScaling | undefined {
-  const down = policy.scaleDown;
-  const cpu = firing(SIGNALS.cpu, metrics, down.cpuPercent, 'down', policy, window);
-  const memory = firing(SIGNALS.memory, metrics, down.memoryPercent, 'down', policy, window);
-  const p95 = firing(SIGNALS.p95, metrics, down.queueWaitP95Seconds, 'down', policy, window);
-  const epm = firing(SIGNALS.epm, metrics, down.executionsPerMinute, 'down', policy, window);
-  let rules = [
-    { resource: 'cpu' as const, signals: [cpu, memory] },
-    { resource: 'workers' as const, signals: [p95, epm] },
-  ].filter((rule) => rule.signals.every((s) => s.fired) && stepDown(current[rule.resource]) < current[rule.resource]);
-  if (rules.length === 0 || !metrics.lowSince) return undefined;
+function scaleDown(current: Record<ScaledResource, number>, metrics: TenantWindowMetrics, policy: AutoscalePolicy, limits: AutoscaleLimits, now: Date): TenantScaling | undefined {
+  const down = limits.down;
+  const cpuRule = fires(metrics.cpuPercent, down.cpuPercent, 'down') && fires(metrics.memoryPercent, down.memoryPercent, 'down') && stepDown(current.cpu) < current.cpu;
+  const workersRule = fires(metrics.queueWaitP95Seconds, down.queueWaitP95Seconds, 'down') && fires(metrics.executionsPerMinute, down.executionsPerMinute, 'down') && stepDown(current.workers) < current.workers;
+  if ((!cpuRule && !workersRule) || !metrics.lowSince) return undefined;
 
   const lowForHours = (now.getTime() - metrics.lowSince.getTime()) / 3_600_000;
   if (!(lowForHours >= policy.scaleDownStabilizationHours)) return undefined;
+  let rules: { resource: DownResource; signals: Fired[] }[] = [];
+  if (cpuRule) rules.push({ resource: 'cpu', signals: [firedOf(SIGNALS.cpu, metrics, down.cpuPercent, 'down'), firedOf(SIGNALS.memory, metrics, down.memoryPercent, 'down')] });
+  if (workersRule) rules.push({ resource: 'workers', signals: [firedOf(SIGNALS.p95, metrics, down.queueWaitP95Seconds, 'down'), firedOf(SIGNALS.epm, metrics, down.executionsPerMinute, 'down')] });
   const peakHours = policy.scaleDownPeakHours;
   const fits = (resource: DownResource) => {
     const since = metrics.peakFitsSince?.[resource];
@@ -191,10 +229,11 @@ function scaleDown(current: Record<ScaledResource, number>, metrics: TenantWindo
     direction: 'down',
     beyondCeiling: false,
   }));
-  const evidence = rules.flatMap((rule) => rule.signals.map((s) => s.evidence()));
+  const window = limits.window;
+  const evidence = rules.flatMap((rule) => rule.signals.map((fired) => evidenceRow(fired, window)));
   evidence.push({ metric: 'belowScaleDownThresholdsFor', value: round2(lowForHours), threshold: policy.scaleDownStabilizationHours, comparator: '>=', window: '', unit: 'h' });
   if (peakHours > 0) evidence.push({ metric: 'peaksFitSmallerAllocationFor', value: round2(Math.min(...rules.map((rule) => (now.getTime() - metrics.peakFitsSince![rule.resource]!.getTime()) / 3_600_000))), threshold: peakHours, comparator: '>=', window: '', unit: 'h' });
-  return { direction: 'down', beyondCeiling: false, changes, evidence, reasons: rules.flatMap((rule) => rule.signals.map((s) => s.reason())) };
+  return { direction: 'down', beyondCeiling: false, changes, evidence, reasons: rules.flatMap((rule) => rule.signals.map(reasonOf)) };
 }
 
 /** Scale-up wins over scale-down; undefined when nothing should change. */
@@ -204,10 +243,10 @@ export function evaluateScaling(
   metrics: TenantWindowMetrics,
   policy: AutoscalePolicy,
   now: Date,
+  limits: AutoscaleLimits = autoscaleLimits(policy),
 ): TenantScaling | undefined {
   const current = effectiveResources(resources, plan);
-  const window = `${policy.windowMinutes}m`;
-  return scaleUp(current, plan, metrics, policy, window) ?? scaleDown(current, metrics, policy, window, now);
+  return scaleUp(current, plan, metrics, policy, limits) ?? scaleDown(current, metrics, policy, limits, now);
 }
 
 /** The scale-up signals of each resource: what makes the bot add it. */
@@ -216,6 +255,7 @@ const UP_SIGNALS: Record<ScaledResource, SignalName[]> = {
   cpu: ['cpuPercent'],
   memoryMb: ['memoryPercent'],
 };
+const SCALED_RESOURCES = Object.keys(UP_SIGNALS) as ScaledResource[];
 
 /**
  * Whether an open beyond-ceiling proposal stays open although this run proposes
@@ -226,13 +266,15 @@ const UP_SIGNALS: Record<ScaledResource, SignalName[]> = {
  * so a tenant that is hot on one run and warm on the next keeps one pull request
  * instead of one per hot run. A figure without samples (NaN) keeps nothing open.
  */
-export function keepsBeyondCeiling(resources: Resources | undefined, plan: Plan, metrics: TenantWindowMetrics, policy: AutoscalePolicy): boolean {
+export function keepsBeyondCeiling(resources: Resources | undefined, plan: Plan, metrics: TenantWindowMetrics, policy: AutoscalePolicy, limits: AutoscaleLimits = autoscaleLimits(policy)): boolean {
   const current = effectiveResources(resources, plan);
-  return (Object.keys(UP_SIGNALS) as ScaledResource[]).some(
-    (resource) =>
-      current[resource] >= plan.ceiling[resource] &&
-      UP_SIGNALS[resource].some((signal) => Number.isFinite(metrics[signal]) && metrics[signal] >= limitFor(policy, signal, policy.scaleDown[signal], 'down')),
-  );
+  for (const resource of SCALED_RESOURCES) {
+    if (!(current[resource] >= plan.ceiling[resource])) continue;
+    for (const signal of UP_SIGNALS[resource]) {
+      if (Number.isFinite(metrics[signal]) && metrics[signal] >= limits.down[signal]) return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -244,11 +286,11 @@ export function keepsBeyondCeiling(resources: Resources | undefined, plan: Plan,
  * allocation, so its limit stays, and so does queue wait p95's. Undefined
  * when the step would not lower the resource.
  */
-export function peakThresholds(resource: DownResource, resources: Resources | undefined, plan: Plan, policy: AutoscalePolicy): Partial<Record<SignalName, number>> | undefined {
+export function peakThresholds(resource: DownResource, resources: Resources | undefined, plan: Plan, policy: AutoscalePolicy, limits: AutoscaleLimits = autoscaleLimits(policy)): Partial<Record<SignalName, number>> | undefined {
   const from = effectiveResources(resources, plan)[resource];
   const to = stepDown(from);
   if (!(to < from)) return undefined;
-  const up = policy.scaleUp;
-  if (resource === 'cpu') return { cpuPercent: round2((limitFor(policy, 'cpuPercent', up.cpuPercent, 'up') * to) / from) };
-  return { queueWaitP95Seconds: limitFor(policy, 'queueWaitP95Seconds', up.queueWaitP95Seconds, 'up'), executionsPerMinute: limitFor(policy, 'executionsPerMinute', up.executionsPerMinute, 'up') };
+  const up = limits.up;
+  if (resource === 'cpu') return { cpuPercent: round2((up.cpuPercent * to) / from) };
+  return { queueWaitP95Seconds: up.queueWaitP95Seconds, executionsPerMinute: up.executionsPerMinute };
 }

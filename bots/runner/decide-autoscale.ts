@@ -4,7 +4,7 @@
 import type { Platform } from '../../config/types.js';
 import type { Tenant } from '../../types/tenant.js';
 import { decideAutoscale, inCooldown, type AutoscaleTenantInput, type TenantWindowMetrics } from '../autoscale/decide.js';
-import { keepsBeyondCeiling, limitFor, peakThresholds, type DownResource, type SignalName } from '../autoscale/rules.js';
+import { autoscaleLimits, keepsBeyondCeiling, peakThresholds, type AutoscaleLimits, type DownResource, type SignalName } from '../autoscale/rules.js';
 import { tenantFile } from '../core/types.js';
 import type { BotMetrics, FieldHistory, LowThresholds, WindowFigures } from '../sources/types.js';
 import type { Decision, Held } from './types.js';
@@ -23,29 +23,31 @@ function ruleMetrics(figures: WindowFigures): TenantWindowMetrics {
 }
 
 /** The thresholds (tolerance applied, as the rules compare) of the scale-down rules the figures meet now. */
-export function lowThresholdsFor(metrics: TenantWindowMetrics, platform: Platform): LowThresholds | undefined {
-  const policy = platform.spec.policies.autoscale;
-  const down = policy.scaleDown;
-  const limit = (signal: SignalName) => limitFor(policy, signal, down[signal], 'down');
-  const below = (signal: SignalName) => Number.isFinite(metrics[signal]) && metrics[signal] < limit(signal);
+export function lowThresholdsFor(metrics: TenantWindowMetrics, platform: Platform, limits: AutoscaleLimits = autoscaleLimits(platform.spec.policies.autoscale)): LowThresholds | undefined {
+  const down = limits.down;
+  const below = (signal: SignalName) => Number.isFinite(metrics[signal]) && metrics[signal] < down[signal];
+  const machine = below('cpuPercent') && below('memoryPercent');
+  const queue = below('queueWaitP95Seconds') && below('executionsPerMinute');
+  if (!machine && !queue) return undefined;
   const thresholds: LowThresholds = {};
-  if (below('cpuPercent') && below('memoryPercent')) {
-    thresholds.cpuPercent = limit('cpuPercent');
-    thresholds.memoryPercent = limit('memoryPercent');
+  if (machine) {
+    thresholds.cpuPercent = down.cpuPercent;
+    thresholds.memoryPercent = down.memoryPercent;
   }
-  if (below('queueWaitP95Seconds') && below('executionsPerMinute')) {
-    thresholds.queueWaitP95Seconds = limit('queueWaitP95Seconds');
-    thresholds.executionsPerMinute = limit('executionsPerMinute');
+  if (queue) {
+    thresholds.queueWaitP95Seconds = down.queueWaitP95Seconds;
+    thresholds.executionsPerMinute = down.executionsPerMinute;
   }
-  return Object.keys(thresholds).length > 0 ? thresholds : undefined;
+  return thresholds;
 }
 
 /** Tenants whose open beyond-ceiling pull request stays open: at a ceiling and not yet below the scale-down limits. */
-export function keptBeyondCeiling(inputs: readonly AutoscaleTenantInput[], platform: Platform): Set<string> {
+export function keptBeyondCeiling(inputs: readonly AutoscaleTenantInput[], platform: Platform, limits: AutoscaleLimits = autoscaleLimits(platform.spec.policies.autoscale)): Set<string> {
   const kept = new Set<string>();
+  const policy = platform.spec.policies.autoscale;
   for (const { tenant, metrics } of inputs) {
     const plan = platform.spec.plans[tenant.spec.plan];
-    if (plan && keepsBeyondCeiling(tenant.spec.resources, plan, metrics, platform.spec.policies.autoscale)) kept.add(tenant.metadata.name);
+    if (plan && keepsBeyondCeiling(tenant.spec.resources, plan, metrics, policy, limits)) kept.add(tenant.metadata.name);
   }
   return kept;
 }
@@ -59,7 +61,7 @@ function stable(since: Date, hours: number, now: Date): boolean {
  * counted from the last change of spec.resources at the latest (`resourcesChangedAt`): figures measured before it
  * were percentages and waits of another allocation, and say nothing of how this one's peaks fit one step less.
  */
-async function readPeaks(metrics: BotMetrics, tenant: Tenant, low: LowThresholds, into: TenantWindowMetrics, platform: Platform, now: Date, resourcesChangedAt: Date | undefined): Promise<void> {
+async function readPeaks(metrics: BotMetrics, tenant: Tenant, low: LowThresholds, into: TenantWindowMetrics, platform: Platform, now: Date, resourcesChangedAt: Date | undefined, limits: AutoscaleLimits): Promise<void> {
   const policy = platform.spec.policies.autoscale;
   const plan = platform.spec.plans[tenant.spec.plan];
   if (!plan || policy.scaleDownPeakHours === 0) return;
@@ -68,9 +70,9 @@ async function readPeaks(metrics: BotMetrics, tenant: Tenant, low: LowThresholds
   if (low.queueWaitP95Seconds !== undefined) releasable.push('workers');
   const lookback = policy.scaleDownPeakHours * 3600 + LOW_STEP_SECONDS;
   for (const resource of releasable) {
-    const limits = peakThresholds(resource, tenant.spec.resources, plan, policy);
-    if (!limits) continue;
-    const since = await metrics.lowSince(tenant.metadata.name, limits, now, lookback);
+    const peaks = peakThresholds(resource, tenant.spec.resources, plan, policy, limits);
+    if (!peaks) continue;
+    const since = await metrics.lowSince(tenant.metadata.name, peaks, now, lookback);
     if (since) into.peakFitsSince = { ...into.peakFitsSince, [resource]: resourcesChangedAt && resourcesChangedAt > since ? resourcesChangedAt : since };
   }
 }
@@ -100,6 +102,8 @@ export async function decideAutoscaleRun(sources: AutoscaleSources): Promise<Dec
     return { proposals: [], wanted: undefined, held: [], notes: [`metrics unavailable (${(error as Error).message}): autoscale proposes nothing and closes nothing`], metricsUnavailable: (error as Error).message };
   }
 
+  const limits = autoscaleLimits(policy);
+  const lowLookback = policy.scaleDownStabilizationHours * 3600 + LOW_STEP_SECONDS;
   const notes: string[] = [];
   const inputs: AutoscaleTenantInput[] = [];
   const noData: string[] = [];
@@ -111,14 +115,13 @@ export async function decideAutoscaleRun(sources: AutoscaleSources): Promise<Dec
       continue;
     }
     const metrics = ruleMetrics(found);
-    const thresholds = lowThresholdsFor(metrics, platform);
+    const thresholds = lowThresholdsFor(metrics, platform, limits);
     if (thresholds) {
-      const lookback = policy.scaleDownStabilizationHours * 3600 + LOW_STEP_SECONDS;
-      const since = await sources.metrics.lowSince(name, thresholds, now, lookback);
+      const since = await sources.metrics.lowSince(name, thresholds, now, lowLookback);
       if (since) metrics.lowSince = since;
       if (since && stable(since, policy.scaleDownStabilizationHours, now)) {
         const changedAt = policy.scaleDownPeakHours > 0 ? await sources.history?.lastChangeAt(tenantFile(name), RESOURCES, new Date(now.getTime() - policy.scaleDownPeakHours * 3_600_000)) : undefined;
-        await readPeaks(sources.metrics, tenant, thresholds, metrics, platform, now, changedAt);
+        await readPeaks(sources.metrics, tenant, thresholds, metrics, platform, now, changedAt, limits);
       }
     }
     inputs.push({ tenant, metrics });
@@ -127,7 +130,7 @@ export async function decideAutoscaleRun(sources: AutoscaleSources): Promise<Dec
 
   // First without the cooldown: what the bot wants. History is read only for those tenants.
   const wanted = decideAutoscale({ tenants: inputs }, platform, now);
-  const keepBeyondCeiling = keptBeyondCeiling(inputs, platform);
+  const keepBeyondCeiling = keptBeyondCeiling(inputs, platform, limits);
   const held: Held[] = [];
   if (!sources.history) {
     if (wanted.length > 0) notes.push('git history unavailable: cooldowns not applied');
