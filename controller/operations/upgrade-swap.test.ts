@@ -7,12 +7,11 @@
 // An upgrade journaled before the catch-up fails on a changed green, and the
 // undo brings the route back to green. The apply ports record their calls.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { runSql, scratchDatabases } from '../../test/harness/scratch-databases.js';
+import { queryRows as rows, runSql, scratchDatabases } from '../../test/harness/scratch-databases.js';
 import { fakePorts } from '../apply/test-support.js';
 import type { DesiredRoute } from '../model.js';
 import { silentLogger } from '../../kernel/log/logger.js';
 import type { Operation } from '../store/types.js';
-import pg from 'pg';
 import { executionMark, n8nDigest, n8nItemHashes } from '../upgrades/n8n-digest.js';
 import { executionsSql, N8N_1_EXECUTION_TABLES, N8N_2_EXECUTION_TABLES } from '../upgrades/fixtures/n8n-execution-schemas.js';
 import type { N8nCli } from '../upgrades/item-catch-up.js';
@@ -76,15 +75,6 @@ function fakeCli(greenUrl: string, blueUrl: string) {
   return { cli, calls };
 }
 
-async function rows(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 function harness(tenant: string, cli?: N8nCli) {
   const ports = fakePorts();

@@ -3,9 +3,8 @@
 // green wrote after the copy lands on blue with its ids, blue's stale copies
 // of unfinished executions are replaced, blue's own rows are never
 // overwritten, and a re-run ends the same.
-import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { runSql, scratchDatabases } from '../../test/harness/scratch-databases.js';
+import { queryRows as rows, runSql, scratchDatabases } from '../../test/harness/scratch-databases.js';
 import { OperationError } from '../operations/kind.js';
 import { copyExecutionsSince, runningExecutions } from './execution-catch-up.js';
 import { executionsSql, N8N_1_EXECUTION_TABLES, N8N_2_EXECUTION_TABLES } from './fixtures/n8n-execution-schemas.js';
@@ -14,15 +13,6 @@ const adminUrl = inject('postgresUrl');
 const databases = scratchDatabases(adminUrl, 'rp9_catchup');
 afterAll(() => databases.dropAll());
 
-async function rows(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** Green with executions 1..copied at the copy, and blue made from them (2.x's schema); then green goes on to 1..total. */
 async function colours(copied: number, total: number): Promise<{ green: string; blue: string }> {

@@ -15,6 +15,17 @@ export async function runSql(url: string, text: string, values: unknown[] = []):
   }
 }
 
+/** The rows of one query, on a connection of its own. */
+export async function queryRows(url: string, text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 export interface ScratchDatabases {
   create(): Promise<string>;
   dropAll(): Promise<void>;
