@@ -111,6 +111,31 @@ describe('decideAutoscaleRun', () => {
     expect(decision.wanted).toEqual(new Set(['acme']));
   });
 
+  it.each<[string, string, WindowFigures, number]>([
+    ['at 1 core and 1 worker, everything low: nothing to release, nothing asked', '{ cpu: 1, workers: 1 }', idle, 0],
+    ['at 1 core, only cpu and memory low: nothing asked', '{ cpu: 1, workers: 2 }', { ...idle, queueWaitP95Seconds: 3, executionsPerMinute: 6 }, 0],
+    ['at 1 core and 2 workers, everything low: low since and the worker peaks, not the cpu peaks', '{ cpu: 1, workers: 2 }', idle, 2],
+  ])('asks "low since", the peaks and the history only for what a scale-down could release: %s', async (_name, resources, figures, lowQuestions) => {
+    const source = metrics(figures, 170, 170);
+    const historyReads: string[] = [];
+    const decision = await decideAutoscaleRun({
+      platform,
+      tenants: [tenant(resources)],
+      metrics: source,
+      history: {
+        async lastChangeAt(file) {
+          historyReads.push(file);
+          return undefined;
+        },
+      },
+      now,
+    });
+
+    expect(source.asked).toHaveLength(lowQuestions);
+    expect(historyReads).toEqual(lowQuestions > 0 ? ['tenants/acme.yaml', 'tenants/acme.yaml'] : []);
+    expect(decision.proposals.flatMap((p) => p.edits.map((e) => `${e.path.join('.')} ${String(e.previous)}→${String(e.value)}`))).toEqual(lowQuestions > 0 ? ['spec.resources.workers 2→1'] : []);
+  });
+
   it('keeps the beyond-ceiling PR of a tenant at its ceiling while its queue is warm, not once it is quiet', async () => {
     const warm = await decideAutoscaleRun({ platform, tenants: [tenant('{ workers: 4 }')], metrics: metrics({ ...idle, queueWaitP95Seconds: 3, executionsPerMinute: 5 }, undefined, undefined), now });
     const quiet = await decideAutoscaleRun({ platform, tenants: [tenant('{ workers: 4 }')], metrics: metrics(idle, undefined, undefined), now });
