@@ -40,9 +40,9 @@ const WEBHOOK = `[{"name":"Webhook","type":"n8n-nodes-base.webhook"}]`;
 const SCHEDULE = `[{"name":"Schedule","type":"n8n-nodes-base.scheduleTrigger"}]`;
 
 // w1 a webhook (active), w2 a schedule (inactive), w3 a schedule (active), w4 active with a webhook-only draft whose
-// active version (workflow_history) holds a schedule.
+// active version (workflow_history) holds a schedule (a 2.x draft not yet published).
 const N8N_TABLES = `${N8N_1_EXECUTION_TABLES}
-  alter table workflow_entity add column "versionId" text, add column "activeVersionId" text;
+  alter table workflow_entity add column "versionId" text, add column "activeVersionId" text, add column "staticData" json;
   create table workflow_history ("versionId" text primary key, "workflowId" text, nodes json not null, connections json not null default '{}');
   create table webhook_entity ("webhookPath" text, method text, "workflowId" text, node text, primary key ("webhookPath", method));
   insert into workflow_entity (id, name, active, nodes, "versionId", "activeVersionId") values
@@ -75,21 +75,26 @@ async function quieten(blueUrl: string) {
 const container = (name: string) => ({ kind: 'container', name, env: { N8N_PORT: '15678' } }) as unknown as DesiredContainer;
 const route = (tenant: string, target: DesiredRoute['target'], hash = 'h'): DesiredRoute => ({ kind: 'route', name: tenant, tenant, hosts: [`${tenant}.test`], target, hash });
 
-/** n8n's CLI on the colours' databases: export reads a main's rows; import upserts them, active (and activeVersionId) as the JSON says (--activeState=fromJson). */
+/**
+ * n8n's CLI on the colours' databases: export reads a main's rows; import upserts them with a new version (a
+ * workflow_history row of the JSON's nodes), active on that version as the JSON says (--activeState=fromJson).
+ */
 function fakeCli(urls: Record<string, string>, calls: string[], options: { activates?: boolean } = {}): N8nCli {
   return {
     async exportItems(main, what) {
       calls.push(`${main}: export ${what}`);
       if (what === 'credentials') return [];
-      return (await rows(urls[main]!, 'select id, name, active, nodes, connections, "versionId" from workflow_entity order by id')) as Record<string, unknown>[];
+      return (await rows(urls[main]!, 'select id, name, active, nodes, connections, "versionId", "staticData" from workflow_entity order by id')) as Record<string, unknown>[];
     },
     async importItems(main, what, items, opts) {
       calls.push(`${main}: import ${what} ${items.map((w) => `${String(w.id)}${w.active === true ? '+' : '-'}`).join(',')}${opts?.activeState ? ` ${opts.activeState}` : ''}`);
       for (const w of items) {
         const active = opts?.activeState === 'fromJson' && w.active === true && options.activates !== false;
-        await runSql(urls[main]!, `insert into workflow_entity (id, name, active, nodes, connections, "versionId", "activeVersionId") values ($1, $2, $3, $4, $5, $6, case when $3 then $6 end)
-          on conflict (id) do update set name = excluded.name, active = excluded.active, nodes = excluded.nodes, connections = excluded.connections, "versionId" = excluded."versionId", "activeVersionId" = excluded."activeVersionId"`,
-        [w.id, w.name, active, JSON.stringify(w.nodes), JSON.stringify(w.connections), w.versionId]);
+        const version = `${String(w.id)}-imported-${calls.length}`;
+        await runSql(urls[main]!, `insert into workflow_history values ($1, $2, $3, $4)`, [version, w.id, JSON.stringify(w.nodes), JSON.stringify(w.connections ?? {})]);
+        await runSql(urls[main]!, `insert into workflow_entity (id, name, active, nodes, connections, "versionId", "activeVersionId", "staticData") values ($1, $2, $3, $4, $5, $6, case when $3 then $6 end, $7)
+          on conflict (id) do update set name = excluded.name, active = excluded.active, nodes = excluded.nodes, connections = excluded.connections, "versionId" = excluded."versionId", "activeVersionId" = excluded."activeVersionId", "staticData" = excluded."staticData"`,
+        [w.id, w.name, active, JSON.stringify(w.nodes), JSON.stringify(w.connections ?? {}), version, w.staticData === undefined ? null : JSON.stringify(w.staticData)]);
       }
     },
   };
@@ -138,7 +143,7 @@ describe('quieting the copy', () => {
 
     const quiet = await quieten(blueUrl);
 
-    expect(quiet).toEqual({ mode: 'quiet', active: ['w1', 'w3', 'w4'], quiet: ['w3', 'w4'] });
+    expect(quiet).toEqual({ mode: 'quiet', active: ['w1', 'w3', 'w4'], quiet: ['w3', 'w4'], published: { w4: 'v4a' } });
     expect(await rows(blueUrl, 'select id, active, "activeVersionId" from workflow_entity order by id')).toEqual([
       { id: 'w1', active: true, activeVersionId: 'v1' },
       { id: 'w2', active: false, activeVersionId: null },
@@ -223,8 +228,21 @@ describe('the swap with a quiet blue', () => {
       `rp9-${tenant}-blue-main: export workflows`,
       `rp9-${tenant}-blue-main: import workflows w3+,w4+ fromJson`,
     ]);
-    expect(result).toMatchObject({ holdSeconds: expect.any(Number), blueActivation: { method: 'import:workflow --activeState=fromJson', activated: ['w3', 'w4'], alreadyActive: ['w1'], blueOnly: [], importSeconds: expect.any(Number) } });
+    expect(result).toMatchObject({ holdSeconds: expect.any(Number), blueActivation: { method: 'import:workflow --activeState=fromJson', activated: ['w3', 'w4'], alreadyActive: ['w1'], blueOnly: [], importSeconds: expect.any(Number), draftsKept: ['w4'] } });
     expect(await activeWorkflowIds(blueUrl)).toEqual(['w1', 'w3', 'w4']);
+    // w4's active version (the schedule) is what was activated; its unpublished draft (the webhook) is kept as the draft.
+    const w4 = 'select w.nodes::text as draft, w."versionId", h.nodes::text as active from workflow_entity w join workflow_history h on h."versionId" = w."activeVersionId" where w.id = \'w4\'';
+    expect(await rows(blueUrl, w4)).toEqual([{ draft: WEBHOOK, versionId: 'v4b', active: SCHEDULE }]);
+  });
+
+  it('gives an activated workflow green\'s static data as green left it at its stop (a polling trigger\'s position)', async () => {
+    const { tenant, greenUrl, blueUrl, state } = await quieted();
+    await runSql(greenUrl, `update workflow_entity set "staticData" = '{"node:Poll":{"lastId":42}}' where id = 'w3'`);
+
+    const result = await swap.run(harness(tenant, { greenUrl, blueUrl }).ctx(state));
+
+    expect(result).toMatchObject({ blueActivation: { staticData: 2 } });
+    expect(await rows(blueUrl, 'select "staticData"::text as s from workflow_entity where id = \'w3\'')).toEqual([{ s: '{"node:Poll":{"lastId":42}}' }]);
   });
 
   it('activates what green had active at its stop: a quieted one green deactivated stays off, a self-firing one green added goes in inactive under the hold and is activated after', async () => {

@@ -54,8 +54,8 @@ import { RUNNING_STATUSES, type N8nItemHashes } from '../upgrades/catch-up-plan.
 import { n8nStopTimeoutSeconds } from '../compile/stop-timeout.js';
 import type { UpgradeInput } from '../upgrades/live-colour.js';
 import { digestDifferences, executionMark, n8nDigest, n8nItemHashes, type N8nDigest } from '../upgrades/n8n-digest.js';
-import { activationItems, activationPlan, carriedQuietly, quietModeFor, quietOf, quietSet } from '../upgrades/blue-quiet-plan.js';
-import { activeWorkflowIds, activeWorkflows, deactivateWorkflows } from '../upgrades/blue-quiet.js';
+import { activationItems, activationPlan, carriedQuietly, quietModeFor, quietOf, quietSet, withPublishedVersions } from '../upgrades/blue-quiet-plan.js';
+import { activeWorkflowIds, activeWorkflows, carryStaticData, deactivateWorkflows, restoreDrafts, versionContents } from '../upgrades/blue-quiet.js';
 import type { BlueSmokeInput, BlueSmokeResult } from '../upgrades/smoke-run.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import type { Operation } from '../store/types.js';
@@ -255,8 +255,8 @@ async function catchUpUnderHold(ctx: Ctx): Promise<Record<string, unknown>> {
 /**
  * A quiet blue's activation, once the route moved to blue (outside the hold; green's main is stopped, so green's
  * database holds its final active set): the workflows active on green and not yet on blue (the quiet set, and
- * self-firing ones green changed since the copy) are exported from blue's main and imported back into it marked
- * active, with one `import:workflow --activeState=fromJson` (queue mode: blue's running main takes them up). n8n's
+ * self-firing ones green changed since the copy) get green's final static data (a polling trigger's position), are
+ * exported from blue's main and imported back into it marked active, with one `import:workflow --activeState=fromJson` (queue mode: blue's running main takes them up). n8n's
  * import logs an activation it could not make and exits 0, so blue's database must then say them active, else
  * `upgrade.activation-failed` (the swap fails and its undo returns to green). Idempotent: a re-run activates what is left.
  */
@@ -265,20 +265,26 @@ async function activateQuietBlue(ctx: Ctx): Promise<Record<string, unknown>> {
   const blueUrl = colourUrl(ctx, input(ctx).toColour);
   const greenActive = await activeWorkflowIds(colourUrl(ctx, input(ctx).fromColour));
   const plan = activationPlan(greenActive, await activeWorkflowIds(blueUrl));
-  const done = (importSeconds: number | null) => ({ method: 'import:workflow --activeState=fromJson', activated: plan.activate, alreadyActive: plan.already, blueOnly: plan.blueOnly, importSeconds, seconds: (Date.now() - started) / 1000 });
+  const done = (importSeconds: number | null, staticData = 0) => ({ method: 'import:workflow --activeState=fromJson', activated: plan.activate, alreadyActive: plan.already, blueOnly: plan.blueOnly, staticData, importSeconds, seconds: (Date.now() - started) / 1000 });
   if (plan.activate.length === 0) return done(null);
   const [blueMain] = blueNames(ctx);
   if (!blueMain || !ctx.deps.n8nCli) throw new OperationError('upgrade.activation-failed', `tenant ${ctx.operation.tenant}: cannot activate ${plan.activate.join(', ')} on blue (no main container or no n8n CLI)`);
   ctx.progress({ phase: 'activate on blue' });
-  const { items, missing } = activationItems(await ctx.deps.n8nCli.exportItems(blueMain, 'workflows'), plan.activate);
-  if (missing.length > 0) throw new OperationError('upgrade.activation-failed', `blue's export lacks workflows active on green: ${missing.join(', ')}`);
+  // Before the export: the export carries green's final static data into the import.
+  const staticData = await carryStaticData(colourUrl(ctx, input(ctx).fromColour), blueUrl, plan.activate);
+  const exported = activationItems(await ctx.deps.n8nCli.exportItems(blueMain, 'workflows'), plan.activate);
+  if (exported.missing.length > 0) throw new OperationError('upgrade.activation-failed', `blue's export lacks workflows active on green: ${exported.missing.join(', ')}`);
+  // A quieted workflow with an unpublished draft: its active version is imported (and activated), then the draft written back.
+  const published = Object.fromEntries(Object.entries(quietOf(ctx.state)?.published ?? {}).filter(([id]) => plan.activate.includes(id)));
+  const { items, drafts } = withPublishedVersions(exported.items, await versionContents(blueUrl, published));
   const importStarted = Date.now();
   await ctx.deps.n8nCli.importItems(blueMain, 'workflows', items, { activeState: 'fromJson' });
   const importSeconds = (Date.now() - importStarted) / 1000;
   const nowActive = new Set(await activeWorkflowIds(blueUrl));
   const notActive = plan.activate.filter((id) => !nowActive.has(id));
   if (notActive.length > 0) throw new OperationError('upgrade.activation-failed', `n8n did not activate on blue what green had active: ${notActive.join(', ')}; see blue main's log`);
-  return done(importSeconds);
+  await restoreDrafts(blueUrl, drafts);
+  return { ...done(importSeconds, staticData), ...(drafts.length > 0 ? { draftsKept: drafts.map((d) => d.id) } : {}) };
 }
 
 export const upgradeKind: OperationKind<UpgradeDeps> = {

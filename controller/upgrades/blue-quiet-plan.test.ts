@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activationItems, activationPlan, carriedQuietly, quietModeFor, quietOf, quietSet } from './blue-quiet-plan.js';
+import { activationItems, activationPlan, carriedQuietly, quietModeFor, quietOf, quietSet, withPublishedVersions } from './blue-quiet-plan.js';
 
 const schedule = [{ type: 'n8n-nodes-base.scheduleTrigger' }];
 const webhook = [{ type: 'n8n-nodes-base.webhook' }];
@@ -25,6 +25,8 @@ describe('quietSet', () => {
     { name: 'a schedule is quieted', active: [{ id: 'b', nodes: schedule }, { id: 'a', nodes: webhook }], out: { active: ['a', 'b'], quiet: ['b'] } },
     { name: 'the active version decides too', active: [{ id: 'a', nodes: webhook, activeNodes: schedule }], out: { active: ['a'], quiet: ['a'] } },
     { name: 'a draft with a schedule over a webhook-only active version', active: [{ id: 'a', nodes: schedule, activeNodes: webhook }], out: { active: ['a'], quiet: ['a'] } },
+    { name: 'an unpublished draft: the active version is journaled', active: [{ id: 'a', nodes: webhook, activeNodes: schedule, versionId: 'v2', activeVersionId: 'v1' }, { id: 'b', nodes: schedule, activeNodes: schedule, versionId: 'v3', activeVersionId: 'v3' }], out: { active: ['a', 'b'], quiet: ['a', 'b'], published: { a: 'v1' } } },
+    { name: 'a webhook-only workflow with a draft is not quieted', active: [{ id: 'a', nodes: webhook, activeNodes: webhook, versionId: 'v2', activeVersionId: 'v1' }], out: { active: ['a'], quiet: [] } },
     { name: 'code-unit order (mixed-case ids)', active: [{ id: 'b', nodes: schedule }, { id: 'Z', nodes: schedule }, { id: 'a', nodes: schedule }], out: { active: ['Z', 'a', 'b'], quiet: ['Z', 'a', 'b'] } },
   ])('$name', ({ active, out }) => {
     expect(quietSet(active)).toEqual({ mode: 'quiet', ...out });
@@ -80,5 +82,20 @@ describe('carriedQuietly', () => {
     { name: 'a 2.x export with no active version', item: { id: 'a', active: true, nodes: webhook, activeVersion: null }, active: true },
   ])('$name', ({ item, active }) => {
     expect(carriedQuietly(item)).toEqual({ ...item, active });
+  });
+});
+
+describe('withPublishedVersions', () => {
+  const items = [{ id: 'a', active: true, nodes: webhook, connections: {}, versionId: 'draft' }, { id: 'b', active: true, nodes: schedule, connections: {}, versionId: 'vb' }];
+  it.each([
+    { name: 'no versions: the items as they are', versions: {}, out: { items, drafts: [] } },
+    {
+      name: 'a published version replaces the content; the draft is kept aside',
+      versions: { a: { nodes: schedule, connections: { x: 1 } } },
+      out: { items: [{ ...items[0], nodes: schedule, connections: { x: 1 } }, items[1]], drafts: [{ id: 'a', nodes: webhook, connections: {}, versionId: 'draft' }] },
+    },
+    { name: 'a version of a workflow not activated is ignored', versions: { z: { nodes: [], connections: {} } }, out: { items, drafts: [] } },
+  ])('$name', ({ versions, out }) => {
+    expect(withPublishedVersions(items, versions)).toEqual(out);
   });
 });

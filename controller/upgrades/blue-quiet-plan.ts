@@ -21,6 +21,9 @@ export interface ActiveWorkflow {
   id: string;
   nodes: unknown;
   activeNodes?: unknown;
+  /** The draft's version (workflow_entity.versionId) and the active one, where the schema has them. */
+  versionId?: string | null;
+  activeVersionId?: string | null;
 }
 
 /** What copy-database journals as `quiet` for a 2.x blue. */
@@ -30,20 +33,28 @@ export interface QuietCopy {
   active: string[];
   /** Of those, the ones that fire by themselves, marked inactive on blue until the swap, sorted. */
   quiet: string[];
+  /**
+   * Quieted workflows whose draft is not their active version (n8n 2.x: an edit not yet published): id → the active
+   * version id, so the swap activates that version and keeps the draft, not the draft published.
+   */
+  published?: Record<string, string>;
 }
 
 /** The copy's workflows to quiet: the active ones that fire by themselves (unknown triggers count), sorted in code-unit order. */
 export function quietSet(active: readonly ActiveWorkflow[]): QuietCopy {
   const ids = active.map((w) => w.id).sort();
-  const quiet = active.filter((w) => firesByItself(w.nodes, w.activeNodes)).map((w) => w.id).sort();
-  return { mode: 'quiet', active: ids, quiet };
+  const quieted = active.filter((w) => firesByItself(w.nodes, w.activeNodes));
+  const quiet = quieted.map((w) => w.id).sort();
+  const published = Object.fromEntries(quieted.filter((w) => w.activeVersionId && w.versionId && w.activeVersionId !== w.versionId && w.activeNodes !== undefined).map((w) => [w.id, w.activeVersionId as string]));
+  return { mode: 'quiet', active: ids, quiet, ...(Object.keys(published).length > 0 ? { published } : {}) };
 }
 
 /** The journaled quiet copy, or undefined for a live blue (1.x) and an upgrade journaled before blue was kept quiet. */
 export function quietOf(state: Record<string, unknown>): QuietCopy | undefined {
   const quiet = state.quiet as Partial<QuietCopy> | undefined;
   if (quiet?.mode !== 'quiet' || !Array.isArray(quiet.active) || !Array.isArray(quiet.quiet)) return undefined;
-  return { mode: 'quiet', active: quiet.active, quiet: quiet.quiet };
+  const published = quiet.published && typeof quiet.published === 'object' ? { published: quiet.published } : {};
+  return { mode: 'quiet', active: quiet.active, quiet: quiet.quiet, ...published };
 }
 
 export interface ActivationPlan {
@@ -91,4 +102,26 @@ export function carriedQuietly(item: Record<string, unknown>): Record<string, un
   if (item.active !== true) return item;
   const activeVersion = item.activeVersion as { nodes?: unknown } | null | undefined;
   return firesByItself(item.nodes, activeVersion?.nodes) ? { ...item, active: false } : item;
+}
+
+/** A workflow version's content as workflow_history holds it. */
+export interface VersionContent {
+  nodes: unknown;
+  connections: unknown;
+}
+
+/**
+ * The activation's items with a quieted workflow's unpublished draft set aside: its active version's nodes and
+ * connections are what gets imported (and activated); `drafts` are the drafts (nodes, connections, versionId from
+ * blue's export) the swap writes back once the import made that version active.
+ */
+export function withPublishedVersions(items: readonly Record<string, unknown>[], versions: Readonly<Record<string, VersionContent>>): { items: Record<string, unknown>[]; drafts: { id: string; nodes: unknown; connections: unknown; versionId: unknown }[] } {
+  const drafts: { id: string; nodes: unknown; connections: unknown; versionId: unknown }[] = [];
+  const out = items.map((item) => {
+    const version = versions[String(item.id)];
+    if (!version) return item;
+    drafts.push({ id: String(item.id), nodes: item.nodes, connections: item.connections, versionId: item.versionId });
+    return { ...item, nodes: version.nodes, connections: version.connections };
+  });
+  return { items: out, drafts };
 }
