@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activationItems, activationPlan, carriedQuietly, quietModeFor, quietOf, quietSet, withPublishedVersions } from './blue-quiet-plan.js';
+import { activationItems, activationPlan, carriedQuietly, quietModeFor, quietOf, quietSet, withPublishedVersions, type VersionContent } from './blue-quiet-plan.js';
 
 const schedule = [{ type: 'n8n-nodes-base.scheduleTrigger' }];
 const webhook = [{ type: 'n8n-nodes-base.webhook' }];
@@ -96,6 +96,6 @@ describe('withPublishedVersions', () => {
     },
     { name: 'a version of a workflow not activated is ignored', versions: { z: { nodes: [], connections: {} } }, out: { items, drafts: [] } },
   ])('$name', ({ versions, out }) => {
-    expect(withPublishedVersions(items, versions)).toEqual(out);
+    expect(withPublishedVersions(items, versions as Record<string, VersionContent>)).toEqual(out);
   });
 });
