@@ -256,8 +256,8 @@ async function catchUpUnderHold(ctx: Ctx): Promise<Record<string, unknown>> {
  * A quiet blue's activation, once the route moved to blue (outside the hold; green's main is stopped, so green's
  * database holds its final active set): the workflows active on green and not yet on blue (the quiet set, and
  * self-firing ones green changed since the copy) get green's final static data (a polling trigger's position), are
- * exported from blue's main and imported back into it marked active, with one `import:workflow --activeState=fromJson` (queue mode: blue's running main takes them up). n8n's
- * import logs an activation it could not make and exits 0, so blue's database must then say them active, else
+ * exported from blue's main and imported back into it marked active, with one `import:workflow
+ * --activeState=fromJson` (queue mode: blue's running main takes them up). n8n's import logs an activation it could not make and exits 0, so blue's database must then say them active, else
  * `upgrade.activation-failed` (the swap fails and its undo returns to green). Idempotent: a re-run activates what is left.
  */
 async function activateQuietBlue(ctx: Ctx): Promise<Record<string, unknown>> {
@@ -409,13 +409,13 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         return { swappedAt, holdSeconds, ...catchUp, ...blueActivation };
       },
       async undo(ctx) {
-        // A quiet blue may have had its quieted workflows activated: the route holds and blue's main (where their
-        // triggers run) stops before green starts again, so none fires on both colours; blue is discarded after this.
+        // A quiet blue may have had workflows activated after the route moved: the route holds and blue's main (where
+        // their triggers run) stops before green starts again, so none fires on both colours; blue is discarded after this.
         // When blue served: the journaled swap, or the route file's time (a failure after the route moved, before the step's end).
         const blueRoute = stackOf(ctx, input(ctx).toColour).route;
         const servedSince = typeof ctx.state.swappedAt === 'string' ? new Date(ctx.state.swappedAt) : await ctx.deps.ports().routedSince?.(blueRoute);
         const quiet = quietOf(ctx.state);
-        if (quiet && quiet.quiet.length > 0) {
+        if (quiet) {
           const [blueMain] = blueNames(ctx);
           await ctx.deps.ports().writeRoute(ctx.deps.heldRoute(ctx.operation.tenant));
           if (blueMain) await ctx.deps.ports().stopContainer(blueMain, stopTimeoutOf(ctx, blueMain));
