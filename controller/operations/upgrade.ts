@@ -323,13 +323,16 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         ctx.progress({ phase: 'copy' });
         const { bytes } = await copyDatabase(ctx.deps.adminUrl, databaseName(tenant, fromColour), blue.database, blue.role, ctx.signal);
         const copy = { method: 'pg_dump|pg_restore', bytes, seconds: (Date.now() - started) / 1000 };
+        const blueUrl = colourUrl(ctx, toColour);
+        // What the copy holds, before blue's migrations and before anything is quieted: the gate's reference (green
+        // may change meanwhile; the swap's catch-up carries that).
+        const copyDigest = await n8nDigest(blueUrl);
         // Before blue's main starts: the copy's self-firing active workflows go inactive, so blue runs none of them beside green's.
         const mode = quietModeFor(input(ctx).toVersion);
-        if (mode.mode === 'live') return { greenDigest, greenItems, greenMark, greenExecutions, copy, quiet: mode };
-        const blueUrl = colourUrl(ctx, toColour);
+        if (mode.mode === 'live') return { greenDigest, copyDigest, greenItems, greenMark, greenExecutions, copy, quiet: mode };
         const quiet = quietSet(await activeWorkflows(blueUrl));
         await deactivateWorkflows(blueUrl, quiet.quiet);
-        return { greenDigest, greenItems, greenMark, greenExecutions, copy, quiet };
+        return { greenDigest, copyDigest, greenItems, greenMark, greenExecutions, copy, quiet };
       },
       async undo(ctx) {
         await dropDatabase(ctx.deps.adminUrl, databaseName(ctx.operation.tenant, input(ctx).toColour));
@@ -364,13 +367,17 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         ctx.progress({ phase: 'smoke' });
         const smoke = await ctx.deps.smoke(smokeTarget(ctx), ctx.signal);
         if (!smoke.ok) throw new OperationError('upgrade.smoke-failed', `the smoke execution on blue failed: ${smoke.detail}`);
-        // Read after the smoke: the canary, its execution and its webhook are gone, so blue holds exactly what green holds.
+        // Read after the smoke: the canary, its execution and its webhook are gone, so blue holds exactly what the copy
+        // held, through its migrations. Compared with the copy, not with green now: what the tenant changes on green
+        // while blue starts is not a fault of blue's, and the swap's catch-up carries it (an upgrade journaled before
+        // the copy's digest existed compares with green now).
         // A quiet blue's quieted workflows are read as active: their activation is deferred to the swap, nothing else differs.
         const quiet = quietOf(ctx.state);
-        const green = await n8nDigest(colourUrl(ctx, fromColour));
+        const copied = ctx.state.copyDigest as N8nDigest | undefined;
+        const green = copied ?? (await n8nDigest(colourUrl(ctx, fromColour)));
         const blue = await n8nDigest(colourUrl(ctx, toColour), { activeAs: quiet?.quiet ?? [] });
         const differences = digestDifferences(green, blue);
-        if (differences.length > 0) throw new OperationError('upgrade.gate-failed', `blue does not hold what green holds: ${differences.join('; ')}`);
+        if (differences.length > 0) throw new OperationError('upgrade.gate-failed', `blue does not hold what ${copied ? 'the copy of green held' : 'green holds'}: ${differences.join('; ')}`);
         const firing = quiet ? (await activeWorkflowIds(colourUrl(ctx, toColour))).filter((id) => quiet.quiet.includes(id)) : [];
         if (firing.length > 0) throw new OperationError('upgrade.gate-failed', `blue has workflows active that fire by themselves before the swap: ${firing.join(', ')}`);
         return { gate: { passedAt: now(ctx).toISOString(), green, blue, smoke, ...(quiet ? { quiet: quiet.quiet.length } : {}) } };
