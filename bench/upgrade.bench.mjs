@@ -6,7 +6,8 @@
 //   - the time of each step of the upgrade operation (from the journal), and
 //     the copy's, the smoke's and the swap's hold seconds it journals, and
 //     the swap's catch-up (items and executions carried from green, seconds)
-//     and green's drain;
+//     and green's drain, and blue's activation after the route moved (outside
+//     the hold);
 //   - the time from the merge to the operation's start, to the hold (the route
 //     file on the controller's 503 page) and to the swap (the route file on
 //     blue), with no maintenance window;
@@ -203,7 +204,7 @@ try {
   const steps = op.steps.map((s) => `${s.name} ${seconds(s.startedAt, s.finishedAt)}`);
   const gate = op.state.gate ?? {};
   print(`operation ${op.status}${op.error ? ` (${op.error})` : ''}; steps (s): ${steps.join(', ')}`);
-  print(`  copy ${op.state.copy ? `${(op.state.copy.bytes / 1024 / 1024).toFixed(1)} MB in ${op.state.copy.seconds.toFixed(1)} s` : '-'}; smoke ${gate.smoke?.seconds !== undefined ? `${gate.smoke.seconds.toFixed(1)} s (${gate.smoke.detail})` : '-'}; swap hold ${op.state.holdSeconds !== undefined ? `${op.state.holdSeconds.toFixed(2)} s` : '-'} (journal)`);
+  print(`  copy ${op.state.copy ? `${(op.state.copy.bytes / 1024 / 1024).toFixed(1)} MB in ${op.state.copy.seconds.toFixed(1)} s` : '-'}; smoke ${gate.smoke?.seconds !== undefined ? `${gate.smoke.seconds.toFixed(1)} s (${gate.smoke.detail})` : '-'}; swap hold ${op.state.holdSeconds !== undefined ? `${op.state.holdSeconds.toFixed(2)} s` : '-'}; blue's activation after the route moved ${op.state.blueActivation ? `${op.state.blueActivation.seconds.toFixed(2)} s (${op.state.blueActivation.activated.length} workflows${op.state.blueActivation.importSeconds !== null ? `, import ${op.state.blueActivation.importSeconds.toFixed(2)} s` : ''})` : '-'} (journal)`);
   const at = (t) => (t !== undefined ? `${t.toFixed(1)} s` : 'never');
   // The swap's catch-up under the hold: what it carried from green, green's drain, and blue's copy of green's executions.
   const catchUp = op.state.catchUp;

@@ -13,6 +13,7 @@ import type { Operation } from '../store/types.js';
 import type { BlueSmokeInput, BlueSmokeResult } from '../upgrades/smoke-run.js';
 import { OperationError, type StepContext } from './kind.js';
 import { upgradeKind, type UpgradeDeps } from './upgrade.js';
+import { n8nDigest } from '../upgrades/n8n-digest.js';
 
 const adminUrl = inject('postgresUrl');
 const databases = scratchDatabases(adminUrl, 'rp9_gate');
@@ -32,7 +33,7 @@ const N8N_TABLES = `create table workflow_entity (id text primary key, name text
   insert into migrations (name) values ('m1'), ('m2');`;
 
 /** Green's database (a scratch one) and blue's beside it (`<green>_blue`), both holding the same n8n rows. */
-async function colours(): Promise<{ tenant: string; blueUrl: string }> {
+async function colours(): Promise<{ tenant: string; blueUrl: string; greenUrl: string }> {
   const greenUrl = await databases.create();
   const green = new URL(greenUrl).pathname.slice(1);
   const blue = `${green}_blue`;
@@ -42,7 +43,7 @@ async function colours(): Promise<{ tenant: string; blueUrl: string }> {
   blueUrl.pathname = `/${blue}`;
   await runSql(greenUrl, N8N_TABLES);
   await runSql(blueUrl.toString(), N8N_TABLES);
-  return { tenant: green.replace(/^rp9_/, '').replaceAll('_', '-'), blueUrl: blueUrl.toString() };
+  return { tenant: green.replace(/^rp9_/, '').replaceAll('_', '-'), blueUrl: blueUrl.toString(), greenUrl };
 }
 
 function container(name: string): DesiredContainer {
@@ -108,5 +109,18 @@ describe('upgrade gate', () => {
 
     expect(failure).toMatchObject({ code: 'upgrade.gate-failed', message: expect.stringContaining('workflows 1 on green, 2 on blue') });
     expect(h.asked[0]?.databaseUrl).toBe(blueUrl);
+  });
+
+  it('compares blue with the copy, not with green now: an edit on green while blue starts passes (the swap carries it); blue losing a row of the copy fails', async () => {
+    const { tenant, blueUrl, greenUrl } = await colours();
+    const h = harness(tenant, async () => passed);
+    (h.ctx.state as Record<string, unknown>).copyDigest = await n8nDigest(blueUrl);
+    await runSql(greenUrl, `update workflow_entity set name = 'edited on green after the copy' where id = 'w1'; insert into workflow_entity values ('w2', 'added on green', false, '[]', '{}')`);
+
+    expect(await gate.run(h.ctx)).toMatchObject({ gate: { green: { workflows: 1 }, blue: { workflows: 1 } } });
+
+    await runSql(blueUrl, `delete from credentials_entity where id = 'c1'`);
+    const failure = await gate.run(h.ctx).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'upgrade.gate-failed', message: expect.stringContaining('blue does not hold what the copy of green held: credentials 1 on green, 0 on blue') });
   });
 });

@@ -3,14 +3,21 @@
 //   copy-database   the live ("green") database copied into the other colour's
 //                   ("blue") with pg_dump | pg_restore while green runs; green's
 //                   high-water marks journaled first (per-item hashes of its
-//                   workflows and credentials, its largest execution id)
+//                   workflows and credentials, its largest execution id);
+//                   for a 2.x blue the copy is then quieted: its active
+//                   workflows that fire by themselves (schedule, polling,
+//                   unknown triggers) journaled and marked inactive, so blue's
+//                   main runs none of them beside green's (blue-quiet.ts);
+//                   webhook-only ones stay active (no request reaches blue)
 //   blue-up         blue's main, then its workers, on the new version and the
 //                   copy: the migrations run on the copy, never on green's
 //   gate            blue healthy; one smoke execution of rp9's canary workflow
 //                   through blue's main, queue and a blue worker (then the
 //                   canary and its execution removed); its migrations at least
 //                   green's, the same workflows and credentials (count and
-//                   hashes) as green, read after the canary is gone
+//                   hashes) as green, read after the canary is gone (a quiet
+//                   blue's quieted workflows read as active), and none of the
+//                   quieted ones active on blue
 //   swap            the route holds new work (503 with a Retry-After of
 //                   seconds); under the hold, the catch-up: what green changed
 //                   in workflows and credentials since the copy is carried to
@@ -19,8 +26,11 @@
 //                   above n8n's graceful shutdown), and the executions green
 //                   wrote since the copy are copied into blue's database with
 //                   their ids; then the route file moves to blue in one
-//                   rename. Re-run after a crash that came after the route
-//                   moved, it neither holds nor catches up again
+//                   rename. Then, outside the hold, a quiet blue gets what
+//                   green had active at its stop and blue not yet (the quiet
+//                   set) activated with one CLI import. Re-run after a crash
+//                   that came after the route moved, it neither holds nor
+//                   catches up again, and activates only what is left
 //   watch           blue stays healthy for the watch (waits across passes) and
 //                   its execution error rate since the swap does not rise past
 //                   green's before the copy by more than errorRateRise
@@ -44,6 +54,8 @@ import { RUNNING_STATUSES, type N8nItemHashes } from '../upgrades/catch-up-plan.
 import { n8nStopTimeoutSeconds } from '../compile/stop-timeout.js';
 import type { UpgradeInput } from '../upgrades/live-colour.js';
 import { digestDifferences, executionMark, n8nDigest, n8nItemHashes, type N8nDigest } from '../upgrades/n8n-digest.js';
+import { activationItems, activationPlan, carriedQuietly, quietModeFor, quietOf, quietSet, withPublishedVersions } from '../upgrades/blue-quiet-plan.js';
+import { activeWorkflowIds, activeWorkflows, carryStaticData, deactivateWorkflows, restoreDrafts, versionContents } from '../upgrades/blue-quiet.js';
 import type { BlueSmokeInput, BlueSmokeResult } from '../upgrades/smoke-run.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import type { Operation } from '../store/types.js';
@@ -214,7 +226,9 @@ async function catchUpUnderHold(ctx: Ctx): Promise<Record<string, unknown>> {
       const [blueMain] = blueNames(ctx);
       if (!greenMain || !blueMain) throw new OperationError('upgrade.no-containers', `tenant ${ctx.operation.tenant}: no main container to carry green's changes with`);
       if (await ctx.deps.unhealthy([greenMain])) await startGreen(ctx);
-      items = await carryItems(ctx.deps.n8nCli, { greenMain, blueMain, blueUrl }, atCopy, current);
+      // A quiet blue takes a changed self-firing workflow in inactive (green's main still runs): activated after the route moves.
+      const asImported = quietOf(ctx.state) ? carriedQuietly : undefined;
+      items = await carryItems(ctx.deps.n8nCli, { greenMain, blueMain, blueUrl }, atCopy, current, asImported ? { asImported } : {});
       if (items.restartBlueMain) {
         // A deleted workflow stays registered in blue's running main until it restarts.
         await ports.stopContainer(blueMain, stopTimeoutOf(ctx, blueMain));
@@ -236,6 +250,41 @@ async function catchUpUnderHold(ctx: Ctx): Promise<Record<string, unknown>> {
     drain,
     catchUp: { ...carried, ...(restartBlueMain ? { restartedBlueMain: true } : {}), executions: executions?.executions ?? null, replacedExecutions: executions?.replaced ?? null, skippedExecutions: executions?.skipped ?? null, seconds: (Date.now() - started) / 1000 },
   };
+}
+
+/**
+ * A quiet blue's activation, once the route moved to blue (outside the hold; green's main is stopped, so green's
+ * database holds its final active set): the workflows active on green and not yet on blue (the quiet set, and
+ * self-firing ones green changed since the copy) get green's final static data (a polling trigger's position), are
+ * exported from blue's main and imported back into it marked active, with one `import:workflow
+ * --activeState=fromJson` (queue mode: blue's running main takes them up). n8n's import logs an activation it could not make and exits 0, so blue's database must then say them active, else
+ * `upgrade.activation-failed` (the swap fails and its undo returns to green). Idempotent: a re-run activates what is left.
+ */
+async function activateQuietBlue(ctx: Ctx): Promise<Record<string, unknown>> {
+  const started = Date.now();
+  const blueUrl = colourUrl(ctx, input(ctx).toColour);
+  const greenActive = await activeWorkflowIds(colourUrl(ctx, input(ctx).fromColour));
+  const plan = activationPlan(greenActive, await activeWorkflowIds(blueUrl));
+  const done = (importSeconds: number | null, staticData = 0) => ({ method: 'import:workflow --activeState=fromJson', activated: plan.activate, alreadyActive: plan.already, blueOnly: plan.blueOnly, staticData, importSeconds, seconds: (Date.now() - started) / 1000 });
+  if (plan.activate.length === 0) return done(null);
+  const [blueMain] = blueNames(ctx);
+  if (!blueMain || !ctx.deps.n8nCli) throw new OperationError('upgrade.activation-failed', `tenant ${ctx.operation.tenant}: cannot activate ${plan.activate.join(', ')} on blue (no main container or no n8n CLI)`);
+  ctx.progress({ phase: 'activate on blue' });
+  // Before the export: the export carries green's final static data into the import.
+  const staticData = await carryStaticData(colourUrl(ctx, input(ctx).fromColour), blueUrl, plan.activate);
+  const exported = activationItems(await ctx.deps.n8nCli.exportItems(blueMain, 'workflows'), plan.activate);
+  if (exported.missing.length > 0) throw new OperationError('upgrade.activation-failed', `blue's export lacks workflows active on green: ${exported.missing.join(', ')}`);
+  // A quieted workflow with an unpublished draft: its active version is imported (and activated), then the draft written back.
+  const published = Object.fromEntries(Object.entries(quietOf(ctx.state)?.published ?? {}).filter(([id]) => plan.activate.includes(id)));
+  const { items, drafts } = withPublishedVersions(exported.items, await versionContents(blueUrl, published));
+  const importStarted = Date.now();
+  await ctx.deps.n8nCli.importItems(blueMain, 'workflows', items, { activeState: 'fromJson' });
+  const importSeconds = (Date.now() - importStarted) / 1000;
+  const nowActive = new Set(await activeWorkflowIds(blueUrl));
+  const notActive = plan.activate.filter((id) => !nowActive.has(id));
+  if (notActive.length > 0) throw new OperationError('upgrade.activation-failed', `n8n did not activate on blue what green had active: ${notActive.join(', ')}; see blue main's log`);
+  await restoreDrafts(blueUrl, drafts);
+  return { ...done(importSeconds, staticData), ...(drafts.length > 0 ? { draftsKept: drafts.map((d) => d.id) } : {}) };
 }
 
 export const upgradeKind: OperationKind<UpgradeDeps> = {
@@ -273,7 +322,17 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         const started = Date.now();
         ctx.progress({ phase: 'copy' });
         const { bytes } = await copyDatabase(ctx.deps.adminUrl, databaseName(tenant, fromColour), blue.database, blue.role, ctx.signal);
-        return { greenDigest, greenItems, greenMark, greenExecutions, copy: { method: 'pg_dump|pg_restore', bytes, seconds: (Date.now() - started) / 1000 } };
+        const copy = { method: 'pg_dump|pg_restore', bytes, seconds: (Date.now() - started) / 1000 };
+        const blueUrl = colourUrl(ctx, toColour);
+        // What the copy holds, before blue's migrations and before anything is quieted: the gate's reference (green
+        // may change meanwhile; the swap's catch-up carries that).
+        const copyDigest = await n8nDigest(blueUrl);
+        // Before blue's main starts: the copy's self-firing active workflows go inactive, so blue runs none of them beside green's.
+        const mode = quietModeFor(input(ctx).toVersion);
+        if (mode.mode === 'live') return { greenDigest, copyDigest, greenItems, greenMark, greenExecutions, copy, quiet: mode };
+        const quiet = quietSet(await activeWorkflows(blueUrl));
+        await deactivateWorkflows(blueUrl, quiet.quiet);
+        return { greenDigest, copyDigest, greenItems, greenMark, greenExecutions, copy, quiet };
       },
       async undo(ctx) {
         await dropDatabase(ctx.deps.adminUrl, databaseName(ctx.operation.tenant, input(ctx).toColour));
@@ -308,12 +367,20 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         ctx.progress({ phase: 'smoke' });
         const smoke = await ctx.deps.smoke(smokeTarget(ctx), ctx.signal);
         if (!smoke.ok) throw new OperationError('upgrade.smoke-failed', `the smoke execution on blue failed: ${smoke.detail}`);
-        // Read after the smoke: the canary, its execution and its webhook are gone, so blue holds exactly what green holds.
-        const green = await n8nDigest(colourUrl(ctx, fromColour));
-        const blue = await n8nDigest(colourUrl(ctx, toColour));
+        // Read after the smoke: the canary, its execution and its webhook are gone, so blue holds exactly what the copy
+        // held, through its migrations. Compared with the copy, not with green now: what the tenant changes on green
+        // while blue starts is not a fault of blue's, and the swap's catch-up carries it (an upgrade journaled before
+        // the copy's digest existed compares with green now).
+        // A quiet blue's quieted workflows are read as active: their activation is deferred to the swap, nothing else differs.
+        const quiet = quietOf(ctx.state);
+        const copied = ctx.state.copyDigest as N8nDigest | undefined;
+        const green = copied ?? (await n8nDigest(colourUrl(ctx, fromColour)));
+        const blue = await n8nDigest(colourUrl(ctx, toColour), { activeAs: quiet?.quiet ?? [] });
         const differences = digestDifferences(green, blue);
-        if (differences.length > 0) throw new OperationError('upgrade.gate-failed', `blue does not hold what green holds: ${differences.join('; ')}`);
-        return { gate: { passedAt: now(ctx).toISOString(), green, blue, smoke } };
+        if (differences.length > 0) throw new OperationError('upgrade.gate-failed', `blue does not hold what ${copied ? 'the copy of green held' : 'green holds'}: ${differences.join('; ')}`);
+        const firing = quiet ? (await activeWorkflowIds(colourUrl(ctx, toColour))).filter((id) => quiet.quiet.includes(id)) : [];
+        if (firing.length > 0) throw new OperationError('upgrade.gate-failed', `blue has workflows active that fire by themselves before the swap: ${firing.join(', ')}`);
+        return { gate: { passedAt: now(ctx).toISOString(), green, blue, smoke, ...(quiet ? { quiet: quiet.quiet.length } : {}) } };
       },
     },
     {
@@ -332,8 +399,9 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         if (ctx.state.swappedAt !== undefined || switchedAt) {
           await ports.writeRoute(blueRoute);
           for (const name of greenContainers) await ports.stopContainer(name, stopTimeoutOf(ctx, name));
-          if (switchedAt) return { swappedAt: switchedAt.toISOString(), swapResumed: true };
-          return { swappedAt: ctx.state.swappedAt as string };
+          const blueActivation = quietOf(ctx.state) ? { blueActivation: await activateQuietBlue(ctx) } : {};
+          if (switchedAt) return { swappedAt: switchedAt.toISOString(), swapResumed: true, ...blueActivation };
+          return { swappedAt: ctx.state.swappedAt as string, ...blueActivation };
         }
         // Hold new work first: nothing reaches green (webhooks, editor, API) from here to the switch; clients get 503 with a short Retry-After.
         await ports.writeRoute(ctx.deps.heldRoute(ctx.operation.tenant));
@@ -341,16 +409,33 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         // One rename of the route file: Traefik serves the held page, then blue, never green and blue both.
         await ports.writeRoute(blueRoute);
         const holdSeconds = (Date.now() - held) / 1000;
-        return { swappedAt: now(ctx).toISOString(), holdSeconds, ...catchUp };
+        const swappedAt = now(ctx).toISOString();
+        // Outside the hold: blue serves. Green's main stopped under it, so from then to this activation no schedule
+        // fires on either colour (a missed tick, not a double one).
+        const blueActivation = quietOf(ctx.state) ? { blueActivation: await activateQuietBlue(ctx) } : {};
+        return { swappedAt, holdSeconds, ...catchUp, ...blueActivation };
       },
       async undo(ctx) {
+        // A quiet blue may have had workflows activated after the route moved: the route holds and blue's main (where
+        // their triggers run) stops before green starts again, so none fires on both colours; blue is discarded after this.
+        // When blue served: the journaled swap, or the route file's time (a failure after the route moved, before the step's end).
+        const blueRoute = stackOf(ctx, input(ctx).toColour).route;
+        const servedSince = typeof ctx.state.swappedAt === 'string' ? new Date(ctx.state.swappedAt) : await ctx.deps.ports().routedSince?.(blueRoute);
+        const quiet = quietOf(ctx.state);
+        if (quiet) {
+          const [blueMain] = blueNames(ctx);
+          await ctx.deps.ports().writeRoute(ctx.deps.heldRoute(ctx.operation.tenant));
+          if (blueMain) await ctx.deps.ports().stopContainer(blueMain, stopTimeoutOf(ctx, blueMain));
+        }
         // Green comes back on its own, untouched database; then the route returns to it.
         await startGreen(ctx);
         await ctx.deps.ports().writeRoute(stackOf(ctx, input(ctx).fromColour).route);
         // Blue served since the swap: what it wrote is counted now (the route has left it) and journaled before its database is dropped.
-        if (typeof ctx.state.swappedAt !== 'string') return;
+        if (!servedSince) return;
         const gate = ctx.state.gate as { blue?: N8nDigest } | undefined;
-        return { lostOnBlue: await blueWritesSince(colourUrl(ctx, input(ctx).toColour), new Date(ctx.state.swappedAt), gate?.blue) };
+        const lostOnBlue = await blueWritesSince(colourUrl(ctx, input(ctx).toColour), servedSince, gate?.blue, quiet?.quiet ?? []);
+        // A swap that failed after the route moved (blue's activation) journals when blue began to serve, as a finished one does.
+        return { lostOnBlue, ...(typeof ctx.state.swappedAt === 'string' ? {} : { swappedAt: servedSince.toISOString() }) };
       },
     },
     {

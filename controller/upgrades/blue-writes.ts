@@ -18,7 +18,8 @@ export interface BlueWrites {
   unreadable?: string;
 }
 
-export async function blueWritesSince(blueUrl: string, since: Date, atGate: N8nDigest | undefined): Promise<BlueWrites> {
+/** `quiet`: a quiet blue's quieted workflows, read as active as the gate read them (their activation is no edit). */
+export async function blueWritesSince(blueUrl: string, since: Date, atGate: N8nDigest | undefined, quiet: readonly string[] = []): Promise<BlueWrites> {
   const client = new pg.Client({ connectionString: blueUrl, connectionTimeoutMillis: 10_000 });
   client.on('error', () => undefined);
   try {
@@ -27,7 +28,7 @@ export async function blueWritesSince(blueUrl: string, since: Date, atGate: N8nD
       `select count(*) as total, count(*) filter (where status in ('error', 'crashed')) as failed from execution_entity where "createdAt" >= $1`,
       [since],
     );
-    const changes = atGate ? digestDifferences(atGate, await n8nDigest(blueUrl)).map((d) => d.replace(/on green/g, 'at the gate').replace(/on blue/g, 'at the rollback')) : [];
+    const changes = atGate ? digestDifferences(atGate, await n8nDigest(blueUrl, { activeAs: quiet })).map((d) => d.replace(/on green/g, 'at the gate').replace(/on blue/g, 'at the rollback')) : [];
     return { executions: Number(rows[0]?.total ?? 0), failedExecutions: Number(rows[0]?.failed ?? 0), changes };
   } catch (error) {
     return { executions: 0, failedExecutions: 0, changes: [], unreadable: error instanceof Error ? error.message : String(error) };

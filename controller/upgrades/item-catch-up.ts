@@ -54,8 +54,11 @@ async function deleteOnBlue(blueUrl: string, workflows: readonly string[], crede
   }
 }
 
-/** Carries green's changes since the copy to blue: export from `greenMain`, import into `blueMain`, delete on blue's database. */
-export async function carryItems(cli: N8nCli, target: { greenMain: string; blueMain: string; blueUrl: string }, atCopy: N8nItemHashes, now: N8nItemHashes): Promise<ItemCatchUp> {
+/**
+ * Carries green's changes since the copy to blue: export from `greenMain`, import into `blueMain`, delete on blue's
+ * database. `asImported` rewrites a workflow before its import (a quiet blue takes self-firing ones in inactive).
+ */
+export async function carryItems(cli: N8nCli, target: { greenMain: string; blueMain: string; blueUrl: string }, atCopy: N8nItemHashes, now: N8nItemHashes, options: { asImported?: (workflow: Record<string, unknown>) => Record<string, unknown> } = {}): Promise<ItemCatchUp> {
   const workflows = itemChanges(atCopy.workflows, now.workflows);
   const credentials = itemChanges(atCopy.credentials, now.credentials);
   const pick = async (what: ExportWhat, ids: readonly string[]) => {
@@ -64,7 +67,7 @@ export async function carryItems(cli: N8nCli, target: { greenMain: string; blueM
     return (await cli.exportItems(target.greenMain, what)).filter((item) => wanted.has(String(item.id)));
   };
   const changedCredentials = await pick('credentials', credentials.changed);
-  const changedWorkflows = await pick('workflows', workflows.changed);
+  const changedWorkflows = (await pick('workflows', workflows.changed)).map((w) => options.asImported?.(w) ?? w);
   // Credentials first: the workflows name them.
   if (changedCredentials.length > 0) await cli.importItems(target.blueMain, 'credentials', changedCredentials);
   if (changedWorkflows.length > 0) await cli.importItems(target.blueMain, 'workflows', changedWorkflows, { activeState: 'fromJson' });

@@ -3,6 +3,8 @@
 // nodes, connections) and the credentials (id, name, type, encrypted data),
 // counted and hashed in id order, and how many migrations ran. The columns
 // read exist in n8n 1.x and 2.x alike (2.x adds columns, it keeps these).
+// A quiet blue (blue-quiet.ts) is read with its quieted workflows counted as
+// active (`activeAs`): it holds what green holds, their activation deferred.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { N8nItemHashes } from './catch-up-plan.js';
@@ -21,12 +23,16 @@ function hashRows(rows: readonly Record<string, unknown>[]): string {
   return hash.digest('hex');
 }
 
-export async function n8nDigest(databaseUrl: string): Promise<N8nDigest> {
+/** `activeAs`: workflow ids read as active whatever their flag says (a quiet blue's deferred ones). */
+export async function n8nDigest(databaseUrl: string, options: { activeAs?: readonly string[] } = {}): Promise<N8nDigest> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
   client.on('error', () => undefined);
   await client.connect();
   try {
-    const workflows = await client.query('select id, name, active, nodes::text as nodes, connections::text as connections from workflow_entity order by id');
+    const activeAs = options.activeAs ?? [];
+    const workflows = activeAs.length > 0
+      ? await client.query('select id, name, (active or id = any($1::text[])) as active, nodes::text as nodes, connections::text as connections from workflow_entity order by id', [activeAs])
+      : await client.query('select id, name, active, nodes::text as nodes, connections::text as connections from workflow_entity order by id');
     const credentials = await client.query('select id, name, type, data from credentials_entity order by id');
     const migrations = await client.query<{ count: string }>('select count(*) as count from migrations');
     return {

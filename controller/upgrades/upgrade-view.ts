@@ -29,6 +29,18 @@ export function describeCatchUp(catchUp: CatchUpView, drain: { seconds: number; 
   return `${n(catchUp.workflows, 'workflow')}, ${n(catchUp.credentials, 'credential')}, ${catchUp.deleted} deleted, ${executions} in ${catchUp.seconds.toFixed(1)} s${restarted}${drained}`;
 }
 
+export interface BlueActivationView {
+  activated: string[];
+  seconds: number;
+}
+
+/** One line for a quiet blue: `2 of 5 active workflows kept quiet until the swap; 2 activated 4.1 s after the route moved`. Pure. */
+export function describeQuiet(quiet: { active: string[]; quiet: string[] }, activation: BlueActivationView | null): string {
+  const head = `${quiet.quiet.length} of ${quiet.active.length} active workflow${quiet.active.length === 1 ? '' : 's'} kept quiet on blue until the swap (they fire by themselves)`;
+  if (!activation) return head;
+  return `${head}; ${activation.activated.length} activated in ${activation.seconds.toFixed(1)} s after the route moved`;
+}
+
 /** What `rp9 tenant upgrade-status -o json` prints and the API answers. */
 export function upgradeView(op: Operation) {
   const input = upgradeInput(op);
@@ -48,6 +60,9 @@ export function upgradeView(op: Operation) {
     /** What the swap carried from green to blue under the hold (null before the swap, or for an upgrade swapped without it). */
     catchUp: isRecord(op.state.catchUp) ? (op.state.catchUp as unknown as CatchUpView) : null,
     drain: isRecord(op.state.drain) ? (op.state.drain as unknown as { seconds: number; unfinished: number }) : null,
+    /** A 2.x blue's quiet set (journaled by copy-database; null for a 1.x blue) and its activation after the route moved. */
+    quiet: isRecord(op.state.quiet) && op.state.quiet.mode === 'quiet' ? (op.state.quiet as unknown as { active: string[]; quiet: string[] }) : null,
+    blueActivation: isRecord(op.state.blueActivation) ? (op.state.blueActivation as unknown as BlueActivationView) : null,
     swappedAt: typeof op.state.swappedAt === 'string' ? op.state.swappedAt : null,
     watchedSeconds: typeof op.state.watchedSeconds === 'number' ? op.state.watchedSeconds : null,
     startedAt: op.startedAt.toISOString(),

@@ -23,9 +23,17 @@
 // green cut when it stopped, or a timeout or n8n's own 503 "Database is not
 // ready!" on the loaded host. The count and
 // the interruption are printed; bench:upgrade measures them.
+// A schedule-trigger workflow (every 5 s) is active on green too: blue is
+// kept quiet until the swap (blue's worker runs no execution before the swap
+// but the gate's canary, while green's keeps running it), the webhook-only
+// workflow stays active on blue and answers as soon as the route moves (while
+// the schedule's activation on blue, outside the hold, is still under way),
+// and after the swap the schedule runs on blue. The hold and the activation's
+// seconds are printed.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey, login, n8nApiFor } from '../../edges/n8n/index.js';
 import { n8nCall } from '../../edges/n8n/http.js';
@@ -40,6 +48,7 @@ import type { N8nDigest } from '../../controller/upgrades/n8n-digest.js';
 import { realN8nTenantYaml } from './support/n8n-tenant.js';
 import { arrangeGreen, databaseUrlOf, diagnose, driveUpgrade, mainUrl, startUpgradeController, upgradeRig } from './support/n8n-upgrade.js';
 import { startLoad, startRouteFollower, startSuspendedPage, type Load, type Served } from './support/route-follower.js';
+import { until } from './support/wait.js';
 
 const rig = upgradeRig('upg');
 const { id, tenant, database, blueDatabase, main, worker, blueMain, blueWorker } = rig;
@@ -63,6 +72,24 @@ function draftNodes(version: string): Record<string, unknown>[] {
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });
 const postgresUrl = inject('postgresUrl');
+
+/** The schedule workflow's executions in `databaseUrl` started after `since`, oldest first. */
+async function ticksSince(databaseUrl: string, workflowId: string, since: Date): Promise<{ id: string; status: string; startedAt: Date }[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; status: string; startedAt: Date }>('select id::text as id, status, "startedAt" from execution_entity where "workflowId" = $1 and "startedAt" > $2 order by "startedAt"', [workflowId, since]);
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** `Worker started execution <id>` lines of a container's log, at docker's timestamps. */
+async function workerStarts(name: string): Promise<{ at: number; id: string }[]> {
+  const buffer = (await docker.getContainer(name).logs({ stdout: true, stderr: true, follow: false, timestamps: true })) as unknown as Buffer;
+  return [...buffer.toString('utf8').matchAll(/(\d{4}-\d\d-\d\dT[\d:.]+Z) [^\n]*?Worker started execution (\d+) \(job/g)].map((m) => ({ at: Date.parse(m[1]!), id: m[2]! }));
+}
 let controller: N8nController | undefined;
 let suspended: Served | undefined;
 let follower: Served | undefined;
@@ -117,6 +144,19 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     const migrationsBefore = await migrationCount(tenantDb);
     const executionsBefore = await executionsOf(tenantDb, workload.workflow.id);
     expect(executionsBefore.length).toBeGreaterThan(0);
+    // A schedule trigger every 5 s, active on green: each run is an execution through green's queue and worker.
+    const tick = await v1.createWorkflow(connection, {
+      name: `rp9 tick ${id}`,
+      nodes: [
+        { id: randomUUID(), name: 'Schedule', type: 'n8n-nodes-base.scheduleTrigger', typeVersion: 1.2, position: [0, 0], parameters: { rule: { interval: [{ field: 'seconds', secondsInterval: 5 }] } } },
+        { id: randomUUID(), name: 'NoOp', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+      ],
+      connections: { Schedule: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
+      settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
+    });
+    await v1.publishWorkflow(connection, tick.id);
+    const tickFrom = new Date(Date.now() - 60_000);
+    await until('the schedule workflow to run on green', async () => (await ticksSince(tenantDb, tick.id, tickFrom)).length > 0, { timeoutMs: 60_000, intervalMs: 1_000 });
     // The steady load, through the route as the route file says at each request, from before the merge to after the end.
     follower = await startRouteFollower(join(ctl.settings.routesDir, `rp9-${tenant}.yaml`), docker, rig.network);
     await callWebhookUntilServed(follower.url, workload.webhookPath);
@@ -141,9 +181,12 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     const editedName = `draft ${id} (edited on green after the copy)`;
     let edited = false;
     let afterCopy: { onGreen: ExecutionRow[]; onBlue: ExecutionRow[]; mark: number } | undefined;
+    // Green's runs of the schedule between the end of the copy and the swap: the window a blue that is not quiet would run it too.
+    let greenTicksBeforeSwap: number | undefined;
     const { op: current, seconds: times } = await driveUpgrade(ctl, op!, {
       each: async (o) => {
         const at = o.steps[o.currentStep]?.name;
+        if (at === 'swap' && greenTicksBeforeSwap === undefined) greenTicksBeforeSwap = (await ticksSince(tenantDb, tick.id, o.steps[1]!.finishedAt!)).length;
         // Between the gate and the swap: a person edits the draft on green (through 1.x's public API); the swap carries it.
         // (The draft, not the published webhook workflow: 1.x re-registers an active workflow's webhook on every save, and the
         // steady load would read that moment's 404 as a routing failure.)
@@ -202,6 +245,29 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     expect(afterSwap.filter((r) => r.target?.startsWith(`http://${blueMain}:5678`) !== true)).toEqual([]);
     // Blue answers: most requests routed to it after the swap succeed (a loaded host may time one out).
     expect(afterSwap.filter((r) => r.status === 200).length).toBeGreaterThan(afterSwap.length / 2);
+
+    // Blue was quiet until the swap: the copy's active workflows that fire by themselves (the schedule) were journaled
+    // and marked inactive before blue's main started; the webhook-only one stayed active.
+    const activeIds = [workload.workflow.id, tick.id].sort();
+    expect(current.state.quiet).toEqual({ mode: 'quiet', active: activeIds, quiet: [tick.id] });
+    expect(current.state.gate).toMatchObject({ quiet: 1 });
+    // Blue's worker ran nothing before the swap but the gate's canary, while green ran the schedule.
+    const smokeExecution = (current.state.gate as { smoke: { executionId: string } }).smoke.executionId;
+    const blueBeforeSwap = (await workerStarts(blueWorker)).filter((s) => s.at < holdFrom);
+    expect(greenTicksBeforeSwap).toBeGreaterThan(0);
+    expect(blueBeforeSwap.map((s) => s.id)).toEqual([smokeExecution]);
+    // Outside the hold, once the route moved: the schedule activated on blue with one import, the webhook one left as it was.
+    const activation = current.state.blueActivation as { activated: string[]; alreadyActive: string[]; importSeconds: number; seconds: number };
+    const swappedAtMs = Date.parse(String(current.state.swappedAt));
+    console.info(`[controller-n8n-upgrade] hold ${Number(current.state.holdSeconds).toFixed(2)} s (catch-up ${JSON.stringify(current.state.catchUp)}); blue's activation after the route moved: ${JSON.stringify(activation)}; green ran the schedule ${greenTicksBeforeSwap} times between the copy and the swap`);
+    expect(activation).toMatchObject({ method: 'import:workflow --activeState=fromJson', activated: [tick.id], alreadyActive: [workload.workflow.id] });
+    // The webhook-only workflow answered on blue right after the route moved, while the activation still ran: no registration waited for.
+    const duringActivation = results.filter((r) => r.readAtMs !== null && r.readAtMs > swappedAtMs && r.readAtMs < holdTo && r.target?.startsWith(`http://${blueMain}:5678`) === true);
+    console.info(`[controller-n8n-upgrade] requests routed to blue during its activation: ${duringActivation.length}, ${duringActivation.filter((r) => r.status === 200).length} answered 200`);
+    expect(duringActivation.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+    // After the swap the schedule runs on blue (green is gone), through blue's worker.
+    const tickOnBlue = await until('the schedule workflow to run on blue after the swap', async () => (await ticksSince(databaseUrlOf(postgresUrl, blueDatabase), tick.id, new Date(swappedAtMs))).find((t) => t.status === 'success'), { timeoutMs: 60_000, intervalMs: 1_000 });
+    expect((await workerStarts(blueWorker)).map((s) => s.id)).toContain(tickOnBlue.id);
 
     // Assert: blue on 2.x serves the route; green's containers and database are gone; everything kept.
     const v2Info = await docker.getContainer(blueMain).inspect();
