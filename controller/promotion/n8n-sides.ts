@@ -2,7 +2,7 @@
 // its CLI runs in its container (export by the tenant's personal project,
 // found by the tenant's email in the shared database, as telemetry does), its
 // database says which of the project's workflows are active and gives the
-// project's fingerprint (shared-project-sql.ts), and its public API (owner
+// project's fingerprint (n8n-database-reads.ts), and its public API (owner
 // key) activates and deactivates. Dedicated: the
 // tenant's own stack (containers labelled rp9.io/tenant), its CLI imports,
 // its owner (the tenant's email, created headlessly, password and API key
@@ -19,7 +19,7 @@ import type { DedicatedN8n, SharedPromotionN8n, WorkflowState } from '../operati
 import type { SecretsApi } from '../store/secrets-repo.js';
 import { readPersonalProjects } from '../telemetry/personal-projects.js';
 import { cliContainer, serialPerKey } from './cli-containers.js';
-import { fingerprintOf, readProjectFingerprintRows, readProjectWorkflows } from './shared-project-sql.js';
+import { fingerprintOf, readFingerprintRows, readWorkflowStates } from './n8n-database-reads.js';
 
 /** Polls of the dedicated n8n's readiness while it starts: 1 s apart, at most this many. */
 const READY_POLLS = 300;
@@ -85,10 +85,10 @@ export function sharedSide(options: SharedSideOptions): SharedPromotionN8n {
   return {
     // SQL, not a CLI export (seconds): the same rows `export:workflow --projectId` exports (test/e2e/promotion-real.test.ts).
     async workflows(tenant) {
-      return inProject(tenant, (client, project) => readProjectWorkflows(client, project));
+      return inProject(tenant, (client, projectId) => readWorkflowStates(client, { projectId }));
     },
     async fingerprint(tenant) {
-      return inProject(tenant, async (client, project) => fingerprintOf(await readProjectFingerprintRows(client, project)));
+      return inProject(tenant, async (client, projectId) => fingerprintOf(await readFingerprintRows(client, { projectId })));
     },
     async setActive(_tenant, id, active) {
       await setActive(options.api, options.connection, id, active);
