@@ -7,9 +7,10 @@
 // on dedicated; freeze (route answers 503, those deactivated on dedicated);
 // export (sealed file); import into the tenant's personal project on shared
 // (ids kept); activate exactly the recorded workflows on shared through its
-// API; verify (every dedicated item on shared with the same content, shared
-// healthy, a webhook answers there); switch the route to shared; stop the
-// dedicated stack (kept, not removed, for a grace period).
+// API; verify (every item of the sealed export on shared with the same
+// content, dedicated unchanged since, shared healthy, a webhook answers
+// there); switch the route to shared; stop the dedicated stack (kept, not
+// removed, for a grace period).
 //
 // Invariant: a workflow is never active on both instances. The freeze
 // deactivates on dedicated before anything is activated on shared, and undo
@@ -199,7 +200,7 @@ export const demotionKind: OperationKind<DemotionDeps> = {
         const sides = await bothSides(ctx);
         const targetActive = sides.target.workflows.filter((w) => w.active === true).map((w) => String(w.id));
         const verdict = demotionVerdict({ source: sides.expected.content, target: sides.target.content, targetActive, recorded: recorded(ctx) });
-        if (!verdict.ok) throw new OperationError('demotion.verify-mismatch', `demotion ${id}: the shared n8n does not hold what the dedicated one does: ${verdict.problems.slice(0, 10).join('; ')}`);
+        if (!verdict.ok) throw new OperationError('demotion.verify-mismatch', `demotion ${id}: the shared n8n does not hold what was exported from the dedicated one: ${verdict.problems.slice(0, 10).join('; ')}`);
         if (!(await ctx.deps.shared.healthy())) throw new OperationError('demotion.shared-unhealthy', `demotion ${id}: the shared n8n is not healthy`);
         const probed: Record<string, number> = {};
         for (const path of webhookPaths(sides.expected.workflows, new Set(recorded(ctx))).slice(0, 3)) {
