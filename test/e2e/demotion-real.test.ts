@@ -299,8 +299,8 @@ describe('demotion from a dedicated n8n back to the shared one, both real', () =
     // As controllerDemotionKind binds it: the tenant's live database on RP9_TENANT_DATABASE_URL.
     const side = dedicatedSide({ docker, api, secrets: store.secrets, emailOf: () => email, baseUrl: dedicatedUrl, databaseUrl: (t) => tenantDatabaseUrl(postgresUrl, store.operations, t) });
     const byCli = (await exportItems(docker, mainContainerName(tenant), 'workflows')).map((w) => ({ id: String(w.id), active: w.active === true })).sort((a, b) => a.id.localeCompare(b.id));
-    expect(byCli.map((w) => w.id)).toEqual(tenantWorkflows);
-    expect(byCli.filter((w) => w.active).map((w) => w.id)).toEqual(activeAtStart);
+    expect(byCli.map((w) => w.id).sort()).toEqual(tenantWorkflows);
+    expect(byCli.filter((w) => w.active).map((w) => w.id).sort()).toEqual(activeAtStart);
     expect(await side.workflows(tenant)).toEqual(byCli);
     const print = await side.fingerprint(tenant);
     expect(print).toMatch(/^[0-9a-f]{64}$/);
