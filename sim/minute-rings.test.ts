@@ -1,14 +1,16 @@
 // The rings hold each tenant's figures apart, and read them back as the window and "low since" queries would.
 import { describe, expect, it } from 'vitest';
-import { closeBlock, createMinuteRings, slotOf, windowFiguresOf, type MinuteRings } from './minute-rings.js';
+import { closeBlock, createMinuteRings, recordMinute, slotOf, windowFiguresOf, type MinuteRings } from './minute-rings.js';
+import { mixtureP95Columns, p95Of } from './queueing.js';
 
-function record(rings: MinuteRings, i: number, minute: number, figures: { cpu: number; epm: number; busy?: number }): void {
+function record(rings: MinuteRings, i: number, minute: number, figures: { cpu: number; epm: number; busy?: number; delay?: number; waitProbability?: number }): void {
   const slot = slotOf(rings, i, minute);
-  rings.cpu[slot] = figures.cpu;
-  rings.mem[slot] = figures.cpu;
-  rings.epm[slot] = figures.epm;
-  rings.busy[slot] = figures.busy ?? 0;
-  rings.shapes.weight[slot] = figures.epm;
+  const { shapes } = rings;
+  shapes.weight[slot] = figures.epm;
+  shapes.delay[slot] = figures.delay ?? 0;
+  shapes.waitProbability[slot] = figures.waitProbability ?? 0;
+  shapes.rate[slot] = 1;
+  recordMinute(rings, slot, i, figures.cpu, figures.cpu, figures.epm, figures.busy ?? 0, p95Of(shapes.delay[slot]!, shapes.waitProbability[slot]!, 1));
 }
 
 describe('minute rings', () => {
@@ -37,5 +39,18 @@ describe('minute rings', () => {
     closeBlock(rings, 1, 4);
     expect([rings.block.cpu[0], rings.block.epm[0]]).toEqual([Number.NaN, 2]);
     expect([rings.block.cpu[1], rings.block.epm[1], rings.block.p95[1]]).toEqual([40, 4, 0]);
+  });
+
+  it('closes a block from its own minutes: the maxima, and the mixture p95 only when a minute waits; the next block starts afresh', () => {
+    const rings = createMinuteRings(1, 15, 4);
+    for (let minute = 0; minute < 5; minute++) record(rings, 0, minute, { cpu: 90 - minute, epm: 10, delay: minute === 3 ? 4 : 0, waitProbability: minute === 3 ? 1 : 0 });
+    closeBlock(rings, 0, 4);
+    for (let minute = 5; minute < 10; minute++) record(rings, 0, minute, { cpu: 5, epm: 1 });
+    closeBlock(rings, 0, 9);
+
+    const scanned = mixtureP95Columns(rings.shapes, [0, 1, 2, 3, 4], 5);
+    expect(scanned).toBeGreaterThan(0);
+    expect([rings.block.cpu[0], rings.block.epm[0], rings.block.p95[0]]).toEqual([90, 10, scanned]);
+    expect([rings.block.cpu[1], rings.block.epm[1], rings.block.p95[1]]).toEqual([5, 1, 0]);
   });
 });

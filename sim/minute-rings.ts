@@ -26,6 +26,11 @@ export interface MinuteRings {
   busy: Float64Array;
   /** Per block: max_over_time of cpu, mem and executions/min (NaN: no samples), and the block's p95. */
   block: { cpu: Float64Array; mem: Float64Array; epm: Float64Array; p95: Float64Array };
+  /**
+   * Per tenant, the block being filled (`recordMinute` adds, `closeBlock` takes and resets): the maxima so far
+   * and the largest p95 of a minute with arrivals (0: no minute had more than 5 % of its arrivals waiting).
+   */
+  open: { cpu: Float64Array; mem: Float64Array; epm: Float64Array; p95: Float64Array };
   /** Scratch: the slots of a window (no array allocated per tenant and window). */
   pick: Int32Array;
 }
@@ -44,6 +49,7 @@ export function createMinuteRings(n: number, ring: number, blockRing: number): M
     epm: column(),
     busy: column(),
     block: { cpu: blocks(), mem: blocks(), epm: blocks(), p95: blocks() },
+    open: { cpu: new Float64Array(n).fill(Number.NaN), mem: new Float64Array(n).fill(Number.NaN), epm: new Float64Array(n), p95: new Float64Array(n) },
     pick,
   };
 }
@@ -53,26 +59,43 @@ export function slotOf(rings: MinuteRings, i: number, minute: number): number {
   return (minute % rings.ring) * rings.n + i;
 }
 
-/** Closes the 5-minute block that ends with `minute` (its figures must be in the rings). */
+/**
+ * Tenant `i`'s machine and queue figures of the minute at `slot` (`slotOf`), added to its open block too: cpu and
+ * mem % (NaN: no sample), executions/min, busy slots, and the minute's own p95 wait (`p95Of` of its shape, which the
+ * caller has written to `shapes`; 0 when not over 0).
+ */
+export function recordMinute(rings: MinuteRings, slot: number, i: number, cpu: number, mem: number, epm: number, busy: number, p95: number): void {
+  const { open } = rings;
+  rings.cpu[slot] = cpu;
+  rings.mem[slot] = mem;
+  rings.epm[slot] = epm;
+  rings.busy[slot] = busy;
+  // max_over_time of the samples there are; a step without any is NaN (a gap).
+  if (!(cpu <= open.cpu[i]!) && cpu === cpu) open.cpu[i] = cpu;
+  if (!(mem <= open.mem[i]!) && mem === mem) open.mem[i] = mem;
+  if (epm > open.epm[i]!) open.epm[i] = epm;
+  if (epm > 0 && p95 > open.p95[i]!) open.p95[i] = p95;
+}
+
+/** Closes the 5-minute block that ends with `minute`: its minutes were recorded (`recordMinute`) since the last close. */
 export function closeBlock(rings: MinuteRings, i: number, minute: number): void {
-  const { cpu, mem, epm, pick, block, n, ring } = rings;
+  const { pick, block, open, n, ring } = rings;
   const b = Math.floor(minute / LOW_STEP_MINUTES);
   const bslot = (b % rings.blockRing) * n + i;
-  let cpuMax = Number.NaN;
-  let memMax = Number.NaN;
-  let epmMax = 0;
-  for (let k = 0; k < LOW_STEP_MINUTES; k++) {
-    const s = ((minute - k) % ring) * n + i;
-    pick[k] = s;
-    // max_over_time of the samples there are; a step without any is NaN (a gap).
-    if (!(cpu[s]! <= cpuMax)) cpuMax = Number.isNaN(cpu[s]!) ? cpuMax : cpu[s]!;
-    if (!(mem[s]! <= memMax)) memMax = Number.isNaN(mem[s]!) ? memMax : mem[s]!;
-    if (epm[s]! > epmMax) epmMax = epm[s]!;
+  block.cpu[bslot] = open.cpu[i]!;
+  block.mem[bslot] = open.mem[i]!;
+  block.epm[bslot] = open.epm[i]!;
+  // The mixture's p95 is 0 when every minute's own is (the common case): bisect only otherwise.
+  if (open.p95[i]! > 0) {
+    for (let k = 0; k < LOW_STEP_MINUTES; k++) pick[k] = ((minute - k) % ring) * n + i;
+    block.p95[bslot] = mixtureP95Columns(rings.shapes, pick, LOW_STEP_MINUTES);
+  } else {
+    block.p95[bslot] = 0;
   }
-  block.cpu[bslot] = cpuMax;
-  block.mem[bslot] = memMax;
-  block.epm[bslot] = epmMax;
-  block.p95[bslot] = mixtureP95Columns(rings.shapes, pick, LOW_STEP_MINUTES);
+  open.cpu[i] = Number.NaN;
+  open.mem[i] = Number.NaN;
+  open.epm[i] = 0;
+  open.p95[i] = 0;
 }
 
 /** Whether block `b` of tenant `i` is below every threshold given (a gap, NaN, never is). */

@@ -12,7 +12,7 @@ import { applyTenant, createCapacity, createCompileMemo, type CompileMemo } from
 import { cronMatcher, type CronMatcher } from './cron.js';
 import { countFlaps, type ResourceChangeRecord } from './flaps.js';
 import { addMinute, createHourlySums, flushHour } from './hourly.js';
-import { LOW_STEP_MINUTES, closeBlock, createMinuteRings, slotOf } from './minute-rings.js';
+import { LOW_STEP_MINUTES, closeBlock, createMinuteRings, recordMinute, slotOf } from './minute-rings.js';
 import { NAIVE_SPEC } from './policies/naive.js';
 import { runNaiveAutoscale, runNaivePromotion } from './policies/naive-run.js';
 import { runRp9Autoscale, runRp9Promotion } from './policies/rp9-run.js';
@@ -223,24 +223,22 @@ function createRun(options: SimulationOptions, memo: CompileMemo): PolicyRun {
     shapes.waitProbability[slot] = out.waitProbability;
     shapes.rate[slot] = out.rate;
     shapes.weight[slot] = out.weight;
+    // The minute's own p95 (p95Of is the delay, 0, unless more than 5 % wait).
+    const p95 = out.delay > 0 || out.waitProbability > 0.05 ? p95Of(out.delay, out.waitProbability, out.rate) : 0;
     if (isDedicated) {
       const cpuPercent = (demand.cpuCores / allocated) * 100;
       const memPercent = (demand.memoryMb / memoryMb[i]!) * 100;
       if (memPercent > 100) totals.memoryOverMinutes += 1;
-      rings.cpu[slot] = cpuPercent > 100 ? 100 : cpuPercent;
-      rings.mem[slot] = memPercent > 100 ? 100 : memPercent;
+      recordMinute(rings, slot, i, cpuPercent > 100 ? 100 : cpuPercent, memPercent > 100 ? 100 : memPercent, demand.executionsPerMinute, out.busy, p95);
     } else {
       // A shared tenant has no CPU or memory series of its own: no data, which is never "low".
-      rings.cpu[slot] = Number.NaN;
-      rings.mem[slot] = Number.NaN;
+      recordMinute(rings, slot, i, Number.NaN, Number.NaN, demand.executionsPerMinute, out.busy, p95);
     }
     // Containers count from the moment they exist (a promoted tenant's before its window too); shared tenants have none.
     coreMinutes[i] = coreMinutes[i]! + allocated;
     mbMinutes[i] = mbMinutes[i]! + memoryMb[i]!;
-    rings.epm[slot] = demand.executionsPerMinute;
-    rings.busy[slot] = out.busy;
     monthExecutions[i] = monthExecutions[i]! + demand.executionsPerMinute;
-    if ((out.delay > 0 || out.waitProbability > 0.05) && p95Of(out.delay, out.waitProbability, out.rate) > sloSeconds) {
+    if (p95 > sloSeconds) {
       totals.sloMinutes += 1;
       tenantSloMinutes[i] = tenantSloMinutes[i]! + 1;
     }

@@ -313,6 +313,10 @@ export interface Policies {
      */
     scaleDownPeakHours: number;
     /**
+     * Cores per container one scale-down releases (never below 1; a scale-up adds 1). Half a core lets a step down keep room for a burst that the peak check's look-back did not see.
+     */
+    scaleDownCpuStep: number;
+    /**
      * No change within this time of the tenant's last resource change (from git history).
      */
     cooldownMinutes: number;

@@ -157,25 +157,25 @@ describe('decideAutoscale: scale up', () => {
 
 describe('decideAutoscale: scale down', () => {
   it.each<[string, string, Partial<TenantWindowMetrics>, Record<string, string> | undefined]>([
-    ['idle for 7 h: one core and one worker less', PRO, {}, { 'spec.resources.cpu': '2→1', 'spec.resources.workers': '2→1' }],
+    ['idle for 7 h: half a core and one worker less', PRO, {}, { 'spec.resources.cpu': '2→1.5', 'spec.resources.workers': '2→1' }],
     ['low CPU but memory not low: workers only', PRO, { memoryPercent: 40 }, { 'spec.resources.workers': '2→1' }],
-    ['low queue but executions not low: cpu only', PRO, { executionsPerMinute: 3 }, { 'spec.resources.cpu': '2→1' }],
+    ['low queue but executions not low: cpu only', PRO, { executionsPerMinute: 3 }, { 'spec.resources.cpu': '2→1.5' }],
     ['CPU exactly at 18 % (20 − 10 %) does nothing for cpu', PRO, { cpuPercent: 18 }, { 'spec.resources.workers': '2→1' }],
     ['CPU below 20 % but inside the band does nothing for cpu', PRO, { cpuPercent: 19 }, { 'spec.resources.workers': '2→1' }],
-    ['p95 exactly 0.9 s does nothing for workers', PRO, { queueWaitP95Seconds: 0.9 }, { 'spec.resources.cpu': '2→1' }],
+    ['p95 exactly 0.9 s does nothing for workers', PRO, { queueWaitP95Seconds: 0.9 }, { 'spec.resources.cpu': '2→1.5' }],
     ['already at 1 core and 1 worker: nothing', '{ cpu: 1, memoryMb: 2048, workers: 1 }', {}, undefined],
     ['1.5 cores go down to 1, not 0.5', '{ cpu: 1.5, memoryMb: 2048, workers: 1 }', {}, { 'spec.resources.cpu': '1.5→1' }],
     ['half a core is never raised by a scale-down', '{ cpu: 0.5, memoryMb: 2048, workers: 1 }', {}, undefined],
     ['low for 5 h 59 m: not stable yet', PRO, { lowSince: minutesAgo(359) }, undefined],
-    ['low for exactly 6 h: stable', PRO, { lowSince: hoursAgo(6) }, { 'spec.resources.cpu': '2→1', 'spec.resources.workers': '2→1' }],
+    ['low for exactly 6 h: stable', PRO, { lowSince: hoursAgo(6) }, { 'spec.resources.cpu': '2→1.5', 'spec.resources.workers': '2→1' }],
     ['no lowSince from the metrics side: never scales down', PRO, { lowSince: undefined }, undefined],
     ['scale-up wins: hot CPU with an idle queue only adds a core', PRO, { cpuPercent: 95 }, { 'spec.resources.cpu': '2→3' }],
-    ['back within the ceiling: the ceiling exception goes too', '{ cpu: 5, memoryMb: 2048, workers: 1, ceilingException: { reason: peak } }', {}, {
-      'spec.resources.cpu': '5→4',
+    ['back within the ceiling: the ceiling exception goes too', '{ cpu: 4.5, memoryMb: 2048, workers: 1, ceilingException: { reason: peak } }', {}, {
+      'spec.resources.cpu': '4.5→4',
       'spec.resources.ceilingException': '[object Object]→undefined',
     }],
-    ['still above the ceiling after the step: the exception stays', '{ cpu: 6, memoryMb: 2048, workers: 1, ceilingException: { reason: peak } }', {}, { 'spec.resources.cpu': '6→5' }],
-    ['storage above the ceiling keeps the exception', '{ cpu: 5, memoryMb: 2048, workers: 1, storageGb: 80, ceilingException: { reason: peak } }', {}, { 'spec.resources.cpu': '5→4' }],
+    ['still above the ceiling after the step: the exception stays', '{ cpu: 5, memoryMb: 2048, workers: 1, ceilingException: { reason: peak } }', {}, { 'spec.resources.cpu': '5→4.5' }],
+    ['storage above the ceiling keeps the exception', '{ cpu: 4.5, memoryMb: 2048, workers: 1, storageGb: 80, ceilingException: { reason: peak } }', {}, { 'spec.resources.cpu': '4.5→4' }],
   ])('%s', (_name, resources, metrics, expected) => {
     // Act
     const result = changes([input(resources, { ...idle, ...metrics })]);
@@ -185,10 +185,10 @@ describe('decideAutoscale: scale down', () => {
   });
 
   it.each<[string, TenantWindowMetrics['peakFitsSince'], Record<string, string> | undefined]>([
-    ['peaks fit both for 169 h: one core and one worker less', { cpu: hoursAgo(169), workers: hoursAgo(169) }, { 'spec.resources.cpu': '2→1', 'spec.resources.workers': '2→1' }],
-    ['peaks fit for exactly 168 h: released', { cpu: hoursAgo(168), workers: hoursAgo(168) }, { 'spec.resources.cpu': '2→1', 'spec.resources.workers': '2→1' }],
+    ['peaks fit both for 169 h: half a core and one worker less', { cpu: hoursAgo(169), workers: hoursAgo(169) }, { 'spec.resources.cpu': '2→1.5', 'spec.resources.workers': '2→1' }],
+    ['peaks fit for exactly 168 h: released', { cpu: hoursAgo(168), workers: hoursAgo(168) }, { 'spec.resources.cpu': '2→1.5', 'spec.resources.workers': '2→1' }],
     ['peaks fit for 167 h 59 m: kept (a peak of the last week would undo it)', { cpu: minutesAgo(168 * 60 - 1), workers: minutesAgo(168 * 60 - 1) }, undefined],
-    ['only the cpu peaks fit: cpu only', { cpu: hoursAgo(170) }, { 'spec.resources.cpu': '2→1' }],
+    ['only the cpu peaks fit: cpu only', { cpu: hoursAgo(170) }, { 'spec.resources.cpu': '2→1.5' }],
     ['only the worker peaks fit: workers only', { cpu: hoursAgo(3), workers: hoursAgo(170) }, { 'spec.resources.workers': '2→1' }],
     ['no peak figures from the metrics side: nothing scales down', undefined, undefined],
   ])('%s', (_name, peakFitsSince, expected) => {
@@ -208,7 +208,23 @@ describe('decideAutoscale: scale down', () => {
     const result = changes([input(PRO, { ...idle, peakFitsSince: undefined })], unchecked);
 
     // Assert
-    expect(result.map((r) => r.edits)).toEqual([{ 'spec.resources.cpu': '2→1', 'spec.resources.workers': '2→1' }]);
+    expect(result.map((r) => r.edits)).toEqual([{ 'spec.resources.cpu': '2→1.5', 'spec.resources.workers': '2→1' }]);
+  });
+
+  it.each<[string, number, string, Record<string, string>]>([
+    ['scaleDownCpuStep 0.5 (the default): half a core', 0.5, PRO, { 'spec.resources.cpu': '2→1.5', 'spec.resources.workers': '2→1' }],
+    ['scaleDownCpuStep 1: a whole core', 1, PRO, { 'spec.resources.cpu': '2→1', 'spec.resources.workers': '2→1' }],
+    ['scaleDownCpuStep 2: never below 1', 2, '{ cpu: 2.5, memoryMb: 2048, workers: 1 }', { 'spec.resources.cpu': '2.5→1' }],
+  ])('a step down releases scaleDownCpuStep cores per container: %s', (_name, step, resources, expected) => {
+    // Arrange
+    const stepped = structuredClone(platform);
+    stepped.spec.policies.autoscale.scaleDownCpuStep = step;
+
+    // Act
+    const result = changes([input(resources, idle)], stepped);
+
+    // Assert
+    expect(result.map((r) => r.edits)).toEqual([expected]);
   });
 
   it('memory is never scaled down', () => {
@@ -227,7 +243,7 @@ describe('decideAutoscale: scale down', () => {
     expect(proposal?.riskClass).toBe('withinCeiling');
     expect(proposal?.evidence).toContainEqual({ metric: 'belowScaleDownThresholdsFor', value: 7, threshold: 6, comparator: '>=', window: '', unit: 'h' });
     expect(proposal?.evidence).toContainEqual({ metric: 'peaksFitSmallerAllocationFor', value: 169, threshold: 168, comparator: '>=', window: '', unit: 'h' });
-    expect(proposal?.title).toBe('autoscale: scale down acme (cpu 2 → 1, workers 2 → 1)');
+    expect(proposal?.title).toBe('autoscale: scale down acme (cpu 2 → 1.5, workers 2 → 1)');
   });
 });
 

@@ -30,8 +30,8 @@ describe('keepsBeyondCeiling', () => {
 
 describe('peakThresholds', () => {
   it.each<[string, 'cpu' | 'workers', Resources | undefined, ReturnType<typeof peakThresholds>]>([
-    ['cpu 2 → 1: CPU peaks under half of 88 %', 'cpu', undefined, { cpuPercent: 44 }],
-    ['cpu 4 → 3: under three quarters of 88 %', 'cpu', { cpu: 4 }, { cpuPercent: 66 }],
+    ['cpu 2 → 1.5 (scaleDownCpuStep 0.5): CPU peaks under three quarters of 88 %', 'cpu', undefined, { cpuPercent: 66 }],
+    ['cpu 4 → 3.5: under seven eighths of 88 %', 'cpu', { cpu: 4 }, { cpuPercent: 77 }],
     ['cpu 1.5 → 1: under two thirds of 88 %', 'cpu', { cpu: 1.5 }, { cpuPercent: 58.67 }],
     ['workers: executions/min and p95 under their scale-up limits', 'workers', { workers: 3 }, { queueWaitP95Seconds: 5.5, executionsPerMinute: 11 }],
     ['already at 1 core: no step, no thresholds', 'cpu', { cpu: 1 }, undefined],

@@ -62,9 +62,9 @@ function stepUp(resource: ScaledResource, current: number, policy: AutoscalePoli
   return current + 1;
 }
 
-/** One step down, never below 1. */
-function stepDown(current: number): number {
-  return Math.max(1, current - 1);
+/** One step down, never below 1: a worker, or `scaleDownCpuStep` cores per container. */
+function stepDown(resource: DownResource, current: number, policy: AutoscalePolicy): number {
+  return Math.max(1, current - (resource === 'cpu' ? policy.scaleDownCpuStep : 1));
 }
 
 function round2(value: number): number {
@@ -205,8 +205,8 @@ function scaleUp(current: Record<ScaledResource, number>, plan: Plan, metrics: T
 
 function scaleDown(current: Record<ScaledResource, number>, metrics: TenantWindowMetrics, policy: AutoscalePolicy, limits: AutoscaleLimits, now: Date): TenantScaling | undefined {
   const down = limits.down;
-  const cpuRule = fires(metrics.cpuPercent, down.cpuPercent, 'down') && fires(metrics.memoryPercent, down.memoryPercent, 'down') && stepDown(current.cpu) < current.cpu;
-  const workersRule = fires(metrics.queueWaitP95Seconds, down.queueWaitP95Seconds, 'down') && fires(metrics.executionsPerMinute, down.executionsPerMinute, 'down') && stepDown(current.workers) < current.workers;
+  const cpuRule = fires(metrics.cpuPercent, down.cpuPercent, 'down') && fires(metrics.memoryPercent, down.memoryPercent, 'down') && stepDown('cpu', current.cpu, policy) < current.cpu;
+  const workersRule = fires(metrics.queueWaitP95Seconds, down.queueWaitP95Seconds, 'down') && fires(metrics.executionsPerMinute, down.executionsPerMinute, 'down') && stepDown('workers', current.workers, policy) < current.workers;
   if ((!cpuRule && !workersRule) || !metrics.lowSince) return undefined;
 
   const lowForHours = (now.getTime() - metrics.lowSince.getTime()) / 3_600_000;
@@ -225,7 +225,7 @@ function scaleDown(current: Record<ScaledResource, number>, metrics: TenantWindo
   const changes: ResourceChange[] = rules.map((rule) => ({
     resource: rule.resource,
     from: current[rule.resource],
-    to: stepDown(current[rule.resource]),
+    to: stepDown(rule.resource, current[rule.resource], policy),
     direction: 'down',
     beyondCeiling: false,
   }));
@@ -288,7 +288,7 @@ export function keepsBeyondCeiling(resources: Resources | undefined, plan: Plan,
  */
 export function peakThresholds(resource: DownResource, resources: Resources | undefined, plan: Plan, policy: AutoscalePolicy, limits: AutoscaleLimits = autoscaleLimits(policy)): Partial<Record<SignalName, number>> | undefined {
   const from = effectiveResources(resources, plan)[resource];
-  const to = stepDown(from);
+  const to = stepDown(resource, from, policy);
   if (!(to < from)) return undefined;
   const up = limits.up;
   if (resource === 'cpu') return { cpuPercent: round2((up.cpuPercent * to) / from) };

@@ -50,9 +50,9 @@ describe('decideAutoscaleRun', () => {
   }
 
   it.each<[string, number | undefined, number | undefined, string[]]>([
-    ['peaks of the last week fit both steps: cpu and workers go', 168.1, 168.1, ['spec.resources.cpu 2→1', 'spec.resources.workers 2→1']],
+    ['peaks of the last week fit both steps: cpu and workers go', 168.1, 168.1, ['spec.resources.cpu 2→1.5', 'spec.resources.workers 2→1']],
     ['a CPU peak 5 h ago: only the worker goes', 5, 168.1, ['spec.resources.workers 2→1']],
-    ['an executions peak 5 h ago: only the core goes', 168.1, 5, ['spec.resources.cpu 2→1']],
+    ['an executions peak 5 h ago: only the core goes', 168.1, 5, ['spec.resources.cpu 2→1.5']],
     ['peaks never fit: nothing goes', undefined, undefined, []],
   ])('reads the peaks of the last scaleDownPeakHours before a scale-down: %s', async (_name, cpuPeak, workerPeak, expected) => {
     const source = metrics(idle, cpuPeak, workerPeak);
@@ -61,16 +61,16 @@ describe('decideAutoscaleRun', () => {
 
     expect(decision.proposals.flatMap((p) => p.edits.map((e) => `${e.path.join('.')} ${String(e.previous)}→${String(e.value)}`))).toEqual(expected);
     expect(source.asked.slice(1)).toEqual([
-      { thresholds: { cpuPercent: 44 }, lookback: 168 * 3600 + 300 },
+      { thresholds: { cpuPercent: 66 }, lookback: 168 * 3600 + 300 },
       { thresholds: { queueWaitP95Seconds: 5.5, executionsPerMinute: 11 }, lookback: 168 * 3600 + 300 },
     ]);
   });
 
   it.each<[string, number | undefined, string[]]>([
-    ['resources never changed in the look-back: the peaks of 168 h count', undefined, ['spec.resources.cpu 2→1', 'spec.resources.workers 2→1']],
+    ['resources never changed in the look-back: the peaks of 168 h count', undefined, ['spec.resources.cpu 2→1.5', 'spec.resources.workers 2→1']],
     ['resources changed 10 h ago: only 10 h were measured with this allocation, nothing goes', 10, []],
     ['resources changed 167 h ago: still too short, nothing goes', 167, []],
-    ['resources changed exactly 168 h ago: both go', 168, ['spec.resources.cpu 2→1', 'spec.resources.workers 2→1']],
+    ['resources changed exactly 168 h ago: both go', 168, ['spec.resources.cpu 2→1.5', 'spec.resources.workers 2→1']],
   ])('counts the peaks from the last change of spec.resources: %s', async (_name, changedHoursAgo, expected) => {
     const changedAt = changedHoursAgo === undefined ? undefined : hoursAgo(changedHoursAgo);
     const asked: Date[] = [];
@@ -109,6 +109,31 @@ describe('decideAutoscaleRun', () => {
     expect(decision.proposals.map((p) => p.tenant)).toEqual(proposed);
     expect(decision.held.map((h) => h.tenant)).toEqual(held);
     expect(decision.wanted).toEqual(new Set(['acme']));
+  });
+
+  it.each<[string, string, WindowFigures, number]>([
+    ['at 1 core and 1 worker, everything low: nothing to release, nothing asked', '{ cpu: 1, workers: 1 }', idle, 0],
+    ['at 1 core, only cpu and memory low: nothing asked', '{ cpu: 1, workers: 2 }', { ...idle, queueWaitP95Seconds: 3, executionsPerMinute: 6 }, 0],
+    ['at 1 core and 2 workers, everything low: low since and the worker peaks, not the cpu peaks', '{ cpu: 1, workers: 2 }', idle, 2],
+  ])('asks "low since", the peaks and the history only for what a scale-down could release: %s', async (_name, resources, figures, lowQuestions) => {
+    const source = metrics(figures, 170, 170);
+    const historyReads: string[] = [];
+    const decision = await decideAutoscaleRun({
+      platform,
+      tenants: [tenant(resources)],
+      metrics: source,
+      history: {
+        async lastChangeAt(file) {
+          historyReads.push(file);
+          return undefined;
+        },
+      },
+      now,
+    });
+
+    expect(source.asked).toHaveLength(lowQuestions);
+    expect(historyReads).toEqual(lowQuestions > 0 ? ['tenants/acme.yaml', 'tenants/acme.yaml'] : []);
+    expect(decision.proposals.flatMap((p) => p.edits.map((e) => `${e.path.join('.')} ${String(e.previous)}→${String(e.value)}`))).toEqual(lowQuestions > 0 ? ['spec.resources.workers 2→1'] : []);
   });
 
   it('keeps the beyond-ceiling PR of a tenant at its ceiling while its queue is warm, not once it is quiet', async () => {

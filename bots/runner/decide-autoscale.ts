@@ -1,15 +1,18 @@
 // The autoscale bot's inputs and decision: window figures from Prometheus,
-// "low since" for tenants that look idle, and the cooldown from git history
-// (read only for tenants the bot would otherwise change).
+// "low since" for tenants that look idle with something to release, and the
+// cooldown from git history (read only for tenants the bot would otherwise change).
 import type { Platform } from '../../config/types.js';
+import type { Plan, Policies } from '../../types/platform.js';
 import type { Tenant } from '../../types/tenant.js';
 import { decideAutoscale, inCooldown, type AutoscaleTenantInput, type TenantWindowMetrics } from '../autoscale/decide.js';
-import { autoscaleLimits, keepsBeyondCeiling, peakThresholds, type AutoscaleLimits, type DownResource, type SignalName } from '../autoscale/rules.js';
+import { autoscaleLimits, effectiveResources, keepsBeyondCeiling, peakThresholds, type AutoscaleLimits, type DownResource, type ScaledResource, type SignalName } from '../autoscale/rules.js';
 import { tenantFile } from '../core/types.js';
 import type { BotMetrics, FieldHistory, LowThresholds, WindowFigures } from '../sources/types.js';
 import type { Decision, Held } from './types.js';
 
 const LOW_STEP_SECONDS = 300;
+
+type AutoscalePolicy = Policies['autoscale'];
 const RESOURCES = ['spec', 'resources'] as const;
 
 /** The figures the rules read; a figure without samples is NaN, which no rule fires on. */
@@ -56,24 +59,34 @@ function stable(since: Date, hours: number, now: Date): boolean {
   return now.getTime() - since.getTime() >= hours * 3_600_000;
 }
 
+/** The resources a scale-down could release now: those whose rule's figures are low (`low`) and that are above 1. */
+function releasableOf(low: LowThresholds, resources: Record<ScaledResource, number>): DownResource[] {
+  const releasable: DownResource[] = [];
+  if (low.cpuPercent !== undefined && resources.cpu > 1) releasable.push('cpu');
+  if (low.queueWaitP95Seconds !== undefined && resources.workers > 1) releasable.push('workers');
+  return releasable;
+}
+
 /**
  * For each resource a scale-down would release, since when its peaks fit the smaller allocation (`peakThresholds`),
- * counted from the last change of spec.resources at the latest (`resourcesChangedAt`): figures measured before it
- * were percentages and waits of another allocation, and say nothing of how this one's peaks fit one step less.
+ * counted from the last change of spec.resources at the latest (`resourcesChangedAt`, read only when some peak is asked):
+ * figures measured before it were percentages and waits of another allocation, and say nothing of how this one's
+ * peaks fit one step less.
  */
-async function readPeaks(metrics: BotMetrics, tenant: Tenant, low: LowThresholds, into: TenantWindowMetrics, platform: Platform, now: Date, resourcesChangedAt: Date | undefined, limits: AutoscaleLimits): Promise<void> {
-  const policy = platform.spec.policies.autoscale;
-  const plan = platform.spec.plans[tenant.spec.plan];
-  if (!plan || policy.scaleDownPeakHours === 0) return;
-  const releasable: DownResource[] = [];
-  if (low.cpuPercent !== undefined) releasable.push('cpu');
-  if (low.queueWaitP95Seconds !== undefined) releasable.push('workers');
+async function readPeaks(metrics: BotMetrics, tenant: Tenant, plan: Plan, releasable: readonly DownResource[], into: TenantWindowMetrics, policy: AutoscalePolicy, now: Date, resourcesChangedAt: () => Promise<Date | undefined>, limits: AutoscaleLimits): Promise<void> {
+  if (policy.scaleDownPeakHours === 0) return;
   const lookback = policy.scaleDownPeakHours * 3600 + LOW_STEP_SECONDS;
+  let changedAt: Date | undefined;
+  let changedRead = false;
   for (const resource of releasable) {
     const peaks = peakThresholds(resource, tenant.spec.resources, plan, policy, limits);
     if (!peaks) continue;
+    if (!changedRead) {
+      changedAt = await resourcesChangedAt();
+      changedRead = true;
+    }
     const since = await metrics.lowSince(tenant.metadata.name, peaks, now, lookback);
-    if (since) into.peakFitsSince = { ...into.peakFitsSince, [resource]: resourcesChangedAt && resourcesChangedAt > since ? resourcesChangedAt : since };
+    if (since) into.peakFitsSince = { ...into.peakFitsSince, [resource]: changedAt && changedAt > since ? changedAt : since };
   }
 }
 
@@ -116,12 +129,16 @@ export async function decideAutoscaleRun(sources: AutoscaleSources): Promise<Dec
     }
     const metrics = ruleMetrics(found);
     const thresholds = lowThresholdsFor(metrics, platform, limits);
-    if (thresholds) {
+    const plan = platform.spec.plans[tenant.spec.plan];
+    // "Low since" and the peaks matter only to a scale-down: not asked when nothing low is above 1 (or the plan is unknown).
+    const releasable = thresholds && plan ? releasableOf(thresholds, effectiveResources(tenant.spec.resources, plan)) : [];
+    if (thresholds && plan && releasable.length > 0) {
       const since = await sources.metrics.lowSince(name, thresholds, now, lowLookback);
       if (since) metrics.lowSince = since;
       if (since && stable(since, policy.scaleDownStabilizationHours, now)) {
-        const changedAt = policy.scaleDownPeakHours > 0 ? await sources.history?.lastChangeAt(tenantFile(name), RESOURCES, new Date(now.getTime() - policy.scaleDownPeakHours * 3_600_000)) : undefined;
-        await readPeaks(sources.metrics, tenant, thresholds, metrics, platform, now, changedAt, limits);
+        const history = sources.history;
+        const changedAt = async () => (history ? await history.lastChangeAt(tenantFile(name), RESOURCES, new Date(now.getTime() - policy.scaleDownPeakHours * 3_600_000)) : undefined);
+        await readPeaks(sources.metrics, tenant, plan, releasable, metrics, policy, now, changedAt, limits);
       }
     }
     inputs.push({ tenant, metrics });

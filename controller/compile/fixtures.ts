@@ -40,6 +40,7 @@ export function examplePlatform(): Platform {
           tolerance: { memoryPercent: { up: 0 } },
           scaleDownStabilizationHours: 6,
           scaleDownPeakHours: 72,
+          scaleDownCpuStep: 0.5,
           cooldownMinutes: 60,
         },
         promotion: {

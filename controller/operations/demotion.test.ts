@@ -72,6 +72,7 @@ function world() {
     async deactivateAll() { return true; },
     async ensureOwner() { calls.push('dedicated owner'); },
     async importItems() { throw new Error('not used'); },
+    async deleteItems() { throw new Error('not used'); },
     async probeWebhook() { return 200; },
   };
   const sharedN8n: SharedTarget = {

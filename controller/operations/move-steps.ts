@@ -8,7 +8,7 @@
 // tenant's changed there since), instead of exporting the source again.
 import { mapLimit } from '../../kernel/concurrency/map-limit.js';
 import { tenantContent, type TenantContent } from '../promotion/content.js';
-import { readSealedExport, writeSealedExport } from '../promotion/sealed-export.js';
+import { readSealedExport, writeSealedExport, type TenantExport } from '../promotion/sealed-export.js';
 import { OperationError } from './kind.js';
 import type { PromotionN8n } from './promotion.js';
 
@@ -45,6 +45,8 @@ export interface SealedSource {
   /** The source's fingerprint, taken before its CLI exports read it. */
   fingerprint: string;
   exported: { workflows: number; credentials: number; workflowsSha256: string; credentialsSha256: string };
+  /** What was sealed (in memory only): a step that imports it at once need not open the file. */
+  data: TenantExport;
 }
 
 /** The export step: the fingerprint first (a change from here on shows at the verify), the exports, sealed under the master key. */
@@ -53,7 +55,7 @@ export async function sealSource(source: MoveSource, tenant: string, operationId
   const [workflows, credentials] = await exportSide(source, tenant);
   const exportFile = await writeSealedExport(workDir, operationId, masterKey, { workflows, credentials });
   const content = tenantContent(workflows, credentials);
-  return { exportFile, fingerprint, exported: { workflows: content.workflows.count, credentials: content.credentials.count, workflowsSha256: content.workflows.sha256, credentialsSha256: content.credentials.sha256 } };
+  return { exportFile, fingerprint, exported: { workflows: content.workflows.count, credentials: content.credentials.count, workflowsSha256: content.workflows.sha256, credentialsSha256: content.credentials.sha256 }, data: { workflows, credentials } };
 }
 
 export interface ExpectedContent {

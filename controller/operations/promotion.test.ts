@@ -98,6 +98,7 @@ function world() {
       calls.push(`import ${what}`);
       check();
     }),
+    async deleteItems(_t, what, ids) { for (const id of ids) { dedicated[what].delete(id); calls.push(`delete ${what} ${id}`); } },
     async probeWebhook(_t, path) { calls.push(`probe ${path}`); return dedicated.workflows.get('w01')?.active ? 200 : 404; },
   };
   return { shared, dedicated, both, routes, calls, failures, max: calls$.max, counts: calls$.counts, sharedN8n, dedicatedN8n };
@@ -142,9 +143,11 @@ describe('promotion kind', () => {
     const s = setUp();
     const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
     expect(op.status, op.error ?? '').toBe('done');
-    expect(op.steps.map((step) => step.name)).toEqual(['backup', 'dedicated-up', 'record', 'freeze', 'export', 'import', 'activate', 'verify', 'switch', 'finish']);
+    expect(op.steps.map((step) => step.name)).toEqual(['backup', 'dedicated-up', 'precopy', 'record', 'freeze', 'export', 'import', 'activate', 'verify', 'switch', 'finish']);
     expect(op.state.activeOnShared).toEqual(['w01', 'w02', 'w03', 'w04', 'w05', 'w06', 'w07', 'w08']);
-    expect(s.calls).toEqual(['backup', 'dedicated up', 'dedicated owner', 'route frozen', 'import credentials', 'import workflows', 'probe hook-w01', 'route dedicated']);
+    // The copy is made before the freeze; nothing changed on shared meanwhile, so the freeze imports nothing.
+    expect(s.calls).toEqual(['backup', 'dedicated up', 'dedicated owner', 'import credentials', 'import workflows', 'route frozen', 'probe hook-w01', 'route dedicated']);
+    expect(op.state.carried).toBe('precopy');
     expect(activeIn(s.dedicated)).toEqual(op.state.activeOnShared);
     expect(activeIn(s.shared)).toEqual([]);
     expect(op.state.verified).toEqual({ workflows: WORKFLOWS, credentials: 2, webhooks: { 'hook-w01': 200 } });
@@ -164,16 +167,42 @@ describe('promotion kind', () => {
     expect(s.both).toEqual([]);
   });
 
-  it('exports the shared side once: record reads it by SQL, verify compares with the sealed export and the fingerprint taken at the export', async () => {
+  it('exports the shared side once, before the freeze: record reads it by SQL, export and verify compare the fingerprint taken at the pre-copy', async () => {
     const s = setUp();
     const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
     expect(op.status, op.error ?? '').toBe('done');
     expect(s.counts.get('shared workflows (SQL)')).toBe(1);
-    // The export step's two CLI exports, and nothing else of the shared side's CLI.
+    // The pre-copy's two CLI exports, and nothing else of the shared side's CLI.
     expect(s.counts.get('shared export')).toBe(2);
-    expect(s.counts.get('shared fingerprint (SQL)')).toBe(2);
+    // pre-copy, export (unchanged: nothing exported or imported while frozen), verify.
+    expect(s.counts.get('shared fingerprint (SQL)')).toBe(3);
+    expect(s.counts.get('dedicated import')).toBe(2);
     expect(s.counts.get('dedicated export')).toBe(2);
     expect(op.state.sharedFingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(op.state.precopied).toEqual({ workflows: [...s.shared.workflows.keys()].sort(), credentials: ['c1', 'c2'] });
+  });
+
+  it('exports again in the freeze when the tenant changed something on shared after the pre-copy: edits imported, deletions removed from dedicated', async () => {
+    const s = setUp();
+    s.faults.beforeRun = (_op, step) => {
+      if (step !== 'record') return;
+      s.shared.workflows.get('w10')!.name = 'edited after the pre-copy';
+      s.shared.workflows.delete('w11');
+      s.shared.credentials.delete('c2');
+      s.shared.workflows.set('w20', { id: 'w20', name: 'w20', active: true, nodes: [], connections: {} });
+    };
+    const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
+    expect(op.status, op.error ?? '').toBe('done');
+    expect(op.state.carried).toBe('export');
+    expect(s.counts.get('shared export')).toBe(4);
+    expect(s.counts.get('dedicated import')).toBe(4);
+    expect(s.calls.filter((c) => c.startsWith('delete '))).toEqual(['delete credentials c2', 'delete workflows w11']);
+    expect([...s.dedicated.workflows.keys()].sort()).toEqual([...s.shared.workflows.keys()].sort());
+    expect(s.dedicated.workflows.get('w10')?.name).toBe('edited after the pre-copy');
+    expect([...s.dedicated.credentials.keys()]).toEqual(['c1']);
+    expect(activeIn(s.dedicated)).toEqual(op.state.activeOnShared);
+    expect(op.state.activeOnShared).toContain('w20');
+    expect(s.both).toEqual([]);
   });
 
   it.each([
@@ -213,13 +242,30 @@ describe('promotion kind', () => {
     s.failures.importWorkflows = new OperationError('n8n.cli-failed', 'import:workflow exited 1');
     const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
     expect(op.status).toBe('rolled-back');
-    expect(op.steps.find((step) => step.name === 'import')?.error).toContain('import:credentials exited 1');
+    expect(op.steps.find((step) => step.name === 'precopy')?.error).toContain('import:credentials exited 1');
     expect(s.both).toEqual([]);
   });
 
-  it('rolls back a failed import: route back to shared, the recorded workflows active there again, dedicated stopped, nothing active twice', async () => {
+  it('rolls back a failed pre-copy before anything is frozen: the tenant never noticed, dedicated stopped', async () => {
     const s = setUp();
-    s.failures.importCredentials = new OperationError('n8n.cli-failed', 'import:credentials exited 1');
+    s.failures.importWorkflows = new OperationError('n8n.cli-failed', 'import:workflow exited 1');
+    const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
+    expect(op.status).toBe('rolled-back');
+    expect(op.state.errorCode).toBe('n8n.cli-failed');
+    expect(s.routes).toEqual([]);
+    expect(activeIn(s.shared)).toEqual(['w01', 'w02', 'w03', 'w04', 'w05', 'w06', 'w07', 'w08']);
+    expect(activeIn(s.dedicated)).toEqual([]);
+    expect(s.calls.at(-1)).toBe('dedicated stop');
+    expect(s.both).toEqual([]);
+  });
+
+  it('rolls back a failed import in the freeze: route back to shared, the recorded workflows active there again, dedicated stopped, nothing active twice', async () => {
+    const s = setUp();
+    s.faults.beforeRun = (_op, step) => {
+      // A change after the pre-copy makes the freeze import; that import fails.
+      if (step === 'record') s.shared.workflows.get('w10')!.name = 'edited after the pre-copy';
+      if (step === 'import') s.failures.importCredentials = new OperationError('n8n.cli-failed', 'import:credentials exited 1');
+    };
     const op = await s.engine.runToEnd((await s.engine.start('promotion', s.tenant, input())).id);
     expect(op.status).toBe('rolled-back');
     expect(op.state.errorCode).toBe('n8n.cli-failed');

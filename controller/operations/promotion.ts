@@ -1,11 +1,15 @@
 // The promotion of a shared tenant to its dedicated n8n, top to bottom:
 // a pre-migration backup; the dedicated stack up and healthy (not routed);
-// record which of the tenant's workflows are active on shared; freeze (route
-// answers 503, those workflows deactivated on shared); export its project
-// (sealed file); import into the dedicated n8n (ids kept, owned by the
-// tenant's user there); activate exactly the recorded workflows; verify
-// (same content on both sides, dedicated healthy, a webhook answers there);
-// switch the route. The freeze (freeze … switch) is bounded by ttlMinutes.
+// pre-copy (while the tenant still runs on shared: its project exported to a
+// sealed file and imported into the dedicated n8n, inactive, with a
+// fingerprint of the tenant's rows on shared); record which of the tenant's
+// workflows are active on shared; freeze (route answers 503, those workflows
+// deactivated on shared); export its project again only if the fingerprint
+// moved since the pre-copy (else what the dedicated n8n holds is current);
+// import that export (ids kept, owned by the tenant's user there); activate
+// exactly the recorded workflows; verify (same content on both sides,
+// dedicated healthy, a webhook answers there); switch the route. The freeze
+// (record … switch) is bounded by ttlMinutes.
 //
 // n8n 2.x order (NOTES-2x.md): the CLI import deactivates what it imports
 // and leaves a running instance's in-memory webhooks stale, and
@@ -18,7 +22,9 @@
 // reverse, so the dedicated side is deactivated (or its stack stopped) before
 // the shared side is reactivated.
 //
-// The freeze is kept short (each n8n CLI run costs seconds): the dedicated
+// The freeze is kept short (each n8n CLI run costs seconds): the copy is
+// made before it (pre-copy), so a tenant that changed nothing meanwhile is
+// neither exported nor imported while frozen; the dedicated
 // owner is created before it (dedicated-up); record reads the active
 // workflows from the shared database (SQL, not a CLI export); workflows are
 // (de)activated a few at a time; the CLI exports, and the imports, of a step
@@ -29,7 +35,7 @@
 // again at the verify, proves that nothing changed there in between.
 import type { Metrics } from '../../kernel/metrics/registry.js';
 import { contentDifferences, freezeState, webhookPaths } from '../promotion/content.js';
-import { readSealedExport, removeSealedExport } from '../promotion/sealed-export.js';
+import { readSealedExport, removeSealedExport, type TenantExport } from '../promotion/sealed-export.js';
 import type { EventsApi } from '../store/events-repo.js';
 import type { Operation } from '../store/types.js';
 import { OperationError, type OperationKind, type StepContext } from './kind.js';
@@ -70,6 +76,8 @@ export interface DedicatedN8n extends PromotionN8n {
   ensureOwner(tenant: string): Promise<void>;
   /** CLI import: ids kept, imported workflows inactive. */
   importItems(tenant: string, what: 'workflows' | 'credentials', items: readonly Record<string, unknown>[]): Promise<void>;
+  /** Deletes these workflows or credentials through the public API; an absent one is already deleted. */
+  deleteItems(tenant: string, what: 'workflows' | 'credentials', ids: readonly string[]): Promise<void>;
   /** HTTP status of GET <dedicated target>/webhook/<path>. */
   probeWebhook(tenant: string, path: string): Promise<number>;
 }
@@ -123,6 +131,48 @@ function checkFreeze(ctx: Ctx): void {
 }
 
 /**
+ * The shared side's fingerprint, then both CLI exports side by side into one sealed file (the operation's: a
+ * later export overwrites the pre-copy's), with the counts and hashes the journal keeps.
+ */
+async function exportSealed(ctx: Ctx): Promise<{ journal: { exportFile: string; sharedFingerprint: string; exported: Record<string, unknown> }; data: TenantExport }> {
+  const { tenant, id } = ctx.operation;
+  // The fingerprint before the CLI reads (move-steps.ts): a change on shared from here on shows at the next one.
+  const sealed = await sealSource(ctx.deps.shared, tenant, id, ctx.deps.workDir, await ctx.deps.masterKey());
+  return { journal: { exportFile: sealed.exportFile, sharedFingerprint: sealed.fingerprint, exported: sealed.exported }, data: sealed.data };
+}
+
+interface ExportIds {
+  workflows: string[];
+  credentials: string[];
+}
+
+function idsOf(data: TenantExport): ExportIds {
+  const ids = (items: readonly Record<string, unknown>[]) => items.map((item) => String(item.id)).sort();
+  return { workflows: ids(data.workflows), credentials: ids(data.credentials) };
+}
+
+/** The pre-copy's ids (as journaled) that a later export no longer has. Pure. */
+export function precopiedGone(precopied: unknown, now: ExportIds): ExportIds {
+  const before = (precopied ?? {}) as Partial<ExportIds>;
+  const gone = (was: unknown, is: readonly string[]) => {
+    const kept = new Set(is);
+    return Array.isArray(was) ? (was as string[]).filter((id) => !kept.has(id)) : [];
+  };
+  return { workflows: gone(before.workflows, now.workflows), credentials: gone(before.credentials, now.credentials) };
+}
+
+/**
+ * Both CLI imports into the dedicated n8n, side by side (credentials on a worker, workflows on main):
+ * import:workflow keeps a node's credential reference as it is when that credential is not there (yet), so the
+ * order changes nothing imported. Both run to their end; a failure is reported credentials first (one that breaks
+ * both names its cause).
+ */
+async function importBoth(ctx: Ctx, data: TenantExport): Promise<void> {
+  const { tenant } = ctx.operation;
+  await allInOrder([ctx.deps.dedicated.importItems(tenant, 'credentials', data.credentials), ctx.deps.dedicated.importItems(tenant, 'workflows', data.workflows)]);
+}
+
+/**
  * The verify step's reads side by side: the expected content (the sealed export, and the shared side's fingerprint
  * still the one taken at the export) and the dedicated side's two CLI exports (one run per container there:
  * workflows on main, credentials on a worker, controller/promotion/cli-containers.ts).
@@ -159,6 +209,24 @@ export const promotionKind: OperationKind<PromotionDeps> = {
       },
     },
     {
+      // Before the freeze, while the tenant still runs on shared: the copy that the freeze then only has to check.
+      // The CLI import deactivates what it imports (1.x and 2.x), so nothing is active on dedicated yet; re-running
+      // overwrites (ids kept). The fingerprint is taken before the CLI reads, so a change made during the export
+      // shows as a moved fingerprint at the freeze and is exported again there.
+      name: 'precopy',
+      timeoutSeconds: 900,
+      async run(ctx) {
+        const { tenant } = ctx.operation;
+        const copy = await exportSealed(ctx);
+        await ctx.deps.dedicated.ensureOwner(tenant);
+        await importBoth(ctx, copy.data);
+        return { ...copy.journal, precopied: idsOf(copy.data) };
+      },
+      async undo(ctx) {
+        if (typeof ctx.state.exportFile === 'string') await removeSealedExport(ctx.state.exportFile);
+      },
+    },
+    {
       // Journaled before anything is deactivated: a crash mid-freeze still knows what to reactivate.
       name: 'record',
       timeoutSeconds: 300,
@@ -182,13 +250,17 @@ export const promotionKind: OperationKind<PromotionDeps> = {
       },
     },
     {
+      // Nothing of the tenant's changed on shared since the pre-copy (the same fingerprint, taken now that its
+      // workflows are deactivated): the dedicated n8n already holds it, and neither CLI runs while frozen.
+      // Otherwise (or for an operation journaled before the pre-copy existed) the project is exported again.
       name: 'export',
       timeoutSeconds: 900,
       async run(ctx) {
         checkFreeze(ctx);
-        const { tenant, id } = ctx.operation;
-        const sealed = await sealSource(ctx.deps.shared, tenant, id, ctx.deps.workDir, await ctx.deps.masterKey());
-        return { exportFile: sealed.exportFile, sharedFingerprint: sealed.fingerprint, exported: sealed.exported };
+        const { tenant } = ctx.operation;
+        const copied = ctx.state.precopied !== undefined && typeof ctx.state.sharedFingerprint === 'string' && typeof ctx.state.exportFile === 'string';
+        if (copied && (await ctx.deps.shared.fingerprint(tenant)) === ctx.state.sharedFingerprint) return { carried: 'precopy' };
+        return { ...(await exportSealed(ctx)).journal, carried: 'export' };
       },
       async undo(ctx) {
         if (typeof ctx.state.exportFile === 'string') await removeSealedExport(ctx.state.exportFile);
@@ -200,14 +272,15 @@ export const promotionKind: OperationKind<PromotionDeps> = {
       timeoutSeconds: 900,
       async run(ctx) {
         checkFreeze(ctx);
+        if (ctx.state.carried === 'precopy') return;
         const { tenant, id } = ctx.operation;
         const data = await readSealedExport(String(ctx.state.exportFile), id, await ctx.deps.masterKey());
         // A no-op after dedicated-up (kept for an operation journaled before it created the owner).
         await ctx.deps.dedicated.ensureOwner(tenant);
-        // Side by side (credentials on a worker, workflows on main): import:workflow keeps a node's credential
-        // reference as it is when that credential is not there (yet), so the order changes nothing imported.
-        // Both run to their end; a failure is reported credentials first (one that breaks both names its cause).
-        await allInOrder([ctx.deps.dedicated.importItems(tenant, 'credentials', data.credentials), ctx.deps.dedicated.importItems(tenant, 'workflows', data.workflows)]);
+        await importBoth(ctx, data);
+        // What the pre-copy brought that the tenant deleted on shared before the freeze goes from dedicated too.
+        const gone = precopiedGone(ctx.state.precopied, idsOf(data));
+        await allInOrder([ctx.deps.dedicated.deleteItems(tenant, 'credentials', gone.credentials), ctx.deps.dedicated.deleteItems(tenant, 'workflows', gone.workflows)]);
       },
     },
     {

@@ -13,7 +13,7 @@ import type Docker from 'dockerode';
 import pg from 'pg';
 import { execIn } from '../../edges/n8n/cli-exec.js';
 import { exportItems, importItems } from '../../edges/n8n/cli-export.js';
-import { bootstrapOwner, createApiKey, isN8nError, login, type N8nApi, type N8nConnection } from '../../edges/n8n/index.js';
+import { bootstrapOwner, createApiKey, deleteCredential, deleteWorkflow, isN8nError, login, type N8nApi, type N8nConnection } from '../../edges/n8n/index.js';
 import { mainContainerName } from '../compile/names.js';
 import { LABEL } from '../model.js';
 import { OperationError } from '../operations/kind.js';
@@ -235,6 +235,10 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n & Mov
       if (items.length === 0) return;
       const container = await cliContainerOf(tenant, what);
       await cli(container, () => importItems(options.docker, container, what, items));
+    },
+    async deleteItems(tenant, what, ids) {
+      const api = await connection(tenant);
+      for (const id of ids) await (what === 'workflows' ? deleteWorkflow(api, id) : deleteCredential(api, id));
     },
     async probeWebhook(tenant, path) {
       const response = await fetch(`${await options.baseUrl(tenant)}/webhook/${path}`, { signal: AbortSignal.timeout(15_000) });

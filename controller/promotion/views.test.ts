@@ -6,7 +6,7 @@ import type { DesiredContainer, DesiredRoute } from '../model.js';
 import type { Operation, StepStatus } from '../store/types.js';
 import { duePromotions, failedPromotions, promotionRoutes, promotionViews, routeOf } from './views.js';
 
-const STEPS = ['backup', 'dedicated-up', 'record', 'freeze', 'export', 'import', 'activate', 'verify', 'switch', 'finish'];
+const STEPS = ['backup', 'dedicated-up', 'precopy', 'record', 'freeze', 'export', 'import', 'activate', 'verify', 'switch', 'finish'];
 const now = new Date('2026-12-06T00:30:00Z');
 
 function op(tenant: string, statuses: Partial<Record<string, StepStatus>>, extra: Partial<Operation> = {}): Operation {
@@ -24,11 +24,11 @@ const done = (...names: string[]) => Object.fromEntries(names.map((n) => [n, 'do
 describe('routeOf', () => {
   it.each([
     ['before the freeze', op('a', { ...done('backup', 'dedicated-up'), record: 'running' }), 'shared'],
-    ['while freezing', op('a', { ...done('backup', 'dedicated-up', 'record'), freeze: 'running' }), 'frozen'],
-    ['while importing', op('a', { ...done('backup', 'dedicated-up', 'record', 'freeze', 'export'), import: 'running' }), 'frozen'],
-    ['after the switch', op('a', { ...done(...STEPS.slice(0, 9)), finish: 'running' }), 'dedicated'],
-    ['undoing after a failed verify', op('a', { ...done('backup', 'dedicated-up', 'record', 'freeze', 'export', 'import'), activate: 'rolled-back', verify: 'rolled-back' }, { status: 'failed' }), 'frozen'],
-    ['freeze undone', op('a', { ...done('backup', 'dedicated-up', 'record'), freeze: 'rolled-back' }, { status: 'failed' }), 'shared'],
+    ['while freezing', op('a', { ...done('backup', 'dedicated-up', 'precopy', 'record'), freeze: 'running' }), 'frozen'],
+    ['while importing', op('a', { ...done('backup', 'dedicated-up', 'precopy', 'record', 'freeze', 'export'), import: 'running' }), 'frozen'],
+    ['after the switch', op('a', { ...done(...STEPS.slice(0, 10)), finish: 'running' }), 'dedicated'],
+    ['undoing after a failed verify', op('a', { ...done('backup', 'dedicated-up', 'precopy', 'record', 'freeze', 'export', 'import'), activate: 'rolled-back', verify: 'rolled-back' }, { status: 'failed' }), 'frozen'],
+    ['freeze undone', op('a', { ...done('backup', 'dedicated-up', 'precopy', 'record'), freeze: 'rolled-back' }, { status: 'failed' }), 'shared'],
   ])('%s', (_name, operation, expected) => {
     expect(routeOf(operation)).toBe(expected);
   });
@@ -37,7 +37,7 @@ describe('routeOf', () => {
 describe('promotionViews', () => {
   it('takes each tenant\'s newest promotion: migrating with its step and freeze, promoted, failed (stack stopped)', () => {
     const views = promotionViews([
-      op('a', { ...done('backup', 'dedicated-up', 'record', 'freeze'), export: 'running' }),
+      op('a', { ...done('backup', 'dedicated-up', 'precopy', 'record', 'freeze'), export: 'running' }),
       op('b', done(...STEPS), { status: 'done', finishedAt: now, state: { freezeSeconds: 12.5 } }),
       op('c', {}, { status: 'rolled-back', finishedAt: now, error: '[promotion.freeze-expired] late' }),
       op('a', done(...STEPS), { id: 'older', status: 'done', finishedAt: now }),
@@ -105,7 +105,7 @@ describe('compile follows the promotion journal', () => {
     expect(route(compileTenant(platform, tenant, context, now).resources)).toBe('dedicated');
   });
   it('compile input: the views as routes', () => {
-    const views = promotionViews([op('a', { ...done('backup', 'dedicated-up', 'record'), freeze: 'running' })], now);
+    const views = promotionViews([op('a', { ...done('backup', 'dedicated-up', 'precopy', 'record'), freeze: 'running' })], now);
     expect(promotionRoutes(views).get('a')).toEqual({ route: 'frozen', stopped: false });
   });
 });

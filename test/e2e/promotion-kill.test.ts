@@ -161,7 +161,7 @@ afterAll(async () => {
 
 describe('kill -9 of rp9 controller at each step of a promotion', () => {
   it('survives a SIGKILL in every step: resumed from the journal by a fresh process, nothing lost, duplicated or active on both sides', async () => {
-    expect(STEPS).toEqual(['backup', 'dedicated-up', 'record', 'freeze', 'export', 'import', 'activate', 'verify', 'switch', 'finish']);
+    expect(STEPS).toEqual(['backup', 'dedicated-up', 'precopy', 'record', 'freeze', 'export', 'import', 'activate', 'verify', 'switch', 'finish']);
     const began = Date.now();
     const elapsed = () => `+${((Date.now() - began) / 1000).toFixed(1)} s`;
     await world!.push({ [file]: promotionYaml({ name: tenant, email, reason: 'promotion-kill e2e' }) }, `promote ${tenant}`);
@@ -209,7 +209,10 @@ describe('kill -9 of rp9 controller at each step of a promotion', () => {
     expect(end.steps.map((s) => [s.name, s.status])).toEqual(STEPS.map((s) => [s, 'done']));
     expect(kills.map((k) => k.step)).toEqual(STEPS);
     // The steps that run n8n's CLI for seconds are caught while running (the others when they are quick enough to catch).
-    expect(kills.filter((k) => k.at === 'in step').map((k) => k.step)).toEqual(expect.arrayContaining(['backup', 'export', 'import', 'verify']));
+    expect(kills.filter((k) => k.at === 'in step').map((k) => k.step)).toEqual(expect.arrayContaining(['backup', 'precopy', 'verify']));
+    // Nothing changed on shared after the pre-copy: the freeze exported and imported nothing (the deactivation
+    // and a crash in any step leave the shared fingerprint as the pre-copy took it).
+    expect(end.state.carried).toBe('precopy');
 
     // Exactly one pre-migration backup, the one the journal names.
     const backups = (await store!.backups.list(tenant)).filter((b) => b.kind === 'pre-migration');

@@ -13,11 +13,14 @@
 //   0. record's SQL read of the shared database gives the CLI export's answer (which of the tenant's workflows
 //      are active), and the shared project's fingerprint (verify's proof that nothing changed on shared
 //      after the export) changes with the tenant's workflows and credentials only;
-//   1. the import fails (the dedicated database refuses the credentials table) → rollback, PR opened, not retried until git changes;
+//   1. the member renames a workflow on shared after the pre-copy, so the freeze exports and imports again, and
+//      that import fails (the dedicated database refuses the credentials table) → rollback, PR opened, not
+//      retried until git changes;
 //   2. the freeze outlives ttlMinutes (the kind's clock jumps) → rollback;
 //   3. the dedicated n8n turns unhealthy before the switch (its main stopped) → rollback;
 //   4. success, with a simulated kill -9 (engine SimulatedCrash, a fresh engine resumes from the journal)
-//      before and after the run of every step (the journal says running; the work not done, or done);
+//      before and after the run of every step (the journal says running; the work not done, or done), and
+//      changes on shared between the pre-copy and the freeze (a workflow renamed, one deleted) carried in it;
 //   5. after the grace period, the shared cleanup deletes what moved from the shared n8n, and keeps a
 //      workflow the member made there after the move.
 // All along, a sampler reads `active` from both n8n databases: no workflow is ever active on both.
@@ -54,7 +57,7 @@ import type { Operation } from '../../controller/store/types.js';
 import { openSource, TOKEN_ENV } from '../../edges/git/index.js';
 import { exportItems } from '../../edges/n8n/cli-export.js';
 import { n8nCall } from '../../edges/n8n/http.js';
-import { createApiKey, deleteCredential, login, n8nApiFor, type N8nConnection } from '../../edges/n8n/index.js';
+import { createApiKey, deleteCredential, deleteWorkflow, login, n8nApiFor, type N8nConnection } from '../../edges/n8n/index.js';
 import { fsObjectStore } from '../../edges/object-store/index.js';
 import { createLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
@@ -192,6 +195,12 @@ async function seedTenant(): Promise<void> {
   ownersOwn = own.id;
   tenantWorkflows = ids.sort();
   activeAtStart = active.sort();
+}
+
+/** A change the member makes on shared through n8n's API (the workflow renamed): the project's fingerprint moves. */
+async function renameOnShared(workflowId: string, suffix: string): Promise<void> {
+  const current = (await exportItems(docker, `${SHARED_PREFIX}-main`, 'workflows', { projectId })).find((w) => String(w.id) === workflowId)!;
+  await n8nCall(memberConnection, { operation: 'update-workflow', method: 'PUT', path: `/api/v1/workflows/${workflowId}`, auth: 'api-key', body: { name: `${String(current.name)} ${suffix}`, nodes: current.nodes, connections: current.connections, settings: { executionOrder: 'v1' } } });
 }
 
 function startController(): void {
@@ -375,10 +384,14 @@ describe('promotion between two real n8n instances', () => {
     expect(await side.fingerprint(tenant)).not.toBe(print);
     await deleteCredential(memberConnection, extra.id);
     expect(await side.fingerprint(tenant)).toBe(print);
+    // Deactivating and activating again (as the freeze and its undo do) leaves it: the pre-copy stays current.
+    const hook = activeAtStart.find((w) => w !== workload.workflow.id)!;
+    await api.unpublishWorkflow(memberConnection, hook);
+    expect(await side.fingerprint(tenant)).toBe(print);
+    await api.publishWorkflow(memberConnection, hook);
+    expect(await side.fingerprint(tenant)).toBe(print);
     const plain = byCli.find((w) => !w.active)!.id;
-    const current = await exportItems(docker, `${SHARED_PREFIX}-main`, 'workflows', { projectId });
-    const before = current.find((w) => String(w.id) === plain)!;
-    await n8nCall(memberConnection, { operation: 'update-workflow', method: 'PUT', path: `/api/v1/workflows/${plain}`, auth: 'api-key', body: { name: `${String(before.name)} (edited)`, nodes: before.nodes, connections: before.connections, settings: { executionOrder: 'v1' } } });
+    await renameOnShared(plain, '(edited)');
     expect(await side.fingerprint(tenant)).not.toBe(print);
     // Still the same answer as the CLI after the edit.
     expect(await side.workflows(tenant)).toEqual(await workflowStatesByCli());
@@ -387,14 +400,18 @@ describe('promotion between two real n8n instances', () => {
   it('rolls back when the import fails; opens the rollback PR; does not retry the same commit', async () => {
     const started = Date.now();
     await mergePromotion(1);
-    // The dedicated database refuses n8n's credentials table: the CLI import fails for real.
+    // A change on shared after the pre-copy: the freeze exports and imports again. There the dedicated database
+    // refuses n8n's credentials table: the CLI import fails for real.
     faults.beforeRun = async (_op, step) => {
+      if (step === 'record') await renameOnShared(tenantWorkflows.find((w) => !activeAtStart.includes(w))!, '(after the pre-copy)');
       if (step === 'import') await sql(superuserUrl(tenantDb), `revoke all on table credentials_entity from ${tenantDb}`);
     };
     const { op } = await drive(last);
     faults.beforeRun = undefined;
     await sql(superuserUrl(tenantDb), `grant all on table credentials_entity to ${tenantDb}`);
     last = op.id;
+    expect(op.state.precopied).toBeDefined();
+    expect(op.state.carried).toBe('export');
     expect(op.steps.find((s) => s.name === 'import')?.error).toMatch(/import:credentials in \S+ exited/);
     await expectRolledBack(op, 'n8n.cli-failed');
     console.info(`[promotion-real] import failure and rollback in ${((Date.now() - started) / 1000).toFixed(1)} s (first dedicated start included)`);
@@ -431,13 +448,21 @@ describe('promotion between two real n8n instances', () => {
 
   it('moves every workflow and credential, ids and content kept, through a crash before and after the run of every step', async () => {
     const started = Date.now();
+    // Copied by the pre-copy, deleted by the member before the freeze: the freeze removes it from dedicated.
+    const transient = await api.createWorkflow(memberConnection, plainWorkflow('transient'));
     await mergePromotion(4);
     // A kill -9 at each step boundary (the journal says the step is running, nothing done yet) and
     // mid-step (its work done, the journal not told): each time a fresh engine resumes from the journal.
     const steps = promotionKind.steps.map((s) => s.name);
     const crashBefore = new Set(steps);
     const crashAfter = new Set(steps);
-    faults.beforeRun = (_op, step) => {
+    let changed = false;
+    faults.beforeRun = async (_op, step) => {
+      if (step === 'record' && !changed) {
+        changed = true;
+        await renameOnShared(tenantWorkflows.find((w) => !activeAtStart.includes(w))!, '(renamed before the freeze)');
+        await deleteWorkflow(memberConnection, transient.id);
+      }
       if (crashBefore.delete(step)) throw new SimulatedCrash(`before ${step}`);
     };
     faults.afterRun = (_op, step) => {
@@ -446,9 +471,13 @@ describe('promotion between two real n8n instances', () => {
     const { op, crashes } = await drive(last);
     faults.beforeRun = undefined;
     faults.afterRun = undefined;
-    expect(steps).toEqual(['backup', 'dedicated-up', 'record', 'freeze', 'export', 'import', 'activate', 'verify', 'switch', 'finish']);
+    expect(steps).toEqual(['backup', 'dedicated-up', 'precopy', 'record', 'freeze', 'export', 'import', 'activate', 'verify', 'switch', 'finish']);
+    expect(changed).toBe(true);
     expect(crashes).toEqual(steps.flatMap((step) => [`simulated crash before ${step}`, `simulated crash after ${step}`]));
     expect(op.status, op.error ?? '').toBe('done');
+    // The changes after the pre-copy were carried in the freeze: exported again, the deleted workflow removed.
+    expect(op.state.carried).toBe('export');
+    expect((op.state.precopied as { workflows: string[] }).workflows).toContain(transient.id);
     const freeze = Number(op.state.freezeSeconds);
     console.info(`[promotion-real] promotion done in ${((Date.now() - started) / 1000).toFixed(1)} s; freeze ${freeze.toFixed(1)} s; sampler ${sampler.samples} samples`);
     expect(freeze).toBeGreaterThan(0);
