@@ -25,7 +25,7 @@ import { DEMOTION_KIND } from './views.js';
 const DEFAULT_MAJOR = '2.41.1';
 
 export interface ControllerDemotionOptions extends Omit<ControllerPromotionOptions, 'rollbackPr'> {
-  /** The tenant database server (RP9_TENANT_DATABASE_URL): the pre-migration backup dumps the dedicated database. */
+  /** The tenant database server (RP9_TENANT_DATABASE_URL): the pre-migration backup dumps the dedicated database; record and verify read it. */
   tenantDatabaseUrl: string | undefined;
   /** Opens the PR that sets the tenant back to dedicated (controller/demotion/rollback-pr.ts). */
   rollbackPr?(op: Operation): Promise<string>;
@@ -65,6 +65,8 @@ export function controllerDemotionKind(options: ControllerDemotionOptions): Boun
     shared: sharedTarget({ docker, container, get connection() { return { baseUrl: apiUrl(), apiKey }; }, api: n8nApiFor(sharedVersion), databaseUrl: sharedDatabaseUrl, emailOf }),
     dedicated: dedicatedSide({
       docker, api: n8nApiFor(dedicatedVersion), secrets: store.secrets, emailOf,
+      // The live database (green's or blue's): record and the fingerprint read it by SQL.
+      databaseUrl: (tenant) => tenantDatabaseUrl(options.tenantDatabaseUrl, store.operations, tenant),
       async baseUrl(tenant) {
         const port = options.compileContext(good().platform).n8nPort;
         const name = mainContainerName(tenant);

@@ -1,18 +1,22 @@
 // The demotion kind on the real engine and an in-memory store, against two
 // small stand-ins of n8n that keep workflows, credentials and which are
 // active: the order of its steps, its rollback paths, a crash between steps,
-// and that no workflow is ever active on both sides (checked at every change).
+// and that no workflow is ever active on both sides (checked at every change);
+// that the freeze reads the dedicated side by CLI once (record and the
+// fingerprint by SQL), imports side by side, and fails the verify when the
+// dedicated side changed after the export.
 // The real-n8n proof is test/e2e/demotion-real.test.ts.
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../kernel/log/logger.js';
 import { openStore, type Store } from '../store/index.js';
-import { demotionKind, type DemotionDeps, type SharedTarget } from './demotion.js';
+import { demotionKind, type DemotionDeps, type DemotionSource, type SharedTarget } from './demotion.js';
 import { createOperationEngine, SimulatedCrash, type FaultInjector } from './engine.js';
 import { bindKind, OperationError } from './kind.js';
-import type { DedicatedN8n, RouteState } from './promotion.js';
+import type { RouteState } from './promotion.js';
 
 interface Side {
   workflows: Map<string, Record<string, unknown>>;
@@ -40,10 +44,28 @@ function world() {
     check();
   }
   const copy = (m: Map<string, Record<string, unknown>>) => [...m.values()].map((v) => structuredClone(v));
-  const dedicatedN8n: DedicatedN8n = {
-    async workflows() { return [...dedicated.workflows.values()].map((w) => ({ id: String(w.id), active: w.active === true })); },
+  /** Calls by name, and the most of one name in flight at once. */
+  const counts = new Map<string, number>();
+  const inFlight = new Map<string, number>();
+  const max = new Map<string, number>();
+  async function counted<T>(name: string, fn: () => T): Promise<T> {
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    inFlight.set(name, (inFlight.get(name) ?? 0) + 1);
+    max.set(name, Math.max(max.get(name) ?? 0, inFlight.get(name)!));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return fn();
+    } finally {
+      inFlight.set(name, inFlight.get(name)! - 1);
+    }
+  }
+  /** As the SQL fingerprint: ids and content, activation left out. */
+  const fingerprint = (side: Side) => createHash('sha256').update(JSON.stringify((['workflows', 'credentials'] as const).map((what) => [...side[what].values()].map(({ active: _active, ...rest }) => rest).sort((a, b) => String(a.id).localeCompare(String(b.id)))))).digest('hex');
+  const dedicatedN8n: DemotionSource = {
+    workflows: () => counted('dedicated workflows (SQL)', () => [...dedicated.workflows.values()].map((w) => ({ id: String(w.id), active: w.active === true }))),
+    fingerprint: () => counted('dedicated fingerprint (SQL)', () => fingerprint(dedicated)),
     async setActive(_t, id, active) { setActive(dedicated, id, active); },
-    async exportItems(_t, what) { return copy(dedicated[what]); },
+    exportItems: (_t, what) => counted('dedicated export', () => copy(dedicated[what])),
     async ensureUp() { calls.push('dedicated up'); },
     async healthy() { return true; },
     async stop() { calls.push('dedicated stop'); },
@@ -56,18 +78,18 @@ function world() {
   const sharedN8n: SharedTarget = {
     async workflows() { return [...shared.workflows.values()].map((w) => ({ id: String(w.id), active: w.active === true })); },
     async setActive(_t, id, active) { setActive(shared, id, active); },
-    async exportItems(_t, what) { return copy(shared[what]); },
+    exportItems: (_t, what) => counted('shared export', () => copy(shared[what])),
     async project() { return failures.project; },
-    async importItems(_t, what, items) {
+    importItems: (_t, what, items) => counted('shared import', () => {
       if (failures.importOnShared) throw failures.importOnShared;
       // As n8n's CLI: ids kept, overwrites, imported workflows inactive.
       for (const item of items) shared[what].set(String(item.id), what === 'workflows' ? { ...structuredClone(item), active: false } : structuredClone(item));
       check();
-    },
+    }),
     async healthy() { return true; },
     async probeWebhook(path) { calls.push(`probe ${path}`); return shared.workflows.get('w1')?.active ? 200 : 404; },
   };
-  return { dedicated, shared, both, routes, calls, failures, dedicatedN8n, sharedN8n };
+  return { dedicated, shared, both, routes, calls, failures, counts, max, dedicatedN8n, sharedN8n };
 }
 
 let store: Store;
@@ -173,6 +195,42 @@ describe('demotion kind', () => {
     expect(op.status).toBe('rolled-back');
     expect(op.state.errorCode).toBe('demotion.no-member');
     expect(s.routes).toEqual([]);
+  });
+
+  it('reads the dedicated side by CLI once (the export): record and the fingerprint by SQL, verify against the sealed export; imports side by side', async () => {
+    const s = setUp();
+    const engine = s.engine();
+    const op = await engine.runToEnd((await engine.start('demotion', s.tenant, { ttlMinutes: 10, graceDays: 7, generation: 'g1' })).id);
+    expect(op.status, op.error ?? '').toBe('done');
+    expect(s.counts.get('dedicated workflows (SQL)')).toBe(1);
+    // The export step's two CLI exports (side by side), and nothing else of the dedicated side's CLI.
+    expect(s.counts.get('dedicated export')).toBe(2);
+    expect(s.max.get('dedicated export')).toBe(2);
+    expect(s.counts.get('dedicated fingerprint (SQL)')).toBe(2);
+    expect(op.state.dedicatedFingerprint).toMatch(/^[0-9a-f]{64}$/);
+    // The shared project's two exports at the verify, side by side; the two imports side by side.
+    expect(s.counts.get('shared export')).toBe(2);
+    expect(s.max.get('shared export')).toBe(2);
+    expect(s.counts.get('shared import')).toBe(2);
+    expect(s.max.get('shared import')).toBe(2);
+    expect(s.both).toEqual([]);
+  });
+
+  it.each([
+    ['a workflow edited', (side: Side) => { side.workflows.get('w3')!.name = 'edited on dedicated during the freeze'; }],
+    ['a workflow added', (side: Side) => { side.workflows.set('w9', { id: 'w9', name: 'w9', active: false, nodes: [], connections: {} }); }],
+    ['a credential changed', (side: Side) => { side.credentials.get('c1')!.data = { value: 'rotated' }; }],
+  ])('rolls back when the dedicated side changed after the export (%s): demotion.dedicated-changed, back on dedicated, nothing active twice', async (_what, change) => {
+    const s = setUp({ faults: { beforeRun: (_op, step) => { if (step === 'verify') change(s.dedicated); } } });
+    const engine = s.engine();
+    const op = await engine.runToEnd((await engine.start('demotion', s.tenant, { ttlMinutes: 10, graceDays: 7, generation: 'g1' })).id);
+    expect(op.status).toBe('rolled-back');
+    expect(op.state.errorCode).toBe('demotion.dedicated-changed');
+    expect(s.routes).toEqual(['frozen', 'dedicated']);
+    expect([...s.dedicated.workflows.values()].filter((w) => w.active).map((w) => w.id)).toEqual(['w1', 'w2']);
+    expect([...s.shared.workflows.values()].filter((w) => w.active)).toEqual([]);
+    expect(s.rolledBack).toEqual([op.id]);
+    expect(s.both).toEqual([]);
   });
 
   it('resumes from the journal after a crash after import and after switch: done, nothing duplicated or active twice', async () => {

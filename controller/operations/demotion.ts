@@ -7,20 +7,32 @@
 // on dedicated; freeze (route answers 503, those deactivated on dedicated);
 // export (sealed file); import into the tenant's personal project on shared
 // (ids kept); activate exactly the recorded workflows on shared through its
-// API; verify (every dedicated item on shared with the same content, shared
-// healthy, a webhook answers there); switch the route to shared; stop the
-// dedicated stack (kept, not removed, for a grace period).
+// API; verify (every item of the sealed export on shared with the same
+// content, dedicated unchanged since, shared healthy, a webhook answers
+// there); switch the route to shared; stop the dedicated stack (kept, not
+// removed, for a grace period).
 //
 // Invariant: a workflow is never active on both instances. The freeze
 // deactivates on dedicated before anything is activated on shared, and undo
 // runs in reverse: shared is deactivated before dedicated is reactivated (an
 // undo that fails gives the operation up there, so dedicated stays off).
+//
+// The freeze is kept short as the promotion's is, with the same helpers
+// (move-steps.ts): record reads the active workflows from the tenant's own
+// database (SQL, not a CLI export); workflows are (de)activated a few at a
+// time; the export takes a fingerprint of the dedicated database first and
+// runs its two CLI exports side by side (workflows on main, credentials on a
+// worker); the two imports into shared run side by side; verify compares the
+// shared project with the sealed export (what was imported) and proves by the
+// fingerprint, read again, that nothing changed on dedicated since
+// (demotion.dedicated-changed), instead of exporting dedicated again.
 import { demotionVerdict } from '../demotion/verdict.js';
-import { freezeState, tenantContent, webhookPaths } from '../promotion/content.js';
-import { readSealedExport, removeSealedExport, writeSealedExport } from '../promotion/sealed-export.js';
+import { freezeState, webhookPaths } from '../promotion/content.js';
+import { readSealedExport, removeSealedExport } from '../promotion/sealed-export.js';
 import type { EventsApi } from '../store/events-repo.js';
 import type { Operation } from '../store/types.js';
 import { OperationError, StepWaiting, type OperationKind, type StepContext } from './kind.js';
+import { allInOrder, sealSource, setAll, verifyReads, type MoveSource, type VerifyReads } from './move-steps.js';
 import type { DedicatedN8n, PromotionN8n, RouteState } from './promotion.js';
 
 /** The shared n8n as a demotion's target: the tenant's personal project there. */
@@ -34,8 +46,11 @@ export interface SharedTarget extends PromotionN8n {
   probeWebhook(path: string): Promise<number>;
 }
 
+/** The dedicated n8n as a demotion's source: its fingerprint read from the tenant's own database. */
+export type DemotionSource = DedicatedN8n & MoveSource;
+
 export interface DemotionDeps {
-  dedicated: DedicatedN8n;
+  dedicated: DemotionSource;
   shared: SharedTarget;
   /** Points the tenant's route at its dedicated n8n, the 503 freeze response, or the shared n8n (one atomic write). */
   route(tenant: string, target: RouteState): Promise<void>;
@@ -69,8 +84,14 @@ function checkFreeze(ctx: Ctx): void {
   if (freeze.expired) throw new OperationError('demotion.freeze-expired', `demotion ${ctx.operation.id} of ${ctx.operation.tenant}: the freeze has lasted ${freeze.seconds.toFixed(1)} s, past ttlMinutes ${ttl}`);
 }
 
-async function setAll(n8n: PromotionN8n, tenant: string, ids: readonly string[], active: boolean): Promise<void> {
-  for (const id of ids) await n8n.setActive(tenant, id, active);
+/**
+ * The verify step's reads side by side: the expected content (the sealed export, and the dedicated database's
+ * fingerprint still the one taken at the export) and the shared project's two CLI exports.
+ */
+function bothSides(ctx: Ctx): Promise<VerifyReads> {
+  const { tenant, id } = ctx.operation;
+  const from = { kind: 'demotion', source: ctx.deps.dedicated, tenant, operationId: id, exportFile: ctx.state.exportFile, fingerprint: ctx.state.dedicatedFingerprint, masterKey: ctx.deps.masterKey, changed: { code: 'demotion.dedicated-changed', where: 'the dedicated n8n' } } as const;
+  return verifyReads(from, ctx.deps.shared);
 }
 
 export const demotionKind: OperationKind<DemotionDeps> = {
@@ -138,11 +159,8 @@ export const demotionKind: OperationKind<DemotionDeps> = {
       async run(ctx) {
         checkFreeze(ctx);
         const { tenant, id } = ctx.operation;
-        const workflows = await ctx.deps.dedicated.exportItems(tenant, 'workflows');
-        const credentials = await ctx.deps.dedicated.exportItems(tenant, 'credentials');
-        const exportFile = await writeSealedExport(ctx.deps.workDir, id, await ctx.deps.masterKey(), { workflows, credentials });
-        const content = tenantContent(workflows, credentials);
-        return { exportFile, exported: { workflows: content.workflows.count, credentials: content.credentials.count, workflowsSha256: content.workflows.sha256, credentialsSha256: content.credentials.sha256 } };
+        const sealed = await sealSource(ctx.deps.dedicated, tenant, id, ctx.deps.workDir, await ctx.deps.masterKey());
+        return { exportFile: sealed.exportFile, dedicatedFingerprint: sealed.fingerprint, exported: sealed.exported };
       },
       async undo(ctx) {
         if (typeof ctx.state.exportFile === 'string') await removeSealedExport(ctx.state.exportFile);
@@ -156,9 +174,10 @@ export const demotionKind: OperationKind<DemotionDeps> = {
         checkFreeze(ctx);
         const { tenant, id } = ctx.operation;
         const data = await readSealedExport(String(ctx.state.exportFile), id, await ctx.deps.masterKey());
-        // Credentials first: the workflows' nodes refer to them by id.
-        await ctx.deps.shared.importItems(tenant, 'credentials', data.credentials);
-        await ctx.deps.shared.importItems(tenant, 'workflows', data.workflows);
+        // Side by side, as the promotion's: the workflows' nodes refer to credentials by id, and import:workflow keeps
+        // such a reference as it is when that credential is not there (yet), so the order changes nothing imported;
+        // nothing is activated before both are in. Both run to their end; a failure is reported credentials first.
+        await allInOrder([ctx.deps.shared.importItems(tenant, 'credentials', data.credentials), ctx.deps.shared.importItems(tenant, 'workflows', data.workflows)]);
       },
     },
     {
@@ -178,20 +197,18 @@ export const demotionKind: OperationKind<DemotionDeps> = {
       async run(ctx) {
         checkFreeze(ctx);
         const { tenant, id } = ctx.operation;
-        const sourceWorkflows = await ctx.deps.dedicated.exportItems(tenant, 'workflows');
-        const source = tenantContent(sourceWorkflows, await ctx.deps.dedicated.exportItems(tenant, 'credentials'));
-        const targetWorkflows = await ctx.deps.shared.exportItems(tenant, 'workflows');
-        const target = tenantContent(targetWorkflows, await ctx.deps.shared.exportItems(tenant, 'credentials'));
-        const verdict = demotionVerdict({ source, target, targetActive: targetWorkflows.filter((w) => w.active === true).map((w) => String(w.id)), recorded: recorded(ctx) });
-        if (!verdict.ok) throw new OperationError('demotion.verify-mismatch', `demotion ${id}: the shared n8n does not hold what the dedicated one does: ${verdict.problems.slice(0, 10).join('; ')}`);
+        const sides = await bothSides(ctx);
+        const targetActive = sides.target.workflows.filter((w) => w.active === true).map((w) => String(w.id));
+        const verdict = demotionVerdict({ source: sides.expected.content, target: sides.target.content, targetActive, recorded: recorded(ctx) });
+        if (!verdict.ok) throw new OperationError('demotion.verify-mismatch', `demotion ${id}: the shared n8n does not hold what was exported from the dedicated one: ${verdict.problems.slice(0, 10).join('; ')}`);
         if (!(await ctx.deps.shared.healthy())) throw new OperationError('demotion.shared-unhealthy', `demotion ${id}: the shared n8n is not healthy`);
         const probed: Record<string, number> = {};
-        for (const path of webhookPaths(sourceWorkflows, new Set(recorded(ctx))).slice(0, 3)) {
+        for (const path of webhookPaths(sides.expected.workflows, new Set(recorded(ctx))).slice(0, 3)) {
           const status = await ctx.deps.shared.probeWebhook(path);
           probed[path] = status;
           if (status === 404 || status >= 500) throw new OperationError('demotion.webhook-not-served', `demotion ${id}: webhook ${path} answers ${status} on the shared n8n`);
         }
-        return { verified: { workflows: source.workflows.count, credentials: source.credentials.count, webhooks: probed, leftOnShared: verdict.leftOnShared } };
+        return { verified: { workflows: sides.expected.content.workflows.count, credentials: sides.expected.content.credentials.count, webhooks: probed, leftOnShared: verdict.leftOnShared } };
       },
     },
     {

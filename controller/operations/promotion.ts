@@ -33,13 +33,15 @@
 // imported, instead of exporting the frozen shared side again, and a
 // fingerprint of the tenant's rows on shared, taken before the export and
 // again at the verify, proves that nothing changed there in between.
-import { mapLimit } from '../../kernel/concurrency/map-limit.js';
 import type { Metrics } from '../../kernel/metrics/registry.js';
-import { contentDifferences, freezeState, tenantContent, webhookPaths, type TenantContent } from '../promotion/content.js';
-import { readSealedExport, removeSealedExport, writeSealedExport, type TenantExport } from '../promotion/sealed-export.js';
+import { contentDifferences, freezeState, webhookPaths } from '../promotion/content.js';
+import { readSealedExport, removeSealedExport, type TenantExport } from '../promotion/sealed-export.js';
 import type { EventsApi } from '../store/events-repo.js';
 import type { Operation } from '../store/types.js';
 import { OperationError, type OperationKind, type StepContext } from './kind.js';
+import { allInOrder, sealSource, setAll, verifyReads, type MoveSource, type VerifyReads } from './move-steps.js';
+
+export { SET_ACTIVE_CONCURRENCY } from './move-steps.js';
 
 export interface WorkflowState {
   id: string;
@@ -56,14 +58,8 @@ export interface PromotionN8n {
   exportItems(tenant: string, what: 'workflows' | 'credentials'): Promise<Record<string, unknown>[]>;
 }
 
-/** The shared n8n, where the tenant's data is read while it is frozen. */
-export interface SharedPromotionN8n extends PromotionN8n {
-  /**
-   * A digest of the tenant's workflows and credentials there (ids and content, activation left out), read without
-   * n8n's CLI: equal at the export and at the verify exactly when nothing of the tenant's changed on shared meanwhile.
-   */
-  fingerprint(tenant: string): Promise<string>;
-}
+/** The shared n8n, where the tenant's data is read while it is frozen (its fingerprint: move-steps.ts). */
+export interface SharedPromotionN8n extends PromotionN8n, MoveSource {}
 
 export interface DedicatedN8n extends PromotionN8n {
   /** Starts the stack if stopped and waits until it is healthy (bounded). */
@@ -134,39 +130,15 @@ function checkFreeze(ctx: Ctx): void {
   if (freeze.expired) throw new OperationError('promotion.freeze-expired', `promotion ${ctx.operation.id} of ${ctx.operation.tenant}: the freeze has lasted ${freeze.seconds.toFixed(1)} s, past ttlMinutes ${ttl}`);
 }
 
-/** Workflows (de)activated at once through an n8n's public API. */
-export const SET_ACTIVE_CONCURRENCY = 4;
-
-async function setAll(n8n: PromotionN8n, tenant: string, ids: readonly string[], active: boolean): Promise<void> {
-  await mapLimit(ids, SET_ACTIVE_CONCURRENCY, (id) => n8n.setActive(tenant, id, active));
-}
-
-/** Waits for all; throws the first failure in the order given (not the first to fail in time). */
-async function allInOrder(calls: readonly Promise<void>[]): Promise<void> {
-  const settled = await Promise.allSettled(calls);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
-}
-
-/** Both CLI exports of the shared n8n side by side. */
-async function sharedExport(ctx: Ctx): Promise<[Record<string, unknown>[], Record<string, unknown>[]]> {
-  const { tenant } = ctx.operation;
-  return Promise.all([ctx.deps.shared.exportItems(tenant, 'workflows'), ctx.deps.shared.exportItems(tenant, 'credentials')]);
-}
-
 /**
  * The shared side's fingerprint, then both CLI exports side by side into one sealed file (the operation's: a
  * later export overwrites the pre-copy's), with the counts and hashes the journal keeps.
  */
 async function exportSealed(ctx: Ctx): Promise<{ journal: { exportFile: string; sharedFingerprint: string; exported: Record<string, unknown> }; data: TenantExport }> {
   const { tenant, id } = ctx.operation;
-  // Before the CLI reads: a change on shared from here on shows at the next fingerprint.
-  const sharedFingerprint = await ctx.deps.shared.fingerprint(tenant);
-  const [workflows, credentials] = await sharedExport(ctx);
-  const exportFile = await writeSealedExport(ctx.deps.workDir, id, await ctx.deps.masterKey(), { workflows, credentials });
-  const content = tenantContent(workflows, credentials);
-  const exported = { workflows: content.workflows.count, credentials: content.credentials.count, workflowsSha256: content.workflows.sha256, credentialsSha256: content.credentials.sha256 };
-  return { journal: { exportFile, sharedFingerprint, exported }, data: { workflows, credentials } };
+  // The fingerprint before the CLI reads (move-steps.ts): a change on shared from here on shows at the next one.
+  const sealed = await sealSource(ctx.deps.shared, tenant, id, ctx.deps.workDir, await ctx.deps.masterKey());
+  return { journal: { exportFile: sealed.exportFile, sharedFingerprint: sealed.fingerprint, exported: sealed.exported }, data: sealed.data };
 }
 
 interface ExportIds {
@@ -201,32 +173,14 @@ async function importBoth(ctx: Ctx, data: TenantExport): Promise<void> {
 }
 
 /**
- * What the dedicated side must hold: the sealed export (what was imported), as long as the shared side's fingerprint
- * is still the one taken at the export (nothing of the tenant's changed there since). An operation journaled before
- * the fingerprint existed exports the shared side again instead.
+ * The verify step's reads side by side: the expected content (the sealed export, and the shared side's fingerprint
+ * still the one taken at the export) and the dedicated side's two CLI exports (one run per container there:
+ * workflows on main, credentials on a worker, controller/promotion/cli-containers.ts).
  */
-async function expectedContent(ctx: Ctx): Promise<{ content: TenantContent; workflows: Record<string, unknown>[] }> {
+function bothSides(ctx: Ctx): Promise<VerifyReads> {
   const { tenant, id } = ctx.operation;
-  const exportedPrint = ctx.state.sharedFingerprint;
-  if (typeof exportedPrint !== 'string') {
-    const [workflows, credentials] = await sharedExport(ctx);
-    return { content: tenantContent(workflows, credentials), workflows };
-  }
-  const [data, print] = await Promise.all([readSealedExport(String(ctx.state.exportFile), id, await ctx.deps.masterKey()), ctx.deps.shared.fingerprint(tenant)]);
-  if (print !== exportedPrint) throw new OperationError('promotion.shared-changed', `promotion ${id}: the tenant's workflows or credentials on the shared n8n changed after the export (fingerprint ${print.slice(0, 12)}, exported ${exportedPrint.slice(0, 12)})`);
-  return { content: tenantContent(data.workflows, data.credentials), workflows: data.workflows };
-}
-
-/**
- * The verify step's reads side by side: the expected content (the sealed export and the shared fingerprint) and the
- * dedicated side's two CLI exports (one run per container there: workflows on main, credentials on a worker,
- * controller/promotion/cli-containers.ts).
- */
-async function bothSides(ctx: Ctx): Promise<{ expected: TenantContent; dedicated: TenantContent; workflows: Record<string, unknown>[] }> {
-  const { tenant } = ctx.operation;
-  const dedicatedExport = (): Promise<[Record<string, unknown>[], Record<string, unknown>[]]> => Promise.all([ctx.deps.dedicated.exportItems(tenant, 'workflows'), ctx.deps.dedicated.exportItems(tenant, 'credentials')]);
-  const [expected, [dedicatedWorkflows, dedicatedCredentials]] = await Promise.all([expectedContent(ctx), dedicatedExport()]);
-  return { expected: expected.content, dedicated: tenantContent(dedicatedWorkflows, dedicatedCredentials), workflows: expected.workflows };
+  const from = { kind: 'promotion', source: ctx.deps.shared, tenant, operationId: id, exportFile: ctx.state.exportFile, fingerprint: ctx.state.sharedFingerprint, masterKey: ctx.deps.masterKey, changed: { code: 'promotion.shared-changed', where: 'the shared n8n' } } as const;
+  return verifyReads(from, ctx.deps.dedicated);
 }
 
 export const promotionKind: OperationKind<PromotionDeps> = {
@@ -358,16 +312,16 @@ export const promotionKind: OperationKind<PromotionDeps> = {
         checkFreeze(ctx);
         const { tenant, id } = ctx.operation;
         const sides = await bothSides(ctx);
-        const differences = contentDifferences(sides.expected, sides.dedicated);
+        const differences = contentDifferences(sides.expected.content, sides.target.content);
         if (differences.length > 0) throw new OperationError('promotion.verify-mismatch', `promotion ${id}: the dedicated n8n does not hold what was exported from the shared one: ${differences.slice(0, 10).join('; ')}`);
         if (!(await ctx.deps.dedicated.healthy(tenant))) throw new OperationError('promotion.dedicated-unhealthy', `promotion ${id}: the dedicated n8n of ${tenant} is not healthy`);
         const probed: Record<string, number> = {};
-        for (const path of webhookPaths(sides.workflows, new Set(recorded(ctx))).slice(0, 3)) {
+        for (const path of webhookPaths(sides.expected.workflows, new Set(recorded(ctx))).slice(0, 3)) {
           const status = await ctx.deps.dedicated.probeWebhook(tenant, path);
           probed[path] = status;
           if (status === 404 || status >= 500) throw new OperationError('promotion.webhook-not-served', `promotion ${id}: webhook ${path} answers ${status} on the dedicated n8n`);
         }
-        return { verified: { workflows: sides.dedicated.workflows.count, credentials: sides.dedicated.credentials.count, webhooks: probed } };
+        return { verified: { workflows: sides.target.content.workflows.count, credentials: sides.target.content.credentials.count, webhooks: probed } };
       },
     },
     {

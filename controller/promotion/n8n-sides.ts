@@ -2,11 +2,13 @@
 // its CLI runs in its container (export by the tenant's personal project,
 // found by the tenant's email in the shared database, as telemetry does), its
 // database says which of the project's workflows are active and gives the
-// project's fingerprint (shared-project-sql.ts), and its public API (owner
+// project's fingerprint (n8n-database-reads.ts), and its public API (owner
 // key) activates and deactivates. Dedicated: the
 // tenant's own stack (containers labelled rp9.io/tenant), its CLI imports,
 // its owner (the tenant's email, created headlessly, password and API key
-// kept in the secret store) activates through the public API.
+// kept in the secret store) activates through the public API; as a
+// demotion's source, its own database (every row is the tenant's) says which
+// workflows are active and gives the instance's fingerprint.
 import type Docker from 'dockerode';
 import pg from 'pg';
 import { execIn } from '../../edges/n8n/cli-exec.js';
@@ -15,11 +17,12 @@ import { bootstrapOwner, createApiKey, deleteCredential, deleteWorkflow, isN8nEr
 import { mainContainerName } from '../compile/names.js';
 import { LABEL } from '../model.js';
 import { OperationError } from '../operations/kind.js';
+import type { MoveSource } from '../operations/move-steps.js';
 import type { DedicatedN8n, SharedPromotionN8n, WorkflowState } from '../operations/promotion.js';
 import type { SecretsApi } from '../store/secrets-repo.js';
 import { readPersonalProjects } from '../telemetry/personal-projects.js';
 import { cliContainer, serialPerKey } from './cli-containers.js';
-import { fingerprintOf, readProjectFingerprintRows, readProjectWorkflows } from './shared-project-sql.js';
+import { fingerprintOf, readFingerprintRows, readWorkflowStates } from './n8n-database-reads.js';
 
 /** Polls of the dedicated n8n's readiness while it starts: 1 s apart, at most this many. */
 const READY_POLLS = 300;
@@ -58,7 +61,12 @@ async function personalProject(client: pg.ClientBase, options: Pick<SharedSideOp
 }
 
 async function withSharedDatabase<T>(options: Pick<SharedSideOptions, 'databaseUrl'>, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: options.databaseUrl, connectionTimeoutMillis: 10_000, statement_timeout: 60_000, application_name: 'rp9-promotion' });
+  return withDatabase(options.databaseUrl, fn);
+}
+
+/** One short connection to an n8n database (bounded connect and statements). */
+async function withDatabase<T>(databaseUrl: string, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000, statement_timeout: 60_000, application_name: 'rp9-promotion' });
   client.on('error', () => undefined);
   await client.connect();
   try {
@@ -85,10 +93,10 @@ export function sharedSide(options: SharedSideOptions): SharedPromotionN8n {
   return {
     // SQL, not a CLI export (seconds): the same rows `export:workflow --projectId` exports (test/e2e/promotion-real.test.ts).
     async workflows(tenant) {
-      return inProject(tenant, (client, project) => readProjectWorkflows(client, project));
+      return inProject(tenant, (client, projectId) => readWorkflowStates(client, { projectId }));
     },
     async fingerprint(tenant) {
-      return inProject(tenant, async (client, project) => fingerprintOf(await readProjectFingerprintRows(client, project)));
+      return inProject(tenant, async (client, projectId) => fingerprintOf(await readFingerprintRows(client, { projectId })));
     },
     async setActive(_tenant, id, active) {
       await setActive(options.api, options.connection, id, active);
@@ -106,12 +114,18 @@ export interface DedicatedSideOptions {
   /** The dedicated n8n's URL as rp9 reaches it (the route's target, resolved each call: a restarted container may change address). */
   baseUrl(tenant: string): Promise<string>;
   emailOf(tenant: string): string | undefined;
+  /**
+   * The URL of the tenant's live n8n database (its own, every row is the tenant's), for the reads a demotion makes
+   * without n8n's CLI: which workflows are active, and the fingerprint. Without it, workflows() exports by CLI and
+   * fingerprint() fails.
+   */
+  databaseUrl?(tenant: string): Promise<string | undefined>;
 }
 
 const OWNER_PASSWORD = 'n8n-owner-password';
 const API_KEY = 'n8n-api-key';
 
-export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
+export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n & MoveSource {
   /** One CLI run at a time per container (the plan's memory limit); the two imports, and the two exports, go to main and a worker. */
   const cli = serialPerKey();
   async function tenantContainers(tenant: string): Promise<Docker.ContainerInfo[]> {
@@ -120,6 +134,9 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
   async function cliContainerOf(tenant: string, what: 'workflows' | 'credentials'): Promise<string> {
     const running = (await tenantContainers(tenant)).filter((c) => c.State === 'running').flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')));
     return cliContainer(tenant, what, running);
+  }
+  async function databaseOf(tenant: string): Promise<string | undefined> {
+    return options.databaseUrl?.(tenant);
   }
   async function ready(tenant: string): Promise<boolean> {
     try {
@@ -197,7 +214,15 @@ export function dedicatedSide(options: DedicatedSideOptions): DedicatedN8n {
       return false;
     },
     async workflows(tenant) {
+      // SQL when the database is known (milliseconds; the rows `export:workflow --all` exports), else the CLI (seconds).
+      const url = await databaseOf(tenant);
+      if (url) return withDatabase(url, (client) => readWorkflowStates(client, 'instance'));
       return states(await exportItems(options.docker, mainContainerName(tenant), 'workflows'));
+    },
+    async fingerprint(tenant) {
+      const url = await databaseOf(tenant);
+      if (!url) throw new OperationError('demotion.no-tenant-database', `tenant ${tenant}: the dedicated n8n's database is not known (set RP9_TENANT_DATABASE_URL): its fingerprint cannot be read`);
+      return withDatabase(url, async (client) => fingerprintOf(await readFingerprintRows(client, 'instance')));
     },
     async setActive(tenant, id, active) {
       await setActive(options.api, await connection(tenant), id, active);

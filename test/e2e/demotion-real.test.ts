@@ -11,6 +11,9 @@
 // a failed demotion), the members pass (the tenant's user on shared), the
 // operations loop's start of due demotions and its engine pass, the kind as
 // run-controller binds it (controllerDemotionKind) with the rollback PR.
+//   0. record's SQL read of the dedicated database gives the CLI export's answer (which workflows are active), and
+//      the dedicated database's fingerprint (verify's proof that nothing changed there after the export) is stable
+//      and moves with a credential added (and back when it is deleted);
 //   1. the import into shared fails (the shared database refuses the credentials table) → rollback: route back to dedicated,
 //      the recorded workflows active there again, Stalled DemotionFailed, a PR that sets mode: dedicated; not retried on the same commit;
 //   2. success after git changes, with simulated kill -9s after freeze, import and switch: same ids and content in the tenant's
@@ -25,6 +28,7 @@ import { Octokit } from '@octokit/rest';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createParseCache } from '../../config/load-config.js';
+import { tenantDatabaseUrl } from '../../controller/backups/runtime.js';
 import { createCompileCache } from '../../controller/compile/compile-cache.js';
 import { mainContainerName } from '../../controller/compile/names.js';
 import { demotionKinds } from '../../controller/demotion/controller-kind.js';
@@ -35,6 +39,7 @@ import { observePlatform } from '../../controller/observe/observe-platform.js';
 import { createOperationEngine, SimulatedCrash, type FaultInjector, type OperationEngine } from '../../controller/operations/engine.js';
 import { createDatabaseAdmin } from '../../controller/postgres/tenant-databases.js';
 import { tenantContent, type TenantContent } from '../../controller/promotion/content.js';
+import { dedicatedSide } from '../../controller/promotion/n8n-sides.js';
 import { createCommitStatusReporter } from '../../controller/reconcile/commit-status.js';
 import { createConfigTracker, type GoodConfig } from '../../controller/reconcile/config-tracker.js';
 import { reconcileOnce } from '../../controller/reconcile/reconciler.js';
@@ -46,7 +51,7 @@ import { openStore, type Store } from '../../controller/store/index.js';
 import type { Operation } from '../../controller/store/types.js';
 import { openSource, TOKEN_ENV } from '../../edges/git/index.js';
 import { exportItems } from '../../edges/n8n/cli-export.js';
-import { bootstrapOwner, n8nApiFor, type N8nConnection } from '../../edges/n8n/index.js';
+import { bootstrapOwner, deleteCredential, n8nApiFor, type N8nConnection } from '../../edges/n8n/index.js';
 import { fsObjectStore } from '../../edges/object-store/index.js';
 import { createLogger } from '../../kernel/log/logger.js';
 import { createMetrics } from '../../kernel/metrics/registry.js';
@@ -109,6 +114,7 @@ let newEngine: () => OperationEngine;
 let tracker: ReturnType<typeof createConfigTracker>;
 let reconcile: () => Promise<unknown>;
 let dedicatedUrl: () => Promise<string>;
+let ownerConnection: N8nConnection;
 const faults: FaultInjector = {};
 const databases = createDatabaseAdmin(postgresUrl);
 const sampler = { samples: 0, both: [] as string[], stop: false, done: Promise.resolve() };
@@ -245,6 +251,7 @@ async function seedDedicatedTenant(): Promise<void> {
   }, { timeoutMs: 300_000, intervalMs: 2_000 });
   await store.secrets.set(tenant, 'n8n-api-key', ownerConn.apiKey as string);
   const conn: N8nConnection = { ...ownerConn, timeoutMs: 60_000 };
+  ownerConnection = conn;
   workload = await createWorkload(api, conn, `demo-${id}`);
   const hook = await api.createWorkflow(conn, webhookWorkflow('hook1'));
   await api.publishWorkflow(conn, hook.id);
@@ -287,6 +294,22 @@ afterAll(async () => {
 
 describe('demotion from a dedicated n8n back to the shared one, both real', () => {
   let last: string | undefined;
+
+  it('record reads by SQL what the CLI export says; the dedicated fingerprint is stable and moves with the tenant\'s data', async () => {
+    // As controllerDemotionKind binds it: the tenant's live database on RP9_TENANT_DATABASE_URL.
+    const side = dedicatedSide({ docker, api, secrets: store.secrets, emailOf: () => email, baseUrl: dedicatedUrl, databaseUrl: (t) => tenantDatabaseUrl(postgresUrl, store.operations, t) });
+    const byCli = (await exportItems(docker, mainContainerName(tenant), 'workflows')).map((w) => ({ id: String(w.id), active: w.active === true })).sort((a, b) => a.id.localeCompare(b.id));
+    expect(byCli.map((w) => w.id).sort()).toEqual(tenantWorkflows);
+    expect(byCli.filter((w) => w.active).map((w) => w.id).sort()).toEqual(activeAtStart);
+    expect(await side.workflows(tenant)).toEqual(byCli);
+    const print = await side.fingerprint(tenant);
+    expect(print).toMatch(/^[0-9a-f]{64}$/);
+    expect(await side.fingerprint(tenant)).toBe(print);
+    const extra = await api.createCredential(ownerConnection, { name: 'added during the freeze', type: 'httpHeaderAuth', data: { name: 'X-Extra', value: 'e' } });
+    expect(await side.fingerprint(tenant)).not.toBe(print);
+    await deleteCredential(ownerConnection, extra.id);
+    expect(await side.fingerprint(tenant)).toBe(print);
+  }, 5 * 60_000);
 
   it('rolls back when the import into shared fails: back on dedicated, reactivated there, Stalled, a PR to mode: dedicated, not retried', async () => {
     stack.gh.state.commit(FULL_NAME, { files: { [file]: tenantYaml('shared', 'Failed over by the e2e test (attempt 1).') }, message: `failover ${tenant} (attempt 1)` });
