@@ -45,7 +45,8 @@ import { expectRestoredAsManifest, expectSandboxServes } from './support/sandbox
 import { until } from './support/wait.js';
 
 const id = randomBytes(3).toString('hex');
-const tenant = 'acme';
+// Its own name: backup-real-n8n (tenant acme) may run beside it, and sandbox names are the tenant's and the day's.
+const tenant = `sr${id}`;
 const email = `ops@${tenant}.test`;
 const environment = `shared-restore-e2e-${id}`;
 const network = `rp9-shared-restore-e2e-${id}`;
