@@ -70,7 +70,9 @@ describe('bots end to end, the real chain', () => {
     });
     const status = await until('the tenant Ready', async () => {
       const s = await controller!.store.status.get(tenant);
-      return s?.conditions.find((c) => c.type === 'Ready')?.status === 'True' ? s : undefined;
+      if (s?.conditions.find((c) => c.type === 'Ready')?.status === 'True') return s;
+      // What a timeout reports: the phase and conditions last seen (none: no reconcile pass has written it yet).
+      throw new Error(s ? `phase ${s.phase}; ${s.conditions.map((c) => `${c.type}=${c.status} ${c.reason}: ${c.message}`).join('; ')}` : 'no status yet');
     }, { timeoutMs: 420_000, intervalMs: 1_000 });
     expect(status.phase).toBe('active');
     const metricsTarget = new URL(controller.url).host;
