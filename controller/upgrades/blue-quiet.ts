@@ -11,17 +11,7 @@
 // take the same path.
 import pg from 'pg';
 import type { ActiveWorkflow, VersionContent } from './blue-quiet-plan.js';
-
-async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+import { withClient } from '../postgres/short-connection.js';
 
 async function columnsOf(client: pg.Client, table: string): Promise<Set<string>> {
   const { rows } = await client.query<{ column_name: string }>('select column_name from information_schema.columns where table_schema = current_schema() and table_name = $1', [table]);

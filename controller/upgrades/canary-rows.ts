@@ -6,7 +6,7 @@
 // (sharing, history, publish history, statistics and tag mappings cascade).
 // A row that still blocks the delete makes it fail, and with it the gate:
 // blue is discarded.
-import pg from 'pg';
+import { withClient } from '../postgres/short-connection.js';
 
 /**
  * Tables naming a workflow that a workflow's delete does not clean (in this
@@ -26,17 +26,6 @@ const NOT_CASCADING_REFERENCES = `select c.conrelid::regclass::text as table, qu
   from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
   where c.contype = 'f' and c.confrelid = 'workflow_entity'::regclass and c.confdeltype <> 'c' and c.conrelid <> 'workflow_entity'::regclass
   order by 1`;
-
-async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /** The workflow's newest execution in the database, if any. */
 export async function newestExecution(databaseUrl: string, workflowId: string): Promise<{ id: string; status: string; mode: string } | undefined> {

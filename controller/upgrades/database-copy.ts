@@ -6,10 +6,10 @@
 // The restore runs `--role=<tenant role>` so blue's tables belong to the same
 // login role as green's, and n8n on blue can migrate them.
 import { spawn } from 'node:child_process';
-import pg from 'pg';
 import { pgDump } from '../backups/pg-dump.js';
 import { quoteIdent } from '../postgres/tenant-databases.js';
 import { OperationError } from '../operations/kind.js';
+import { withClient } from '../postgres/short-connection.js';
 
 export function databaseUrl(adminUrl: string, database: string): string {
   const url = new URL(adminUrl);
@@ -17,25 +17,14 @@ export function databaseUrl(adminUrl: string, database: string): string {
   return url.toString();
 }
 
-async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /** Drops a database (sessions on it are ended); nothing when it does not exist. */
 export async function dropDatabase(adminUrl: string, database: string): Promise<void> {
-  await withAdmin(adminUrl, (c) => c.query(`drop database if exists ${quoteIdent(database)} with (force)`));
+  await withClient(adminUrl, (c) => c.query(`drop database if exists ${quoteIdent(database)} with (force)`));
 }
 
 /** Whether `database` exists. */
 export async function databaseExists(adminUrl: string, database: string): Promise<boolean> {
-  return withAdmin(adminUrl, async (c) => ((await c.query('select 1 from pg_database where datname = $1', [database])).rowCount ?? 0) > 0);
+  return withClient(adminUrl, async (c) => ((await c.query('select 1 from pg_database where datname = $1', [database])).rowCount ?? 0) > 0);
 }
 
 /**
