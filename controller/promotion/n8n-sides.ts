@@ -23,6 +23,7 @@ import type { SecretsApi } from '../store/secrets-repo.js';
 import { readPersonalProjects } from '../telemetry/personal-projects.js';
 import { cliContainer, serialPerKey } from './cli-containers.js';
 import { fingerprintOf, readFingerprintRows, readWorkflowStates } from './n8n-database-reads.js';
+import { withClient } from '../postgres/short-connection.js';
 
 /** Polls of the dedicated n8n's readiness while it starts: 1 s apart, at most this many. */
 const READY_POLLS = 300;
@@ -65,15 +66,8 @@ async function withSharedDatabase<T>(options: Pick<SharedSideOptions, 'databaseU
 }
 
 /** One short connection to an n8n database (bounded connect and statements). */
-async function withDatabase<T>(databaseUrl: string, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000, statement_timeout: 60_000, application_name: 'rp9-promotion' });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+function withDatabase<T>(databaseUrl: string, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+  return withClient(databaseUrl, fn, { statement_timeout: 60_000, application_name: 'rp9-promotion' });
 }
 
 export function sharedSide(options: SharedSideOptions): SharedPromotionN8n {
