@@ -313,7 +313,8 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         await ctx.deps.ports().ensureDatabase(blue);
         const greenDigest = await n8nDigest(colourUrl(ctx, fromColour));
         // The high-water marks the swap's catch-up starts from, read before the dump: anything green writes after them
-        // (and perhaps already in the dump) is carried again, idempotently, never missed.
+        // (and perhaps already in the dump, even running, then marked crashed by blue's start) is carried again,
+        // replacing blue's copy when green's outcome differs, never missed.
         const greenItems = await n8nItemHashes(colourUrl(ctx, fromColour));
         const greenMark = await executionMark(colourUrl(ctx, fromColour));
         // Green's error rate before the upgrade, the watch's baseline: the executions created in the 24 h before the copy.

@@ -2,7 +2,7 @@
 // execution columns are copied between n8n 1.x's schema and 2.x's, batches.
 import { describe, expect, it } from 'vitest';
 import { OperationError } from '../operations/kind.js';
-import { batches, copyColumns, itemChanges, type ColumnInfo, type ItemHashes } from './catch-up-plan.js';
+import { batches, copyColumns, executionsToReplace, itemChanges, type ColumnInfo, type ExecutionStamp, type ItemHashes } from './catch-up-plan.js';
 
 describe('itemChanges', () => {
   it.each<{ name: string; atCopy: ItemHashes; now: ItemHashes; changed: string[]; deleted: string[] }>([
@@ -14,6 +14,25 @@ describe('itemChanges', () => {
     { name: 'everything new (empty at the copy)', atCopy: {}, now: { b: '1', a: '2' }, changed: ['a', 'b'], deleted: [] },
   ])('$name', ({ atCopy, now, changed, deleted }) => {
     expect(itemChanges(atCopy, now)).toEqual({ changed, deleted });
+  });
+});
+
+const stamp = (id: number, status: string, over: Partial<ExecutionStamp> = {}): ExecutionStamp => ({ id, workflowId: 'w1', mode: 'webhook', createdAt: '1000', status, stoppedAt: status === 'success' ? '2000' : null, ...over });
+
+describe('executionsToReplace', () => {
+  it.each<{ name: string; blue: ExecutionStamp[]; green: ExecutionStamp[]; replace: number[] }>([
+    { name: 'a copy equal to green\'s is left (a re-run replaces nothing)', blue: [stamp(1, 'success')], green: [stamp(1, 'success')], replace: [] },
+    { name: 'running at the copy, finished on green', blue: [stamp(2, 'running')], green: [stamp(2, 'success')], replace: [2] },
+    { name: 'waiting on both: green may have gone on (a second Wait node)', blue: [stamp(3, 'waiting')], green: [stamp(3, 'waiting')], replace: [3] },
+    { name: 'caught running by the dump, marked crashed by blue\'s start, finished on green', blue: [stamp(43, 'crashed', { stoppedAt: '5000' })], green: [stamp(43, 'success')], replace: [43] },
+    { name: 'crashed on both, at the same moment: left', blue: [stamp(7, 'crashed', { stoppedAt: '5000' })], green: [stamp(7, 'crashed', { stoppedAt: '5000' })], replace: [] },
+    { name: 'blue\'s own row with green\'s id (another creation time): never replaced', blue: [stamp(8, 'success', { createdAt: '9000' })], green: [stamp(8, 'success', { stoppedAt: '2500' })], replace: [] },
+    { name: 'blue\'s own row of another mode: never replaced', blue: [stamp(9, 'running', { mode: 'trigger' })], green: [stamp(9, 'success')], replace: [] },
+    { name: 'another workflow under the same id: never replaced', blue: [stamp(10, 'running', { workflowId: 'w2' })], green: [stamp(10, 'success')], replace: [] },
+    { name: 'no row on green: left', blue: [stamp(11, 'running')], green: [], replace: [] },
+    { name: 'several, in id order', blue: [stamp(5, 'new'), stamp(2, 'running'), stamp(4, 'success')], green: [stamp(2, 'success'), stamp(4, 'success'), stamp(5, 'error')], replace: [2, 5] },
+  ])('$name', ({ blue, green, replace }) => {
+    expect(executionsToReplace(blue, green)).toEqual(replace);
   });
 });
 

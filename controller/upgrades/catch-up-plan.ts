@@ -32,6 +32,49 @@ export const RUNNING_STATUSES = ['new', 'running'] as const;
 /** Statuses a row copied into blue at the copy may have become stale in: green finished (or resumed) it since. */
 export const UNFINISHED_STATUSES = ['new', 'running', 'waiting', 'unknown'] as const;
 
+/**
+ * Statuses of blue's rows at or below the mark the catch-up looks at: the
+ * unfinished ones, and `crashed`, which blue's own main sets on startup on a
+ * row the dump caught running (green has finished it since).
+ */
+export const STALE_ON_BLUE_STATUSES = [...UNFINISHED_STATUSES, 'crashed'] as const;
+
+/** One execution's identity and outcome, as the catch-up compares them between green and blue. */
+export interface ExecutionStamp {
+  id: number;
+  workflowId: string;
+  mode: string;
+  /** `createdAt` in epoch milliseconds, as text: the moment green's n8n made the row (a copy keeps it; blue's own row has its own). */
+  createdAt: string;
+  status: string;
+  /** `stoppedAt` in epoch milliseconds, as text. */
+  stoppedAt: string | null;
+}
+
+/**
+ * The ids of blue's rows the catch-up replaces with green's: blue's copy of
+ * one of green's executions (same id, workflow, mode and creation time: made
+ * by green, carried by the dump) whose outcome may not be green's now: in a
+ * status that is not over (green may have gone on with it, even to the same
+ * status, as a second Wait node does), or with another status or stop time
+ * than green's (blue marked it crashed; green finished it). A row blue made
+ * itself (another creation time or mode) is never replaced; a finished copy
+ * equal to green's is left (a re-run after a kill -9 replaces nothing). In
+ * id order.
+ */
+export function executionsToReplace(blue: readonly ExecutionStamp[], green: readonly ExecutionStamp[]): number[] {
+  const greenById = new Map(green.map((g) => [g.id, g]));
+  const stale = new Set<string>(UNFINISHED_STATUSES);
+  return blue
+    .filter((b) => {
+      const g = greenById.get(b.id);
+      if (!g || g.workflowId !== b.workflowId || g.mode !== b.mode || g.createdAt !== b.createdAt) return false;
+      return stale.has(b.status) || g.status !== b.status || g.stoppedAt !== b.stoppedAt;
+    })
+    .map((b) => b.id)
+    .sort((x, y) => x - y);
+}
+
 export interface ColumnInfo {
   name: string;
   /** NOT NULL without a default (and not an identity/serial): a row without it cannot be inserted. */

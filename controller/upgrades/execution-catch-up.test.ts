@@ -61,6 +61,22 @@ describe('copyExecutionsSince', () => {
     expect(await rows(blue, METADATA)).toEqual(await rows(green, METADATA));
   });
 
+  it('replaces blue\'s copy of an execution the dump caught running above the mark that blue\'s start marked crashed, with green\'s outcome', async () => {
+    // The mark is read before the dump: green started execution 3 in between, so the dump carried it running; blue's
+    // main marked it crashed when it started; green finished it.
+    const { green, blue } = await colours(3, 4);
+    await runSql(blue, `update execution_entity set status = 'crashed', finished = false, "stoppedAt" = now() + interval '1 second' where id = 3`);
+
+    const result = await copyExecutionsSince(green, blue, 2);
+
+    expect(result).toEqual({ executions: 2, replaced: 1, skipped: 0 });
+    const outcome = 'select id, status, finished, "stoppedAt"::text as stopped from execution_entity order by id';
+    expect(await rows(blue, outcome)).toEqual(await rows(green, outcome));
+    expect(await rows(blue, DATA)).toEqual(await rows(green, DATA));
+    // A re-run (kill -9 before the journal) replaces nothing more.
+    expect(await copyExecutionsSince(green, blue, 2)).toEqual({ executions: 0, replaced: 0, skipped: 2 });
+  });
+
   it('never overwrites a row blue made itself, and skips an execution whose workflow blue does not hold (with its data and metadata)', async () => {
     const { green, blue } = await colours(1, 1);
     // Blue ran execution 2 itself before the swap; green made its own 2 and 3, and 3 is of a workflow blue does not hold.

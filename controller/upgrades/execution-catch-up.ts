@@ -3,9 +3,11 @@
 // stopped (nothing writes green any more) and before the route moves to blue
 // (nothing writes blue's executions yet). What is copied:
 //   - green's executions above the high-water mark journaled at the copy;
-//   - the ones blue holds in a state that was not final at the copy (new,
-//     running, waiting, unknown): green finished or resumed them since, so
-//     blue's stale rows are replaced by green's.
+//   - blue's copies of green's executions whose outcome may not be green's
+//     now (catch-up-plan.ts executionsToReplace): not over at the copy (new,
+//     running, waiting, unknown), or marked crashed by blue's main when it
+//     started on a row the dump caught running; green finished or resumed
+//     them since, so blue's stale rows are replaced by green's.
 // Three tables, each with the columns both schemas have (catch-up-plan.ts
 // copyColumns): execution_entity, execution_data, execution_metadata. Rows go
 // through json_agg on green and json_populate_recordset on blue, in batches,
@@ -13,7 +15,7 @@
 // sequences set past the copied ids, so a re-run after a kill -9 starts over
 // from the same place and ends the same.
 import pg from 'pg';
-import { batches, copyColumns, UNFINISHED_STATUSES, type ColumnInfo } from './catch-up-plan.js';
+import { batches, copyColumns, executionsToReplace, STALE_ON_BLUE_STATUSES, type ColumnInfo, type ExecutionStamp } from './catch-up-plan.js';
 
 export const EXECUTION_TABLES = ['execution_entity', 'execution_data', 'execution_metadata'] as const;
 type ExecutionTable = (typeof EXECUTION_TABLES)[number];
@@ -24,7 +26,7 @@ const BATCH = 50;
 export interface ExecutionCatchUp {
   /** Executions inserted into blue (new since the copy, or stale on blue and replaced). */
   executions: number;
-  /** Of those, the ones blue held in an unfinished state and that were replaced by green's. */
+  /** Of those, blue's stale copies (unfinished, or crashed by blue's start) replaced by green's. */
   replaced: number;
   /** Executions selected on green but not inserted: an id blue already used, or a workflow blue does not hold. */
   skipped: number;
@@ -53,6 +55,17 @@ async function columnsOf(client: pg.Client, table: ExecutionTable): Promise<Colu
 /** Which column ties a table's rows to their execution. */
 const EXECUTION_KEY: Record<ExecutionTable, string> = { execution_entity: 'id', execution_data: 'executionId', execution_metadata: 'executionId' };
 
+const MS = (column: string) => `(extract(epoch from ${ident(column)}) * 1000)::bigint::text`;
+
+/** The identity and outcome of the executions `where` selects, in id order. */
+async function stampsOf(client: pg.Client, where: string, values: unknown[]): Promise<ExecutionStamp[]> {
+  const { rows } = await client.query<Omit<ExecutionStamp, 'id'> & { id: string }>(
+    `select id::text, "workflowId", mode, ${MS('createdAt')} as "createdAt", status, ${MS('stoppedAt')} as "stoppedAt" from execution_entity where ${where} order by id`,
+    values,
+  );
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
 /** Copies the executions green wrote after `mark` (and those stale on blue) from green's database into blue's. */
 export async function copyExecutionsSince(greenUrl: string, blueUrl: string, mark: number): Promise<ExecutionCatchUp> {
   const green = await connect(greenUrl);
@@ -61,10 +74,12 @@ export async function copyExecutionsSince(greenUrl: string, blueUrl: string, mar
     try {
       const columns = {} as Record<ExecutionTable, string[]>;
       for (const table of EXECUTION_TABLES) columns[table] = copyColumns(table, await columnsOf(green, table), await columnsOf(blue, table));
-      const stale = (await blue.query<{ id: string }>(`select id::text from execution_entity where id <= $1 and status = any($2::text[])`, [mark, [...UNFINISHED_STATUSES]])).rows.map((r) => Number(r.id));
-      const { rows } = await green.query<{ id: string }>('select id::text from execution_entity where id > $1 or id = any($2::int[]) order by id', [mark, stale]);
-      const ids = rows.map((r) => Number(r.id));
-      const replaceable = stale.filter((id) => ids.includes(id));
+      // Blue's rows green may have moved on from: every one above the mark (copies the dump caught after the mark
+      // was read, or blue's own), and those at or below it in a status that is not green's final word.
+      const onBlue = await stampsOf(blue, 'id > $1 or status = any($2::text[])', [mark, [...STALE_ON_BLUE_STATUSES]]);
+      const onGreen = await stampsOf(green, 'id > $1 or id = any($2::int[])', [mark, onBlue.map((s) => s.id)]);
+      const replaceable = executionsToReplace(onBlue, onGreen);
+      const ids = onGreen.filter((g) => g.id > mark || replaceable.includes(g.id)).map((g) => g.id);
       let inserted = 0;
       await blue.query('begin');
       try {
