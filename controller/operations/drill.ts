@@ -4,7 +4,8 @@
 // pg_restore, the sandbox stack through compile/plan/apply, a shared tenant's
 // export imported, n8n healthy, workflow and credential counts and hashes
 // equal to the manifest), execute
-// one restored workflow in the sandbox (the smoke execution), record the RTO
+// one restored workflow in the sandbox (the smoke execution; a backup with no
+// workflow at all has nothing to execute and passes), record the RTO
 // (start → verified and executed), and remove the sandbox. A failed drill is
 // an operation that failed: undo removes the sandbox whole,
 // rp9_restore_drills_total{result="failure"} rises (RestoreDrillFailed
@@ -74,7 +75,10 @@ const smoke: OperationStepSpec<DrillDeps> = {
   async run(ctx) {
     ctx.progress({ phase: 'smoke' });
     const main = mainContainerName(sandboxOf(ctx));
-    const candidate = smokeCandidate(await ctx.deps.exportItems(main, 'workflows'));
+    const workflows = await ctx.deps.exportItems(main, 'workflows');
+    // A backup with no workflow at all (a tenant that has built nothing yet): restored and verified, nothing to execute, not a failure.
+    if (workflows.length === 0) return { smoke: { skipped: 'no-workflows' }, rtoSeconds: (Date.now() - ctx.operation.startedAt.getTime()) / 1000 };
+    const candidate = smokeCandidate(workflows);
     if (!candidate) {
       throw new OperationError('drill.no-smoke-workflow', `backup ${String(ctx.state.backupId)} restored, but none of its workflows can be executed by the drill (one with a Manual Trigger or an Execute Workflow Trigger, or tagged rp9-smoke)`);
     }
@@ -96,9 +100,10 @@ async function onFinished(op: Operation, deps: DrillDeps): Promise<void> {
   const ok = op.status === 'done';
   deps.metrics?.restoreDrills.inc({ result: ok ? 'success' : 'failure' });
   if (ok && typeof op.state.rtoSeconds === 'number') deps.metrics?.restoreRto.set({ tenant: op.tenant }, op.state.rtoSeconds);
-  const smokeOf = op.state.smoke as { workflowId?: string; workflowName?: string } | undefined;
+  const smokeOf = op.state.smoke as { workflowId?: string; workflowName?: string; skipped?: string } | undefined;
+  const executed = smokeOf?.skipped === 'no-workflows' ? 'no workflow to execute (the backup holds none)' : `workflow ${smokeOf?.workflowId} (${smokeOf?.workflowName}) executed`;
   const message = ok
-    ? `restore drill of backup ${String(op.state.backupId)} passed: n8n healthy, workflows and credentials equal to the manifest, workflow ${smokeOf?.workflowId} (${smokeOf?.workflowName}) executed; RTO ${Number(op.state.rtoSeconds).toFixed(1)} s`
+    ? `restore drill of backup ${String(op.state.backupId)} passed: n8n healthy, workflows and credentials equal to the manifest, ${executed}; RTO ${Number(op.state.rtoSeconds).toFixed(1)} s`
     : `restore drill${op.state.backupId ? ` of backup ${String(op.state.backupId)}` : ''} failed: ${op.error ?? op.status}`;
   const reason = ok ? 'RestoreDrillPassed' : 'RestoreDrillFailed';
   await deps.status.update(op.tenant, { conditions: [{ type: 'Restorable', status: ok ? 'True' : 'False', reason, message }] });
