@@ -8,7 +8,7 @@ import { createDatabaseAdmin } from '../../controller/postgres/tenant-databases.
 import { dockerClient } from '../../controller/runtime/docker-client.js';
 import { operatorNotify } from '../../controller/runtime/operator-notifier.js';
 import { sandboxRuntime } from '../../controller/sandbox/sandbox-runtime.js';
-import { isDrillable } from '../../controller/operations/drill.js';
+import { drillSmokeSummary, isDrillable } from '../../controller/operations/drill.js';
 import type { Operation } from '../../controller/store/index.js';
 import { embeddedStoreExists, openStore, storeOptionsFromEnv } from '../../controller/store/index.js';
 import { controllerSettings } from '../../controller/runtime/settings.js';
@@ -98,9 +98,8 @@ export const drillsRunCommand: Command = {
       else {
         if (results.length === 0) io.stdout.write('no tenant has a verified backup to drill\n');
         for (const op of results) {
-          const smoke = op.state.smoke as { workflowId?: string; workflowName?: string } | undefined;
           io.stdout.write(op.status === 'done'
-            ? `${op.tenant}: passed, backup ${String(op.state.backupId)} in sandbox ${String(op.state.sandbox)}: counts and hashes equal, workflow ${smoke?.workflowId} (${smoke?.workflowName}) executed; RTO ${Number(op.state.rtoSeconds).toFixed(1)} s; sandbox removed\n`
+            ? `${op.tenant}: passed, backup ${String(op.state.backupId)} in sandbox ${String(op.state.sandbox)}: counts and hashes equal, ${drillSmokeSummary(op.state.smoke)}; RTO ${Number(op.state.rtoSeconds).toFixed(1)} s; sandbox removed\n`
             : `${op.tenant}: FAILED ${op.error ?? op.status}${op.state.sandbox ? ` (sandbox ${String(op.state.sandbox)} removed)` : ''}\n`);
         }
       }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../kernel/log/logger.js';
 import { mainContainerName } from '../compile/names.js';
 import type { Operation } from '../store/types.js';
-import { drillKind, type DrillDeps } from './drill.js';
+import { drillKind, drillSmokeSummary, type DrillDeps } from './drill.js';
 import type { StepContext } from './kind.js';
 import type { SmokeResult } from './smoke-candidate.js';
 
@@ -64,5 +64,14 @@ describe('the drill\'s smoke execution', () => {
   it('a workflow that does not execute fails with drill.smoke-failed, naming n8n\'s error', async () => {
     const { ctx } = context([manual], { ok: false, detail: 'node X failed' });
     await expect(step.run(ctx)).rejects.toMatchObject({ code: 'drill.smoke-failed', message: expect.stringContaining('node X failed') });
+  });
+});
+
+describe('drillSmokeSummary', () => {
+  it.each([
+    [{ workflowId: 'm1', workflowName: 'by hand', why: 'manual trigger' }, 'workflow m1 (by hand) executed'],
+    [{ skipped: 'no-workflows' }, 'no workflow to execute (the backup holds none)'],
+  ])('%j', (smoke, words) => {
+    expect(drillSmokeSummary(smoke)).toBe(words);
   });
 });

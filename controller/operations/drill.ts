@@ -96,14 +96,19 @@ const removeSandbox: OperationStepSpec<DrillDeps> = {
   },
 };
 
+/** What a passed drill's smoke step did, in words: the workflow executed, or nothing to execute. Pure. */
+export function drillSmokeSummary(smoke: unknown): string {
+  const s = (smoke ?? {}) as { workflowId?: string; workflowName?: string; skipped?: string };
+  if (s.skipped === 'no-workflows') return 'no workflow to execute (the backup holds none)';
+  return `workflow ${s.workflowId} (${s.workflowName}) executed`;
+}
+
 async function onFinished(op: Operation, deps: DrillDeps): Promise<void> {
   const ok = op.status === 'done';
   deps.metrics?.restoreDrills.inc({ result: ok ? 'success' : 'failure' });
   if (ok && typeof op.state.rtoSeconds === 'number') deps.metrics?.restoreRto.set({ tenant: op.tenant }, op.state.rtoSeconds);
-  const smokeOf = op.state.smoke as { workflowId?: string; workflowName?: string; skipped?: string } | undefined;
-  const executed = smokeOf?.skipped === 'no-workflows' ? 'no workflow to execute (the backup holds none)' : `workflow ${smokeOf?.workflowId} (${smokeOf?.workflowName}) executed`;
   const message = ok
-    ? `restore drill of backup ${String(op.state.backupId)} passed: n8n healthy, workflows and credentials equal to the manifest, ${executed}; RTO ${Number(op.state.rtoSeconds).toFixed(1)} s`
+    ? `restore drill of backup ${String(op.state.backupId)} passed: n8n healthy, workflows and credentials equal to the manifest, ${drillSmokeSummary(op.state.smoke)}; RTO ${Number(op.state.rtoSeconds).toFixed(1)} s`
     : `restore drill${op.state.backupId ? ` of backup ${String(op.state.backupId)}` : ''} failed: ${op.error ?? op.status}`;
   const reason = ok ? 'RestoreDrillPassed' : 'RestoreDrillFailed';
   await deps.status.update(op.tenant, { conditions: [{ type: 'Restorable', status: ok ? 'True' : 'False', reason, message }] });
