@@ -208,6 +208,8 @@ try {
   const at = (t) => (t !== undefined ? `${t.toFixed(1)} s` : 'never');
   // The swap's catch-up under the hold: what it carried from green, green's drain, and blue's copy of green's executions.
   const catchUp = op.state.catchUp;
+  const preSync = op.state.preSync;
+  print(`  swap pre-sync (before the hold): ${preSync ? `${preSync.workflows} workflows, ${preSync.credentials} credentials, ${preSync.deleted} deleted in ${preSync.seconds.toFixed(1)} s` : 'nothing to carry'} (journal)`);
   const drain = op.state.drain;
   print(`  swap catch-up: ${catchUp ? `${catchUp.workflows} workflows, ${catchUp.credentials} credentials, ${catchUp.deleted} deleted, ${catchUp.executions ?? '-'} executions (${catchUp.skippedExecutions ?? 0} skipped) in ${catchUp.seconds.toFixed(1)} s` : '-'}; drain ${drain ? `${drain.seconds.toFixed(1)} s, ${drain.unfinished} unfinished` : '-'} (journal)`);
   print(`merge → operation started ${at(opStartedAt)}; → held (route on the 503 page) ${at(heldAt)}; → swapped (route on blue) ${at(swappedAt)}; no maintenance window; operations interval ${settings.operationsIntervalMs / 1000} s`);

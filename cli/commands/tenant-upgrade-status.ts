@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { EXIT_INVALID, EXIT_OK, UsageError, helpOption, outputFormat, type Command } from '../command.js';
 import { DEFAULT_STATE_DIR, embeddedStoreExists, openStore } from '../../controller/store/store.js';
 import { UPGRADE_KIND } from '../../controller/upgrades/live-colour.js';
-import { describeCatchUp, describeQuiet, upgradeView } from '../../controller/upgrades/upgrade-view.js';
+import { describeCatchUp, describePreSync, describeQuiet, upgradeView } from '../../controller/upgrades/upgrade-view.js';
 
 const TENANT_NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
@@ -19,6 +19,7 @@ export function renderUpgradeText(tenant: string, view: ReturnType<typeof upgrad
     `Pre-upgrade backup: ${view.backupId ?? '(not yet)'}`,
   ];
   if (view.swappedAt) lines.push(`Swapped at ${view.swappedAt}${view.holdSeconds !== null ? ` (new work held ${view.holdSeconds.toFixed(1)} s)` : ''}`);
+  if (view.preSync) lines.push(`Carried from green before the hold: ${describePreSync(view.preSync)}`);
   if (view.catchUp) lines.push(`Caught up from green under the hold: ${describeCatchUp(view.catchUp, view.drain)}`);
   if (view.quiet) lines.push(`Quiet blue: ${describeQuiet(view.quiet, view.blueActivation)}`);
   if (view.watchedSeconds !== null) lines.push(`Watch passed after ${view.watchedSeconds} s`);

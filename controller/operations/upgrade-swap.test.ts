@@ -54,22 +54,31 @@ async function blueDatabase(greenUrl: string, executions: number): Promise<strin
   return blue.toString();
 }
 
-/** n8n's CLI as the swap uses it, on the colours' databases: export reads green's rows, import upserts blue's. */
-function fakeCli(greenUrl: string, blueUrl: string) {
+/**
+ * n8n's CLI as the swap uses it, on the colours' databases: export reads green's rows, import upserts blue's.
+ * `log` also gets each call (the ports' calls, to see the CLI's place around the hold); `afterImport` runs after each import.
+ */
+function fakeCli(greenUrl: string, blueUrl: string, options: { log?: string[]; afterImport?: () => Promise<void> } = {}) {
+  const { afterImport } = options;
   const calls: string[] = [];
+  const record = (call: string) => {
+    calls.push(call);
+    options.log?.push(call);
+  };
   const cli: N8nCli = {
     async exportItems(container, what) {
-      calls.push(`export ${what} ${container}`);
+      record(`export ${what} ${container}`);
       const table = what === 'workflows' ? 'workflow_entity' : 'credentials_entity';
       return (await rows(greenUrl, `select * from ${table} order by id`)) as Record<string, unknown>[];
     },
     async importItems(container, what, items, options) {
-      calls.push(`import ${what} ${container} ${items.map((i) => String(i.id)).join(',')}${options?.activeState ? ` ${options.activeState}` : ''}`);
+      record(`import ${what} ${container} ${items.map((i) => String(i.id)).join(',')}${options?.activeState ? ` ${options.activeState}` : ''}`);
       const table = what === 'workflows' ? 'workflow_entity' : 'credentials_entity';
       for (const item of items) {
         const columns = Object.keys(item);
         await runSql(blueUrl, `insert into ${table} (${columns.join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')}) on conflict (id) do update set ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`, columns.map((c) => (typeof item[c] === 'object' && item[c] !== null ? JSON.stringify(item[c]) : item[c])));
       }
+      await afterImport?.();
     },
   };
   return { cli, calls };
@@ -110,6 +119,14 @@ function harness(tenant: string, cli?: N8nCli) {
     progress: () => undefined,
   });
   return { ports, routes, ctx, file };
+}
+
+/** The harness with a fake CLI whose calls land among the ports' calls. */
+function harnessWithCli(tenant: string, greenUrl: string, blueUrl: string, afterImport?: () => Promise<void>) {
+  const forward: N8nCli = { exportItems: (...a) => cli.cli.exportItems(...a), importItems: (...a) => cli.cli.importItems(...a) };
+  const h = harness(tenant, forward);
+  const cli = fakeCli(greenUrl, blueUrl, { log: h.ports.calls, ...(afterImport ? { afterImport } : {}) });
+  return { h, cli };
 }
 
 describe('upgrade swap', () => {
@@ -156,26 +173,30 @@ describe('upgrade swap', () => {
       insert into workflow_entity values ('w4', 'added', true, '[]', '{}');
       delete from workflow_entity where id = 'w3';
       insert into credentials_entity values ('c1', 'key', 'httpHeaderAuth', 'encrypted')`);
-    const cli = fakeCli(url, blueUrl);
-    const h = harness(tenant, cli.cli);
+    const { h } = harnessWithCli(tenant, url, blueUrl);
     const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`], blueContainers: [`rp9-${tenant}-blue-main`], ...marks };
 
     const result = await swap.run(h.ctx(state));
 
-    expect(cli.calls).toEqual([
+    // Carried before the hold, while green serves; under the hold nothing more had changed: no CLI there.
+    expect(h.ports.calls).toEqual([
       `export credentials rp9-${tenant}-main`,
       `export workflows rp9-${tenant}-main`,
       `import credentials rp9-${tenant}-blue-main c1`,
       `import workflows rp9-${tenant}-blue-main w2,w4 fromJson`,
+      'writeRoute suspended',
+      `rp9-${tenant}-main: stopContainer 45s`,
+      `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`,
     ]);
-    expect(result).toMatchObject({ catchUp: { workflows: 2, credentials: 1, deleted: 1, executions: 0 } });
+    expect(result).toMatchObject({ preSync: { workflows: 2, credentials: 1, deleted: 1, seconds: expect.any(Number) }, catchUp: { workflows: 0, credentials: 0, deleted: 0, executions: 0 } });
     expect(result).not.toHaveProperty('catchUp.restartedBlueMain');
+    expect(result).not.toHaveProperty('preSync.restartedBlueMain');
     const items = 'select id, name, active, nodes::text as nodes from workflow_entity order by id';
     expect(await rows(blueUrl, items)).toEqual(await rows(url, items));
     expect(h.ports.calls.at(-1)).toBe(`writeRoute dedicated http://rp9-${tenant}-blue-main:5678`);
   });
 
-  it('a deleted workflow that was active on blue restarts blue\'s main under the hold (its triggers stay registered until then)', async () => {
+  it('a deleted workflow that was active on blue restarts blue\'s main before the hold (its triggers stay registered until then)', async () => {
     const { tenant, url } = await greenDatabase();
     const marks = { greenDigest: await n8nDigest(url), greenItems: await n8nItemHashes(url), greenMark: await executionMark(url) };
     const blueUrl = await blueDatabase(url, 0);
@@ -186,15 +207,64 @@ describe('upgrade swap', () => {
     const result = await swap.run(h.ctx(state));
 
     expect(h.ports.calls).toEqual([
-      'writeRoute suspended',
       `rp9-${tenant}-blue-main: stopContainer 45s`,
       `rp9-${tenant}-blue-main: startContainer`,
       `rp9-${tenant}-blue-main: waitHealthy`,
+      'writeRoute suspended',
       `rp9-${tenant}-main: stopContainer 45s`,
       `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`,
     ]);
-    expect(result).toMatchObject({ catchUp: { workflows: 0, credentials: 0, deleted: 1, restartedBlueMain: true } });
+    expect(result).toMatchObject({ preSync: { workflows: 0, credentials: 0, deleted: 1, restartedBlueMain: true }, catchUp: { workflows: 0, credentials: 0, deleted: 0 } });
     expect(await rows(blueUrl, 'select id from workflow_entity')).toEqual([]);
+  });
+
+  it('what green changes while the pre-sync runs is carried under the hold (only that), and so is what a green whose main is down changed', async () => {
+    const { tenant, url } = await greenDatabase();
+    await runSql(url, `insert into workflow_entity values ('w2', 'old', false, '[]', '{}')`);
+    const marks = { greenDigest: await n8nDigest(url), greenItems: await n8nItemHashes(url), greenMark: await executionMark(url) };
+    const blueUrl = await blueDatabase(url, 0);
+    await runSql(blueUrl, `insert into workflow_entity values ('w2', 'old', false, '[]', '{}')`);
+    await runSql(url, `update workflow_entity set name = 'first edit' where id = 'w2'`);
+    // A person saves w1 on green while the pre-sync's import runs (after its export).
+    let saved = false;
+    const { h } = harnessWithCli(tenant, url, blueUrl, async () => {
+      if (saved) return;
+      saved = true;
+      await runSql(url, `update workflow_entity set name = 'saved during the pre-sync' where id = 'w1'`);
+    });
+    const state = { fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`], blueContainers: [`rp9-${tenant}-blue-main`], ...marks };
+
+    const result = await swap.run(h.ctx(state));
+
+    expect(h.ports.calls).toEqual([
+      `export workflows rp9-${tenant}-main`,
+      `import workflows rp9-${tenant}-blue-main w2 fromJson`,
+      'writeRoute suspended',
+      `export workflows rp9-${tenant}-main`,
+      `import workflows rp9-${tenant}-blue-main w1 fromJson`,
+      `rp9-${tenant}-main: stopContainer 45s`,
+      `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`,
+    ]);
+    expect(result).toMatchObject({ preSync: { workflows: 1 }, catchUp: { workflows: 1 } });
+    const items = 'select id, name from workflow_entity order by id';
+    expect(await rows(blueUrl, items)).toEqual(await rows(url, items));
+
+    // Green's main down at the swap (a re-run after a kill under the hold): no pre-sync; the hold carries everything since the copy.
+    const { tenant: t2, url: url2 } = await greenDatabase();
+    const marks2 = { greenDigest: await n8nDigest(url2), greenItems: await n8nItemHashes(url2), greenMark: await executionMark(url2) };
+    const blue2 = await blueDatabase(url2, 0);
+    await runSql(url2, `update workflow_entity set name = 'edited' where id = 'w1'`);
+    const { h: h2 } = harnessWithCli(t2, url2, blue2);
+    let down = true;
+    h2.ctx({}).deps.unhealthy = async (names: readonly string[]) => (down && names.includes(`rp9-${t2}-main`) ? 'not running' : undefined);
+    h2.ports.startContainer = async (name) => {
+      down = false;
+      h2.ports.calls.push(`${name}: startContainer`);
+    };
+    const second = await swap.run(h2.ctx({ fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${t2}-main`], blueContainers: [`rp9-${t2}-blue-main`], ...marks2 }));
+    expect(h2.ports.calls[0]).toBe('writeRoute suspended');
+    expect(second).not.toHaveProperty('preSync');
+    expect(second).toMatchObject({ catchUp: { workflows: 1 } });
   });
 
   it('the drain is bounded: an execution still running when it ends is journaled and copied as green left it', async () => {

@@ -18,10 +18,12 @@
 //                   hashes) as green, read after the canary is gone (a quiet
 //                   blue's quieted workflows read as active), and none of the
 //                   quieted ones active on blue
-//   swap            the route holds new work (503 with a Retry-After of
-//                   seconds); under the hold, the catch-up: what green changed
-//                   in workflows and credentials since the copy is carried to
-//                   blue with n8n's CLI, green's main stops, its queue drains
+//   swap            first, while green serves (the pre-sync), what green
+//                   changed in workflows and credentials since the copy is
+//                   carried to blue with n8n's CLI; then the route holds new
+//                   work (503 with a Retry-After of seconds); under the hold,
+//                   the catch-up: what green changed since the pre-sync
+//                   (usually nothing) is carried, green's main stops, its queue drains
 //                   (bounded), its workers stop (each within a stop timeout
 //                   above n8n's graceful shutdown), and the executions green
 //                   wrote since the copy are copied into blue's database with
@@ -48,7 +50,7 @@ import type { DesiredContainer, DesiredDatabase, DesiredRoute } from '../model.j
 import { blueWritesSince, executionCounts } from '../upgrades/blue-writes.js';
 import { errorRateVerdict, type ErrorRatePolicy, type ExecutionCounts } from '../upgrades/error-rate.js';
 import { copyDatabase, databaseExists, databaseUrl, dropDatabase } from '../upgrades/database-copy.js';
-import { anyItemChanges, carryItems, NO_ITEM_CHANGES, type N8nCli } from '../upgrades/item-catch-up.js';
+import { anyItemChanges, carryItems, NO_ITEM_CHANGES, type ItemCatchUp, type N8nCli } from '../upgrades/item-catch-up.js';
 import { copyExecutionsSince, runningExecutions } from '../upgrades/execution-catch-up.js';
 import { RUNNING_STATUSES, type N8nItemHashes } from '../upgrades/catch-up-plan.js';
 import { n8nStopTimeoutSeconds } from '../compile/stop-timeout.js';
@@ -199,15 +201,56 @@ async function drainGreen(ctx: Ctx): Promise<{ seconds: number; unfinished: numb
   }
 }
 
+/** What green changed since the copy, carried to blue before the hold; `baseline`: green's per-item hashes it was carried from. */
+interface PreSync {
+  baseline: N8nItemHashes;
+  carried: Omit<ItemCatchUp, 'restartBlueMain'> & { restartedBlueMain?: boolean; seconds: number };
+}
+
+/**
+ * Before the hold, while green still serves: the workflows and credentials green changed, added or deleted since
+ * the copy are carried to blue (n8n's CLI: tens of seconds on a loaded host, outside the hold), so that under the
+ * hold only what changes in the seconds after is carried, usually nothing, and the hold is the drain, the
+ * execution copy and the route. The baseline is green's per-item hashes read before the export: an item changed
+ * during the export differs from it and is carried again under the hold. Undefined (the hold carries everything
+ * since the copy, as before) when nothing changed, when this upgrade cannot carry (no per-item hashes at its copy,
+ * no CLI), or when green's main is not healthy (a re-run after a kill under the hold: green's main stopped).
+ */
+async function preSync(ctx: Ctx): Promise<PreSync | undefined> {
+  const started = Date.now();
+  const atCopy = ctx.state.greenItems as N8nItemHashes | undefined;
+  const [greenMain] = input(ctx).greenContainers;
+  const [blueMain] = blueNames(ctx);
+  if (!atCopy || !ctx.deps.n8nCli || !greenMain || !blueMain) return undefined;
+  const greenUrl = colourUrl(ctx, input(ctx).fromColour);
+  const baseline = await n8nItemHashes(greenUrl);
+  if (!anyItemChanges(atCopy, baseline)) return undefined;
+  if (await ctx.deps.unhealthy([greenMain])) return undefined;
+  ctx.progress({ phase: 'pre-sync items' });
+  const asImported = quietOf(ctx.state) ? carriedQuietly : undefined;
+  const { restartBlueMain, ...carried } = await carryItems(ctx.deps.n8nCli, { greenMain, blueMain, blueUrl: colourUrl(ctx, input(ctx).toColour) }, atCopy, baseline, asImported ? { asImported } : {});
+  if (restartBlueMain) await restartBlue(ctx, blueMain);
+  return { baseline, carried: { ...carried, ...(restartBlueMain ? { restartedBlueMain: true } : {}), seconds: (Date.now() - started) / 1000 } };
+}
+
+/** Blue's main restarted (a deleted workflow stays registered in a running main until then). */
+async function restartBlue(ctx: Ctx, blueMain: string): Promise<void> {
+  const ports = ctx.deps.ports();
+  await ports.stopContainer(blueMain, stopTimeoutOf(ctx, blueMain));
+  await ports.startContainer(blueMain);
+  await ports.waitHealthy(blueMain);
+}
+
 /**
  * Under the hold, green is brought to rest and blue up to date with it:
- *   1. the workflows and credentials green changed, added or deleted since the copy, carried to blue with n8n's CLI
- *      (green's main must run for its export: a re-run after a kill under the hold starts green again);
+ *   1. the workflows and credentials green changed, added or deleted since the copy (or since the pre-sync, whose
+ *      baseline is passed), carried to blue with n8n's CLI (green's main must run for its export: a re-run after a
+ *      kill under the hold starts green again);
  *   2. green's main stops (no new triggers), its queue drains (bounded), its workers stop, each within its stop timeout;
  *   3. the executions green wrote since the copy, copied into blue's database with their ids.
  * A re-copy would re-run blue's migrations under the hold (tens of seconds of 503); this carries only what changed.
  */
-async function catchUpUnderHold(ctx: Ctx): Promise<Record<string, unknown>> {
+async function catchUpUnderHold(ctx: Ctx, preSynced?: N8nItemHashes): Promise<Record<string, unknown>> {
   const started = Date.now();
   const { fromColour, toColour, greenContainers } = input(ctx);
   const ports = ctx.deps.ports();
@@ -216,7 +259,7 @@ async function catchUpUnderHold(ctx: Ctx): Promise<Record<string, unknown>> {
   let items = NO_ITEM_CHANGES;
   const changed = digestDifferences(ctx.state.greenDigest as N8nDigest, await n8nDigest(greenUrl));
   if (changed.length > 0) {
-    const atCopy = ctx.state.greenItems as N8nItemHashes | undefined;
+    const atCopy = preSynced ?? (ctx.state.greenItems as N8nItemHashes | undefined);
     // An upgrade journaled before the catch-up existed (no per-item hashes at its copy) fails as it always did.
     if (!atCopy || !ctx.deps.n8nCli) throw new OperationError('upgrade.green-changed', `green changed after the copy (${changed.join('; ')}) and this upgrade cannot carry the changes; blue is discarded and the upgrade must run again`);
     const current = await n8nItemHashes(greenUrl);
@@ -229,12 +272,7 @@ async function catchUpUnderHold(ctx: Ctx): Promise<Record<string, unknown>> {
       // A quiet blue takes a changed self-firing workflow in inactive (green's main still runs): activated after the route moves.
       const asImported = quietOf(ctx.state) ? carriedQuietly : undefined;
       items = await carryItems(ctx.deps.n8nCli, { greenMain, blueMain, blueUrl }, atCopy, current, asImported ? { asImported } : {});
-      if (items.restartBlueMain) {
-        // A deleted workflow stays registered in blue's running main until it restarts.
-        await ports.stopContainer(blueMain, stopTimeoutOf(ctx, blueMain));
-        await ports.startContainer(blueMain);
-        await ports.waitHealthy(blueMain);
-      }
+      if (items.restartBlueMain) await restartBlue(ctx, blueMain);
     }
   }
   ctx.progress({ phase: 'drain' });
@@ -391,7 +429,6 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         const { fromColour, toColour, greenContainers } = input(ctx);
         const ports = ctx.deps.ports();
         const blueRoute = stackOf(ctx, toColour).route;
-        const held = Date.now();
         // A re-run after a crash that came after the switch (kill -9 before the step was journaled): the route file
         // already holds blue's route, written only after the catch-up below finished under the hold. Blue serves
         // since then; holding again would interrupt it, and the swap time would be journaled late (the watch and
@@ -404,9 +441,12 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
           if (switchedAt) return { swappedAt: switchedAt.toISOString(), swapResumed: true, ...blueActivation };
           return { swappedAt: ctx.state.swappedAt as string, ...blueActivation };
         }
-        // Hold new work first: nothing reaches green (webhooks, editor, API) from here to the switch; clients get 503 with a short Retry-After.
+        // Green serves while its changes since the copy are carried to blue; then the hold carries only the rest.
+        const synced = await preSync(ctx);
+        // Hold new work: nothing reaches green (webhooks, editor, API) from here to the switch; clients get 503 with a short Retry-After.
+        const held = Date.now();
         await ports.writeRoute(ctx.deps.heldRoute(ctx.operation.tenant));
-        const catchUp = await catchUpUnderHold(ctx);
+        const catchUp = await catchUpUnderHold(ctx, synced?.baseline);
         // One rename of the route file: Traefik serves the held page, then blue, never green and blue both.
         await ports.writeRoute(blueRoute);
         const holdSeconds = (Date.now() - held) / 1000;
@@ -414,7 +454,7 @@ export const upgradeKind: OperationKind<UpgradeDeps> = {
         // Outside the hold: blue serves. Green's main stopped under it, so from then to this activation no schedule
         // fires on either colour (a missed tick, not a double one).
         const blueActivation = quietOf(ctx.state) ? { blueActivation: await activateQuietBlue(ctx) } : {};
-        return { swappedAt, holdSeconds, ...catchUp, ...blueActivation };
+        return { swappedAt, holdSeconds, ...(synced ? { preSync: synced.carried } : {}), ...catchUp, ...blueActivation };
       },
       async undo(ctx) {
         // A quiet blue may have had workflows activated after the route moved: the route holds and blue's main (where

@@ -29,6 +29,20 @@ export function describeCatchUp(catchUp: CatchUpView, drain: { seconds: number; 
   return `${n(catchUp.workflows, 'workflow')}, ${n(catchUp.credentials, 'credential')}, ${catchUp.deleted} deleted, ${executions} in ${catchUp.seconds.toFixed(1)} s${restarted}${drained}`;
 }
 
+export interface PreSyncView {
+  workflows: number;
+  credentials: number;
+  deleted: number;
+  restartedBlueMain?: boolean;
+  seconds: number;
+}
+
+/** One line for the swap's pre-sync: `1 workflow, 0 credentials, 0 deleted in 38.2 s`. Pure. */
+export function describePreSync(preSync: PreSyncView): string {
+  const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  return `${n(preSync.workflows, 'workflow')}, ${n(preSync.credentials, 'credential')}, ${preSync.deleted} deleted in ${preSync.seconds.toFixed(1)} s${preSync.restartedBlueMain ? '; blue\'s main restarted' : ''}`;
+}
+
 export interface BlueActivationView {
   activated: string[];
   seconds: number;
@@ -57,6 +71,8 @@ export function upgradeView(op: Operation) {
     error: op.error,
     backupId: typeof op.state.backupId === 'string' ? op.state.backupId : null,
     holdSeconds: typeof op.state.holdSeconds === 'number' ? op.state.holdSeconds : null,
+    /** What the swap carried from green to blue before the hold, while green served (null when nothing had changed since the copy). */
+    preSync: isRecord(op.state.preSync) ? (op.state.preSync as unknown as PreSyncView) : null,
     /** What the swap carried from green to blue under the hold (null before the swap, or for an upgrade swapped without it). */
     catchUp: isRecord(op.state.catchUp) ? (op.state.catchUp as unknown as CatchUpView) : null,
     drain: isRecord(op.state.drain) ? (op.state.drain as unknown as { seconds: number; unfinished: number }) : null,

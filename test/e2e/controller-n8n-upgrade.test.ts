@@ -259,7 +259,7 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     // Outside the hold, once the route moved: the schedule activated on blue with one import, the webhook one left as it was.
     const activation = current.state.blueActivation as { activated: string[]; alreadyActive: string[]; importSeconds: number; seconds: number };
     const swappedAtMs = Date.parse(String(current.state.swappedAt));
-    console.info(`[controller-n8n-upgrade] hold ${Number(current.state.holdSeconds).toFixed(2)} s (catch-up ${JSON.stringify(current.state.catchUp)}); blue's activation after the route moved: ${JSON.stringify(activation)}; green ran the schedule ${greenTicksBeforeSwap} times between the copy and the swap`);
+    console.info(`[controller-n8n-upgrade] hold ${Number(current.state.holdSeconds).toFixed(2)} s (pre-sync before it ${JSON.stringify(current.state.preSync)}; catch-up ${JSON.stringify(current.state.catchUp)}); blue's activation after the route moved: ${JSON.stringify(activation)}; green ran the schedule ${greenTicksBeforeSwap} times between the copy and the swap`);
     expect(activation).toMatchObject({ method: 'import:workflow --activeState=fromJson', activated: [tick.id], alreadyActive: [workload.workflow.id] });
     // The webhook-only workflow answered on blue right after the route moved, while the activation still ran: no registration waited for.
     const duringActivation = results.filter((r) => r.readAtMs !== null && r.readAtMs > swappedAtMs && r.readAtMs < holdTo && r.target?.startsWith(`http://${blueMain}:5678`) === true);
@@ -319,7 +319,9 @@ describe('upgrading a tenant from n8n 1.x to 2.x under rp9', () => {
     expect(await v2.getWorkflow(afterConnection, draft.id)).toEqual({ id: draft.id, name: editedName, active: false });
     const draftOnBlue = await n8nCall(afterConnection, { operation: 'get-workflow', method: 'GET', path: `/api/v1/workflows/${draft.id}`, auth: 'api-key' });
     expect((draftOnBlue.json as { nodes: { name: string }[] }).nodes.map((n) => n.name)).toEqual(['Start edited']);
-    expect(current.state.catchUp).toMatchObject({ workflows: 1, credentials: 0, deleted: 0 });
+    // Carried before the hold, while green still served (the pre-sync); under the hold nothing more had changed.
+    expect(current.state.preSync).toMatchObject({ workflows: 1, credentials: 0, deleted: 0 });
+    expect(current.state.catchUp).toMatchObject({ workflows: 0, credentials: 0, deleted: 0 });
     // The executions green made after the copy (the steady load) are on blue with the same ids and outcomes.
     console.info(`[controller-n8n-upgrade] catch-up: ${JSON.stringify(current.state.catchUp)}; drain: ${JSON.stringify(current.state.drain)}; green's executions after the copy (id > ${afterCopy?.mark}): ${afterCopy?.onGreen.length}`);
     expect(afterCopy!.onGreen.length).toBeGreaterThan(0);

@@ -41,6 +41,17 @@ export const UPGRADE = {
     error: NULLABLE('string'),
     backupId: NULLABLE('string'),
     holdSeconds: NULLABLE('number'),
+    preSync: {
+      type: ['object', 'null'],
+      description: 'What the swap carried from green to blue before the hold, while green served; null when nothing had changed since the copy',
+      properties: {
+        workflows: { type: 'integer' },
+        credentials: { type: 'integer' },
+        deleted: { type: 'integer' },
+        restartedBlueMain: { type: 'boolean' },
+        seconds: { type: 'number' },
+      },
+    },
     catchUp: {
       type: ['object', 'null'],
       description: 'What the swap carried from green to blue under the hold',
