@@ -185,6 +185,16 @@ function stopTimeoutOf(ctx: Ctx, name: string): number {
   return compiled?.stopTimeoutSeconds ?? n8nStopTimeoutSeconds(compiled?.env ?? {});
 }
 
+/**
+ * How long green's main gets to stop under the hold before it is killed. Nothing new reaches it then (the route
+ * holds), and in queue mode its production executions run on the workers, which the drain then waits for. n8n's
+ * own graceful shutdown would wait for the executions its triggers enqueued: measured 32.3 s of a 34 s hold on
+ * 1.123.81 with a schedule every 5 s (its whole N8N_GRACEFUL_SHUTDOWN_TIMEOUT), against 2 s for an idle main. What
+ * a kill cuts: a webhook response still in flight after these seconds, and a manual execution run from the editor
+ * on main (left `running`, copied to blue so).
+ */
+export const HOLD_MAIN_STOP_SECONDS = 10;
+
 /** Seconds the swap waits for green's queued and running executions to end once green's main is stopped. */
 const DRAIN_SECONDS = 60;
 
@@ -275,18 +285,29 @@ async function catchUpUnderHold(ctx: Ctx, preSynced?: N8nItemHashes): Promise<Re
       if (items.restartBlueMain) await restartBlue(ctx, blueMain);
     }
   }
+  // Seconds of each part of the hold, journaled: where a long hold went.
+  const phases: Record<string, number> = { items: (Date.now() - started) / 1000 };
+  const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+    const from = Date.now();
+    try {
+      return await work();
+    } finally {
+      phases[phase] = (Date.now() - from) / 1000;
+    }
+  };
   ctx.progress({ phase: 'drain' });
   const [greenMain, ...greenWorkers] = greenContainers;
-  if (greenMain) await ports.stopContainer(greenMain, stopTimeoutOf(ctx, greenMain));
+  if (greenMain) await timed('stopMain', () => ports.stopContainer(greenMain, Math.min(HOLD_MAIN_STOP_SECONDS, stopTimeoutOf(ctx, greenMain))));
   const drain = await drainGreen(ctx);
-  for (const name of greenWorkers) await ports.stopContainer(name, stopTimeoutOf(ctx, name));
+  // The workers side by side: each waits for its own jobs (none left after the drain, unless it was cut short).
+  await timed('stopWorkers', () => Promise.all(greenWorkers.map((name) => ports.stopContainer(name, stopTimeoutOf(ctx, name)))));
   ctx.progress({ phase: 'catch-up executions' });
   const mark = ctx.state.greenMark;
-  const executions = typeof mark === 'number' ? await copyExecutionsSince(greenUrl, blueUrl, mark) : undefined;
+  const executions = typeof mark === 'number' ? await timed('executions', () => copyExecutionsSince(greenUrl, blueUrl, mark)) : undefined;
   const { restartBlueMain, ...carried } = items;
   return {
     drain,
-    catchUp: { ...carried, ...(restartBlueMain ? { restartedBlueMain: true } : {}), executions: executions?.executions ?? null, replacedExecutions: executions?.replaced ?? null, skippedExecutions: executions?.skipped ?? null, seconds: (Date.now() - started) / 1000 },
+    catchUp: { ...carried, ...(restartBlueMain ? { restartedBlueMain: true } : {}), executions: executions?.executions ?? null, replacedExecutions: executions?.replaced ?? null, skippedExecutions: executions?.skipped ?? null, seconds: (Date.now() - started) / 1000, phases },
   };
 }
 
