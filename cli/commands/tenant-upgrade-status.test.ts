@@ -17,7 +17,7 @@ describe('rp9 tenant upgrade-status', () => {
       await store.operations.advance(op.id, { backupId: 'acme-pre-upgrade-1' });
       await store.operations.advance(op.id, { quiet: { mode: 'quiet', active: ['w1', 'w2', 'w3'], quiet: ['w2', 'w3'] } });
       for (let i = 0; i < 2; i++) await store.operations.advance(op.id);
-      await store.operations.advance(op.id, { blueActivation: { activated: ['w2', 'w3'], alreadyActive: ['w1'], seconds: 4.08 }, swappedAt: '2026-12-06T22:05:00.000Z', holdSeconds: 1.25, preSync: { workflows: 2, credentials: 1, deleted: 0, seconds: 38.2 }, drain: { seconds: 0.8, unfinished: 0 }, catchUp: { workflows: 1, credentials: 0, deleted: 0, executions: 31, replacedExecutions: 0, skippedExecutions: 0, seconds: 1.1 } });
+      await store.operations.advance(op.id, { blueActivation: { activated: ['w2', 'w3'], alreadyActive: ['w1'], seconds: 4.08 }, swappedAt: '2026-12-06T22:05:00.000Z', holdSeconds: 1.25, preSync: { workflows: 2, credentials: 1, deleted: 0, seconds: 38.2 }, drain: { seconds: 0.8, unfinished: 0 }, catchUp: { workflows: 1, credentials: 0, deleted: 0, executions: 31, replacedExecutions: 0, skippedExecutions: 0, alreadyOnBlueExecutions: 2, seconds: 1.1 } });
     } finally {
       await store.close();
     }
@@ -35,7 +35,7 @@ describe('rp9 tenant upgrade-status', () => {
     expect(text.out()).toContain('Pre-upgrade backup: acme-pre-upgrade-1');
     expect(text.out()).toContain('new work held 1.3 s');
     expect(text.out()).toContain('Carried from green before the hold: 2 workflows, 1 credential, 0 deleted in 38.2 s\n');
-    expect(text.out()).toContain('Caught up from green under the hold: 1 workflow, 0 credentials, 0 deleted, 31 executions in 1.1 s; drain 0.8 s');
+    expect(text.out()).toContain('Caught up from green under the hold: 1 workflow, 0 credentials, 0 deleted, 31 executions (2 already on blue) in 1.1 s; drain 0.8 s');
     expect(text.out()).toContain('Quiet blue: 2 of 3 active workflows kept quiet on blue until the swap (they fire by themselves); 2 activated in 4.1 s after the route moved');
     expect(JSON.parse(json.out()).upgrade).toMatchObject({ quiet: { quiet: ['w2', 'w3'] }, blueActivation: { activated: ['w2', 'w3'] } });
     expect(JSON.parse(json.out()).upgrade).toMatchObject({ from: '1.123.81', to: '2.41.1', liveColour: 'blue', step: 'watch', holdSeconds: 1.25, backupId: 'acme-pre-upgrade-1', preSync: { workflows: 2, credentials: 1 }, catchUp: { workflows: 1, executions: 31 }, drain: { unfinished: 0 } });

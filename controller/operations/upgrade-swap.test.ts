@@ -130,7 +130,7 @@ function harnessWithCli(tenant: string, greenUrl: string, blueUrl: string, after
 }
 
 describe('upgrade swap', () => {
-  it('holds new work, stops green (main within the hold\'s 10 s bound, then workers within a stop timeout above n8n\'s graceful shutdown), copies the executions green wrote since the copy into blue with their ids, then moves the route to blue', async () => {
+  it('holds new work, stops green (main within the hold\'s 5 s bound, then workers within a stop timeout above n8n\'s graceful shutdown), copies the executions green wrote since the copy into blue with their ids, then moves the route to blue', async () => {
     const { tenant, url } = await greenDatabase();
     await runSql(url, executionsSql(1, 3));
     // The copy: marks first, then blue made of green's rows so far (n8n 2.x's schema after its migrations).
@@ -145,7 +145,7 @@ describe('upgrade swap', () => {
 
     expect(h.ports.calls).toEqual([
       'writeRoute suspended',
-      `rp9-${tenant}-main: stopContainer 10s`,
+      `rp9-${tenant}-main: stopContainer 5s`,
       `rp9-${tenant}-worker-1: stopContainer 45s`,
       `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`,
     ]);
@@ -185,7 +185,7 @@ describe('upgrade swap', () => {
       `import credentials rp9-${tenant}-blue-main c1`,
       `import workflows rp9-${tenant}-blue-main w2,w4 fromJson`,
       'writeRoute suspended',
-      `rp9-${tenant}-main: stopContainer 10s`,
+      `rp9-${tenant}-main: stopContainer 5s`,
       `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`,
     ]);
     expect(result).toMatchObject({ preSync: { workflows: 2, credentials: 1, deleted: 1, seconds: expect.any(Number) }, catchUp: { workflows: 0, credentials: 0, deleted: 0, executions: 0 } });
@@ -211,7 +211,7 @@ describe('upgrade swap', () => {
       `rp9-${tenant}-blue-main: startContainer`,
       `rp9-${tenant}-blue-main: waitHealthy`,
       'writeRoute suspended',
-      `rp9-${tenant}-main: stopContainer 10s`,
+      `rp9-${tenant}-main: stopContainer 5s`,
       `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`,
     ]);
     expect(result).toMatchObject({ preSync: { workflows: 0, credentials: 0, deleted: 1, restartedBlueMain: true }, catchUp: { workflows: 0, credentials: 0, deleted: 0 } });
@@ -242,7 +242,7 @@ describe('upgrade swap', () => {
       'writeRoute suspended',
       `export workflows rp9-${tenant}-main`,
       `import workflows rp9-${tenant}-blue-main w1 fromJson`,
-      `rp9-${tenant}-main: stopContainer 10s`,
+      `rp9-${tenant}-main: stopContainer 5s`,
       `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`,
     ]);
     expect(result).toMatchObject({ preSync: { workflows: 1 }, catchUp: { workflows: 1 } });
@@ -310,7 +310,7 @@ describe('upgrade swap', () => {
 
     const result = await swap.run(h.ctx(state));
 
-    expect(h.ports.calls).toEqual(['writeRoute suspended', `rp9-${tenant}-main: stopContainer 10s`, `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`]);
+    expect(h.ports.calls).toEqual(['writeRoute suspended', `rp9-${tenant}-main: stopContainer 5s`, `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`]);
     expect(result).toMatchObject({ swappedAt: '2026-12-06T10:10:00.000Z', holdSeconds: expect.any(Number) });
   });
 

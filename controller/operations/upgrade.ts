@@ -189,11 +189,12 @@ function stopTimeoutOf(ctx: Ctx, name: string): number {
  * How long green's main gets to stop under the hold before it is killed. Nothing new reaches it then (the route
  * holds), and in queue mode its production executions run on the workers, which the drain then waits for. n8n's
  * own graceful shutdown would wait for the executions its triggers enqueued: measured 32.3 s of a 34 s hold on
- * 1.123.81 with a schedule every 5 s (its whole N8N_GRACEFUL_SHUTDOWN_TIMEOUT), against 2 s for an idle main. What
- * a kill cuts: a webhook response still in flight after these seconds, and a manual execution run from the editor
- * on main (left `running`, copied to blue so).
+ * 1.123.81 with a schedule every 5 s (its whole N8N_GRACEFUL_SHUTDOWN_TIMEOUT; it had not exited 10 s in either),
+ * against 2 s for an idle main. What a kill cuts: a webhook response still in flight after these seconds (requests
+ * reached green before the hold, and a queue execution takes well under a second), and a manual execution run from
+ * the editor on main (left `running`, copied to blue so).
  */
-export const HOLD_MAIN_STOP_SECONDS = 10;
+export const HOLD_MAIN_STOP_SECONDS = 5;
 
 /** Seconds the swap waits for green's queued and running executions to end once green's main is stopped. */
 const DRAIN_SECONDS = 60;
@@ -307,7 +308,7 @@ async function catchUpUnderHold(ctx: Ctx, preSynced?: N8nItemHashes): Promise<Re
   const { restartBlueMain, ...carried } = items;
   return {
     drain,
-    catchUp: { ...carried, ...(restartBlueMain ? { restartedBlueMain: true } : {}), executions: executions?.executions ?? null, replacedExecutions: executions?.replaced ?? null, skippedExecutions: executions?.skipped ?? null, seconds: (Date.now() - started) / 1000, phases },
+    catchUp: { ...carried, ...(restartBlueMain ? { restartedBlueMain: true } : {}), executions: executions?.executions ?? null, replacedExecutions: executions?.replaced ?? null, skippedExecutions: executions?.skipped ?? null, alreadyOnBlueExecutions: executions?.alreadyOnBlue ?? null, seconds: (Date.now() - started) / 1000, phases },
   };
 }
 

@@ -2,7 +2,7 @@
 // execution columns are copied between n8n 1.x's schema and 2.x's, batches.
 import { describe, expect, it } from 'vitest';
 import { OperationError } from '../operations/kind.js';
-import { batches, copyColumns, executionsToReplace, itemChanges, type ColumnInfo, type ExecutionStamp, type ItemHashes } from './catch-up-plan.js';
+import { batches, blueCopies, copyColumns, executionsToReplace, itemChanges, type ColumnInfo, type ExecutionStamp, type ItemHashes } from './catch-up-plan.js';
 
 describe('itemChanges', () => {
   it.each<{ name: string; atCopy: ItemHashes; now: ItemHashes; changed: string[]; deleted: string[] }>([
@@ -33,6 +33,12 @@ describe('executionsToReplace', () => {
     { name: 'several, in id order', blue: [stamp(5, 'new'), stamp(2, 'running'), stamp(4, 'success')], green: [stamp(2, 'success'), stamp(4, 'success'), stamp(5, 'error')], replace: [2, 5] },
   ])('$name', ({ blue, green, replace }) => {
     expect(executionsToReplace(blue, green)).toEqual(replace);
+  });
+
+  it('blueCopies also names the copies already equal to green\'s (not replaced, not copied, not skipped), in id order', () => {
+    const blue = [stamp(4, 'success'), stamp(2, 'running'), stamp(3, 'success'), stamp(8, 'success', { createdAt: '9000' })];
+    const green = [stamp(2, 'success'), stamp(3, 'success'), stamp(4, 'success'), stamp(8, 'success')];
+    expect(blueCopies(blue, green)).toEqual({ replace: [2], unchanged: [3, 4] });
   });
 });
 

@@ -63,16 +63,26 @@ export interface ExecutionStamp {
  * id order.
  */
 export function executionsToReplace(blue: readonly ExecutionStamp[], green: readonly ExecutionStamp[]): number[] {
+  return blueCopies(blue, green).replace;
+}
+
+/**
+ * Blue's copies of green's executions (same id, workflow, mode and creation time), in id order: those to replace
+ * (executionsToReplace) and those already equal to green's (a finished execution the dump carried above the mark,
+ * or a re-run after a kill -9): nothing to copy, and not skipped either.
+ */
+export function blueCopies(blue: readonly ExecutionStamp[], green: readonly ExecutionStamp[]): { replace: number[]; unchanged: number[] } {
   const greenById = new Map(green.map((g) => [g.id, g]));
   const stale = new Set<string>(UNFINISHED_STATUSES);
-  return blue
-    .filter((b) => {
-      const g = greenById.get(b.id);
-      if (!g || g.workflowId !== b.workflowId || g.mode !== b.mode || g.createdAt !== b.createdAt) return false;
-      return stale.has(b.status) || g.status !== b.status || g.stoppedAt !== b.stoppedAt;
-    })
-    .map((b) => b.id)
-    .sort((x, y) => x - y);
+  const replace: number[] = [];
+  const unchanged: number[] = [];
+  for (const b of [...blue].sort((x, y) => x.id - y.id)) {
+    const g = greenById.get(b.id);
+    if (!g || g.workflowId !== b.workflowId || g.mode !== b.mode || g.createdAt !== b.createdAt) continue;
+    if (stale.has(b.status) || g.status !== b.status || g.stoppedAt !== b.stoppedAt) replace.push(b.id);
+    else unchanged.push(b.id);
+  }
+  return { replace, unchanged };
 }
 
 export interface ColumnInfo {

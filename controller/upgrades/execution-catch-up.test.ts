@@ -34,7 +34,7 @@ describe('copyExecutionsSince', () => {
 
     const first = await copyExecutionsSince(green, blue, 3);
 
-    expect(first).toEqual({ executions: 4, replaced: 0, skipped: 0 });
+    expect(first).toEqual({ executions: 4, replaced: 0, skipped: 0, alreadyOnBlue: 0 });
     expect(await rows(blue, ENTITY)).toEqual([1, 2, 3, 4, 5, 6, 7].map((id) => ({ id, status: 'success', finished: true, mode: 'webhook', workflowId: 'w1', storedAt: 'db', size: 0 })));
     expect(await rows(blue, DATA)).toEqual(await rows(green, DATA));
     expect(await rows(blue, METADATA)).toEqual(await rows(green, METADATA));
@@ -43,7 +43,7 @@ describe('copyExecutionsSince', () => {
     // kill -9 after the commit, before the journal: the re-run copies nothing new and changes nothing.
     const before = [await rows(blue, ENTITY), await rows(blue, DATA), await rows(blue, METADATA)];
     const again = await copyExecutionsSince(green, blue, 3);
-    expect(again).toEqual({ executions: 0, replaced: 0, skipped: 4 });
+    expect(again).toEqual({ executions: 0, replaced: 0, skipped: 0, alreadyOnBlue: 4 });
     expect([await rows(blue, ENTITY), await rows(blue, DATA), await rows(blue, METADATA)]).toEqual(before);
   });
 
@@ -55,7 +55,7 @@ describe('copyExecutionsSince', () => {
 
     const result = await copyExecutionsSince(green, blue, 3);
 
-    expect(result).toEqual({ executions: 2, replaced: 2, skipped: 0 });
+    expect(result).toEqual({ executions: 2, replaced: 2, skipped: 0, alreadyOnBlue: 0 });
     expect(await rows(blue, 'select id, status from execution_entity order by id')).toEqual([{ id: 1, status: 'success' }, { id: 2, status: 'success' }, { id: 3, status: 'waiting' }]);
     expect(await rows(blue, 'select data from execution_data where "executionId" = 2')).toEqual([{ data: '[{"run":"finished on green"}]' }]);
     expect(await rows(blue, METADATA)).toEqual(await rows(green, METADATA));
@@ -69,12 +69,20 @@ describe('copyExecutionsSince', () => {
 
     const result = await copyExecutionsSince(green, blue, 2);
 
-    expect(result).toEqual({ executions: 2, replaced: 1, skipped: 0 });
+    expect(result).toEqual({ executions: 2, replaced: 1, skipped: 0, alreadyOnBlue: 0 });
     const outcome = 'select id, status, finished, "stoppedAt"::text as stopped from execution_entity order by id';
     expect(await rows(blue, outcome)).toEqual(await rows(green, outcome));
     expect(await rows(blue, DATA)).toEqual(await rows(green, DATA));
     // A re-run (kill -9 before the journal) replaces nothing more.
-    expect(await copyExecutionsSince(green, blue, 2)).toEqual({ executions: 0, replaced: 0, skipped: 2 });
+    expect(await copyExecutionsSince(green, blue, 2)).toEqual({ executions: 0, replaced: 0, skipped: 0, alreadyOnBlue: 2 });
+  });
+
+  it('counts a finished execution the dump carried above the mark as already on blue, not skipped, and copies nothing of it', async () => {
+    // The mark is read before the dump: executions 3 and 4 finished between the two, so the dump carried them as green has them.
+    const { green, blue } = await colours(4, 5);
+
+    expect(await copyExecutionsSince(green, blue, 2)).toEqual({ executions: 1, replaced: 0, skipped: 0, alreadyOnBlue: 2 });
+    expect(await rows(blue, ENTITY)).toHaveLength(5);
   });
 
   it('never overwrites a row blue made itself, and skips an execution whose workflow blue does not hold (with its data and metadata)', async () => {
@@ -88,7 +96,7 @@ describe('copyExecutionsSince', () => {
 
     const result = await copyExecutionsSince(green, blue, 1);
 
-    expect(result).toEqual({ executions: 0, replaced: 0, skipped: 2 });
+    expect(result).toEqual({ executions: 0, replaced: 0, skipped: 2, alreadyOnBlue: 0 });
     expect(await rows(blue, 'select id, mode from execution_entity order by id')).toEqual([{ id: 1, mode: 'webhook' }, { id: 2, mode: 'trigger' }]);
     expect(await rows(blue, 'select "executionId" from execution_data order by 1')).toEqual([{ executionId: 1 }]);
     expect(await rows(blue, 'select "executionId" from execution_metadata order by 1')).toEqual([{ executionId: 1 }]);

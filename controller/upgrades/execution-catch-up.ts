@@ -15,7 +15,7 @@
 // sequences set past the copied ids, so a re-run after a kill -9 starts over
 // from the same place and ends the same.
 import pg from 'pg';
-import { batches, copyColumns, executionsToReplace, STALE_ON_BLUE_STATUSES, type ColumnInfo, type ExecutionStamp } from './catch-up-plan.js';
+import { batches, blueCopies, copyColumns, STALE_ON_BLUE_STATUSES, type ColumnInfo, type ExecutionStamp } from './catch-up-plan.js';
 
 export const EXECUTION_TABLES = ['execution_entity', 'execution_data', 'execution_metadata'] as const;
 type ExecutionTable = (typeof EXECUTION_TABLES)[number];
@@ -30,6 +30,8 @@ export interface ExecutionCatchUp {
   replaced: number;
   /** Executions selected on green but not inserted: an id blue already used, or a workflow blue does not hold. */
   skipped: number;
+  /** Green's executions above the mark that blue already holds as green has them (the dump carried them finished; or a re-run). */
+  alreadyOnBlue: number;
 }
 
 function ident(name: string): string {
@@ -78,8 +80,10 @@ export async function copyExecutionsSince(greenUrl: string, blueUrl: string, mar
       // was read, or blue's own), and those at or below it in a status that is not green's final word.
       const onBlue = await stampsOf(blue, 'id > $1 or status = any($2::text[])', [mark, [...STALE_ON_BLUE_STATUSES]]);
       const onGreen = await stampsOf(green, 'id > $1 or id = any($2::int[])', [mark, onBlue.map((s) => s.id)]);
-      const replaceable = executionsToReplace(onBlue, onGreen);
-      const ids = onGreen.filter((g) => g.id > mark || replaceable.includes(g.id)).map((g) => g.id);
+      const { replace: replaceable, unchanged } = blueCopies(onBlue, onGreen);
+      const equal = new Set(unchanged);
+      const stale = new Set(replaceable);
+      const ids = onGreen.filter((g) => (g.id > mark && !equal.has(g.id)) || stale.has(g.id)).map((g) => g.id);
       let inserted = 0;
       await blue.query('begin');
       try {
@@ -114,7 +118,7 @@ export async function copyExecutionsSince(greenUrl: string, blueUrl: string, mar
         await blue.query('rollback').catch(() => undefined);
         throw error;
       }
-      return { executions: inserted, replaced: replaceable.length, skipped: ids.length - inserted };
+      return { executions: inserted, replaced: replaceable.length, skipped: ids.length - inserted, alreadyOnBlue: unchanged.filter((id) => id > mark).length };
     } finally {
       await blue.end().catch(() => undefined);
     }

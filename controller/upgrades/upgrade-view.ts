@@ -12,6 +12,7 @@ export interface CatchUpView {
   executions: number | null;
   replacedExecutions?: number | null;
   skippedExecutions?: number | null;
+  alreadyOnBlueExecutions?: number | null;
   restartedBlueMain?: boolean;
   seconds: number;
 }
@@ -23,7 +24,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** One line for the swap's catch-up: `2 workflows, 1 credential, 0 deleted, 31 executions (1 skipped) in 4.2 s; drain 1.3 s`. Pure. */
 export function describeCatchUp(catchUp: CatchUpView, drain: { seconds: number; unfinished: number } | null): string {
   const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-  const executions = catchUp.executions === null ? 'executions not copied (no mark at the copy)' : `${n(catchUp.executions, 'execution')}${catchUp.skippedExecutions ? ` (${catchUp.skippedExecutions} skipped)` : ''}`;
+  const executions = catchUp.executions === null ? 'executions not copied (no mark at the copy)' : `${n(catchUp.executions, 'execution')}${catchUp.alreadyOnBlueExecutions ? ` (${catchUp.alreadyOnBlueExecutions} already on blue)` : ''}${catchUp.skippedExecutions ? ` (${catchUp.skippedExecutions} skipped)` : ''}`;
   const restarted = catchUp.restartedBlueMain ? '; blue\'s main restarted' : '';
   const drained = drain ? `; drain ${drain.seconds.toFixed(1)} s${drain.unfinished > 0 ? `, ${drain.unfinished} still unfinished` : ''}` : '';
   return `${n(catchUp.workflows, 'workflow')}, ${n(catchUp.credentials, 'credential')}, ${catchUp.deleted} deleted, ${executions} in ${catchUp.seconds.toFixed(1)} s${restarted}${drained}`;
