@@ -245,7 +245,7 @@ describe('the swap with a quiet blue', () => {
     expect(await rows(blueUrl, 'select "staticData"::text as s from workflow_entity where id = \'w3\'')).toEqual([{ s: '{"node:Poll":{"lastId":42}}' }]);
   });
 
-  it('activates what green had active at its stop: a quieted one green deactivated stays off, a self-firing one green added goes in inactive under the hold and is activated after', async () => {
+  it('activates what green had active at its stop: a quieted one green deactivated stays off, a self-firing one green added goes in inactive before the hold (the pre-sync, green\'s main still running) and is activated after', async () => {
     const { tenant, greenUrl, blueUrl, state } = await quieted();
     await runSql(greenUrl, `update workflow_entity set active = false, "activeVersionId" = null where id = 'w3';
       insert into workflow_entity (id, name, active, nodes, "versionId", "activeVersionId") values ('w5', 'new tick', true, '${SCHEDULE}', 'v5', 'v5')`);
@@ -254,9 +254,9 @@ describe('the swap with a quiet blue', () => {
     const result = await swap.run(h.ctx(state));
 
     expect(h.ports.calls).toEqual([
-      'writeRoute suspended',
       `rp9-${tenant}-main: export workflows`,
       `rp9-${tenant}-blue-main: import workflows w3-,w5- fromJson`,
+      'writeRoute suspended',
       `rp9-${tenant}-main: stopContainer`,
       `rp9-${tenant}-worker-1: stopContainer`,
       `writeRoute dedicated http://rp9-${tenant}-blue-main:5678`,
