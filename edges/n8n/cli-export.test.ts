@@ -7,7 +7,7 @@ import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportedItems, exportExec, importExec } from './cli-export.js';
+import { exportedItems, exportExec, importExec, judgeImport } from './cli-export.js';
 
 let bin: string;
 let work: string;
@@ -21,9 +21,11 @@ case "$1" in
     [ -n "$FAKE_SLEEP" ] && sleep "$FAKE_SLEEP"
     if [ "$mode" = none ]; then echo "No credentials found with specified filters"; exit 0; fi
     if [ "$mode" = fail ]; then echo "Error exporting" >&2; exit 1; fi
+    if [ "$mode" = segv-early ]; then echo "Exporting..."; kill -SEGV $$; fi
     printf '[{"id":"c1","data":{"value":"secret"}}]' > "$out"
     echo "some warning on stdout"
     echo "Successfully exported 1 credential."
+    if [ "$mode" = segv ]; then kill -SEGV $$; fi
     ;;
   import:*)
     if [ "$mode" = fail ]; then echo "import failed" >&2; exit 2; fi
@@ -65,6 +67,13 @@ describe('export exec', () => {
     expect(await left()).toEqual([]);
   });
 
+  it('a CLI that said it exported and then died by a signal on its way out (139): its file is taken; one that died before: n8n.cli-failed', async () => {
+    expect(exportedItems(run(exportExec(argv(), file(), marker), { FAKE_MODE: 'segv' }), marker, 'export')).toEqual([{ id: 'c1', data: { value: 'secret' } }]);
+    expect(await left()).toEqual([]);
+    expect(() => exportedItems(run(exportExec(argv(), file(), marker), { FAKE_MODE: 'segv-early' }), marker, 'export')).toThrow(/exited 139: Exporting/);
+    expect(await left()).toEqual([]);
+  });
+
   it('a failing export: n8n.cli-failed with its output; no file left', async () => {
     expect(() => exportedItems(run(exportExec(argv(), file(), marker), { FAKE_MODE: 'fail' }), marker, 'export')).toThrow(/exited 1: .*Error exporting/s);
     expect(await left()).toEqual([]);
@@ -99,5 +108,26 @@ describe('import exec', () => {
     await writeFile(`${file()}.b64`, '%%% not base64 %%%');
     expect(run(importExec(['n8n', 'import:workflow', `--input=${file()}`], file())).exitCode).toBe(97);
     expect(await left()).toEqual([]);
+  });
+});
+
+describe('judgeImport', () => {
+  const what = 'import:workflow in rp9-acme-blue-main';
+  it.each([
+    ['exit 0', { exitCode: 0, stdout: 'Importing 1 workflows...\nSuccessfully imported 1 workflow.', stderr: '' }, 1, {}],
+    ['every item imported, then a segfault on the way out', { exitCode: 139, stdout: 'Importing 1 workflows...\nSuccessfully imported 1 workflow.\n', stderr: 'Postgres 15 is not supported.' }, 1, { after: 'the CLI then exited 139 on its way out' }],
+    ['credentials, plural', { exitCode: 134, stdout: 'Successfully imported 2 credentials.', stderr: '' }, 2, { after: 'the CLI then exited 134 on its way out' }],
+  ] as const)('%s: done', (_name, run, expected, verdict) => {
+    expect(judgeImport(run, what, expected)).toEqual(verdict);
+  });
+
+  it.each([
+    ['a segfault before the import said it was done', { exitCode: 139, stdout: 'Importing 1 workflows...', stderr: '' }, 1, /exited 139: Importing 1 workflows/],
+    ['a segfault after fewer items than sent', { exitCode: 139, stdout: 'Successfully imported 1 workflow.', stderr: '' }, 2, /exited 139/],
+    ['a plain failure, even with the success line (not a signal)', { exitCode: 1, stdout: 'Successfully imported 1 workflow.', stderr: 'then an error' }, 1, /exited 1: .*then an error/s],
+    ['an undecodable input file', { exitCode: 97, stdout: '', stderr: 'base64: invalid input' }, 1, /cannot decode its input file: base64: invalid input/],
+  ] as const)('%s: n8n.cli-failed', (_name, run, expected, message) => {
+    expect(() => judgeImport(run, what, expected)).toThrow(message);
+    expect(() => judgeImport(run, what, expected)).toThrow(expect.objectContaining({ code: 'n8n.cli-failed' }));
   });
 });
