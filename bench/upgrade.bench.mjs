@@ -211,7 +211,7 @@ try {
   const preSync = op.state.preSync;
   print(`  swap pre-sync (before the hold): ${preSync ? `${preSync.workflows} workflows, ${preSync.credentials} credentials, ${preSync.deleted} deleted in ${preSync.seconds.toFixed(1)} s` : 'nothing to carry'} (journal)`);
   const drain = op.state.drain;
-  print(`  swap catch-up: ${catchUp ? `${catchUp.workflows} workflows, ${catchUp.credentials} credentials, ${catchUp.deleted} deleted, ${catchUp.executions ?? '-'} executions (${catchUp.skippedExecutions ?? 0} skipped) in ${catchUp.seconds.toFixed(1)} s` : '-'}; drain ${drain ? `${drain.seconds.toFixed(1)} s, ${drain.unfinished} unfinished` : '-'} (journal)`);
+  print(`  swap catch-up: ${catchUp ? `${catchUp.workflows} workflows, ${catchUp.credentials} credentials, ${catchUp.deleted} deleted, ${catchUp.executions ?? '-'} executions (${catchUp.skippedExecutions ?? 0} skipped) in ${catchUp.seconds.toFixed(1)} s${catchUp.phases ? ` (${Object.entries(catchUp.phases).map(([k, v]) => `${k} ${Number(v).toFixed(1)}`).join(', ')})` : ''}` : '-'}; drain ${drain ? `${drain.seconds.toFixed(1)} s, ${drain.unfinished} unfinished` : '-'} (journal)`);
   print(`merge → operation started ${at(opStartedAt)}; → held (route on the 503 page) ${at(heldAt)}; → swapped (route on blue) ${at(swappedAt)}; no maintenance window; operations interval ${settings.operationsIntervalMs / 1000} s`);
   const results = (load?.results ?? []).sort((a, b) => a.at - b.at);
   const failed = results.filter((r) => r.status !== 200);
