@@ -3,8 +3,6 @@ import { drillDraw, dueBackups, dueDrills, expectedSince, latestDrillSlot, lates
 import { expiredBackups, retentionFor, type RetainedBackup } from './retention.js';
 
 const at = (iso: string) => new Date(iso);
-/** A verified backup from before every drill slot these tests use. */
-const OLD_BACKUP = at('2024-06-01T00:00:00Z');
 
 describe('latestSlot', () => {
   it.each([
@@ -30,6 +28,7 @@ describe('dueBackups', () => {
     ['nothing ever ran: one backup, the monthly first', {}, ['acme:monthly:2026-12-01T04:00:00.000Z']],
     ['a first monthly taken today also serves this week\'s and today\'s slots: nothing more', { lastSuccess: { monthly: at('2026-12-05T09:00:00Z') } }, []],
     ['a monthly from before today\'s daily slot does not serve it', { lastSuccess: { monthly: done.monthly, weekly: done.weekly } }, ['acme:daily:2026-12-05T02:00:00.000Z']],
+    ['a daily that succeeded before is served only by its own success (BackupMissed reads it): a weekly caught up today does not', { lastSuccess: { daily: at('2026-12-04T02:01:00Z'), weekly: at('2026-12-05T09:00:00Z'), monthly: done.monthly } }, ['acme:daily:2026-12-05T02:00:00.000Z']],
     ['a weekly serves the daily slot after it, not the monthly', { lastSuccess: { weekly: at('2026-12-05T09:00:00Z') } }, ['acme:monthly:2026-12-01T04:00:00.000Z']],
     ['a daily never serves a longer slot', { schedules: ['daily', 'weekly'], lastSuccess: { daily: at('2026-12-05T09:00:00Z') } }, ['acme:weekly:2026-11-29T03:00:00.000Z']],
     ['only a kind the tenant schedules serves: a leftover monthly of an old schedule does not', { schedules: ['daily'], lastSuccess: { monthly: at('2026-12-05T09:00:00Z') } }, ['acme:daily:2026-12-05T02:00:00.000Z']],
@@ -90,23 +89,13 @@ describe('quarterly drills', () => {
     expect(latestQuarterSlot(at(now)).toISOString()).toBe(at(slot).toISOString());
   });
 
-  it('a tenant whose first verified backup came after the slot waits for the next slot (then is drilled once)', () => {
-    const tenants = [
-      { tenant: 'new', firstVerifiedBackup: at('2026-12-05T09:00:00Z'), lastDrill: undefined },
-      { tenant: 'since-last-quarter', firstVerifiedBackup: at('2026-09-30T00:00:00Z'), lastDrill: undefined },
-      { tenant: 'at-the-slot', firstVerifiedBackup: at('2026-10-01T05:00:00Z'), lastDrill: undefined },
-    ];
-    expect(dueDrills(at('2026-12-05T10:00:00Z'), tenants)).toEqual(['since-last-quarter']);
-    expect(dueDrills(at('2027-01-01T05:00:00Z'), tenants)).toEqual(['new', 'since-last-quarter', 'at-the-slot']);
-  });
-
   it('drills tenants with a verified backup and no drill this quarter, once', () => {
     const now = at('2026-12-05T10:00:00Z');
     expect(dueDrills(now, [
-      { tenant: 'a', firstVerifiedBackup: OLD_BACKUP, lastDrill: undefined },
-      { tenant: 'b', firstVerifiedBackup: OLD_BACKUP, lastDrill: at('2026-10-02T00:00:00Z') },
-      { tenant: 'c', firstVerifiedBackup: OLD_BACKUP, lastDrill: at('2026-09-30T00:00:00Z') },
-      { tenant: 'd', firstVerifiedBackup: undefined, lastDrill: undefined },
+      { tenant: 'a', hasVerifiedBackup: true, lastDrill: undefined },
+      { tenant: 'b', hasVerifiedBackup: true, lastDrill: at('2026-10-02T00:00:00Z') },
+      { tenant: 'c', hasVerifiedBackup: true, lastDrill: at('2026-09-30T00:00:00Z') },
+      { tenant: 'd', hasVerifiedBackup: false, lastDrill: undefined },
     ])).toEqual(['a', 'c']);
   });
 });
@@ -125,20 +114,20 @@ describe('drill policy (spec.backups.drills)', () => {
 
   it('never: no slot, no drills', () => {
     expect(latestDrillSlot(at('2026-12-05T10:00:00Z'), 'never')).toBeUndefined();
-    expect(dueDrills(at('2026-12-05T10:00:00Z'), [{ tenant: 'a', firstVerifiedBackup: OLD_BACKUP, lastDrill: undefined }], { every: 'never', sample: 1 })).toEqual([]);
+    expect(dueDrills(at('2026-12-05T10:00:00Z'), [{ tenant: 'a', hasVerifiedBackup: true, lastDrill: undefined }], { every: 'never', sample: 1 })).toEqual([]);
   });
 
   it('monthly: a tenant drilled last month is due again this month', () => {
     const tenants = [
-      { tenant: 'a', firstVerifiedBackup: OLD_BACKUP, lastDrill: at('2026-11-15T00:00:00Z') },
-      { tenant: 'b', firstVerifiedBackup: OLD_BACKUP, lastDrill: at('2026-12-02T00:00:00Z') },
+      { tenant: 'a', hasVerifiedBackup: true, lastDrill: at('2026-11-15T00:00:00Z') },
+      { tenant: 'b', hasVerifiedBackup: true, lastDrill: at('2026-12-02T00:00:00Z') },
     ];
     expect(dueDrills(at('2026-12-05T10:00:00Z'), tenants, { every: 'monthly', sample: 1 })).toEqual(['a']);
     expect(dueDrills(at('2026-12-05T10:00:00Z'), tenants, { every: 'quarterly', sample: 1 })).toEqual([]);
   });
 
   it('sample: about that share of 1,000 tenants, the same ones all slot long, other ones the next slot', () => {
-    const tenants = Array.from({ length: 1000 }, (_, i) => ({ tenant: `t${i}`, firstVerifiedBackup: OLD_BACKUP, lastDrill: undefined }));
+    const tenants = Array.from({ length: 1000 }, (_, i) => ({ tenant: `t${i}`, hasVerifiedBackup: true, lastDrill: undefined }));
     const policy = { every: 'quarterly' as const, sample: 0.25 };
     const december = dueDrills(at('2026-12-05T10:00:00Z'), tenants, policy);
     expect(december.length).toBeGreaterThan(200);

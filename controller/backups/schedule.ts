@@ -66,11 +66,15 @@ export interface DueBackup {
 const SERVED_BY: Record<ScheduleKind, readonly ScheduleKind[]> = { daily: ['daily', 'weekly', 'monthly'], weekly: ['weekly', 'monthly'], monthly: ['monthly'] };
 
 /**
- * Due backups, at most one per tenant, the longest-period kind first. A
- * success of a longer-period kind since a shorter kind's latest slot serves
- * that slot too (a monthly taken at 10:00 is also that day's daily): a
- * tenant that never had a backup gets one, not a monthly, a weekly and a
- * daily on three passes in a row. The next slot of each kind is its own.
+ * Due backups, at most one per tenant, the longest-period kind first. For a
+ * kind that never succeeded yet, a success of a longer-period kind since its
+ * latest slot serves that slot (a new tenant's first monthly, taken at
+ * 10:00, is also that day's daily): a new tenant gets one backup, not a
+ * monthly, a weekly and a daily on three passes in a row. Once a kind has
+ * succeeded, only its own success serves its slot: the BackupMissed alert
+ * reads the daily's own last success, so a weekly standing in for a daily
+ * would let it fire for a day with a fresh backup in store. The next slot
+ * of each kind is its own.
  */
 export function dueBackups(now: Date, tenants: readonly TenantSchedule[], retryAfterMs: number): DueBackup[] {
   const due: DueBackup[] = [];
@@ -78,7 +82,8 @@ export function dueBackups(now: Date, tenants: readonly TenantSchedule[], retryA
     for (const kind of ['monthly', 'weekly', 'daily'] as const) {
       if (!t.schedules.includes(kind)) continue;
       const slot = latestSlot(kind, now);
-      const served = SERVED_BY[kind].some((k) => t.schedules.includes(k) && (t.lastSuccess[k]?.getTime() ?? -Infinity) >= slot.getTime());
+      const servedBy = t.lastSuccess[kind] ? [kind] : SERVED_BY[kind];
+      const served = servedBy.some((k) => t.schedules.includes(k) && (t.lastSuccess[k]?.getTime() ?? -Infinity) >= slot.getTime());
       if (served) continue;
       const attempt = t.lastAttempt[kind];
       if (attempt && attempt.getTime() >= slot.getTime() && now.getTime() - attempt.getTime() < retryAfterMs) continue;
@@ -120,25 +125,15 @@ export function drillDraw(tenant: string, slot: Date): number {
   return createHash('sha256').update(`${tenant}@${slot.toISOString()}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
-export interface DrillCandidate {
-  tenant: string;
-  /** The oldest verified backup a drill can restore; undefined when there is none. */
-  firstVerifiedBackup: Date | undefined;
-  lastDrill: Date | undefined;
-}
-
 /**
- * Tenants due a drill: a verified backup from before the latest slot of the policy's cadence (a
- * tenant whose first backup came after the slot is drilled at the next one, not right after its
- * first backup: a new tenant holds little to prove, and onboarding many at once would bring up a
- * sandbox n8n for each), no drill started since that slot, and (with `sample` < 1) drawn for this
- * slot. `rp9 drills run <tenant>` drills one at any time.
+ * Tenants due a drill: a verified backup to drill, no drill started since the latest slot of the
+ * policy's cadence, and (with `sample` < 1) drawn for this slot.
  */
-export function dueDrills(now: Date, tenants: readonly DrillCandidate[], policy: DrillPolicy = DEFAULT_DRILL_POLICY): string[] {
+export function dueDrills(now: Date, tenants: readonly { tenant: string; hasVerifiedBackup: boolean; lastDrill: Date | undefined }[], policy: DrillPolicy = DEFAULT_DRILL_POLICY): string[] {
   const slot = latestDrillSlot(now, policy.every);
   if (!slot) return [];
   return tenants
-    .filter((t) => t.firstVerifiedBackup !== undefined && t.firstVerifiedBackup.getTime() < slot.getTime() && (!t.lastDrill || t.lastDrill.getTime() < slot.getTime()))
+    .filter((t) => t.hasVerifiedBackup && (!t.lastDrill || t.lastDrill.getTime() < slot.getTime()))
     .filter((t) => policy.sample >= 1 || drillDraw(t.tenant, slot) < policy.sample)
     .map((t) => t.tenant);
 }

@@ -281,6 +281,20 @@ describe('upgrade swap', () => {
     expect(await rows(blueUrl, 'select id, status from execution_entity')).toEqual([{ id: 1, status: 'running' }]);
   });
 
+  it('the drain does not wait for an editor\'s manual run (it executed on the main the hold killed): copied as green left it', async () => {
+    const { tenant, url } = await greenDatabase();
+    const marks = { greenDigest: await n8nDigest(url), greenItems: await n8nItemHashes(url), greenMark: await executionMark(url) };
+    const blueUrl = await blueDatabase(url, 0);
+    await runSql(url, `${executionsSql(1, 1, 'running')} update execution_entity set mode = 'manual' where id = 1`);
+    const h = harness(tenant);
+
+    const result = await swap.run(h.ctx({ fromColour: 'green', toColour: 'blue', greenContainers: [`rp9-${tenant}-main`], ...marks }));
+
+    expect(result).toMatchObject({ drain: { unfinished: 0 }, catchUp: { executions: 1 } });
+    expect((result as { drain: { seconds: number } }).drain.seconds).toBeLessThan(1);
+    expect(await rows(blueUrl, 'select id, status, mode from execution_entity')).toEqual([{ id: 1, status: 'running', mode: 'manual' }]);
+  });
+
   it('re-run after a crash that came after the switch (the route file already on blue): no second hold, no second check; the swap time is the route file\'s', async () => {
     const { tenant, url } = await greenDatabase();
     const h = harness(tenant);

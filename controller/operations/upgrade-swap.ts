@@ -38,7 +38,8 @@ async function drainGreen(ctx: Ctx): Promise<{ seconds: number; unfinished: numb
   const limit = (ctx.deps.drainSeconds?.(ctx.operation.tenant) ?? DRAIN_SECONDS) * 1000;
   const greenUrl = colourUrl(ctx, startOf(ctx).fromColour);
   for (;;) {
-    const unfinished = await runningExecutions(greenUrl, RUNNING_STATUSES);
+    // Not the editor's manual runs: they execute on main (1.x), killed under the hold, and would hold the drain to its limit.
+    const unfinished = await runningExecutions(greenUrl, RUNNING_STATUSES, ['manual']);
     const elapsed = Date.now() - started;
     if (unfinished === 0 || elapsed >= limit || ctx.signal.aborted) return { seconds: elapsed / 1000, unfinished };
     await new Promise((resolve) => setTimeout(resolve, Math.min(1000, limit - elapsed)));
@@ -133,8 +134,13 @@ async function catchUpUnderHold(ctx: Ctx, preSynced?: N8nItemHashes): Promise<Re
   const [greenMain, ...greenWorkers] = greenContainers;
   if (greenMain) await timed('stopMain', () => ports.stopContainer(greenMain, Math.min(HOLD_MAIN_STOP_SECONDS, stopTimeoutOf(ctx, greenMain))));
   const drain = await drainGreen(ctx);
-  // The workers side by side: each waits for its own jobs (none left after the drain, unless it was cut short).
-  await timed('stopWorkers', () => Promise.all(greenWorkers.map((name) => ports.stopContainer(name, stopTimeoutOf(ctx, name)))));
+  // The workers side by side: each waits for its own jobs (none left after the drain, unless it was cut short). Every
+  // stop ends before a failure is thrown: the undo starts green again and must not race a stop still under way.
+  await timed('stopWorkers', async () => {
+    const stops = await Promise.allSettled(greenWorkers.map((name) => ports.stopContainer(name, stopTimeoutOf(ctx, name))));
+    const failed = stops.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
   ctx.progress({ phase: 'catch-up executions' });
   const mark = ctx.state.greenMark;
   const executions = typeof mark === 'number' ? await timed('executions', () => copyExecutionsSince(greenUrl, blueUrl, mark)) : undefined;

@@ -124,11 +124,6 @@ describe('operations loop', () => {
       await runSql(admin, `create database ${databaseName(name)}`).catch(() => undefined);
       expect((await engine.runToEnd((await engine.start('backup', name, { ...input })).id)).status).toBe('done');
     }
-    // Each tenant's first verified backup from before the quarter's slot (a tenant whose first backup came after it waits for the next slot).
-    for (const name of [tenant, other]) {
-      const [newest] = (await store.backups.list(name)).filter((b) => b.status === 'verified');
-      await store.backups.record({ ...newest!, id: `${newest!.id}-old`, createdAt: new Date(now.getTime() - 200 * 86_400_000), operationId: null });
-    }
     const ticker = createOperationsTicker({ intervalMs: 1000, engine, store, objects, config: () => good, isLeader: () => true, logger: silentLogger(), now: () => now });
     const first = (await ticker.tick()).started;
     expect(first).toHaveLength(1);

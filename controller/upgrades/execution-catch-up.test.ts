@@ -122,4 +122,12 @@ describe('runningExecutions', () => {
 
     expect(await runningExecutions(green, ['new', 'running'])).toBe(2);
   });
+
+  it('leaves out the modes it is told to (the editor\'s manual runs, which executed on a main the hold killed)', async () => {
+    const { green } = await colours(1, 1);
+    await runSql(green, `${executionsSql(2, 2, 'running')} update execution_entity set mode = 'manual' where id = 3`);
+
+    expect(await runningExecutions(green, ['new', 'running'])).toBe(2);
+    expect(await runningExecutions(green, ['new', 'running'], ['manual'])).toBe(1);
+  });
 });

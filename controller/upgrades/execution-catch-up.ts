@@ -127,11 +127,15 @@ export async function copyExecutionsSince(greenUrl: string, blueUrl: string, mar
   }
 }
 
-/** Green's executions not over yet (queued or running): what the drain waits for. */
-export async function runningExecutions(databaseUrl: string, statuses: readonly string[]): Promise<number> {
+/**
+ * Green's executions not over yet (queued or running) but those of `exceptModes`: what the drain waits for. The
+ * swap passes `manual`: an editor's run executes on main (n8n 1.x in queue mode), which the hold has killed, so it
+ * never ends; where a worker runs it (offloaded), the worker's graceful stop waits for it.
+ */
+export async function runningExecutions(databaseUrl: string, statuses: readonly string[], exceptModes: readonly string[] = []): Promise<number> {
   const client = await connect(databaseUrl);
   try {
-    const { rows } = await client.query<{ n: string }>('select count(*)::text as n from execution_entity where status = any($1::text[]) and "deletedAt" is null', [statuses]);
+    const { rows } = await client.query<{ n: string }>('select count(*)::text as n from execution_entity where status = any($1::text[]) and "deletedAt" is null and not (mode = any($2::text[]))', [statuses, exceptModes]);
     return Number(rows[0]?.n ?? 0);
   } finally {
     await client.end().catch(() => undefined);
