@@ -2,7 +2,7 @@
 // execution columns are copied between n8n 1.x's schema and 2.x's, batches.
 import { describe, expect, it } from 'vitest';
 import { OperationError } from '../operations/kind.js';
-import { batches, blueCopies, copyColumns, executionsToReplace, itemChanges, type ColumnInfo, type ExecutionStamp, type ItemHashes } from './catch-up-plan.js';
+import { batches, blueCopies, copyColumns, itemChanges, type ColumnInfo, type ExecutionStamp, type ItemHashes } from './catch-up-plan.js';
 
 describe('itemChanges', () => {
   it.each<{ name: string; atCopy: ItemHashes; now: ItemHashes; changed: string[]; deleted: string[] }>([
@@ -19,7 +19,7 @@ describe('itemChanges', () => {
 
 const stamp = (id: number, status: string, over: Partial<ExecutionStamp> = {}): ExecutionStamp => ({ id, workflowId: 'w1', mode: 'webhook', createdAt: '1000', status, stoppedAt: status === 'success' ? '2000' : null, ...over });
 
-describe('executionsToReplace', () => {
+describe('blueCopies', () => {
   it.each<{ name: string; blue: ExecutionStamp[]; green: ExecutionStamp[]; replace: number[] }>([
     { name: 'a copy equal to green\'s is left (a re-run replaces nothing)', blue: [stamp(1, 'success')], green: [stamp(1, 'success')], replace: [] },
     { name: 'running at the copy, finished on green', blue: [stamp(2, 'running')], green: [stamp(2, 'success')], replace: [2] },
@@ -32,7 +32,7 @@ describe('executionsToReplace', () => {
     { name: 'no row on green: left', blue: [stamp(11, 'running')], green: [], replace: [] },
     { name: 'several, in id order', blue: [stamp(5, 'new'), stamp(2, 'running'), stamp(4, 'success')], green: [stamp(2, 'success'), stamp(4, 'success'), stamp(5, 'error')], replace: [2, 5] },
   ])('$name', ({ blue, green, replace }) => {
-    expect(executionsToReplace(blue, green)).toEqual(replace);
+    expect(blueCopies(blue, green).replace).toEqual(replace);
   });
 
   it('blueCopies also names the copies already equal to green\'s (not replaced, not copied, not skipped), in id order', () => {

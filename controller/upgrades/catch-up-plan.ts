@@ -52,24 +52,12 @@ export interface ExecutionStamp {
 }
 
 /**
- * The ids of blue's rows the catch-up replaces with green's: blue's copy of
- * one of green's executions (same id, workflow, mode and creation time: made
- * by green, carried by the dump) whose outcome may not be green's now: in a
- * status that is not over (green may have gone on with it, even to the same
- * status, as a second Wait node does), or with another status or stop time
- * than green's (blue marked it crashed; green finished it). A row blue made
- * itself (another creation time or mode) is never replaced; a finished copy
- * equal to green's is left (a re-run after a kill -9 replaces nothing). In
- * id order.
- */
-export function executionsToReplace(blue: readonly ExecutionStamp[], green: readonly ExecutionStamp[]): number[] {
-  return blueCopies(blue, green).replace;
-}
-
-/**
- * Blue's copies of green's executions (same id, workflow, mode and creation time), in id order: those to replace
- * (executionsToReplace) and those already equal to green's (a finished execution the dump carried above the mark,
- * or a re-run after a kill -9): nothing to copy, and not skipped either.
+ * Blue's copies of green's executions (same id, workflow, mode and creation time: made by green, carried by the
+ * dump), in id order, in two lists. `replace`: those whose outcome may not be green's now — in a status that is not
+ * over (green may have gone on with it, even to the same status, as a second Wait node does), or with another
+ * status or stop time than green's (blue marked it crashed; green finished it). `unchanged`: finished copies equal
+ * to green's (carried by the dump above the mark, or a re-run after a kill -9): nothing to copy, not skipped either.
+ * A row blue made itself (another creation time or mode) is in neither.
  */
 export function blueCopies(blue: readonly ExecutionStamp[], green: readonly ExecutionStamp[]): { replace: number[]; unchanged: number[] } {
   const greenById = new Map(green.map((g) => [g.id, g]));

@@ -4,7 +4,7 @@
 // (nothing writes blue's executions yet). What is copied:
 //   - green's executions above the high-water mark journaled at the copy;
 //   - blue's copies of green's executions whose outcome may not be green's
-//     now (catch-up-plan.ts executionsToReplace): not over at the copy (new,
+//     now (catch-up-plan.ts blueCopies): not over at the copy (new,
 //     running, waiting, unknown), or marked crashed by blue's main when it
 //     started on a row the dump caught running; green finished or resumed
 //     them since, so blue's stale rows are replaced by green's.
